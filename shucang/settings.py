@@ -1,0 +1,60 @@
+"""Where everything lives. One root folder (SHUCANG_HOME) holds the embedded defaults; each
+path can be moved by its own environment variable for a production layout."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations and endpoints; build one with `settings()`."""
+
+    home: Path
+    feeds: Path
+    control_url: str
+    http_base: str
+
+    @property
+    def landing(self) -> Path:
+        """Raw, immutable bytes as received: landing/<dataset>/<load_id>/<file>."""
+        return self.home / "landing"
+
+    @property
+    def staging(self) -> Path:
+        """Per-load intermediate Parquet: staging/<dataset>/<load_id>/."""
+        return self.home / "staging"
+
+    @property
+    def quarantine(self) -> Path:
+        """Rejected rows with reasons: quarantine/<dataset>/<load_id>.parquet."""
+        return self.home / "quarantine"
+
+    @property
+    def exports(self) -> Path:
+        """Published Parquet snapshots and manifests: exports/<dataset>/."""
+        return self.home / "exports"
+
+    @property
+    def warehouse(self) -> Path:
+        """The DuckDB warehouse file (single writer: the publisher)."""
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+
+def settings() -> Settings:
+    """Settings from the environment, defaulting to ./var under the repository."""
+    home = Path(os.environ.get("SHUCANG_HOME", REPO_ROOT / "var")).resolve()
+    return Settings(
+        home=home,
+        feeds=Path(os.environ.get("SHUCANG_FEEDS", home / "feeds")).resolve(),
+        control_url=os.environ.get("SHUCANG_CONTROL_URL", f"sqlite:///{home / 'control.db'}"),
+        http_base=os.environ.get("SHUCANG_HTTP_BASE", "http://127.0.0.1:8765"),
+    )
