@@ -1,2 +1,8 @@
-"""The standard address registry (标准地址库): divisions, parsing, normalization, the merged registry
-with stable building and house codes, and matching free text onto it. It never reads feeds."""
+"""The standard address registry (标准地址库): divisions, parsing, normalization, the merged
+registry with stable building and house codes, and matching free text onto it. It never reads
+feeds."""
+
+from address_registry.match import match_many
+from address_registry.parse import ParsedAddress, parse, parse_many
+
+__all__ = ["ParsedAddress", "match_many", "parse", "parse_many"]

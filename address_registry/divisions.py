@@ -1,0 +1,141 @@
+"""Administrative divisions (province .. community/village) from the committed NBS 2023 extract,
+indexed by full name, short name (翠苑 for 翠苑街道, 文一 for 文一社区) and historic name
+(江干区, 下城区 -> the 2021 reform's districts). Owns name -> code lookup; knows nothing of roads
+or houses."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+REFERENCE = Path(__file__).resolve().parent / "reference" / "zhejiang_divisions.csv"
+
+LEVELS = ("province", "city", "district", "street", "community")
+RANK = {name: i for i, name in enumerate(LEVELS)}
+CODE_LENGTH = {"province": 2, "city": 4, "district": 6, "street": 9, "community": 12}
+
+# Districts abolished or renamed, mapped to the district that took over most of them. Streets that
+# went elsewhere (下沙/白杨 -> 钱塘区) are still found because a deeper level overrides this.
+HISTORIC_DISTRICTS: dict[str, tuple[str, str, str]] = {
+    # old name: (old code, today's code, what happened)
+    "江干区": ("330104", "330102",
+               "2021 区划调整: 江干区撤销, 并入上城区 (下沙/白杨街道划入钱塘区)"),
+    "下城区": ("330103", "330105", "2021 区划调整: 下城区撤销, 并入拱墅区"),
+    "萧山市": ("330181", "330109", "2001 撤市设区"),
+    "余杭市": ("330184", "330110", "2001 撤市设区 (2021 临平区析出)"),
+    "富阳市": ("330183", "330111", "2015 撤市设区"),
+    "临安市": ("330185", "330112", "2017 撤市设区"),
+}
+
+# Suffixes stripped (longest first) to build the short form people write: 文一 for 文一社区.
+_SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "province": ("省",),
+    "city": ("市",),
+    "district": ("畲族自治县", "自治县", "区", "县", "市"),
+    "street": ("畲族乡", "街道办事处", "街道", "镇", "乡"),
+    "community": ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "村委会", "居委会",
+                  "委员会", "社区", "生活区", "管理区", "村"),
+}
+# Canonical forms of the committee names: 安泰社区居委会 -> 安泰社区, 淡竹村村民委员会 -> 淡竹村.
+_CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村村民委员会", "村"),
+                     ("村民委员会", "村"), ("村委会", "村"), ("居委会", "社区"), ("委员会", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """One division record from the NBS list."""
+
+    level: str
+    code: str
+    name: str
+    parent: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    """A name form that points at a division: `exact` forms beat short ones on ties."""
+
+    division: Division
+    exact: bool
+    historic: str | None = None
+
+
+class DivisionsError(ValueError):
+    """The reference extract is missing or malformed."""
+
+
+def canonical_name(name: str) -> str:
+    """The community name people write: 淡竹村村民委员会 -> 淡竹村, 安泰社区居委会 -> 安泰社区."""
+    for suffix, replacement in _CANONICAL_SUFFIX:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)] + replacement
+    return name
+
+
+def short_forms(level: str, name: str) -> set[str]:
+    """Every shorter spelling of a division name that is at least two characters long."""
+    forms = {canonical_name(name)} if level == "community" else set()
+    for full in (name, *forms):
+        for suffix in _SHORT_SUFFIXES[level]:
+            if full.endswith(suffix) and len(full) - len(suffix) >= 2:
+                forms.add(full[: -len(suffix)])
+    forms.discard(name)
+    return forms
+
+
+class Divisions:
+    """All divisions with name indexes; build once with `load_divisions()`."""
+
+    def __init__(self, records: list[Division]) -> None:
+        self.by_code: dict[str, Division] = {d.code: d for d in records}
+        self.names: dict[str, list[NameHit]] = {}
+        for d in records:
+            self._add(d.name, NameHit(d, exact=True))
+            canonical = canonical_name(d.name) if d.level == "community" else d.name
+            if canonical != d.name:
+                self._add(canonical, NameHit(d, exact=True))
+            for form in short_forms(d.level, d.name) - {canonical}:
+                self._add(form, NameHit(d, exact=False))
+        for old, (_old_code, today, note) in HISTORIC_DISTRICTS.items():
+            self._add(old, NameHit(self.by_code[today], exact=True, historic=note))
+            short = old[:-1]
+            if short not in self.names and len(short) >= 2:
+                self._add(short, NameHit(self.by_code[today], exact=False, historic=note))
+        self.max_len = max(len(n) for n in self.names)
+
+    def _add(self, name: str, hit: NameHit) -> None:
+        self.names.setdefault(name, []).append(hit)
+
+    def name(self, code: str | None) -> str | None:
+        """The official name of a code, or None."""
+        d = self.by_code.get(code) if code else None
+        return d.name if d else None
+
+    def children(self, code: str, level: str) -> list[Division]:
+        """Divisions of `level` whose code starts with `code`."""
+        return [d for d in self.by_code.values() if d.level == level and d.code.startswith(code)]
+
+
+def _read(path: Path) -> list[Division]:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except FileNotFoundError as exc:
+        raise DivisionsError(f"division extract {path} is missing; regenerate it with "
+                             "scripts/extract_divisions.py") from exc
+    records = []
+    for i, row in enumerate(rows, start=2):
+        level, code = row.get("level"), row.get("code") or ""
+        if level not in RANK or len(code) != CODE_LENGTH[level]:
+            raise DivisionsError(f"{path}:{i}: expected level in {LEVELS} with a code of the "
+                                 f"level's length, got level={level!r} code={code!r}")
+        records.append(Division(level, code, row["name"], row.get("parent_code") or ""))
+    return records
+
+
+@functools.cache
+def load_divisions(path: Path = REFERENCE) -> Divisions:
+    """The division index for the committed extract (cached per process)."""
+    return Divisions(_read(path))

@@ -1,0 +1,76 @@
+"""Text normalization for addresses: width, traditional characters, numerals next to unit markers
+and marker synonyms. Pure string -> string; it knows nothing about divisions or the registry.
+
+Chinese numerals become digits only when they sit right before a unit marker (幢/栋/号楼/座/单元/
+层/楼/室/号/组), so names such as 三墩镇, 九堡, 五常 and 七堡 are never touched."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+
+_OPENCC_TS = Path(__import__("opencc").__file__).parent / "dictionary" / "TSCharacters.txt"
+
+_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMERAL = "零〇○一二两三四五六七八九十百"
+# A numeral run directly before a marker. Names never end in such a run (三墩镇, 九堡, 五常, 七堡:
+# the numeral is followed by a name character, not a marker), so they stay untouched.
+_NUMERAL_BEFORE_MARKER = re.compile(
+    rf"第?([{_NUMERAL}]+)(?=号楼|幢|栋|座|单元|层|楼|室|号|组)"
+)
+_HAS_NUMERAL = re.compile(rf"[{_NUMERAL}]")
+_BUILDING_SYNONYM = re.compile(r"(?<=[0-9A-Za-z])(?:号楼|栋|座|号幢|#楼|#)")
+_SPACES = re.compile(r"[\s\u3000]+")
+_NOISE = re.compile(r"[\"'“”‘’<>《》【】\[\]{}()（）|·•*#~^_=+!！?？;；:：,，、。.]+")
+
+
+@functools.cache
+def _traditional_table() -> dict[int, str]:
+    """Character table traditional -> simplified from OpenCC's TSCharacters (first reading).
+
+    Characters whose own form is among their readings (乾, 著, ...) are left alone: they are also
+    valid simplified characters, and converting them would corrupt names."""
+    table: dict[int, str] = {}
+    for line in _OPENCC_TS.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        readings = targets.split()
+        if len(source) == 1 and readings and source not in readings and len(readings[0]) == 1:
+            table[ord(source)] = readings[0]
+    return table
+
+
+def chinese_numeral_to_int(text: str) -> int:
+    """Convert 三 / 十二 / 二十三 / 一百零五 / 一二〇三 (digit by digit) to an int."""
+    if "十" not in text and "百" not in text:
+        return int("".join(str(_DIGITS[c]) for c in text))
+    total, current = 0, 0
+    for ch in text:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _DIGITS[ch]
+    return total + current
+
+
+def _numeral_sub(m: re.Match[str]) -> str:
+    return str(chinese_numeral_to_int(m.group(1)))
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width -> half-width), traditional -> simplified, numerals before markers to
+    digits, 栋/号楼/座 -> 幢, punctuation and spaces removed, Latin letters upper-cased."""
+    s = unicodedata.normalize("NFKC", text)
+    s = s.translate(_traditional_table())
+    if _HAS_NUMERAL.search(s):
+        s = _NUMERAL_BEFORE_MARKER.sub(_numeral_sub, s)
+    s = _BUILDING_SYNONYM.sub("幢", s)
+    s = _NOISE.sub(" ", s)
+    s = _SPACES.sub("", s)
+    return s.upper()

@@ -1,0 +1,213 @@
+"""Parse one normalized address into its levels: divisions by longest name match in context, then
+road + number, estate, building, unit, floor and room from what follows. Owns `ParsedAddress`;
+it does not look at the merged registry (that is `match.py`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+import pyarrow as pa
+
+from address_registry.divisions import RANK, Divisions, NameHit, load_divisions
+from address_registry.normalize import normalize
+
+MAX_CHARS = 200  # longer input is truncated (and says so in `notes`): real addresses are shorter
+DEFAULT_PREFER = "3301"  # the registry covers Hangzhou; ambiguous names prefer it
+
+# A short name (翠苑, 文一) is not a division when it starts a road or estate name
+# (文一西路, 古荡新村).
+_NAME_CONTINUES = re.compile(
+    r"[东西南北中]?(?:大道|大街|路|街|巷|弄|新村|小区|花园|公寓|大厦|广场|家园|苑|园|府|庭|城|中心)"
+)
+_ROAD_SUFFIX = ("路", "街", "巷", "弄", "道")
+_ROAD_NUMBER = re.compile(
+    r"(?P<road>[\u4e00-\u9fffA-Z0-9]{1,14}?(?:大道|大街|路|街|巷|弄))(?P<number>\d{1,5}(?:-\d{1,4})?)号"
+    r"|(?P<group>\d{1,3}组)(?P<gnumber>\d{1,5}(?:-\d{1,4})?)号"
+)
+_BUILDING = re.compile(r"(?P<building>[0-9A-Z]{1,5})幢")
+_UNIT = re.compile(r"(?P<unit>\d{1,3})单元")
+_FLOOR = re.compile(r"(?P<floor>-?\d{1,3})[层楼]")
+_ROOM = re.compile(r"(?P<room>\d{1,5})室?$")
+_DASHED = re.compile(r"(?P<building>\d{1,3})-(?:(?P<unit>\d{1,2})-)?(?P<room>\d{2,5})室?$")
+_ESTATE_TRIM = re.compile(r"^[^\u4e00-\u9fffA-Z]+|[^\u4e00-\u9fffA-Z0-9]+$")
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(slots=True)
+class ParsedAddress:
+    """Every level as written after normalization (None when absent) plus division codes."""
+
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    street: str | None = None
+    community: str | None = None
+    road: str | None = None
+    road_number: str | None = None
+    estate: str | None = None
+    building: str | None = None
+    unit: str | None = None
+    floor: str | None = None
+    room: str | None = None
+    province_code: str | None = None
+    city_code: str | None = None
+    district_code: str | None = None
+    street_code: str | None = None
+    community_code: str | None = None
+    normalized: str = ""
+    division_exact: bool = True  # False when any division was read from a short/historic form
+    notes: tuple[str, ...] = ()
+
+    def deepest_code(self) -> str | None:
+        """The most precise division code that was resolved."""
+        return self.community_code or self.street_code or self.district_code or self.city_code
+
+
+FIELDS = [f.name for f in fields(ParsedAddress) if f.name not in ("notes", "division_exact")]
+
+
+def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHit | None:
+    """The hit to take at this position given what is already resolved, or None."""
+    below = [h for h in hits
+             if RANK[h.division.level] > rank and h.division.code.startswith(deepest)]
+    if not below:
+        # A deeper, exact and unambiguous name overrides a conflicting or historic shallower level.
+        exact = [h for h in hits if h.exact and RANK[h.division.level] > max(rank, 2)
+                 and h.division.code.startswith(deepest[:4] or prefer)]
+        return exact[0] if len(exact) == 1 else None
+    shallowest = min(RANK[h.division.level] for h in below)
+    level_hits = [h for h in below if RANK[h.division.level] == shallowest]
+    exact = [h for h in level_hits if h.exact]
+    pool = exact or level_hits
+    if len(pool) > 1 and len(deepest) < 4:
+        pool = [h for h in pool if h.division.code.startswith(prefer)] or pool
+    if len({h.division.code for h in pool}) == 1:
+        return pool[0]
+    return None
+
+
+def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
+    """Consume division names from the start of `s`; fill `out`; return where the rest begins."""
+    pos, n, deepest, rank = 0, len(s), "", -1
+    names, max_len = div.names, div.max_len
+    notes: list[str] = []
+    while pos < n:
+        taken = None
+        for length in range(min(max_len, n - pos), 1, -1):
+            hits = names.get(s[pos : pos + length])
+            if hits is None:
+                continue
+            if not hits[0].exact or not any(h.exact for h in hits):
+                form = s[pos : pos + length]
+                if form.endswith(_ROAD_SUFFIX) or _NAME_CONTINUES.match(s, pos + length):
+                    continue
+            choice = _choose(hits, deepest, rank, prefer)
+            if choice is None:
+                # Repeated prefixes (杭州市杭州市, 浙江杭州 after 浙江省) are skipped, not errors.
+                if any(deepest.startswith(h.division.code) for h in hits):
+                    taken = (length, None)
+                    break
+                continue
+            taken = (length, choice)
+            break
+        if taken is None:
+            break
+        length, hit = taken
+        if hit is not None:
+            d = hit.division
+            setattr(out, d.level, s[pos : pos + length])
+            if not hit.exact:
+                out.division_exact = False
+            if hit.historic:
+                notes.append(hit.historic)
+                out.division_exact = False
+            if deepest and not d.code.startswith(deepest):
+                notes.append(f"{s[pos:pos + length]} is not under {div.name(deepest)}; kept "
+                             f"{div.name(d.code[:len(deepest)]) or d.code[:len(deepest)]}")
+                out.division_exact = False
+            deepest, rank = d.code, RANK[d.level]
+        pos += length
+    if deepest:
+        out.province_code = deepest[:2]
+        out.city_code = deepest[:4] if len(deepest) >= 4 else None
+        out.district_code = deepest[:6] if len(deepest) >= 6 else None
+        out.street_code = deepest[:9] if len(deepest) >= 9 else None
+        out.community_code = deepest if len(deepest) == 12 else None
+    out.notes = tuple(notes)
+    return pos
+
+
+def _parse_tail(rest: str, out: ParsedAddress) -> None:
+    """Road + number (or rural 组 + 号), estate, building, unit, floor, room from the remainder."""
+    m = _ROAD_NUMBER.search(rest)
+    before = rest
+    if m:
+        out.road = m.group("road") or m.group("group")
+        out.road_number = m.group("number") or m.group("gnumber")
+        before, rest = rest[: m.start()], rest[m.end() :]
+    b = _BUILDING.search(rest)
+    if b:
+        estate_text, tail = rest[: b.start()], rest[b.end() :]
+        out.building = b.group("building").lstrip("0") or "0"
+    else:
+        d = _DASHED.search(rest)
+        if d:
+            estate_text, tail = rest[: d.start()], ""
+            out.building = d.group("building").lstrip("0") or "0"
+            out.unit = d.group("unit")
+            out.room = d.group("room")
+        else:
+            estate_text, tail = rest, ""
+    if tail:
+        u = _UNIT.search(tail)
+        if u:
+            out.unit = u.group("unit").lstrip("0") or "0"
+            tail = tail[u.end() :]
+        f = _FLOOR.search(tail)
+        if f:
+            out.floor = f.group("floor")
+            tail = tail[f.end() :]
+        r = _ROOM.search(tail)
+        if r:
+            out.room = r.group("room")
+    if out.unit is not None:
+        out.unit = out.unit.lstrip("0") or "0"
+    estate = _ESTATE_TRIM.sub("", estate_text) or (_ESTATE_TRIM.sub("", before) if m else "")
+    if estate and _HAS_CJK.search(estate):
+        out.estate = estate
+
+
+def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
+    """Parse one address; never raises. Unreadable input yields empty levels and a note."""
+    out = ParsedAddress()
+    if not text or not isinstance(text, str):
+        out.notes = ("empty address",)
+        return out
+    s = normalize(text[: MAX_CHARS * 2])
+    if len(s) > MAX_CHARS:
+        s = s[:MAX_CHARS]
+        out.notes = (f"longer than {MAX_CHARS} characters after normalization; truncated",)
+    out.normalized = s
+    notes = out.notes
+    pos = _scan_divisions(s, load_divisions(), out, prefer)
+    out.notes = notes + out.notes
+    if pos < len(s):
+        _parse_tail(s[pos:], out)
+    return out
+
+
+def parse_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table:
+    """Parse each distinct string once; one output row per input row (Arrow in, Arrow out)."""
+    values = texts.to_pylist() if isinstance(texts, pa.Array | pa.ChunkedArray) else list(texts)
+    cache: dict[str | None, ParsedAddress] = {}
+    rows = []
+    for v in values:
+        p = cache.get(v)
+        if p is None:
+            p = cache[v] = parse(v)
+        rows.append(p)
+    columns = {"address": pa.array(values, pa.string())}
+    for name in FIELDS:
+        columns[name] = pa.array([getattr(p, name) for p in rows], pa.string())
+    return pa.table(columns)
