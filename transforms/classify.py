@@ -1,0 +1,125 @@
+"""Classification of derived datasets: a model inherits the strictest grade, importance, sharing
+and opening attribute of its inputs (a model may declare a stricter one, never a laxer one), and
+each output column takes the strictest grade of the input columns its lineage names; a plain copy
+of a PII column keeps its PII kind and default mask. Pure functions over contracts and models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from catalog.contract import Contract, Grade, Importance, Opening, Sharing
+from catalog.schema import SchemaColumn, published_schema
+from transforms.lineage import ColumnLineage, column_lineage, output_columns
+from transforms.model import Model, ModelError, run_order
+
+# Least to most restrictive.
+IMPORTANCE_ORDER = (Importance.general, Importance.important, Importance.core)
+SHARING_ORDER = (Sharing.unconditional, Sharing.conditional, Sharing.none)
+OPENING_ORDER = (Opening.unconditional, Opening.restricted, Opening.forbidden)
+
+
+@dataclass(frozen=True)
+class Classified:
+    """A dataset's classification and columns, whether it comes from a contract or a model."""
+
+    id: str
+    grade: Grade
+    importance: Importance
+    sharing: Sharing
+    opening: Opening
+    columns: tuple[SchemaColumn, ...]
+    lineage: dict[str, ColumnLineage] = field(default_factory=dict)
+
+    def column(self, name: str) -> SchemaColumn:
+        """The column called `name`."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.id} has no column {name!r}")
+
+
+def _strictest(values: list, order: tuple) -> object:  # type: ignore[type-arg]
+    return max(values, key=order.index)
+
+
+def from_contract(contract: Contract) -> Classified:
+    """A source dataset's classification, straight from its contract."""
+    return Classified(
+        contract.id,
+        contract.grade,
+        contract.importance,
+        contract.sharing,
+        contract.opening,
+        tuple(published_schema(contract)),
+    )
+
+
+def classify_model(model: Model, inputs: dict[str, Classified]) -> Classified:
+    """Classify `model` from its classified inputs; ModelError if it declares laxer values."""
+    missing = [i for i in model.inputs if i not in inputs]
+    if missing:
+        raise ModelError(f"model {model.id}: inputs {missing} are neither contracts nor models")
+    ins = [inputs[i] for i in model.inputs]
+    inherited = {
+        "grade": max(c.grade for c in ins),
+        "importance": _strictest([c.importance for c in ins], IMPORTANCE_ORDER),
+        "sharing": _strictest([c.sharing for c in ins], SHARING_ORDER),
+        "opening": _strictest([c.opening for c in ins], OPENING_ORDER),
+    }
+    orders = {
+        "grade": tuple(Grade),
+        "importance": IMPORTANCE_ORDER,
+        "sharing": SHARING_ORDER,
+        "opening": OPENING_ORDER,
+    }
+    chosen = dict(inherited)
+    for key in ("grade", "sharing", "opening"):
+        declared = getattr(model, key)
+        if declared is None:
+            continue
+        if orders[key].index(declared) < orders[key].index(inherited[key]):
+            worst = next(c.id for c in ins if getattr(c, key) == inherited[key])
+            raise ModelError(
+                f"model {model.id}: declared {key} {declared} is laxer than {inherited[key]}"
+                f" inherited from input {worst}; remove it or make it at least as strict"
+            )
+        chosen[key] = declared
+
+    schema = {c.id: {col.name: col.type or "UNKNOWN" for col in c.columns} for c in ins}
+    where = str(model.path or model.id)
+    outputs = output_columns(model.sql, schema, where)
+    if set(outputs) != set(model.columns):
+        raise ModelError(
+            f"{where}: the SQL returns {sorted(set(outputs) - set(model.columns))} not declared"
+            f" in columns; columns declares {sorted(set(model.columns) - set(outputs))}"
+            " that the SQL does not return"
+        )
+    lin = column_lineage(model.sql, schema, where)
+    cols = []
+    for name in outputs:
+        srcs = [inputs[d].column(c) for d, c in lin[name].sources]
+        grade = max((s.grade for s in srcs), default=Grade.L1)
+        pii = mask = None
+        if lin[name].direct and len({s.pii for s in srcs}) == 1:
+            pii, mask = srcs[0].pii, srcs[0].mask
+        cols.append(SchemaColumn(name, "", model.columns[name].title, grade, pii, mask))
+    return Classified(
+        model.id,
+        chosen["grade"],
+        chosen["importance"],
+        chosen["sharing"],  # type: ignore[arg-type]
+        chosen["opening"],
+        tuple(cols),
+        lin,
+    )
+
+
+def classify_all(contracts: dict[str, Contract], models: dict[str, Model]) -> dict[str, Classified]:
+    """Every contract and model classified, models in dependency order."""
+    clash = sorted(set(contracts) & set(models))
+    if clash:
+        raise ModelError(f"models {clash} have the same id as a dataset contract; rename the model")
+    out = {cid: from_contract(c) for cid, c in contracts.items()}
+    for mid in run_order(models):
+        out[mid] = classify_model(models[mid], out)
+    return out

@@ -1,0 +1,38 @@
+-- Closed-loop statistics of grid events per community and per street. Deadlines by level
+-- (1: 72 h, 2: 48 h, 3: 24 h, 4: 12 h) are counted from the report time; open cases are measured
+-- against the newest report in the data (as_of), so the result depends on the data, not the clock.
+-- Level 3 and 4 events are handled above the community: they count as escalations.
+WITH bounds AS (
+    SELECT max(reported_at) AS as_of FROM grid_event
+),
+e AS (
+    SELECT
+        g.street_code,
+        g.community_code,
+        g.level,
+        g.closed_at IS NOT NULL AS is_closed,
+        (epoch(g.dispatched_at) - epoch(g.reported_at)) / 60.0 AS minutes_to_dispatch,
+        (epoch(g.closed_at) - epoch(g.reported_at)) / 3600.0 AS hours_to_close,
+        (epoch(coalesce(g.closed_at, b.as_of)) - epoch(g.reported_at)) / 3600.0 AS hours_open,
+        CASE g.level WHEN 1 THEN 72 WHEN 2 THEN 48 WHEN 3 THEN 24 ELSE 12 END AS deadline_hours,
+        b.as_of
+    FROM grid_event AS g
+    CROSS JOIN bounds AS b
+    WHERE g.street_code IS NOT NULL
+)
+SELECT
+    CASE WHEN grouping(community_code) = 1 THEN 'street' ELSE 'community' END AS scope,
+    street_code,
+    community_code,
+    count(*) AS events,
+    count(*) FILTER (WHERE is_closed) AS closed,
+    round(avg(CASE WHEN is_closed THEN 1.0 ELSE 0.0 END), 4) AS closure_rate,
+    round(avg(minutes_to_dispatch), 1) AS avg_minutes_to_dispatch,
+    round(avg(hours_to_close), 2) AS avg_hours_to_close,
+    round(median(hours_to_close), 2) AS median_hours_to_close,
+    count(*) FILTER (WHERE level >= 3) AS escalations,
+    count(*) FILTER (WHERE hours_open > deadline_hours) AS overdue,
+    round(avg(CASE WHEN hours_open > deadline_hours THEN 1.0 ELSE 0.0 END), 4) AS overdue_rate,
+    max(as_of) AS as_of
+FROM e
+GROUP BY GROUPING SETS ((street_code, community_code), (street_code))

@@ -1,0 +1,98 @@
+"""Publishing a derived dataset exactly like a fed one: a Parquet snapshot under
+exports/<id>/snapshots/<snapshot_id>/ and a manifest swapped in atomically with
+warehouse.manifest.write_manifest_atomically, so the catalog, grants and exports treat it as any
+other dataset. It writes only under exports/<model id>/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transforms.classify import Classified
+from transforms.duckdb_engine import duckdb_types
+from transforms.model import Model
+from warehouse.manifest import dataset_dir, write_manifest_atomically
+
+
+def new_snapshot_id() -> str:
+    """A sortable, unique snapshot id: <UTC timestamp>-<random>."""
+    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_snapshot(
+    dataset: str, table: pa.Table, snapshot_id: str, exports: Path | None = None
+) -> list[dict[str, Any]]:
+    """Write `table` as snapshots/<snapshot_id>/part-0.parquet; return the manifest `files` list."""
+    base = dataset_dir(dataset, exports)
+    folder = base / "snapshots" / snapshot_id
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / "part-0.parquet"
+    tmp = folder / ".part-0.parquet.tmp"
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, final)
+    return [
+        {
+            "path": final.relative_to(base).as_posix(),
+            "rows": table.num_rows,
+            "bytes": final.stat().st_size,
+            "sha256": sha256_file(final),
+        }
+    ]
+
+
+def publish_model_output(
+    model: Model,
+    cls: Classified,
+    table: pa.Table,
+    *,
+    engine: str,
+    input_snapshots: dict[str, str],
+    exports: Path | None = None,
+) -> dict[str, Any]:
+    """Publish `table` as the new snapshot of `model` and return the manifest written."""
+    snapshot_id = new_snapshot_id()
+    files = write_snapshot(model.id, table, snapshot_id, exports)
+    types = duckdb_types(table)
+    manifest: dict[str, Any] = {
+        "dataset": model.id,
+        "title": model.title,
+        "snapshot_id": snapshot_id,
+        "published_at": dt.datetime.now(dt.UTC).isoformat(),
+        "contract_version": model.version,
+        "tier": str(model.tier),
+        "owner": model.owner,
+        "category": model.category,
+        "grade": str(cls.grade),
+        "importance": str(cls.importance),
+        "sharing": str(cls.sharing),
+        "opening": str(cls.opening),
+        "update_frequency": model.update_frequency,
+        "rows": table.num_rows,
+        "files": files,
+        "schema": [{**c.as_manifest(), "type": types[c.name]} for c in cls.columns],
+        "load_ids": [],
+        "quality_score": None,
+        "kind": "derived",
+        "engine": engine,
+        "inputs": [{"dataset": d, "snapshot_id": s} for d, s in sorted(input_snapshots.items())],
+        "lineage": {name: lin.as_json() for name, lin in cls.lineage.items()},
+        "sql_sha256": hashlib.sha256(model.sql.encode("utf-8")).hexdigest(),
+    }
+    write_manifest_atomically(model.id, manifest, exports)
+    return manifest

@@ -1,0 +1,92 @@
+"""The scale-out engine: transpiles a model's DuckDB SQL to Spark SQL with sqlglot and runs it on
+Apache Spark over the same Parquet snapshots. Transpiling without error proves nothing (sqlglot
+passes some DuckDB-only functions through), which is why tests run every model here and compare
+with DuckDB. pyspark is imported only when this engine is used."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import sqlglot
+from sqlglot.errors import ErrorLevel, SqlglotError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+class SparkUnavailableError(RuntimeError):
+    """pyspark or a Java runtime is missing, so the Spark engine cannot start."""
+
+
+class TranspileError(ValueError):
+    """A model's DuckDB SQL has no Spark SQL equivalent that sqlglot can produce."""
+
+
+def to_spark_sql(sql: str, where: str = "model") -> str:
+    """`sql` (DuckDB dialect) as Spark SQL; TranspileError names the model on failure."""
+    try:
+        out = sqlglot.transpile(
+            sql, read="duckdb", write="spark", unsupported_level=ErrorLevel.RAISE
+        )
+    except SqlglotError as e:
+        raise TranspileError(f"{where}: cannot transpile to Spark SQL: {e}") from e
+    if len(out) != 1:
+        raise TranspileError(f"{where}: a model is one statement, found {len(out)}")
+    return out[0]
+
+
+def java_available() -> bool:
+    """Whether a `java` executable is on PATH (Spark's local mode needs one)."""
+    return shutil.which("java") is not None
+
+
+@functools.cache
+def spark_session() -> SparkSession:
+    """One local-mode SparkSession per process, in UTC, without the web UI."""
+    if not java_available():
+        raise SparkUnavailableError(
+            "the Spark engine needs Java 17 on PATH (apt-get install openjdk-17-jre)"
+        )
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as e:
+        raise SparkUnavailableError("the Spark engine needs pyspark (uv sync installs it)") from e
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName("shucang-transforms")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .getOrCreate()
+    )
+
+
+def run_spark(sql: str, inputs: dict[str, list[Path]], where: str = "model") -> pa.Table:
+    """Run `sql` (DuckDB dialect) on Spark over `inputs` (name -> Parquet files)."""
+    spark = spark_session()
+    spark_sql = to_spark_sql(sql, where)
+    for name, files in inputs.items():
+        spark.read.parquet(*[str(f) for f in files]).createOrReplaceTempView(name)
+    return normalize_arrow(spark.sql(spark_sql).toArrow())
+
+
+def normalize_arrow(table: pa.Table) -> pa.Table:
+    """Spark's result with DuckDB's types: decimals as double, 32-bit ints as 64-bit, timestamps
+    as naive microseconds (UTC), so a model publishes the same schema on either engine."""
+    fields = []
+    for f in table.schema:
+        t = f.type
+        if pa.types.is_decimal(t):
+            t = pa.float64()
+        elif pa.types.is_integer(t) and t.bit_width < 64:
+            t = pa.int64()
+        elif pa.types.is_timestamp(t):
+            t = pa.timestamp("us")
+        fields.append(pa.field(f.name, t))
+    return table.cast(pa.schema(fields))
