@@ -1,0 +1,34 @@
+"""Why a whole load is refused. A LoadRejected carries a stable reason code (for counting and
+tests) and a message a person can act on (which file, which line, what was expected)."""
+
+from __future__ import annotations
+
+
+class LoadRejected(Exception):
+    """The input of a load is unusable as a whole; nothing of it may be published."""
+
+    reason_code = "rejected"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class EncodingRejected(LoadRejected):
+    reason_code = "rejected:encoding"
+
+
+class TruncatedFile(LoadRejected):
+    reason_code = "rejected:truncated"
+
+
+class SchemaDrift(LoadRejected):
+    reason_code = "rejected:schema_drift"
+
+
+class EmptyInput(LoadRejected):
+    reason_code = "rejected:empty"
+
+
+class FeedUnavailable(Exception):
+    """A source could not be reached or answered badly; a retry may succeed."""

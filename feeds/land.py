@@ -1,0 +1,93 @@
+"""Landing: copy each new source object, byte for byte, into landing/<dataset>/<load_id>/, hash it
+with sha256, make it read-only and record it in the ledger. Bytes already landed for the dataset are
+skipped, so running a feed again on the same input opens no load at all."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog.contract import Contract
+from control import ledger
+from feeds.http_source import fetch_pages
+from shucang.settings import settings
+
+CHUNK = 8 << 20
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A source object offered for landing: where it came from and a readable local copy."""
+
+    source: str
+    path: Path
+    name: str
+
+
+def _file_candidates(contract: Contract, feeds: Path) -> list[Candidate]:
+    paths = sorted(p for p in feeds.glob(contract.source.location) if p.is_file())
+    return [Candidate(str(p), p, str(p.relative_to(feeds)).replace(os.sep, "__")) for p in paths]
+
+
+def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
+    """Copy src to dst in one pass, returning (sha256, size)."""
+    h = hashlib.sha256()
+    size = 0
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        while chunk := fin.read(CHUNK):
+            h.update(chunk)
+            fout.write(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def land(contract: Contract, since: str | None = None) -> str | None:
+    """Land the new objects of `contract`'s source; return the new load id, or None if nothing is new.
+
+    `since` is the incremental cursor passed to HTTP sources (the latest published cursor value)."""
+    s = settings()
+    base = s.landing / contract.id
+    incoming = base / f".incoming-{uuid.uuid4().hex}"
+    incoming.mkdir(parents=True)
+    try:
+        if contract.source.kind == "http":
+            pages = fetch_pages(contract, incoming / "fetched", since)
+            candidates = [Candidate(f"{s.http_base}{contract.source.location}#{p.name}", p, p.name)
+                          for p in pages]
+        else:
+            candidates = _file_candidates(contract, s.feeds)
+        known = ledger.known_sha256(contract.id)
+        fresh: list[dict] = []
+        for cand in candidates:
+            tmp = incoming / f"{len(fresh):05d}.part"
+            sha, size = _copy_hashing(cand.path, tmp)
+            if sha in known:
+                tmp.unlink()
+                continue
+            known.add(sha)
+            fresh.append({"sha256": sha, "source": cand.source, "name": cand.name, "tmp": tmp,
+                          "bytes": size})
+        if not fresh:
+            return None
+        load_id = ledger.start_load(contract.id)
+        dest = base / load_id
+        dest.mkdir()
+        for f in fresh:
+            final = dest / f.pop("name")
+            os.replace(f.pop("tmp"), final)
+            final.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            f["landed_path"] = str(final)
+        ledger.record_landed(load_id, contract.id, fresh)
+        return load_id
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)
+
+
+def landed_files(dataset: str, load_id: str) -> list[Path]:
+    """The files a load landed, in name order."""
+    return sorted(p for p in (settings().landing / dataset / load_id).iterdir() if p.is_file())

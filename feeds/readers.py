@@ -1,0 +1,263 @@
+"""Readers turn a load's landed files into one relation of text columns named as the feed names
+them (the contract's `source` names), plus `_row` (unique in the load), `_file` and `_line` (the
+data row in that file, or the sheet row for Excel). They check structure, not values: a missing or
+renamed column, a truncated file or undecodable bytes reject the load; a row with the wrong number of
+fields is reported for quarantine. Typing is the stager's job."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from catalog.contract import Contract
+from feeds.encoding import detect_encoding, transcode_to_utf8
+from feeds.errors import EmptyInput, LoadRejected, SchemaDrift, TruncatedFile
+
+# _row = file index * ROW_STRIDE + line: unique in a load without a counting pass.
+ROW_STRIDE = 10**12
+
+
+@dataclass
+class RawBatch:
+    """The text relation of one load, registered on a DuckDB connection as `raw`."""
+
+    relation: str  # SQL that selects _row, _file, _line and the source columns as VARCHAR
+    encodings: set[str] = field(default_factory=set)
+    blank_lines: int = 0
+    # structural problems found while reading: dicts for the quarantine (source_file, line, reason...)
+    malformed: list[dict[str, Any]] = field(default_factory=list)
+    # for CSV, DuckDB records malformed lines while the relation is scanned; see csv_rejects()
+    csv_files: dict[int, str] = field(default_factory=dict)
+
+
+def check_header(contract: Contract, found: Iterable[str], file: str) -> None:
+    """Reject unless the header names exactly the contract's source columns (any order)."""
+    expected = {c.source_name for c in contract.columns}
+    got = [h.strip().lstrip("\ufeff") for h in found if h is not None and str(h).strip() != ""]
+    missing = sorted(expected - set(got))
+    unexpected = sorted(set(got) - expected)
+    if missing or unexpected:
+        parts = []
+        for m in missing:
+            col = next(c.name for c in contract.columns if c.source_name == m)
+            parts.append(f"column {m!r} ({col}) is missing")
+        if unexpected:
+            parts.append(f"unexpected column(s) {', '.join(repr(u) for u in unexpected)}")
+        raise SchemaDrift(f"{file}: header does not match contract {contract.id} v{contract.version}: "
+                          + "; ".join(parts))
+    dupes = sorted({h for h in got if got.count(h) > 1})
+    if dupes:
+        raise SchemaDrift(f"{file}: column(s) {', '.join(dupes)} appear more than once in the header")
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _csv_header(path: Path, delimiter: str) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return next(csv.reader(f, delimiter=delimiter), [])
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as f:
+        f.seek(0, 2)
+        if f.tell() == 0:
+            return True
+        f.seek(-1, 2)
+        return f.read(1) in (b"\n", b"\r")
+
+
+def read_csv_files(contract: Contract, files: list[Path], workdir: Path) -> RawBatch:
+    """CSV files as one relation; GBK files are transcoded to UTF-8 under `workdir` first."""
+    batch = RawBatch(relation="")
+    selects = []
+    names = [c.source_name for c in contract.columns]
+    for idx, path in enumerate(files):
+        if path.stat().st_size == 0:
+            raise EmptyInput(f"{path.name}: file is empty (0 bytes); expected a header and rows")
+        encoding = detect_encoding(path, contract.source.encoding)
+        batch.encodings.add(encoding)
+        readable = path
+        if encoding != "utf-8":
+            readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
+        if not _ends_with_newline(readable):
+            tail = readable.read_bytes()[-200:].decode("utf-8", "replace").rsplit("\n", 1)[-1]
+            raise TruncatedFile(
+                f"{path.name}: file ends in the middle of a row (no line terminator after "
+                f"{tail[:60]!r}); the export was cut off"
+            )
+        check_header(contract, _csv_header(readable, contract.source.delimiter), path.name)
+        batch.csv_files[idx] = path.name
+        cols = ", ".join(f'"{n}"' for n in names)
+        selects.append(
+            f"SELECT {idx} * {ROW_STRIDE} + row_number() OVER () AS _row, {_sql_str(path.name)} AS _file,"
+            f" row_number() OVER () AS _line, {cols} FROM read_csv({_sql_str(str(readable))},"
+            f" header=true, all_varchar=true, delim={_sql_str(contract.source.delimiter)},"
+            f" quote='\"', escape='\"', store_rejects=true, ignore_errors=true,"
+            f" rejects_scan='rejects_scan_{idx}', rejects_table='rejects_errors_{idx}')"
+        )
+    batch.relation = " UNION ALL ".join(selects)
+    return batch
+
+
+def csv_rejects(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> list[dict[str, Any]]:
+    """Rows DuckDB could not split into the header's fields, after the relation was scanned."""
+    out = []
+    for idx, name in batch.csv_files.items():
+        try:
+            rows = con.execute(
+                f"SELECT line, min(error_message), any_value(csv_line) FROM rejects_errors_{idx}"
+                " GROUP BY line ORDER BY line"
+            ).fetchall()
+        except duckdb.CatalogException:
+            continue  # nothing was rejected, so DuckDB created no table
+        for line, message, csv_line in rows:
+            out.append({"source_file": name, "line": int(line) - 1, "column": None,
+                        "raw_value": csv_line, "reason_code": "malformed_row",
+                        "reason": f"row does not have the header's fields: {message}",
+                        "record": json.dumps({"line": csv_line}, ensure_ascii=False)})
+    return out
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _sheet_rows(path: Path, sheet: str | None) -> list[list[Any]]:
+    """All rows of a worksheet with merged data cells filled from their top-left cell."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise TruncatedFile(f"{path.name}: not a readable .xlsx workbook ({e}); truncated or corrupt") from e
+    ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    for rng in ws.merged_cells.ranges:
+        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
+        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if c - 1 < len(rows[r - 1]):
+                    rows[r - 1][c - 1] = top
+    return rows
+
+
+def _find_header(contract: Contract, rows: list[list[Any]], file: str) -> int:
+    """Index of the row holding the column headers (below any title and merged group rows)."""
+    wanted = {c.source_name for c in contract.columns}
+    best, best_hits = -1, 0
+    for i, row in enumerate(rows[:30]):
+        hits = len(wanted & {str(v).strip() for v in row if v is not None})
+        if hits > best_hits:
+            best, best_hits = i, hits
+    if best < 0 or best_hits < max(1, len(wanted) // 2):
+        raise SchemaDrift(f"{file}: no header row naming the contract's columns in the first 30 rows "
+                          f"(expected {', '.join(sorted(wanted))})")
+    return best
+
+
+def _arrow_batch(names: list[str], records: list[tuple[int, str, int, list[str | None]]]) -> pa.Table:
+    cols: dict[str, list[Any]] = {"_row": [], "_file": [], "_line": []}
+    cols.update({n: [] for n in names})
+    for row_id, file, line, values in records:
+        cols["_row"].append(row_id)
+        cols["_file"].append(file)
+        cols["_line"].append(line)
+        for n, v in zip(names, values, strict=True):
+            cols[n].append(v)
+    schema = pa.schema([("_row", pa.int64()), ("_file", pa.string()), ("_line", pa.int64())]
+                       + [(n, pa.string()) for n in names])
+    return pa.table(cols, schema=schema)
+
+
+def read_xlsx_files(contract: Contract, files: list[Path]) -> tuple[RawBatch, pa.Table]:
+    """Hand-filled workbooks: finds the header under title/merged rows, skips blank lines."""
+    names = [c.source_name for c in contract.columns]
+    batch = RawBatch(relation="SELECT * FROM raw_arrow")
+    records = []
+    for idx, path in enumerate(files):
+        rows = _sheet_rows(path, contract.source.sheet)
+        h = _find_header(contract, rows, path.name)
+        header = [str(v).strip() if v is not None else "" for v in rows[h]]
+        check_header(contract, header, path.name)
+        pos = {name: header.index(name) for name in names}
+        for i, row in enumerate(rows[h + 1:], start=h + 2):
+            texts = [_cell_text(v) for v in row]
+            if all(t is None for t in texts):
+                batch.blank_lines += 1
+                continue
+            values = [texts[pos[n]] if pos[n] < len(texts) else None for n in names]
+            records.append((idx * ROW_STRIDE + i, path.name, i, values))
+    return batch, _arrow_batch(names, records)
+
+
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def read_json_pages(contract: Contract, files: list[Path]) -> tuple[RawBatch, pa.Table]:
+    """Paginated JSON: the records under `records_path` of every page."""
+    names = [c.source_name for c in contract.columns]
+    batch = RawBatch(relation="SELECT * FROM raw_arrow")
+    records = []
+    for idx, path in enumerate(files):
+        try:
+            page = json.loads(path.read_bytes())
+        except ValueError as e:
+            raise TruncatedFile(f"{path.name}: not complete JSON ({e})") from e
+        items = page.get(contract.source.records_path) if isinstance(page, dict) else None
+        if not isinstance(items, list):
+            raise SchemaDrift(f"{path.name}: no list of records under {contract.source.records_path!r}")
+        if items:
+            check_header(contract, {k for item in items if isinstance(item, dict) for k in item},
+                         path.name)
+        for i, item in enumerate(items, start=1):
+            item = item if isinstance(item, dict) else {}
+            records.append((idx * ROW_STRIDE + i, path.name, i, [_json_text(item.get(n)) for n in names]))
+    return batch, _arrow_batch(names, records)
+
+
+def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list[Path],
+                 workdir: Path) -> RawBatch:
+    """Read a load's files by the contract's format and register them on `con` as view `raw`."""
+    if not files:
+        raise EmptyInput(f"{contract.id}: the load has no files")
+    fmt = contract.source.format
+    if fmt == "csv":
+        batch = read_csv_files(contract, files, workdir)
+    elif fmt in ("xlsx", "json"):
+        batch, table = (read_xlsx_files(contract, files) if fmt == "xlsx"
+                        else read_json_pages(contract, files))
+        con.register("raw_arrow", table)
+    else:  # pragma: no cover - the contract schema allows no other format
+        raise LoadRejected(f"{contract.id}: unsupported format {fmt!r}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS {batch.relation}")
+    return batch
+

@@ -1,0 +1,191 @@
+"""Publishing a load: merge its rows into the dataset's current snapshot by primary key (an upsert),
+write the result as a new immutable Parquet snapshot, point the warehouse view at it and swap the
+manifest in. Readers see the old snapshot or the new one, never a mix. Only one process publishes
+at a time (the Airflow pool `shucang_warehouse` has one slot; a lock file guards the CLI too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from catalog.contract import Contract
+from shucang.settings import settings
+from warehouse.manifest import (
+    NotPublishedError,
+    current_files,
+    dataset_dir,
+    read_manifest,
+    write_manifest_atomically,
+)
+
+ADDRESS_COLUMNS = ["district_code", "street_code", "community_code", "building_code", "house_code",
+                   "lon", "lat", "match_level", "match_confidence"]
+KEEP_SNAPSHOTS = 5
+ROW_GROUP_SIZE = 122_880 * 4
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    snapshot_id: str
+    rows_published: int  # rows of this load now in the snapshot
+    rows_total: int  # rows in the new snapshot
+    manifest: dict[str, Any]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(8 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@contextmanager
+def publisher_lock() -> Iterator[None]:
+    """Exclusive lock held while publishing, across processes on this machine."""
+    path = settings().home / ".publish.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def connect_warehouse(read_only: bool = False, attempts: int = 60) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, waiting while another process holds its lock."""
+    path = settings().warehouse
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if read_only and not path.exists():
+        duckdb.connect(str(path)).close()
+    for i in range(attempts):
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or i == attempts - 1:
+                raise
+            time.sleep(0.5)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _new_rows_sql(contract: Contract, load_id: str, staged: Path, addresses: Path | None,
+                  excluded: list[Path]) -> str:
+    cols = [f"s.{_q(c.name)}" for c in contract.columns]
+    join = ""
+    if contract.address and addresses is not None:
+        cols += [f"a.{c}" for c in ADDRESS_COLUMNS]
+        join = f" LEFT JOIN read_parquet('{addresses}') a ON s.{_q(contract.address.column)} = a.address"
+    where = ""
+    if excluded:
+        files = ", ".join(f"'{p}'" for p in excluded)
+        where = f" WHERE s._row NOT IN (SELECT _row FROM read_parquet([{files}]))"
+    return (f"SELECT {', '.join(cols)}, '{load_id}' AS _load_id FROM read_parquet('{staged}') s"
+            f"{join}{where}")
+
+
+def _schema(con: duckdb.DuckDBPyConnection, contract: Contract, path: Path) -> list[dict[str, Any]]:
+    by_name = {c.name: c for c in contract.columns}
+    out = []
+    for name, dtype, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall():
+        col = by_name.get(name)
+        out.append({"name": name, "type": dtype, "title": col.title if col else name,
+                    "grade": col.grade.value if col else "L1",
+                    "pii": col.pii.value if col and col.pii else None,
+                    "mask": col.mask if col else None})
+    return out
+
+
+def _refresh_view(contract: Contract, files: list[Path]) -> None:
+    file_list = ", ".join(f"'{p}'" for p in files)
+    con = connect_warehouse()
+    try:
+        con.execute("BEGIN")
+        con.execute(f"CREATE OR REPLACE VIEW {_q(contract.id)} AS SELECT * FROM read_parquet([{file_list}])")
+        con.execute(
+            f"COMMENT ON VIEW {_q(contract.id)} IS '{contract.title}: {contract.grade.value} "
+            f"{contract.sharing.value} {contract.opening.value}'")
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def _collect_garbage(contract: Contract, keep: set[str]) -> None:
+    snaps = sorted((dataset_dir(contract.id) / "snapshots").iterdir())
+    for old in snaps[:-KEEP_SNAPSHOTS]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(contract: Contract, load_id: str, staged: Path, *, addresses: Path | None = None,
+            excluded: list[Path] | None = None, quality_score: float | None = None) -> PublishResult:
+    """Upsert the staged rows of `load_id` (minus rows listed in `excluded` Parquet files of `_row`)
+    into a new snapshot of the dataset and make it current atomically."""
+    excluded = [p for p in (excluded or []) if p.exists()]
+    base = dataset_dir(contract.id)
+    snapshot_id = load_id
+    final_dir = base / "snapshots" / snapshot_id
+    tmp_dir = base / "snapshots" / f".tmp-{snapshot_id}"
+    shutil.rmtree(tmp_dir, ignore_errors=True)
+    tmp_dir.mkdir(parents=True)
+    part = tmp_dir / "part-0.parquet"
+    new_rows = _new_rows_sql(contract, load_id, staged, addresses, excluded)
+    key = ", ".join(_q(k) for k in contract.primary_key)
+    with publisher_lock():
+        try:
+            previous = read_manifest(contract.id)
+            prev_files = ", ".join(f"'{p}'" for p in current_files(contract.id))
+        except NotPublishedError:
+            previous, prev_files = None, ""
+        con = duckdb.connect()
+        try:
+            con.execute(f"CREATE TEMP VIEW new_rows AS {new_rows}")
+            if previous is None:
+                body = "SELECT * FROM new_rows"
+            else:
+                body = (f"SELECT * FROM new_rows UNION ALL BY NAME SELECT p.* FROM"
+                        f" read_parquet([{prev_files}], union_by_name=true) p"
+                        f" ANTI JOIN new_rows n USING ({key})")
+            con.execute(f"COPY ({body}) TO '{part}' (FORMAT parquet, COMPRESSION zstd,"
+                        f" ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+            total, published = con.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE _load_id = '{load_id}') FROM '{part}'"
+            ).fetchone()
+            load_ids = [r[0] for r in con.execute(
+                f"SELECT DISTINCT _load_id FROM '{part}' ORDER BY 1").fetchall()]
+            schema = _schema(con, contract, part)
+        finally:
+            con.close()
+        tmp_dir.rename(final_dir)
+        final_part = final_dir / part.name
+        manifest = {
+            "dataset": contract.id, "title": contract.title, "snapshot_id": snapshot_id,
+            "published_at": dt.datetime.now(dt.UTC).isoformat(),
+            "contract_version": contract.version, "tier": contract.tier.value, "owner": contract.owner,
+            "category": contract.category, "grade": contract.grade.value,
+            "importance": contract.importance.value, "sharing": contract.sharing.value,
+            "opening": contract.opening.value, "update_frequency": contract.update_frequency,
+            "rows": total,
+            "files": [{"path": str(final_part.relative_to(base)), "rows": total,
+                       "bytes": final_part.stat().st_size, "sha256": _sha256(final_part)}],
+            "schema": schema, "primary_key": list(contract.primary_key), "load_ids": load_ids,
+            "quality_score": quality_score,
+        }
+        _refresh_view(contract, [final_part])
+        write_manifest_atomically(contract.id, manifest)
+        _collect_garbage(contract, keep={snapshot_id})
+    return PublishResult(snapshot_id, published, total, manifest)
