@@ -1,4 +1,5 @@
 """Imports every module that declares control-plane tables, so `ensure_schema` sees them all.
 Owners add their module here."""
 
+import access.models  # noqa: F401
 import control.ledger  # noqa: F401

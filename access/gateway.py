@@ -1,0 +1,194 @@
+"""The SQL gateway: runs one analyst SELECT against one live grant on a fresh in-memory DuckDB
+connection that can read only the grant's artifact files (external access off, allowed_paths set,
+extension autoload/autoinstall off, replacement scans off, configuration locked). Every attempt,
+allowed or refused, is audited. Also serves exports/downloads of a grant's datasets."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from access import audit
+from access.artifacts import files_of, quote, verified_manifest
+from access.errors import AccessError, PermissionDenied, QueryFailed, ScopeError
+from access.orgs import get_user
+from access.sqlguard import Relation, Rewritten, rewrite
+from access.workflow import require_live
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """What a gateway query returned and what was executed."""
+
+    table: pa.Table
+    rewritten: Rewritten
+    duration_ms: float
+
+
+def relations(grant_id: str, manifest: Mapping[str, Any]) -> dict[str, Relation]:
+    """Each granted dataset as a relation: its granted columns over its artifact files, with the
+    grant's row scope applied again (defence in depth: the artifact was cut to it already)."""
+    out = {}
+    for dataset, entry in manifest["datasets"].items():
+        scope = manifest["scope"]["datasets"][dataset]
+        types = {c["name"]: c["type"] for c in entry["schema"]}
+        visible = {c: types[c] for c in scope["columns"]}
+        files = tuple(str(p) for p in files_of(grant_id, manifest, dataset))
+        where = " AND ".join(
+            f"{quote(k)} = '{v}'" for k, v in scope["rows"].items() if str(v).isdigit()
+        )
+        paths = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        sql = f"SELECT {', '.join(quote(c) for c in visible)} FROM read_parquet([{paths}])" + (
+            f" WHERE {where}" if where else ""
+        )
+        out[dataset] = Relation(columns=visible, source_sql=sql, files=files)
+    return out
+
+
+def community_columns(manifest: Mapping[str, Any]) -> set[str]:
+    """Columns whose values identify a community: grouping by one suppresses small cells."""
+    cols = {"community_code", "building_code", "house_code"}
+    for scope in manifest["scope"]["datasets"].values():
+        cols |= {c for c, m in scope["columns"].items() if m == "address_community"}
+    return cols
+
+
+def locked_connection(files: list[str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that may read exactly `files` and cannot be reconfigured."""
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "allow_community_extensions": False,
+            "python_enable_replacements": False,
+            "allow_persistent_secrets": False,
+        },
+    )
+    con.execute("SET allowed_paths = ?", [files])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def _grant_for(grant_id: str, actor: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    grant = require_live(grant_id)
+    user = get_user(actor)
+    if user["org_id"] != grant["org_id"]:
+        raise PermissionDenied(
+            f"grant {grant_id} belongs to {grant['org_id']}; user {actor} is of {user['org_id']}"
+        )
+    return grant, verified_manifest(grant_id)
+
+
+def query(grant_id: str, sql: str, actor: str) -> QueryResult:
+    """Run one SELECT under a live grant as `actor`; refusals raise and are audited."""
+    start = time.perf_counter()
+    grant: dict[str, Any] = {}
+    rewritten: Rewritten | None = None
+    try:
+        grant, manifest = _grant_for(grant_id, actor)
+        rels = relations(grant_id, manifest)
+        rewritten = rewrite(sql, rels, community_columns(manifest))
+        con = locked_connection([f for r in rels.values() for f in r.files])
+        try:
+            table = con.sql(rewritten.sql).to_arrow_table()
+        except duckdb.Error as e:
+            raise QueryFailed(f"the statement failed: {e}") from None
+        finally:
+            con.close()
+    except AccessError as e:
+        audit.record(
+            actor,
+            "query",
+            "refused" if not isinstance(e, QueryFailed) else "error",
+            grant_id=grant_id,
+            org_id=grant.get("org_id"),
+            purpose=grant.get("purpose"),
+            statement=sql,
+            rewritten=rewritten.sql if rewritten else None,
+            duration_ms=(time.perf_counter() - start) * 1000,
+            reason=str(e),
+        )
+        raise
+    ms = (time.perf_counter() - start) * 1000
+    audit.record(
+        actor,
+        "query",
+        "ok",
+        grant_id=grant_id,
+        org_id=grant["org_id"],
+        purpose=grant["purpose"],
+        statement=sql,
+        rewritten=rewritten.sql,
+        rows=table.num_rows,
+        duration_ms=ms,
+        artifact_sha256=grant["artifact_sha256"],
+    )
+    return QueryResult(table, rewritten, ms)
+
+
+def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> tuple[bytes, str]:
+    """A granted dataset's artifact as Parquet bytes or CSV (UTF-8 with BOM, opens in Excel), with
+    a file name; audited as a download (Parquet) or export (CSV)."""
+    start = time.perf_counter()
+    grant: dict[str, Any] = {}
+    action = "download" if fmt == "parquet" else "export"
+    try:
+        if fmt not in ("parquet", "csv"):
+            raise ScopeError(f"format {fmt!r}: choose parquet or csv")
+        grant, manifest = _grant_for(grant_id, actor)
+        if dataset not in manifest["datasets"]:
+            raise ScopeError(
+                f"grant {grant_id} has no data for {dataset!r}; it holds "
+                f"{', '.join(manifest['datasets']) or 'nothing yet'}"
+            )
+        paths = files_of(grant_id, manifest, dataset)
+        if fmt == "parquet":
+            body = Path(paths[0]).read_bytes()  # one file per dataset (see artifacts)
+            rows = manifest["datasets"][dataset]["rows"]
+        else:
+            rel = relations(grant_id, manifest)[dataset]
+            con = locked_connection(list(rel.files))
+            try:
+                table = con.sql(rel.source_sql).to_arrow_table()
+            finally:
+                con.close()
+            buf = io.BytesIO()
+            buf.write("\ufeff".encode())
+            pacsv.write_csv(table, buf)
+            body, rows = buf.getvalue(), table.num_rows
+    except AccessError as e:
+        audit.record(
+            actor,
+            action,
+            "refused",
+            grant_id=grant_id,
+            org_id=grant.get("org_id"),
+            purpose=grant.get("purpose"),
+            statement=f"{dataset}.{fmt}",
+            reason=str(e),
+            duration_ms=(time.perf_counter() - start) * 1000,
+        )
+        raise
+    audit.record(
+        actor,
+        action,
+        "ok",
+        grant_id=grant_id,
+        org_id=grant["org_id"],
+        purpose=grant["purpose"],
+        statement=f"{dataset}.{fmt}",
+        rows=rows,
+        duration_ms=(time.perf_counter() - start) * 1000,
+        artifact_sha256=grant["artifact_sha256"],
+    )
+    return body, f"{grant_id}-{dataset}.{fmt}"

@@ -1,0 +1,185 @@
+"""What a request asks for and what a grant allows: datasets, columns with their masks, row scope
+and period, and the classification rules that bound them. Pure validation against contracts; no
+state and no data reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from access.divisions import CODE_LENGTH
+from access.errors import ClassificationError, ScopeError
+from access.masks import MASKS
+from catalog.contract import Contract, Grade, Sharing
+
+# Published address columns (see warehouse publish) a row scope may filter on, coarse to fine.
+SCOPE_COLUMNS = ("district_code", "street_code", "community_code")
+ADDRESS_COLUMNS = (
+    "district_code",
+    "street_code",
+    "community_code",
+    "building_code",
+    "house_code",
+    "lon",
+    "lat",
+    "match_level",
+    "match_confidence",
+)
+MAX_PERIOD_DAYS = 366
+
+
+class DatasetScope(BaseModel):
+    """Columns (name -> mask profile, None = as published) and row filters of one dataset."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    columns: dict[str, str | None]
+    rows: dict[str, str] = Field(default_factory=dict)
+
+
+class Scope(BaseModel):
+    """A request's or grant's whole scope: datasets and the period of use."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    datasets: dict[str, DatasetScope]
+    start: dt.date
+    end: dt.date
+
+
+def requestable(contract: Contract) -> bool:
+    """Whether a dataset may be requested at all (不予共享 never)."""
+    return contract.sharing != Sharing.none
+
+
+def column_grade(contract: Contract, column: str) -> Grade:
+    """The grade of a contract column or a published address column (codes are L1, coords L2)."""
+    if column in ADDRESS_COLUMNS and contract.address is not None:
+        return Grade.L2 if column in ("lon", "lat") else Grade.L1
+    try:
+        return contract.column(column).grade
+    except KeyError:
+        raise ScopeError(
+            f"dataset {contract.id} has no column {column!r}; published columns: "
+            f"{', '.join(published_columns(contract))}"
+        ) from None
+
+
+def published_columns(contract: Contract) -> list[str]:
+    """The columns a grant can name: the contract's plus the address columns when it has one."""
+    names = [c.name for c in contract.columns]
+    return names + list(ADDRESS_COLUMNS) if contract.address is not None else names
+
+
+def default_mask(contract: Contract, column: str) -> str | None:
+    """The mask a request gets when it names no mask: the contract's default for this column."""
+    if column in ADDRESS_COLUMNS:
+        return None
+    return contract.column(column).mask
+
+
+def check_columns(contract: Contract, columns: Mapping[str, str | None]) -> None:
+    """Raise unless every column exists, masks are known, L4 (L3 of 有条件共享) masked."""
+    if not columns:
+        raise ScopeError(f"dataset {contract.id}: name at least one column")
+    for name, mask in columns.items():
+        grade = column_grade(contract, name)
+        if mask is not None and mask not in MASKS:
+            raise ScopeError(
+                f"dataset {contract.id} column {name}: unknown mask {mask!r}; "
+                f"known: {', '.join(MASKS)}"
+            )
+        if mask is None and grade == Grade.L4:
+            raise ClassificationError(
+                f"dataset {contract.id} column {name} is {grade} (敏感): it can only be granted"
+                f" masked or pseudonymized (e.g. {default_mask(contract, name) or 'pseudonym'})"
+            )
+        if mask is None and grade == Grade.L3 and contract.sharing == Sharing.conditional:
+            raise ClassificationError(
+                f"dataset {contract.id} column {name} is L3 in 有条件共享 data: it needs a mask"
+                f" (default {default_mask(contract, name) or 'pseudonym'})"
+            )
+
+
+def check_rows(contract: Contract, rows: Mapping[str, str], org: Mapping[str, object]) -> None:
+    """Raise unless the row scope uses address codes inside the requester's area."""
+    for key, code in rows.items():
+        if key not in SCOPE_COLUMNS:
+            raise ScopeError(
+                f"dataset {contract.id}: row scope on {key!r}; allowed: {', '.join(SCOPE_COLUMNS)}"
+            )
+        if contract.address is None:
+            raise ScopeError(f"dataset {contract.id} has no address columns to scope rows by")
+        length = CODE_LENGTH[key.removesuffix("_code")]
+        if not (isinstance(code, str) and code.isdigit() and len(code) == length):
+            raise ScopeError(
+                f"dataset {contract.id}: row scope {key}={code!r} is not a"
+                f" {length}-digit division code"
+            )
+    own = org.get("division_code")
+    if org.get("kind") in ("street", "community") and contract.address is not None:
+        if not rows:
+            raise ScopeError(
+                f"dataset {contract.id}: a {org['kind']} may only request rows of its own"
+                f" area; add a row scope such as street_code={own}"
+            )
+        for key, code in rows.items():
+            if not code.startswith(str(own)):
+                raise ScopeError(
+                    f"dataset {contract.id}: row scope {key}={code} is outside your area {own}"
+                )
+
+
+def check_period(start: dt.date, end: dt.date) -> None:
+    """Raise unless start <= end and the period is at most a year."""
+    if end < start:
+        raise ScopeError(f"period ends {end} before it starts {start}")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise ScopeError(f"period {start}..{end} is longer than {MAX_PERIOD_DAYS} days")
+
+
+def check_request(
+    scope: Scope, contracts: Mapping[str, Contract], org: Mapping[str, object]
+) -> None:
+    """Every submission rule at once: datasets exist and are requestable, columns, rows, period."""
+    if not scope.datasets:
+        raise ScopeError("a request names at least one dataset")
+    for name, ds in scope.datasets.items():
+        contract = contracts.get(name)
+        if contract is None:
+            raise ScopeError(f"unknown dataset {name!r}; see `shucang requests catalog`")
+        if not requestable(contract):
+            raise ClassificationError(f"dataset {name} is 不予共享 and cannot be requested")
+        check_columns(contract, ds.columns)
+        check_rows(contract, ds.rows, org)
+    check_period(scope.start, scope.end)
+
+
+def _within(code: str, key: str, asked: Mapping[str, str]) -> bool:
+    """Whether a granted row filter key=code lies inside every requested filter."""
+    rank = SCOPE_COLUMNS.index(key)
+    return all(SCOPE_COLUMNS.index(k) <= rank and code.startswith(v) for k, v in asked.items())
+
+
+def check_narrowing(asked: DatasetScope, granted: DatasetScope, dataset: str) -> None:
+    """Raise unless `granted` is `asked` or narrower: fewer columns, more masks, fewer rows."""
+    extra = set(granted.columns) - set(asked.columns)
+    if extra:
+        raise ScopeError(
+            f"dataset {dataset}: cannot grant columns that were not requested: "
+            f"{', '.join(sorted(extra))}"
+        )
+    for col, mask in granted.columns.items():
+        if mask is None and asked.columns[col] is not None:
+            raise ScopeError(
+                f"dataset {dataset} column {col}: requested with mask "
+                f"{asked.columns[col]}, cannot be granted unmasked"
+            )
+    if asked.rows and not granted.rows:
+        raise ScopeError(f"dataset {dataset}: the granted rows must stay inside {asked.rows}")
+    for key, code in granted.rows.items():
+        if not _within(code, key, asked.rows):
+            raise ScopeError(
+                f"dataset {dataset}: row scope {key}={code} is not inside the "
+                f"requested {asked.rows}"
+            )

@@ -1,0 +1,299 @@
+"""Static guard of the gateway: parses analyst SQL with sqlglot *and* DuckDB's own parser, refuses
+everything but one plain SELECT over granted relations, qualifies it against the granted schema and
+replaces every relation by the grant's filtered subquery before the analyst's predicates apply.
+Pure: it executes nothing (DuckDB is used only to serialize parse trees), and knows no grant state.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.scope import traverse_scope
+
+from access.errors import QueryRefused
+
+MAX_SQL_CHARS = 20_000
+# Functions that reach outside the query (files, settings, catalogs, variables) or build rows from
+# whole relations: refused by name whatever sqlglot class they parse to.
+_FORBIDDEN_FUNCTION = re.compile(
+    r"^(read_\w*|\w*_scan|glob|sniff_csv|parquet_\w+|duckdb_\w+|pragma_\w+|current_setting|"
+    r"getvariable|setvariable|getenv|query|query_table|json_serialize_\w*|json_deserialize_\w*|"
+    r"sql_auto_complete|which_secret|iceberg_\w+|delta_\w+|postgres_\w+|sqlite_\w+|mysql_\w+|"
+    r"http\w*|load_\w+|install_\w+|enable_\w+|disable_\w+|checkpoint|force_checkpoint|"
+    r"row|struct_pack|columns|unnest|range|generate_series|repeat_row|summary|test_\w+|"
+    r"current_database|current_schema|current_schemas|current_catalog|version|"
+    r"has_\w+_privilege|pg_\w+|txid_current|current_query|error|finalize|\w*_macro)$",
+    re.IGNORECASE,
+)
+_FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (
+    exp.Columns,
+    exp.Placeholder,
+    exp.Parameter,
+    exp.Into,
+    exp.Lateral,
+    exp.Unnest,
+    exp.Pivot,
+    exp.Command,
+    exp.Pragma,
+    exp.Set,
+    exp.SessionParameter,
+    exp.ReadCSV,
+    exp.ReadParquet,
+)
+_ALLOWED_TABLE_ARGS = {"this", "alias"}
+_DUCKDB_ROOTS = {"SELECT_NODE", "SET_OPERATION_NODE"}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A granted relation: its visible columns (name -> DuckDB type) and the subquery replacing it
+    (granted rows only, already masked), plus the files that subquery may read."""
+
+    columns: Mapping[str, str]
+    source_sql: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """The statement to execute and what it reads."""
+
+    sql: str
+    relations: tuple[str, ...]
+    suppressed: tuple[str, ...]  # projections wrapped in small-cell suppression
+
+
+def _refuse(msg: str) -> QueryRefused:
+    return QueryRefused(f"refused: {msg}")
+
+
+def _duckdb_tree(sql: str) -> list[dict[str, Any]]:
+    """DuckDB's own parse of `sql` (statements as JSON); refuses what DuckDB cannot serialize."""
+    con = duckdb.connect(
+        config={"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+    )
+    try:
+        raw = con.execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()
+    except duckdb.Error as e:
+        raise _refuse(f"DuckDB cannot read the statement: {e}") from None
+    finally:
+        con.close()
+    tree = json.loads(raw[0]) if raw else {"error": True}
+    if tree.get("error"):
+        raise _refuse(
+            f"DuckDB reads this as something other than one SELECT: "
+            f"{tree.get('error_message', tree.get('error_type', 'unknown'))}"
+        )
+    statements: list[dict[str, Any]] = tree["statements"]
+    return statements
+
+
+def _walk_json(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from _walk_json(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk_json(v)
+
+
+def _duckdb_check(sql: str, names: set[str], files: set[str] | None) -> None:
+    """What DuckDB reads: one SELECT; base tables only among `names`; table functions only
+    read_parquet over `files` (None: no table function at all); no forbidden function."""
+    statements = _duckdb_tree(sql)
+    if len(statements) != 1:
+        raise _refuse(f"DuckDB reads {len(statements)} statements; send exactly one SELECT")
+    root = statements[0]["node"]
+    if root.get("type") not in _DUCKDB_ROOTS:
+        raise _refuse(f"DuckDB reads a {root.get('type')}, not a SELECT")
+    ctes = {
+        n["map"][i]["key"].lower()
+        for n in _walk_json(root)
+        if "map" in n and isinstance(n["map"], list)
+        for i in range(len(n["map"]))
+        if isinstance(n["map"][i], dict) and "key" in n["map"][i]
+    }
+    for node in _walk_json(root):
+        kind = node.get("type")
+        if kind == "BASE_TABLE":
+            name = str(node.get("table_name", "")).lower()
+            if node.get("schema_name") or node.get("catalog_name") or name not in names | ctes:
+                raise _refuse(
+                    f"DuckDB reads a reference to table {node.get('table_name')!r} that"
+                    " is not granted"
+                )
+        elif kind == "TABLE_FUNCTION":
+            fn = node.get("function", {})
+            args = [
+                a.get("literal", {}).get("text")
+                for a in _walk_json(fn.get("arguments", []))
+                if a.get("class") == "CONSTANT"
+            ]
+            if files is None or fn.get("function_name") != "read_parquet" or not set(args) <= files:
+                raise _refuse(f"table function {fn.get('function_name')} is not allowed")
+        elif node.get("class") == "FUNCTION" and kind == "FUNCTION":
+            fname = str(node.get("function_name", ""))
+            if _FORBIDDEN_FUNCTION.match(fname) and not (
+                files and fname in ("read_parquet", "list_value")
+            ):
+                raise _refuse(f"function {fname}() is not allowed")
+
+
+def _sqlglot_statement(sql: str) -> exp.Query:
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    except SqlglotError as e:
+        raise _refuse(f"cannot parse the statement: {str(e).splitlines()[0]}") from None
+    if len(statements) != 1:
+        raise _refuse(f"{len(statements)} statements; send exactly one SELECT")
+    stmt = statements[0]
+    if not isinstance(stmt, exp.Select | exp.SetOperation):
+        raise _refuse(f"{stmt.key.upper()} statements are not allowed; only SELECT")
+    return stmt
+
+
+def _check_nodes(stmt: exp.Expression, relations: Mapping[str, Relation]) -> set[str]:
+    """Refuse forbidden constructs; return the CTE names the statement defines."""
+    ctes: set[str] = set()
+    for node in stmt.walk():
+        if isinstance(node, _FORBIDDEN_NODES):
+            raise _refuse(f"{node.key.upper()} is not allowed ({node.sql('duckdb')[:60]})")
+        if isinstance(node, exp.Func):
+            name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
+            if _FORBIDDEN_FUNCTION.match(name) or _FORBIDDEN_FUNCTION.match(node.key):
+                raise _refuse(f"function {name}() is not allowed")
+        if isinstance(node, exp.With) and node.args.get("recursive"):
+            raise _refuse("recursive CTEs are not allowed")
+        if isinstance(node, exp.CTE):
+            name = node.alias_or_name.lower()
+            if name in relations or name in ctes:
+                raise _refuse(f"CTE name {name!r} clashes with a granted relation or another CTE")
+            ctes.add(name)
+        if isinstance(node, exp.Table):
+            extra = {k for k, v in node.args.items() if v and k not in _ALLOWED_TABLE_ARGS}
+            if not isinstance(node.this, exp.Identifier) or extra:
+                raise _refuse(
+                    f"table expression {node.sql('duckdb')[:60]!r} is not a plain relation name"
+                )
+        if isinstance(node, exp.TableAlias):
+            name = node.name.lower()
+            if name in relations and not (
+                isinstance(node.parent, exp.Table) and node.parent.name.lower() == name
+            ):
+                raise _refuse(f"alias {name!r} clashes with a granted relation")
+        if isinstance(node, exp.Star) and not isinstance(
+            node.parent, exp.Count | exp.Select | exp.Column
+        ):
+            raise _refuse("* inside an expression (struct-of-row) is not allowed")
+    for table in stmt.find_all(exp.Table):
+        if table.args.get("db") or table.args.get("catalog"):
+            raise _refuse(f"qualified name {table.sql('duckdb')!r}: name granted relations only")
+        name = table.name.lower()
+        if name not in relations and name not in ctes:
+            raise _refuse(
+                f"relation {table.name!r} is not in this grant; granted: "
+                f"{', '.join(sorted(relations))}"
+            )
+    return ctes
+
+
+def _check_row_references(stmt: exp.Expression) -> None:
+    """Refuse struct-of-row: a column reference that names a whole relation, and t.* left inside
+    expressions after star expansion."""
+    for scope in traverse_scope(stmt):
+        sources = {s.lower() for s in scope.sources}
+        for col in scope.columns:
+            if isinstance(col.this, exp.Star):
+                raise _refuse(f"{col.sql('duckdb')} inside an expression is not allowed")
+            if not col.table and col.name.lower() in sources:
+                raise _refuse(f"{col.name!r} names a whole relation (struct-of-row)")
+
+
+def _replace_relations(stmt: exp.Expression, relations: Mapping[str, Relation]) -> list[str]:
+    used = []
+    for table in list(stmt.find_all(exp.Table)):
+        name = table.name.lower()
+        if name not in relations:
+            continue  # a CTE reference (names cannot clash, checked above)
+        alias = table.alias or name
+        sub = exp.Subquery(
+            this=sqlglot.parse_one(relations[name].source_sql, read="duckdb"),
+            alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)),
+        )
+        table.replace(sub)
+        used.append(name)
+    return used
+
+
+def _suppress_small_cells(stmt: exp.Expression, community_columns: set[str]) -> list[str]:
+    """Wrap COUNT projections of the outer query in small-cell suppression when it groups by a
+    community-level column."""
+    if not isinstance(stmt, exp.Select) or not stmt.args.get("group"):
+        return []
+    keys = {c.name.lower() for c in stmt.args["group"].find_all(exp.Column)}
+    if not keys & community_columns:
+        return []
+    wrapped = []
+    for proj in stmt.expressions:
+        target = proj.this if isinstance(proj, exp.Alias) else proj
+        if isinstance(target, exp.Count):
+            guarded = exp.Case(
+                ifs=[
+                    exp.If(
+                        this=exp.LT(this=target.copy(), expression=exp.Literal.number(5)),
+                        true=exp.Null(),
+                    )
+                ],
+                default=target.copy(),
+            )
+            target.replace(guarded)
+            wrapped.append(proj.alias_or_name)
+    return wrapped
+
+
+def rewrite(
+    sql: str, relations: Mapping[str, Relation], community_columns: set[str] | None = None
+) -> Rewritten:
+    """Check `sql` and return the statement to execute, with every relation replaced by its
+    granted subquery; QueryRefused (with the reason) for anything else."""
+    if len(sql) > MAX_SQL_CHARS:
+        raise _refuse(f"statement longer than {MAX_SQL_CHARS} characters")
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in sql) or "\u2028" in sql or "\ufeff" in sql:
+        raise _refuse("control characters in the statement")
+    relations = {k.lower(): v for k, v in relations.items()}
+    _duckdb_check(sql, set(relations), files=None)
+    stmt = _sqlglot_statement(sql)
+    _check_nodes(stmt, relations)
+    schema = {name: dict(rel.columns) for name, rel in relations.items()}
+    try:
+        stmt = qualify(
+            stmt,
+            schema=schema,
+            dialect="duckdb",
+            validate_qualify_columns=True,
+            expand_stars=True,
+            quote_identifiers=True,
+        )
+    except SqlglotError as e:
+        raise _refuse(
+            f"{str(e).splitlines()[0]} (granted columns: "
+            + "; ".join(f"{n}: {', '.join(r.columns)}" for n, r in relations.items())
+            + ")"
+        ) from None
+    _check_row_references(stmt)
+    used = _replace_relations(stmt, relations)
+    suppressed = _suppress_small_cells(stmt, community_columns or set())
+    final = stmt.sql(dialect="duckdb", comments=False)
+    files = {f for name in used for f in relations[name].files}
+    _duckdb_check(final, set(), files=files)
+    return Rewritten(final, tuple(sorted(set(used))), tuple(suppressed))
