@@ -4,11 +4,15 @@ Owns `match_many`, the seam the pipeline calls; it never writes the registry."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from address_registry.build import name_key
 from address_registry.parse import ParsedAddress, parse
+from address_registry.similarity import bigrams, dice
 
 LEVEL_ORDER = ("none", "district", "street", "community", "road", "estate", "building", "house")
 
@@ -41,6 +45,8 @@ class Match:
     match_level: str = "none"
     match_confidence: float = 0.0
     reason: str | None = None
+    # Candidates with scores when the match was ambiguous or weak (goes to the review queue).
+    review: list[dict[str, object]] | None = field(default=None, repr=False)
 
 
 def _excerpt(text: str, limit: int = 60) -> str:
@@ -65,6 +71,202 @@ def match_divisions(p: ParsedAddress, raw: str | None) -> Match:
         return m
     m.match_confidence = 0.95 if p.division_exact else 0.85
     return m
+
+
+# Confidence of each way an estate name can be recognised.
+_NAME_CONFIDENCE = {"standard": 1.0, "alias": 0.97, "doorplate": 0.97, "planning": 0.95,
+                    "former": 0.95, "review": 0.97, "key": 0.93, "prefix": 0.9}
+ACCEPT_FUZZY = 0.8  # fuzzy estate names scoring below this go to review, never to a guess
+REVIEW_FLOOR = 0.5  # below this a fuzzy candidate is not worth a reviewer's time
+_GROUP = re.compile(r"^\d+组$")
+
+
+@dataclass(slots=True)
+class _Estate:
+    code: str
+    name: str
+    community_code: str
+    lon: float | None
+    lat: float | None
+
+
+@dataclass(slots=True)
+class _Building:
+    code: str
+    community_code: str
+    lon: float | None
+    lat: float | None
+
+
+class Matcher:
+    """In-memory indexes over one registry version; `resolve` turns a parse into a match."""
+
+    def __init__(self, version: int, tables: dict[str, pa.Table],
+                 aliases: dict[str, str] | None = None) -> None:
+        self.version = version
+        self.estates = {r["estate_code"]: _Estate(r["estate_code"], r["name"], r["community_code"],
+                                                  r["lon"], r["lat"])
+                        for r in tables["estates"].to_pylist()}
+        self.names: dict[str, list[tuple[str, str]]] = defaultdict(list)  # name -> (code, how)
+        self.keys: dict[str, set[str]] = defaultdict(set)  # name_key -> codes
+        for r in tables["names"].to_pylist():
+            self.names[r["name"]].append((r["estate_code"], r["how"]))
+            self.keys[name_key(r["name"])].add(r["estate_code"])
+        for text, code in (aliases or {}).items():
+            if code in self.estates:
+                self.names[text].append((code, "review"))
+        self.max_name = max((len(n) for n in self.names), default=0)
+        self.grams: dict[str, set[str]] = defaultdict(set)  # bigram -> name keys (blocking)
+        for key in self.keys:
+            for g in bigrams(key):
+                self.grams[g].add(key)
+        self.by_label: dict[tuple[str, str], _Building] = {}
+        self.by_door: dict[tuple[str, str], list[_Building]] = defaultdict(list)
+        self.roads: set[str] = set()
+        for r in tables["buildings"].to_pylist():
+            b = _Building(r["building_code"], r["community_code"], r["lon"], r["lat"])
+            if r["estate_code"]:
+                self.by_label[(r["estate_code"], r["label"])] = b
+            elif r["road"] and r["road_number"]:
+                self.by_door[(r["road"], r["road_number"])].append(b)
+            if r["road"]:
+                self.roads.add(r["road"])
+        self.estate_doors: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for e in tables["estates"].to_pylist():
+            if e["road"] and e["road_number"]:
+                self.estate_doors[(e["road"], e["road_number"])].add(e["estate_code"])
+                self.roads.add(e["road"])
+        self.houses: dict[tuple[str, str, str], str] = {}
+        self.rooms: dict[tuple[str, str], list[str]] = defaultdict(list)  # (bldg, room) -> houses
+        for r in tables["houses"].to_pylist():
+            unit, room = r["unit"] or "", r["room"] or ""
+            self.houses[(r["building_code"], unit, room)] = r["house_code"]
+            self.rooms[(r["building_code"], room)].append(r["house_code"])
+        self.by_community: dict[str, list[str]] = defaultdict(list)
+        for code, e in self.estates.items():
+            self.by_community[e.community_code].append(code)
+
+    # -- estates -------------------------------------------------------------------------------
+    def _estate_hits(self, text: str) -> tuple[list[tuple[str, str]], str]:
+        """(estate code, how) hits for an estate spelling: exact, key, then longest prefix."""
+        hits = self.names.get(text)
+        if hits:
+            return hits, ""
+        codes = self.keys.get(name_key(text))
+        if codes:
+            return [(c, "key") for c in sorted(codes)], ""
+        for length in range(min(len(text) - 1, self.max_name), 1, -1):
+            hits = self.names.get(text[:length])
+            if hits:
+                return [(c, "prefix") for c, _ in hits], text[length:]
+        return [], text
+
+    def _fuzzy(self, text: str, scope: str) -> list[tuple[str, float]]:
+        """Estate codes under `scope` whose names share a bigram with `text` (blocking), ranked
+        by name similarity, best first."""
+        query = name_key(text)
+        block = set().union(*(self.grams.get(g, ()) for g in bigrams(query)))
+        scores: dict[str, float] = {}
+        for key in block:
+            codes = [c for c in self.keys[key] if c.startswith(scope)]
+            if codes:
+                score = dice(query, key)
+                for c in codes:
+                    scores[c] = max(scores.get(c, 0.0), score)
+        return sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:5]
+
+    def _pick(self, hits: list[tuple[str, str]], scope: str) -> tuple[list[str], float]:
+        """Estate codes compatible with the parsed divisions, and the confidence of the name."""
+        codes = sorted({c for c, _ in hits})
+        near = [c for c in codes if c.startswith(scope)]
+        conf = max(_NAME_CONFIDENCE[how] for c, how in hits if not near or c in near)
+        if near:
+            return near, conf
+        return codes, conf * 0.7  # the divisions written disagree with the registry
+
+    def _estate(self, p: ParsedAddress, m: Match) -> tuple[str | None, float]:
+        scope = p.deepest_code() or ""
+        spellings = [s for s in (p.estate, p.community) if s]
+        for spelling in spellings:
+            hits, _rest = self._estate_hits(spelling)
+            if not hits:
+                continue
+            codes, conf = self._pick(hits, scope)
+            if len(codes) == 1:
+                return codes[0], conf
+            m.review = [{"estate_code": c, "name": self.estates[c].name, "score": conf}
+                        for c in codes]
+            return None, 0.0
+        if p.estate:
+            top = self._fuzzy(p.estate, scope[:9] if len(scope) >= 9 else scope)
+            if top and top[0][1] >= REVIEW_FLOOR:
+                clear = len(top) == 1 or top[0][1] - top[1][1] >= 0.1
+                if clear and top[0][1] >= ACCEPT_FUZZY:
+                    return top[0][0], 0.9 * top[0][1]
+                m.review = [{"estate_code": c, "name": self.estates[c].name, "score": round(s, 3)}
+                            for c, s in top]
+        return None, 0.0
+
+    # -- resolve ---------------------------------------------------------------------------------
+    def _door(self, p: ParsedAddress) -> tuple[str | None, list[_Building], set[str]]:
+        road = p.road
+        if road and _GROUP.match(road) and p.community:
+            road = p.community + road
+        if not road or not p.road_number:
+            return road, [], set()
+        key = (road, p.road_number)
+        return road, self.by_door.get(key, []), self.estate_doors.get(key, set())
+
+    def resolve(self, p: ParsedAddress, raw: str | None) -> Match:
+        """The deepest unambiguous match for a parsed address."""
+        m = match_divisions(p, raw)
+        scope = p.deepest_code() or ""
+        road, door_buildings, door_estates = self._door(p)
+        estate_code, conf = self._estate(p, m)
+        if estate_code is None and door_estates:
+            near = sorted(c for c in door_estates if c.startswith(scope)) or sorted(door_estates)
+            if len(near) == 1 and not (p.estate and m.review):
+                estate_code, conf = near[0], 0.95 if not p.estate else 0.9
+        elif estate_code and door_estates and estate_code in door_estates:
+            conf = min(1.0, conf + 0.02)  # road number and estate name agree
+        if estate_code is not None:
+            return self._within_estate(p, m, estate_code, conf)
+        near_buildings = [b for b in door_buildings if b.community_code.startswith(scope)]
+        if len(near_buildings) == 1:
+            b = near_buildings[0]
+            house = self.houses.get((b.code, "", ""))
+            return self._set(m, b.community_code, b.code, house, b.lon, b.lat,
+                             "house" if house else "building", 0.97)
+        if road in self.roads and m.match_level != "none":
+            m.match_level, m.reason = "road", None
+        return m
+
+    def _within_estate(self, p: ParsedAddress, m: Match, code: str, conf: float) -> Match:
+        e = self.estates[code]
+        b = self.by_label.get((code, p.building or ""))
+        if b is None and p.building is None:
+            b = None
+        if b is None:
+            return self._set(m, e.community_code, None, None, e.lon, e.lat, "estate", conf)
+        house = None
+        if p.room:
+            house = self.houses.get((b.code, p.unit or "", p.room))
+            if house is None and p.unit is None:
+                same = self.rooms.get((b.code, p.room), [])
+                if len(same) == 1:
+                    house, conf = same[0], conf * 0.97
+        elif p.unit is None:
+            house = self.houses.get((b.code, "", ""))
+        level = "house" if house else "building"
+        return self._set(m, e.community_code, b.code, house, b.lon, b.lat, level, conf)
+
+    @staticmethod
+    def _set(m: Match, community: str, building: str | None, house: str | None,
+             lon: float | None, lat: float | None, level: str, conf: float) -> Match:
+        m.community_code, m.street_code, m.district_code = community, community[:9], community[:6]
+        m.building_code, m.house_code, m.lon, m.lat = building, house, lon, lat
+        m.match_level, m.match_confidence, m.reason = level, round(conf, 4), None
+        return m
 
 
 def match_one(text: str | None) -> Match:

@@ -29,6 +29,10 @@ _BUILDING = re.compile(r"(?P<building>[0-9A-Z]{1,5})幢")
 _UNIT = re.compile(r"(?P<unit>\d{1,3})单元")
 _FLOOR = re.compile(r"(?P<floor>-?\d{1,3})[层楼]")
 _ROOM = re.compile(r"(?P<room>\d{1,5})室?$")
+_ROAD_ONLY = re.compile(
+    r"^(?P<road>[\u4e00-\u9fff]{1,10}?(?:大道|大街|路|街|巷))(?![\u4e00-\u9fff]*[幢号])"
+)
+_LEADING_NUMBER = re.compile(r"\d")
 _DASHED = re.compile(r"(?P<building>\d{1,3})-(?:(?P<unit>\d{1,2})-)?(?P<room>\d{2,5})室?$")
 _ESTATE_TRIM = re.compile(r"^[^\u4e00-\u9fffA-Z]+|[^\u4e00-\u9fffA-Z0-9]+$")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -146,19 +150,21 @@ def _parse_tail(rest: str, out: ParsedAddress) -> None:
         out.road = m.group("road") or m.group("group")
         out.road_number = m.group("number") or m.group("gnumber")
         before, rest = rest[: m.start()], rest[m.end() :]
+    elif (ro := _ROAD_ONLY.match(rest)) is not None:
+        out.road, rest = ro.group("road"), rest[ro.end() :]
     b = _BUILDING.search(rest)
     if b:
         estate_text, tail = rest[: b.start()], rest[b.end() :]
         out.building = b.group("building").lstrip("0") or "0"
+    elif d := _DASHED.search(rest):
+        estate_text, tail = rest[: d.start()], ""
+        out.building = d.group("building").lstrip("0") or "0"
+        out.unit = d.group("unit")
+        out.room = d.group("room")
     else:
-        d = _DASHED.search(rest)
-        if d:
-            estate_text, tail = rest[: d.start()], ""
-            out.building = d.group("building").lstrip("0") or "0"
-            out.unit = d.group("unit")
-            out.room = d.group("room")
-        else:
-            estate_text, tail = rest, ""
+        # no building: a tower's room (浙商大厦1502室) or unit/floor follow the name directly
+        n = _LEADING_NUMBER.search(rest)
+        estate_text, tail = (rest[: n.start()], rest[n.start() :]) if n else (rest, "")
     if tail:
         u = _UNIT.search(tail)
         if u:
