@@ -10,7 +10,8 @@ import duckdb
 import pyarrow as pa
 
 
-def _list_literal(files: list[Path]) -> str:
+def sql_file_list(files: list[Path]) -> str:
+    """A DuckDB list literal of file paths, quoted, for read_parquet()."""
     return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
 
 
@@ -19,7 +20,7 @@ def connect_inputs(inputs: dict[str, list[Path]]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     for name, files in inputs.items():
-        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({_list_literal(files)})')
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({sql_file_list(files)})')
     return con
 
 

@@ -1,0 +1,129 @@
+"""DCAT-AP (v3) JSON-LD export of the catalog, so the bureau's entries can be harvested by any
+DCAT portal. Frequencies, access rights and media types use the EU controlled vocabularies; the
+Chinese catalog attributes with no DCAT term (共享属性, 开放属性, grade, importance, tier) go in the
+`shucang:` namespace. It reads catalog entries only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from catalog.entry import CatalogEntry
+
+EU = "http://publications.europa.eu/resource/authority/"
+FREQUENCY = {
+    "15min": "15MIN",
+    "hourly": "HOURLY",
+    "daily": "DAILY",
+    "weekly": "WEEKLY",
+    "monthly": "MONTHLY",
+}
+# 开放属性 -> EU access right.
+ACCESS_RIGHTS = {"无条件开放": "PUBLIC", "受限开放": "RESTRICTED", "禁止开放": "NON_PUBLIC"}
+PARQUET_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/application/vnd.apache.parquet"
+
+CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "shucang": "https://shucang.example.org/ns#",
+}
+
+
+def _zh(text: str) -> dict[str, str]:
+    return {"@value": text, "@language": "zh"}
+
+
+def _date(iso: str | None) -> dict[str, str] | None:
+    if not iso:
+        return None
+    return {"@value": dt.datetime.fromisoformat(iso).isoformat(), "@type": "xsd:dateTime"}
+
+
+def _distributions(e: CatalogEntry, base_uri: str) -> list[dict[str, Any]]:
+    if not e.manifest:
+        return []
+    out = []
+    for f in e.manifest.get("files", []):
+        out.append(
+            {
+                "@id": f"{base_uri}/dataset/{e.id}/{f['path']}",
+                "@type": "dcat:Distribution",
+                "dct:title": _zh(f"{e.title}（Parquet 快照 {e.manifest['snapshot_id']}）"),
+                "dcat:mediaType": {"@id": PARQUET_MEDIA_TYPE},
+                "dct:format": {"@id": f"{EU}file-type/PARQUET"},
+                "dcat:byteSize": {"@value": str(f["bytes"]), "@type": "xsd:nonNegativeInteger"},
+                "spdx:checksum": {
+                    "@type": "spdx:Checksum",
+                    "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
+                    "spdx:checksumValue": f["sha256"],
+                },
+                "dcat:accessURL": {"@id": f"{base_uri}/dataset/{e.id}"},
+            }
+        )
+    return out
+
+
+def dataset_node(e: CatalogEntry, base_uri: str) -> dict[str, Any]:
+    """One catalog entry as a dcat:Dataset node."""
+    node: dict[str, Any] = {
+        "@id": f"{base_uri}/dataset/{e.id}",
+        "@type": "dcat:Dataset",
+        "dct:identifier": e.resource_code,
+        "dct:title": _zh(e.title),
+        "dct:description": _zh(e.summary or e.title),
+        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": _zh(e.provider)},
+        "dcat:theme": {
+            "@id": f"{base_uri}/category/{e.category_code or 'unclassified'}",
+            "skos:prefLabel": _zh(e.category),
+        },
+        "dcat:keyword": [_zh(t) for t in e.tags],
+        "dct:accessRights": {
+            "@id": f"{EU}access-right/{ACCESS_RIGHTS.get(e.opening, 'NON_PUBLIC')}"
+        },
+        "dcat:distribution": _distributions(e, base_uri),
+        "shucang:sharingAttribute": e.sharing,
+        "shucang:openingAttribute": e.opening,
+        "shucang:sensitivityGrade": e.grade,
+        "shucang:importance": e.importance,
+        "shucang:tier": e.tier,
+        "shucang:addressGranularity": e.address_granularity,
+        "shucang:piiKinds": list(e.pii_kinds),
+        "shucang:dataItem": [
+            {
+                "shucang:name": c.name,
+                "dct:title": _zh(c.title),
+                "shucang:type": c.type,
+                "shucang:sensitivityGrade": str(c.grade),
+                "shucang:pii": c.pii,
+            }
+            for c in e.data_items
+        ],
+    }
+    if e.update_frequency in FREQUENCY:
+        node["dct:accrualPeriodicity"] = {"@id": f"{EU}frequency/{FREQUENCY[e.update_frequency]}"}
+    if (issued := _date(e.publish_date)) is not None:
+        node["dct:modified"] = issued
+    if e.inputs:
+        node["dct:source"] = [{"@id": f"{base_uri}/dataset/{i}"} for i in e.inputs]
+    return node
+
+
+def to_jsonld(
+    entries: list[CatalogEntry],
+    base_uri: str = "https://data.example.gov.cn/shucang",
+    title: str = "数仓公共数据目录",
+) -> dict[str, Any]:
+    """The whole catalog as one DCAT-AP JSON-LD document."""
+    return {
+        "@context": CONTEXT,
+        "@id": f"{base_uri}/catalog",
+        "@type": "dcat:Catalog",
+        "dct:title": _zh(title),
+        "dct:language": {"@id": f"{EU}language/ZHO"},
+        "dcat:themeTaxonomy": {"@id": f"{base_uri}/category"},
+        "dcat:dataset": [dataset_node(e, base_uri) for e in entries],
+    }

@@ -1,0 +1,274 @@
+"""Catalog entries: the core metadata of the national government information resource catalog
+(提供方, 资源代码, 摘要, 格式, 信息项, 共享属性, 开放属性, 更新周期, 发布日期) plus the governance
+tags (category, tier, source department, address granularity, update frequency, PII kinds, grade,
+importance) for every contract, every model and every other published dataset. It reads contracts,
+models and manifests; it never writes."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from catalog.categories import Category, CategoryError, resolve
+from catalog.contract import Contract, load_contracts
+from catalog.schema import SchemaColumn, manifest_schema
+from transforms.classify import Classified, classify_all
+from transforms.model import Model, load_models
+from warehouse.manifest import NotPublishedError, published_datasets, read_manifest
+
+TIER_DIGIT = {"province": "1", "city": "2", "district": "3", "community": "4"}
+GRANULARITY_ORDER = ("district", "street", "community", "building", "house")
+CODE_GRANULARITY = {
+    "district_code": "district",
+    "street_code": "street",
+    "community_code": "community",
+    "building_code": "building",
+    "house_code": "house",
+}
+
+
+class CatalogError(ValueError):
+    """The catalog cannot be built consistently (e.g. two datasets share a resource code)."""
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One dataset as the catalog shows it."""
+
+    id: str
+    kind: str  # source (a contract), derived (a model) or published (a manifest only)
+    title: str
+    summary: str
+    provider: str
+    resource_code: str
+    category: str  # "一级/二级"
+    category_code: str | None
+    tier: str
+    tags: tuple[str, ...]
+    source_format: str | None
+    update_frequency: str
+    grade: str
+    importance: str
+    sharing: str
+    opening: str
+    address_granularity: str | None
+    data_items: tuple[SchemaColumn, ...]
+    inputs: tuple[str, ...] = ()
+    lineage: dict[str, Any] = field(default_factory=dict)
+    manifest: dict[str, Any] | None = None
+
+    @property
+    def published(self) -> bool:
+        """Whether the dataset has a current snapshot."""
+        return self.manifest is not None
+
+    @property
+    def publish_date(self) -> str | None:
+        """ISO time of the current snapshot, or None."""
+        return self.manifest.get("published_at") if self.manifest else None
+
+    @property
+    def rows(self) -> int | None:
+        """Rows in the current snapshot, or None."""
+        return self.manifest.get("rows") if self.manifest else None
+
+    @property
+    def pii_kinds(self) -> tuple[str, ...]:
+        """The PII kinds among the data items, sorted."""
+        return tuple(sorted({c.pii for c in self.data_items if c.pii}))
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """How the data can be had: Parquet snapshots, and the feed's own format for sources."""
+        return ("parquet",) + ((self.source_format,) if self.source_format else ())
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready dict of the entry (without the raw manifest)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "summary": self.summary,
+            "provider": self.provider,
+            "resource_code": self.resource_code,
+            "category": self.category,
+            "category_code": self.category_code,
+            "tier": self.tier,
+            "tags": list(self.tags),
+            "formats": list(self.formats),
+            "update_frequency": self.update_frequency,
+            "publish_date": self.publish_date,
+            "rows": self.rows,
+            "grade": self.grade,
+            "importance": self.importance,
+            "sharing": self.sharing,
+            "opening": self.opening,
+            "address_granularity": self.address_granularity,
+            "pii_kinds": list(self.pii_kinds),
+            "data_items": [c.as_manifest() for c in self.data_items],
+            "inputs": list(self.inputs),
+            "lineage": self.lineage,
+        }
+
+
+def resource_code(dataset: str, category_code: str | None, tier: str) -> str:
+    """Stable resource code "<category item code>/<tier digit><5 digits from the id>"."""
+    return f"{category_code or '0000'}/{TIER_DIGIT.get(tier, '9')}{zlib.crc32(dataset.encode()) % 100000:05d}"
+
+
+def _category(category: str, where: str, strict: bool) -> Category | None:
+    try:
+        return resolve(category, where)
+    except CategoryError:
+        if strict:
+            raise
+        return None
+
+
+def _typed(
+    cols: tuple[SchemaColumn, ...], manifest: dict[str, Any] | None
+) -> tuple[SchemaColumn, ...]:
+    """Columns with the types the manifest records, where one exists."""
+    if not manifest:
+        return cols
+    types = {c.name: c.type for c in manifest_schema(manifest)}
+    return tuple(
+        SchemaColumn(c.name, types.get(c.name, c.type), c.title, c.grade, c.pii, c.mask)
+        for c in cols
+    )
+
+
+def _finest(columns: tuple[SchemaColumn, ...]) -> str | None:
+    levels = [CODE_GRANULARITY[c.name] for c in columns if c.name in CODE_GRANULARITY]
+    return max(levels, key=GRANULARITY_ORDER.index) if levels else None
+
+
+def _from_contract(c: Contract, cls: Classified, manifest: dict[str, Any] | None) -> CatalogEntry:
+    cat = _category(c.category, f"catalog/datasets/{c.id}.yaml", strict=True)
+    assert cat is not None
+    return CatalogEntry(
+        c.id,
+        "source",
+        c.title,
+        c.description,
+        c.owner,
+        resource_code(c.id, cat.code, c.tier),
+        c.category,
+        cat.code,
+        str(c.tier),
+        c.tags,
+        c.source.format,
+        c.update_frequency,
+        str(c.grade),
+        str(c.importance),
+        str(c.sharing),
+        str(c.opening),
+        c.address.granularity if c.address else None,
+        _typed(cls.columns, manifest),
+        manifest=manifest,
+    )
+
+
+def _from_model(m: Model, cls: Classified, manifest: dict[str, Any] | None) -> CatalogEntry:
+    cat = _category(m.category, str(m.path or m.id), strict=True)
+    assert cat is not None
+    return CatalogEntry(
+        m.id,
+        "derived",
+        m.title,
+        m.description,
+        m.owner,
+        resource_code(m.id, cat.code, m.tier),
+        m.category,
+        cat.code,
+        str(m.tier),
+        m.tags,
+        None,
+        m.update_frequency,
+        str(cls.grade),
+        str(cls.importance),
+        str(cls.sharing),
+        str(cls.opening),
+        _finest(cls.columns),
+        _typed(cls.columns, manifest),
+        m.inputs,
+        {k: v.as_json() for k, v in cls.lineage.items()},
+        manifest,
+    )
+
+
+def _from_manifest(m: dict[str, Any]) -> CatalogEntry:
+    ds = m["dataset"]
+    cat = _category(m.get("category", ""), f"exports/{ds}/manifest.json", strict=False)
+    cols = tuple(manifest_schema(m))
+    return CatalogEntry(
+        ds,
+        "published",
+        m.get("title", ds),
+        m.get("description", ""),
+        m.get("owner", ""),
+        resource_code(ds, cat.code if cat else None, m.get("tier", "")),
+        m.get("category", ""),
+        cat.code if cat else None,
+        m.get("tier", ""),
+        tuple(m.get("tags", ())),
+        None,
+        m.get("update_frequency", ""),
+        m.get("grade", ""),
+        m.get("importance", ""),
+        m.get("sharing", ""),
+        m.get("opening", ""),
+        _finest(cols),
+        cols,
+        lineage=m.get("lineage", {}),
+        manifest=m,
+    )
+
+
+def _manifest(dataset: str, exports: Path | None) -> dict[str, Any] | None:
+    try:
+        return read_manifest(dataset, exports)
+    except NotPublishedError:
+        return None
+
+
+def build_catalog(
+    exports: Path | None = None,
+    contracts: dict[str, Contract] | None = None,
+    models: dict[str, Model] | None = None,
+) -> list[CatalogEntry]:
+    """Every dataset the warehouse knows, by id; CatalogError if two share a resource code."""
+    contracts = contracts if contracts is not None else load_contracts()
+    models = models if models is not None else load_models()
+    classified = classify_all(contracts, models)
+    entries = [
+        _from_contract(c, classified[i], _manifest(i, exports)) for i, c in contracts.items()
+    ]
+    entries += [_from_model(m, classified[i], _manifest(i, exports)) for i, m in models.items()]
+    known = set(contracts) | set(models)
+    entries += [
+        _from_manifest(read_manifest(d, exports))
+        for d in published_datasets(exports)
+        if d not in known
+    ]
+    seen: dict[str, str] = {}
+    for e in entries:
+        if e.resource_code in seen:
+            raise CatalogError(
+                f"datasets {seen[e.resource_code]} and {e.id} share resource code {e.resource_code};"
+                " rename one of them"
+            )
+        seen[e.resource_code] = e.id
+    return sorted(entries, key=lambda e: e.id)
+
+
+def find_entry(entries: list[CatalogEntry], dataset: str) -> CatalogEntry:
+    """The entry of `dataset`; KeyError lists the known ids."""
+    for e in entries:
+        if e.id == dataset:
+            return e
+    raise KeyError(
+        f"no dataset {dataset!r} in the catalog; known: {', '.join(e.id for e in entries)}"
+    )

@@ -1,0 +1,237 @@
+"""Live facts per dataset: rows and last publish (manifest), declared vs actual update interval
+(timeliness, from the ledger's published loads), quality score, grants and queries (from the
+access package's tables), quarantine reasons and address match rate (from the Parquet files, read
+with in-memory DuckDB). Sources that are not part of this installation yet are reported as absent,
+never filled with numbers. It reads only; it never opens warehouse.duckdb."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import duckdb
+from sqlalchemy import select
+
+from catalog.contract import FREQUENCY_SECONDS
+from catalog.entry import CatalogEntry
+from control.db import engine
+from control.ledger import LoadStatus, loads
+from shucang.settings import settings
+from transforms.duckdb_engine import sql_file_list
+from warehouse.manifest import current_files
+
+# A dataset is on time while its last publish is younger than GRACE x its declared interval.
+GRACE = 1.5
+LATE = 3.0
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """`name` imported, or None when that package is not part of this installation yet."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name and (e.name == name or name.startswith(e.name + ".")):
+            return None
+        raise
+
+
+@dataclass
+class SourceStatus:
+    """Which optional fact sources were available when the facts were gathered."""
+
+    quality_scores: bool = False
+    grants: bool = False
+    audit: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The live facts of one dataset."""
+
+    dataset: str
+    rows: int | None
+    last_publish: dt.datetime | None
+    declared_seconds: int | None
+    actual_seconds: float | None  # median interval between published loads; None if < 2
+    age_seconds: float | None
+    timeliness: str  # on_time | late | stale | unpublished
+    loads: int
+    quality_score: float | None
+    active_grants: int | None  # None: the access package is not installed
+    queries: int | None
+    match_rate: float | None  # share of published rows with a community code (address datasets)
+
+
+def _utc(value: dt.datetime | str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    t = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+def timeliness(age: float | None, declared: int | None) -> str:
+    """on_time / late / stale from the age of the last publish and the declared interval."""
+    if age is None:
+        return "unpublished"
+    if not declared:
+        return "on_time"
+    if age <= GRACE * declared:
+        return "on_time"
+    return "late" if age <= LATE * declared else "stale"
+
+
+def published_loads() -> dict[str, list[dict[str, Any]]]:
+    """Published loads per dataset from the ledger, oldest first."""
+    q = select(loads).where(loads.c.status == LoadStatus.published).order_by(loads.c.finished_at)
+    out: dict[str, list[dict[str, Any]]] = {}
+    with engine().connect() as c:
+        for r in c.execute(q).mappings():
+            out.setdefault(r["dataset"], []).append(dict(r))
+    return out
+
+
+def all_loads() -> list[dict[str, Any]]:
+    """Every load in the ledger, oldest first."""
+    with engine().connect() as c:
+        return [dict(r) for r in c.execute(select(loads).order_by(loads.c.started_at)).mappings()]
+
+
+def _median_interval(rows: list[dict[str, Any]]) -> float | None:
+    times = [t for t in (_utc(r["finished_at"]) for r in rows) if t]
+    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+    return statistics.median(gaps) if gaps else None
+
+
+def quality_scores(status: SourceStatus) -> dict[str, float]:
+    """Latest quality score per dataset from quality.latest_scores(), when it exists."""
+    mod = optional_module("quality")
+    fn = getattr(mod, "latest_scores", None) if mod else None
+    if fn is None:
+        status.notes.append("quality scores: quality.latest_scores() is not available yet")
+        return {}
+    status.quality_scores = True
+    out = {}
+    for ds, value in dict(fn()).items():
+        score = value.get("score") if isinstance(value, dict) else value
+        if score is not None:
+            out[ds] = float(score)
+    return out
+
+
+def grants_by_dataset(status: SourceStatus) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Active grants per dataset, and the datasets of every grant (for attributing queries)."""
+    wf = optional_module("access.workflow")
+    if wf is None:
+        status.notes.append("grants: the access package is not installed")
+        return {}, {}
+    status.grants = True
+    active: dict[str, int] = {}
+    datasets_of: dict[str, list[str]] = {}
+    for g in wf.list_grants():
+        names = sorted((g.get("granted") or {}).get("datasets", {}))
+        datasets_of[g["grant_id"]] = names
+        if g["status"] == "active":
+            for ds in names:
+                active[ds] = active.get(ds, 0) + 1
+    return active, datasets_of
+
+
+def audit_events(status: SourceStatus) -> list[dict[str, Any]]:
+    """Every audit event (query, export, download, refusal), when the access package exists."""
+    audit = optional_module("access.audit")
+    if audit is None:
+        status.notes.append("queries: the access audit log is not installed")
+        return []
+    status.audit = True
+    return list(audit.events())
+
+
+def queries_by_dataset(
+    events: list[dict[str, Any]], datasets_of: dict[str, list[str]]
+) -> dict[str, int]:
+    """Successful queries/exports/downloads per dataset, attributed through their grant."""
+    out: dict[str, int] = {}
+    for ev in events:
+        if ev.get("outcome") != "ok" or not ev.get("grant_id"):
+            continue
+        for ds in datasets_of.get(ev["grant_id"], []):
+            out[ds] = out.get(ds, 0) + 1
+    return out
+
+
+def match_rate(entry: CatalogEntry, exports: Path | None = None) -> float | None:
+    """Share of the current snapshot's rows that carry a community code, for address datasets."""
+    if not entry.manifest or "community_code" not in {c.name for c in entry.data_items}:
+        return None
+    if entry.kind == "derived":
+        return None
+    files = current_files(entry.id, exports)
+    con = duckdb.connect()
+    try:
+        got = con.execute(
+            f"SELECT avg(CASE WHEN community_code IS NOT NULL THEN 1.0 ELSE 0.0 END)"
+            f" FROM read_parquet({sql_file_list(files)})"
+        ).fetchone()
+    finally:
+        con.close()
+    return round(float(got[0]), 4) if got and got[0] is not None else None
+
+
+def gather(
+    entries: list[CatalogEntry], now: dt.datetime | None = None, exports: Path | None = None
+) -> tuple[list[Facts], SourceStatus]:
+    """Live facts of every entry, and which optional sources were there."""
+    now = now or dt.datetime.now(dt.UTC)
+    status = SourceStatus()
+    by_ds = published_loads()
+    scores = quality_scores(status)
+    active, datasets_of = grants_by_dataset(status)
+    queries = queries_by_dataset(audit_events(status), datasets_of)
+    out = []
+    for e in entries:
+        last = _utc(e.publish_date)
+        age = (now - last).total_seconds() if last else None
+        declared = FREQUENCY_SECONDS.get(e.update_frequency)
+        manifest_score = e.manifest.get("quality_score") if e.manifest else None
+        out.append(
+            Facts(
+                e.id,
+                e.rows,
+                last,
+                declared,
+                _median_interval(by_ds.get(e.id, [])),
+                age,
+                timeliness(age, declared),
+                len(by_ds.get(e.id, [])),
+                scores.get(e.id, manifest_score),
+                active.get(e.id, 0) if status.grants else None,
+                queries.get(e.id, 0) if status.audit else None,
+                match_rate(e, exports),
+            )
+        )
+    return out, status
+
+
+def quarantine_reasons(root: Path | None = None) -> list[tuple[str, str, int]]:
+    """(dataset, reason_code, rows) over every quarantine file, most frequent first."""
+    root = root or settings().quarantine
+    files = sorted(root.glob("*/*.parquet"))
+    if not files:
+        return []
+    con = duckdb.connect()
+    try:
+        return [
+            tuple(r)
+            for r in con.execute(  # type: ignore[misc]
+                f"SELECT dataset, reason_code, count(*) AS n FROM read_parquet({sql_file_list(files)},"
+                " union_by_name = true) GROUP BY ALL ORDER BY n DESC, dataset, reason_code"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
