@@ -9,6 +9,13 @@ import click
 
 # name -> "module:attribute" of a click command or group. Owners add their line here.
 SUBCOMMANDS: dict[str, str] = {
+    "feeds": "shucang.commands:feeds",
+    "loads": "shucang.commands:loads",
+    "quarantine": "shucang.commands:quarantine_group",
+    "warehouse": "shucang.commands:warehouse",
+    "demo": "shucang.demo:demo",
+    "address": "address_registry.cli:address",
+    "registry": "address_registry.cli:registry",
 }
 
 

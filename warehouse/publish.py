@@ -83,19 +83,15 @@ def connect_warehouse(read_only: bool = False, attempts: int = 60) -> duckdb.Duc
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _new_rows_sql(contract: Contract, load_id: str, staged: Path, addresses: Path | None,
-                  excluded: list[Path]) -> str:
-    cols = [f"s.{_q(c.name)}" for c in contract.columns]
-    join = ""
-    if contract.address and addresses is not None:
-        cols += [f"a.{c}" for c in ADDRESS_COLUMNS]
-        join = f" LEFT JOIN read_parquet('{addresses}') a ON s.{_q(contract.address.column)} = a.address"
+def _new_rows_sql(contract: Contract, load_id: str, data: Path, excluded: list[Path]) -> str:
+    cols = [_q(c.name) for c in contract.columns]
+    if contract.address:
+        cols += ADDRESS_COLUMNS
     where = ""
     if excluded:
         files = ", ".join(f"'{p}'" for p in excluded)
-        where = f" WHERE s._row NOT IN (SELECT _row FROM read_parquet([{files}]))"
-    return (f"SELECT {', '.join(cols)}, '{load_id}' AS _load_id FROM read_parquet('{staged}') s"
-            f"{join}{where}")
+        where = f" WHERE _row NOT IN (SELECT _row FROM read_parquet([{files}]))"
+    return f"SELECT {', '.join(cols)}, '{load_id}' AS _load_id FROM read_parquet('{data}'){where}"
 
 
 def _schema(con: duckdb.DuckDBPyConnection, contract: Contract, path: Path) -> list[dict[str, Any]]:
@@ -131,10 +127,10 @@ def _collect_garbage(contract: Contract, keep: set[str]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(contract: Contract, load_id: str, staged: Path, *, addresses: Path | None = None,
-            excluded: list[Path] | None = None, quality_score: float | None = None) -> PublishResult:
-    """Upsert the staged rows of `load_id` (minus rows listed in `excluded` Parquet files of `_row`)
-    into a new snapshot of the dataset and make it current atomically."""
+def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path] | None = None,
+            quality_score: float | None = None) -> PublishResult:
+    """Upsert the rows of `load_id` in `data` (staged or addressed Parquet, minus the `_row`s listed
+    in the `excluded` Parquet files) into a new snapshot and make it current atomically."""
     excluded = [p for p in (excluded or []) if p.exists()]
     base = dataset_dir(contract.id)
     snapshot_id = load_id
@@ -143,7 +139,7 @@ def publish(contract: Contract, load_id: str, staged: Path, *, addresses: Path |
     shutil.rmtree(tmp_dir, ignore_errors=True)
     tmp_dir.mkdir(parents=True)
     part = tmp_dir / "part-0.parquet"
-    new_rows = _new_rows_sql(contract, load_id, staged, addresses, excluded)
+    new_rows = _new_rows_sql(contract, load_id, data, excluded)
     key = ", ".join(_q(k) for k in contract.primary_key)
     with publisher_lock():
         try:

@@ -1,0 +1,103 @@
+"""Builds the four tier DAGs from the contracts: a mapped task group per dataset of the tier running
+land -> stage -> address -> validate -> publish. Parsing a DAG file does no I/O: which datasets a
+tier has is read by the first task at run time, so adding a contract needs no DAG code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pendulum
+from airflow.sdk import DAG, Asset, AssetAlias, task, task_group
+
+TIER_SCHEDULES = {
+    "province": "@daily",
+    "city": "*/15 * * * *",
+    "district": "@hourly",
+    "community": "@daily",
+}
+PUBLISH_POOL = "shucang_warehouse"
+DEFAULT_ARGS = {
+    "owner": "shucang",
+    "retries": 3,
+    "retry_delay": dt.timedelta(seconds=20),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": dt.timedelta(minutes=10),
+}
+
+
+def dataset_asset(dataset: str) -> Asset:
+    """The Airflow Asset a published dataset emits (downstream DAGs schedule on it)."""
+    return Asset(name=dataset, uri=f"shucang://dataset/{dataset}", group="shucang")
+
+
+def tier_alias(tier: str) -> AssetAlias:
+    return AssetAlias(f"shucang-{tier}")
+
+
+def _run(step_name: str, ref: Any) -> Any:
+    """Call a pipeline step, mapping its outcomes onto Airflow's: nothing new -> skipped, bad input
+    -> failed without retry (the same bytes will fail again), anything else -> retried."""
+    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+    from feeds.errors import LoadRejected
+    from shucang import pipeline
+
+    try:
+        out = getattr(pipeline, step_name)(ref)
+    except LoadRejected as e:
+        raise AirflowFailException(f"{e.reason_code}: {e.message}") from e
+    if out is None:
+        raise AirflowSkipException("nothing new to load")
+    return out
+
+
+def build_tier_dag(tier: str) -> DAG:
+    """The DAG `shucang_<tier>` loading every dataset whose contract names this tier."""
+    with DAG(
+        dag_id=f"shucang_{tier}",
+        description=f"Load every {tier}-tier feed: land, stage, address, validate, publish",
+        schedule=TIER_SCHEDULES[tier],
+        start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["shucang", tier],
+    ) as dag:
+
+        @task
+        def datasets() -> list[str]:
+            """The ids of this tier's contracts."""
+            from catalog.contract import contracts_for_tier
+
+            return [c.id for c in contracts_for_tier(tier)]
+
+        @task_group
+        def feed(dataset: str) -> None:
+            @task
+            def land(dataset: str) -> dict:
+                return _run("land_step", dataset)
+
+            @task
+            def stage(ref: dict) -> dict:
+                return _run("stage_step", ref)
+
+            @task
+            def address(ref: dict) -> dict:
+                return _run("address_step", ref)
+
+            @task
+            def validate(ref: dict) -> dict:
+                return _run("validate_step", ref)
+
+            @task(pool=PUBLISH_POOL, outlets=[tier_alias(tier)])
+            def publish(ref: dict, *, outlet_events: Any = None) -> dict:
+                out = _run("publish_step", ref)
+                outlet_events[tier_alias(tier)].add(dataset_asset(out["dataset"]),
+                                                   extra={"load_id": out["load_id"]})
+                return out
+
+            publish(validate(address(stage(land(dataset)))))
+
+        feed.expand(dataset=datasets())
+    return dag
