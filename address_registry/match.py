@@ -45,8 +45,9 @@ class Match:
     match_level: str = "none"
     match_confidence: float = 0.0
     reason: str | None = None
-    # Candidates with scores when the match was ambiguous or weak (goes to the review queue).
-    review: list[dict[str, object]] | None = field(default=None, repr=False)
+    # (estate spelling, candidates with scores) when the estate was ambiguous or weak: it goes to
+    # the review queue instead of being guessed.
+    review: tuple[str, list[dict[str, object]]] | None = field(default=None, repr=False)
 
 
 def _excerpt(text: str, limit: int = 60) -> str:
@@ -191,11 +192,12 @@ class Matcher:
             hits, _rest = self._estate_hits(spelling)
             if not hits:
                 continue
-            codes, conf = self._pick(hits, scope)
+            reviewed = [h for h in hits if h[1] == "review"]
+            codes, conf = self._pick(reviewed or hits, scope)
             if len(codes) == 1:
                 return codes[0], conf
-            m.review = [{"estate_code": c, "name": self.estates[c].name, "score": conf}
-                        for c in codes]
+            m.review = (spelling, [{"estate_code": c, "name": self.estates[c].name,
+                                    "score": round(conf, 3)} for c in codes])
             return None, 0.0
         if p.estate:
             top = self._fuzzy(p.estate, scope[:9] if len(scope) >= 9 else scope)
@@ -203,8 +205,8 @@ class Matcher:
                 clear = len(top) == 1 or top[0][1] - top[1][1] >= 0.1
                 if clear and top[0][1] >= ACCEPT_FUZZY:
                     return top[0][0], 0.9 * top[0][1]
-                m.review = [{"estate_code": c, "name": self.estates[c].name, "score": round(s, 3)}
-                            for c, s in top]
+                m.review = (p.estate, [{"estate_code": c, "name": self.estates[c].name,
+                                        "score": round(s, 3)} for c, s in top])
         return None, 0.0
 
     # -- resolve ---------------------------------------------------------------------------------
@@ -269,12 +271,9 @@ class Matcher:
         return m
 
 
-def match_one(text: str | None) -> Match:
-    """Resolve one address string as far as the available registry allows; never raises."""
+def match_one(text: str | None, matcher: Matcher | None = None) -> Match:
+    """Resolve one address string with `matcher` (None: divisions only); never raises."""
     try:
-        from address_registry.registry import current_matcher
-
-        matcher = current_matcher()
         p = parse(text)
         if matcher is not None:
             return matcher.resolve(p, text)
@@ -291,10 +290,32 @@ def _distinct(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> list[str 
     return list(dict.fromkeys(texts))
 
 
+def _queue_reviews(matcher: Matcher, distinct: list[str | None], results: list[Match]) -> None:
+    items = [(r.review[0], t or "", r.review[1]) for t, r in zip(distinct, results, strict=True)
+             if r.review]
+    if items:
+        from address_registry.review import enqueue
+
+        enqueue(items, matcher.version)
+
+
 def match_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table:
-    """One row per distinct input string: codes, lon/lat, match_level, confidence and reason."""
+    """One row per distinct input string: codes, lon/lat, match_level, confidence and reason.
+
+    Uses the latest registry built by `shucang registry build`, or divisions only before that;
+    ambiguous or weak estate names are queued for review, never guessed."""
+    from address_registry.registry import current_matcher
+
     distinct = _distinct(texts)
-    results = [match_one(t) for t in distinct]
+    matcher = current_matcher()
+    results = [match_one(t, matcher) for t in distinct]
+    if matcher is not None:
+        _queue_reviews(matcher, distinct, results)
+        for r in results:
+            if r.review:
+                note = (f"estate '{r.review[0]}' is ambiguous or uncertain; queued for review "
+                        f"with {len(r.review[1])} candidate(s)")
+                r.reason = f"{r.reason}; {note}" if r.reason else note
     cols: dict[str, list[object]] = {name: [] for name in SCHEMA.names}
     cols["address"] = list(distinct)
     for name in SCHEMA.names[1:]:

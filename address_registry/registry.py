@@ -103,22 +103,26 @@ def build_registry(source: Path | None = None) -> tuple[int, dict[str, object]]:
     return version, manifest
 
 
-_MATCHERS: dict[tuple[str, int], Matcher] = {}
+_MATCHERS: dict[tuple[str, int, int], Matcher] = {}
 
 
 def current_matcher() -> Matcher | None:
-    """The matcher over the latest built registry (cached per home and version), or None."""
+    """The matcher over the latest built registry and accepted aliases (cached per home, version
+    and alias generation), or None before the first build."""
+    from address_registry.review import aliases
+
     base = store.root()
     version = store.current_version(base)
     if version is None:
         return None
-    key = (str(base), version)
+    generation, accepted = aliases()
+    key = (str(base), version, generation)
     matcher = _MATCHERS.get(key)
     if matcher is None:
         from address_registry.match import Matcher
 
         _, tables, _ = store.read_version(version, base)
-        matcher = Matcher(version, tables)
+        matcher = Matcher(version, tables, accepted)
         _MATCHERS.clear()
         _MATCHERS[key] = matcher
     return matcher

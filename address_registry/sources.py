@@ -152,7 +152,8 @@ def _centroid(geometry: dict) -> tuple[float, float]:
     coords = geometry["coordinates"]
     ring = coords[0] if geometry["type"] == "Polygon" else coords[0][0]
     points = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
-    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+    n = len(points)
+    return (round(sum(p[0] for p in points) / n, 6), round(sum(p[1] for p in points) / n, 6))
 
 
 def read_footprints(path: Path) -> list[Footprint]:

@@ -2,4 +2,6 @@
 Owners add their module here."""
 
 import access.models  # noqa: F401
+import address_registry.review  # noqa: F401
 import control.ledger  # noqa: F401
+import quality.store  # noqa: F401

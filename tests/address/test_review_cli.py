@@ -1,0 +1,62 @@
+"""The review queue (ambiguous names are queued, accepted reviews become aliases) and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from address_registry import match_many
+from address_registry.registry import build_registry
+from address_registry.review import ReviewError, decide, pending
+from shucang.cli import main
+from tests.address.fixtures import write_sources
+
+
+@pytest.fixture
+def built(home: Path) -> Path:
+    write_sources(home / "feeds" / "registry")
+    build_registry()
+    return home
+
+
+def test_weak_name_is_queued_not_guessed_and_accepting_adds_an_alias(built: Path) -> None:
+    row = match_many(["金都花圆3幢"]).to_pylist()[0]
+    assert row["match_level"] == "none" and row["building_code"] is None
+    assert "queued for review" in row["reason"]
+    [review] = pending()
+    assert review.spelling == "金都花圆"
+    assert review.candidates[0]["name"] == "金都花园"
+    match_many(["金都花圆3幢"])  # the same spelling is queued once
+    assert len(pending()) == 1
+    decide(review.review_id, accept=True)
+    row = match_many(["金都花圆3幢"]).to_pylist()[0]
+    assert row["match_level"] == "building"
+    with pytest.raises(ReviewError, match="already accepted"):
+        decide(review.review_id, accept=True)
+
+
+def test_cli_round_trip(built: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    parsed = runner.invoke(main, ["address", "parse", "西湖區文三路十二號"])
+    assert parsed.exit_code == 0, parsed.output
+    assert json.loads(parsed.output)["road_number"] == "12"
+    src = tmp_path / "in.txt"
+    src.write_text("金都花园3幢\n金都花园3幢\n不详\n", encoding="utf-8")
+    matched = runner.invoke(main, ["address", "match", str(src)])
+    assert matched.exit_code == 0, matched.output
+    assert "2 distinct addresses: building 1, none 1" in matched.output
+    built_again = runner.invoke(main, ["registry", "build"])
+    assert built_again.exit_code == 0 and "registry v2" in built_again.output
+    shown = runner.invoke(main, ["registry", "show"])
+    assert "公安 door plates > 民政" in shown.output
+    runner.invoke(main, ["address", "match", str(src)])
+    assert runner.invoke(main, ["registry", "review"]).output == "no pending reviews\n"
+
+
+def test_cli_build_without_sources_says_what_is_missing(home: Path) -> None:
+    result = CliRunner().invoke(main, ["registry", "build"])
+    assert result.exit_code != 0
+    assert "doorplates.csv is missing" in result.output
