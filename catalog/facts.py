@@ -68,7 +68,8 @@ class Facts:
     match_rate: float | None  # share of published rows with a community code (address datasets)
 
 
-def _utc(value: dt.datetime | str | None) -> dt.datetime | None:
+def as_utc(value: dt.datetime | str | None) -> dt.datetime | None:
+    """`value` (datetime or ISO text) as an aware UTC datetime; naive values are taken as UTC."""
     if value is None:
         return None
     t = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -103,7 +104,7 @@ def all_loads() -> list[dict[str, Any]]:
 
 
 def _median_interval(rows: list[dict[str, Any]]) -> float | None:
-    times = [t for t in (_utc(r["finished_at"]) for r in rows) if t]
+    times = [t for t in (as_utc(r["finished_at"]) for r in rows) if t]
     gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
     return statistics.median(gaps) if gaps else None
 
@@ -195,7 +196,7 @@ def gather(
     queries = queries_by_dataset(audit_events(status), datasets_of)
     out = []
     for e in entries:
-        last = _utc(e.publish_date)
+        last = as_utc(e.publish_date)
         age = (now - last).total_seconds() if last else None
         declared = FREQUENCY_SECONDS.get(e.update_frequency)
         manifest_score = e.manifest.get("quality_score") if e.manifest else None

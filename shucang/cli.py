@@ -16,6 +16,9 @@ SUBCOMMANDS: dict[str, str] = {
     "demo": "shucang.demo:demo",
     "address": "address_registry.cli:address",
     "registry": "address_registry.cli:registry",
+    "catalog": "catalog.cli:catalog",
+    "transforms": "transforms.cli:transforms",
+    "backflow": "catalog.cli:backflow",
 }
 
 

@@ -1,0 +1,166 @@
+"""`shucang catalog list|show|search|report|dcat` and `shucang backflow run`: the catalog's
+command line. Thin: every command calls a function of the catalog package and prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from catalog.entry import CatalogEntry, build_catalog, find_entry
+
+
+def _line(e: CatalogEntry) -> str:
+    rows = f"{e.rows:>9}" if e.rows is not None else "        —"
+    return f"{e.id:<28} {e.kind:<8} {e.tier:<9} {e.grade:<3} {rows}  {e.category:<14} {e.title}"
+
+
+@click.group("catalog")
+def catalog() -> None:
+    """Find datasets: what exists, how fresh and clean it is, who may use it and who does."""
+
+
+@catalog.command("list")
+@click.option("--tier", help="only this tier (province, city, district, community)")
+@click.option("--category", help="only this category, first level (人口) or full (人口/户籍人口)")
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
+def list_(tier: str | None, category: str | None, as_json: bool) -> None:
+    """Every dataset: contracts, derived models and other published datasets."""
+    entries = [
+        e
+        for e in build_catalog()
+        if (not tier or e.tier == tier)
+        and (not category or e.category == category or e.category.split("/")[0] == category)
+    ]
+    if as_json:
+        click.echo(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{'dataset':<28} {'kind':<8} {'tier':<9} {'grd':<3} {'rows':>9}  {'category':<14} title"
+    )
+    for e in entries:
+        click.echo(_line(e))
+
+
+@catalog.command("show")
+@click.argument("dataset")
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of text")
+def show(dataset: str, as_json: bool) -> None:
+    """One dataset's catalog entry, live facts and column lineage."""
+    from catalog.facts import gather
+
+    entries = build_catalog()
+    try:
+        e = find_entry(entries, dataset)
+    except KeyError as err:
+        raise click.ClickException(str(err.args[0])) from None
+    facts, status = gather([e])
+    f = facts[0]
+    if as_json:
+        out = {
+            **e.as_json(),
+            "facts": {
+                k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in f.__dict__.items()
+            },
+            "absent_sources": status.notes,
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(f"{e.title} ({e.id})  资源代码 {e.resource_code}")
+    click.echo(f"  {e.summary}")
+    click.echo(
+        f"  提供方 {e.provider} | 类别 {e.category} | 层级 {e.tier} | 更新周期 {e.update_frequency}"
+    )
+    click.echo(
+        f"  分级 {e.grade} | 重要性 {e.importance} | {e.sharing} | {e.opening}"
+        f" | 地址粒度 {e.address_granularity or '—'} | PII {', '.join(e.pii_kinds) or '—'}"
+    )
+    click.echo(
+        f"  格式 {', '.join(e.formats)} | 发布 {e.publish_date or '未发布'} | 行数 {e.rows if e.rows is not None else '—'}"
+    )
+    click.echo(
+        f"  及时性 {f.timeliness} | 质量分 {f.quality_score if f.quality_score is not None else '—'}"
+        f" | 授权 {f.active_grants if f.active_grants is not None else '—'}"
+        f" | 查询 {f.queries if f.queries is not None else '—'}"
+        f" | 地址匹配率 {f.match_rate if f.match_rate is not None else '—'}"
+    )
+    if e.inputs:
+        click.echo(f"  输入 {', '.join(e.inputs)}")
+    click.echo("  信息项:")
+    for c in e.data_items:
+        lin = e.lineage.get(c.name)
+        src = f"  <- {', '.join(lin['sources']) or '(row count)'}" if lin else ""
+        click.echo(
+            f"    {c.name:<24} {c.type or '':<10} {c.grade:<3} {c.pii or '':<12} {c.title}{src}"
+        )
+    for note in status.notes:
+        click.echo(f"  ({note})")
+
+
+@catalog.command("search")
+@click.argument("query", nargs=-1, required=True)
+def search_(query: tuple[str, ...]) -> None:
+    """Search titles, tags, categories, columns and descriptions (Chinese: 停车 finds 停车场泊位)."""
+    from catalog.search import search
+
+    hits = search(build_catalog(), " ".join(query))
+    if not hits:
+        raise click.ClickException(f"nothing matches {' '.join(query)!r}")
+    for h in hits:
+        click.echo(f"{h.score:6.1f}  {_line(h.entry)}  [{', '.join(h.matched)}]")
+
+
+@catalog.command("report")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="folder to write to (default: $SHUCANG_HOME/reports/catalog/<ISO week>)",
+)
+def report(out: Path | None) -> None:
+    """Write the weekly report: report.html with charts, datasets.csv, quarantine.csv, summary.md."""
+    from catalog.report import write_report
+
+    for kind, path in write_report(out).items():
+        click.echo(f"{kind:<15} {path}")
+
+
+@catalog.command("dcat")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="file (default: stdout)"
+)
+@click.option("--base-uri", default="https://data.example.gov.cn/shucang", show_default=True)
+def dcat(out: Path | None, base_uri: str) -> None:
+    """Export the catalog as DCAT-AP JSON-LD."""
+    from catalog.dcat import to_jsonld
+
+    text = json.dumps(to_jsonld(build_catalog(), base_uri), ensure_ascii=False, indent=2)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(str(out))
+    else:
+        click.echo(text)
+
+
+@click.group("backflow")
+def backflow() -> None:
+    """Send community-collected datasets back to the upper platform (UTF-8 CSV + manifest)."""
+
+
+@backflow.command("run")
+@click.argument("datasets", nargs=-1)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="root folder (default: $SHUCANG_HOME/backflow)",
+)
+def backflow_run(datasets: tuple[str, ...], out: Path | None) -> None:
+    """Export each community dataset's current snapshot once (all of them without arguments)."""
+    from catalog.backflow import BackflowError, run_backflow
+
+    try:
+        results = run_backflow(list(datasets) or None, out)
+    except BackflowError as err:
+        raise click.ClickException(str(err)) from None
+    for r in results:
+        click.echo(f"{r.dataset:<24} {r.status:<11} {r.rows:>8}  {r.path or ''}")

@@ -1,0 +1,229 @@
+"""The weekly catalog report: an HTML page with static SVG charts (datasets per category and tier,
+freshness against declared frequency, quality trend, quarantine reasons, grants and usage, address
+match rate), a CSV of every dataset's facts, a CSV of quarantine reasons and a Markdown summary,
+written to reports/catalog/<ISO week>/ under SHUCANG_HOME. A chart whose source is absent or empty
+is replaced by a note saying why; numbers are never invented."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from catalog import report_charts as charts
+from catalog import report_data as data
+from catalog.entry import build_catalog
+from catalog.facts import SourceStatus, all_loads, gather, quarantine_reasons
+from shucang.settings import settings
+
+
+@dataclass
+class Section:
+    """One chart of the report, or the reason it is missing."""
+
+    name: str
+    title: str
+    chart: charts.Chart | None = None
+    note: str | None = None
+
+
+@dataclass
+class Report:
+    """Everything the report shows, before it is written."""
+
+    generated_at: dt.datetime
+    week: str
+    table: pd.DataFrame
+    quarantine: pd.DataFrame
+    sections: list[Section]
+    status: SourceStatus
+    summary: dict[str, object] = field(default_factory=dict)
+
+
+def _section(
+    name: str,
+    title: str,
+    df: pd.DataFrame,
+    draw: Callable[[pd.DataFrame], charts.Chart],
+    empty_note: str,
+) -> Section:
+    if df.empty:
+        return Section(name, title, note=empty_note)
+    return Section(name, title, chart=draw(df))
+
+
+def build_report(now: dt.datetime | None = None, exports: Path | None = None) -> Report:
+    """Gather entries, facts and the ledger, and render every chart."""
+    now = now or dt.datetime.now(dt.UTC)
+    entries = build_catalog(exports)
+    facts, status = gather(entries, now, exports)
+    table = data.datasets_table(entries, facts)
+    reasons = data.quarantine(quarantine_reasons())
+    usage_note = (
+        "the access package is not installed, so grants and queries are unknown"
+        if not status.grants
+        else "no active grants and no queries yet"
+    )
+    sections = [
+        _section(
+            "category_tier",
+            "各类别、各层级数据集数",
+            data.per_category_tier(table),
+            charts.category_tier,
+            "no datasets in the catalog",
+        ),
+        _section(
+            "freshness",
+            "数据新鲜度",
+            data.freshness(table),
+            charts.freshness,
+            "no dataset has been published yet",
+        ),
+        _section(
+            "quality_trend",
+            "质量趋势",
+            data.quality_trend(all_loads()),
+            charts.quality_trend,
+            "the ledger has no finished loads with row counts yet",
+        ),
+        _section("quarantine", "隔离原因", reasons, charts.quarantine, "no rows are in quarantine"),
+        _section("usage", "授权与使用", data.usage(table), charts.usage, usage_note),
+        _section(
+            "match_rate",
+            "标准地址匹配率",
+            data.match_rates(table),
+            charts.match_rate,
+            "no published dataset carries address codes yet",
+        ),
+    ]
+    published = table[table["rows"].notna()]
+    summary = {
+        "datasets": len(table),
+        "published": len(published),
+        "derived": int((table["kind"] == "derived").sum()),
+        "rows": int(published["rows"].sum()) if len(published) else 0,
+        "on_time": int((table["timeliness"] == "on_time").sum()),
+        "late": int((table["timeliness"] == "late").sum()),
+        "stale": int((table["timeliness"] == "stale").sum()),
+        "quarantined_rows": int(reasons["rows"].sum()) if len(reasons) else 0,
+    }
+    return Report(now, data.week_label(now), table, reasons, sections, status, summary)
+
+
+TEMPLATE = jinja2.Template(
+    """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>数据目录周报 {{ r.week }}</title>
+<style>
+body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;margin:2em;color:#222}
+figure{margin:1.5em 0;padding:1em;border:1px solid #ddd;border-radius:6px}
+figcaption{font-weight:bold;margin-bottom:.5em} .note{color:#777}
+table{border-collapse:collapse;font-size:13px} td,th{border:1px solid #ddd;padding:3px 6px}
+.stale{color:#c62828}.late{color:#f9a825}.on_time{color:#2e7d32}
+</style></head><body>
+<h1>数据目录周报 {{ r.week }}</h1>
+<p>生成时间 {{ r.generated_at.isoformat(timespec="seconds") }}：共 {{ s.datasets }} 个数据集，
+已发布 {{ s.published }} 个（派生 {{ s.derived }} 个），{{ s.rows }} 行；及时 {{ s.on_time }}、
+滞后 {{ s.late }}、过期 {{ s.stale }}；隔离 {{ s.quarantined_rows }} 行。</p>
+{% if r.status.notes %}<ul class="note">{% for n in r.status.notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
+{% for sec in r.sections %}
+<figure class="chart" id="chart-{{ sec.name }}" data-chart="{{ sec.name }}">
+<figcaption>{{ sec.title }}</figcaption>
+{% if sec.chart %}{{ sec.chart.svg }}
+<script type="application/json" class="vega-lite-spec">{{ spec(sec.chart) }}</script>
+{% else %}<p class="note">{{ sec.note }}</p>{% endif %}
+</figure>
+{% endfor %}
+<h2>数据集</h2>
+<table><tr><th>数据集</th><th>名称</th><th>类别</th><th>层级</th><th>分级</th><th>共享</th><th>开放</th>
+<th>行数</th><th>上次发布</th><th>及时性</th><th>质量分</th><th>授权</th><th>查询</th></tr>
+{% for row in rows %}<tr><td>{{ row.dataset }}</td><td>{{ row.title }}</td><td>{{ row.category }}</td>
+<td>{{ row.tier }}</td><td>{{ row.grade }}</td><td>{{ row.sharing }}</td><td>{{ row.opening }}</td>
+<td>{{ fmt(row.rows) }}</td><td>{{ fmt(row.last_publish) }}</td><td class="{{ row.timeliness }}">{{ row.timeliness }}</td>
+<td>{{ fmt(row.quality_score) }}</td><td>{{ fmt(row.active_grants) }}</td><td>{{ fmt(row.queries) }}</td></tr>
+{% endfor %}</table>
+<script>
+// Marks each chart whose SVG the browser actually laid out, so a headless check can verify it.
+for (const fig of document.querySelectorAll("figure.chart")) {
+  const svg = fig.querySelector("svg");
+  const box = svg ? svg.getBBox() : null;
+  fig.dataset.rendered = box && box.width > 0 && box.height > 0 ? "yes" : "no";
+}
+</script>
+</body></html>
+""",
+    autoescape=False,
+)
+
+
+def _fmt(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() else f"{value:g}"
+    return str(value)
+
+
+def render_html(r: Report) -> str:
+    """The report as one self-contained HTML page."""
+
+    def spec(chart: charts.Chart) -> str:
+        return json.dumps(chart.spec, ensure_ascii=False, default=str).replace("</", "<\\/")
+
+    safe = r.table.map(lambda v: html.escape(v) if isinstance(v, str) else v)
+    return TEMPLATE.render(r=r, s=r.summary, rows=safe.to_dict("records"), spec=spec, fmt=_fmt)
+
+
+def render_markdown(r: Report) -> str:
+    """A short Markdown summary for chat or mail."""
+    s = r.summary
+    lines = [
+        f"# 数据目录周报 {r.week}",
+        "",
+        f"- 数据集 {s['datasets']} 个，已发布 {s['published']} 个（派生 {s['derived']} 个），共 {s['rows']} 行",
+        f"- 及时 {s['on_time']}，滞后 {s['late']}，过期 {s['stale']}",
+        f"- 隔离 {s['quarantined_rows']} 行",
+    ]
+    late = r.table[r.table["timeliness"].isin(["late", "stale"])]
+    if len(late):
+        lines += ["", "## 更新不及时", ""]
+        lines += [
+            f"- {x.title}（{x.dataset}）：{x.timeliness}，距上次发布 {x.age_hours} 小时，"
+            f"声明周期 {x.declared_hours} 小时"
+            for x in late.itertuples()
+        ]
+    if len(r.quarantine):
+        top = r.quarantine.groupby("reason_code")["rows"].sum().sort_values(ascending=False).head(5)
+        lines += ["", "## 主要隔离原因", ""] + [f"- {k}: {v} 行" for k, v in top.items()]
+    missing = [sec for sec in r.sections if sec.chart is None]
+    if missing or r.status.notes:
+        lines += ["", "## 未出图的部分", ""]
+        lines += [f"- {sec.title}: {sec.note}" for sec in missing]
+        lines += [f"- {n}" for n in r.status.notes]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(
+    out_dir: Path | None = None, now: dt.datetime | None = None, exports: Path | None = None
+) -> dict[str, Path]:
+    """Build the report and write report.html, datasets.csv, quarantine.csv and summary.md."""
+    r = build_report(now, exports)
+    out = out_dir or settings().home / "reports" / "catalog" / r.week
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "html": out / "report.html",
+        "csv": out / "datasets.csv",
+        "quarantine_csv": out / "quarantine.csv",
+        "markdown": out / "summary.md",
+    }
+    paths["html"].write_text(render_html(r), encoding="utf-8")
+    r.table.to_csv(paths["csv"], index=False, encoding="utf-8")
+    r.quarantine.to_csv(paths["quarantine_csv"], index=False, encoding="utf-8")
+    paths["markdown"].write_text(render_markdown(r), encoding="utf-8")
+    return paths
