@@ -1,0 +1,167 @@
+"""Custom great_expectations expectations for shucang's contract checks that GX has no built-in for:
+resident ID (GB 11643), mobile number, unified social credit code (GB 32100), timestamps not in
+the future, and the address matched rate. Each has a DuckDB (set-based SQL) and a pandas
+implementation; the rules themselves live in quality.identifiers.
+
+Importing this module registers the expectations and their metrics with GX; it owns nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import pandas as pd
+import sqlalchemy as sa
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import (
+    ColumnAggregateExpectation,
+    ColumnMapExpectation,
+)
+from great_expectations.expectations.metrics import (
+    ColumnAggregateMetricProvider,
+    ColumnMapMetricProvider,
+    column_aggregate_partial,
+    column_aggregate_value,
+    column_condition_partial,
+)
+
+from quality import identifiers as ids
+from quality.engine import DuckDBExecutionEngine
+
+# Feeds carry Beijing wall-clock time without a zone; "the future" is judged on that clock,
+# with a little slack for clocks of the source systems.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+
+def now_in_china() -> dt.datetime:
+    """The current Beijing wall-clock time, naive (as the feeds write it)."""
+    return dt.datetime.now(CHINA_TZ).replace(tzinfo=None)
+
+
+def _quoted(column: Any) -> str:
+    return '"' + str(column.name).replace('"', '""') + '"'
+
+
+def _sql_valid(problem_sql: Callable[[str], str], column: Any) -> Any:
+    return sa.literal_column(f"(({problem_sql(_quoted(column))}) IS NULL)", type_=sa.Boolean)
+
+
+def _py_valid(problem: Callable[[str], str | None], column: pd.Series) -> pd.Series:
+    return column.astype(str).map(lambda v: problem(v) is None).astype(bool)
+
+
+class ColumnValuesValidResidentId(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.shucang_valid_resident_id"
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
+        return _py_valid(ids.resident_id_problem, column)
+
+    @column_condition_partial(engine=DuckDBExecutionEngine)
+    def _duckdb(cls, column: Any, **kwargs: Any) -> Any:
+        return _sql_valid(ids.resident_id_problem_sql, column)
+
+
+class ColumnValuesValidMobile(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.shucang_valid_mobile"
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
+        return _py_valid(ids.mobile_problem, column)
+
+    @column_condition_partial(engine=DuckDBExecutionEngine)
+    def _duckdb(cls, column: Any, **kwargs: Any) -> Any:
+        return _sql_valid(ids.mobile_problem_sql, column)
+
+
+class ColumnValuesValidCreditCode(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.shucang_valid_credit_code"
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
+        return _py_valid(ids.credit_code_problem, column)
+
+    @column_condition_partial(engine=DuckDBExecutionEngine)
+    def _duckdb(cls, column: Any, **kwargs: Any) -> Any:
+        return _sql_valid(ids.credit_code_problem_sql, column)
+
+
+class ColumnValuesNotInFuture(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.shucang_not_in_future"
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
+        return pd.to_datetime(column) <= pd.Timestamp(now_in_china() + FUTURE_TOLERANCE)
+
+    @column_condition_partial(engine=DuckDBExecutionEngine)
+    def _duckdb(cls, column: Any, **kwargs: Any) -> Any:
+        limit = (now_in_china() + FUTURE_TOLERANCE).isoformat(sep=" ")
+        return sa.literal_column(f"({_quoted(column)} <= TIMESTAMP '{limit}')", type_=sa.Boolean)
+
+
+class ExpectColumnValuesToBeValidResidentId(ColumnMapExpectation):
+    """Values are GB 11643 resident IDs: check character, a real birth date, a known region."""
+
+    map_metric: ClassVar[str] = "column_values.shucang_valid_resident_id"
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly",)
+
+
+class ExpectColumnValuesToBeValidMobile(ColumnMapExpectation):
+    """Values are mainland mobile numbers (1[3-9] and 9 more digits)."""
+
+    map_metric: ClassVar[str] = "column_values.shucang_valid_mobile"
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly",)
+
+
+class ExpectColumnValuesToBeValidCreditCode(ColumnMapExpectation):
+    """Values are GB 32100 unified social credit codes with a correct check character."""
+
+    map_metric: ClassVar[str] = "column_values.shucang_valid_credit_code"
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly",)
+
+
+class ExpectColumnValuesToNotBeInTheFuture(ColumnMapExpectation):
+    """Dates and timestamps are not later than now on the Beijing clock (10 minutes' slack)."""
+
+    map_metric: ClassVar[str] = "column_values.shucang_not_in_future"
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly",)
+
+
+class ColumnShareInSet(ColumnAggregateMetricProvider):
+    """Share of ALL rows (nulls count as outside) whose value is in `value_set`."""
+
+    metric_name = "column.shucang_share_in_set"
+    value_keys = ("value_set",)
+
+    @column_aggregate_value(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, value_set: list[str], **kwargs: Any) -> float:
+        return float(column.isin(value_set).mean()) if len(column) else 1.0
+
+    @column_aggregate_partial(engine=DuckDBExecutionEngine)
+    def _duckdb(cls, column: Any, value_set: list[str], **kwargs: Any) -> Any:
+        return sa.func.coalesce(
+            sa.func.avg(sa.case((column.in_(value_set), 1.0), else_=0.0)), 1.0
+        )
+
+
+class ExpectAddressMatchRateToBeAtLeast(ColumnAggregateExpectation):
+    """At least `min_rate` of all rows have a match level in `value_set` (unmatched or null rows
+    count against it); the contract's address.min_match_rate."""
+
+    value_set: list[str]
+    min_rate: float
+
+    metric_dependencies: ClassVar[tuple[str, ...]] = ("column.shucang_share_in_set",)
+    success_keys: ClassVar[tuple[str, ...]] = ("value_set", "min_rate")
+
+    def _validate(
+        self,
+        metrics: dict[str, Any],
+        runtime_configuration: dict | None = None,
+        execution_engine: Any = None,
+    ) -> dict[str, Any]:
+        rate = float(metrics["column.shucang_share_in_set"])
+        return {"success": rate >= self.min_rate, "result": {"observed_value": rate}}

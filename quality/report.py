@@ -1,0 +1,58 @@
+"""The result types validate_load hands to the pipeline: the row failures to quarantine, the
+batch gates (a failed one blocks the publish), the score and where GX stored its result.
+
+Plain frozen dataclasses; no behaviour beyond describing themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One batch-level gate: did the load pass it, what was seen and what was expected."""
+
+    name: str
+    passed: bool
+    observed: str | None
+    expected: str | None
+    message: str
+
+    @property
+    def reason_code(self) -> str:
+        """The ledger/quarantine reason code when this gate rejects a load."""
+        return f"rejected:gate:{self.name}"
+
+    def as_row(self) -> dict[str, object]:
+        return {"name": self.name, "passed": self.passed, "observed": self.observed,
+                "expected": self.expected, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What validating one load found."""
+
+    dataset: str
+    load_id: str
+    rows: int
+    failures: pa.Table  # _row, column, expectation, value, reason_code, reason
+    gates: list[GateResult]
+    score: float  # 0-100
+    suite: str  # GX suite name
+    result_path: Path  # the GX validation result JSON
+    data_docs: Path  # index.html of the Data Docs site
+    success: bool = field(default=True)  # GX's verdict over the whole suite
+
+    @property
+    def blocking(self) -> list[GateResult]:
+        """The failed gates; if any, the load must not be published."""
+        return [g for g in self.gates if not g.passed]
+
+    @property
+    def failing_rows(self) -> int:
+        """How many distinct rows failed at least one expectation."""
+        return len(set(self.failures.column("_row").to_pylist())) if self.failures.num_rows else 0
