@@ -114,7 +114,10 @@ class Check(BaseModel):
         if CHECK_KINDS[self.kind] and self.arg is None:
             raise ValueError(f"check {self.kind!r} needs an argument")
         if self.kind == "regex":
-            re.compile(self.arg)
+            try:
+                re.compile(self.arg)
+            except re.error as e:
+                raise ValueError(f"regex {self.arg!r} does not compile: {e}") from None
         if self.kind == "between" and (not isinstance(self.arg, list) or len(self.arg) != 2):
             raise ValueError("between takes [min, max]")
         if self.kind == "in_set" and not isinstance(self.arg, list):

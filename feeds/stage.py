@@ -62,10 +62,10 @@ def _typed(col: Column, clean: str) -> str:
     if col.type in ("integer", "double"):
         t = DUCK_TYPES[col.type]
         numeral = f"TRY_CAST(cn_number({clean}) AS {t})"
-        if col.type == "integer":  # '75.0' from a spreadsheet is 75; '75.5' is not an integer
-            return (f"COALESCE(TRY_CAST({clean} AS BIGINT), CASE WHEN TRY_CAST({clean} AS DOUBLE)"
-                    f" = round(TRY_CAST({clean} AS DOUBLE)) THEN TRY_CAST({clean} AS DOUBLE)::BIGINT"
-                    f" END, {numeral})")
+        if col.type == "integer":
+            # '75.0' from a spreadsheet is 75, but DuckDB would round '75.5' to 76: refuse fractions
+            return (f"CASE WHEN regexp_full_match({clean}, '[+-]?[0-9]+(\\.0*)?')"
+                    f" THEN TRY_CAST(regexp_replace({clean}, '\\.0*$', '') AS BIGINT) ELSE {numeral} END")
         return f"COALESCE(TRY_CAST({clean} AS DOUBLE), {numeral})"
     if col.type == "date":
         return f"CAST(try_strptime({clean}, {_lit(DATE_FORMATS)}) AS DATE)"
@@ -151,6 +151,21 @@ def _duplicate_rows(contract: Contract, typed: Path) -> str:
     )
 
 
+def _renumber_after_skipped_rows(con: duckdb.DuckDBPyConnection, typed: Path,
+                                 skipped: list[dict]) -> None:
+    """Restore true data-row numbers: the reader numbers accepted rows only, so every row after a
+    skipped malformed one is off by the number skipped before it. The i-th skipped row (1-based,
+    per file) at data row e leaves e - i accepted rows before it."""
+    con.register("skipped", pa.table({"f": [s["source_file"] for s in skipped],
+                                      "e": [s["line"] for s in skipped]}))
+    con.execute("CREATE TEMP TABLE fix AS SELECT f, e - row_number() OVER (PARTITION BY f ORDER BY e)"
+                " AS before FROM skipped")
+    fixed = typed.with_suffix(".renumbered.parquet")
+    con.execute(f"COPY (SELECT * REPLACE (_line + (SELECT count(*) FROM fix WHERE fix.f = t._file"
+                f" AND fix.before < t._line) AS _line) FROM '{typed}' t) TO '{fixed}' (FORMAT parquet)")
+    fixed.replace(typed)
+
+
 def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) -> StageResult:
     """Type a load's landed files; write staged.parquet and the stage's quarantine part."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -161,6 +176,8 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         batch = register_raw(con, contract, files, workdir)
         con.execute(f"COPY ({typed_select(contract)}) TO '{typed}' (FORMAT parquet)")
         malformed = csv_rejects(con, batch) + batch.malformed
+        if malformed:
+            _renumber_after_skipped_rows(con, typed, malformed)
         rows_read, bad = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE _bad) FROM '{typed}'").fetchone()
         key = ", ".join(_q(k) for k in contract.primary_key)

@@ -1,0 +1,190 @@
+"""Staging: values cast to contract types as feeds really write them; what cannot be read is
+quarantined with file, line, column, raw value and a specific reason; structure problems reject."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pyarrow as pa
+import pytest
+
+from catalog.contract import Contract
+from feeds.errors import SchemaDrift, TruncatedFile
+from feeds.numerals import cn_to_number
+from feeds.stage import connect, stage, typed_select
+from shucang import quarantine
+from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
+
+
+def _one_column(kind: str) -> Contract:
+    return Contract.model_validate({
+        "id": "t", "title": "t", "tier": "city", "owner": "o", "category": "c/d",
+        "source": {"kind": "file", "format": "csv", "location": "x", "schedule": "@daily"},
+        "primary_key": ["k"],
+        "columns": [{"name": "k", "title": "k", "type": "string"},
+                    {"name": "v", "title": "v", "type": kind}],
+        "grade": "L1", "sharing": "无条件共享", "opening": "无条件开放", "update_frequency": "daily",
+    })
+
+
+CASTS = [
+    ("integer", "42", 42), ("integer", " ４２ ", 42), ("integer", "七十二", 72), ("integer", "一百零五", 105),
+    ("integer", "75.0", 75), ("integer", "1,200", 1200), ("integer", "75.5", "cast"),
+    ("integer", "约七十", "cast"), ("integer", "", None), ("integer", "　", None),
+    ("double", "3.25", 3.25), ("double", "３．５", 3.5), ("double", "abc", "cast"),
+    ("date", "2024-03-05", dt.date(2024, 3, 5)), ("date", "2024/3/5", dt.date(2024, 3, 5)),
+    ("date", "2024年3月5日", dt.date(2024, 3, 5)), ("date", "20240305", dt.date(2024, 3, 5)),
+    ("date", "２０２４－０３－０５", dt.date(2024, 3, 5)), ("date", "2024-02-30", "cast"),
+    ("date", "昨天", "cast"),
+    ("timestamp", "2026-11-20 08:15:00", dt.datetime(2026, 11, 20, 8, 15)),
+    ("timestamp", "2026-11-20T08:15:00", dt.datetime(2026, 11, 20, 8, 15)),
+    ("timestamp", "2026/11/20 08:15", dt.datetime(2026, 11, 20, 8, 15)),
+    ("timestamp", "2026-11-20T00:15:00Z", dt.datetime(2026, 11, 20, 8, 15)),
+    ("timestamp", "2026-11-20T08:15:00+08:00", dt.datetime(2026, 11, 20, 8, 15)),
+    ("timestamp", "2026-11-20 25:00:00", "cast"),
+    ("boolean", "是", True), ("boolean", "false", False), ("boolean", "maybe", "cast"),
+    ("string", "  张三 ", "张三"), ("string", "", None),
+]
+
+
+@pytest.mark.parametrize(("kind", "raw", "expected"), CASTS)
+def test_cast(kind: str, raw: str, expected: object) -> None:
+    con = connect()
+    con.register("raw", pa.table({"_row": [1], "_file": ["f"], "_line": [1], "k": ["a"], "v": [raw]}))
+    typed, bad = con.execute(f"SELECT v, _bad FROM ({typed_select(_one_column(kind))})").fetchone()
+    if expected == "cast":
+        assert bad and typed is None
+    else:
+        assert not bad and typed == expected
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("七十二", 72), ("一百零五", 105), ("两千", 2000),
+    ("二〇二四", 2024), ("一万零一", 10001), ("", None), ("七十岁", None), ("abc", None),
+])
+def test_chinese_numerals(text: str, number: int | None) -> None:
+    assert cn_to_number(text) == number
+
+
+def _run(contracts: dict[str, Contract], home: Path, ds: str, files: list[Path]):
+    work = home / "staging" / ds / "L1"
+    return stage(contracts[ds], "L1", files, work)
+
+
+def _reasons(ds: str) -> list[tuple]:
+    quarantine.seal(ds, "L1")
+    t = quarantine.read(ds, "L1")
+    return sorted(zip(t.column("line").to_pylist(), t.column("column").to_pylist(),
+                      t.column("reason_code").to_pylist(), strict=True), key=str)
+
+
+def test_csv_dirt_is_quarantined_with_specific_reasons(contracts, home: Path, grid_dir: Path) -> None:
+    rows = [
+        grid_row(1),
+        grid_row(2, 事件等级="高"),                    # cast
+        grid_row(3, 上报时间=""),                      # required
+        grid_row(1, 事件类别="治安隐患"),                # duplicate key of line 1
+        grid_row(5)[:4],                               # too few fields
+        grid_row(6, 事件等级="３", 发生地点="西湖區文新街道"),  # full-width digit, traditional: fine
+    ]
+    f = grid_dir / "a.csv"
+    f.write_bytes(csv_bytes(GRID_HEADER, rows))
+    r = _run(contracts, home, "grid_event", [f])
+    assert (r.rows_in, r.rows_staged, r.rows_quarantined) == (6, 2, 4)
+    assert r.encodings == ("gb18030",)
+    assert _reasons("grid_event") == sorted([
+        (2, "level", "cast"), (3, "reported_at", "required"), (4, "event_id", "duplicate_key"),
+        (5, None, "malformed_row")], key=str)
+    staged = duckdb.connect().execute(
+        f"SELECT _line, event_id, level, location FROM '{r.staged}' ORDER BY _line").fetchall()
+    assert staged == [(1, "SJ202611200001", 2, GRID_HEADER and grid_row(1)[4]),
+                      (6, "SJ202611200006", 3, "西湖區文新街道")]
+
+
+def test_quarantine_reason_names_column_value_and_type(contracts, home: Path, grid_dir: Path) -> None:
+    f = grid_dir / "a.csv"
+    f.write_bytes(csv_bytes(GRID_HEADER, [grid_row(1, 事件等级="高")]))
+    _run(contracts, home, "grid_event", [f])
+    quarantine.seal("grid_event", "L1")
+    row = quarantine.read("grid_event").to_pylist()[0]
+    assert row["raw_value"] == "高"
+    assert row["reason"] == "level (事件等级): cannot read 高 as integer"
+    assert '"事件编号":"SJ202611200001"' in row["record"]
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    ([h if h != "联系电话" else "手机号码" for h in GRID_HEADER],
+     "column '联系电话' (reporter_phone) is missing; unexpected column(s) '手机号码'"),
+    (GRID_HEADER[:-1], "column '办结时间' (closed_at) is missing"),
+    (GRID_HEADER + ["备注"], "unexpected column(s) '备注'"),
+])
+def test_schema_drift_rejects_the_load(contracts, home: Path, grid_dir: Path, header, message) -> None:
+    f = grid_dir / "drift.csv"
+    f.write_bytes(csv_bytes(header, [grid_row(1)[: len(header)]]))
+    with pytest.raises(SchemaDrift) as err:
+        _run(contracts, home, "grid_event", [f])
+    assert message in err.value.message and "drift.csv" in err.value.message
+
+
+def test_truncated_file_rejects_the_load(contracts, home: Path, grid_dir: Path) -> None:
+    f = grid_dir / "cut.csv"
+    f.write_bytes(csv_bytes(GRID_HEADER, [grid_row(1), grid_row(2)])[:-25])
+    with pytest.raises(TruncatedFile, match="cut.csv: file ends in the middle of a row"):
+        _run(contracts, home, "grid_event", [f])
+
+
+def _workbook(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["翠苑一区社区需照护老年人台账（2026年11月）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws.append(["基本信息", None, None, "照护情况", None, None, None])
+    ws.merge_cells("A2:C2")
+    ws.merge_cells("D2:G2")
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+
+
+def test_excel_merged_header_blank_lines_numerals_and_dates(contracts, home: Path) -> None:
+    c = contracts["elderly_care"]
+    header = [col.source_name for col in c.columns]
+    d = home / "feeds" / "community" / "elderly_care"
+    d.mkdir(parents=True)
+    f = d / "330106005001.xlsx"
+    addr = "翠苑一区3幢2单元502室"
+    _workbook(f, header, [
+        ["330106195001011237", "张三", "七十六", "轻度", addr, "13800138000", dt.datetime(2026, 3, 5)],
+        [None] * 7,
+        ["330106195001021234", "李四", "７５", "中度", addr, "13800138001", "2026年3月6日"],
+        ["330106195001031230", "王五", "约七十", "重度", addr, None, "2026/3/7"],
+    ])
+    r = _run(contracts, home, "elderly_care", [f])
+    assert (r.rows_in, r.rows_staged, r.rows_quarantined, r.blank_lines) == (3, 2, 1, 1)
+    got = duckdb.connect().execute(
+        f"SELECT _line, name, age, assessed_on FROM '{r.staged}' ORDER BY _line").fetchall()
+    assert got == [(4, "张三", 76, dt.date(2026, 3, 5)), (6, "李四", 75, dt.date(2026, 3, 6))]
+    assert _reasons("elderly_care") == [(7, "age", "cast")]
+
+
+def test_json_pages(contracts, home: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page-00001.json"
+    page.write_text('{"data": [{"lotId": "P00000001", "observedAt": "2026-11-20T08:15:00+08:00",'
+                    ' "occupied": 12, "capacity": 40}, {"lotId": "P00000002", "observedAt":'
+                    ' "2026-11-20T08:15:00+08:00", "occupied": "n/a", "capacity": 40}], "next_page": null}',
+                    encoding="utf-8")
+    r = _run(contracts, home, "parking_berth_occupancy", [page])
+    assert (r.rows_in, r.rows_staged, r.rows_quarantined) == (2, 1, 1)
+    assert _reasons("parking_berth_occupancy") == [(2, "occupied", "cast")]
+
+
+def test_json_page_missing_a_key_is_schema_drift(contracts, home: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page-00001.json"
+    page.write_text('{"data": [{"lotId": "P00000001", "occupied": 1, "capacity": 4}]}', encoding="utf-8")
+    with pytest.raises(SchemaDrift, match="'observedAt' \\(observed_at\\) is missing"):
+        _run(contracts, home, "parking_berth_occupancy", [page])
