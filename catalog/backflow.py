@@ -89,7 +89,8 @@ def _matched(files: list[Path]) -> int:
     con = duckdb.connect()
     try:
         got = con.execute(
-            f"SELECT count(*) FROM read_parquet({sql_file_list(files)}) WHERE community_code IS NOT NULL"
+            f"SELECT count(*) FROM read_parquet({sql_file_list(files)})"
+            " WHERE community_code IS NOT NULL"
         ).fetchone()
     finally:
         con.close()

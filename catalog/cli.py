@@ -77,10 +77,12 @@ def show(dataset: str, as_json: bool) -> None:
         f" | 地址粒度 {e.address_granularity or '—'} | PII {', '.join(e.pii_kinds) or '—'}"
     )
     click.echo(
-        f"  格式 {', '.join(e.formats)} | 发布 {e.publish_date or '未发布'} | 行数 {e.rows if e.rows is not None else '—'}"
+        f"  格式 {', '.join(e.formats)} | 发布 {e.publish_date or '未发布'}"
+        f" | 行数 {e.rows if e.rows is not None else '—'}"
     )
     click.echo(
-        f"  及时性 {f.timeliness} | 质量分 {f.quality_score if f.quality_score is not None else '—'}"
+        f"  及时性 {f.timeliness}"
+        f" | 质量分 {f.quality_score if f.quality_score is not None else '—'}"
         f" | 授权 {f.active_grants if f.active_grants is not None else '—'}"
         f" | 查询 {f.queries if f.queries is not None else '—'}"
         f" | 地址匹配率 {f.match_rate if f.match_rate is not None else '—'}"
@@ -101,7 +103,7 @@ def show(dataset: str, as_json: bool) -> None:
 @catalog.command("search")
 @click.argument("query", nargs=-1, required=True)
 def search_(query: tuple[str, ...]) -> None:
-    """Search titles, tags, categories, columns and descriptions (Chinese: 停车 finds 停车场泊位)."""
+    """Search titles, tags, categories, columns, descriptions (停车 finds 停车场泊位)."""
     from catalog.search import search
 
     hits = search(build_catalog(), " ".join(query))
@@ -118,7 +120,7 @@ def search_(query: tuple[str, ...]) -> None:
     help="folder to write to (default: $SHUCANG_HOME/reports/catalog/<ISO week>)",
 )
 def report(out: Path | None) -> None:
-    """Write the weekly report: report.html with charts, datasets.csv, quarantine.csv, summary.md."""
+    """Write the weekly report: report.html (charts), datasets.csv, quarantine.csv, summary.md."""
     from catalog.report import write_report
 
     for kind, path in write_report(out).items():

@@ -115,7 +115,8 @@ class CatalogEntry:
 
 def resource_code(dataset: str, category_code: str | None, tier: str) -> str:
     """Stable resource code "<category item code>/<tier digit><5 digits from the id>"."""
-    return f"{category_code or '0000'}/{TIER_DIGIT.get(tier, '9')}{zlib.crc32(dataset.encode()) % 100000:05d}"
+    serial = zlib.crc32(dataset.encode()) % 100000
+    return f"{category_code or '0000'}/{TIER_DIGIT.get(tier, '9')}{serial:05d}"
 
 
 def _category(category: str, where: str, strict: bool) -> Category | None:
@@ -257,8 +258,8 @@ def build_catalog(
     for e in entries:
         if e.resource_code in seen:
             raise CatalogError(
-                f"datasets {seen[e.resource_code]} and {e.id} share resource code {e.resource_code};"
-                " rename one of them"
+                f"datasets {seen[e.resource_code]} and {e.id} share resource code"
+                f" {e.resource_code}; rename one of them"
             )
         seen[e.resource_code] = e.id
     return sorted(entries, key=lambda e: e.id)

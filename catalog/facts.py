@@ -230,8 +230,9 @@ def quarantine_reasons(root: Path | None = None) -> list[tuple[str, str, int]]:
         return [
             tuple(r)
             for r in con.execute(  # type: ignore[misc]
-                f"SELECT dataset, reason_code, count(*) AS n FROM read_parquet({sql_file_list(files)},"
-                " union_by_name = true) GROUP BY ALL ORDER BY n DESC, dataset, reason_code"
+                "SELECT dataset, reason_code, count(*) AS n"
+                f" FROM read_parquet({sql_file_list(files)}, union_by_name = true)"
+                " GROUP BY ALL ORDER BY n DESC, dataset, reason_code"
             ).fetchall()
         ]
     finally:

@@ -117,47 +117,7 @@ def build_report(now: dt.datetime | None = None, exports: Path | None = None) ->
 
 
 TEMPLATE = jinja2.Template(
-    """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<title>数据目录周报 {{ r.week }}</title>
-<style>
-body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;margin:2em;color:#222}
-figure{margin:1.5em 0;padding:1em;border:1px solid #ddd;border-radius:6px}
-figcaption{font-weight:bold;margin-bottom:.5em} .note{color:#777}
-table{border-collapse:collapse;font-size:13px} td,th{border:1px solid #ddd;padding:3px 6px}
-.stale{color:#c62828}.late{color:#f9a825}.on_time{color:#2e7d32}
-</style></head><body>
-<h1>数据目录周报 {{ r.week }}</h1>
-<p>生成时间 {{ r.generated_at.isoformat(timespec="seconds") }}：共 {{ s.datasets }} 个数据集，
-已发布 {{ s.published }} 个（派生 {{ s.derived }} 个），{{ s.rows }} 行；及时 {{ s.on_time }}、
-滞后 {{ s.late }}、过期 {{ s.stale }}；隔离 {{ s.quarantined_rows }} 行。</p>
-{% if r.status.notes %}<ul class="note">{% for n in r.status.notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
-{% for sec in r.sections %}
-<figure class="chart" id="chart-{{ sec.name }}" data-chart="{{ sec.name }}">
-<figcaption>{{ sec.title }}</figcaption>
-{% if sec.chart %}{{ sec.chart.svg }}
-<script type="application/json" class="vega-lite-spec">{{ spec(sec.chart) }}</script>
-{% else %}<p class="note">{{ sec.note }}</p>{% endif %}
-</figure>
-{% endfor %}
-<h2>数据集</h2>
-<table><tr><th>数据集</th><th>名称</th><th>类别</th><th>层级</th><th>分级</th><th>共享</th><th>开放</th>
-<th>行数</th><th>上次发布</th><th>及时性</th><th>质量分</th><th>授权</th><th>查询</th></tr>
-{% for row in rows %}<tr><td>{{ row.dataset }}</td><td>{{ row.title }}</td><td>{{ row.category }}</td>
-<td>{{ row.tier }}</td><td>{{ row.grade }}</td><td>{{ row.sharing }}</td><td>{{ row.opening }}</td>
-<td>{{ fmt(row.rows) }}</td><td>{{ fmt(row.last_publish) }}</td><td class="{{ row.timeliness }}">{{ row.timeliness }}</td>
-<td>{{ fmt(row.quality_score) }}</td><td>{{ fmt(row.active_grants) }}</td><td>{{ fmt(row.queries) }}</td></tr>
-{% endfor %}</table>
-<script>
-// Marks each chart whose SVG the browser actually laid out, so a headless check can verify it.
-for (const fig of document.querySelectorAll("figure.chart")) {
-  const svg = fig.querySelector("svg");
-  const box = svg ? svg.getBBox() : null;
-  fig.dataset.rendered = box && box.width > 0 && box.height > 0 ? "yes" : "no";
-}
-</script>
-</body></html>
-""",
+    (Path(__file__).resolve().parent / "report.html.j2").read_text(encoding="utf-8"),
     autoescape=False,
 )
 
@@ -186,7 +146,8 @@ def render_markdown(r: Report) -> str:
     lines = [
         f"# 数据目录周报 {r.week}",
         "",
-        f"- 数据集 {s['datasets']} 个，已发布 {s['published']} 个（派生 {s['derived']} 个），共 {s['rows']} 行",
+        f"- 数据集 {s['datasets']} 个，已发布 {s['published']} 个"
+        f"（派生 {s['derived']} 个），共 {s['rows']} 行",
         f"- 及时 {s['on_time']}，滞后 {s['late']}，过期 {s['stale']}",
         f"- 隔离 {s['quarantined_rows']} 行",
     ]
