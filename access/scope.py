@@ -5,6 +5,7 @@ state and no data reads."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from access.divisions import CODE_LENGTH
 from access.errors import ClassificationError, ScopeError
 from access.masks import MASKS
-from catalog.contract import Contract, Grade, Sharing
+from catalog.contract import DATASETS_DIR, Contract, Grade, Sharing, load_contracts
 
 # Published address columns (see warehouse publish) a row scope may filter on, coarse to fine.
 SCOPE_COLUMNS = ("district_code", "street_code", "community_code")
@@ -28,6 +29,17 @@ ADDRESS_COLUMNS = (
     "match_confidence",
 )
 MAX_PERIOD_DAYS = 366
+
+
+def contracts() -> dict[str, Contract]:
+    """Every dataset contract, re-read only when a contract file changed (YAML parsing is slow)."""
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(DATASETS_DIR.glob("*.yaml")))
+    return _contracts(stamp)
+
+
+@functools.lru_cache(maxsize=2)
+def _contracts(stamp: tuple[tuple[str, int], ...]) -> dict[str, Contract]:
+    return load_contracts(DATASETS_DIR)
 
 
 class DatasetScope(BaseModel):

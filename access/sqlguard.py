@@ -208,13 +208,16 @@ def _check_nodes(stmt: exp.Expression, relations: Mapping[str, Relation]) -> set
 
 
 def _check_row_references(stmt: exp.Expression) -> None:
-    """Refuse struct-of-row: a column reference that names a whole relation, and t.* left inside
-    expressions after star expansion."""
+    """After qualification: refuse struct-of-row (a reference naming a whole relation, `t.*` or `*`
+    left inside an expression once projections were expanded)."""
+    for node in stmt.walk():
+        if isinstance(node, exp.TableColumn):
+            raise _refuse(f"{node.name!r} names a whole relation (struct-of-row)")
+        if isinstance(node, exp.Star) and not isinstance(node.parent, exp.Count):
+            raise _refuse("* or t.* inside an expression (struct-of-row) is not allowed")
     for scope in traverse_scope(stmt):
         sources = {s.lower() for s in scope.sources}
         for col in scope.columns:
-            if isinstance(col.this, exp.Star):
-                raise _refuse(f"{col.sql('duckdb')} inside an expression is not allowed")
             if not col.table and col.name.lower() in sources:
                 raise _refuse(f"{col.name!r} names a whole relation (struct-of-row)")
 

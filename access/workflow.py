@@ -22,7 +22,7 @@ from access.errors import (
 )
 from access.models import grants, requests, transitions
 from access.orgs import get_user
-from catalog.contract import Contract, load_contracts
+from catalog.contract import Contract
 from control.db import engine
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
@@ -101,7 +101,7 @@ def submit(
     if not purpose.strip() or not scenario.strip():
         raise ScopeError("a request states its purpose (用途) and scenario (场景)")
     org = {"kind": user["org_kind"], "division_code": user["division_code"]}
-    scopes.check_request(scope, contracts or load_contracts(), org)
+    scopes.check_request(scope, contracts or scopes.contracts(), org)
     request_id = _new_id("R")
     with engine().begin() as c:
         c.execute(
@@ -170,7 +170,7 @@ def decide(
         raise ScopeError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
     if decision in ("narrowed", "denied") and not reason:
         raise ScopeError(f"a {decision} decision states its reason")
-    contracts = contracts or load_contracts()
+    contracts = contracts or scopes.contracts()
     user = get_user(actor)
     with engine().begin() as c:
         req = _load_request(c, request_id, lock=True)
@@ -316,7 +316,7 @@ def revoke(grant_id: str, actor: str, reason: str) -> None:
         raise ScopeError("a revocation states its reason")
     user = get_user(actor)
     if user["org_kind"] != "bureau":
-        contracts = load_contracts()
+        contracts = scopes.contracts()
         _owned(user, contracts, list(get_grant(grant_id)["granted"]["datasets"]))
     elif user["role"] not in ("reviewer", "admin"):
         raise PermissionDenied(f"user {actor} is not a bureau reviewer")

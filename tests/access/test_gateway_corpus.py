@@ -1,0 +1,173 @@
+"""The bypass corpus: hostile statements against a live grant of household_register (西溪街道
+rows, masked). Each is refused with QueryRefused, or answered without one byte beyond the grant:
+no raw identifier, name, birth date, household number or street address, and no row of another
+street appears in the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from access_world import (
+    BEISHAN,
+    BEISHAN_COMMUNITY,
+    build_city,
+    grant_through,
+    household_rows,
+    household_scope,
+    shared_home,
+)
+
+from access import gateway
+from access.errors import QueryRefused
+
+RAW = "{home}/exports/household_register/snapshots/S1/part-0.parquet"
+
+REFUSED = [
+    # several statements, or not a SELECT
+    "SELECT * FROM household_register; SELECT 1",
+    "SELECT 1; DROP TABLE household_register",
+    "FROM household_register; FROM household_register",
+    "SELECT * FROM household_register /* ; */ ; SELECT 1",
+    "SELECT 1 -- harmless\n; ATTACH 'x.db'",
+    "DROP TABLE household_register",
+    "INSERT INTO household_register (sex) VALUES ('男')",
+    "CREATE VIEW v AS SELECT 1",
+    "ATTACH '{home}/control.db' AS ctl",
+    "COPY (SELECT * FROM household_register) TO '{home}/leak.csv'",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SET enable_external_access = true",
+    "RESET lock_configuration",
+    "PRAGMA version",
+    "DESCRIBE household_register",
+    "SUMMARIZE household_register",
+    "EXPLAIN SELECT * FROM household_register",
+    "SELECT * INTO copy_of FROM household_register",
+    # table functions and bare paths
+    f"SELECT * FROM read_parquet('{RAW}')",
+    f"SELECT * FROM '{RAW}'",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM read_csv_auto('/etc/passwd')",
+    "SELECT * FROM glob('/*')",
+    "SELECT * FROM query('SELECT 1')",
+    "SELECT * FROM query_table('household_register')",
+    f"SELECT * FROM parquet_metadata('{RAW}')",
+    "SELECT * FROM range(10)",
+    "SELECT * FROM unnest([1, 2])",
+    "SELECT * FROM household_register, LATERAL (SELECT 1)",
+    "SELECT * FROM duckdb_settings()",
+    "SELECT current_setting('allowed_paths')",
+    "SELECT getvariable('x')",
+    # relations outside the grant
+    "SELECT * FROM grid_event",
+    "SELECT * FROM main.household_register",
+    "SELECT * FROM memory.main.household_register",
+    "SELECT * FROM information_schema.tables",
+    "SELECT * FROM household_register_raw",
+    # struct-of-row and COLUMNS()
+    "SELECT household_register FROM household_register",
+    "SELECT h FROM household_register h",
+    "SELECT struct_pack(h.*) FROM household_register h",
+    "SELECT row(h.*) FROM household_register h",
+    "SELECT to_json(h) FROM household_register h",
+    "SELECT COLUMNS('.*') FROM household_register",
+    "SELECT COLUMNS(*) FROM household_register",
+    "SELECT count(h.*) FROM household_register h",
+    # name clashes
+    "WITH household_register AS (SELECT 1 AS x) SELECT * FROM household_register",
+    "WITH a AS (SELECT 1 AS x), a AS (SELECT 2 AS x) SELECT * FROM a",
+    "SELECT * FROM (SELECT 1 AS x) AS household_register",
+    # columns outside the grant (the row-scope column is filtered on, never shown)
+    "SELECT street_code FROM household_register",
+    "SELECT phone FROM household_register",
+    "SELECT house_code FROM household_register",
+    # parameters, recursion, quoting and Unicode tricks
+    "SELECT * FROM household_register WHERE name = $1",
+    "SELECT * FROM household_register WHERE name = ?",
+    "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r",
+    'SELECT * FROM "household_register""; SELECT 1"',
+    "SELECT * FROM ｈｏｕｓｅｈｏｌｄ_register",
+    "SELECT * FROM household_register\x00; SELECT 1",
+    "SELECT * FROM household_register\u2028; SELECT 1",
+    "SELECT * FROM household_register AT (VERSION => 1)",
+    "",
+    "   ",
+]
+
+_ROWS = household_rows()
+_LEAKS = sorted(
+    {r["resident_id"] for r in _ROWS}
+    | {r["name"] for r in _ROWS}
+    | {r["household_id"] for r in _ROWS}
+    | {r["birth_date"].isoformat() for r in _ROWS}
+    | {"文一路", "3幢", "301室", BEISHAN, BEISHAN_COMMUNITY, "北山"}
+)
+XIXI_ROWS = sum(1 for r in _ROWS if r["street_code"] != BEISHAN)
+
+ANSWERED = [
+    # (statement, expected row count or None)
+    ("SELECT * FROM household_register", XIXI_ROWS),
+    ("select * from HOUSEHOLD_REGISTER", XIXI_ROWS),
+    ('SELECT "NAME", "Resident_Id" FROM "Household_Register"', XIXI_ROWS),
+    ("FROM household_register", XIXI_ROWS),
+    ("SELECT * FROM household_register WHERE name = '张小明'", 0),
+    ("SELECT * FROM household_register WHERE name LIKE '%小%'", 0),
+    (f"SELECT * FROM household_register WHERE resident_id = '{_ROWS[1]['resident_id']}'", 0),
+    ("SELECT * FROM household_register WHERE resident_id LIKE '3301061951%'", 0),
+    ("SELECT * FROM household_register WHERE substr(resident_id, 7, 8) = '19510202'", 0),
+    ("SELECT * FROM household_register WHERE household_id = 'HH00001'", 0),
+    ("SELECT * FROM household_register WHERE address LIKE '%文一路%'", 0),
+    (f"SELECT * FROM household_register WHERE community_code = '{BEISHAN_COMMUNITY}'", 0),
+    ("SELECT * FROM household_register WHERE community_code LIKE '330106002%'", 0),
+    ("SELECT * FROM household_register WHERE birth_date = 1951", None),
+    ("WITH x AS (SELECT * FROM household_register) SELECT * FROM x", XIXI_ROWS),
+    ("SELECT * FROM (SELECT * FROM household_register) AS grid_event", XIXI_ROWS),
+    ("SELECT * FROM household_register UNION ALL SELECT * FROM household_register", 2 * XIXI_ROWS),
+    (
+        "SELECT a.name, b.name FROM household_register a JOIN household_register b"
+        " ON a.household_id = b.household_id",
+        None,
+    ),
+    ("SELECT * FROM household_register /* comment ; DROP */ WHERE 1 = 1 -- trailing", XIXI_ROWS),
+    ("SELECT max(resident_id), min(name), string_agg(address, ',') FROM household_register", 1),
+    ("SELECT * EXCLUDE (name) FROM household_register", XIXI_ROWS),
+    ("SELECT h.* FROM household_register h", XIXI_ROWS),
+    (
+        "SELECT count(*) FROM household_register WHERE household_id IN"
+        " (SELECT household_id FROM household_register WHERE sex = '男')",
+        1,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: Any) -> Iterator[tuple[str, Path]]:
+    """One grant for the whole corpus (queries do not change it; each adds audit rows only)."""
+    with shared_home(tmp_path_factory) as home:
+        build_city()
+        yield grant_through(household_scope()), home
+
+
+@pytest.mark.parametrize("sql", REFUSED, ids=range(len(REFUSED)))
+def test_refused(world: tuple[str, Path], sql: str) -> None:
+    grant, home = world
+    with pytest.raises(QueryRefused):
+        gateway.query(grant, sql.format(home=home), "chen")
+
+
+@pytest.mark.parametrize(("sql", "rows"), ANSWERED, ids=range(len(ANSWERED)))
+def test_answered_within_grant(world: tuple[str, Path], sql: str, rows: int | None) -> None:
+    result = gateway.query(world[0], sql, "chen")
+    if rows is not None:
+        assert result.table.num_rows == rows
+    text = repr(result.table.to_pylist())
+    leaked = [v for v in _LEAKS if v in text]
+    assert not leaked, f"{sql!r} leaked {leaked}"
+    assert "READ_PARQUET" in result.rewritten.sql
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(REFUSED) + len(ANSWERED) >= 40
