@@ -195,3 +195,25 @@ def check_narrowing(asked: DatasetScope, granted: DatasetScope, dataset: str) ->
                 f"dataset {dataset}: row scope {key}={code} is not inside the "
                 f"requested {asked.rows}"
             )
+
+
+def parse_columns(contract: Contract, spec: str) -> dict[str, str | None]:
+    """`name:name,sex,resident_id` -> {column: mask}: a column without `:mask` gets the contract's
+    default mask, `:raw` asks for it as published."""
+    out: dict[str, str | None] = {}
+    for item in filter(None, (s.strip() for s in spec.split(","))):
+        name, _, mask = item.partition(":")
+        column_grade(contract, name)  # raises ScopeError for unknown columns
+        out[name] = None if mask == "raw" else (mask or default_mask(contract, name))
+    return out
+
+
+def parse_rows(spec: str) -> dict[str, str]:
+    """`street_code=330106004` (comma-separated) -> {column: code}."""
+    out = {}
+    for item in filter(None, (s.strip() for s in spec.split(","))):
+        key, sep, code = item.partition("=")
+        if not sep:
+            raise ScopeError(f"row scope {item!r}: write column=code, e.g. street_code=330106004")
+        out[key.strip()] = code.strip()
+    return out

@@ -19,6 +19,13 @@ SUBCOMMANDS: dict[str, str] = {
     "catalog": "catalog.cli:catalog",
     "transforms": "transforms.cli:transforms",
     "backflow": "catalog.cli:backflow",
+    "orgs": "access.cli:orgs_cli",
+    "users": "access.cli:users_cli",
+    "tokens": "access.cli:tokens_cli",
+    "requests": "access.cli:requests_cli",
+    "grants": "access.cli:grants_cli",
+    "query": "access.cli:query_cli",
+    "portal": "access.cli:portal_cli",
 }
 
 
