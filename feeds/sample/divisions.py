@@ -7,6 +7,7 @@ It owns the choice of streets and their geography; it does not invent division n
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,8 +74,9 @@ class Division:
     parent_code: str
 
 
+@functools.cache
 def load_divisions(path: Path = DIVISIONS_CSV) -> dict[str, Division]:
-    """Every division of the extract keyed by code."""
+    """Every division of the extract keyed by code (read once per process; do not mutate)."""
     with path.open(encoding="utf-8", newline="") as f:
         return {
             r["code"]: Division(r["level"], r["code"], r["name"], r["parent_code"])
