@@ -1,0 +1,221 @@
+"""Routes of the portal: sign in, browse requestable datasets, submit and follow requests,
+download granted data, and the reviewer pages of the bureau and owning departments."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from access import divisions, orgs, workflow
+from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
+from access.gateway import download
+from access.masks import MASKS
+from access.portal import session
+from access.scope import DatasetScope, Scope, contracts, default_mask, requestable
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+STATUS_ZH = {"submitted": "待数据局审核", "reviewing": "待数源部门决定", "denied": "未通过",
+             "active": "已授予（有效）", "expired": "已到期", "revoked": "已撤销"}
+DECISION_ZH = {"approved": "同意", "narrowed": "缩减后同意", "denied": "不同意"}
+GRADE_ZH = {"L1": "L1 不敏感", "L2": "L2 低敏感", "L3": "L3 较敏感", "L4": "L4 敏感"}
+
+
+class NotSignedIn(Exception):
+    """No valid session cookie: the page redirects to the sign-in form."""
+
+
+def _user(request: Request) -> dict[str, Any]:
+    user_id = session.user_of(request.cookies.get(session.COOKIE))
+    if user_id is None:
+        raise NotSignedIn
+    try:
+        return orgs.get_user(user_id)
+    except UnknownEntityError:
+        raise NotSignedIn from None
+
+
+def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("user", None)
+    return TEMPLATES.TemplateResponse(request, name, {
+        "status_zh": STATUS_ZH, "decision_zh": DECISION_ZH, "grade_zh": GRADE_ZH,
+        "masks": MASKS, **context}, status_code=status_code)
+
+
+def _catalog() -> list[dict[str, Any]]:
+    out = []
+    for c in contracts().values():
+        if not requestable(c):
+            continue
+        out.append({"id": c.id, "title": c.title, "owner": c.owner, "grade": c.grade.value,
+                    "sharing": c.sharing.value, "category": c.category,
+                    "has_address": c.address is not None,
+                    "columns": [{"name": col.name, "title": col.title, "grade": col.grade.value,
+                                 "mask": default_mask(c, col.name)} for col in c.columns]})
+    return out
+
+
+def _own_rows(user: dict[str, Any]) -> dict[str, str]:
+    code = user.get("division_code")
+    if user["org_kind"] == "street" and code:
+        return {"street_code": code}
+    if user["org_kind"] == "community" and code:
+        return {"community_code": code}
+    return {}
+
+
+def _review_queue(user: dict[str, Any]) -> list[dict[str, Any]]:
+    if user["org_kind"] == "bureau":
+        return workflow.list_requests(workflow.Status.submitted)
+    mine = []
+    known = contracts()
+    for r in workflow.list_requests(workflow.Status.reviewing):
+        pending = [d for d in r["requested"]["datasets"]
+                   if known[d].owner == user["department"] and d not in r["decisions"]]
+        if pending:
+            mine.append({**r, "pending": pending})
+    return mine
+
+
+def create_app() -> FastAPI:
+    """The portal application."""
+    app = FastAPI(title="数仓 数据申请门户", docs_url=None, redoc_url=None)
+
+    @app.exception_handler(NotSignedIn)
+    async def _signin(request: Request, exc: NotSignedIn) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(AccessError)
+    async def _refused(request: Request, exc: AccessError) -> Response:
+        code = 403 if isinstance(exc, PermissionDenied | AuthenticationError) else 400
+        if isinstance(exc, UnknownEntityError):
+            code = 404
+        user = None
+        with contextlib.suppress(NotSignedIn):
+            user = _user(request)
+        return _page(request, "error.html", status_code=code, user=user, error=str(exc),
+                     kind=type(exc).__name__)
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request) -> HTMLResponse:
+        return _page(request, "login.html")
+
+    @app.post("/login")
+    def login(token: str = Form(...)) -> Response:
+        user = orgs.authenticate(token.strip())
+        resp = RedirectResponse("/", status_code=303)
+        resp.set_cookie(session.COOKIE, session.issue(user["user_id"]), httponly=True,
+                        samesite="strict")
+        return resp
+
+    @app.post("/logout")
+    def logout() -> Response:
+        resp = RedirectResponse("/login", status_code=303)
+        resp.delete_cookie(session.COOKIE)
+        return resp
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> HTMLResponse:
+        user = _user(request)
+        return _page(request, "catalog.html", user=user, catalog=_catalog(),
+                     own_rows=_own_rows(user))
+
+    @app.get("/requests/new", response_class=HTMLResponse)
+    def new_request(request: Request, dataset: str) -> HTMLResponse:
+        user = _user(request)
+        entry = next((d for d in _catalog() if d["id"] == dataset), None)
+        if entry is None:
+            raise UnknownEntityError(f"没有可申请的数据集 {dataset}")
+        today = dt.date.today()
+        return _page(request, "request_new.html", user=user, ds=entry, own_rows=_own_rows(user),
+                     start=today, end=today + dt.timedelta(days=90))
+
+    @app.post("/requests")
+    async def submit(request: Request) -> Response:
+        user = _user(request)
+        form = await request.form()
+        dataset = str(form.get("dataset", ""))
+        known = contracts()
+        if dataset not in known:
+            raise UnknownEntityError(f"没有数据集 {dataset}")
+        columns = {str(c): default_mask(known[dataset], str(c)) for c in form.getlist("columns")}
+        scope = Scope(datasets={dataset: DatasetScope(
+                          columns=columns,
+                          rows=_own_rows(user) if known[dataset].address else {})},
+                      start=dt.date.fromisoformat(str(form.get("start"))),
+                      end=dt.date.fromisoformat(str(form.get("end"))))
+        rid = workflow.submit(user["user_id"], str(form.get("purpose", "")),
+                              str(form.get("scenario", "")), scope)
+        return RedirectResponse(f"/requests/{rid}", status_code=303)
+
+    @app.get("/requests", response_class=HTMLResponse)
+    def my_requests(request: Request) -> HTMLResponse:
+        user = _user(request)
+        return _page(request, "requests.html", user=user,
+                     requests=workflow.list_requests(org_id=user["org_id"]))
+
+    @app.get("/requests/{request_id}", response_class=HTMLResponse)
+    def request_detail(request: Request, request_id: str) -> HTMLResponse:
+        user = _user(request)
+        req = workflow.show(request_id)
+        if user["org_kind"] not in ("bureau", "department") and req["org_id"] != user["org_id"]:
+            raise PermissionDenied("只能查看本单位的申请")
+        return _page(request, "request_detail.html", user=user, req=req,
+                     titles={c.id: c.title for c in contracts().values()})
+
+    @app.get("/grants/{grant_id}/download/{dataset}.{fmt}")
+    def get_download(request: Request, grant_id: str, dataset: str, fmt: str) -> Response:
+        user = _user(request)
+        body, name = download(grant_id, dataset, user["user_id"], fmt)
+        media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
+        return Response(body, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get("/review", response_class=HTMLResponse)
+    def review_queue(request: Request) -> HTMLResponse:
+        user = _user(request)
+        if user["org_kind"] not in ("bureau", "department"):
+            raise PermissionDenied("审核页面仅供数据局和数源部门使用")
+        communities = {}
+        for r in workflow.list_requests(workflow.Status.reviewing):
+            org = orgs.get_org(r["org_id"])
+            code = org.get("division_code") or ""
+            communities[r["request_id"]] = sorted(
+                (c, n) for c, n in divisions.community_names().items()
+                if code and c.startswith(code) and c != code)
+        return _page(request, "review.html", user=user, queue=_review_queue(user),
+                     overdue={r["request_id"] for r in workflow.overdue()},
+                     communities=communities, titles={c.id: c.title for c in contracts().values()})
+
+    @app.post("/review/{request_id}/bureau")
+    def bureau(request: Request, request_id: str, action: str = Form(...),
+               reason: str = Form("")) -> Response:
+        user = _user(request)
+        workflow.bureau_review(request_id, user["user_id"], action == "pass", reason or None)
+        return RedirectResponse("/review", status_code=303)
+
+    @app.post("/review/{request_id}/decide")
+    async def decide(request: Request, request_id: str) -> Response:
+        user = _user(request)
+        form = await request.form()
+        action, dataset = str(form.get("action")), str(form.get("dataset"))
+        reason = str(form.get("reason", "")) or None
+        end = dt.date.fromisoformat(str(form["end"])) if form.get("end") else None
+        granted = None
+        if action == "narrowed":
+            asked = Scope.model_validate(workflow.show(request_id)["requested"]).datasets[dataset]
+            keep = {str(c) for c in form.getlist("columns")}
+            community = str(form.get("community", ""))
+            granted = DatasetScope(
+                columns={c: m for c, m in asked.columns.items() if c in keep},
+                rows={"community_code": community} if community else asked.rows)
+        workflow.decide(request_id, user["user_id"], action, dataset=dataset, granted=granted,
+                        end=end, reason=reason)
+        return RedirectResponse("/review", status_code=303)
+
+    return app

@@ -1,0 +1,187 @@
+"""The portal through FastAPI's TestClient: a street signs in with its token, browses, requests,
+follows the request; the bureau and the owner review it; the street downloads what was granted
+(audited). A real headless Chromium screenshot is taken when chromium is installed."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from fastapi.testclient import TestClient
+
+from access import audit, orgs, workflow
+from access.portal import session
+from access.portal.app import create_app
+
+# Set SHUCANG_SCREENSHOTS=<folder> to keep the screenshot (docs/access.md shows one).
+SCREENSHOTS = (
+    Path(os.environ["SHUCANG_SCREENSHOTS"]) if os.environ.get("SHUCANG_SCREENSHOTS") else None
+)
+
+
+def _client(user: str) -> TestClient:
+    client = TestClient(create_app())
+    r = client.post("/login", data={"token": orgs.issue_token(user)}, follow_redirects=False)
+    assert r.status_code == 303
+    return client
+
+
+def test_street_requests_and_downloads(city: dict[str, str]) -> None:
+    street, bureau, owner = _client("chen"), _client("wang"), _client("li")
+    page = street.get("/")
+    assert "户籍人口" in page.text and "申请" in page.text
+    form = street.get("/requests/new", params={"dataset": "household_register"})
+    assert "身份证号隐藏出生日期" in form.text
+    r = street.post(
+        "/requests",
+        data={
+            "dataset": "household_register",
+            "purpose": "核查独居老人",
+            "scenario": "网格走访",
+            "columns": ["name", "resident_id", "sex", "community_code"],
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    rid = r.headers["location"].rsplit("/", 1)[1]
+    assert "待数据局审核" in street.get(f"/requests/{rid}").text
+
+    assert rid in bureau.get("/review").text
+    bureau.post(f"/review/{rid}/bureau", data={"action": "pass"})
+    assert workflow.show(rid)["status"] == "reviewing"
+    queue = owner.get("/review").text
+    assert rid in queue and "石灰桥社区" in queue  # a community of 西溪街道 to narrow to
+    owner.post(
+        f"/review/{rid}/decide",
+        data={
+            "dataset": "household_register",
+            "action": "narrowed",
+            "columns": ["name", "sex", "community_code"],
+            "community": "330106004053",
+            "reason": "只需本社区",
+        },
+    )
+    detail = street.get(f"/requests/{rid}").text
+    assert "已授予" in detail and "只需本社区" in detail
+    grant_id = workflow.show(rid)["grant"]["grant_id"]
+
+    csv = street.get(f"/grants/{grant_id}/download/household_register.csv")
+    assert csv.status_code == 200 and csv.content.startswith("\ufeff".encode())
+    text = csv.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == '"name","sex","community_code"'
+    assert "小" not in text and "330106004055" not in text  # masked, and narrowed to one community
+    parquet = street.get(f"/grants/{grant_id}/download/household_register.parquet")
+    table = pq.read_table(io.BytesIO(parquet.content))
+    assert set(table.column("community_code").to_pylist()) == {"330106004053"}
+    assert [e["action"] for e in audit.events(grant_id)] == ["export", "download"]
+
+
+def test_refusals_render_in_chinese(city: dict[str, str]) -> None:
+    street = _client("chen")
+    assert street.get("/review").status_code == 403
+    assert "仅供数据局和数源部门" in street.get("/review").text
+    r = street.post(
+        "/requests",
+        data={
+            "dataset": "household_register",
+            "purpose": "p",
+            "scenario": "s",
+            "columns": ["resident_id"],
+            "start": "2026-01-01",
+            "end": "2026-02-01",
+        },
+    )
+    assert r.status_code == 200 or r.status_code == 303  # masked by default: accepted
+    anonymous = TestClient(create_app())
+    assert anonymous.get("/", follow_redirects=False).headers["location"] == "/login"
+    assert anonymous.post("/login", data={"token": "sct_nope"}).status_code == 403
+
+
+def test_other_org_cannot_download(granted: str) -> None:
+    other = _client("zhao")
+    r = other.get(f"/grants/{granted}/download/household_register.csv")
+    assert r.status_code == 403
+    assert audit.events(granted)[-1]["outcome"] == "refused"
+
+
+class _SignedIn:
+    """ASGI wrapper adding the session cookie to every request, as a signed-in browser would."""
+
+    def __init__(self, app: Any, cookie: str) -> None:
+        self.app, self.cookie = app, cookie
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = [h for h in scope["headers"] if h[0] != b"cookie"]
+            scope = {**scope, "headers": [*headers, (b"cookie", self.cookie.encode())]}
+        await self.app(scope, receive, send)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"
+)
+def test_screenshot_with_headless_chromium(granted: str, tmp_path: Path) -> None:
+    import uvicorn
+
+    rid = workflow.get_grant(granted)["request_id"]
+    cookie = f"{session.COOKIE}={session.issue('chen')}"
+    server = uvicorn.Server(
+        uvicorn.Config(
+            _SignedIn(create_app(), cookie), host="127.0.0.1", port=0, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    shot = SCREENSHOTS / "request_detail.png" if SCREENSHOTS else tmp_path / "portal.png"
+    try:
+        html = subprocess.run(
+            [
+                str(CHROMIUM),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--dump-dom",
+                f"http://127.0.0.1:{port}/requests/{rid}",
+            ],
+            check=True,
+            timeout=90,
+            capture_output=True,
+            text=True,
+        ).stdout
+        subprocess.run(
+            [
+                str(CHROMIUM),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--screenshot={shot}",
+                "--window-size=1200,1100",
+                f"http://127.0.0.1:{port}/requests/{rid}",
+            ],
+            check=True,
+            timeout=90,
+            capture_output=True,
+        )
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert "已授予（有效）" in html and "下载表格" in html
+    assert shot.exists() and shot.stat().st_size > 10_000
