@@ -8,6 +8,7 @@ address engineer can score a matcher. It owns rendering; it does not parse or ma
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -155,7 +156,7 @@ def apply_variant(parts: Parts, variant: str, rng: random.Random) -> str:
         )
     elif variant == "chinese_numerals":
         for role, suffix in (("building", "幢"), ("unit", "单元"), ("room", "室")):
-            parts = _swap(parts, role, lambda t, s=suffix: _numeral(t, s))
+            parts = _swap(parts, role, functools.partial(_numeral, suffix=suffix))
     elif variant == "dash_shorthand":
         b = next(t for r, t in parts if r == "building").removesuffix("幢")
         u = next(t for r, t in parts if r == "unit").removesuffix("单元")

@@ -166,7 +166,7 @@ def _migrant(ctx: Context, day, renderer: AddressRenderer, houses, rng: random.R
             "联系电话": p.mobile,
             "户籍地": origin,
             "登记日期": registered.isoformat(),
-            "居住事由": rng.choices(*zip(*REASONS, strict=True))[0],
+            "居住事由": rng.choices([r for r, _ in REASONS], [w for _, w in REASONS])[0],
         }
     )
     row.set_address("居住地址", renderer.house(rng.choice(houses)))

@@ -193,8 +193,7 @@ def household_register(ctx: Context) -> list[FeedFile]:
 def _pick_entity_type(house: House, rng: random.Random) -> str:
     if house.estate is not None and house.estate.kind == "村":
         return "农民专业合作社"
-    kinds, weights = zip(*ENTITY_TYPES, strict=True)
-    return rng.choices(kinds, weights)[0]
+    return rng.choices([k for k, _ in ENTITY_TYPES], [w for _, w in ENTITY_TYPES])[0]
 
 
 def _entity_name(kind: str, business: str, house: House, rng: random.Random) -> str:

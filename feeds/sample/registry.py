@@ -85,8 +85,8 @@ class _Conflicts:
         self.missing_in_doorplates = {b.key for b in picked_b[:k_b]}
         self.missing_in_footprints = {b.key for b in picked_b[k_b:]}
 
-    def catalogue(self) -> list[dict]:
-        out = [
+    def catalogue(self) -> list[dict[str, str | None]]:
+        out: list[dict[str, str | None]] = [
             {"kind": "estate_spelling", "source": "doorplates", "key": k, "detail": v}
             for k, v in sorted(self.doorplate_spelling.items())
         ]

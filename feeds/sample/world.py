@@ -262,12 +262,12 @@ class _Builder:
         rng = self.rng
         if kind == "大厦":
             stem = self.tower_stems.pop() if self.tower_stems else self.names.pop()[0]
-            name, aliases, former = f"{stem}大厦", (f"{stem}中心",), ()
+            name, aliases, former = f"{stem}大厦", (f"{stem}中心",), tuple[str, ...]()
         else:
             stem, suffix = self.names.pop()
             name = f"{stem}{suffix}"
             aliases = (f"{name}小区",) if suffix != "小区" else (f"{stem}花苑",)
-            former = (f"{stem}新村",) if rng.random() < 0.3 else ()
+            former = (f"{stem}新村",) if rng.random() < 0.3 else tuple[str, ...]()
         has_doorplate = kind == "大厦" or rng.random() < 0.85
         road = rng.choice(roads) if has_doorplate else None
         number = self.doorplates.take(road) if road else None
