@@ -10,6 +10,7 @@ It owns merging; it reads sources through `sources.py` and codes through `codes.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -89,15 +90,20 @@ class Registry:
     conflicts: list[dict[str, str | None]]
 
 
+@functools.lru_cache(maxsize=4096)
+def _community_code(text: str) -> str | None:
+    return parse(text).community_code
+
+
 def _community(district: str, street: str, community: str, where: str,
                conflicts: list[dict[str, str | None]]) -> str | None:
-    p = parse(f"{district}{street}{community}")
-    if p.community_code is None:
+    code = _community_code(f"{district}{street}{community}")
+    if code is None:
         conflicts.append({"entity": where, "attribute": "community", "chosen": None,
                           "chosen_source": None, "other": f"{district}/{street}/{community}",
                           "other_source": where.split(":")[0],
                           "rule": "division names not found in the NBS list; record skipped"})
-    return p.community_code
+    return code
 
 
 class _Merger:
@@ -216,31 +222,54 @@ class _Merger:
                                           sources={"identity": "公安"})
         return b
 
+    def _footprint_estate(self, f: Footprint, names: dict[str, list[Estate]],
+                          estate_doors: dict[tuple[str, str], list[Estate]]) -> Estate | None:
+        """The estate a footprint belongs to: by its (planning) name, else by its door plate."""
+        if f.estate:
+            estates = self.by_name.get(name_key(f.estate))
+            if not estates:
+                found = best_match(name_key(f.estate), list(names), 0.75)
+                estates = names[found[0]] if found else None
+            if estates and len(estates) == 1:
+                self._index(estates[0], f.estate, "planning")
+                return estates[0]
+        if f.road and f.road_number:
+            hits = estate_doors.get((f.road, f.road_number), [])
+            return hits[0] if len(hits) == 1 else None
+        return None
+
     def attach_footprints(self, buildings: list[Building]) -> None:
-        by_door: dict[tuple[str, str, str], list[Building]] = defaultdict(list)
+        """Give buildings the coordinates and floors of their footprint; a footprint of an
+        estate building the door plates lack becomes a building of its own (source 规划)."""
+        by_door: dict[tuple[str, str], list[Building]] = defaultdict(list)
         by_estate: dict[tuple[int, str], Building] = {}
+        estate_doors: dict[tuple[str, str], list[Estate]] = defaultdict(list)
+        for e in self.estates:
+            if e.road and e.road_number:
+                estate_doors[(e.road, e.road_number)].append(e)
         for b in buildings:
-            road, number = (b.estate.road, b.estate.road_number) if b.estate else (b.road,
-                                                                                b.road_number)
-            if road and number:
-                by_door[(road, number, b.label if b.estate else "")].append(b)
             if b.estate:
                 by_estate[(id(b.estate), b.label)] = b
+            elif b.road and b.road_number:
+                by_door[(b.road, b.road_number)].append(b)
         names = {k: v for k, v in self.by_name.items() if len(v) == 1}
         for f in sorted(self.footprints, key=lambda f: f.record_id):
             target = None
-            if f.road and f.road_number:
-                hits = by_door.get((f.road, f.road_number, f.building or ""), [])
+            estate = self._footprint_estate(f, names, estate_doors)
+            if estate is not None:
+                label = f.building or ""
+                target = by_estate.get((id(estate), label))
+                if target is None:
+                    target = Building(f"E|{id(estate)}", label, estate.community_code, estate,
+                                      estate.road, estate.road_number,
+                                      sources={"identity": "规划"})
+                    by_estate[(id(estate), label)] = target
+                    buildings.append(target)
+                    self.conflict(f"{estate.name}{label}", "building", label, "规划", None, "公安",
+                                  "building only in the footprints: added from 规划, no houses")
+            elif f.road and f.road_number:
+                hits = by_door.get((f.road, f.road_number), [])
                 target = hits[0] if len(hits) == 1 else None
-            if target is None and f.estate:
-                estates = self.by_name.get(name_key(f.estate))
-                if not estates:
-                    found = best_match(name_key(f.estate), list(names), 0.75)
-                    estates = names[found[0]] if found else None
-                if estates and len(estates) == 1:
-                    target = by_estate.get((id(estates[0]), f.building or ""))
-                    if target is not None:
-                        self._index(estates[0], f.estate, "planning")
             if target is None:
                 self.conflict(f"footprint:{f.record_id}", "building", None, "规划",
                               f"{f.estate or ''}{f.building or ''} {f.road or ''}"
@@ -311,3 +340,14 @@ def assign_codes(reg: Registry, ledger: CodeLedger, version: int) -> None:
         h.code = h.building.code + literal if literal else next(odd_codes)
 
 
+
+
+def build_from_feeds() -> str:
+    """Build a new registry version from SHUCANG_FEEDS/registry/ and describe it in one line
+    (what `shucang demo` prints)."""
+    from address_registry.registry import build_registry
+
+    version, manifest = build_registry()
+    counts = manifest["counts"]
+    assert isinstance(counts, dict)
+    return f"registry v{version}: " + ", ".join(f"{k} {v}" for k, v in counts.items())

@@ -224,6 +224,9 @@ class Matcher:
         m = match_divisions(p, raw)
         scope = p.deepest_code() or ""
         road, door_buildings, door_estates = self._door(p)
+        near_buildings = [b for b in door_buildings if b.community_code.startswith(scope)]
+        if len(near_buildings) == 1 and not p.estate:
+            return self._door_building(m, near_buildings[0])
         estate_code, conf = self._estate(p, m)
         if estate_code is None and door_estates:
             near = sorted(c for c in door_estates if c.startswith(scope)) or sorted(door_estates)
@@ -233,15 +236,17 @@ class Matcher:
             conf = min(1.0, conf + 0.02)  # road number and estate name agree
         if estate_code is not None:
             return self._within_estate(p, m, estate_code, conf)
-        near_buildings = [b for b in door_buildings if b.community_code.startswith(scope)]
         if len(near_buildings) == 1:
-            b = near_buildings[0]
-            house = self.houses.get((b.code, "", ""))
-            return self._set(m, b.community_code, b.code, house, b.lon, b.lat,
-                             "house" if house else "building", 0.97)
+            return self._door_building(m, near_buildings[0])
         if road in self.roads and m.match_level != "none":
             m.match_level, m.reason = "road", None
         return m
+
+    def _door_building(self, m: Match, b: _Building) -> Match:
+        """A street-front or rural building found by its door plate (one house, no rooms)."""
+        house = self.houses.get((b.code, "", ""))
+        return self._set(m, b.community_code, b.code, house, b.lon, b.lat,
+                         "house" if house else "building", 0.97)
 
     def _within_estate(self, p: ParsedAddress, m: Match, code: str, conf: float) -> Match:
         e = self.estates[code]

@@ -17,9 +17,12 @@ DEFAULT_PREFER = "3301"  # the registry covers Hangzhou; ambiguous names prefer 
 
 # A short name (翠苑, 文一) is not a division when it starts a road or estate name
 # (文一西路, 古荡新村).
+_ESTATE_WORDS = "新村|小区|花园|公寓|大厦|广场|家园|苑|园|府|庭|城|中心"
 _NAME_CONTINUES = re.compile(
-    r"[东西南北中]?(?:大道|大街|路|街|巷|弄|新村|小区|花园|公寓|大厦|广场|家园|苑|园|府|庭|城|中心)"
+    rf"[\u4e00-\u9fff]{{0,3}}?(?:大道|大街|路|街|巷|弄)(?:\d|$)"
+    rf"|[\u4e00-\u9fff]{{0,2}}?(?:{_ESTATE_WORDS})"
 )
+MIN_BARE_COMMUNITY = 3  # a short community name with no district or street around it
 _ROAD_SUFFIX = ("路", "街", "巷", "弄", "道")
 _ROAD_NUMBER = re.compile(
     r"(?P<road>[\u4e00-\u9fffA-Z0-9]{1,14}?(?:大道|大街|路|街|巷|弄))(?P<number>\d{1,5}(?:-\d{1,4})?)号"
@@ -30,7 +33,8 @@ _UNIT = re.compile(r"(?P<unit>\d{1,3})单元")
 _FLOOR = re.compile(r"(?P<floor>-?\d{1,3})[层楼]")
 _ROOM = re.compile(r"(?P<room>\d{1,5})室?$")
 _ROAD_ONLY = re.compile(
-    r"^(?P<road>[\u4e00-\u9fff]{1,10}?(?:大道|大街|路|街|巷))(?![\u4e00-\u9fff]*[幢号])"
+    rf"^(?!.*(?:{_ESTATE_WORDS}))(?P<road>[\u4e00-\u9fff]{{1,10}}?(?:大道|大街|路|街|巷))"
+    rf"(?![\u4e00-\u9fff]*[幢号])"
 )
 _LEADING_NUMBER = re.compile(r"\d")
 _DASHED = re.compile(r"(?P<building>\d{1,3})-(?:(?P<unit>\d{1,2})-)?(?P<room>\d{2,5})室?$")
@@ -91,6 +95,18 @@ def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHi
     return None
 
 
+def _child_at(s: str, pos: int, parents: list[NameHit], names: dict[str, list[NameHit]],
+              max_len: int) -> bool:
+    """Whether a division under one of `parents` is named at `pos` (杭州|西湖|翠苑街道: the short
+    name is followed by its own child, so it does not start an estate name like 西湖翠苑)."""
+    codes = tuple(h.division.code for h in parents)
+    for n in range(min(max_len, len(s) - pos), 1, -1):
+        for h in names.get(s[pos : pos + n], ()):
+            if h.division.code.startswith(codes) and h.division.code not in codes:
+                return True
+    return False
+
+
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     """Consume division names from the start of `s`; fill `out`; return where the rest begins."""
     pos, n, deepest, rank = 0, len(s), "", -1
@@ -102,9 +118,14 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
             hits = names.get(s[pos : pos + length])
             if hits is None:
                 continue
-            if not hits[0].exact or not any(h.exact for h in hits):
+            if not any(h.exact for h in hits):
                 form = s[pos : pos + length]
-                if form.endswith(_ROAD_SUFFIX) or _NAME_CONTINUES.match(s, pos + length):
+                continues = _NAME_CONTINUES.match(s, pos + length)
+                if form.endswith(_ROAD_SUFFIX) or (
+                        continues and not _child_at(s, pos + length, hits, names, max_len)):
+                    continue
+                if len(form) < MIN_BARE_COMMUNITY and not deepest and all(
+                        h.division.level == "community" for h in hits):
                     continue
             choice = _choose(hits, deepest, rank, prefer)
             if choice is None:

@@ -11,6 +11,7 @@ It only reads and checks shape; merging and conflict rules are `build.py`'s job.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -82,8 +83,13 @@ def clean(value: object) -> str | None:
     """Normalized text of a cell, or None when empty."""
     if value is None:
         return None
-    text = normalize(str(value))
-    return text or None
+    return _clean_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _clean_text(value: str) -> str | None:
+    # source columns repeat heavily (district, road, estate names), so normalize each value once
+    return normalize(value) or None
 
 
 def label(value: object) -> str | None:

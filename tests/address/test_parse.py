@@ -33,6 +33,10 @@ CASES = [
     ("上城区劳动路100号", dict(community=None, road="劳动路", road_number="100")),
     ("西湖區文一西路一百號", dict(district="西湖区", road="文一西路", road_number="100")),
     ("西湖区古荡新村", dict(street=None, estate="古荡新村")),
+    # bugs found on the sample world: a short community name starting a road or estate
+    ("余杭区五常街道五常港路26号", dict(community=None, road="五常港路", road_number="26")),
+    ("西湖区古荡街道云溪苑内部道路", dict(road=None, estate="云溪苑内部道路")),
+    ("门口🚗🚗", dict(community=None, community_code=None)),  # 门口村 needs its 村 or a district
 ]
 
 

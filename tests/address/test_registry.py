@@ -29,7 +29,7 @@ def _codes(version: int) -> dict[str, str]:
 def test_versions_and_counts(built: Path) -> None:
     version, tables, manifest = store.read_version()
     assert version == 1
-    assert manifest["counts"] == {"estates": 4, "buildings": 11, "houses": 76, "names": 8,
+    assert manifest["counts"] == {"estates": 4, "buildings": 11, "houses": 76, "names": 9,
                                   "conflicts": 2}
     assert (built / "registry" / "v0001" / "houses.parquet").exists()
 
