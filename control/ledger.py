@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -39,8 +38,9 @@ loads = Table(
     Column("rows_published", BigInteger),
     Column("rows_quarantined", BigInteger),
     Column("blank_lines", BigInteger, default=0),
+    Column("files_rejected", Integer, default=0),  # files refused whole; the others still loaded
     Column("snapshot_id", String(40)),
-    Column("reason", Text),  # why a load was rejected or failed
+    Column("reason", Text),  # why a load was rejected, or which of its files were
 )
 
 landed_files = Table(
@@ -67,20 +67,13 @@ class LoadStatus:
     noop = "noop"  # nothing new to load
 
 
-@dataclass(frozen=True)
 class ConservationError(AssertionError):
     """A load's counts do not add up: some row was neither published nor quarantined."""
 
-    load_id: str
-    rows_in: int
-    rows_published: int
-    rows_quarantined: int
-
-    def __str__(self) -> str:
-        return (
-            f"load {self.load_id}: rows_in={self.rows_in} != published {self.rows_published}"
-            f" + quarantined {self.rows_quarantined}"
-        )
+    def __init__(self, load_id: str, rows_in: int, rows_published: int, rows_quarantined: int):
+        super().__init__(f"load {load_id}: rows_in={rows_in} != published {rows_published}"
+                         f" + quarantined {rows_quarantined}")
+        self.load_id = load_id
 
 
 def _now() -> dt.datetime:

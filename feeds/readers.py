@@ -33,10 +33,10 @@ class RawBatch:
     relation: str  # SQL that selects _row, _file, _line and the source columns as VARCHAR
     encodings: set[str] = field(default_factory=set)
     blank_lines: int = 0
-    # structural problems found while reading: dicts for the quarantine (source_file, line, reason...)
-    malformed: list[dict[str, Any]] = field(default_factory=list)
     # for CSV, DuckDB records malformed lines while the relation is scanned; see csv_rejects()
     csv_files: dict[int, str] = field(default_factory=dict)
+    # files refused whole (truncated, undecodable, drifted header): the other files still load
+    rejected: list[tuple[str, LoadRejected]] = field(default_factory=list)
 
 
 def check_header(contract: Contract, found: Iterable[str], file: str) -> None:
@@ -77,37 +77,31 @@ def _ends_with_newline(path: Path) -> bool:
         return f.read(1) in (b"\n", b"\r")
 
 
-def read_csv_files(contract: Contract, files: list[Path], workdir: Path) -> RawBatch:
-    """CSV files as one relation; GBK files are transcoded to UTF-8 under `workdir` first."""
-    batch = RawBatch(relation="")
-    selects = []
-    names = [c.source_name for c in contract.columns]
-    for idx, path in enumerate(files):
-        if path.stat().st_size == 0:
-            raise EmptyInput(f"{path.name}: file is empty (0 bytes); expected a header and rows")
-        encoding = detect_encoding(path, contract.source.encoding)
-        batch.encodings.add(encoding)
-        readable = path
-        if encoding != "utf-8":
-            readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
-        if not _ends_with_newline(readable):
-            tail = readable.read_bytes()[-200:].decode("utf-8", "replace").rsplit("\n", 1)[-1]
-            raise TruncatedFile(
-                f"{path.name}: file ends in the middle of a row (no line terminator after "
-                f"{tail[:60]!r}); the export was cut off"
-            )
-        check_header(contract, _csv_header(readable, contract.source.delimiter), path.name)
-        batch.csv_files[idx] = path.name
-        cols = ", ".join(f'"{n}"' for n in names)
-        selects.append(
-            f"SELECT {idx} * {ROW_STRIDE} + row_number() OVER () AS _row, {_sql_str(path.name)} AS _file,"
-            f" row_number() OVER () AS _line, {cols} FROM read_csv({_sql_str(str(readable))},"
-            f" header=true, all_varchar=true, delim={_sql_str(contract.source.delimiter)},"
-            f" quote='\"', escape='\"', store_rejects=true, ignore_errors=true,"
-            f" rejects_scan='rejects_scan_{idx}', rejects_table='rejects_errors_{idx}')"
+def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch) -> str:
+    """SQL reading one CSV file (transcoded to UTF-8 under `workdir` when it is GBK)."""
+    if path.stat().st_size == 0:
+        raise EmptyInput(f"{path.name}: file is empty (0 bytes); expected a header and rows")
+    encoding = detect_encoding(path, contract.source.encoding)
+    readable = path
+    if encoding != "utf-8":
+        readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
+    if not _ends_with_newline(readable):
+        tail = readable.read_bytes()[-200:].decode("utf-8", "replace").rsplit("\n", 1)[-1]
+        raise TruncatedFile(
+            f"{path.name}: file ends in the middle of a row (no line terminator after "
+            f"{tail[:60]!r}); the export was cut off"
         )
-    batch.relation = " UNION ALL ".join(selects)
-    return batch
+    check_header(contract, _csv_header(readable, contract.source.delimiter), path.name)
+    batch.encodings.add(encoding)
+    batch.csv_files[idx] = path.name
+    cols = ", ".join(f'"{c.source_name}"' for c in contract.columns)
+    return (
+        f"SELECT {idx} * {ROW_STRIDE} + row_number() OVER () AS _row, {_sql_str(path.name)} AS _file,"
+        f" row_number() OVER () AS _line, {cols} FROM read_csv({_sql_str(str(readable))},"
+        f" header=true, all_varchar=true, delim={_sql_str(contract.source.delimiter)},"
+        f" quote='\"', escape='\"', store_rejects=true, ignore_errors=true,"
+        f" rejects_scan='rejects_scan_{idx}', rejects_table='rejects_errors_{idx}')"
+    )
 
 
 def csv_rejects(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> list[dict[str, Any]]:
@@ -177,7 +171,10 @@ def _find_header(contract: Contract, rows: list[list[Any]], file: str) -> int:
     return best
 
 
-def _arrow_batch(names: list[str], records: list[tuple[int, str, int, list[str | None]]]) -> pa.Table:
+Record = tuple[int, str, int, list[str | None]]
+
+
+def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
     cols: dict[str, list[Any]] = {"_row": [], "_file": [], "_line": []}
     cols.update({n: [] for n in names})
     for row_id, file, line, values in records:
@@ -191,25 +188,24 @@ def _arrow_batch(names: list[str], records: list[tuple[int, str, int, list[str |
     return pa.table(cols, schema=schema)
 
 
-def read_xlsx_files(contract: Contract, files: list[Path]) -> tuple[RawBatch, pa.Table]:
-    """Hand-filled workbooks: finds the header under title/merged rows, skips blank lines."""
+def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
+    """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped."""
     names = [c.source_name for c in contract.columns]
-    batch = RawBatch(relation="SELECT * FROM raw_arrow")
-    records = []
-    for idx, path in enumerate(files):
-        rows = _sheet_rows(path, contract.source.sheet)
-        h = _find_header(contract, rows, path.name)
-        header = [str(v).strip() if v is not None else "" for v in rows[h]]
-        check_header(contract, header, path.name)
-        pos = {name: header.index(name) for name in names}
-        for i, row in enumerate(rows[h + 1:], start=h + 2):
-            texts = [_cell_text(v) for v in row]
-            if all(t is None for t in texts):
-                batch.blank_lines += 1
-                continue
-            values = [texts[pos[n]] if pos[n] < len(texts) else None for n in names]
-            records.append((idx * ROW_STRIDE + i, path.name, i, values))
-    return batch, _arrow_batch(names, records)
+    rows = _sheet_rows(path, contract.source.sheet)
+    h = _find_header(contract, rows, path.name)
+    header = [str(v).strip() if v is not None else "" for v in rows[h]]
+    check_header(contract, header, path.name)
+    pos = {name: header.index(name) for name in names}
+    records, blank = [], 0
+    for i, row in enumerate(rows[h + 1:], start=h + 2):
+        texts = [_cell_text(v) for v in row]
+        if all(t is None for t in texts):
+            blank += 1
+            continue
+        values = [texts[pos[n]] if pos[n] < len(texts) else None for n in names]
+        records.append((idx * ROW_STRIDE + i, path.name, i, values))
+    batch.blank_lines += blank
+    return records
 
 
 def _json_text(value: Any) -> str | None:
@@ -222,42 +218,54 @@ def _json_text(value: Any) -> str | None:
     return str(value)
 
 
-def read_json_pages(contract: Contract, files: list[Path]) -> tuple[RawBatch, pa.Table]:
-    """Paginated JSON: the records under `records_path` of every page."""
+def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
+    """The records under `records_path` of one JSON page."""
     names = [c.source_name for c in contract.columns]
-    batch = RawBatch(relation="SELECT * FROM raw_arrow")
-    records = []
-    for idx, path in enumerate(files):
-        try:
-            page = json.loads(path.read_bytes())
-        except ValueError as e:
-            raise TruncatedFile(f"{path.name}: not complete JSON ({e})") from e
-        items = page.get(contract.source.records_path) if isinstance(page, dict) else None
-        if not isinstance(items, list):
-            raise SchemaDrift(f"{path.name}: no list of records under {contract.source.records_path!r}")
-        if items:
-            check_header(contract, {k for item in items if isinstance(item, dict) for k in item},
-                         path.name)
-        for i, item in enumerate(items, start=1):
-            item = item if isinstance(item, dict) else {}
-            records.append((idx * ROW_STRIDE + i, path.name, i, [_json_text(item.get(n)) for n in names]))
-    return batch, _arrow_batch(names, records)
+    try:
+        page = json.loads(path.read_bytes())
+    except ValueError as e:
+        raise TruncatedFile(f"{path.name}: not complete JSON ({e})") from e
+    items = page.get(contract.source.records_path) if isinstance(page, dict) else None
+    if not isinstance(items, list):
+        raise SchemaDrift(f"{path.name}: no list of records under {contract.source.records_path!r}")
+    if items:
+        check_header(contract, {k for item in items if isinstance(item, dict) for k in item}, path.name)
+    return [(idx * ROW_STRIDE + i, path.name, i,
+             [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
+            for i, item in enumerate(items, start=1)]
 
 
 def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list[Path],
                  workdir: Path) -> RawBatch:
-    """Read a load's files by the contract's format and register them on `con` as view `raw`."""
+    """Read a load's files by the contract's format and register them on `con` as view `raw`.
+
+    A file refused whole is listed in `batch.rejected` and the others load; when every file is
+    refused, the first refusal is raised for the whole load."""
     if not files:
         raise EmptyInput(f"{contract.id}: the load has no files")
     fmt = contract.source.format
+    batch = RawBatch(relation="")
+    selects: list[str] = []
+    records: list[Record] = []
+    for idx, path in enumerate(files):
+        try:
+            if fmt == "csv":
+                selects.append(_csv_select(contract, idx, path, workdir, batch))
+            elif fmt == "xlsx":
+                records += _xlsx_records(contract, idx, path, batch)
+            else:
+                records += _json_records(contract, idx, path, batch)
+        except LoadRejected as e:
+            batch.rejected.append((path.name, e))
+    if len(batch.rejected) == len(files):
+        first = batch.rejected[0][1]
+        if len(files) > 1:
+            first.message += f" (and all {len(files)} files of the load were refused)"
+        raise first
     if fmt == "csv":
-        batch = read_csv_files(contract, files, workdir)
-    elif fmt in ("xlsx", "json"):
-        batch, table = (read_xlsx_files(contract, files) if fmt == "xlsx"
-                        else read_json_pages(contract, files))
-        con.register("raw_arrow", table)
-    else:  # pragma: no cover - the contract schema allows no other format
-        raise LoadRejected(f"{contract.id}: unsupported format {fmt!r}")
+        batch.relation = " UNION ALL ".join(selects)
+    else:
+        con.register("raw_arrow", _arrow_batch([c.source_name for c in contract.columns], records))
+        batch.relation = "SELECT * FROM raw_arrow"
     con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS {batch.relation}")
     return batch
-

@@ -36,6 +36,7 @@ class StageResult:
     rows_quarantined: int
     blank_lines: int
     encodings: tuple[str, ...]
+    rejected_files: tuple[tuple[str, str], ...] = ()  # (file, reason) refused whole
 
 
 def _q(name: str) -> str:
@@ -113,7 +114,7 @@ def typed_select(contract: Contract) -> str:
     )
 
 
-def _failure_select(contract: Contract, typed: Path) -> str:
+def _failure_select(contract: Contract) -> str:
     """One row per quarantined input row: the first failing column and every reason."""
     parts = []
     for order, col in enumerate(contract.columns):
@@ -123,11 +124,11 @@ def _failure_select(contract: Contract, typed: Path) -> str:
         reason = (f"'{col.name} ({col.source_name}): cannot read ' || {raw}"
                   f" || ' as {col.type}'")
         parts.append(f"SELECT _row, _file, _line, _raw, {order} AS o, '{col.name}' AS col, {raw} AS val,"
-                     f" 'cast' AS code, {reason} AS why FROM '{typed}' WHERE _bad AND {cond}")
+                     f" 'cast' AS code, {reason} AS why FROM typed WHERE _bad AND {cond}")
         if col.required or col.name in contract.primary_key:
             parts.append(f"SELECT _row, _file, _line, _raw, {order}, '{col.name}', NULL, 'required',"
                          f" '{col.name} ({col.source_name}) is required but empty'"
-                         f" FROM '{typed}' WHERE _bad AND {clean} IS NULL")
+                         f" FROM typed WHERE _bad AND {clean} IS NULL")
     union = " UNION ALL ".join(parts)
     return (f"SELECT any_value(_file) AS source_file, any_value(_line) AS line, arg_min(col, o) AS column,"
             f" arg_min(val, o) AS raw_value, arg_min(code, o) AS reason_code,"
@@ -135,7 +136,7 @@ def _failure_select(contract: Contract, typed: Path) -> str:
             f" FROM ({union}) GROUP BY _row")
 
 
-def _duplicate_rows(contract: Contract, typed: Path) -> str:
+def _duplicate_rows(contract: Contract) -> str:
     """Later rows repeating a primary key already seen earlier in the load, in quarantine shape."""
     key = ", ".join(_q(k) for k in contract.primary_key)
     key_text = " || '/' || ".join(f"CAST({_q(k)} AS VARCHAR)" for k in contract.primary_key)
@@ -146,13 +147,12 @@ def _duplicate_rows(contract: Contract, typed: Path) -> str:
         f" 'primary key ' || {key_text} || ' already appears at ' || first_file || ' row ' || first_line"
         f" AS reason, to_json(struct_pack({cols})) AS record FROM ("
         f" SELECT *, first_value(_file) OVER w AS first_file, first_value(_line) OVER w AS first_line,"
-        f" row_number() OVER w AS n FROM '{typed}' WHERE NOT _bad WINDOW w AS (PARTITION BY {key}"
+        f" row_number() OVER w AS n FROM typed WHERE NOT _bad WINDOW w AS (PARTITION BY {key}"
         f" ORDER BY _row)) WHERE n > 1"
     )
 
 
-def _renumber_after_skipped_rows(con: duckdb.DuckDBPyConnection, typed: Path,
-                                 skipped: list[dict]) -> None:
+def _renumber_after_skipped_rows(con: duckdb.DuckDBPyConnection, skipped: list[dict]) -> None:
     """Restore true data-row numbers: the reader numbers accepted rows only, so every row after a
     skipped malformed one is off by the number skipped before it. The i-th skipped row (1-based,
     per file) at data row e leaves e - i accepted rows before it."""
@@ -160,54 +160,57 @@ def _renumber_after_skipped_rows(con: duckdb.DuckDBPyConnection, typed: Path,
                                       "e": [s["line"] for s in skipped]}))
     con.execute("CREATE TEMP TABLE fix AS SELECT f, e - row_number() OVER (PARTITION BY f ORDER BY e)"
                 " AS before FROM skipped")
-    fixed = typed.with_suffix(".renumbered.parquet")
-    con.execute(f"COPY (SELECT * REPLACE (_line + (SELECT count(*) FROM fix WHERE fix.f = t._file"
-                f" AND fix.before < t._line) AS _line) FROM '{typed}' t) TO '{fixed}' (FORMAT parquet)")
-    fixed.replace(typed)
+    con.execute("UPDATE typed SET _line = _line + (SELECT count(*) FROM fix WHERE fix.f = typed._file"
+                " AND fix.before < typed._line) WHERE _file IN (SELECT f FROM fix)")
+
+
+def _rejected_file_records(batch_rejected: list) -> list[dict]:
+    return [{"source_file": name, "reason_code": err.reason_code, "reason": err.message}
+            for name, err in batch_rejected]
 
 
 def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) -> StageResult:
     """Type a load's landed files; write staged.parquet and the stage's quarantine part."""
     workdir.mkdir(parents=True, exist_ok=True)
-    typed = workdir / "typed.parquet"
     staged = workdir / "staged.parquet"
     con = connect()
     try:
+        con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
         batch = register_raw(con, contract, files, workdir)
-        con.execute(f"COPY ({typed_select(contract)}) TO '{typed}' (FORMAT parquet)")
-        malformed = csv_rejects(con, batch) + batch.malformed
+        con.execute(f"CREATE TEMP TABLE typed AS {typed_select(contract)}")
+        malformed = csv_rejects(con, batch)
         if malformed:
-            _renumber_after_skipped_rows(con, typed, malformed)
-        rows_read, bad = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE _bad) FROM '{typed}'").fetchone()
+            _renumber_after_skipped_rows(con, malformed)
+        rows_read, bad = con.execute("SELECT count(*), count(*) FILTER (WHERE _bad) FROM typed").fetchone()
         key = ", ".join(_q(k) for k in contract.primary_key)
         has_dupes = con.execute(
-            f"SELECT count(*) <> count(DISTINCT ({key})) FROM '{typed}' WHERE NOT _bad").fetchone()[0]
+            f"SELECT count(*) <> count(DISTINCT ({key})) FROM typed WHERE NOT _bad").fetchone()[0]
         selects = []
         if bad:
-            selects.append(_failure_select(contract, typed))
+            selects.append(_failure_select(contract))
         if has_dupes:
-            con.execute(f"CREATE TEMP TABLE dup AS {_duplicate_rows(contract, typed)}")
+            con.execute(f"CREATE TEMP TABLE dup AS {_duplicate_rows(contract)}")
             selects.append("SELECT * EXCLUDE (_row) FROM dup")
         quarantined = 0
         if selects:
-            con.execute(f"CREATE TEMP TABLE q AS {' UNION ALL '.join(selects)}")
-            quarantined = quarantine.write_part_sql(con, contract.id, load_id, "stage", "FROM q")
+            quarantined = quarantine.write_part_sql(con, contract.id, load_id, "stage",
+                                                    " UNION ALL ".join(selects))
         if malformed:
             quarantine.write_part_records(contract.id, load_id, "stage_structure", malformed)
+        if batch.rejected:
+            quarantine.write_part_records(contract.id, load_id, "rejected_files",
+                                          _rejected_file_records(batch.rejected))
         cols = ", ".join(_q(c.name) for c in contract.columns)
-        if bad or has_dupes:
-            dup_rows = " AND _row NOT IN (SELECT _row FROM dup)" if has_dupes else ""
-            con.execute(f"COPY (SELECT _row, _file, _line, {cols} FROM '{typed}' WHERE NOT _bad"
-                        f"{dup_rows}) TO '{staged}' (FORMAT parquet)")
-            typed.unlink()
-        else:
-            typed.replace(staged)
-        rows_staged = con.execute(f"SELECT count(*) FROM '{staged}'").fetchone()[0]
+        dup_rows = " AND _row NOT IN (SELECT _row FROM dup)" if has_dupes else ""
+        con.execute(f"COPY (SELECT _row, _file, _line, {cols} FROM typed WHERE NOT _bad{dup_rows})"
+                    f" TO '{staged}' (FORMAT parquet)")
+        rows_staged = rows_read - bad - (
+            con.execute("SELECT count(*) FROM dup").fetchone()[0] if has_dupes else 0)
     finally:
         con.close()
     return StageResult(
         staged=staged, rows_in=rows_read + len(malformed), rows_staged=rows_staged,
         rows_quarantined=quarantined + len(malformed), blank_lines=batch.blank_lines,
         encodings=tuple(sorted(batch.encodings)),
+        rejected_files=tuple((name, f"{err.reason_code}: {err.message}") for name, err in batch.rejected),
     )

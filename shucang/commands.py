@@ -59,7 +59,7 @@ def feeds_list() -> None:
               help="Folder to write into (default: $SHUCANG_FEEDS).")
 def feeds_sample(scale: int, seed: int, out: Path | None) -> None:
     """Write seeded sample feeds for every contract (real NBS divisions, realistic dirt)."""
-    from feeds.sample import generate
+    from feeds.sample.generate import generate
     from shucang.settings import settings
 
     out = out or settings().feeds

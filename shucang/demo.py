@@ -74,9 +74,11 @@ def dataset_summary() -> list[dict[str, Any]]:
 
 
 def _build_registry() -> str:
-    from address_registry.build import build_from_feeds
+    from address_registry.registry import build_registry
 
-    return build_from_feeds()
+    version, manifest = build_registry()
+    counts = manifest["counts"]
+    return f"registry v{version}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
 
 
 @click.command()
@@ -94,7 +96,7 @@ def demo(scale: int, fresh: bool) -> None:
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     s.home.mkdir(parents=True, exist_ok=True)
     from feeds.http_server import start_in_thread
-    from feeds.sample import generate
+    from feeds.sample.generate import generate
     from shucang import airflow_env
     from shucang.dag_factory import TIER_SCHEDULES
 

@@ -95,7 +95,9 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
         _reject(ref, e)
         raise
     ledger.update_load(ref["load_id"], status=LoadStatus.staged, rows_in=result.rows_in,
-                       encoding=",".join(result.encodings) or None, blank_lines=result.blank_lines)
+                       encoding=",".join(result.encodings) or None, blank_lines=result.blank_lines,
+                       files_rejected=len(result.rejected_files),
+                       reason="; ".join(f"{name}: {why}" for name, why in result.rejected_files) or None)
     return ref
 
 
