@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from access import scope as scopes
-from access.clock import aware, now, working_days_between
+from access.clock import aware, now, working_days_between  # noqa: F401 (re-exported)
 from access.errors import (
     GrantNotActiveError,
     PermissionDenied,
