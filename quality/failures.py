@@ -82,24 +82,36 @@ def _value_sql(rule: Rule) -> str:
     return f"CAST({_q(rule.column)} AS VARCHAR)"
 
 
+def _offending_query(rule: Rule, gx_query: object, batch_sql: str) -> str:
+    """The query listing a rule's offending rows: GX's unexpected_index_query, except for the
+    primary key, where GX's compound-column query is unusable on DuckDB (it cross-joins the batch
+    and leaves a bind parameter), so the same definition is written as a window count."""
+    if rule.kind == "primary_key":
+        keys = ", ".join(_q(k) for k in rule.column.split(","))
+        return (f"SELECT * FROM (SELECT *, count(*) OVER (PARTITION BY {keys}) AS _n"
+                f" FROM ({batch_sql}) AS batch) AS counted WHERE _n > 1")
+    if not isinstance(gx_query, str):
+        raise FailureQueryError(f"{rule.column}: GX returned no unexpected_index_query")
+    # GX writes a query asset unparenthesised after FROM; wrap it so DuckDB can parse it.
+    wrapped = f"FROM ({batch_sql}) AS batch"
+    return gx_query.strip().rstrip(";").replace(f"FROM {batch_sql}", wrapped)
+
+
 def failure_rows(result: ExpectationSuiteValidationResult, batch_sql: str) -> pa.Table:
     """All offending rows of `result` as a FAILURE_SCHEMA table (several rows per _row allowed).
 
-    `batch_sql` is the asset query GX validated; GX writes it unparenthesised into its
-    unexpected_index_query, so it is wrapped here before running."""
+    `batch_sql` is the asset query GX validated. The number of rows found for each expectation
+    must equal GX's unexpected_count, or FailureQueryError says which expectation disagrees."""
     parts: list[pa.Table] = []
     con = duckdb.connect()
     try:
         for r in result.results:
             rule = Rule.of(r.expectation_config.meta)
-            if rule is None or not rule.row_level or not r.result.get("unexpected_count"):
+            expected = r.result.get("unexpected_count")
+            if rule is None or not rule.row_level or not expected:
                 continue
-            query = r.result.get("unexpected_index_query")
-            if not isinstance(query, str):
-                raise FailureQueryError(
-                    f"{r.expectation_config.type} on {rule.column}: GX returned no unexpected_index_query"
-                )
-            query = query.strip().rstrip(";").replace(f"FROM {batch_sql}", f"FROM ({batch_sql}) AS batch")
+            name = f"{r.expectation_config.type} on {rule.column}"
+            query = _offending_query(rule, r.result.get("unexpected_index_query"), batch_sql)
             sql = (
                 f"SELECT CAST(_row AS BIGINT) AS _row, {_lit(rule.column)} AS \"column\","
                 f" {_lit(r.expectation_config.type)} AS expectation, {_value_sql(rule)} AS value,"
@@ -108,11 +120,14 @@ def failure_rows(result: ExpectationSuiteValidationResult, batch_sql: str) -> pa
                 f" FROM ({query}) AS offending"
             )
             try:
-                parts.append(con.execute(sql).to_arrow_table().cast(FAILURE_SCHEMA))
+                found = con.sql(sql).to_arrow_table().cast(FAILURE_SCHEMA)
             except duckdb.Error as e:
+                raise FailureQueryError(f"{name}: {e}; query: {query[:300]}") from e
+            if found.num_rows != expected:
                 raise FailureQueryError(
-                    f"{r.expectation_config.type} on {rule.column}: {e}; query: {query[:300]}"
-                ) from e
+                    f"{name}: GX counted {expected} offending rows but its query lists "
+                    f"{found.num_rows}; query: {query[:300]}")
+            parts.append(found)
     finally:
         con.close()
     if not parts:

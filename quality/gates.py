@@ -46,7 +46,7 @@ class Thresholds:
 
     min_history: int = 3  # published loads needed before history gates judge
     trailing: int = 10  # how many earlier published loads form the history
-    row_collapse: float = 0.5  # rows < 0.5 x median
+    row_collapse: float = 0.6  # rows < 0.6 x median: a halved load fires
     row_spike: float = 3.0  # rows > 3 x median
     null_jump: float = 0.2  # null rate rises by more than 20 percentage points
     distinct_collapse: float = 0.5  # distinct keys < 0.5 x median
