@@ -123,7 +123,7 @@ TEMPLATE = jinja2.Template(
 
 
 def _fmt(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
     if isinstance(value, float):
         return f"{value:.0f}" if value.is_integer() else f"{value:g}"

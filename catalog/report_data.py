@@ -41,9 +41,7 @@ def datasets_table(entries: list[CatalogEntry], facts: list[Facts]) -> pd.DataFr
                 "rows": f.rows,
                 "last_publish": f.last_publish.isoformat() if f.last_publish else None,
                 "age_hours": round(f.age_seconds / 3600, 2) if f.age_seconds is not None else None,
-                "declared_hours": round(f.declared_seconds / 3600, 2)
-                if f.declared_seconds
-                else None,
+                "declared_hours": round(f.declared_seconds / 3600, 2) if f.declared_seconds else None,
                 "actual_hours": round(f.actual_seconds / 3600, 2) if f.actual_seconds else None,
                 "timeliness": f.timeliness,
                 "loads": f.loads,
@@ -53,17 +51,17 @@ def datasets_table(entries: list[CatalogEntry], facts: list[Facts]) -> pd.DataFr
                 "match_rate": f.match_rate,
             }
         )
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows)
+    # Counts stay integers in the CSV even where some datasets have none (nullable Int64).
+    for col in ("rows", "loads", "active_grants", "queries"):
+        df[col] = df[col].astype("Int64")
+    return df
 
 
 def per_category_tier(table: pd.DataFrame) -> pd.DataFrame:
     """Datasets counted per first-level category and tier."""
     df = table.assign(tier_zh=table["tier"].map(TIER_ZH).fillna(table["tier"]))
-    return (
-        df.groupby(["category_top", "tier_zh"], as_index=False)
-        .size()
-        .rename(columns={"size": "datasets"})
-    )
+    return df.groupby(["category_top", "tier_zh"], as_index=False).size().rename(columns={"size": "datasets"})
 
 
 def freshness(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Grade inheritance: a model is at least as strict as its strictest input; columns follow lineage."""
+"""Grade inheritance: a model is as strict as its strictest input; columns follow lineage."""
 
 from __future__ import annotations
 

@@ -1,0 +1,93 @@
+"""The weekly report: files, content, and the charts as a headless browser lays them out."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from catalog.report import write_report
+from control.ledger import LoadStatus, start_load, update_load
+from transforms.runner import run_models
+
+CHARTS = ["category_tier", "freshness", "quality_trend", "quarantine", "usage", "match_rate"]
+
+
+@pytest.fixture
+def warehouse(published: dict, home: Path) -> Path:
+    """Published inputs and models, a week of loads in the ledger, and quarantined rows."""
+    run_models()
+    now = dt.datetime.now(dt.UTC)
+    for day in range(7):
+        load_id = start_load("grid_event")
+        update_load(
+            load_id,
+            status=LoadStatus.published,
+            rows_in=100,
+            rows_published=100 - day,
+            rows_quarantined=day,
+            finished_at=now - dt.timedelta(days=day),
+        )
+    folder = home / "quarantine" / "grid_event"
+    folder.mkdir(parents=True)
+    pq.write_table(
+        pa.table(
+            {
+                "dataset": ["grid_event"] * 3,
+                "load_id": ["l"] * 3,
+                "reason_code": ["cast", "check:mobile", "cast"],
+            }
+        ),
+        folder / "l.parquet",
+    )
+    return home
+
+
+def test_report_files(warehouse: Path) -> None:
+    paths = write_report(now=dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC))
+    assert paths["html"].parent.name == "2026-W47"
+    html = paths["html"].read_text("utf-8")
+    for name in CHARTS:
+        assert f'id="chart-{name}"' in html
+    # every chart with data is an inline SVG; no network at view time
+    assert html.count("<svg") == len(CHARTS) - 1  # usage: no grants yet, a note instead
+    assert "no active grants and no queries yet" in html or "access package is not installed" in html
+    assert not re.search(r"<script[^>]+src=|https?://cdn", html)
+    rows = list(csv.DictReader(paths["csv"].open(encoding="utf-8")))
+    grid = next(r for r in rows if r["dataset"] == "grid_event")
+    assert grid["rows"] == "300" and grid["loads"] == "7"
+    md = paths["markdown"].read_text("utf-8")
+    assert "# 数据目录周报 2026-W47" in md and "cast: 2 行" in md
+    assert "隔离 3 行" in md
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(
+    _chromium() is None, reason="headless Chromium is not installed (apt-get install chromium)"
+)
+def test_charts_render_in_headless_chromium(warehouse: Path, tmp_path: Path) -> None:
+    paths = write_report(tmp_path / "report")
+    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", paths["html"].as_uri()]
+    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True).stdout
+    rendered = dict(re.findall(r'data-chart="(\w+)" data-rendered="(\w+)"', dom))
+    assert set(rendered) == set(CHARTS)
+    with_data = {n for n in CHARTS if n != "usage"}
+    assert {n for n, v in rendered.items() if v == "yes"} == with_data
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [*cmd[:-2], f"--screenshot={shot}", "--window-size=1200,2400", paths["html"].as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert shot.stat().st_size > 20_000
