@@ -11,8 +11,8 @@ import pytest
 
 from catalog.entry import build_catalog
 from catalog.facts import gather, optional_module, quarantine_reasons, timeliness
-from control.ledger import LoadStatus, loads, start_load, update_load
 from control.db import engine
+from control.ledger import LoadStatus, loads, start_load, update_load
 
 
 @pytest.mark.parametrize(
