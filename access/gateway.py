@@ -143,9 +143,9 @@ def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> t
     grant: dict[str, Any] = {}
     action = "download" if fmt == "parquet" else "export"
     try:
+        grant, manifest = _grant_for(grant_id, actor)
         if fmt not in ("parquet", "csv"):
             raise ScopeError(f"format {fmt!r}: choose parquet or csv")
-        grant, manifest = _grant_for(grant_id, actor)
         if dataset not in manifest["datasets"]:
             raise ScopeError(
                 f"grant {grant_id} has no data for {dataset!r}; it holds "

@@ -32,18 +32,14 @@ def _postgres_url() -> str | None:
     try:
         import psycopg
 
-        psycopg.connect(
-            "host=127.0.0.1 port=5432 dbname=test user=postgres", connect_timeout=2
-        ).close()
+        psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", connect_timeout=2).close()
     except Exception:  # noqa: BLE001 - any failure means: not reachable here
         return None
     return "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def backend(
-    request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
+def backend(request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The control plane on SQLite (SHUCANG_HOME/control.db) or on PostgreSQL in a schema of its
     own that is dropped afterwards; skipped when PostgreSQL at 127.0.0.1:5432 is unreachable."""
     if request.param == "sqlite":

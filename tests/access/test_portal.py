@@ -22,9 +22,7 @@ from access.portal import session
 from access.portal.app import create_app
 
 # Set SHUCANG_SCREENSHOTS=<folder> to keep the screenshot (docs/access.md shows one).
-SCREENSHOTS = (
-    Path(os.environ["SHUCANG_SCREENSHOTS"]) if os.environ.get("SHUCANG_SCREENSHOTS") else None
-)
+SCREENSHOTS = Path(os.environ["SHUCANG_SCREENSHOTS"]) if os.environ.get("SHUCANG_SCREENSHOTS") else None
 
 
 def _client(user: str) -> TestClient:
@@ -130,18 +128,14 @@ class _SignedIn:
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"
-)
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
 def test_screenshot_with_headless_chromium(granted: str, tmp_path: Path) -> None:
     import uvicorn
 
     rid = workflow.get_grant(granted)["request_id"]
     cookie = f"{session.COOKIE}={session.issue('chen')}"
     server = uvicorn.Server(
-        uvicorn.Config(
-            _SignedIn(create_app(), cookie), host="127.0.0.1", port=0, log_level="warning"
-        )
+        uvicorn.Config(_SignedIn(create_app(), cookie), host="127.0.0.1", port=0, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

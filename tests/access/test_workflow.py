@@ -33,9 +33,7 @@ def _scope(
 ) -> Scope:
     return Scope(
         datasets={
-            dataset: DatasetScope(
-                columns=columns, rows={"street_code": XIXI} if rows is None else rows
-            )
+            dataset: DatasetScope(columns=columns, rows={"street_code": XIXI} if rows is None else rows)
         },
         start=TODAY,
         end=TODAY + dt.timedelta(days=30),
@@ -91,9 +89,7 @@ def test_submission_refusals(
 
 def test_not_shared_dataset_cannot_be_requested(backend: str, city: dict[str, str]) -> None:
     known = dict(contracts())
-    known["household_register"] = known["household_register"].model_copy(
-        update={"sharing": Sharing.none}
-    )
+    known["household_register"] = known["household_register"].model_copy(update={"sharing": Sharing.none})
     with pytest.raises(ClassificationError, match="不予共享"):
         workflow.submit("chen", "核查", "走访", _scope(sex=None), contracts=known)
 
@@ -106,9 +102,7 @@ def test_accepted_scopes(backend: str, city: dict[str, str]) -> None:
             "chen",
             "p",
             "s",
-            Scope(
-                datasets=_scope(sex=None).datasets, start=TODAY, end=TODAY - dt.timedelta(days=1)
-            ),
+            Scope(datasets=_scope(sex=None).datasets, start=TODAY, end=TODAY - dt.timedelta(days=1)),
         )
     assert len(workflow.list_requests(org_id="xixi")) == 1
 

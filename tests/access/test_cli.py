@@ -1,0 +1,135 @@
+"""The documented CLI flow end to end through `shucang` (click's runner): organizations, users,
+a request, review and narrowing, a query, a refusal (exit 3), revocation, the audit export."""
+
+from __future__ import annotations
+
+import pytest
+from access_world import XIXI, grid_rows, household_rows, publish
+from click.testing import CliRunner
+
+from shucang.cli import main
+
+
+def _run(*args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result.stdout if code == 0 else result.output
+
+
+@pytest.fixture
+def cli_city(home: object) -> None:
+    publish("household_register", household_rows())
+    publish("grid_event", grid_rows())
+    _run("orgs", "add", "bureau", "市数据资源管理局", "--kind", "bureau")
+    _run("orgs", "add", "psb", "省公安厅", "--kind", "department")
+    _run("orgs", "add", "xixi", "西溪街道", "--kind", "street", "--code", XIXI)
+    _run("users", "add", "wang", "王审核", "--org", "bureau", "--role", "reviewer")
+    _run("users", "add", "li", "李科长", "--org", "psb", "--role", "reviewer")
+    _run("users", "add", "chen", "陈网格员", "--org", "xixi")
+
+
+def test_cli_flow(cli_city: None) -> None:
+    assert "household_register" in _run("requests", "catalog")
+    rid = _run(
+        "requests",
+        "submit",
+        "--as",
+        "chen",
+        "--purpose",
+        "核查独居老人",
+        "--scenario",
+        "网格走访",
+        "--dataset",
+        "household_register:name,sex,resident_id,community_code",
+        "--rows",
+        f"street_code={XIXI}",
+        "--end",
+        "2027-06-30",
+    ).strip()
+    assert "submitted" in _run("requests", "list")
+    _run("grants", "review", rid, "--as", "wang")
+    assert (
+        _run(
+            "grants",
+            "narrow",
+            rid,
+            "--as",
+            "li",
+            "--dataset",
+            "household_register",
+            "--columns",
+            "name,sex,community_code",
+            "--end",
+            "2027-03-31",
+            "--reason",
+            "最小必要",
+        ).strip()
+        == "active"
+    )
+    shown = _run("requests", "show", rid)
+    assert '"resident_id": "resident_id"' in shown and "最小必要" in shown
+    grant_id = _run("grants", "list", "--status", "active").splitlines()[1].split("\t")[0]
+    out = _run(
+        "query",
+        "--grant",
+        grant_id,
+        "--as",
+        "chen",
+        "SELECT community_code, count(*) AS n FROM household_register GROUP BY 1 ORDER BY 1",
+    )
+    assert out.splitlines()[0] == "community_code\tn" and len(out.splitlines()) == 3
+    token = _run("tokens", "issue", "chen").strip()
+    assert "张**" in _run(
+        "query",
+        "--grant",
+        grant_id,
+        "--token",
+        token,
+        "--format",
+        "json",
+        "SELECT name FROM household_register WHERE name LIKE '张%'",
+    )
+    refused = _run("query", "--grant", grant_id, "--as", "chen", "SELECT * FROM grid_event", code=3)
+    assert "QueryRefused" in refused
+    assert '"grant_id"' in _run("grants", "show", grant_id)
+    _run("grants", "revoke", grant_id, "--as", "wang", "--reason", "用途完成")
+    assert "revoked" in _run("query", "--grant", grant_id, "--as", "chen", "SELECT 1", code=3)
+    assert "access_audit snapshot" in _run("grants", "audit", "--export")
+    audit_lines = _run("grants", "audit", "--grant", grant_id).splitlines()
+    assert len(audit_lines) == 1 + 4  # header + 2 ok queries + 2 refusals
+
+
+def test_cli_refuses_classification_with_exit_3(cli_city: None) -> None:
+    out = _run(
+        "requests",
+        "submit",
+        "--as",
+        "chen",
+        "--purpose",
+        "p",
+        "--scenario",
+        "s",
+        "--dataset",
+        "household_register:resident_id:raw",
+        "--rows",
+        f"street_code={XIXI}",
+        "--end",
+        "2027-01-01",
+        code=3,
+    )
+    assert "ClassificationError" in out
+    assert "ScopeError" in _run(
+        "requests",
+        "submit",
+        "--as",
+        "chen",
+        "--purpose",
+        "p",
+        "--scenario",
+        "s",
+        "--dataset",
+        "nope",
+        "--end",
+        "2027-01-01",
+        code=1,
+    )
