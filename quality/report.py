@@ -43,7 +43,7 @@ class ValidationReport:
     gates: list[GateResult]
     score: float  # 0-100
     suite: str  # GX suite name
-    result_path: Path  # the GX validation result JSON
+    result_path: Path | None  # the GX validation result JSON (None: the suite could not run)
     data_docs: Path  # index.html of the Data Docs site
     success: bool = field(default=True)  # GX's verdict over the whole suite
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pyarrow as pa
+
 from catalog.contract import Contract
-from quality.context import build_data_docs
-from quality.failures import failure_rows
-from quality.gates import Thresholds, batch_gates, profile
+from quality.context import build_data_docs, data_docs_index
+from quality.failures import FAILURE_SCHEMA, failure_rows
+from quality.gates import Profile, Thresholds, batch_gates, profile, schema_gate
 from quality.notify import notify_failed_gates
-from quality.report import ValidationReport
-from quality.run import parquet_sql, run_suite
+from quality.report import GateResult, ValidationReport
+from quality.run import QualityRunError, SuiteRun, parquet_sql, run_suite
 from quality.score import quality_score
 from quality.store import record_validation
+from quality.suite import suite_name
 
 log = logging.getLogger(__name__)
 
@@ -27,23 +30,37 @@ def validate_load(contract: Contract, data: Path, *, load_id: str,
     """Validate one load's staged/addressed Parquet; the report says what to quarantine and
     whether the load may be published (`report.blocking` empty)."""
     data = Path(data)
+    if not data.is_file():
+        raise QualityRunError(f"{contract.id} load {load_id}: no Parquet at {data}")
+    prof = profile(contract, data)
+    schema = schema_gate(contract, data)
+    if not schema.passed:
+        # The suite's expectations assume the contracted types; a drifted load is rejected whole.
+        return _finish(contract, load_id, prof, FAILURE_SCHEMA.empty_table(), [schema], None)
     run = run_suite(contract, data, load_id=load_id)
     failures = failure_rows(run.result, parquet_sql(data))
-    prof = profile(contract, data)
-    gates = batch_gates(contract, data, load_id, prof, run.result, thresholds)
+    gates = [schema, *batch_gates(contract, load_id, prof, run.result, thresholds)]
+    return _finish(contract, load_id, prof, failures, gates, run)
+
+
+def _finish(contract: Contract, load_id: str, prof: Profile, failures: pa.Table,
+            gates: list[GateResult], run: SuiteRun | None) -> ValidationReport:
+    """Score, store, document and (on a failed gate) notify; then hand back the report."""
     failing = len(set(failures.column("_row").to_pylist())) if failures.num_rows else 0
-    score = quality_score(prof.rows, failing, gates)
+    # A load the suite could not run on counts as wholly invalid.
+    score = quality_score(prof.rows, failing if run else prof.rows, gates)
+    suite = run.result.suite_name if run else suite_name(contract)
     record_validation(
         {"load_id": load_id, "dataset": contract.id, "rows": prof.rows, "failing_rows": failing,
          "failures": failures.num_rows, "score": score, "passed": all(g.passed for g in gates),
-         "suite": run.result.suite_name, "result_path": str(run.result_path)},
+         "suite": suite, "result_path": str(run.result_path) if run else ""},
         prof.metrics(), [g.as_row() for g in gates],
     )
-    docs = build_data_docs(run.context, [run.result_id])
+    docs = build_data_docs(run.context, [run.result_id]) if run else data_docs_index()
     report = ValidationReport(
         dataset=contract.id, load_id=load_id, rows=prof.rows, failures=failures, gates=gates,
-        score=score, suite=run.result.suite_name, result_path=run.result_path, data_docs=docs,
-        success=bool(run.result.success),
+        score=score, suite=suite, result_path=run.result_path if run else None, data_docs=docs,
+        success=bool(run.result.success) if run else False,
     )
     if report.blocking:
         log.warning("%s load %s blocked by %s", contract.id, load_id,
