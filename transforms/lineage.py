@@ -4,6 +4,8 @@ copy of one of them. It parses SQL only; it runs nothing."""
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 
 import sqlglot
@@ -11,6 +13,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.lineage import lineage
 from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.scope import build_scope
 
 
 class LineageError(ValueError):
@@ -49,19 +52,27 @@ def column_lineage(
     sql: str, schema: dict[str, dict[str, str]], where: str = "model"
 ) -> dict[str, ColumnLineage]:
     """Lineage of every output column of `sql`; `schema` maps input name -> {column: type}."""
+    key = json.dumps(schema, sort_keys=True)
+    return dict(_cached_lineage(sql, key, where))
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_lineage(sql: str, schema_key: str, where: str) -> tuple[tuple[str, ColumnLineage], ...]:
+    # One qualification and one scope tree for all columns: lineage() per column re-qualifies.
+    schema = json.loads(schema_key)
     query = _qualified(sql, schema, where)
-    out: dict[str, ColumnLineage] = {}
+    try:
+        roots = lineage(None, query, schema=schema, dialect="duckdb", scope=build_scope(query), copy=False)
+    except SqlglotError as e:
+        raise LineageError(f"{where}: {e}") from e
+    out = []
     for name in query.named_selects:
-        try:
-            root = lineage(name, query, schema=schema, dialect="duckdb")
-        except SqlglotError as e:
-            raise LineageError(f"{where}: column {name!r}: {e}") from e
         sources: set[tuple[str, str]] = set()
         direct = True
-        for node in root.walk():
+        for node in roots[name].walk():
             if isinstance(node.expression, exp.Table):
                 sources.add((node.expression.name, node.name.split(".")[-1].strip('"')))
             elif not isinstance(node.expression.unalias(), exp.Column):
                 direct = False
-        out[name] = ColumnLineage(name, tuple(sorted(sources)), direct and bool(sources))
-    return out
+        out.append((name, ColumnLineage(name, tuple(sorted(sources)), direct and bool(sources))))
+    return tuple(out)

@@ -1,0 +1,62 @@
+"""The documented commands: shucang catalog / transforms / backflow, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from shucang.cli import main
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_catalog_commands(published: dict, home: Path) -> None:
+    out = _run("transforms", "run")
+    assert "grid_event_closure" in out and "published" in out
+    assert "unchanged" in _run("transforms", "run", "--if-changed", "parking_berth_index")
+    listing = _run("catalog", "list")
+    assert "parking_berth_index" in listing and "household_register" in listing
+    assert json.loads(_run("catalog", "list", "--tier", "community", "--json"))[0]["tier"] == "community"
+    assert "物联感知" in _run("catalog", "list", "--category", "物联感知")
+    hits = _run("catalog", "search", "停车")
+    assert hits.splitlines()[0].split()[1] in {
+        "parking_berth_index",
+        "parking_berth_occupancy",
+        "parking_lot",
+    }
+    show = _run("catalog", "show", "grid_event_closure")
+    assert "资源代码 0701/" in show and "<- grid_event.closed_at" in show
+    shown = json.loads(_run("catalog", "show", "grid_event", "--json"))
+    assert shown["facts"]["rows"] == 300 and shown["resource_code"].startswith("0701/")
+    report = _run("catalog", "report", "--out", str(home / "r"))
+    assert (home / "r" / "report.html").exists() and "summary.md" in report
+    _run("catalog", "dcat", "--out", str(home / "catalog.jsonld"))
+    assert json.loads((home / "catalog.jsonld").read_text("utf-8"))["@type"] == "dcat:Catalog"
+    assert "exported" in _run("backflow", "run", "elderly_care")
+    assert "unchanged" in _run("backflow", "run", "elderly_care")
+    assert "copy" in _run("transforms", "lineage", "parking_berth_index")
+    assert "DATE_TRUNC('HOUR'" in _run("transforms", "sql", "parking_berth_index")
+    assert "<- parking_berth_occupancy, parking_lot" in _run("transforms", "list")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["catalog", "show", "nope"], "no dataset 'nope'"),
+        (["catalog", "search", "火星基地"], "nothing matches"),
+        (["transforms", "run", "grid_event_closure"], "no published snapshot"),
+        (["transforms", "run", "nope"], "no model ['nope']"),
+        (["backflow", "run", "grid_event"], "only community data flows back"),
+    ],
+)
+def test_errors_are_one_clear_line(home: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0
+    assert message in result.output
