@@ -73,8 +73,8 @@ def record_validation(load: dict[str, Any], metrics: Iterable[tuple[str, str, fl
     with engine().begin() as c:
         for table in (quality_gates, quality_metrics, quality_loads):
             c.execute(delete(table).where(table.c.load_id == load_id))
-        c.execute(insert(quality_loads).values(
-            **load, validated_at=load.get("validated_at") or dt.datetime.now(dt.UTC)))
+        at = load.get("validated_at") or dt.datetime.now(dt.UTC)
+        c.execute(insert(quality_loads).values({**load, "validated_at": at}))
         rows = [{"load_id": load_id, "dataset": dataset, "metric": m, "column_name": col,
                  "value": float(v)} for m, col, v in metrics]
         if rows:

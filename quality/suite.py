@@ -111,11 +111,11 @@ def suite_name(contract: Contract) -> str:
 
 def build_suite(contract: Contract) -> gx.ExpectationSuite:
     """The GX expectation suite generated from `contract`."""
-    suite = gx.ExpectationSuite(
-        name=suite_name(contract),
-        meta={"shucang": {"dataset": contract.id, "contract_version": contract.version}},
-    )
+    expectations = []
     for expectation, rule in expectations_for(contract):
         expectation.meta = rule.meta()
-        suite.add_expectation(expectation)
-    return suite
+        expectations.append(expectation)
+    return gx.ExpectationSuite(
+        name=suite_name(contract), expectations=expectations,
+        meta={"shucang": {"dataset": contract.id, "contract_version": contract.version}},
+    )
