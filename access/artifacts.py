@@ -19,11 +19,11 @@ from sqlalchemy import select, update
 
 from access import keys, masks
 from access.clock import now
+from access.db import engine
 from access.errors import ArtifactIntegrityError, GrantNotActiveError, ScopeError
 from access.models import grants
 from access.scope import DatasetScope, Scope
 from access.workflow import Status, require_live
-from control.db import engine
 from shucang.settings import settings
 from warehouse.manifest import NotPublishedError, current_files, read_manifest
 

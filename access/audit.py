@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 from sqlalchemy import insert, select
 
 from access.clock import now
+from access.db import engine
 from access.models import audit
-from control.db import engine
 from warehouse.manifest import dataset_dir, write_manifest_atomically
 
 DATASET = "access_audit"

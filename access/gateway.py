@@ -6,7 +6,9 @@ allowed or refused, is audited. Also serves exports/downloads of a grant's datas
 from __future__ import annotations
 
 import io
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,22 +63,35 @@ def community_columns(manifest: Mapping[str, Any]) -> set[str]:
     return cols
 
 
-def locked_connection(files: list[str]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection that may read exactly `files` and cannot be reconfigured."""
-    con = duckdb.connect(
-        ":memory:",
-        config={
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-            "allow_community_extensions": False,
-            "python_enable_replacements": False,
-            "allow_persistent_secrets": False,
-        },
-    )
+def locked_database(files: list[str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database that may read exactly `files` and cannot be reconfigured."""
+    con = duckdb.connect(":memory:", config={
+        "autoload_known_extensions": False, "autoinstall_known_extensions": False,
+        "allow_community_extensions": False, "python_enable_replacements": False,
+        "allow_persistent_secrets": False,
+    })
     con.execute("SET allowed_paths = ?", [files])
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+_databases: OrderedDict[tuple[str, ...], duckdb.DuckDBPyConnection] = OrderedDict()
+_databases_lock = threading.Lock()
+KEEP_DATABASES = 16
+
+
+def locked_connection(files: list[str]) -> duckdb.DuckDBPyConnection:
+    """A cursor on the locked database for exactly `files`. Databases are kept per file set (one
+    artifact build): only SELECTs ever run on them, so a query cannot leave state for the next,
+    and a rebuild has new file names, hence a new database. Opening one costs ~70 ms."""
+    key = tuple(sorted(files))
+    with _databases_lock:
+        db = _databases.pop(key, None) or locked_database(list(key))
+        _databases[key] = db
+        while len(_databases) > KEEP_DATABASES:
+            _databases.popitem(last=False)[1].close()
+        return db.cursor()
 
 
 def _grant_for(grant_id: str, actor: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -12,9 +12,9 @@ from sqlalchemy import insert, select, update
 
 from access import divisions
 from access.clock import aware, now
+from access.db import engine
 from access.errors import AuthenticationError, OrganizationError, UnknownEntityError
 from access.models import orgs, tokens, users
-from control.db import engine
 
 ORG_KINDS = ("bureau", "department", "street", "community", "app")
 ROLES = ("requester", "reviewer", "analyst", "admin")

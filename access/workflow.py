@@ -13,6 +13,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from access import scope as scopes
 from access.clock import aware, now, working_days_between  # noqa: F401 (re-exported)
+from access.db import engine
 from access.errors import (
     GrantNotActiveError,
     PermissionDenied,
@@ -23,7 +24,6 @@ from access.errors import (
 from access.models import grants, requests, transitions
 from access.orgs import get_user
 from catalog.contract import Contract
-from control.db import engine
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 REVIEW_WORKING_DAYS = 10
