@@ -14,7 +14,7 @@ import pyarrow as pa
 from great_expectations.core import ExpectationSuiteValidationResult
 
 from quality import identifiers as ids
-from quality.suite import Rule
+from quality.rules import Rule
 
 FAILURE_SCHEMA = pa.schema([
     ("_row", pa.int64()),

@@ -14,19 +14,22 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from great_expectations.core import ExpectationSuiteValidationResult
 from sqlalchemy import select
 
 from catalog.contract import FREQUENCY_SECONDS, Contract
 from control.db import engine
 from control.ledger import LoadStatus, loads
 from quality.report import GateResult
+from quality.rules import Rule
 from quality.store import metric_history
-from quality.suite import Rule
+
+if TYPE_CHECKING:
+    from great_expectations.core import ExpectationSuiteValidationResult
 
 ARROW_TYPE_OF = {  # contract type -> test on the Arrow type the spine writes
     "string": pa.types.is_string, "integer": pa.types.is_int64, "double": pa.types.is_float64,

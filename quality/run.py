@@ -71,6 +71,7 @@ def run_suite(contract: Contract, data: Path, *, load_id: str,
         result = definition.run(result_format=RESULT_FORMAT)
     finally:
         source.delete_asset(load_id)
+        source.get_execution_engine().close()  # release DuckDB connections and their metadata
     errors = [
         f"{r.expectation_config.type}({r.expectation_config.kwargs.get('column')}): "
         f"{r.exception_info.get('exception_message')}"

@@ -8,48 +8,13 @@ It builds suites only; it runs nothing and reads no data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 
 from catalog.contract import Check, Column, Contract
 from quality import expectations as custom
-
-# Address match levels, coarse to fine, as written by the address stage.
-MATCH_LEVELS = ("none", "district", "street", "community", "road", "estate", "building", "house")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What an expectation enforces: the contract rule, its column and whether it judges rows."""
-
-    kind: str  # a check kind of catalog.contract, or required / primary_key / address_match_rate
-    column: str
-    row_level: bool = True
-    other: str | None = None  # the second column of an `after` check
-
-    @property
-    def reason_code(self) -> str:
-        return f"check:{self.kind}"
-
-    def meta(self) -> dict[str, Any]:
-        return {"shucang": {"kind": self.kind, "column": self.column, "row_level": self.row_level,
-                            "other": self.other}}
-
-    @classmethod
-    def of(cls, expectation_meta: dict[str, Any] | None) -> Rule | None:
-        """The rule recorded in an expectation's meta, if it is one of ours."""
-        s = (expectation_meta or {}).get("shucang")
-        return cls(s["kind"], s["column"], s["row_level"], s.get("other")) if s else None
-
-
-def matched_levels(granularity: str) -> list[str]:
-    """Match levels that count as matched: the contract's granularity or at least community."""
-    floor = min(MATCH_LEVELS.index(granularity), MATCH_LEVELS.index("community"))
-    return list(MATCH_LEVELS[floor:])
+from quality.rules import Rule, matched_levels
 
 
 def _check_expectation(col: Column, check: Check) -> Expectation:

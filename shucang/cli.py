@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "grants": "access.cli:grants_cli",
     "query": "access.cli:query_cli",
     "portal": "access.cli:portal_cli",
+    "quality": "quality.cli:quality",
 }
 
 

@@ -11,9 +11,10 @@ import pytest
 
 from catalog.contract import CHECK_KINDS, load_contracts
 from quality.report import GateResult
+from quality.rules import Rule, matched_levels
 from quality.score import quality_score
 from quality.store import latest_scores, load_quality, record_validation
-from quality.suite import Rule, build_suite, expectations_for, matched_levels
+from quality.suite import build_suite, expectations_for
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -106,3 +107,11 @@ def test_every_check_kind_has_an_expectation() -> None:
 ])
 def test_matched_levels(granularity: str, levels: list[str]) -> None:
     assert matched_levels(granularity) == levels
+
+
+def test_match_levels_are_the_address_stage_levels() -> None:
+    from address_registry.match import LEVEL_ORDER
+
+    from quality.rules import MATCH_LEVELS
+
+    assert MATCH_LEVELS == LEVEL_ORDER
