@@ -8,6 +8,7 @@ dirt it does not declare or the pipeline answers a declared dirt with another re
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 
 import duckdb
@@ -41,6 +42,9 @@ def outcomes(sample, contracts, tmp_path_factory):
         mp.setenv("SHUCANG_FEEDS", str(sample.out))
         mp.setenv("SHUCANG_HTTP_BASE", base_url)
         mp.delenv("SHUCANG_CONTROL_URL", raising=False)
+        # pyspark (imported by great_expectations) exits the process when __main__ has no
+        # __file__, which is the case inside an xdist worker; give it one while we import.
+        mp.setattr(sys.modules["__main__"], "__file__", "xdist-worker", raising=False)
         build_registry()
         refs = {dataset: run_feed(dataset) for dataset in contracts}
     rows = duckdb.sql(
