@@ -191,10 +191,11 @@ def _file_ok(path: Path, expected: str) -> bool:
     return _verified[key] == expected
 
 
-def verified_manifest(grant_id: str) -> dict[str, Any]:
+def verified_manifest(grant_id: str, grant: dict[str, Any] | None = None) -> dict[str, Any]:
     """The artifact manifest of a live grant after checking its signature, that it is the one the
-    control plane recorded, and every file's sha256; raises on any mismatch."""
-    g = require_live(grant_id)
+    control plane recorded, and every file's sha256; raises on any mismatch. `grant`: the grant
+    row when the caller has just checked it is live."""
+    g = grant or require_live(grant_id)
     path = grant_dir(grant_id) / MANIFEST
     try:
         body = path.read_bytes()

@@ -101,7 +101,7 @@ def _grant_for(grant_id: str, actor: str) -> tuple[dict[str, Any], dict[str, Any
         raise PermissionDenied(
             f"grant {grant_id} belongs to {grant['org_id']}; user {actor} is of {user['org_id']}"
         )
-    return grant, verified_manifest(grant_id)
+    return grant, verified_manifest(grant_id, grant)
 
 
 def query(grant_id: str, sql: str, actor: str) -> QueryResult:

@@ -6,9 +6,11 @@ Pure: it executes nothing (DuckDB is used only to serialize parse trees), and kn
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -232,6 +234,11 @@ def _check_row_references(stmt: exp.Expression) -> None:
                 raise _refuse(f"{col.name!r} names a whole relation (struct-of-row)")
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed(source_sql: str) -> exp.Expression:
+    return sqlglot.parse_one(source_sql, read="duckdb")
+
+
 def _replace_relations(stmt: exp.Expression, relations: Mapping[str, Relation]) -> list[str]:
     used = []
     for table in list(stmt.find_all(exp.Table)):
@@ -240,7 +247,7 @@ def _replace_relations(stmt: exp.Expression, relations: Mapping[str, Relation]) 
             continue  # a CTE reference (names cannot clash, checked above)
         alias = table.alias or name
         sub = exp.Subquery(
-            this=sqlglot.parse_one(relations[name].source_sql, read="duckdb"),
+            this=_parsed(relations[name].source_sql).copy(),
             alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)),
         )
         table.replace(sub)
@@ -274,11 +281,35 @@ def _suppress_small_cells(stmt: exp.Expression, community_columns: set[str]) -> 
     return wrapped
 
 
+_accepted: OrderedDict[tuple[Any, ...], Rewritten] = OrderedDict()
+_accepted_lock = threading.Lock()
+KEEP_ACCEPTED = 512
+
+
 def rewrite(
     sql: str, relations: Mapping[str, Relation], community_columns: set[str] | None = None
 ) -> Rewritten:
     """Check `sql` and return the statement to execute, with every relation replaced by its
-    granted subquery; QueryRefused (with the reason) for anything else."""
+    granted subquery; QueryRefused (with the reason) for anything else. An accepted statement is
+    remembered for the same relations (apps repeat theirs on a schedule); refusals never are."""
+    key = (sql, tuple(sorted((n, r.source_sql, tuple(r.columns.items()), r.files)
+                             for n, r in relations.items())),
+           tuple(sorted(community_columns or ())))
+    with _accepted_lock:
+        if key in _accepted:
+            _accepted.move_to_end(key)
+            return _accepted[key]
+    result = _rewrite(sql, relations, community_columns)
+    with _accepted_lock:
+        _accepted[key] = result
+        while len(_accepted) > KEEP_ACCEPTED:
+            _accepted.popitem(last=False)
+    return result
+
+
+def _rewrite(
+    sql: str, relations: Mapping[str, Relation], community_columns: set[str] | None
+) -> Rewritten:
     if len(sql) > MAX_SQL_CHARS:
         raise _refuse(f"statement longer than {MAX_SQL_CHARS} characters")
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in sql) or "\u2028" in sql or "\ufeff" in sql:
