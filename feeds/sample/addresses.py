@@ -85,30 +85,24 @@ def _estate_parts(estate: Estate | None, rng: random.Random, with_doorplate: boo
     return door + [("estate", estate.name)]
 
 
-def house_parts(house: House, rng: random.Random) -> Parts:
-    """The standard parts of a house address."""
-    b = house.building
-    parts = _admin(house.community, rng)
-    if b.estate is None or b.estate.kind == "村":
-        return parts + _doorplate(house.road, house.road_number)
-    parts += _estate_parts(b.estate, rng, with_doorplate=rng.random() < 0.6)
-    if b.number is not None:
-        parts.append(("building", f"{b.number}幢"))
-    if house.unit is not None:
-        parts.append(("unit", f"{house.unit}单元"))
-    if house.room is not None:
-        parts.append(("room", f"{house.room}室"))
-    return parts
-
-
 def building_parts(building: Building, rng: random.Random) -> Parts:
-    """The standard parts of a building address (estate + 幢, or a shop's doorplate)."""
+    """The standard parts of a building address (estate + 幢, or a shop's or rural doorplate)."""
     parts = _admin(building.community, rng)
     if building.estate is None or building.estate.kind == "村":
         return parts + _doorplate(building.road, building.road_number)
     parts += _estate_parts(building.estate, rng, with_doorplate=rng.random() < 0.6)
     if building.number is not None:
         parts.append(("building", f"{building.number}幢"))
+    return parts
+
+
+def house_parts(house: House, rng: random.Random) -> Parts:
+    """The standard parts of a house address: its building's, then unit and room."""
+    parts = building_parts(house.building, rng)
+    if house.unit is not None:
+        parts.append(("unit", f"{house.unit}单元"))
+    if house.room is not None:
+        parts.append(("room", f"{house.room}室"))
     return parts
 
 
@@ -251,9 +245,7 @@ class AddressRenderer:
         """An estate-level address, e.g. '西湖区翠苑街道金都花园地下停车场'."""
         parts = _admin(estate.community, self.rng) + _estate_parts(estate, self.rng, True)
         parts.append(("tail", tail))
-        return self._finish(
-            parts, Truth("estate", None, None, estate.key, estate.community.code), variant
-        )
+        return self._finish(parts, Truth("estate", None, None, estate.key, estate.community.code), variant)
 
     def near(self, house: House, tail: str, variant: str | None = None) -> Rendered:
         """A place described by a doorplate and a direction, e.g. '文三路123号东侧'."""

@@ -10,7 +10,17 @@ import random
 from datetime import timedelta
 
 from feeds.sample.context import Context
-from feeds.sample.model import Dirt, FeedFile, FeedRow, add_duplicates, at, plant, set_value, ts
+from feeds.sample.model import (
+    Dirt,
+    FeedFile,
+    FeedRow,
+    add_duplicates,
+    at,
+    garbage_address,
+    plant,
+    set_value,
+    ts,
+)
 from feeds.sample.world import Estate, House
 
 LOT_KINDS = ("公共停车场", "道路泊位", "小区停车场", "单位停车场")
@@ -65,12 +75,7 @@ def parking_lot(ctx: Context) -> list[FeedFile]:
         [
             Dirt("uncastable:capacity", "cast", 1, set_value("capacity", "abc")),
             Dirt("missing_required:name", "required", 1, set_value("name", None)),
-            Dirt(
-                "garbage_address",
-                "address_unresolved",
-                1,
-                lambda row, rng: row.set_address("address", renderer.garbage()),
-            ),
+            garbage_address("address", renderer),
         ],
         rng,
     )

@@ -22,6 +22,7 @@ from feeds.sample.model import (
     FeedRow,
     add_duplicates,
     at,
+    garbage_address,
     plant,
     set_value,
     transform,
@@ -69,9 +70,7 @@ def _put(row: FeedRow, header: str, typed: tuple[Any, str | None]) -> None:
         row.mark(kind, PUBLISHED)
 
 
-def _plant_hand_filled(
-    rows: list[FeedRow], dirt: list[Dirt], duplicates: int, rng: random.Random
-) -> None:
+def _plant_hand_filled(rows: list[FeedRow], dirt: list[Dirt], duplicates: int, rng: random.Random) -> None:
     # rows with only 'published' quirks still count as clean for planting rejecting dirt
     quirks = {id(r): r.dirt for r in rows}
     for r in rows:
@@ -87,9 +86,7 @@ def excel_communities(ctx: Context) -> list[Community]:
     """The communities that keep hand-filled workbooks (about 10 at scale 1)."""
     urban = [c for c in ctx.world.communities if not c.is_village]
     rng = random.Random(f"{ctx.seed}:excel_communities")  # fresh: every caller gets the same choice
-    return sorted(
-        rng.sample(urban, min(len(urban), max(2, round(10 * ctx.scale)))), key=lambda c: c.code
-    )
+    return sorted(rng.sample(urban, min(len(urban), max(2, round(10 * ctx.scale)))), key=lambda c: c.code)
 
 
 def _blocks(n: int, rng: random.Random) -> list[int]:
@@ -146,9 +143,7 @@ def _elderly(
         if r.person.age_on(ctx.today) >= 60:
             by_community.setdefault(r.house.community.code, []).append((r.person, r.house))
 
-    def make(
-        community: Community, houses: list[House], k: int, rng: random.Random
-    ) -> tuple[FeedRow, House]:
+    def make(community: Community, houses: list[House], k: int, rng: random.Random) -> tuple[FeedRow, House]:
         known = by_community.get(community.code, [])
         if k < len(known):
             p, house = known[k]
@@ -157,9 +152,7 @@ def _elderly(
                 ctx.person(community.district_code, rng.randint(60, 95), rng),
                 rng.choice(houses),
             )
-        row = FeedRow(
-            {"身份证号": p.resident_id, "姓名": p.name, "照护等级": rng.choice(CARE_LEVELS)}
-        )
+        row = FeedRow({"身份证号": p.resident_id, "姓名": p.name, "照护等级": rng.choice(CARE_LEVELS)})
         _put(row, "年龄", hand_number(p.age_on(ctx.today), rng))
         phone = "" if rng.random() < 0.15 else p.mobile
         _put(row, "联系电话", hand_mobile(phone, rng) if phone else ("", None))
@@ -194,12 +187,7 @@ def elderly_care(ctx: Context) -> list[FeedFile]:
                 1,
                 transform("身份证号", lambda v, _: bad_check_digit(v)),
             ),
-            Dirt(
-                "garbage_address",
-                "address_unresolved",
-                1,
-                lambda row, rng: row.set_address("居住地址", renderer.garbage("random_text")),
-            ),
+            garbage_address("居住地址", renderer, "random_text"),
         ],
     )
 
@@ -208,9 +196,7 @@ def timebank_volunteer(ctx: Context) -> list[FeedFile]:
     """时间银行志愿者: ids TB + community + sequence, service hours typed by hand."""
     index = {c.code: i for i, c in enumerate(excel_communities(ctx), start=1)}
 
-    def make(
-        community: Community, houses: list[House], k: int, rng: random.Random
-    ) -> tuple[FeedRow, House]:
+    def make(community: Community, houses: list[House], k: int, rng: random.Random) -> tuple[FeedRow, House]:
         p = ctx.person(community.district_code, rng.randint(18, 75), rng)
         row = FeedRow({"志愿者编号": f"TB{index[community.code]:02d}{k + 1:04d}", "姓名": p.name})
         _put(row, "手机号码", hand_mobile(p.mobile, rng))
@@ -242,9 +228,7 @@ def timebank_volunteer(ctx: Context) -> list[FeedFile]:
                 1,
                 lambda row, rng: row.values.update({"手机号码": bad_mobile(rng)}),
             ),
-            Dirt(
-                "uncastable:累计服务时长", "cast", 1, set_value("累计服务时长（小时）", "约10小时")
-            ),
+            Dirt("uncastable:累计服务时长", "cast", 1, set_value("累计服务时长（小时）", "约10小时")),
             Dirt("missing_required:手机号码", "required", 1, set_value("手机号码", None)),
         ],
     )
@@ -254,18 +238,12 @@ def rental_housing(ctx: Context) -> list[FeedFile]:
     """出租房屋: registrations CZ + community + sequence, leases on mixed-format dates."""
     index = {c.code: i for i, c in enumerate(excel_communities(ctx), start=1)}
 
-    def make(
-        community: Community, houses: list[House], k: int, rng: random.Random
-    ) -> tuple[FeedRow, House]:
+    def make(community: Community, houses: list[House], k: int, rng: random.Random) -> tuple[FeedRow, House]:
         landlord = ctx.person(community.district_code, rng.randint(35, 80), rng)
         start = ctx.today - timedelta(days=rng.randrange(0, 700))
-        row = FeedRow(
-            {"登记编号": f"CZ{index[community.code]:04d}{k + 1:04d}", "房东姓名": landlord.name}
-        )
+        row = FeedRow({"登记编号": f"CZ{index[community.code]:04d}{k + 1:04d}", "房东姓名": landlord.name})
         _put(row, "房东电话", hand_mobile(landlord.mobile, rng))
-        _put(
-            row, "租住人数", hand_number(rng.choices((1, 2, 3, 4, 6), (30, 35, 20, 10, 5))[0], rng)
-        )
+        _put(row, "租住人数", hand_number(rng.choices((1, 2, 3, 4, 6), (30, 35, 20, 10, 5))[0], rng))
         _put(row, "租期起", hand_date(start, rng))
         if rng.random() < 0.9:
             _put(row, "租期止", hand_date(start + timedelta(days=rng.choice((180, 365, 730))), rng))
@@ -306,9 +284,7 @@ def iot_water_level(ctx: Context) -> list[FeedFile]:
     for n in range(1, ctx.rows(20, minimum=4) + 1):
         house = rng.choice(shops)
         where = renderer.near(house, rng.choice(("下穿通道", "积水点", "路口", "低洼处")))
-        sensors.append(
-            (f"WL{int(house.community.district_code[4:]):02d}{n:04d}", where, rng.uniform(0, 8))
-        )
+        sensors.append((f"WL{int(house.community.district_code[4:]):02d}{n:04d}", where, rng.uniform(0, 8)))
     files = []
     for hour in range(24):
         rain = 25 * max(0.0, 1 - abs(hour - 16) / 4)  # a shower in the afternoon
@@ -396,12 +372,7 @@ def iot_elevator_fault(ctx: Context) -> list[FeedFile]:
                     lambda row, rng: row.values.update({"recovered_at": "2026-01-01 00:00:00"}),
                 ),
                 Dirt("missing_required:device_id", "required", 1, set_value("device_id", "")),
-                Dirt(
-                    "garbage_address",
-                    "address_unresolved",
-                    1,
-                    lambda row, rng: row.set_address("address", renderer.garbage()),
-                ),
+                garbage_address("address", renderer),
             ],
             rng,
         )

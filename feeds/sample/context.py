@@ -81,9 +81,7 @@ class Context:
     @cached_property
     def homes(self) -> list[House]:
         """Houses people live in: flats of residential estates and rural houses."""
-        return [
-            h for h in self.world.houses if h.estate is not None and h.estate.kind in ("小区", "村")
-        ]
+        return [h for h in self.world.houses if h.estate is not None and h.estate.kind in ("小区", "村")]
 
     @cached_property
     def shops(self) -> list[House]:
@@ -131,9 +129,7 @@ class Context:
                 break
             household_id = f"{house.community.district_code}{n:07d}"
             region = (
-                house.community.district_code
-                if rng.random() < 0.7
-                else rng.choice(self.zhejiang_counties)
+                house.community.district_code if rng.random() < 0.7 else rng.choice(self.zhejiang_counties)
             )
             head_age = rng.randint(28, 88)
             head = self.person(region, head_age, rng)
@@ -146,9 +142,5 @@ class Context:
                     continue
                 if male is None:  # a spouse: the other sex from the head's
                     male = head.sex == "女"
-                out.append(
-                    Resident(
-                        self.person(region, age, rng, male=male), house, household_id, relation
-                    )
-                )
+                out.append(Resident(self.person(region, age, rng, male=male), house, household_id, relation))
         return out

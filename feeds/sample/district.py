@@ -18,6 +18,7 @@ from feeds.sample.model import (
     add_duplicates,
     at,
     clear,
+    garbage_address,
     plant,
     set_value,
     set_values,
@@ -63,9 +64,7 @@ def _lifecycle(status: str, reported: datetime, rng: random.Random, latest: date
     return out + [""] * (3 - len(out))
 
 
-def _event(
-    ctx: Context, seq: int, hour: int, renderer: AddressRenderer, rng: random.Random
-) -> FeedRow:
+def _event(ctx: Context, seq: int, hour: int, renderer: AddressRenderer, rng: random.Random) -> FeedRow:
     reported = at(ctx.today, hour, rng.randrange(60), rng.randrange(60))
     status = rng.choices([s for s, _ in STATUSES], [w for _, w in STATUSES])[0]
     dispatched, handled, closed = _lifecycle(status, reported, rng, at(ctx.today, 23, 59, 59))
@@ -116,16 +115,9 @@ def grid_event(ctx: Context) -> list[FeedFile]:
                     1,
                     lambda row, rng: row.values.update({"联系电话": bad_mobile(rng)}),
                 ),
-                Dirt(
-                    "uncastable:事件等级", "cast", 1, set_values("事件等级", ("高", "一般", "紧急"))
-                ),
+                Dirt("uncastable:事件等级", "cast", 1, set_values("事件等级", ("高", "一般", "紧急"))),
                 Dirt("missing_required:事件类别", "required", 1, set_value("事件类别", "")),
-                Dirt(
-                    "garbage_address",
-                    "address_unresolved",
-                    1,
-                    lambda row, rng: row.set_address("发生地点", renderer.garbage()),
-                ),
+                garbage_address("发生地点", renderer),
             ],
             rng,
         )
@@ -186,18 +178,8 @@ def floating_population(ctx: Context) -> list[FeedFile]:
     counties = ctx.zhejiang_counties
     dirt = [
         Dirt("malformed_row:extra_field", "malformed_row", 1, _extra_field),
-        Dirt(
-            "garbage_address:very_long",
-            "address_unresolved",
-            1,
-            lambda row, rng: row.set_address("居住地址", renderer.garbage("very_long")),
-        ),
-        Dirt(
-            "garbage_address:emoji",
-            "address_unresolved",
-            1,
-            lambda row, rng: row.set_address("居住地址", renderer.garbage("emoji")),
-        ),
+        garbage_address("居住地址", renderer, "very_long"),
+        garbage_address("居住地址", renderer, "emoji"),
         Dirt(
             "invalid_resident_id:birth_date",
             "check:resident_id",
@@ -215,10 +197,7 @@ def floating_population(ctx: Context) -> list[FeedFile]:
     ]
     files = []
     for day in (ctx.today - timedelta(days=1), ctx.today):
-        rows = [
-            _migrant(ctx, day, renderer, houses, rng)
-            for _ in range(ctx.rows(2000, minimum=100) // 2)
-        ]
+        rows = [_migrant(ctx, day, renderer, houses, rng) for _ in range(ctx.rows(2000, minimum=100) // 2)]
         plant(rows, dirt, rng)
         add_duplicates(rows, 1, rng)
         files.append(FeedFile(contract, f"{day}.csv", rows))

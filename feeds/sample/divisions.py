@@ -37,24 +37,12 @@ class StreetPlan:
 
 # Centres are approximate (within a few hundred metres); roads are real roads of the area.
 STREET_PLANS: tuple[StreetPlan, ...] = (
-    StreetPlan(
-        "330106005", 120.1295, 30.2853, ("文三路", "文二路", "学院路", "古翠路", "翠柏路"), 6
-    ),
-    StreetPlan(
-        "330106013", 120.1050, 30.2905, ("文一西路", "文二西路", "丰潭路", "莲花街", "古墩路"), 6
-    ),
-    StreetPlan(
-        "330106007", 120.1210, 30.2790, ("文一路", "教工路", "古墩路", "天目山路", "益乐路"), 5
-    ),
-    StreetPlan(
-        "330105016", 120.1650, 30.2880, ("朝晖路", "潮王路", "中山北路", "上塘路", "香积寺路"), 6
-    ),
-    StreetPlan(
-        "330102012", 120.1960, 30.2620, ("采荷路", "凯旋路", "秋涛北路", "庆春东路", "景昙路"), 6
-    ),
-    StreetPlan(
-        "330108002", 120.1930, 30.1960, ("江南大道", "滨文路", "长河路", "建业路", "月明路"), 6
-    ),
+    StreetPlan("330106005", 120.1295, 30.2853, ("文三路", "文二路", "学院路", "古翠路", "翠柏路"), 6),
+    StreetPlan("330106013", 120.1050, 30.2905, ("文一西路", "文二西路", "丰潭路", "莲花街", "古墩路"), 6),
+    StreetPlan("330106007", 120.1210, 30.2790, ("文一路", "教工路", "古墩路", "天目山路", "益乐路"), 5),
+    StreetPlan("330105016", 120.1650, 30.2880, ("朝晖路", "潮王路", "中山北路", "上塘路", "香积寺路"), 6),
+    StreetPlan("330102012", 120.1960, 30.2620, ("采荷路", "凯旋路", "秋涛北路", "庆春东路", "景昙路"), 6),
+    StreetPlan("330108002", 120.1930, 30.1960, ("江南大道", "滨文路", "长河路", "建业路", "月明路"), 6),
     StreetPlan(
         "330110005",
         120.0560,
@@ -79,16 +67,13 @@ def load_divisions(path: Path = DIVISIONS_CSV) -> dict[str, Division]:
     """Every division of the extract keyed by code (read once per process; do not mutate)."""
     with path.open(encoding="utf-8", newline="") as f:
         return {
-            r["code"]: Division(r["level"], r["code"], r["name"], r["parent_code"])
-            for r in csv.DictReader(f)
+            r["code"]: Division(r["level"], r["code"], r["name"], r["parent_code"]) for r in csv.DictReader(f)
         }
 
 
 def children(divisions: dict[str, Division], parent_code: str) -> list[Division]:
     """The divisions directly under `parent_code`, in code order."""
-    return sorted(
-        (d for d in divisions.values() if d.parent_code == parent_code), key=lambda d: d.code
-    )
+    return sorted((d for d in divisions.values() if d.parent_code == parent_code), key=lambda d: d.code)
 
 
 def require(divisions: dict[str, Division], code: str) -> Division:
@@ -97,8 +82,7 @@ def require(divisions: dict[str, Division], code: str) -> Division:
         return divisions[code]
     except KeyError:
         raise DivisionError(
-            f"division {code} is not in {DIVISIONS_CSV}; "
-            "regenerate it with scripts/extract_divisions.py"
+            f"division {code} is not in {DIVISIONS_CSV}; regenerate it with scripts/extract_divisions.py"
         ) from None
 
 

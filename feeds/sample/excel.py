@@ -51,9 +51,7 @@ def workbook_bytes(feed: FeedFile) -> tuple[bytes, list[int]]:
     for label, first, last in _header_groups(headers, groups):
         ws.cell(GROUP_ROW, first, label).alignment = Alignment(horizontal="center")
         if last > first:
-            ws.merge_cells(
-                start_row=GROUP_ROW, start_column=first, end_row=GROUP_ROW, end_column=last
-            )
+            ws.merge_cells(start_row=GROUP_ROW, start_column=first, end_row=GROUP_ROW, end_column=last)
     for col, h in enumerate(headers, start=1):
         ws.cell(HEADER_ROW, col, h).font = Font(bold=True)
     original = [c.source_name for c in feed.contract.columns]

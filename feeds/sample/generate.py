@@ -175,9 +175,7 @@ def generate(
     done += 1
     report("registry", done, total)
     dirt.sort(key=lambda d: (d["dataset"], d["file"], d["line"] or 0, d["kind"]))
-    summary.dirt_path.write_text(
-        json.dumps(dirt, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    summary.dirt_path.write_text(json.dumps(dirt, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     truth_path = out / "registry" / "address_truth.parquet"
     write_parquet(truth, ADDRESS_TRUTH_SCHEMA, truth_path)
     summary.registry["address_truth"] = truth_path

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from catalog.contract import Contract
-from feeds.sample.addresses import VARIANTS, Rendered
+from feeds.sample.addresses import VARIANTS, AddressRenderer, Rendered
 
 ANCHOR = date(2026, 11, 20)
 PUBLISHED = "published"
@@ -189,3 +189,13 @@ def transform(column: str, fn: Callable[[Any, random.Random], Any]) -> Mutator:
         row.values[column] = fn(row.values[column], rng)
 
     return apply
+
+
+def garbage_address(column: str, renderer: AddressRenderer, kind: str | None = None, count: int = 1) -> Dirt:
+    """Rows whose address in `column` is garbage (of `kind`, or any the encoding can carry)."""
+
+    def apply(row: FeedRow, rng: random.Random) -> None:
+        row.set_address(column, renderer.garbage(kind))
+
+    name = f"garbage_address:{kind}" if kind else "garbage_address"
+    return Dirt(name, "address_unresolved", count, apply)

@@ -91,9 +91,7 @@ def chinese_name(rng: random.Random, rare: bool = False) -> str:
     surname = rng.choice(COMPOUND_SURNAMES) if rng.random() < 0.01 else rng.choice(SURNAMES)
     given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
     if rare:
-        given = (
-            given[:-1] + rng.choice(GB18030_ONLY) if len(given) > 1 else rng.choice(GB18030_ONLY)
-        )
+        given = given[:-1] + rng.choice(GB18030_ONLY) if len(given) > 1 else rng.choice(GB18030_ONLY)
     return surname + given
 
 

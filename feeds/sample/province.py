@@ -17,6 +17,7 @@ from feeds.sample.model import (
     FeedRow,
     add_duplicates,
     at,
+    garbage_address,
     plant,
     set_value,
     set_values,
@@ -115,18 +116,11 @@ def _register_dirt(ctx: Context, renderer) -> list[Dirt]:
             "invalid_resident_id:birth_date",
             "check:resident_id",
             1,
-            transform(
-                "公民身份号码", lambda v, rng: impossible_birth_id(rng.choice(counties), rng)
-            ),
+            transform("公民身份号码", lambda v, rng: impossible_birth_id(rng.choice(counties), rng)),
         ),
         Dirt("missing_required:姓名", "required", 1, set_value("姓名", "")),
         Dirt("uncastable:出生日期", "cast", 1, set_values("出生日期", ("不详", "1985-13-45"))),
-        Dirt(
-            "garbage_address",
-            "address_unresolved",
-            2,
-            lambda row, rng: row.set_address("住址", renderer.garbage()),
-        ),
+        garbage_address("住址", renderer, count=2),
     ]
 
 
@@ -142,9 +136,7 @@ def household_register(ctx: Context) -> list[FeedFile]:
     half = daily // 2
     for day, chunk in zip(days, (residents[:half], residents[half:daily]), strict=True):
         rows = [
-            _register_row(
-                r, renderer.house(r.house), at(day, rng.randint(1, 23), rng.randrange(60))
-            )
+            _register_row(r, renderer.house(r.house), at(day, rng.randint(1, 23), rng.randrange(60)))
             for r in chunk
         ]
         plant(rows, _register_dirt(ctx, renderer), rng)
@@ -165,9 +157,7 @@ def household_register(ctx: Context) -> list[FeedFile]:
         resident = r
         if i % 10 == 5:
             resident = Resident(
-                ctx.person(
-                    r.person.resident_id[:6], r.person.age_on(ctx.today), rng, rare_name=True
-                ),
+                ctx.person(r.person.resident_id[:6], r.person.age_on(ctx.today), rng, rare_name=True),
                 r.house,
                 r.household_id,
                 r.relation,
@@ -212,15 +202,11 @@ def _entity_row(
     ctx: Context, house: House, renderer, day: date, codes: set[str], rng: random.Random
 ) -> FeedRow:
     kind = _pick_entity_type(house, rng)
-    industry, business = (
-        ("农、林、牧、渔业", "") if kind == "农民专业合作社" else rng.choice(INDUSTRIES)
-    )
+    industry, business = ("农、林、牧、渔业", "") if kind == "农民专业合作社" else rng.choice(INDUSTRIES)
     while (code := credit_code(house.community.district_code, kind, rng)) in codes:
         pass
     codes.add(code)
-    capital = (
-        None if kind == "个体工商户" else float(rng.choice((3, 10, 50, 100, 200, 500, 1000, 5000)))
-    )
+    capital = None if kind == "个体工商户" else float(rng.choice((3, 10, 50, 100, 200, 500, 1000, 5000)))
     established = date(rng.randint(2000, day.year - 1), rng.randint(1, 12), rng.randint(1, 28))
     row = FeedRow(
         {
@@ -244,9 +230,7 @@ def market_entity(ctx: Context) -> list[FeedFile]:
     rng = ctx.rng("market_entity")
     renderer = ctx.renderer("market_entity")
     premises = [
-        h
-        for h in ctx.world.houses
-        if h.estate is None or h.estate.kind in ("大厦", "村") or h.floor == 1
+        h for h in ctx.world.houses if h.estate is None or h.estate.kind in ("大厦", "村") or h.floor == 1
     ]
     codes: set[str] = set()
     total = ctx.rows(3000, minimum=200)
@@ -259,19 +243,11 @@ def market_entity(ctx: Context) -> list[FeedFile]:
         ),
         Dirt("uncastable:注册资本", "cast", 1, set_value("注册资本（万元）", "待定")),
         Dirt("missing_required:主体名称", "required", 1, set_value("主体名称", "")),
-        Dirt(
-            "garbage_address",
-            "address_unresolved",
-            2,
-            lambda row, rng: row.set_address("住所", renderer.garbage("emoji")),
-        ),
+        garbage_address("住所", renderer, "emoji", count=2),
     ]
     files = []
     for n, day in enumerate((ctx.today - timedelta(days=1), ctx.today)):
-        rows = [
-            _entity_row(ctx, rng.choice(premises), renderer, day, codes, rng)
-            for _ in range(total // 2)
-        ]
+        rows = [_entity_row(ctx, rng.choice(premises), renderer, day, codes, rng) for _ in range(total // 2)]
         plant(rows, dirt, rng)
         if n == 1:
             plant(

@@ -86,37 +86,29 @@ class _Conflicts:
         self.missing_in_footprints = {b.key for b in picked_b[k_b:]}
 
     def catalogue(self) -> list[dict[str, str | None]]:
-        out: list[dict[str, str | None]] = [
-            {"kind": "estate_spelling", "source": "doorplates", "key": k, "detail": v}
-            for k, v in sorted(self.doorplate_spelling.items())
+        """Every planted disagreement: kind, the source that disagrees, the world key, detail."""
+        planted: list[tuple[str, str, dict[str, str | None]]] = [
+            ("estate_spelling", "doorplates", dict(self.doorplate_spelling)),
+            ("estate_spelling", "footprints", dict(self.planning_spelling)),
+            ("doorplate_without_road", "doorplates", dict.fromkeys(self.doorplate_no_road)),
+            (
+                "building_missing",
+                "doorplates",
+                dict.fromkeys(
+                    self.missing_in_doorplates, "only footprints know this building and its coordinates"
+                ),
+            ),
+            (
+                "building_missing",
+                "footprints",
+                dict.fromkeys(self.missing_in_footprints, "no coordinates for this building"),
+            ),
         ]
-        out += [
-            {"kind": "estate_spelling", "source": "footprints", "key": k, "detail": v}
-            for k, v in sorted(self.planning_spelling.items())
+        return [
+            {"kind": kind, "source": source, "key": k, "detail": detail}
+            for kind, source, keyed in planted
+            for k, detail in sorted(keyed.items())
         ]
-        out += [
-            {"kind": "doorplate_without_road", "source": "doorplates", "key": k, "detail": None}
-            for k in sorted(self.doorplate_no_road)
-        ]
-        out += [
-            {
-                "kind": "building_missing",
-                "source": "doorplates",
-                "key": k,
-                "detail": "only footprints know this building and its coordinates",
-            }
-            for k in sorted(self.missing_in_doorplates)
-        ]
-        out += [
-            {
-                "kind": "building_missing",
-                "source": "footprints",
-                "key": k,
-                "detail": "no coordinates for this building",
-            }
-            for k in sorted(self.missing_in_footprints)
-        ]
-        return out
 
 
 def _number(n: int | None) -> str:
@@ -216,9 +208,7 @@ def _footprint(b: Building, c: _Conflicts, style: dict[str, str]) -> dict:
     building_no = None
     if b.number is not None and e is not None:
         building_no = f"{b.number}{style.setdefault(e.key, '号楼' if len(style) % 2 else '栋')}"
-    road, number = (
-        (b.road, b.road_number) if b.road else ((e.road, e.road_number) if e else (None, None))
-    )
+    road, number = (b.road, b.road_number) if b.road else ((e.road, e.road_number) if e else (None, None))
     return {
         "type": "Feature",
         "geometry": {"type": "Polygon", "coordinates": _rectangle(b.lon, b.lat, b.floors)},

@@ -220,9 +220,7 @@ def _jitter(rng: random.Random, lon: float, lat: float, metres: float) -> tuple[
     )
 
 
-def _communities(
-    divisions: dict[str, Division], plan: StreetPlan, rng: random.Random
-) -> list[Community]:
+def _communities(divisions: dict[str, Division], plan: StreetPlan, rng: random.Random) -> list[Community]:
     street = require(divisions, plan.code)
     district = require(divisions, street.parent_code)
     wanted = [d for d in children(divisions, plan.code) if d.name.endswith("村委会") == plan.rural][
@@ -294,9 +292,7 @@ class _Builder:
             # buildings of one estate sit in rows 40 m apart around the estate centre
             lon = round(estate.lon + ((b - 1) % 3 - 1) * 60 / 96_000, 6)
             lat = round(estate.lat + ((b - 1) // 3 - 1) * 40 / 111_000, 6)
-            bldg = Building(
-                f"{estate.key}-B{b:02d}", estate, estate.community, b, floors, units, lon, lat
-            )
+            bldg = Building(f"{estate.key}-B{b:02d}", estate, estate.community, b, floors, units, lon, lat)
             self.world.buildings.append(bldg)
             for u in range(1, units + 1):
                 for f in range(1, floors + 1):
@@ -339,26 +335,29 @@ class _Builder:
                     )
                 )
 
+    def add_single_house(
+        self,
+        key: str,
+        estate: Estate | None,
+        community: Community,
+        floors: int,
+        at: tuple[float, float],
+        road: str,
+        number: int,
+    ) -> None:
+        """A building that is one house reached by its own doorplate (shop, rural house)."""
+        lon, lat = at
+        bldg = Building(key, estate, community, None, floors, 1, lon, lat, road, number)
+        self.world.buildings.append(bldg)
+        self.world.houses.append(House(f"{key}-H", bldg, None, None, None, road, number, lon, lat))
+
     def add_shops(self, community: Community, roads: list[str]) -> None:
         for s in range(1, self.rng.randint(5, 10) + 1):
             road = self.rng.choice(roads)
             number = self.doorplates.take(road)
-            lon, lat = _jitter(self.rng, community.lon, community.lat, 500)
-            bldg = Building(
-                f"{community.code}-S{s:03d}",
-                None,
-                community,
-                None,
-                self.rng.randint(1, 3),
-                1,
-                lon,
-                lat,
-                road,
-                number,
-            )
-            self.world.buildings.append(bldg)
-            self.world.houses.append(
-                House(f"{bldg.key}-H", bldg, None, None, None, road, number, lon, lat)
+            at = _jitter(self.rng, community.lon, community.lat, 500)
+            self.add_single_house(
+                f"{community.code}-S{s:03d}", None, community, self.rng.randint(1, 3), at, road, number
             )
 
     def add_village(self, community: Community) -> None:
@@ -377,22 +376,15 @@ class _Builder:
             group_road = f"{community.short_name}{g}组"
             glon, glat = _jitter(self.rng, community.lon, community.lat, 800)
             for n in range(1, self.rng.randint(20, 40) + 1):
-                lon, lat = _jitter(self.rng, glon, glat, 120)
-                bldg = Building(
+                at = _jitter(self.rng, glon, glat, 120)
+                self.add_single_house(
                     f"{community.code}-G{g:02d}-{n:03d}",
                     village,
                     community,
-                    None,
                     self.rng.randint(2, 4),
-                    1,
-                    lon,
-                    lat,
+                    at,
                     group_road,
                     n,
-                )
-                self.world.buildings.append(bldg)
-                self.world.houses.append(
-                    House(f"{bldg.key}-H", bldg, None, None, None, group_road, n, lon, lat)
                 )
 
 

@@ -59,8 +59,7 @@ def csv_bytes(feed: FeedFile) -> tuple[bytes, list[int]]:
         return text.encode(feed.encoding), lines
     except UnicodeEncodeError as e:
         raise SampleWriteError(
-            f"{feed.dataset}/{feed.name}: {e.object[e.start : e.end]!r} "
-            f"cannot be written in {feed.encoding}"
+            f"{feed.dataset}/{feed.name}: {e.object[e.start : e.end]!r} cannot be written in {feed.encoding}"
         ) from None
 
 

@@ -61,9 +61,7 @@ def read_lines(
     ws = openpyxl.load_workbook(path)[SHEET]
     header = [c.value for c in ws[HEADER_ROW]]
     lines = {}
-    for n, row in enumerate(
-        ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True), start=HEADER_ROW + 1
-    ):
+    for n, row in enumerate(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True), start=HEADER_ROW + 1):
         if any(v not in (None, "") for v in row):
             lines[n] = list(row)
     return header, lines

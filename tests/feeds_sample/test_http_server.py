@@ -42,9 +42,7 @@ def test_pages_cover_each_lot_once_in_order(client, sample, base_url, page_size)
     if page_size == 1:
         collection = collection[:5]  # keep the one-per-page walk short
         got = [
-            client.get(f"{base_url}/api/parking/lots", params={"page": p, "page_size": 1}).json()[
-                "data"
-            ][0]
+            client.get(f"{base_url}/api/parking/lots", params={"page": p, "page_size": 1}).json()["data"][0]
             for p in range(1, 6)
         ]
     else:
@@ -73,9 +71,7 @@ def test_page_envelope(client, base_url) -> None:
     ],
 )
 def test_since_keeps_later_observations(client, sample, base_url, since) -> None:
-    collection = json.loads(
-        (sample.out / "http/parking_berth_occupancy.json").read_text(encoding="utf-8")
-    )
+    collection = json.loads((sample.out / "http/parking_berth_occupancy.json").read_text(encoding="utf-8"))
     cut = datetime(2026, 11, 20, 23, 0, 0)
     expected = [r for r in collection if datetime.fromisoformat(r["observedAt"]) > cut]
     got = _all_pages(client, base_url, "/api/parking/occupancy", since=since, page_size=50)
@@ -83,9 +79,7 @@ def test_since_keeps_later_observations(client, sample, base_url, since) -> None
 
 
 def test_since_past_the_end_is_empty(client, base_url) -> None:
-    body = client.get(
-        f"{base_url}/api/parking/occupancy", params={"since": "2030-01-01T00:00:00"}
-    ).json()
+    body = client.get(f"{base_url}/api/parking/occupancy", params={"since": "2030-01-01T00:00:00"}).json()
     assert body == {"data": [], "page": 1, "page_size": 1000, "total": 0, "next_page": None}
 
 
@@ -117,9 +111,7 @@ def test_unknown_route_answers_404(client, base_url) -> None:
 
 def test_concurrent_clients(client, base_url) -> None:
     def fetch(page: int) -> list[str]:
-        body = client.get(
-            f"{base_url}/api/parking/occupancy", params={"page": page, "page_size": 20}
-        ).json()
+        body = client.get(f"{base_url}/api/parking/occupancy", params={"page": page, "page_size": 20}).json()
         return [f"{r['lotId']}@{r['observedAt']}" for r in body["data"]]
 
     with ThreadPoolExecutor(8) as pool:

@@ -33,12 +33,8 @@ def sources(sample):
 
 def test_source_layouts(sample, sources) -> None:
     reg = sample.out / "registry"
-    assert (reg / "doorplates.csv").read_text(encoding="utf-8").splitlines()[0] == ",".join(
-        DOORPLATE_HEADERS
-    )
-    assert (reg / "placenames.csv").read_text(encoding="utf-8").splitlines()[0] == ",".join(
-        PLACENAME_HEADERS
-    )
+    assert (reg / "doorplates.csv").read_text(encoding="utf-8").splitlines()[0] == ",".join(DOORPLATE_HEADERS)
+    assert (reg / "placenames.csv").read_text(encoding="utf-8").splitlines()[0] == ",".join(PLACENAME_HEADERS)
     d = sources["doorplates"]
     assert len({r["门牌编号"] for r in d}) == len(d)
     assert all(r["楼幢"] == "" or r["楼幢"].endswith("幢") for r in d)
@@ -69,9 +65,7 @@ def test_truth_covers_every_house(sources) -> None:
     assert len(set(keys)) == len(keys)
     for r in truth:
         assert len(r["community_code"]) == 12 and r["community_code"].startswith(r["street_code"])
-        assert r["street_code"].startswith(r["district_code"]) and r["district_code"].startswith(
-            "3301"
-        )
+        assert r["street_code"].startswith(r["district_code"]) and r["district_code"].startswith("3301")
     doorplate_houses = len(sources["doorplates"])
     assert doorplate_houses < len(truth), "some buildings are missing from the doorplates"
 
@@ -92,9 +86,7 @@ def test_conflicts_are_real_disagreements(sources) -> None:
     for c in conflicts:
         if c["kind"] == "estate_spelling":
             assert c["detail"] != truth_estates[c["key"]]
-            assert c["detail"] in (
-                doorplate_estates if c["source"] == "doorplates" else planning_names
-            )
+            assert c["detail"] in (doorplate_estates if c["source"] == "doorplates" else planning_names)
         if c["kind"] == "building_missing" and c["source"] == "footprints":
             assert f"GH{c['key']}" not in footprint_ids
         if c["kind"] == "building_missing" and c["source"] == "doorplates":

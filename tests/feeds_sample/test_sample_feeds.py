@@ -74,9 +74,7 @@ def test_headers_are_the_contract_sources(sample, contracts, dirt, dataset) -> N
         drift = [
             d
             for d in dirt
-            if d["file"] == path.name
-            and d["dataset"] == dataset
-            and d["expect"] == "rejected:schema_drift"
+            if d["file"] == path.name and d["dataset"] == dataset and d["expect"] == "rejected:schema_drift"
         ]
         if drift:
             assert header == [("手机号码" if h == "联系电话" else h) for h in expected]
@@ -168,9 +166,7 @@ def test_whole_file_dirt_leaves_other_files_of_the_dataset(dirt, sample) -> None
 
 
 def _cell(fields: list[Any], header: list[str], name: str) -> Any:
-    return (
-        fields[header.index(name)] if name in header and header.index(name) < len(fields) else None
-    )
+    return fields[header.index(name)] if name in header and header.index(name) < len(fields) else None
 
 
 def _blank(v: Any) -> bool:
@@ -196,9 +192,7 @@ def _castable(value: Any, kind: str) -> bool:
             else:
                 return False
     except ValueError:
-        return all(
-            ch in "〇一二三四五六七八九十" for ch in text
-        )  # hand-typed Chinese numerals cast
+        return all(ch in "〇一二三四五六七八九十" for ch in text)  # hand-typed Chinese numerals cast
     return True
 
 
@@ -229,9 +223,7 @@ def _check(c, header, fields, kind: str) -> bool:
                 if n in targets
             )
         if check == "after":
-            return (
-                True  # order checks are verified by the pipeline's tests; presence is enough here
-            )
+            return True  # order checks are verified by the pipeline's tests; presence is enough here
     if kind == "address_unresolved":
         return values[c.address.column] in GARBAGE_TEXTS
     raise AssertionError(f"no line check for {kind}")
@@ -263,9 +255,7 @@ def test_dirt_lines_carry_their_dirt(sample, contracts, dirt) -> None:
 
 def test_clean_rows_have_valid_identifiers_and_unique_keys(sample, contracts, dirt) -> None:
     rejected = {(d["dataset"], d["file"], d["line"]) for d in dirt if d["expect"] != "published"}
-    whole_file = {
-        (d["dataset"], d["file"]) for d in dirt if d["line"] is None and d["expect"] != "published"
-    }
+    whole_file = {(d["dataset"], d["file"]) for d in dirt if d["line"] is None and d["expect"] != "published"}
     today = date(2026, 11, 20)
     checked = 0
     for dataset, paths in sample.files.items():

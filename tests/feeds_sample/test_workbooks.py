@@ -42,9 +42,7 @@ def test_hand_typed_cells(sample) -> None:
     for dataset in WORKBOOK_DATASETS:
         for path in sample.files[dataset]:
             ws = openpyxl.load_workbook(path)[SHEET]
-            values += [
-                v for row in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True) for v in row
-            ]
+            values += [v for row in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True) for v in row]
     texts = [v for v in values if isinstance(v, str)]
     assert any(isinstance(v, datetime) for v in values), "no real Excel date cell"
     assert any("年" in t and t.endswith("日") for t in texts)
