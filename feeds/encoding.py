@@ -10,15 +10,24 @@ from pathlib import Path
 from feeds.errors import EncodingRejected
 
 CHUNK = 8 << 20
+SAMPLE = 1 << 20  # UTF-8 is judged on the first MiB; DuckDB rejects later invalid bytes row by row
 _ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "gb18030": "gb18030", "utf-8": "utf-8"}
 
 
-def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
-    """Whether the whole file decodes strictly; else the byte offset of the first bad sequence."""
+def _decodes(path: Path, encoding: str, limit: int | None = None) -> tuple[bool, int]:
+    """Whether the file (or its first `limit` bytes, cut at a line end) decodes strictly; else the
+    byte offset of the first bad sequence."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     offset = 0
     with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
+        if limit is not None:
+            head = f.read(limit)
+            if len(head) == limit and b"\n" in head:
+                head = head[: head.rindex(b"\n") + 1]
+            chunks = [head]
+        else:
+            chunks = iter(lambda: f.read(CHUNK), b"")
+        for chunk in chunks:
             try:
                 decoder.decode(chunk, final=False)
             except UnicodeDecodeError as e:
@@ -34,7 +43,9 @@ def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
 def detect_encoding(path: Path, declared: str = "auto") -> str:
     """'utf-8' or 'gb18030' for `path`, trying the declared encoding first.
 
-    UTF-16/32 byte-order marks and undecodable bytes raise EncodingRejected naming the offset.
+    UTF-8 is judged on the first MiB (invalid bytes further on make DuckDB reject those rows, which
+    are quarantined); GB18030 on the whole file. UTF-16 byte-order marks and bytes valid in neither
+    raise EncodingRejected naming the offset.
     """
     with path.open("rb") as f:
         head = f.read(4)
@@ -46,7 +57,7 @@ def detect_encoding(path: Path, declared: str = "auto") -> str:
     order = [first] + [e for e in ("utf-8", "gb18030") if e != first]
     offsets = {}
     for enc in order:
-        ok, offset = _decodes(path, enc)
+        ok, offset = _decodes(path, enc, SAMPLE if enc == "utf-8" else None)
         if ok:
             return enc
         offsets[enc] = offset

@@ -47,32 +47,50 @@ def _lit(values: list[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
+SPACES = " \t\r\n\u3000"
+
+
 def _clean(col: Column) -> str:
-    """The raw text, trimmed (ASCII and full-width spaces), empty as NULL; digits folded to ASCII."""
+    """The raw text without surrounding spaces (ASCII or full-width), empty as NULL.
+
+    DuckDB's plain trim() is nearly free while trimming a character set is not, so the set is only
+    used on values that still start or end with a space-like character after the plain trim."""
     raw = _q(col.source_name)
-    text = f"trim({raw}, ' \t\r\n\u3000')"
-    if col.type != "string":
-        text = f"replace(translate({text}, '{FULL_WIDTH}', '{HALF_WIDTH}'), ',', '')"
-    return f"NULLIF({text}, '')"
+    return (f"NULLIF(CASE WHEN regexp_matches({raw}, '^[{SPACES}]|[{SPACES}]$')"
+            f" THEN trim({raw}, '{SPACES}') ELSE {raw} END, '')")
+
+
+def _folded(clean: str) -> str:
+    """Full-width digits and punctuation folded to ASCII, thousands separators dropped."""
+    return f"replace(translate({clean}, '{FULL_WIDTH}', '{HALF_WIDTH}'), ',', '')"
 
 
 def _typed(col: Column, clean: str) -> str:
-    """SQL casting the cleaned text to the column's type; NULL where it cannot be read."""
+    """SQL casting the cleaned text to the column's type; NULL where it cannot be read.
+
+    Each type has a fast path for the values machines write and, behind COALESCE (which evaluates
+    it only where the fast path gave NULL), a slow path for what people type: full-width digits,
+    Chinese numerals, thousands separators, other date layouts, UTC offsets."""
     if col.type == "string":
         return clean
-    if col.type in ("integer", "double"):
-        t = DUCK_TYPES[col.type]
-        numeral = f"TRY_CAST(cn_number({clean}) AS {t})"
-        if col.type == "integer":
-            # '75.0' from a spreadsheet is 75, but DuckDB would round '75.5' to 76: refuse fractions
-            return (f"CASE WHEN regexp_full_match({clean}, '[+-]?[0-9]+(\\.0*)?')"
-                    f" THEN TRY_CAST(regexp_replace({clean}, '\\.0*$', '') AS BIGINT) ELSE {numeral} END")
-        return f"COALESCE(TRY_CAST({clean} AS DOUBLE), {numeral})"
+    slow = _folded(clean)
+    if col.type == "integer":
+        # DuckDB would round '75.5' to 76: only dot-free text takes the fast cast; '75.0' is 75.
+        # Each slow expression appears once: DuckDB hoists repeated subexpressions into a projection
+        # computed for every row, which would make the slow path run on clean data too.
+        return (f"COALESCE(CASE WHEN NOT contains({clean}, '.') THEN TRY_CAST({clean} AS BIGINT) END,"
+                f" TRY_CAST(regexp_extract({slow}, '^([+-]?[0-9]+)(\\.0*)?$', 1) AS BIGINT),"
+                f" cn_number({clean}))")
+    if col.type == "double":
+        return (f"COALESCE(TRY_CAST({clean} AS DOUBLE), TRY_CAST({slow} AS DOUBLE),"
+                f" TRY_CAST(cn_number({clean}) AS DOUBLE))")
     if col.type == "date":
-        return f"CAST(try_strptime({clean}, {_lit(DATE_FORMATS)}) AS DATE)"
+        return (f"CAST(COALESCE(try_strptime({clean}, '{DATE_FORMATS[0]}'),"
+                f" try_strptime({slow}, {_lit(DATE_FORMATS)})) AS DATE)")
     if col.type == "timestamp":
         # offsets such as +08:00 or Z are converted to Beijing time, the feeds' local time
-        return (f"COALESCE(try_strptime({clean}, {_lit(TIMESTAMP_FORMATS)}),"
+        return (f"COALESCE(try_strptime({clean}, '{TIMESTAMP_FORMATS[0]}'),"
+                f" try_strptime({slow}, {_lit(TIMESTAMP_FORMATS)}),"
                 f" timezone('Asia/Shanghai', TRY_CAST({clean} AS TIMESTAMPTZ)))")
     if col.type == "boolean":
         return (f"CASE WHEN lower({clean}) IN ('true','1','是','y','yes') THEN true"
@@ -114,21 +132,21 @@ def typed_select(contract: Contract) -> str:
     )
 
 
-def _failure_select(contract: Contract) -> str:
+def _failure_select(contract: Contract, source: str) -> str:
     """One row per quarantined input row: the first failing column and every reason."""
     parts = []
     for order, col in enumerate(contract.columns):
         raw = f"json_extract_string(_raw, {_lit([col.source_name])[1:-1]})"
-        clean = f"NULLIF(trim({raw}, ' \t\r\n\u3000'), '')"
+        clean = f"NULLIF(trim({raw}, '{SPACES}'), '')"
         cond = f"{clean} IS NOT NULL AND {_q(col.name)} IS NULL"
         reason = (f"'{col.name} ({col.source_name}): cannot read ' || {raw}"
                   f" || ' as {col.type}'")
         parts.append(f"SELECT _row, _file, _line, _raw, {order} AS o, '{col.name}' AS col, {raw} AS val,"
-                     f" 'cast' AS code, {reason} AS why FROM typed WHERE _bad AND {cond}")
+                     f" 'cast' AS code, {reason} AS why FROM {source} WHERE _bad AND {cond}")
         if col.required or col.name in contract.primary_key:
             parts.append(f"SELECT _row, _file, _line, _raw, {order}, '{col.name}', NULL, 'required',"
                          f" '{col.name} ({col.source_name}) is required but empty'"
-                         f" FROM typed WHERE _bad AND {clean} IS NULL")
+                         f" FROM {source} WHERE _bad AND {clean} IS NULL")
     union = " UNION ALL ".join(parts)
     return (f"SELECT any_value(_file) AS source_file, any_value(_line) AS line, arg_min(col, o) AS column,"
             f" arg_min(val, o) AS raw_value, arg_min(code, o) AS reason_code,"
@@ -136,7 +154,7 @@ def _failure_select(contract: Contract) -> str:
             f" FROM ({union}) GROUP BY _row")
 
 
-def _duplicate_rows(contract: Contract) -> str:
+def _duplicate_rows(contract: Contract, source: str) -> str:
     """Later rows repeating a primary key already seen earlier in the load, in quarantine shape."""
     key = ", ".join(_q(k) for k in contract.primary_key)
     key_text = " || '/' || ".join(f"CAST({_q(k)} AS VARCHAR)" for k in contract.primary_key)
@@ -147,21 +165,22 @@ def _duplicate_rows(contract: Contract) -> str:
         f" 'primary key ' || {key_text} || ' already appears at ' || first_file || ' row ' || first_line"
         f" AS reason, to_json(struct_pack({cols})) AS record FROM ("
         f" SELECT *, first_value(_file) OVER w AS first_file, first_value(_line) OVER w AS first_line,"
-        f" row_number() OVER w AS n FROM typed WHERE NOT _bad WINDOW w AS (PARTITION BY {key}"
+        f" row_number() OVER w AS n FROM {source} WHERE NOT _bad WINDOW w AS (PARTITION BY {key}"
         f" ORDER BY _row)) WHERE n > 1"
     )
 
 
-def _renumber_after_skipped_rows(con: duckdb.DuckDBPyConnection, skipped: list[dict]) -> None:
-    """Restore true data-row numbers: the reader numbers accepted rows only, so every row after a
-    skipped malformed one is off by the number skipped before it. The i-th skipped row (1-based,
-    per file) at data row e leaves e - i accepted rows before it."""
+def _line_fix(con: duckdb.DuckDBPyConnection, skipped: list[dict]) -> str:
+    """SQL for the true data-row number of a typed row. The reader numbers accepted rows only, so
+    each row after a skipped malformed one is off by the number skipped before it: the i-th skipped
+    row (1-based, per file) at data row e leaves e - i accepted rows before it."""
+    if not skipped:
+        return "_line"
     con.register("skipped", pa.table({"f": [s["source_file"] for s in skipped],
                                       "e": [s["line"] for s in skipped]}))
     con.execute("CREATE TEMP TABLE fix AS SELECT f, e - row_number() OVER (PARTITION BY f ORDER BY e)"
                 " AS before FROM skipped")
-    con.execute("UPDATE typed SET _line = _line + (SELECT count(*) FROM fix WHERE fix.f = typed._file"
-                " AND fix.before < typed._line) WHERE _file IN (SELECT f FROM fix)")
+    return "_line + (SELECT count(*) FROM fix WHERE fix.f = t._file AND fix.before < t._line)"
 
 
 def _rejected_file_records(batch_rejected: list) -> list[dict]:
@@ -170,27 +189,33 @@ def _rejected_file_records(batch_rejected: list) -> list[dict]:
 
 
 def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) -> StageResult:
-    """Type a load's landed files; write staged.parquet and the stage's quarantine part."""
+    """Type a load's landed files; write staged.parquet and the stage's quarantine part.
+
+    One pass writes every row typed, flagged `_bad` with its raw text in `_raw` when some value
+    failed. A clean load's file becomes staged.parquet as it is (its `_bad`/`_raw` columns are then
+    all false/null: columns starting with `_` are bookkeeping); otherwise it is rewritten without
+    the quarantined rows and with line numbers corrected for skipped malformed rows."""
     workdir.mkdir(parents=True, exist_ok=True)
-    staged = workdir / "staged.parquet"
+    typed, staged = workdir / "typed.parquet", workdir / "staged.parquet"
+    src = f"read_parquet('{typed}')"
     con = connect()
     try:
         con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
         batch = register_raw(con, contract, files, workdir)
-        con.execute(f"CREATE TEMP TABLE typed AS {typed_select(contract)}")
+        con.execute(f"COPY ({typed_select(contract)}) TO '{typed}' (FORMAT parquet, COMPRESSION lz4_raw)")
         malformed = csv_rejects(con, batch)
-        if malformed:
-            _renumber_after_skipped_rows(con, malformed)
-        rows_read, bad = con.execute("SELECT count(*), count(*) FILTER (WHERE _bad) FROM typed").fetchone()
+        line = _line_fix(con, malformed)
+        rows_read, bad = con.execute(f"SELECT count(*), count(*) FILTER (WHERE _bad) FROM {src}").fetchone()
         key = ", ".join(_q(k) for k in contract.primary_key)
         has_dupes = con.execute(
-            f"SELECT count(*) <> count(DISTINCT ({key})) FROM typed WHERE NOT _bad").fetchone()[0]
-        selects = []
-        if bad:
-            selects.append(_failure_select(contract))
+            f"SELECT count(*) <> count(DISTINCT ({key})) FROM {src} WHERE NOT _bad").fetchone()[0]
+        fixed = f"(SELECT * REPLACE ({line} AS _line) FROM {src} t)" if malformed else src
+        selects = [_failure_select(contract, fixed)] if bad else []
+        n_dupes = 0
         if has_dupes:
-            con.execute(f"CREATE TEMP TABLE dup AS {_duplicate_rows(contract)}")
+            con.execute(f"CREATE TEMP TABLE dup AS {_duplicate_rows(contract, fixed)}")
             selects.append("SELECT * EXCLUDE (_row) FROM dup")
+            n_dupes = con.execute("SELECT count(*) FROM dup").fetchone()[0]
         quarantined = 0
         if selects:
             quarantined = quarantine.write_part_sql(con, contract.id, load_id, "stage",
@@ -200,16 +225,18 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         if batch.rejected:
             quarantine.write_part_records(contract.id, load_id, "rejected_files",
                                           _rejected_file_records(batch.rejected))
-        cols = ", ".join(_q(c.name) for c in contract.columns)
-        dup_rows = " AND _row NOT IN (SELECT _row FROM dup)" if has_dupes else ""
-        con.execute(f"COPY (SELECT _row, _file, _line, {cols} FROM typed WHERE NOT _bad{dup_rows})"
-                    f" TO '{staged}' (FORMAT parquet)")
-        rows_staged = rows_read - bad - (
-            con.execute("SELECT count(*) FROM dup").fetchone()[0] if has_dupes else 0)
+        if bad or has_dupes or malformed:
+            cols = ", ".join(_q(c.name) for c in contract.columns)
+            dup_rows = " AND _row NOT IN (SELECT _row FROM dup)" if has_dupes else ""
+            con.execute(f"COPY (SELECT _row, _file, _line, {cols} FROM {fixed} WHERE NOT _bad{dup_rows})"
+                        f" TO '{staged}' (FORMAT parquet, COMPRESSION lz4_raw)")
+            typed.unlink()
+        else:
+            typed.replace(staged)
     finally:
         con.close()
     return StageResult(
-        staged=staged, rows_in=rows_read + len(malformed), rows_staged=rows_staged,
+        staged=staged, rows_in=rows_read + len(malformed), rows_staged=rows_read - bad - n_dupes,
         rows_quarantined=quarantined + len(malformed), blank_lines=batch.blank_lines,
         encodings=tuple(sorted(batch.encodings)),
         rejected_files=tuple((name, f"{err.reason_code}: {err.message}") for name, err in batch.rejected),

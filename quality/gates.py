@@ -186,7 +186,8 @@ def schema_gate(contract: Contract, data: Path) -> GateResult:
             problems.append(f"missing {name} ({kind})")
         elif not ARROW_TYPE_OF[kind](actual.field(name).type):
             problems.append(f"{name} is {actual.field(name).type}, contract says {kind}")
-    extra = [n for n in actual.names if n not in want and n not in SPINE_COLUMNS]
+    # columns starting with "_" are the pipeline's bookkeeping (_row, _file, _line, _bad, _raw ...)
+    extra = [n for n in actual.names if n not in want and not n.startswith("_")]
     problems += [f"unexpected column {n}" for n in extra]
     if "_row" not in actual.names:
         problems.append("missing _row")

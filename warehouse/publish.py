@@ -156,7 +156,7 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
                 body = (f"SELECT * FROM new_rows UNION ALL BY NAME SELECT p.* FROM"
                         f" read_parquet([{prev_files}], union_by_name=true) p"
                         f" ANTI JOIN new_rows n USING ({key})")
-            con.execute(f"COPY ({body}) TO '{part}' (FORMAT parquet, COMPRESSION zstd,"
+            con.execute(f"COPY ({body}) TO '{part}' (FORMAT parquet,"
                         f" ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
             total, published = con.execute(
                 f"SELECT count(*), count(*) FILTER (WHERE _load_id = '{load_id}') FROM '{part}'"

@@ -188,3 +188,16 @@ def test_json_page_missing_a_key_is_schema_drift(contracts, home: Path, tmp_path
     page.write_text('{"data": [{"lotId": "P00000001", "occupied": 1, "capacity": 4}]}', encoding="utf-8")
     with pytest.raises(SchemaDrift, match="'observedAt' \\(observed_at\\) is missing"):
         _run(contracts, home, "parking_berth_occupancy", [page])
+
+
+def test_invalid_utf8_after_the_sample_quarantines_only_that_row(contracts, home: Path, grid_dir: Path) -> None:
+    rows = [grid_row(i) for i in range(1, 12001)]
+    data = bytearray(csv_bytes(GRID_HEADER, rows, encoding="utf-8"))
+    assert len(data) > 1 << 20
+    bad_at = data.rindex("SJ202611211999".encode()) + 2   # inside row 11999's event id
+    data[bad_at] = 0xFF
+    f = grid_dir / "late.csv"
+    f.write_bytes(bytes(data))
+    r = _run(contracts, home, "grid_event", [f])
+    assert (r.rows_in, r.rows_staged, r.rows_quarantined) == (12000, 11999, 1)
+    assert _reasons("grid_event") == [(11999, None, "malformed_row")]

@@ -1,0 +1,125 @@
+"""Ingest benchmark: land + stage + publish of one large CSV feed through the real pipeline code,
+against a bare DuckDB `COPY (FROM read_csv(...)) TO '...parquet'` of the same file in the same
+process. Prints both times, the ratio (goal <= 2.0) and the machine facts.
+
+    uv run python benchmarks/ingest.py --rows 10000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CONTRACT = {
+    "id": "bench_readings", "title": "基准读数", "tier": "city", "owner": "bench", "category": "物联感知/基准",
+    "source": {"kind": "file", "format": "csv", "location": "bench/*.csv", "encoding": "utf-8",
+               "schedule": "@daily"},
+    "primary_key": ["reading_id"],
+    "columns": [
+        {"name": "reading_id", "title": "读数编号", "type": "string", "required": True},
+        {"name": "sensor_id", "title": "传感器", "type": "string", "required": True},
+        {"name": "observed_at", "title": "观测时间", "type": "timestamp", "required": True},
+        {"name": "value", "title": "读数", "type": "double"},
+        {"name": "status", "title": "状态", "type": "string"},
+        {"name": "level", "title": "等级", "type": "integer"},
+        {"name": "location", "title": "位置", "type": "string"},
+        {"name": "payload", "title": "载荷", "type": "string"},
+    ],
+    "grade": "L1", "sharing": "无条件共享", "opening": "无条件开放", "update_frequency": "daily",
+}
+
+
+def make_feed(path: Path, rows: int) -> None:
+    """A CSV of `rows` sensor readings (about 140 bytes a row) written by DuckDB."""
+    duckdb.connect().execute(f"""COPY (SELECT 'R' || lpad(i::VARCHAR, 10, '0') AS reading_id,
+        'S' || lpad((i % 50000)::VARCHAR, 6, '0') AS sensor_id,
+        strftime(TIMESTAMP '2026-01-01' + to_seconds(i), '%Y-%m-%d %H:%M:%S') AS observed_at,
+        round((i * 7919 % 100000) / 100.0, 2) AS value,
+        (['正常','告警','离线','维护'])[1 + i % 4] AS status, (i % 1000)::INTEGER AS level,
+        '杭州市西湖区翠苑街道文三路' || (i % 500)::VARCHAR || '号' AS location, md5(i::VARCHAR) AS payload
+        FROM range({rows}) t(i)) TO '{path}' (HEADER, DELIMITER ',')""")
+
+
+def baseline(src: Path, out: Path) -> float:
+    start = time.perf_counter()
+    duckdb.connect().execute(f"COPY (FROM read_csv('{src}')) TO '{out}' (FORMAT parquet)")
+    return time.perf_counter() - start
+
+
+def shucang_ingest(home: Path) -> dict[str, float]:
+    """Time the real land, stage and publish steps on the feed under home/feeds/bench/."""
+    from catalog.contract import Contract
+    from feeds.land import land, landed_files
+    from feeds.stage import stage
+    from warehouse.publish import publish
+
+    contract = Contract.model_validate(CONTRACT)
+    times: dict[str, float] = {}
+    t = time.perf_counter()
+    load_id = land(contract)
+    times["land"] = time.perf_counter() - t
+    assert load_id is not None
+    t = time.perf_counter()
+    result = stage(contract, load_id, landed_files(contract.id, load_id),
+                   home / "staging" / contract.id / load_id)
+    times["stage"] = time.perf_counter() - t
+    t = time.perf_counter()
+    published = publish(contract, load_id, result.staged)
+    times["publish"] = time.perf_counter() - t
+    assert result.rows_in == published.rows_published + result.rows_quarantined
+    times["rows"] = published.rows_total
+    return times
+
+
+def machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.processor() or platform.machine()},"
+            f" Python {platform.python_version()}, duckdb {duckdb.__version__}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="shucang-bench-"))
+    os.environ["SHUCANG_HOME"] = str(tmp / "home")
+    os.environ["SHUCANG_FEEDS"] = str(tmp / "home" / "feeds")
+    src_dir = tmp / "home" / "feeds" / "bench"
+    src_dir.mkdir(parents=True)
+    src = src_dir / "readings.csv"
+    try:
+        make_feed(src, args.rows)
+        size = src.stat().st_size
+        with src.open("rb") as f:  # warm the page cache so neither side pays the first read
+            while f.read(64 << 20):
+                pass
+        base1 = baseline(src, tmp / "baseline1.parquet")
+        ours = shucang_ingest(tmp / "home")
+        base2 = baseline(src, tmp / "baseline2.parquet")
+        base = (base1 + base2) / 2
+        total = ours["land"] + ours["stage"] + ours["publish"]
+        print(f"machine: {machine()}")
+        print(f"feed: {args.rows:,} rows, {size / 2**20:,.0f} MiB CSV")
+        print(f"baseline DuckDB COPY csv->parquet: {base:.2f} s (runs {base1:.2f} s, {base2:.2f} s)")
+        print(f"shucang land {ours['land']:.2f} s + stage {ours['stage']:.2f} s + publish "
+              f"{ours['publish']:.2f} s = {total:.2f} s, {int(ours['rows']):,} rows published")
+        print(f"ratio shucang/baseline: {total / base:.2f} (goal <= 2.0)")
+        print(f"throughput: {args.rows / total:,.0f} rows/s, {size / 2**20 / total:,.0f} MiB/s")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
