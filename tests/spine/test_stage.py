@@ -194,7 +194,7 @@ def test_invalid_utf8_after_the_sample_quarantines_only_that_row(contracts, home
     rows = [grid_row(i) for i in range(1, 12001)]
     data = bytearray(csv_bytes(GRID_HEADER, rows, encoding="utf-8"))
     assert len(data) > 1 << 20
-    bad_at = data.rindex("SJ202611211999".encode()) + 2   # inside row 11999's event id
+    bad_at = data.rindex(b"SJ202611211999") + 2   # inside row 11999's event id
     data[bad_at] = 0xFF
     f = grid_dir / "late.csv"
     f.write_bytes(bytes(data))
