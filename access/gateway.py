@@ -6,6 +6,7 @@ allowed or refused, is audited. Also serves exports/downloads of a grant's datas
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -69,6 +70,7 @@ def locked_database(files: list[str]) -> duckdb.DuckDBPyConnection:
         "autoload_known_extensions": False, "autoinstall_known_extensions": False,
         "allow_community_extensions": False, "python_enable_replacements": False,
         "allow_persistent_secrets": False,
+        "memory_limit": os.environ.get("SHUCANG_GATEWAY_MEMORY", "2GB"),
     })
     con.execute("SET allowed_paths = ?", [files])
     con.execute("SET enable_external_access = false")
@@ -104,6 +106,27 @@ def _grant_for(grant_id: str, actor: str) -> tuple[dict[str, Any], dict[str, Any
     return grant, verified_manifest(grant_id, grant)
 
 
+def timeout_s() -> float:
+    """Seconds a gateway statement may run before it is interrupted (SHUCANG_GATEWAY_TIMEOUT)."""
+    return float(os.environ.get("SHUCANG_GATEWAY_TIMEOUT", "300"))
+
+
+def _execute(sql: str, files: list[str]) -> pa.Table:
+    con = locked_connection(files)
+    timer = threading.Timer(timeout_s(), con.interrupt)
+    timer.start()
+    try:
+        return con.sql(sql).to_arrow_table()
+    except duckdb.InterruptException:
+        raise QueryFailed(f"the statement ran longer than {timeout_s():.0f} s and was stopped"
+                          " (narrow it, or aggregate before returning rows)") from None
+    except duckdb.Error as e:
+        raise QueryFailed(f"the statement failed: {e}") from None
+    finally:
+        timer.cancel()
+        con.close()
+
+
 def query(grant_id: str, sql: str, actor: str) -> QueryResult:
     """Run one SELECT under a live grant as `actor`; refusals raise and are audited."""
     start = time.perf_counter()
@@ -113,13 +136,7 @@ def query(grant_id: str, sql: str, actor: str) -> QueryResult:
         grant, manifest = _grant_for(grant_id, actor)
         rels = relations(grant_id, manifest)
         rewritten = rewrite(sql, rels, community_columns(manifest))
-        con = locked_connection([f for r in rels.values() for f in r.files])
-        try:
-            table = con.sql(rewritten.sql).to_arrow_table()
-        except duckdb.Error as e:
-            raise QueryFailed(f"the statement failed: {e}") from None
-        finally:
-            con.close()
+        table = _execute(rewritten.sql, [f for r in rels.values() for f in r.files])
     except AccessError as e:
         audit.record(
             actor,

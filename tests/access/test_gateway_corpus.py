@@ -21,7 +21,7 @@ from access_world import (
 )
 
 from access import gateway
-from access.errors import QueryRefused
+from access.errors import QueryFailed, QueryRefused
 
 RAW = "{home}/exports/household_register/snapshots/S1/part-0.parquet"
 
@@ -171,3 +171,12 @@ def test_answered_within_grant(world: tuple[str, Path], sql: str, rows: int | No
 
 def test_corpus_is_large_enough() -> None:
     assert len(REFUSED) + len(ANSWERED) >= 40
+
+
+def test_runaway_statement_is_interrupted(
+    world: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHUCANG_GATEWAY_TIMEOUT", "0.5")
+    bomb = "SELECT count(*) FROM " + ", ".join(f"household_register t{i}" for i in range(7))
+    with pytest.raises(QueryFailed, match="longer than"):
+        gateway.query(world[0], bomb, "chen")
