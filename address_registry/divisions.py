@@ -10,6 +10,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from address_registry.normalize import traditional_spellings
+
 REFERENCE = Path(__file__).resolve().parent / "reference" / "zhejiang_divisions.csv"
 
 LEVELS = ("province", "city", "district", "street", "community")
@@ -92,17 +94,20 @@ class Divisions:
         self.by_code: dict[str, Division] = {d.code: d for d in records}
         self.names: dict[str, list[NameHit]] = {}
         for d in records:
-            self._add(d.name, NameHit(d, exact=True))
             canonical = canonical_name(d.name) if d.level == "community" else d.name
-            if canonical != d.name:
-                self._add(canonical, NameHit(d, exact=True))
+            for exact in {d.name, canonical}:
+                for spelling in {exact} | traditional_spellings(exact):
+                    self._add(spelling, NameHit(d, exact=True))
             for form in short_forms(d.level, d.name) - {canonical}:
-                self._add(form, NameHit(d, exact=False))
+                for spelling in {form} | traditional_spellings(form):
+                    self._add(spelling, NameHit(d, exact=False))
         for old, (_old_code, today, note) in HISTORIC_DISTRICTS.items():
-            self._add(old, NameHit(self.by_code[today], exact=True, historic=note))
             short = old[:-1]
-            if short not in self.names and len(short) >= 2:
-                self._add(short, NameHit(self.by_code[today], exact=False, historic=note))
+            for spelling in {old} | traditional_spellings(old):
+                self._add(spelling, NameHit(self.by_code[today], exact=True, historic=note))
+            for spelling in {short} | traditional_spellings(short):
+                if spelling not in self.names and len(spelling) >= 2:
+                    self._add(spelling, NameHit(self.by_code[today], exact=False, historic=note))
         self.max_len = max(len(n) for n in self.names)
 
     def _add(self, name: str, hit: NameHit) -> None:

@@ -15,16 +15,17 @@ _OPENCC_TS = Path(__import__("opencc").__file__).parent / "dictionary" / "TSChar
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
-_NUMERAL = "零〇○一二两三四五六七八九十百"
+_NUMERAL = "零〇○一二两三四五六七八九十百千"
 # A numeral run directly before a marker. Names never end in such a run (三墩镇, 九堡, 五常, 七堡:
 # the numeral is followed by a name character, not a marker), so they stay untouched.
 _NUMERAL_BEFORE_MARKER = re.compile(
     rf"第?([{_NUMERAL}]+)(?=号楼|幢|栋|座|单元|层|楼|室|号|组)"
 )
 _HAS_NUMERAL = re.compile(rf"[{_NUMERAL}]")
-_BUILDING_SYNONYM = re.compile(r"(?<=[0-9A-Za-z])(?:号楼|栋|座|号幢|#楼|#)")
+_BUILDING_SYNONYM = re.compile(r"(?<=[0-9A-Za-z])(?:号楼|栋|座|号幢)")
+_HASH_BUILDING = re.compile(r"(?<=[0-9A-Za-z])#楼?")
 _SPACES = re.compile(r"[\s\u3000]+")
-_NOISE = re.compile(r"[\"'“”‘’<>《》【】\[\]{}()（）|·•*#~^_=+!！?？;；:：,，、。.]+")
+_NOISE = re.compile(r"[\"'“”‘’<>《》【】\[\]{}()（）|·•*~^_=+!！?？;；:：,，、。.]+")
 
 
 @functools.cache
@@ -42,13 +43,40 @@ def _traditional_table() -> dict[int, str]:
     return table
 
 
+@functools.cache
+def _ambiguous_readings() -> dict[str, str]:
+    """Simplified characters whose traditional form normalization keeps as is (干 -> 乾: 乾 is also
+    a simplified character, so it cannot be converted back without context)."""
+    table = _traditional_table()
+    out: dict[str, str] = {}
+    for line in (_OPENCC_TS.parent / "STCharacters.txt").read_text(encoding="utf-8").splitlines():
+        simple, _, targets = line.partition("\t")
+        for reading in targets.split():
+            if len(simple) == 1 and len(reading) == 1 and reading != simple \
+                    and ord(reading) not in table:
+                out.setdefault(simple, reading)
+    return out
+
+
+def traditional_spellings(name: str) -> set[str]:
+    """How `name` reads after a traditional rendering and our normalization when it holds an
+    ambiguous character (江干区 -> 江乾区); index these so such input still finds the name."""
+    ambiguous = _ambiguous_readings()
+    if not any(ch in ambiguous for ch in name):
+        return set()
+    return {"".join(ambiguous.get(ch, ch) for ch in name)}
+
+
 def chinese_numeral_to_int(text: str) -> int:
-    """Convert 三 / 十二 / 二十三 / 一百零五 / 一二〇三 (digit by digit) to an int."""
-    if "十" not in text and "百" not in text:
+    """Convert 三 / 十二 / 二十三 / 一百零五 / 一千零九十八 / 一二〇三 (digit by digit) to an int."""
+    if not any(unit in text for unit in "十百千"):
         return int("".join(str(_DIGITS[c]) for c in text))
     total, current = 0, 0
     for ch in text:
-        if ch == "百":
+        if ch == "千":
+            total += (current or 1) * 1000
+            current = 0
+        elif ch == "百":
             total += (current or 1) * 100
             current = 0
         elif ch == "十":
@@ -68,9 +96,10 @@ def normalize(text: str) -> str:
     digits, 栋/号楼/座 -> 幢, punctuation and spaces removed, Latin letters upper-cased."""
     s = unicodedata.normalize("NFKC", text)
     s = s.translate(_traditional_table())
+    # spaces and punctuation go first: "十 五号" must read as 十五号
+    s = _SPACES.sub("", _NOISE.sub("", s))
+    s = _HASH_BUILDING.sub("幢", s).replace("#", "")
     if _HAS_NUMERAL.search(s):
         s = _NUMERAL_BEFORE_MARKER.sub(_numeral_sub, s)
     s = _BUILDING_SYNONYM.sub("幢", s)
-    s = _NOISE.sub(" ", s)
-    s = _SPACES.sub("", s)
     return s.upper()

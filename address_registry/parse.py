@@ -18,9 +18,9 @@ DEFAULT_PREFER = "3301"  # the registry covers Hangzhou; ambiguous names prefer 
 # A short name (翠苑, 文一) is not a division when it starts a road or estate name
 # (文一西路, 古荡新村).
 _ESTATE_WORDS = "新村|小区|花园|公寓|大厦|广场|家园|苑|园|府|庭|城|中心"
+# (one character at most in between: 五常|港路26号 and 古荡|新村 continue, 翠苑|文三路 does not)
 _NAME_CONTINUES = re.compile(
-    rf"[\u4e00-\u9fff]{{0,3}}?(?:大道|大街|路|街|巷|弄)(?:\d|$)"
-    rf"|[\u4e00-\u9fff]{{0,2}}?(?:{_ESTATE_WORDS})"
+    rf"[\u4e00-\u9fff]?(?:大道|大街|路|街|巷|弄)(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
 )
 MIN_BARE_COMMUNITY = 3  # a short community name with no district or street around it
 _ROAD_SUFFIX = ("路", "街", "巷", "弄", "道")
@@ -38,8 +38,20 @@ _ROAD_ONLY = re.compile(
 )
 _LEADING_NUMBER = re.compile(r"\d")
 _DASHED = re.compile(r"(?P<building>\d{1,3})-(?:(?P<unit>\d{1,2})-)?(?P<room>\d{2,5})室?$")
+# What people append to an estate name to describe a spot in or near it (金都花园东门).
+_ESTATE_TAIL = re.compile(
+    r"(?:[东西南北正大]门|地下|停车|车库|内部道路|楼道|楼下|门口|对面|附近|沿线|[东西南北]侧|旁|"
+    r"人行道|绿化带).*$"
+)
 _ESTATE_TRIM = re.compile(r"^[^\u4e00-\u9fffA-Z]+|[^\u4e00-\u9fffA-Z0-9]+$")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+# The committee written after a village or community name: 南山村|村委会, 安泰社区|居委会.
+_COMMITTEE = re.compile(r"^(?:村民委员会|村委会|社区居民委员会|居民委员会|社区居委会|居委会)")
+# A division-like prefix the division scan could not place (北京市朝阳区|建国路): not the road's.
+_ADMIN_PREFIX = re.compile(r"^.*[\u4e00-\u9fff]{2}[省市区县](?=[\u4e00-\u9fff]{2})")
+_ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
+# Words that end an estate/POI name; a bare word without one needs other context to be an estate.
+_ESTATE_END = re.compile(rf"(?:{_ESTATE_WORDS}|村|区|里|坊|居|阁|湾|楼|院|寓|邸|墅|郡|庄|大楼|期)$")
 
 
 @dataclass(slots=True)
@@ -165,10 +177,11 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
 
 def _parse_tail(rest: str, out: ParsedAddress) -> None:
     """Road + number (or rural 组 + 号), estate, building, unit, floor, room from the remainder."""
+    rest = _COMMITTEE.sub("", rest)
     m = _ROAD_NUMBER.search(rest)
     before = rest
     if m:
-        out.road = m.group("road") or m.group("group")
+        out.road = _ADMIN_PREFIX.sub("", m.group("road") or m.group("group"))
         out.road_number = m.group("number") or m.group("gnumber")
         before, rest = rest[: m.start()], rest[m.end() :]
     elif (ro := _ROAD_ONLY.match(rest)) is not None:
@@ -196,13 +209,28 @@ def _parse_tail(rest: str, out: ParsedAddress) -> None:
             out.floor = f.group("floor")
             tail = tail[f.end() :]
         r = _ROOM.search(tail)
-        if r:
+        # a bare trailing number is a room only after a building or unit (not in "asdf1234")
+        if r and (r.group(0).endswith("室") or out.building or out.unit or out.floor):
             out.room = r.group("room")
-    if out.unit is not None:
-        out.unit = out.unit.lstrip("0") or "0"
+    for name in ("road_number", "unit", "room"):
+        value = getattr(out, name)
+        if value is not None and value[:1] == "0":
+            setattr(out, name, value.lstrip("0") or "0")
     estate = _ESTATE_TRIM.sub("", estate_text) or (_ESTATE_TRIM.sub("", before) if m else "")
+    estate = _ESTATE_TAIL.sub("", estate)
     if estate and _HAS_CJK.search(estate):
-        out.estate = estate
+        located = out.deepest_code() or out.road or out.building or out.unit or out.room
+        if located or _ESTATE_END.search(estate):
+            out.estate = estate
+
+
+def _community_from_estate(out: ParsedAddress, div: Divisions) -> None:
+    """朝晖路203号大家苑: an estate named exactly like a community of the street names it too."""
+    assert out.estate is not None and out.street_code is not None
+    hits = [h for h in div.names.get(out.estate, ())
+            if h.division.level == "community" and h.division.code.startswith(out.street_code)]
+    if len(hits) == 1:
+        out.community_code = hits[0].division.code
 
 
 def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
@@ -217,10 +245,18 @@ def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
         out.notes = (f"longer than {MAX_CHARS} characters after normalization; truncated",)
     out.normalized = s
     notes = out.notes
-    pos = _scan_divisions(s, load_divisions(), out, prefer)
+    div = load_divisions()
+    pos = _scan_divisions(s, div, out, prefer)
     out.notes = notes + out.notes
     if pos < len(s):
         _parse_tail(s[pos:], out)
+    if out.estate is None and out.community and not out.division_exact and (
+            out.building or _ESTATE_NAMED.search(out.community)):
+        # 翠苑一区5幢, 大家苑: a community written by its short name before a building, or named
+        # like an estate, is also the estate's name (estates and their communities share it)
+        out.estate = out.community
+    elif out.estate and out.community is None and out.street_code:
+        _community_from_estate(out, div)
     return out
 
 

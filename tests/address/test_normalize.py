@@ -27,6 +27,8 @@ from address_registry.normalize import chinese_numeral_to_int, normalize
         ("乾隆", "乾隆"),
         ("文一西路 100 号（西溪花园）", "文一西路100号西溪花园"),
         ("", ""),
+        ("十 五号", "15号"),  # spaces go before numerals are read
+        ("3 # 楼", "3幢"),
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:

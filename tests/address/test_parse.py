@@ -11,7 +11,7 @@ CASES = [
     # text, expected attributes (only those listed are checked)
     ("杭州市西湖区翠苑街道翠苑一区5幢2单元301室",
      dict(city="杭州市", district="西湖区", street="翠苑街道", community="翠苑一区", building="5",
-          unit="2", room="301", community_code="330106005055", estate=None)),
+          unit="2", room="301", community_code="330106005055", estate="翠苑一区")),
     ("浙江杭州滨江长河街道", dict(province="浙江", city="杭州", district="滨江",
                                   district_code="330108", street_code="330108002")),
     ("杭州市杭州市西湖区", dict(city="杭州市", district_code="330106")),
@@ -35,7 +35,15 @@ CASES = [
     ("西湖区古荡新村", dict(street=None, estate="古荡新村")),
     # bugs found on the sample world: a short community name starting a road or estate
     ("余杭区五常街道五常港路26号", dict(community=None, road="五常港路", road_number="26")),
-    ("西湖区古荡街道云溪苑内部道路", dict(road=None, estate="云溪苑内部道路")),
+    ("西湖区古荡街道云溪苑内部道路", dict(road=None, estate="云溪苑")),
+    ("杭州市江乾區下沙街道金沙湖社區", dict(district_code="330114", community_code="330114001021")),
+    ("余杭区瓶 窑镇南山 村三组十 五号", dict(community="南山村", road="3组", road_number="15")),
+    ("杭州市余杭区瓶窑镇南山村村委会", dict(community="南山村", estate=None)),
+    ("北京市朝阳区建国路88号", dict(district=None, road="建国路", road_number="88")),
+    ("拱墅区朝晖街道朝晖路203号大家苑6幢", dict(estate="大家苑", community_code="330105016001")),
+    ("不详", dict(estate=None)),
+    ("asdf1234", dict(room=None, estate=None)),
+    ("西湖区翠苑街道金都花园东门", dict(estate="金都花园")),
     ("门口🚗🚗", dict(community=None, community_code=None)),  # 门口村 needs its 村 or a district
 ]
 
