@@ -43,7 +43,7 @@ class Report:
     quarantine: pd.DataFrame
     sections: list[Section]
     status: SourceStatus
-    summary: dict[str, object] = field(default_factory=dict)
+    summary: dict[str, int] = field(default_factory=dict)
 
 
 def _section(

@@ -7,6 +7,7 @@ It reads contracts only, never data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from catalog.contract import Contract, Grade
 
@@ -61,9 +62,7 @@ class SchemaColumn:
 def published_schema(contract: Contract) -> list[SchemaColumn]:
     """The columns `contract`'s dataset is published with, in order."""
     cols = [
-        SchemaColumn(
-            c.name, DUCKDB_TYPES[c.type], c.title, c.grade, str(c.pii) if c.pii else None, c.mask
-        )
+        SchemaColumn(c.name, DUCKDB_TYPES[c.type], c.title, c.grade, str(c.pii) if c.pii else None, c.mask)
         for c in contract.columns
     ]
     cols.append(SchemaColumn("_load_id", "VARCHAR", "批次号"))
@@ -72,19 +71,17 @@ def published_schema(contract: Contract) -> list[SchemaColumn]:
         for name, typ, title, pinpoints in ADDRESS_COLUMNS:
             if pinpoints:
                 cols.append(
-                    SchemaColumn(
-                        name, typ, title, src.grade, str(src.pii) if src.pii else None, src.mask
-                    )
+                    SchemaColumn(name, typ, title, src.grade, str(src.pii) if src.pii else None, src.mask)
                 )
             else:
                 cols.append(SchemaColumn(name, typ, title))
     return cols
 
 
-def manifest_schema(manifest: dict[str, object]) -> list[SchemaColumn]:
+def manifest_schema(manifest: dict[str, Any]) -> list[SchemaColumn]:
     """The schema recorded in a published manifest, as SchemaColumns."""
     out = []
-    for c in manifest.get("schema") or []:  # type: ignore[union-attr]
+    for c in manifest.get("schema") or []:
         out.append(
             SchemaColumn(
                 c["name"],

@@ -6,6 +6,7 @@ of a PII column keeps its PII kind and default mask. Pure functions over contrac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from catalog.contract import Contract, Grade, Importance, Opening, Sharing
 from catalog.schema import SchemaColumn, published_schema
@@ -38,8 +39,22 @@ class Classified:
         raise KeyError(f"{self.id} has no column {name!r}")
 
 
-def _strictest(values: list, order: tuple) -> object:  # type: ignore[type-arg]
-    return max(values, key=order.index)
+E = TypeVar("E", Grade, Sharing, Opening)
+
+
+def _at_least(model: Model, ins: list[Classified], key: str, order: tuple[E, ...]) -> E:
+    """The strictest `key` among the inputs, or the model's declared value if it is stricter."""
+    inherited: E = max((getattr(c, key) for c in ins), key=order.index)
+    declared: E | None = getattr(model, key)
+    if declared is None:
+        return inherited
+    if order.index(declared) < order.index(inherited):
+        worst = next(c.id for c in ins if getattr(c, key) == inherited)
+        raise ModelError(
+            f"model {model.id}: declared {key} {declared} is laxer than {inherited}"
+            f" inherited from input {worst}; remove it or make it at least as strict"
+        )
+    return declared
 
 
 def from_contract(contract: Contract) -> Classified:
@@ -60,30 +75,10 @@ def classify_model(model: Model, inputs: dict[str, Classified]) -> Classified:
     if missing:
         raise ModelError(f"model {model.id}: inputs {missing} are neither contracts nor models")
     ins = [inputs[i] for i in model.inputs]
-    inherited = {
-        "grade": max(c.grade for c in ins),
-        "importance": _strictest([c.importance for c in ins], IMPORTANCE_ORDER),
-        "sharing": _strictest([c.sharing for c in ins], SHARING_ORDER),
-        "opening": _strictest([c.opening for c in ins], OPENING_ORDER),
-    }
-    orders = {
-        "grade": tuple(Grade),
-        "importance": IMPORTANCE_ORDER,
-        "sharing": SHARING_ORDER,
-        "opening": OPENING_ORDER,
-    }
-    chosen = dict(inherited)
-    for key in ("grade", "sharing", "opening"):
-        declared = getattr(model, key)
-        if declared is None:
-            continue
-        if orders[key].index(declared) < orders[key].index(inherited[key]):
-            worst = next(c.id for c in ins if getattr(c, key) == inherited[key])
-            raise ModelError(
-                f"model {model.id}: declared {key} {declared} is laxer than {inherited[key]}"
-                f" inherited from input {worst}; remove it or make it at least as strict"
-            )
-        chosen[key] = declared
+    grade = _at_least(model, ins, "grade", tuple(Grade))
+    sharing = _at_least(model, ins, "sharing", SHARING_ORDER)
+    opening = _at_least(model, ins, "opening", OPENING_ORDER)
+    importance = max((c.importance for c in ins), key=IMPORTANCE_ORDER.index)
 
     schema = {c.id: {col.name: col.type or "UNKNOWN" for col in c.columns} for c in ins}
     where = str(model.path or model.id)
@@ -98,17 +93,17 @@ def classify_model(model: Model, inputs: dict[str, Classified]) -> Classified:
     cols = []
     for name in outputs:
         srcs = [inputs[d].column(c) for d, c in lin[name].sources]
-        grade = max((s.grade for s in srcs), default=Grade.L1)
+        col_grade = max((s.grade for s in srcs), default=Grade.L1)
         pii = mask = None
         if lin[name].direct and len({s.pii for s in srcs}) == 1:
             pii, mask = srcs[0].pii, srcs[0].mask
-        cols.append(SchemaColumn(name, "", model.columns[name].title, grade, pii, mask))
+        cols.append(SchemaColumn(name, "", model.columns[name].title, col_grade, pii, mask))
     return Classified(
         model.id,
-        chosen["grade"],
-        chosen["importance"],
-        chosen["sharing"],  # type: ignore[arg-type]
-        chosen["opening"],
+        grade,
+        importance,
+        sharing,
+        opening,
         tuple(cols),
         lin,
     )

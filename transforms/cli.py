@@ -42,8 +42,7 @@ def run(models: tuple[str, ...], engine: str, if_changed: bool) -> None:
         raise click.ClickException(str(err)) from None
     for r in results:
         click.echo(
-            f"{r.model:<28} {r.status:<10} {r.engine:<7} {r.rows:>8} rows  {r.seconds:6.2f}s"
-            f"  {r.snapshot_id}"
+            f"{r.model:<28} {r.status:<10} {r.engine:<7} {r.rows:>8} rows  {r.seconds:6.2f}s  {r.snapshot_id}"
         )
 
 
@@ -68,9 +67,7 @@ def lineage(model: str) -> None:
 
 @transforms.command("sql")
 @click.argument("model")
-@click.option(
-    "--engine", type=click.Choice(["duckdb", "spark"]), default="spark", show_default=True
-)
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="spark", show_default=True)
 def sql(model: str, engine: str) -> None:
     """Print a model's SQL as the engine runs it (Spark: the sqlglot transpilation)."""
     models = load_models()

@@ -43,7 +43,7 @@ def _qualified(sql: str, schema: dict[str, dict[str, str]], where: str) -> exp.Q
         tree = sqlglot.parse_one(sql, dialect="duckdb")
         if not isinstance(tree, exp.Query):
             raise LineageError(f"{where}: a model is one SELECT query, got {tree.key.upper()}")
-        return qualify(tree, schema=schema, dialect="duckdb", validate_qualify_columns=True)
+        return qualify(tree, schema=dict(schema), dialect="duckdb", validate_qualify_columns=True)
     except SqlglotError as e:
         raise LineageError(f"{where}: {e}") from e
 

@@ -67,8 +67,7 @@ class Model(BaseModel):
 
 def _describe(err: ValidationError) -> str:
     return "; ".join(
-        f"field {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-        for e in err.errors()
+        f"field {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in err.errors()
     )
 
 
@@ -83,17 +82,13 @@ def load_model(meta_path: Path) -> Model:
     if not isinstance(raw, dict):
         raise ModelError(f"{meta_path}: model metadata is a YAML mapping, got {type(raw).__name__}")
     if "sql" in raw or "path" in raw:
-        raise ModelError(
-            f"{meta_path}: fields sql/path are taken from the files, do not declare them"
-        )
+        raise ModelError(f"{meta_path}: fields sql/path are taken from the files, do not declare them")
     try:
         model = Model.model_validate({**raw, "sql": sql, "path": meta_path})
     except ValidationError as e:
         raise ModelError(f"{meta_path}: {_describe(e)}") from None
     if model.id != meta_path.stem:
-        raise ModelError(
-            f"{meta_path}: field id: {model.id!r} must match the file name {meta_path.stem!r}"
-        )
+        raise ModelError(f"{meta_path}: field id: {model.id!r} must match the file name {meta_path.stem!r}")
     missing = [k for k in model.primary_key if k not in model.columns]
     if missing:
         raise ModelError(f"{meta_path}: primary_key names undeclared columns {missing}")

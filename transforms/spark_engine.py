@@ -29,9 +29,7 @@ class TranspileError(ValueError):
 def to_spark_sql(sql: str, where: str = "model") -> str:
     """`sql` (DuckDB dialect) as Spark SQL; TranspileError names the model on failure."""
     try:
-        out = sqlglot.transpile(
-            sql, read="duckdb", write="spark", unsupported_level=ErrorLevel.RAISE
-        )
+        out = sqlglot.transpile(sql, read="duckdb", write="spark", unsupported_level=ErrorLevel.RAISE)
     except SqlglotError as e:
         raise TranspileError(f"{where}: cannot transpile to Spark SQL: {e}") from e
     if len(out) != 1:
@@ -48,9 +46,7 @@ def java_available() -> bool:
 def spark_session() -> SparkSession:
     """One local-mode SparkSession per process, in UTC, without the web UI."""
     if not java_available():
-        raise SparkUnavailableError(
-            "the Spark engine needs Java 17 on PATH (apt-get install openjdk-17-jre)"
-        )
+        raise SparkUnavailableError("the Spark engine needs Java 17 on PATH (apt-get install openjdk-17-jre)")
     try:
         from pyspark.sql import SparkSession
     except ImportError as e:
@@ -60,6 +56,7 @@ def spark_session() -> SparkSession:
         .appName("shucang-transforms")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "4g")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
