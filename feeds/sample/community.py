@@ -352,7 +352,7 @@ def iot_elevator_fault(ctx: Context) -> list[FeedFile]:
             )
             row = FeedRow(
                 {
-                    "alarm_id": f"EA{day:%y%m%d}{seq:04d}",
+                    "alarm_id": f"EA{day:%y%m}{seq:06d}",  # 10 digits for up to a million alarms
                     "device_id": f"3110{b.community.district_code}{2005 + int(b.key[-2:]) % 18}"
                     f"{seq % 1000000:06d}",
                     "fault_type": rng.choices(FAULT_TYPES, (30, 25, 5, 5, 20, 15))[0],

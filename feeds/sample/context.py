@@ -124,9 +124,10 @@ class Context:
         houses = list(self.homes)
         rng.shuffle(houses)
         out: list[Resident] = []
-        for n, house in enumerate(houses):
-            if len(out) >= target:
-                break
+        n = 0
+        while len(out) < target:  # past ~30k households, houses take a second household
+            house = houses[n % len(houses)]
+            n += 1
             household_id = f"{house.community.district_code}{n:07d}"
             region = (
                 house.community.district_code if rng.random() < 0.7 else rng.choice(self.zhejiang_counties)

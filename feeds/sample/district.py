@@ -70,7 +70,7 @@ def _event(ctx: Context, seq: int, hour: int, renderer: AddressRenderer, rng: ra
     dispatched, handled, closed = _lifecycle(status, reported, rng, at(ctx.today, 23, 59, 59))
     row = FeedRow(
         {
-            "事件编号": f"SJ{ctx.today:%Y%m%d}{seq:04d}",
+            "事件编号": f"SJ{ctx.today:%y%m%d}{seq:06d}",  # 12 digits at any scale
             "事件类别": rng.choice(CATEGORIES),
             "事件等级": rng.choices((1, 2, 3, 4), (50, 30, 15, 5))[0],
             "上报时间": ts(reported),
