@@ -5,6 +5,7 @@ whose every entry points at a line that really carries that dirt."""
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -282,6 +283,11 @@ def test_clean_rows_have_valid_identifiers_and_unique_keys(sample, contracts, di
                         assert is_valid_credit_code(v), (path, line, v)
                     if "mobile" in kinds:
                         assert is_valid_mobile(str(v)), (path, line, v)
+                    for check in col.checks:
+                        if check.kind == "regex":
+                            assert re.match(check.arg, str(v)), (path, line, col.name, v)
+                        if check.kind == "in_set":
+                            assert v in check.arg, (path, line, col.name, v)
                     if col.type == "timestamp":
                         assert datetime.strptime(v, "%Y-%m-%d %H:%M:%S") <= datetime.now(), (
                             path,
@@ -310,3 +316,17 @@ def test_progress_reports_every_step(tmp_path) -> None:
     assert steps[0][1] == 0 and steps[-1][1] == steps[-1][2]
     assert {s for s, _, _ in steps} >= set(ALL_DATASETS) | {"registry"}
     assert [d for _, d, _ in steps] == sorted(d for _, d, _ in steps)
+
+
+@pytest.mark.parametrize("seq", [1, 9_999, 10_000, 999_999])
+def test_identifiers_keep_their_format_at_any_scale(contracts, seq) -> None:
+    import random
+
+    from feeds.sample import district
+    from feeds.sample.context import Context
+    from feeds.sample.model import ANCHOR
+    from feeds.sample.world import build_world
+
+    ctx = Context(build_world(1), contracts, 1, TINY, ANCHOR)
+    row = district._event(ctx, seq, 8, ctx.renderer("grid_event"), random.Random(seq))
+    assert re.match(contracts["grid_event"].column("event_id").checks[0].arg, row.values["事件编号"])
