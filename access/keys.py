@@ -3,11 +3,13 @@ SHUCANG_ACCESS_SECRET, else generated once into SHUCANG_HOME/keys/access.key wit
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from shucang.settings import settings
@@ -31,6 +33,12 @@ def master_secret() -> bytes:
             pass
         finally:
             tmp.unlink()
+    st = path.stat()
+    return _read_key(path, st.st_mtime_ns, st.st_ino)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_key(path: Path, mtime_ns: int, inode: int) -> bytes:
     return path.read_text().strip().encode()
 
 
