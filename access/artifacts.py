@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +224,7 @@ def verified_manifest(grant_id: str, grant: dict[str, Any] | None = None) -> dic
     return manifest
 
 
-def files_of(grant_id: str, manifest: dict[str, Any], dataset: str) -> list[Path]:
+def files_of(grant_id: str, manifest: Mapping[str, Any], dataset: str) -> list[Path]:
     """Absolute paths of one dataset's artifact files."""
     return [grant_dir(grant_id) / f["path"] for f in manifest["datasets"][dataset]["files"]]
 

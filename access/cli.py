@@ -31,9 +31,12 @@ EXIT_REFUSED, EXIT_FAILED = 3, 1
 class AccessCommandError(click.ClickException):
     """An AccessError surfaced on the command line: refusals exit 3, other failures 1."""
 
+    exit_code = EXIT_FAILED
+
     def __init__(self, error: AccessError) -> None:
         super().__init__(f"{type(error).__name__}: {error}")
-        self.exit_code = EXIT_REFUSED if isinstance(error, REFUSALS) else EXIT_FAILED
+        if isinstance(error, REFUSALS):
+            self.exit_code = EXIT_REFUSED  # type: ignore[misc]  # click reads it per instance
 
 
 def _reports(fn: F) -> F:

@@ -37,7 +37,7 @@ _FORBIDDEN_FUNCTION = re.compile(
     r"has_\w+_privilege|pg_\w+|txid_current|current_query|error|finalize|\w*_macro)$",
     re.IGNORECASE,
 )
-_FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (
+_FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = (
     exp.Columns,
     exp.Placeholder,
     exp.Parameter,
@@ -99,7 +99,7 @@ def _duckdb_tree(sql: str) -> list[dict[str, Any]]:
         raw = _parser().execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()
     except duckdb.Error as e:
         raise _refuse(f"DuckDB cannot read the statement: {e}") from None
-    tree = json.loads(raw[0]) if raw else {"error": True}
+    tree: dict[str, Any] = json.loads(raw[0]) if raw else {"error": True}
     if tree.get("error"):
         raise _refuse(
             f"DuckDB reads this as something other than one SELECT: "
@@ -174,7 +174,7 @@ def _sqlglot_statement(sql: str) -> exp.Query:
     return stmt
 
 
-def _check_nodes(stmt: exp.Expression, relations: Mapping[str, Relation]) -> set[str]:
+def _check_nodes(stmt: exp.Expr, relations: Mapping[str, Relation]) -> set[str]:
     """Refuse forbidden constructs; return the CTE names the statement defines."""
     ctes: set[str] = set()
     for node in stmt.walk():
@@ -219,7 +219,7 @@ def _check_nodes(stmt: exp.Expression, relations: Mapping[str, Relation]) -> set
     return ctes
 
 
-def _check_row_references(stmt: exp.Expression) -> None:
+def _check_row_references(stmt: exp.Expr) -> None:
     """After qualification: refuse struct-of-row (a reference naming a whole relation, `t.*` or `*`
     left inside an expression once projections were expanded)."""
     for node in stmt.walk():
@@ -235,11 +235,11 @@ def _check_row_references(stmt: exp.Expression) -> None:
 
 
 @functools.lru_cache(maxsize=256)
-def _parsed(source_sql: str) -> exp.Expression:
+def _parsed(source_sql: str) -> exp.Expr:
     return sqlglot.parse_one(source_sql, read="duckdb")
 
 
-def _replace_relations(stmt: exp.Expression, relations: Mapping[str, Relation]) -> list[str]:
+def _replace_relations(stmt: exp.Expr, relations: Mapping[str, Relation]) -> list[str]:
     used = []
     for table in list(stmt.find_all(exp.Table)):
         name = table.name.lower()
@@ -255,7 +255,7 @@ def _replace_relations(stmt: exp.Expression, relations: Mapping[str, Relation]) 
     return used
 
 
-def _suppress_small_cells(stmt: exp.Expression, community_columns: set[str]) -> list[str]:
+def _suppress_small_cells(stmt: exp.Expr, community_columns: set[str]) -> list[str]:
     """Wrap COUNT projections of the outer query in small-cell suppression when it groups by a
     community-level column."""
     if not isinstance(stmt, exp.Select) or not stmt.args.get("group"):
@@ -318,7 +318,7 @@ def _rewrite(
     _duckdb_check(sql, set(relations), files=None)
     stmt = _sqlglot_statement(sql)
     _check_nodes(stmt, relations)
-    schema = {name: dict(rel.columns) for name, rel in relations.items()}
+    schema: dict[str, object] = {name: dict(rel.columns) for name, rel in relations.items()}
     try:
         stmt = qualify(
             stmt,
