@@ -194,9 +194,14 @@ class World:
     houses: list[House] = field(default_factory=list)
     roads: dict[str, list[str]] = field(default_factory=dict)  # street code -> its roads
 
+    _by_community: dict[str, list[House]] = field(default_factory=dict, repr=False)
+
     def houses_in(self, community_code: str) -> list[House]:
-        """The houses of one community, in key order."""
-        return [h for h in self.houses if h.community.code == community_code]
+        """The houses of one community, in build order (indexed on first use; build first)."""
+        if len(self._by_community) == 0:
+            for h in self.houses:
+                self._by_community.setdefault(h.community.code, []).append(h)
+        return list(self._by_community.get(community_code, []))
 
 
 class _DoorplateAllocator:
