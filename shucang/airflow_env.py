@@ -25,11 +25,17 @@ def airflow_environ(home: Path | None = None) -> dict[str, str]:
     }
 
 
-def prepare(home: Path | None = None) -> dict[str, str]:
-    """Point this process at the embedded Airflow, migrate its database, create the publisher pool."""
+def configure(home: Path | None = None) -> dict[str, str]:
+    """Point this process at the embedded Airflow. Call it before anything imports Airflow."""
     env = airflow_environ(home)
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ.update(env)
+    return env
+
+
+def prepare(home: Path | None = None) -> dict[str, str]:
+    """Configure the embedded Airflow, migrate its database and create the publisher pool."""
+    env = configure(home)
     airflow = [sys.executable, "-m", "airflow"]
     run = {"env": {**os.environ, **env}, "check": True, "capture_output": True, "text": True}
     subprocess.run([*airflow, "db", "migrate"], **run)  # type: ignore[call-overload]
@@ -41,10 +47,14 @@ def prepare(home: Path | None = None) -> dict[str, str]:
 
 
 def load_tier_dag(tier: str) -> Any:
-    """The DAG object `shucang_<tier>`, as the scheduler would parse it."""
-    from shucang.dag_factory import build_tier_dag
+    """The DAG object `shucang_<tier>`, parsed from dags/tiers.py as the scheduler parses it."""
+    import importlib.util
 
-    return build_tier_dag(tier)
+    spec = importlib.util.spec_from_file_location("shucang_dags_tiers", REPO_ROOT / "dags" / "tiers.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, f"shucang_{tier}")
 
 
 def run_tier_dag(tier: str) -> dict[str, Any]:

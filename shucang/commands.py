@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-console = Console()
+# piped output (CI logs, `make demo | tee`) gets room for the tables instead of 80 columns
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 def fail(message: str) -> None:

@@ -82,10 +82,10 @@ def _build_registry() -> str:
 
 
 @click.command()
-@click.option("--scale", default=1, show_default=True, help="Sample size multiplier.")
+@click.option("--scale", default=1.0, show_default=True, help="Sample size multiplier.")
 @click.option("--fresh/--keep", default=True, show_default=True,
               help="Start from an empty SHUCANG_HOME (default) or keep earlier loads.")
-def demo(scale: int, fresh: bool) -> None:
+def demo(scale: float, fresh: bool) -> None:
     """Generate sample feeds and run every tier's DAG end to end on the embedded defaults."""
     s = settings()
     started = time.monotonic()
@@ -95,10 +95,11 @@ def demo(scale: int, fresh: bool) -> None:
             path = s.home / child
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     s.home.mkdir(parents=True, exist_ok=True)
+    from shucang import airflow_env
+
+    airflow_env.configure()  # before anything imports Airflow, which reads its config once
     from feeds.http_server import start_in_thread
     from feeds.sample.generate import generate
-    from shucang import airflow_env
-    from shucang.dag_factory import TIER_SCHEDULES
 
     console.rule("1. sample feeds")
     with progress_bar() as bar:
@@ -119,6 +120,8 @@ def demo(scale: int, fresh: bool) -> None:
     env = airflow_env.prepare()
     console.print(f"Airflow metadata: {env['AIRFLOW__DATABASE__SQL_ALCHEMY_CONN']}")
     console.rule("4. tier DAGs (dag.test)")
+    from shucang.dag_factory import TIER_SCHEDULES
+
     log_dir = s.airflow_home / "demo-logs"
     try:
         for tier in TIER_SCHEDULES:
