@@ -17,13 +17,13 @@ from feeds.sample.addresses import VARIANTS, AddressRenderer, Rendered
 
 ANCHOR = date(2026, 11, 20)
 PUBLISHED = "published"
-_CHINA = timedelta(hours=8)
 
 
-def anchor_day() -> date:
-    """The sample's "today": 2026-11-20, or yesterday (China time) if the real clock is earlier,
-    so no generated timestamp is ever in the future."""
-    yesterday = (datetime.now(UTC) + _CHINA).date() - timedelta(days=1)
+def anchor_day(now: datetime | None = None) -> date:
+    """The sample's "today": 2026-11-20, or the day before the real clock's UTC date (`now`, an
+    aware instant; default the system clock) if that is earlier. Timestamps are China time up to
+    23:59 of that day, so they are past whether a reader takes them as China time or as UTC."""
+    yesterday = (now or datetime.now(UTC)).astimezone(UTC).date() - timedelta(days=1)
     return min(ANCHOR, yesterday)
 
 

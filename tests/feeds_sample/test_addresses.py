@@ -152,3 +152,22 @@ def test_world_is_stable_for_a_seed(world) -> None:
     assert [h.key for h in again.houses] == [h.key for h in world.houses]
     assert [(e.name, e.lon) for e in again.estates] == [(e.name, e.lon) for e in world.estates]
     assert [e.name for e in build_world(1).estates] != [e.name for e in world.estates]
+
+
+@pytest.mark.parametrize(
+    ("now_utc", "anchor"),
+    [
+        ("2026-11-22T10:00:00", "2026-11-20"),  # the usual case: the fixed anchor
+        ("2030-01-01T00:00:00", "2026-11-20"),
+        ("2026-11-20T10:00:00", "2026-11-19"),  # the anchor day is not over yet
+        ("2026-11-20T16:30:00", "2026-11-19"),  # 00:30 on the 21st in China, but not yet in UTC
+        ("2026-11-21T00:00:00", "2026-11-20"),
+        ("2025-03-01T00:00:00", "2025-02-28"),
+    ],
+)
+def test_anchor_is_never_in_the_future(now_utc: str, anchor: str) -> None:
+    from datetime import UTC, date, datetime
+
+    from feeds.sample.model import anchor_day
+
+    assert anchor_day(datetime.fromisoformat(now_utc).replace(tzinfo=UTC)) == date.fromisoformat(anchor)
