@@ -4,9 +4,11 @@ tables on every call (a catalog round trip per table); here that happens once pe
 from __future__ import annotations
 
 import functools
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, Select
 
+from access.errors import UnknownEntityError
 from control import db
 from shucang.settings import settings
 
@@ -19,3 +21,15 @@ def _ready(url: str) -> Engine:
 def engine() -> Engine:
     """The engine for SHUCANG_CONTROL_URL with every table created (checked once per process)."""
     return _ready(settings().control_url)
+
+
+def one(query: Select[Any], missing: str, c: Connection | None = None) -> dict[str, Any]:
+    """The single row `query` selects, as a dict (on `c`, else a fresh connection);
+    UnknownEntityError(`missing`) when there is none."""
+    if c is None:
+        with engine().connect() as fresh:
+            return one(query, missing, fresh)
+    row = c.execute(query).mappings().first()
+    if row is None:
+        raise UnknownEntityError(missing)
+    return dict(row)

@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import csv
 import functools
-from dataclasses import dataclass
-from pathlib import Path
 
-REFERENCE = (
-    Path(__file__).resolve().parent.parent
-    / "address_registry"
-    / "reference"
-    / "zhejiang_divisions.csv"
-)
-CODE_LENGTH = {"district": 6, "street": 9, "community": 12}
+from address_registry.divisions import CODE_LENGTH as CODE_LENGTH  # re-exported
+from address_registry.divisions import REFERENCE, Division
 
 
-@dataclass(frozen=True, slots=True)
-class Division:
-    level: str
-    code: str
-    name: str
-    parent: str
-
-
+# The address registry's full index (`load_divisions`) also builds name indexes (seconds); the
+# access package only looks codes up, so it reads the same extract into a code index.
 @functools.cache
 def _index() -> dict[str, Division]:
     with REFERENCE.open(encoding="utf-8", newline="") as f:

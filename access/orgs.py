@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, update
 
 from access import divisions
 from access.clock import aware, now
-from access.db import engine
+from access.db import engine, one
 from access.errors import AuthenticationError, OrganizationError, UnknownEntityError
 from access.models import orgs, tokens, users
 
@@ -59,11 +59,8 @@ def create_org(
 
 def get_org(org_id: str) -> dict[str, Any]:
     """One organization; UnknownEntityError if absent."""
-    with engine().connect() as c:
-        row = c.execute(select(orgs).where(orgs.c.org_id == org_id)).mappings().first()
-    if row is None:
-        raise UnknownEntityError(f"no organization {org_id!r} (see `shucang orgs list`)")
-    return dict(row)
+    return one(select(orgs).where(orgs.c.org_id == org_id),
+               f"no organization {org_id!r} (see `shucang orgs list`)")
 
 
 def list_orgs() -> list[dict[str, Any]]:
@@ -96,11 +93,7 @@ def get_user(user_id: str) -> dict[str, Any]:
         .join(orgs, orgs.c.org_id == users.c.org_id)
         .where(users.c.user_id == user_id)
     )
-    with engine().connect() as c:
-        row = c.execute(q).mappings().first()
-    if row is None:
-        raise UnknownEntityError(f"no user {user_id!r} (see `shucang users list`)")
-    return dict(row)
+    return one(q, f"no user {user_id!r} (see `shucang users list`)")
 
 
 def list_users() -> list[dict[str, Any]]:

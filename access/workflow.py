@@ -9,16 +9,15 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Column, Connection, Table, insert, select, update
 
 from access import scope as scopes
 from access.clock import aware, now, working_days_between  # noqa: F401 (re-exported)
-from access.db import engine
+from access.db import engine, one
 from access.errors import (
     GrantNotActiveError,
     PermissionDenied,
     ScopeError,
-    UnknownEntityError,
     WorkflowError,
 )
 from access.models import grants, requests, transitions
@@ -57,10 +56,8 @@ def _record(
 
 def _load_request(c: Connection, request_id: str, lock: bool = False) -> dict[str, Any]:
     q = select(requests).where(requests.c.request_id == request_id)
-    row = c.execute(q.with_for_update() if lock else q).mappings().first()
-    if row is None:
-        raise UnknownEntityError(f"no request {request_id!r} (see `shucang requests list`)")
-    return dict(row)
+    return one(q.with_for_update() if lock else q,
+               f"no request {request_id!r} (see `shucang requests list`)", c)
 
 
 def _move(
@@ -263,11 +260,8 @@ def _open_grant(
 
 def get_grant(grant_id: str) -> dict[str, Any]:
     """One grant row; UnknownEntityError if absent."""
-    with engine().connect() as c:
-        row = c.execute(select(grants).where(grants.c.grant_id == grant_id)).mappings().first()
-    if row is None:
-        raise UnknownEntityError(f"no grant {grant_id!r} (see `shucang grants list`)")
-    return dict(row)
+    return one(select(grants).where(grants.c.grant_id == grant_id),
+               f"no grant {grant_id!r} (see `shucang grants list`)")
 
 
 def require_live(grant_id: str, at: dt.datetime | None = None) -> dict[str, Any]:
@@ -289,13 +283,8 @@ def require_live(grant_id: str, at: dt.datetime | None = None) -> dict[str, Any]
 
 def _end_grant(grant_id: str, new: str, actor: str, reason: str) -> None:
     with engine().begin() as c:
-        g = (
-            c.execute(select(grants).where(grants.c.grant_id == grant_id).with_for_update())
-            .mappings()
-            .first()
-        )
-        if g is None:
-            raise UnknownEntityError(f"no grant {grant_id!r}")
+        g = one(select(grants).where(grants.c.grant_id == grant_id).with_for_update(),
+                f"no grant {grant_id!r}", c)
         if g["status"] != Status.active:
             raise WorkflowError(f"grant {grant_id} is already {g['status']}")
         c.execute(
@@ -342,26 +331,25 @@ def expire_due(at: dt.datetime | None = None) -> list[str]:
     return due
 
 
-def list_requests(status: str | None = None, org_id: str | None = None) -> list[dict[str, Any]]:
-    """Requests, newest first, optionally filtered by status or requesting org."""
-    q = select(requests).order_by(requests.c.submitted_at.desc())
+def _listing(table: Table, newest: Column[Any], status: str | None,
+             org_id: str | None) -> list[dict[str, Any]]:
+    q = select(table).order_by(newest.desc())
     if status:
-        q = q.where(requests.c.status == status)
+        q = q.where(table.c.status == status)
     if org_id:
-        q = q.where(requests.c.org_id == org_id)
+        q = q.where(table.c.org_id == org_id)
     with engine().connect() as c:
         return [dict(r) for r in c.execute(q).mappings()]
+
+
+def list_requests(status: str | None = None, org_id: str | None = None) -> list[dict[str, Any]]:
+    """Requests, newest first, optionally filtered by status or requesting org."""
+    return _listing(requests, requests.c.submitted_at, status, org_id)
 
 
 def list_grants(status: str | None = None, org_id: str | None = None) -> list[dict[str, Any]]:
     """Grants, newest first, optionally filtered by status or grantee org."""
-    q = select(grants).order_by(grants.c.valid_from.desc())
-    if status:
-        q = q.where(grants.c.status == status)
-    if org_id:
-        q = q.where(grants.c.org_id == org_id)
-    with engine().connect() as c:
-        return [dict(r) for r in c.execute(q).mappings()]
+    return _listing(grants, grants.c.valid_from, status, org_id)
 
 
 def show(request_id: str) -> dict[str, Any]:

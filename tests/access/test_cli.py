@@ -100,36 +100,8 @@ def test_cli_flow(cli_city: None) -> None:
 
 
 def test_cli_refuses_classification_with_exit_3(cli_city: None) -> None:
-    out = _run(
-        "requests",
-        "submit",
-        "--as",
-        "chen",
-        "--purpose",
-        "p",
-        "--scenario",
-        "s",
-        "--dataset",
-        "household_register:resident_id:raw",
-        "--rows",
-        f"street_code={XIXI}",
-        "--end",
-        "2027-01-01",
-        code=3,
-    )
+    submit = ("requests", "submit", "--as", "chen", "--purpose", "p", "--scenario", "s")
+    rows = ("--rows", f"street_code={XIXI}", "--end", "2027-01-01")
+    out = _run(*submit, "--dataset", "household_register:resident_id:raw", *rows, code=3)
     assert "ClassificationError" in out
-    assert "ScopeError" in _run(
-        "requests",
-        "submit",
-        "--as",
-        "chen",
-        "--purpose",
-        "p",
-        "--scenario",
-        "s",
-        "--dataset",
-        "nope",
-        "--end",
-        "2027-01-01",
-        code=1,
-    )
+    assert "ScopeError" in _run(*submit, "--dataset", "nope", *rows, code=1)

@@ -190,9 +190,7 @@ def test_corpus_is_large_enough() -> None:
     assert len(REFUSED) + len(ANSWERED) >= 40
 
 
-def test_runaway_statement_is_interrupted(
-    world: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_runaway_statement_is_interrupted(world: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHUCANG_GATEWAY_TIMEOUT", "0.5")
     bomb = "SELECT count(*) FROM " + ", ".join(f"household_register t{i}" for i in range(7))
     with pytest.raises(QueryFailed, match="longer than"):

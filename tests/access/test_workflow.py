@@ -134,28 +134,24 @@ def test_narrowing(
     rid = _reviewed(_scope(name="name", sex=None))
     granted = DatasetScope(columns=columns, rows=rows)
     end_date = TODAY + dt.timedelta(days=end) if end is not None else None
+
+    def narrow() -> str:
+        return workflow.decide(
+            rid,
+            "li",
+            "narrowed",
+            dataset="household_register",
+            granted=granted,
+            end=end_date,
+            reason="最小必要",
+        )
+
     if not allowed:
         with pytest.raises(ScopeError):
-            workflow.decide(
-                rid,
-                "li",
-                "narrowed",
-                dataset="household_register",
-                granted=granted,
-                end=end_date,
-                reason="最小必要",
-            )
+            narrow()
         assert workflow.show(rid)["status"] == workflow.Status.reviewing
         return
-    workflow.decide(
-        rid,
-        "li",
-        "narrowed",
-        dataset="household_register",
-        granted=granted,
-        end=end_date,
-        reason="最小必要",
-    )
+    narrow()
     req = workflow.show(rid)
     assert req["grant"]["granted"]["datasets"]["household_register"] == granted.model_dump()
     assert req["requested"]["datasets"]["household_register"]["columns"] == {
