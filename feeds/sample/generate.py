@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from catalog.contract import load_contracts
+from catalog.contract import Contract, load_contracts
 from feeds.sample import city, community, district, province, registry
 from feeds.sample.context import Context
 from feeds.sample.excel import write_workbook
@@ -73,13 +73,27 @@ class SampleSummary:
     dirt_entries: int = 0
     addresses: int = 0
     registry: dict[str, Path] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # contracts without a sample builder
 
     @property
     def dirt_path(self) -> Path:
         return self.out / "dirt.json"
 
 
+def _check_shape(feed: FeedFile) -> None:
+    """Every cell a builder filled must be a column of the contract (catches contract drift)."""
+    known = {c.source_name for c in feed.contract.columns}
+    for n, row in enumerate(feed.rows, start=1):
+        unknown = set(row.values) - known
+        if unknown:
+            raise SampleError(
+                f"{feed.dataset}/{feed.name} row {n}: the builder fills {sorted(unknown)}, which the "
+                f"contract's columns do not declare (sources: {sorted(known)}); update feeds/sample"
+            )
+
+
 def _write(feed: FeedFile, out: Path) -> tuple[Path, list[int]]:
+    _check_shape(feed)
     path = out / feed.folder / feed.name
     fmt = feed.contract.source.format
     if fmt == "csv":
@@ -136,18 +150,18 @@ def _clean(out: Path, folders: set[str]) -> None:
 
 
 def generate(
-    out: Path, scale: float = 1, seed: int = DEFAULT_SEED, progress: Progress | None = None
+    out: Path,
+    scale: float = 1,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    contracts: dict[str, Contract] | None = None,
 ) -> SampleSummary:
-    """Write every sample feed, the registry sources and the dirt/address catalogues under `out`.
-    The same seed and scale give byte-identical files."""
+    """Write the sample feed of every contract (default: the catalog's) that has a builder, the
+    registry sources and the dirt/address catalogues under `out`. The same seed and scale give
+    byte-identical files; contracts without a builder are listed in `summary.skipped`."""
     if scale <= 0:
         raise SampleError(f"scale must be positive, got {scale}")
-    contracts = load_contracts()
-    missing = set(contracts) - set(BUILDERS) - {"parking_berth_occupancy"}
-    if missing:
-        raise SampleError(
-            f"no sample builder for contract(s) {', '.join(sorted(missing))}; add one to BUILDERS"
-        )
+    contracts = load_contracts() if contracts is None else contracts
     report = progress or (lambda step, done, total: None)
     total = len(contracts) + 2
     report("world", 0, total)
@@ -159,9 +173,11 @@ def generate(
     _clean(out, {FeedFile(c, "", []).folder for c in contracts.values()} | {"registry"})
     done = 0
     for dataset, build in BUILDERS.items():
+        if dataset not in contracts:
+            continue
         feeds = build(ctx)
         batches = [(dataset, feeds)]
-        if dataset == "parking_lot":
+        if dataset == "parking_lot" and "parking_berth_occupancy" in contracts:
             batches.append(("parking_berth_occupancy", city.parking_berth_occupancy(ctx, feeds)))
         for name, files in batches:
             for feed in files:
@@ -189,4 +205,5 @@ def generate(
         len(dirt),
         len(truth),
         summary.registry,
+        sorted(set(contracts) - set(summary.files)),
     )

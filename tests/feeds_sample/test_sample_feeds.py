@@ -373,3 +373,36 @@ def test_register_rows_agree_with_their_ids(sample, contracts, dirt) -> None:
             )
             assert born.replace("-", "") == rid[6:14], (path, line)
             assert (int(rid[16]) % 2 == 1) == (sex == "男"), (path, line)
+
+
+def test_contracts_without_a_builder_are_skipped(contracts, tmp_path) -> None:
+    extra = contracts["iot_water_level"].model_copy(update={"id": "iot_noise", "title": "噪声监测"})
+    subset = {"iot_water_level": contracts["iot_water_level"], "iot_noise": extra}
+    summary = generate(tmp_path / "s", scale=TINY, contracts=subset)
+    assert summary.skipped == ["iot_noise"] and set(summary.files) == {"iot_water_level"}
+
+
+def test_a_builder_filling_an_undeclared_column_fails_loudly(contracts) -> None:
+    from feeds.sample.generate import SampleError, _check_shape
+    from feeds.sample.model import FeedFile, FeedRow
+
+    c = contracts["iot_water_level"]
+    renamed = c.model_copy(
+        update={
+            "columns": tuple(
+                col.model_copy(update={"source": "水位"}) if col.name == "water_level_cm" else col
+                for col in c.columns
+            )
+        }
+    )
+    row = FeedRow(
+        {
+            "sensor_id": "WL010001",
+            "point_address": "x",
+            "observed_at": "2026-11-20 01:00:00",
+            "water_level_cm": 3.0,
+        }
+    )
+    _check_shape(FeedFile(c, "a.csv", [row]))
+    with pytest.raises(SampleError, match=r"iot_water_level/a.csv row 1: .*water_level_cm"):
+        _check_shape(FeedFile(renamed, "a.csv", [row]))
