@@ -16,17 +16,14 @@ from shucang.dag_factory import dataset_asset
 START = pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai")
 
 
+def _dag(dag_id: str, schedule: Any, doc: str | None) -> DAG:
+    return DAG(dag_id, schedule=schedule, start_date=START, catchup=False, max_active_runs=1,
+               tags=["shucang", "access"], doc_md=doc)
+
+
 def expiry_dag() -> DAG:
     """shucang_access_expiry: every hour, expire grants whose period ended and delete artifacts."""
-    with DAG(
-        "shucang_access_expiry",
-        schedule="@hourly",
-        start_date=START,
-        catchup=False,
-        max_active_runs=1,
-        tags=["shucang", "access"],
-        doc_md=expiry_dag.__doc__,
-    ) as dag:
+    with _dag("shucang_access_expiry", "@hourly", expiry_dag.__doc__) as dag:
 
         @task
         def expire() -> list[str]:
@@ -42,15 +39,8 @@ def rebuild_dag() -> DAG:
     """shucang_access_rebuild: when a requestable dataset is republished, rebuild the artifact of
     every live grant that covers it (from the new snapshot)."""
     requestable = sorted(c.id for c in load_contracts().values() if c.sharing != Sharing.none)
-    with DAG(
-        "shucang_access_rebuild",
-        schedule=AssetAny(*(dataset_asset(d) for d in requestable)),
-        start_date=START,
-        catchup=False,
-        max_active_runs=1,
-        tags=["shucang", "access"],
-        doc_md=rebuild_dag.__doc__,
-    ) as dag:
+    assets = AssetAny(*(dataset_asset(d) for d in requestable))
+    with _dag("shucang_access_rebuild", assets, rebuild_dag.__doc__) as dag:
 
         @task
         def rebuild(**context: Any) -> dict[str, list[str]]:
