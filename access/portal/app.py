@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from access import divisions, orgs, workflow
 from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
 from access.gateway import download
 from access.masks import MASKS
-from access.portal import session
+from access.portal import api, session
 from access.scope import DatasetScope, Scope, contracts, default_mask, requestable
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -85,6 +85,7 @@ def _review_queue(user: dict[str, Any]) -> list[dict[str, Any]]:
 def create_app() -> FastAPI:
     """The portal application."""
     app = FastAPI(title="数仓 数据申请门户", docs_url=None, redoc_url=None)
+    app.include_router(api.router)
 
     @app.exception_handler(NotSignedIn)
     async def _signin(request: Request, exc: NotSignedIn) -> Response:
@@ -95,6 +96,10 @@ def create_app() -> FastAPI:
         code = 403 if isinstance(exc, PermissionDenied | AuthenticationError) else 400
         if isinstance(exc, UnknownEntityError):
             code = 404
+        if request.url.path.startswith("/api/"):
+            code = 401 if isinstance(exc, AuthenticationError) else code
+            return JSONResponse({"error": type(exc).__name__, "message": str(exc)},
+                                status_code=code)
         user = None
         with contextlib.suppress(NotSignedIn):
             user = _user(request)

@@ -179,3 +179,26 @@ def test_screenshot_with_headless_chromium(granted: str, tmp_path: Path) -> None
         thread.join(timeout=10)
     assert "已授予（有效）" in html and "下载表格" in html
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_app_api_with_token(granted: str) -> None:
+    client = TestClient(create_app())
+    assert client.get("/api/grants").status_code == 401
+    headers = {"Authorization": f"Bearer {orgs.issue_token('sun')}"}  # an analyst of 西溪街道
+    assert [g["grant_id"] for g in client.get("/api/grants", headers=headers).json()] == [granted]
+    manifest = client.get(f"/api/grants/{granted}/manifest", headers=headers).json()
+    assert manifest["grant_id"] == granted and manifest["signature"]
+    r = client.post(f"/api/grants/{granted}/query", headers=headers,
+                    json={"sql": "SELECT count(*) AS n FROM household_register"})
+    assert r.json()["rows"] == [{"n": 40}]
+    refused = client.post(f"/api/grants/{granted}/query", headers=headers,
+                          json={"sql": "SELECT * FROM grid_event"})
+    assert refused.status_code == 400 and refused.json()["error"] == "QueryRefused"
+    data = client.get(f"/api/grants/{granted}/household_register.parquet", headers=headers)
+    assert pq.read_table(io.BytesIO(data.content)).num_rows == 40
+    other = {"Authorization": f"Bearer {orgs.issue_token('zhao')}"}  # 北山街道
+    assert client.get(f"/api/grants/{granted}/manifest", headers=other).status_code == 403
+    workflow.revoke(granted, "wang", "结束")
+    gone = client.get(f"/api/grants/{granted}/household_register.parquet", headers=headers)
+    assert gone.status_code == 400 and gone.json()["error"] == "GrantNotActiveError"
+    assert [e["actor"] for e in audit.events(granted)] == ["sun"] * 4

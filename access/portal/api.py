@@ -1,0 +1,71 @@
+"""The token-authenticated JSON/file API for downstream apps (parking guidance, time bank,
+cockpit): list their grants, read a grant's signed manifest, download its datasets, run gateway
+queries. `Authorization: Bearer sct_...`. Decisions are access.gateway's; this is only HTTP."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from access import orgs, workflow
+from access.artifacts import verified_manifest
+from access.errors import AuthenticationError, PermissionDenied
+from access.gateway import download, query
+
+router = APIRouter(prefix="/api")
+
+
+class QueryBody(BaseModel):
+    sql: str
+
+
+def app_user(request: Request) -> dict[str, Any]:
+    """The user of the bearer token; AuthenticationError without a valid one."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise AuthenticationError("send the app token as `Authorization: Bearer sct_...`")
+    return orgs.authenticate(token.strip())
+
+
+def _json(value: Any) -> Response:
+    return Response(json.dumps(value, ensure_ascii=False, default=str),
+                    media_type="application/json")
+
+
+@router.get("/grants")
+def grants(request: Request) -> Response:
+    """The live grants of the token's organization."""
+    user = app_user(request)
+    return _json([{k: g[k] for k in ("grant_id", "purpose", "granted", "valid_from", "valid_to")}
+                  for g in workflow.list_grants(workflow.Status.active, user["org_id"])])
+
+
+@router.get("/grants/{grant_id}/manifest")
+def manifest(request: Request, grant_id: str) -> Response:
+    """The verified, signed manifest of one of the organization's live grants."""
+    user = app_user(request)
+    if workflow.get_grant(grant_id)["org_id"] != user["org_id"]:
+        raise PermissionDenied(f"grant {grant_id} does not belong to {user['org_id']}")
+    return _json(verified_manifest(grant_id))
+
+
+@router.get("/grants/{grant_id}/{dataset}.{fmt}")
+def dataset_file(request: Request, grant_id: str, dataset: str, fmt: str) -> Response:
+    """A granted dataset as Parquet or CSV (audited)."""
+    body, name = download(grant_id, dataset, app_user(request)["user_id"], fmt)
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/grants/{grant_id}/query")
+def run_query(request: Request, grant_id: str, body: QueryBody) -> Response:
+    """One SELECT through the gateway (audited); rows as JSON objects."""
+    result = query(grant_id, body.sql, app_user(request)["user_id"])
+    return _json({"columns": result.table.column_names, "rows": result.table.to_pylist(),
+                  "rewritten": result.rewritten.sql})
