@@ -144,7 +144,7 @@ def main() -> None:
 
     contract = Contract.model_validate(CONTRACT)
     from quality.failures import failure_rows
-    from quality.run import parquet_sql, run_suite
+    from quality.run import run_suite
     from quality.suite import expectations_for
 
     n_exp = len(expectations_for(contract))
@@ -158,7 +158,7 @@ def main() -> None:
         run = run_suite(contract, data, load_id=f"bench{len(gx_times)}")
         gx_times.append(time.perf_counter() - t)
         t = time.perf_counter()
-        failures = failure_rows(run.result, parquet_sql(data))
+        failures = failure_rows(run.result, data)
         fail_times.append(time.perf_counter() - t)
 
     assert counts is not None

@@ -7,6 +7,7 @@ It reads GX results and the load's Parquet; it writes nothing (the pipeline quar
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -15,6 +16,7 @@ from great_expectations.core import ExpectationSuiteValidationResult
 
 from quality import identifiers as ids
 from quality.rules import Rule
+from quality.run import BATCH_VIEW, batch_view_sql
 
 FAILURE_SCHEMA = pa.schema([
     ("_row", pa.int64()),
@@ -82,36 +84,35 @@ def _value_sql(rule: Rule) -> str:
     return f"CAST({_q(rule.column)} AS VARCHAR)"
 
 
-def _offending_query(rule: Rule, gx_query: object, batch_sql: str) -> str:
+def _offending_query(rule: Rule, gx_query: object) -> str:
     """The query listing a rule's offending rows: GX's unexpected_index_query, except for the
     primary key, where GX's compound-column query is unusable on DuckDB (it cross-joins the batch
     and leaves a bind parameter), so the same definition is written as a window count."""
     if rule.kind == "primary_key":
         keys = ", ".join(_q(k) for k in rule.column.split(","))
         return (f"SELECT * FROM (SELECT *, count(*) OVER (PARTITION BY {keys}) AS _n"
-                f" FROM ({batch_sql}) AS batch) AS counted WHERE _n > 1")
+                f" FROM {BATCH_VIEW}) AS counted WHERE _n > 1")
     if not isinstance(gx_query, str):
         raise FailureQueryError(f"{rule.column}: GX returned no unexpected_index_query")
-    # GX writes a query asset unparenthesised after FROM; wrap it so DuckDB can parse it.
-    wrapped = f"FROM ({batch_sql}) AS batch"
-    return gx_query.strip().rstrip(";").replace(f"FROM {batch_sql}", wrapped)
+    return gx_query.strip().rstrip(";")
 
 
-def failure_rows(result: ExpectationSuiteValidationResult, batch_sql: str) -> pa.Table:
+def failure_rows(result: ExpectationSuiteValidationResult, data: Path) -> pa.Table:
     """All offending rows of `result` as a FAILURE_SCHEMA table (several rows per _row allowed).
 
-    `batch_sql` is the asset query GX validated. The number of rows found for each expectation
+    `data` is the Parquet GX validated (as the view `staged`). The number of rows found for each expectation
     must equal GX's unexpected_count, or FailureQueryError says which expectation disagrees."""
     parts: list[pa.Table] = []
     con = duckdb.connect()
     try:
+        con.execute(batch_view_sql(data))
         for r in result.results:
             rule = Rule.of(r.expectation_config.meta)
             expected = r.result.get("unexpected_count")
             if rule is None or not rule.row_level or not expected:
                 continue
             name = f"{r.expectation_config.type} on {rule.column}"
-            query = _offending_query(rule, r.result.get("unexpected_index_query"), batch_sql)
+            query = _offending_query(rule, r.result.get("unexpected_index_query"))
             sql = (
                 f"SELECT CAST(_row AS BIGINT) AS _row, {_lit(rule.column)} AS \"column\","
                 f" {_lit(r.expectation_config.type)} AS expectation, {_value_sql(rule)} AS value,"

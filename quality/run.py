@@ -1,15 +1,21 @@
 """Running a dataset's GX suite on one load's Parquet through the DuckDB execution path.
 
-The batch is a GX query asset `SELECT * FROM read_parquet(<data>)` on an in-memory DuckDB, so GX's
-metric SQL runs where the data is and nothing is loaded into pandas. Results are stored by GX in
-the context's validation results store. It owns the run; it interprets no results.
+The batch is a GX table asset: a view `staged` over the load's Parquet, in a throw-away DuckDB file
+under SHUCANG_HOME/quality/work/. GX's metric SQL runs where the data is and nothing is loaded
+into pandas. (A view, not a GX query asset: for query assets GX reads column names by running
+the whole query, and writes unparenthesised subqueries into its unexpected_index_query.)
+Results are stored by GX in the context's validation results store. It owns the run; it
+interprets no results.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import great_expectations as gx
 from great_expectations.core import ExpectationSuiteValidationResult
 from great_expectations.data_context import AbstractDataContext
@@ -20,7 +26,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 
 import quality.engine  # noqa: F401  (registers the `duckdb` datasource type)
 from catalog.contract import Contract
-from quality.context import get_context
+from quality.context import get_context, quality_home
 from quality.suite import build_suite
 
 # Counts and a short sample of offending values per expectation for the stored result and Data
@@ -47,9 +53,28 @@ class SuiteRun:
     context: AbstractDataContext
 
 
-def parquet_sql(data: Path) -> str:
-    """The DuckDB relation GX validates: the load's Parquet file."""
-    return "SELECT * FROM read_parquet('" + str(data).replace("'", "''") + "')"
+BATCH_VIEW = "staged"
+
+
+def batch_view_sql(data: Path) -> str:
+    """DDL of the view GX validates (and failure queries read): the load's Parquet file."""
+    path = str(data).replace("'", "''")
+    return f"CREATE OR REPLACE VIEW {BATCH_VIEW} AS SELECT * FROM read_parquet('{path}')"
+
+
+@contextmanager
+def batch_database(dataset: str, load_id: str, data: Path) -> Iterator[Path]:
+    """A DuckDB file holding only the batch view, removed afterwards."""
+    work = quality_home() / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / f"{dataset}.{load_id}.duckdb"
+    try:
+        with duckdb.connect(str(db)) as con:
+            con.execute(batch_view_sql(data))
+        yield db
+    finally:
+        for leftover in (db, db.with_name(db.name + ".wal")):
+            leftover.unlink(missing_ok=True)
 
 
 def run_suite(contract: Contract, data: Path, *, load_id: str,
@@ -59,19 +84,20 @@ def run_suite(contract: Contract, data: Path, *, load_id: str,
         raise QualityRunError(f"{contract.id} load {load_id}: no Parquet at {data}")
     ctx = context or get_context()
     suite = ctx.suites.add_or_update(build_suite(contract))
-    source = ctx.data_sources.add_or_update_duckdb(  # type: ignore[attr-defined]
-        name=contract.id, connection_string="duckdb:///:memory:"
-    )
-    asset = source.add_query_asset(name=load_id, query=parquet_sql(data))
-    batch = asset.add_batch_definition_whole_table("load")
-    definition = ctx.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=f"{contract.id}.{load_id}", data=batch, suite=suite)
-    )
-    try:
-        result = definition.run(result_format=RESULT_FORMAT)
-    finally:
-        source.delete_asset(load_id)
-        source.get_execution_engine().close()  # release DuckDB connections and their metadata
+    with batch_database(contract.id, load_id, data) as db:
+        source = ctx.data_sources.add_or_update_duckdb(  # type: ignore[attr-defined]
+            name=contract.id, connection_string=f"duckdb:///{db}"
+        )
+        try:
+            batch = source.add_table_asset(name=load_id, table_name=BATCH_VIEW) \
+                .add_batch_definition_whole_table("load")
+            definition = ctx.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=f"{contract.id}.{load_id}", data=batch, suite=suite)
+            )
+            result = definition.run(result_format=RESULT_FORMAT)
+        finally:
+            source.get_execution_engine().close()  # release the DuckDB file before removing it
+            ctx.data_sources.delete(contract.id)
     errors = [
         f"{r.expectation_config.type}({r.expectation_config.kwargs.get('column')}): "
         f"{r.exception_info.get('exception_message')}"

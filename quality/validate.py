@@ -17,7 +17,7 @@ from quality.failures import FAILURE_SCHEMA, failure_rows
 from quality.gates import Profile, Thresholds, batch_gates, profile, schema_gate
 from quality.notify import notify_failed_gates
 from quality.report import GateResult, ValidationReport
-from quality.run import QualityRunError, SuiteRun, parquet_sql, run_suite
+from quality.run import QualityRunError, SuiteRun, run_suite
 from quality.score import quality_score
 from quality.store import record_validation
 from quality.suite import suite_name
@@ -38,7 +38,7 @@ def validate_load(contract: Contract, data: Path, *, load_id: str,
         # The suite's expectations assume the contracted types; a drifted load is rejected whole.
         return _finish(contract, load_id, prof, FAILURE_SCHEMA.empty_table(), [schema], None)
     run = run_suite(contract, data, load_id=load_id)
-    failures = failure_rows(run.result, parquet_sql(data))
+    failures = failure_rows(run.result, data)
     gates = [schema, *batch_gates(contract, load_id, prof, run.result, thresholds)]
     return _finish(contract, load_id, prof, failures, gates, run)
 

@@ -34,7 +34,7 @@ def test_regex_has_search_semantics_on_duckdb(home: Path) -> None:
     import great_expectations.expectations as gxe
 
     from quality.context import get_context
-    from quality.run import parquet_sql
+    from quality.run import BATCH_VIEW, batch_database
 
     c = contract("parking_lot")
     records = rows(c, 3)
@@ -42,8 +42,11 @@ def test_regex_has_search_semantics_on_duckdb(home: Path) -> None:
     records[1]["lot_name"] = "城东停车场"
     data = write(home / "p.parquet", c, records)
     ctx = get_context()
-    asset = ctx.data_sources.add_or_update_duckdb(
-        name="t", connection_string="duckdb:///:memory:").add_query_asset("q", parquet_sql(data))
-    batch = asset.add_batch_definition_whole_table("b").get_batch()
-    result = batch.validate(gxe.ExpectColumnValuesToMatchRegex(column="lot_name", regex=r"P\d{3}"))
+    with batch_database("t", "L1", data) as db:
+        source = ctx.data_sources.add_or_update_duckdb(name="t", connection_string=f"duckdb:///{db}")
+        batch = source.add_table_asset("q", table_name=BATCH_VIEW) \
+            .add_batch_definition_whole_table("b").get_batch()
+        expectation = gxe.ExpectColumnValuesToMatchRegex(column="lot_name", regex=r"P\d{3}")
+        result = batch.validate(expectation)
+        source.get_execution_engine().close()
     assert result.result["unexpected_count"] == 2  # rows 2 and 3; row 1 contains a match
