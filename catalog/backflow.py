@@ -65,9 +65,7 @@ def _columns(contract: Contract, manifest: dict[str, Any]) -> list[dict[str, Any
     return cols
 
 
-def _write_csv(
-    files: list[Path], columns: list[dict[str, Any]], key: tuple[str, ...], target: Path
-) -> int:
+def _write_csv(files: list[Path], columns: list[dict[str, Any]], key: tuple[str, ...], target: Path) -> int:
     cols = ", ".join(f'"{c["name"]}"' for c in columns)
     order = ", ".join(f'"{k}"' for k in key)
     tmp = target.with_name(f".{target.name}.tmp")
@@ -89,8 +87,7 @@ def _matched(files: list[Path]) -> int:
     con = duckdb.connect()
     try:
         got = con.execute(
-            f"SELECT count(*) FROM read_parquet({sql_file_list(files)})"
-            " WHERE community_code IS NOT NULL"
+            f"SELECT count(*) FROM read_parquet({sql_file_list(files)}) WHERE community_code IS NOT NULL"
         ).fetchone()
     finally:
         con.close()
@@ -102,9 +99,7 @@ def export_dataset(
 ) -> BackflowResult:
     """Export the current snapshot of one community dataset, unless that batch exists already."""
     if contract.tier != Tier.community:
-        raise BackflowError(
-            f"{contract.id} is a {contract.tier} dataset; only community data flows back"
-        )
+        raise BackflowError(f"{contract.id} is a {contract.tier} dataset; only community data flows back")
     try:
         manifest = read_manifest(contract.id, exports)
     except NotPublishedError:
@@ -112,9 +107,7 @@ def export_dataset(
     batch = (root or backflow_root()) / contract.id / manifest["snapshot_id"]
     done = batch / "manifest.json"
     if done.exists():
-        return BackflowResult(
-            contract.id, "unchanged", json.loads(done.read_text("utf-8"))["rows"], batch
-        )
+        return BackflowResult(contract.id, "unchanged", json.loads(done.read_text("utf-8"))["rows"], batch)
     batch.mkdir(parents=True, exist_ok=True)
     columns = _columns(contract, manifest)
     files = current_files(contract.id, exports)

@@ -63,9 +63,7 @@ def resolve(category: str, where: str = "dataset") -> Category:
     """The tree node for "一级/二级"; CategoryError names `where` and the closest valid choices."""
     top, sep, item = category.partition("/")
     if not sep or not top or not item or "/" in item:
-        raise CategoryError(
-            f"{where}: category {category!r} must be written 一级/二级, e.g. 人口/户籍人口"
-        )
+        raise CategoryError(f"{where}: category {category!r} must be written 一级/二级, e.g. 人口/户籍人口")
     tree = load_tree()
     for c in tree:
         if c.top == top and c.item == item:

@@ -36,9 +36,7 @@ def list_(tier: str | None, category: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
         return
-    click.echo(
-        f"{'dataset':<28} {'kind':<8} {'tier':<9} {'grd':<3} {'rows':>9}  {'category':<14} title"
-    )
+    click.echo(f"{'dataset':<28} {'kind':<8} {'tier':<9} {'grd':<3} {'rows':>9}  {'category':<14} title")
     for e in entries:
         click.echo(_line(e))
 
@@ -60,18 +58,14 @@ def show(dataset: str, as_json: bool) -> None:
     if as_json:
         out = {
             **e.as_json(),
-            "facts": {
-                k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in f.__dict__.items()
-            },
+            "facts": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in f.__dict__.items()},
             "absent_sources": status.notes,
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
     click.echo(f"{e.title} ({e.id})  资源代码 {e.resource_code}")
     click.echo(f"  {e.summary}")
-    click.echo(
-        f"  提供方 {e.provider} | 类别 {e.category} | 层级 {e.tier} | 更新周期 {e.update_frequency}"
-    )
+    click.echo(f"  提供方 {e.provider} | 类别 {e.category} | 层级 {e.tier} | 更新周期 {e.update_frequency}")
     click.echo(
         f"  分级 {e.grade} | 重要性 {e.importance} | {e.sharing} | {e.opening}"
         f" | 地址粒度 {e.address_granularity or '—'} | PII {', '.join(e.pii_kinds) or '—'}"
@@ -93,9 +87,7 @@ def show(dataset: str, as_json: bool) -> None:
     for c in e.data_items:
         lin = e.lineage.get(c.name)
         src = f"  <- {', '.join(lin['sources']) or '(row count)'}" if lin else ""
-        click.echo(
-            f"    {c.name:<24} {c.type or '':<10} {c.grade:<3} {c.pii or '':<12} {c.title}{src}"
-        )
+        click.echo(f"    {c.name:<24} {c.type or '':<10} {c.grade:<3} {c.pii or '':<12} {c.title}{src}")
     for note in status.notes:
         click.echo(f"  ({note})")
 
@@ -128,9 +120,7 @@ def report(out: Path | None) -> None:
 
 
 @catalog.command("dcat")
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="file (default: stdout)"
-)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="file (default: stdout)")
 @click.option("--base-uri", default="https://data.example.gov.cn/shucang", show_default=True)
 def dcat(out: Path | None, base_uri: str) -> None:
     """Export the catalog as DCAT-AP JSON-LD."""

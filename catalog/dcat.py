@@ -81,9 +81,7 @@ def dataset_node(e: CatalogEntry, base_uri: str) -> dict[str, Any]:
             "skos:prefLabel": _zh(e.category),
         },
         "dcat:keyword": [_zh(t) for t in e.tags],
-        "dct:accessRights": {
-            "@id": f"{EU}access-right/{ACCESS_RIGHTS.get(e.opening, 'NON_PUBLIC')}"
-        },
+        "dct:accessRights": {"@id": f"{EU}access-right/{ACCESS_RIGHTS.get(e.opening, 'NON_PUBLIC')}"},
         "dcat:distribution": _distributions(e, base_uri),
         "shucang:sharingAttribute": e.sharing,
         "shucang:openingAttribute": e.opening,

@@ -128,16 +128,13 @@ def _category(category: str, where: str, strict: bool) -> Category | None:
         return None
 
 
-def _typed(
-    cols: tuple[SchemaColumn, ...], manifest: dict[str, Any] | None
-) -> tuple[SchemaColumn, ...]:
+def _typed(cols: tuple[SchemaColumn, ...], manifest: dict[str, Any] | None) -> tuple[SchemaColumn, ...]:
     """Columns with the types the manifest records, where one exists."""
     if not manifest:
         return cols
     types = {c.name: c.type for c in manifest_schema(manifest)}
     return tuple(
-        SchemaColumn(c.name, types.get(c.name, c.type), c.title, c.grade, c.pii, c.mask)
-        for c in cols
+        SchemaColumn(c.name, types.get(c.name, c.type), c.title, c.grade, c.pii, c.mask) for c in cols
     )
 
 
@@ -244,15 +241,11 @@ def build_catalog(
     contracts = contracts if contracts is not None else load_contracts()
     models = models if models is not None else load_models()
     classified = classify_all(contracts, models)
-    entries = [
-        _from_contract(c, classified[i], _manifest(i, exports)) for i, c in contracts.items()
-    ]
+    entries = [_from_contract(c, classified[i], _manifest(i, exports)) for i, c in contracts.items()]
     entries += [_from_model(m, classified[i], _manifest(i, exports)) for i, m in models.items()]
     known = set(contracts) | set(models)
     entries += [
-        _from_manifest(read_manifest(d, exports))
-        for d in published_datasets(exports)
-        if d not in known
+        _from_manifest(read_manifest(d, exports)) for d in published_datasets(exports) if d not in known
     ]
     seen: dict[str, str] = {}
     for e in entries:
@@ -270,6 +263,4 @@ def find_entry(entries: list[CatalogEntry], dataset: str) -> CatalogEntry:
     for e in entries:
         if e.id == dataset:
             return e
-    raise KeyError(
-        f"no dataset {dataset!r} in the catalog; known: {', '.join(e.id for e in entries)}"
-    )
+    raise KeyError(f"no dataset {dataset!r} in the catalog; known: {', '.join(e.id for e in entries)}")

@@ -125,6 +125,18 @@ def quality_scores(status: SourceStatus) -> dict[str, float]:
     return out
 
 
+def quality_history(status: SourceStatus) -> list[tuple[str, dt.datetime, float]]:
+    """(dataset, validated_at, score) of every validated load, from quality's `quality_loads`."""
+    store = optional_module("quality.store")
+    table = getattr(store, "quality_loads", None) if store else None
+    if table is None:
+        status.notes.append("quality trend: quality.store.quality_loads is not available yet")
+        return []
+    q = select(table.c.dataset, table.c.validated_at, table.c.score).order_by(table.c.validated_at)
+    with engine().connect() as c:
+        return [(d, as_utc(at), float(score)) for d, at, score in c.execute(q)]  # type: ignore[misc]
+
+
 def grants_by_dataset(status: SourceStatus) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Active grants per dataset, and the datasets of every grant (for attributing queries)."""
     wf = optional_module("access.workflow")
@@ -153,9 +165,7 @@ def audit_events(status: SourceStatus) -> list[dict[str, Any]]:
     return list(audit.events())
 
 
-def queries_by_dataset(
-    events: list[dict[str, Any]], datasets_of: dict[str, list[str]]
-) -> dict[str, int]:
+def queries_by_dataset(events: list[dict[str, Any]], datasets_of: dict[str, list[str]]) -> dict[str, int]:
     """Successful queries/exports/downloads per dataset, attributed through their grant."""
     out: dict[str, int] = {}
     for ev in events:

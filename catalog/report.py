@@ -19,7 +19,7 @@ import pandas as pd
 from catalog import report_charts as charts
 from catalog import report_data as data
 from catalog.entry import build_catalog
-from catalog.facts import SourceStatus, all_loads, gather, quarantine_reasons
+from catalog.facts import SourceStatus, all_loads, gather, quality_history, quarantine_reasons
 from shucang.settings import settings
 
 
@@ -88,9 +88,9 @@ def build_report(now: dt.datetime | None = None, exports: Path | None = None) ->
         _section(
             "quality_trend",
             "质量趋势",
-            data.quality_trend(all_loads()),
+            data.quality_trend(all_loads(), quality_history(status)),
             charts.quality_trend,
-            "the ledger has no finished loads with row counts yet",
+            "neither the ledger nor quality has a finished, counted load yet",
         ),
         _section("quarantine", "隔离原因", reasons, charts.quarantine, "no rows are in quarantine"),
         _section("usage", "授权与使用", data.usage(table), charts.usage, usage_note),

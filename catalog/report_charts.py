@@ -10,9 +10,7 @@ import altair as alt
 import pandas as pd
 
 FONT = "Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, sans-serif"
-STATUS_COLORS = alt.Scale(
-    domain=["on_time", "late", "stale"], range=["#2e7d32", "#f9a825", "#c62828"]
-)
+STATUS_COLORS = alt.Scale(domain=["on_time", "late", "stale"], range=["#2e7d32", "#f9a825", "#c62828"])
 
 
 @dataclass(frozen=True)
@@ -76,20 +74,19 @@ def freshness(df: pd.DataFrame) -> Chart:
 
 
 def quality_trend(df: pd.DataFrame) -> Chart:
-    """Line: share of rows published (not quarantined) per day."""
+    """Lines per day: share of rows published (ledger) and mean quality score (quality)."""
     c = (
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
             x=alt.X("day:T", title="日期"),
-            y=alt.Y(
-                "clean_share:Q", title="入库率（发布行 / 接收行）", scale=alt.Scale(domain=[0, 1])
-            ),
-            tooltip=["day", "rows_in", "published", "clean_share"],
+            y=alt.Y("value:Q", title="比例 / 质量分（0-1）", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("measure:N", title="指标"),
+            tooltip=["day", "measure", "value"],
         )
         .properties(width=520, height=220)
     )
-    return _render("quality_trend", "质量趋势：每日入库率", c)
+    return _render("quality_trend", "质量趋势：每日入库率与质量分", c)
 
 
 def quarantine(df: pd.DataFrame) -> Chart:

@@ -81,20 +81,32 @@ def freshness(table: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def quality_trend(load_rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Share of rows published (not quarantined) per day over the ledger's finished loads."""
-    rows = []
+def quality_trend(
+    load_rows: list[dict[str, Any]], scores: list[tuple[str, dt.datetime, float]]
+) -> pd.DataFrame:
+    """Per day: the share of received rows that were published (ledger) and the mean quality
+    score of the loads validated that day (quality), as long rows (day, measure, value)."""
+    out = []
+    clean: dict[dt.date, list[int]] = {}
     for r in load_rows:
-        if not r.get("rows_in") or r.get("finished_at") is None:
+        finished = as_utc(r.get("finished_at"))
+        if not r.get("rows_in") or finished is None:
             continue
-        day = as_utc(r["finished_at"]).date()  # type: ignore[union-attr]
-        rows.append({"day": day, "rows_in": r["rows_in"], "published": r["rows_published"] or 0})
-    if not rows:
-        return pd.DataFrame(columns=["day", "rows_in", "published", "clean_share"])
-    df = pd.DataFrame(rows).groupby("day", as_index=False)[["rows_in", "published"]].sum()
-    df["clean_share"] = (df["published"] / df["rows_in"]).round(4)
+        got = clean.setdefault(finished.date(), [0, 0])
+        got[0] += r["rows_in"]
+        got[1] += r["rows_published"] or 0
+    out += [{"day": d, "measure": "入库率", "value": round(p / n, 4)} for d, (n, p) in clean.items()]
+    per_day: dict[dt.date, list[float]] = {}
+    for _ds, at, score in scores:
+        per_day.setdefault(at.date(), []).append(score)
+    # quality scores are 0-100; plotted as a share beside the published-row share
+    out += [
+        {"day": d, "measure": "质量分/100", "value": round(sum(v) / len(v) / 100, 4)}
+        for d, v in per_day.items()
+    ]
+    df = pd.DataFrame(out, columns=["day", "measure", "value"])
     df["day"] = pd.to_datetime(df["day"])
-    return df
+    return df.sort_values(["measure", "day"]).reset_index(drop=True)
 
 
 def quarantine(reasons: list[tuple[str, str, int]]) -> pd.DataFrame:

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 
+SHUFFLE_PARTITIONS = "2"
+
+
 class SparkUnavailableError(RuntimeError):
     """pyspark or a Java runtime is missing, so the Spark engine cannot start."""
 
@@ -57,7 +60,11 @@ def spark_session() -> SparkSession:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", "4g")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", SHUFFLE_PARTITIONS)
+        # Warehouse-sized inputs on one machine: adaptive re-planning and whole-stage code
+        # generation cost more (Janino compiles per query) than they save at these sizes.
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.codegen.wholeStage", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .getOrCreate()

@@ -35,6 +35,24 @@ def warehouse(published: dict, home: Path) -> Path:
             rows_quarantined=day,
             finished_at=now - dt.timedelta(days=day),
         )
+    store = pytest.importorskip("quality.store", reason="quality is not installed")
+    for day in range(3):
+        store.record_validation(
+            {
+                "load_id": f"q{day}",
+                "dataset": "grid_event",
+                "rows": 100,
+                "failing_rows": day,
+                "failures": day,
+                "score": 100.0 - day,
+                "passed": True,
+                "suite": "grid_event",
+                "result_path": "-",
+                "validated_at": now - dt.timedelta(days=day),
+            },
+            [],
+            [],
+        )
     folder = home / "quarantine" / "grid_event"
     folder.mkdir(parents=True)
     pq.write_table(
@@ -91,3 +109,30 @@ def test_charts_render_in_headless_chromium(warehouse: Path, tmp_path: Path) -> 
         check=True,
     )
     assert shot.stat().st_size > 20_000
+
+
+def test_quality_trend_merges_ledger_and_scores() -> None:
+    from catalog.report_data import quality_trend
+
+    day1 = dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
+    day2 = day1 + dt.timedelta(days=1)
+    loads = [
+        {"finished_at": day1, "rows_in": 100, "rows_published": 90},
+        {"finished_at": day1, "rows_in": 100, "rows_published": 100},
+        {"finished_at": day2, "rows_in": 50, "rows_published": 25},
+        {"finished_at": None, "rows_in": 10, "rows_published": 0},  # unfinished: left out
+        {"finished_at": day2, "rows_in": 0, "rows_published": 0},  # nothing received
+    ]
+    scores = [("a", day1, 80.0), ("b", day1, 100.0)]
+    got = {(r.measure, r.day.date().isoformat()): r.value for r in quality_trend(loads, scores).itertuples()}
+    assert got == {
+        ("入库率", "2026-11-20"): 0.95,
+        ("入库率", "2026-11-21"): 0.5,
+        ("质量分/100", "2026-11-20"): 0.9,
+    }
+
+
+def test_quality_trend_empty() -> None:
+    from catalog.report_data import quality_trend
+
+    assert quality_trend([], []).empty
