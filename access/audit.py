@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from typing import Any
 
 import pyarrow as pa
@@ -155,4 +156,14 @@ def export_dataset() -> dict[str, Any]:
         "quality_score": None,
     }
     write_manifest_atomically(DATASET, manifest)
+    _prune(keep=snapshot_id)
     return manifest
+
+
+def _prune(keep: str) -> None:
+    # Earlier snapshots are the log's own past: the newest holds every row. The one before the
+    # current stays so a reader that just opened it can finish.
+    snapshots = sorted(p for p in (dataset_dir(DATASET) / "snapshots").iterdir()
+                       if p.is_dir() and p.name != keep)
+    for old in snapshots[:-1]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -22,7 +22,8 @@ def _dag(dag_id: str, schedule: Any, doc: str | None) -> DAG:
 
 
 def expiry_dag() -> DAG:
-    """shucang_access_expiry: every hour, expire grants whose period ended and delete artifacts."""
+    """shucang_access_expiry: every hour, expire grants whose period ended (deleting their
+    artifacts), then publish the audit log as dataset access_audit."""
     with _dag("shucang_access_expiry", "@hourly", expiry_dag.__doc__) as dag:
 
         @task
@@ -31,7 +32,14 @@ def expiry_dag() -> DAG:
 
             return expire_due()
 
-        expire()
+        @task
+        def export_audit() -> dict[str, Any]:
+            from access.audit import export_dataset
+
+            manifest = export_dataset()
+            return {"snapshot_id": manifest["snapshot_id"], "rows": manifest["rows"]}
+
+        expire() >> export_audit()
     return dag
 
 

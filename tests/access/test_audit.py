@@ -8,7 +8,7 @@ import pytest
 
 from access import audit, gateway, workflow
 from access.errors import AccessError
-from warehouse.manifest import current_files, published_datasets, read_manifest
+from warehouse.manifest import current_files, dataset_dir, published_datasets, read_manifest
 
 ATTEMPTS = [
     # (callable name, argument, expected action, outcome)
@@ -70,3 +70,6 @@ def test_audit_log_is_a_queryable_dataset(granted: str) -> None:
         "SELECT outcome, count(*) FROM read_parquet(?) GROUP BY ALL ORDER BY 1", [paths]
     ).fetchall()
     assert rows == [("ok", 1), ("refused", 1)]
+    for _ in range(3):
+        audit.export_dataset()
+    assert len(list((dataset_dir(audit.DATASET) / "snapshots").iterdir())) == 2

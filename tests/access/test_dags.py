@@ -16,6 +16,7 @@ from sqlalchemy import update
 from access import artifacts, workflow
 from access.models import grants
 from control.db import engine
+from warehouse.manifest import read_manifest
 
 DAG_FILE = Path(__file__).resolve().parents[2] / "dags" / "access.py"
 
@@ -45,6 +46,9 @@ def test_expiry_task_expires_due_grants(dags: ModuleType, granted: str) -> None:
     expire = dags.shucang_access_expiry.get_task("expire").python_callable
     assert expire() == [granted]
     assert not artifacts.grant_dir(granted).exists()
+    export = dags.shucang_access_expiry.get_task("export_audit").python_callable
+    assert export()["rows"] == 0  # nothing was read under the grant
+    assert export()["snapshot_id"] == read_manifest("access_audit")["snapshot_id"]
 
 
 def test_rebuild_task_uses_the_triggering_asset(dags: ModuleType, granted: str) -> None:

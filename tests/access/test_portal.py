@@ -188,11 +188,15 @@ def test_app_api_with_token(granted: str) -> None:
     assert [g["grant_id"] for g in client.get("/api/grants", headers=headers).json()] == [granted]
     manifest = client.get(f"/api/grants/{granted}/manifest", headers=headers).json()
     assert manifest["grant_id"] == granted and manifest["signature"]
-    r = client.post(f"/api/grants/{granted}/query", headers=headers,
-                    json={"sql": "SELECT count(*) AS n FROM household_register"})
+    r = client.post(
+        f"/api/grants/{granted}/query",
+        headers=headers,
+        json={"sql": "SELECT count(*) AS n FROM household_register"},
+    )
     assert r.json()["rows"] == [{"n": 40}]
-    refused = client.post(f"/api/grants/{granted}/query", headers=headers,
-                          json={"sql": "SELECT * FROM grid_event"})
+    refused = client.post(
+        f"/api/grants/{granted}/query", headers=headers, json={"sql": "SELECT * FROM grid_event"}
+    )
     assert refused.status_code == 400 and refused.json()["error"] == "QueryRefused"
     data = client.get(f"/api/grants/{granted}/household_register.parquet", headers=headers)
     assert pq.read_table(io.BytesIO(data.content)).num_rows == 40
