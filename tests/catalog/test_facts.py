@@ -96,3 +96,20 @@ def test_ledger_rows_are_real(home: Path) -> None:
     record_load("parking_lot", dt.datetime(2026, 11, 1, tzinfo=dt.UTC), 10, 10)
     with engine().connect() as c:
         assert c.execute(loads.select()).mappings().one()["dataset"] == "parking_lot"
+
+
+@pytest.mark.parametrize(
+    ("events", "grants", "expected"),
+    [
+        ([], {"g1": ["a"]}, {}),
+        ([{"outcome": "ok", "grant_id": "g1"}], {"g1": ["a", "b"]}, {"a": 1, "b": 1}),
+        ([{"outcome": "refused", "grant_id": "g1"}], {"g1": ["a"]}, {}),
+        ([{"outcome": "ok", "grant_id": None}], {"g1": ["a"]}, {}),
+        ([{"outcome": "ok", "grant_id": "gone"}], {"g1": ["a"]}, {}),
+        ([{"outcome": "ok", "grant_id": "g1"}] * 3, {"g1": ["a"]}, {"a": 3}),
+    ],
+)
+def test_queries_are_attributed_through_grants(events: list, grants: dict, expected: dict) -> None:  # type: ignore[type-arg]
+    from catalog.facts import queries_by_dataset
+
+    assert queries_by_dataset(events, grants) == expected

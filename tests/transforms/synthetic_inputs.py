@@ -77,9 +77,7 @@ def _parking(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
         for step in range(2 * 96):
             at = T0 + dt.timedelta(minutes=15 * step)
             day = 8 <= at.hour < 18
-            base = {"单位停车场": 0.9 if day else 0.15, "小区停车场": 0.35 if day else 0.95}.get(
-                kind, 0.6
-            )
+            base = {"单位停车场": 0.9 if day else 0.15, "小区停车场": 0.35 if day else 0.95}.get(kind, 0.6)
             rate = min(1.0, max(0.0, base + rng.uniform(-0.1, 0.1)))
             occ.append(
                 {
@@ -99,14 +97,8 @@ def _grid(rng: random.Random) -> list[dict[str, Any]]:
         at = T0 + dt.timedelta(minutes=rng.randint(0, 5 * 24 * 60))
         level = rng.choice([1, 1, 1, 2, 2, 3, 4])
         disp = at + dt.timedelta(minutes=rng.randint(2, 240)) if rng.random() < 0.95 else None
-        hand = (
-            disp + dt.timedelta(hours=rng.uniform(0.5, 30)) if disp and rng.random() < 0.9 else None
-        )
-        closed = (
-            hand + dt.timedelta(hours=rng.uniform(0.1, 60))
-            if hand and rng.random() < 0.85
-            else None
-        )
+        hand = disp + dt.timedelta(hours=rng.uniform(0.5, 30)) if disp and rng.random() < 0.9 else None
+        closed = hand + dt.timedelta(hours=rng.uniform(0.1, 60)) if hand and rng.random() < 0.85 else None
         status = "办结" if closed else "处置" if hand else "派发" if disp else "上报"
         rows.append(
             {
@@ -193,9 +185,7 @@ def table_for(contract: Contract, rows: list[dict[str, Any]], load_id: str) -> p
     """Rows as an Arrow table with exactly the published schema of `contract`."""
     schema = published_schema(contract)
     rows = [{**r, "_load_id": load_id} for r in rows]
-    return pa.table(
-        {c.name: pa.array([r.get(c.name) for r in rows], type=ARROW[c.type]) for c in schema}
-    )
+    return pa.table({c.name: pa.array([r.get(c.name) for r in rows], type=ARROW[c.type]) for c in schema})
 
 
 def publish_rows(
@@ -242,6 +232,4 @@ def synthetic_rows(seed: int = 7) -> dict[str, list[dict[str, Any]]]:
 def publish_synthetic(exports: Path | None = None, seed: int = 7) -> dict[str, dict[str, Any]]:
     """Publish every synthetic dataset; returns manifests by dataset id."""
     contracts = load_contracts()
-    return {
-        ds: publish_rows(contracts[ds], rows, exports) for ds, rows in synthetic_rows(seed).items()
-    }
+    return {ds: publish_rows(contracts[ds], rows, exports) for ds, rows in synthetic_rows(seed).items()}

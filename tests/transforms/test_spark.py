@@ -43,9 +43,7 @@ def _sorted_rows(table: pa.Table, key: list[str]) -> list[dict]:  # type: ignore
 
 def _same(a: object, b: object) -> bool:
     if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(
-            a, b, rel_tol=1e-9, abs_tol=0.011
-        )  # round(x, 2) may differ in the last digit
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=0.011)  # round(x, 2) may differ in the last digit
     return a == b
 
 
@@ -78,3 +76,15 @@ def test_duckdb_only_functions_fail_on_spark_not_silently(sql: str, tmp_path: Pa
         return  # refused at transpile time: good
     with pytest.raises(pyspark.errors.exceptions.base.PySparkException):
         run_spark(sql, {})
+
+
+def test_spark_run_publishes_the_same_schema(snapshots: Path) -> None:
+    from transforms.runner import run_model
+    from warehouse.manifest import read_manifest
+
+    duck = read_manifest("parking_berth_index", snapshots)
+    result = run_model("parking_berth_index", "spark", exports=snapshots)
+    spark = read_manifest("parking_berth_index", snapshots)
+    assert result.status == "published" and spark["engine"] == "spark"
+    assert spark["rows"] == duck["rows"] and spark["schema"] == duck["schema"]
+    assert spark["lineage"] == duck["lineage"]
