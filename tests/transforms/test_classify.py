@@ -98,9 +98,7 @@ def test_declared_stricter_sharing_is_kept(tmp_path: Path) -> None:
 
 
 def test_undeclared_output_column_is_refused(tmp_path: Path) -> None:
-    m = _model(
-        tmp_path, "parking_lot", "SELECT lot_id AS k, capacity AS n, lot_kind FROM parking_lot"
-    )
+    m = _model(tmp_path, "parking_lot", "SELECT lot_id AS k, capacity AS n, lot_kind FROM parking_lot")
     with pytest.raises(ModelError, match=r"returns \['lot_kind'\] not declared"):
         classify_model(m, _inputs())
 

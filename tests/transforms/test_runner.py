@@ -30,22 +30,14 @@ from synthetic_inputs import synthetic_rows  # noqa: E402
 
 def _rows(dataset: str) -> list[dict[str, Any]]:
     files = current_files(dataset)
-    return (
-        duckdb.sql(f"SELECT * FROM read_parquet({[str(f) for f in files]})")
-        .to_arrow_table()
-        .to_pylist()
-    )
+    return duckdb.sql(f"SELECT * FROM read_parquet({[str(f) for f in files]})").to_arrow_table().to_pylist()
 
 
 def test_run_all_publishes_every_model_with_lineage(published: dict) -> None:
     results = run_models()
     assert [r.status for r in results] == ["published"] * len(load_models())
     m = read_manifest("grid_event_closure")
-    assert (
-        m["kind"] == "derived"
-        and m["grade"] == "L3"
-        and m["rows"] == len(_rows("grid_event_closure"))
-    )
+    assert m["kind"] == "derived" and m["grade"] == "L3" and m["rows"] == len(_rows("grid_event_closure"))
     assert {i["dataset"]: i["snapshot_id"] for i in m["inputs"]} == {
         "grid_event": published["grid_event"]["snapshot_id"]
     }
@@ -63,9 +55,7 @@ def test_berth_index_matches_python(published: dict) -> None:
     got = {(r["lot_id"], r["hour_start"]): r for r in _rows("parking_berth_index")}
     rates: dict[tuple, list[float]] = defaultdict(list)
     for o in synthetic_rows()["parking_berth_occupancy"]:
-        rates[(o["lot_id"], o["observed_at"].replace(minute=0))].append(
-            o["occupied"] / o["capacity"]
-        )
+        rates[(o["lot_id"], o["observed_at"].replace(minute=0))].append(o["occupied"] / o["capacity"])
     assert len(got) == len(rates)
     for key, values in rates.items():
         assert got[key]["berth_index"] == pytest.approx(100 * sum(values) / len(values), abs=0.006)
@@ -74,9 +64,7 @@ def test_berth_index_matches_python(published: dict) -> None:
 
 def test_closure_statistics_match_python(published: dict) -> None:
     run_model("grid_event_closure")
-    got = {
-        (r["scope"], r["street_code"], r["community_code"]): r for r in _rows("grid_event_closure")
-    }
+    got = {(r["scope"], r["street_code"], r["community_code"]): r for r in _rows("grid_event_closure")}
     events = [e for e in synthetic_rows()["grid_event"] if e.get("street_code")]
     as_of = max(e["reported_at"] for e in synthetic_rows()["grid_event"])
     deadline = {1: 72, 2: 48, 3: 24, 4: 12}
@@ -147,9 +135,7 @@ def test_unchanged_inputs_skip_and_new_snapshot_rebuilds(published: dict) -> Non
 
 
 def test_missing_input_is_named(home: Path) -> None:
-    with pytest.raises(
-        MissingInputError, match="reads grid_event, which has no published snapshot"
-    ):
+    with pytest.raises(MissingInputError, match="reads grid_event, which has no published snapshot"):
         run_model("grid_event_closure")
 
 
