@@ -136,3 +136,33 @@ def test_quality_trend_empty() -> None:
     from catalog.report_data import quality_trend
 
     assert quality_trend([], []).empty
+
+
+@pytest.mark.parametrize(
+    ("grants", "queries", "expected"),
+    [
+        ([None, None], [None, None], []),  # access not installed: no rows, never zeros
+        ([0, 0], [0, 0], []),
+        ([2, 0], [5, 0], [("a", "active_grants", 2), ("a", "queries", 5)]),
+        (
+            [0, 1],
+            [3, 0],
+            [("a", "active_grants", 0), ("b", "active_grants", 1), ("a", "queries", 3), ("b", "queries", 0)],
+        ),
+    ],
+)
+def test_usage_frame(grants: list, queries: list, expected: list) -> None:  # type: ignore[type-arg]
+    import pandas as pd
+
+    from catalog.report_data import usage
+
+    table = pd.DataFrame(
+        {
+            "dataset": ["a", "b"],
+            "title": ["A", "B"],
+            "active_grants": pd.array(grants, dtype="Int64"),
+            "queries": pd.array(queries, dtype="Int64"),
+        }
+    )
+    got = [(r.dataset, r.measure, int(r.count)) for r in usage(table).itertuples()]
+    assert got == expected
