@@ -77,6 +77,17 @@ def column_grade(contract: Contract, column: str) -> Grade:
         ) from None
 
 
+ADDRESS_TITLES = {"district_code": "区县代码", "street_code": "街道代码", "community_code": "社区代码",
+                  "building_code": "楼幢编码", "house_code": "房屋编码", "lon": "经度", "lat": "纬度",
+                  "match_level": "地址匹配级别", "match_confidence": "地址匹配置信度"}
+
+
+def column_titles(contract: Contract) -> dict[str, str]:
+    """Chinese titles of every column a grant can name (contract and address columns)."""
+    titles = {c.name: c.title for c in contract.columns}
+    return {**titles, **ADDRESS_TITLES} if contract.address is not None else titles
+
+
 def published_columns(contract: Contract) -> list[str]:
     """The columns a grant can name: the contract's plus the address columns when it has one."""
     names = [c.name for c in contract.columns]

@@ -13,13 +13,24 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from access import divisions, orgs, workflow
+from access.clock import aware
 from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
 from access.gateway import download
 from access.masks import MASKS
 from access.portal import api, session
-from access.scope import DatasetScope, Scope, contracts, default_mask, requestable
+from access.scope import (
+    DatasetScope,
+    Scope,
+    column_titles,
+    contracts,
+    default_mask,
+    requestable,
+)
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Staff read Beijing time and division names, not UTC instants and codes.
+TEMPLATES.env.filters["bj"] = lambda t: aware(t).astimezone(workflow.CHINA).strftime("%Y-%m-%d %H:%M")
+TEMPLATES.env.filters["division"] = lambda code: f"{divisions.path_name(code) or code}（{code}）"
 STATUS_ZH = {"submitted": "待数据局审核", "reviewing": "待数源部门决定", "denied": "未通过",
              "active": "已授予（有效）", "expired": "已到期", "revoked": "已撤销"}
 DECISION_ZH = {"approved": "同意", "narrowed": "缩减后同意", "denied": "不同意"}
@@ -171,7 +182,8 @@ def create_app() -> FastAPI:
         if user["org_kind"] not in ("bureau", "department") and req["org_id"] != user["org_id"]:
             raise PermissionDenied("只能查看本单位的申请")
         return _page(request, "request_detail.html", user=user, req=req,
-                     titles={c.id: c.title for c in contracts().values()})
+                     titles={c.id: c.title for c in contracts().values()},
+                     ctitles={c.id: column_titles(c) for c in contracts().values()})
 
     @app.get("/grants/{grant_id}/download/{dataset}.{fmt}")
     def get_download(request: Request, grant_id: str, dataset: str, fmt: str) -> Response:
@@ -195,7 +207,8 @@ def create_app() -> FastAPI:
                 if code and c.startswith(code) and c != code)
         return _page(request, "review.html", user=user, queue=_review_queue(user),
                      overdue={r["request_id"] for r in workflow.overdue()},
-                     communities=communities, titles={c.id: c.title for c in contracts().values()})
+                     communities=communities, titles={c.id: c.title for c in contracts().values()},
+                     ctitles={c.id: column_titles(c) for c in contracts().values()})
 
     @app.post("/review/{request_id}/bureau")
     def bureau(request: Request, request_id: str, action: str = Form(...),
@@ -217,7 +230,8 @@ def create_app() -> FastAPI:
             keep = {str(c) for c in form.getlist("columns")}
             community = str(form.get("community", ""))
             granted = DatasetScope(
-                columns={c: m for c, m in asked.columns.items() if c in keep},
+                columns={c: str(form.get(f"mask:{c}") or "") or m
+                         for c, m in asked.columns.items() if c in keep},
                 rows={"community_code": community} if community else asked.rows)
         workflow.decide(request_id, user["user_id"], action, dataset=dataset, granted=granted,
                         end=end, reason=reason)

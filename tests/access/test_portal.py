@@ -67,6 +67,7 @@ def test_street_requests_and_downloads(city: dict[str, str]) -> None:
             "columns": ["name", "sex", "community_code"],
             "community": "330106004053",
             "reason": "只需本社区",
+            "mask:sex": "pseudonym",
         },
     )
     detail = street.get(f"/requests/{rid}").text
@@ -78,6 +79,7 @@ def test_street_requests_and_downloads(city: dict[str, str]) -> None:
     text = csv.content.decode("utf-8-sig")
     assert text.splitlines()[0] == '"name","sex","community_code"'
     assert "小" not in text and "330106004055" not in text  # masked, and narrowed to one community
+    assert "男" not in text and "女" not in text  # the owner added a pseudonym to sex
     parquet = street.get(f"/grants/{grant_id}/download/household_register.parquet")
     table = pq.read_table(io.BytesIO(parquet.content))
     assert set(table.column("community_code").to_pylist()) == {"330106004053"}
