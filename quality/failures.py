@@ -7,12 +7,15 @@ It reads GX results and the load's Parquet; it writes nothing (the pipeline quar
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import sqlglot
 from great_expectations.core import ExpectationSuiteValidationResult
+from sqlglot import exp
 
 from quality import identifiers as ids
 from quality.rules import Rule
@@ -97,40 +100,85 @@ def _offending_query(rule: Rule, gx_query: object) -> str:
     return gx_query.strip().rstrip(";")
 
 
+def _plain_condition(query: str) -> str | None:
+    """The WHERE condition of GX's query when it is a plain filter of the batch view (no joins,
+    subqueries or windows), taken verbatim; None otherwise."""
+    _, found, condition = query.partition(f"\nFROM {BATCH_VIEW} \nWHERE ")
+    if not found:
+        return None
+    try:
+        tree = sqlglot.parse_one(query, read="duckdb")
+    except sqlglot.errors.ParseError:
+        return None
+    if any(tree.find(kind) for kind in (exp.Subquery, exp.Join, exp.Window)):
+        return None
+    return condition
+
+
+@dataclass(frozen=True)
+class _Offence:
+    """A row-level expectation GX found offending rows for."""
+
+    rule: Rule
+    expectation: str
+    kwargs: dict[str, Any]
+    count: int
+    query: str  # lists the offending rows of the batch view
+
+    def select(self, source: str) -> str:
+        return (
+            f"SELECT CAST(_row AS BIGINT) AS _row, {_lit(self.rule.column)} AS \"column\","
+            f" {_lit(self.expectation)} AS expectation, {_value_sql(self.rule)} AS value,"
+            f" {_lit(self.rule.reason_code)} AS reason_code,"
+            f" {_reason_sql(self.rule, self.kwargs)} AS reason FROM ({source}) AS offending"
+        )
+
+
+def _offences(result: ExpectationSuiteValidationResult) -> list[_Offence]:
+    out = []
+    for r in result.results:
+        rule = Rule.of(r.expectation_config.meta)
+        count = r.result.get("unexpected_count")
+        if rule is None or not rule.row_level or not count:
+            continue
+        query = _offending_query(rule, r.result.get("unexpected_index_query"))
+        out.append(_Offence(rule, r.expectation_config.type, r.expectation_config.kwargs,
+                            int(count), query))
+    return out
+
+
 def failure_rows(result: ExpectationSuiteValidationResult, data: Path) -> pa.Table:
     """All offending rows of `result` as a FAILURE_SCHEMA table (several rows per _row allowed).
 
-    `data` is the Parquet GX validated (as the view `staged`). The number of rows found for each expectation
-    must equal GX's unexpected_count, or FailureQueryError says which expectation disagrees."""
+    `data` is the Parquet GX validated (as the view `staged`). The conditions of GX's plain
+    unexpected_index_queries are evaluated together in ONE scan that keeps only offending rows;
+    other queries (joins, windows) run on their own. The rows found for each expectation must
+    number GX's unexpected_count, or FailureQueryError says which expectation disagrees."""
+    offences = _offences(result)
+    if not offences:
+        return FAILURE_SCHEMA.empty_table()
+    plain = {i: c for i, o in enumerate(offences) if (c := _plain_condition(o.query))}
     parts: list[pa.Table] = []
     con = duckdb.connect()
     try:
         con.execute(batch_view_sql(data))
-        for r in result.results:
-            rule = Rule.of(r.expectation_config.meta)
-            expected = r.result.get("unexpected_count")
-            if rule is None or not rule.row_level or not expected:
-                continue
-            name = f"{r.expectation_config.type} on {rule.column}"
-            query = _offending_query(rule, r.result.get("unexpected_index_query"))
-            sql = (
-                f"SELECT CAST(_row AS BIGINT) AS _row, {_lit(rule.column)} AS \"column\","
-                f" {_lit(r.expectation_config.type)} AS expectation, {_value_sql(rule)} AS value,"
-                f" {_lit(rule.reason_code)} AS reason_code,"
-                f" {_reason_sql(rule, r.expectation_config.kwargs)} AS reason"
-                f" FROM ({query}) AS offending"
-            )
+        if plain:
+            flags = ", ".join(f"coalesce(({c}), false) AS _offends_{i}" for i, c in plain.items())
+            hit = " OR ".join(f"coalesce(({c}), false)" for c in plain.values())
+            con.execute(f"CREATE TEMP TABLE offending_rows AS SELECT *, {flags}"
+                        f" FROM {BATCH_VIEW} WHERE {hit}")
+        for i, o in enumerate(offences):
+            source = f"SELECT * FROM offending_rows WHERE _offends_{i}" if i in plain else o.query
+            name = f"{o.expectation} on {o.rule.column}"
             try:
-                found = con.sql(sql).to_arrow_table().cast(FAILURE_SCHEMA)
+                found = con.sql(o.select(source)).to_arrow_table().cast(FAILURE_SCHEMA)
             except duckdb.Error as e:
-                raise FailureQueryError(f"{name}: {e}; query: {query[:300]}") from e
-            if found.num_rows != expected:
+                raise FailureQueryError(f"{name}: {e}; query: {o.query[:300]}") from e
+            if found.num_rows != o.count:
                 raise FailureQueryError(
-                    f"{name}: GX counted {expected} offending rows but its query lists "
-                    f"{found.num_rows}; query: {query[:300]}")
+                    f"{name}: GX counted {o.count} offending rows but its query lists "
+                    f"{found.num_rows}; query: {o.query[:300]}")
             parts.append(found)
     finally:
         con.close()
-    if not parts:
-        return FAILURE_SCHEMA.empty_table()
     return pa.concat_tables(parts)
