@@ -16,6 +16,10 @@ def _line(e: CatalogEntry) -> str:
     return f"{e.id:<28} {e.kind:<8} {e.tier:<9} {e.grade:<3} {rows}  {e.category:<14} {e.title}"
 
 
+def _hours(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds / 3600:.1f} 小时"
+
+
 @click.group("catalog")
 def catalog() -> None:
     """Find datasets: what exists, how fresh and clean it is, who may use it and who does."""
@@ -75,8 +79,11 @@ def show(dataset: str, as_json: bool) -> None:
         f" | 行数 {e.rows if e.rows is not None else '—'}"
     )
     click.echo(
-        f"  及时性 {f.timeliness}"
-        f" | 质量分 {f.quality_score if f.quality_score is not None else '—'}"
+        f"  及时性 {f.timeliness} | 声明周期 {_hours(f.declared_seconds)}"
+        f" | 实际间隔 {_hours(f.actual_seconds)} | 距上次发布 {_hours(f.age_seconds)}"
+    )
+    click.echo(
+        f"  质量分 {f.quality_score if f.quality_score is not None else '—'}"
         f" | 授权 {f.active_grants if f.active_grants is not None else '—'}"
         f" | 查询 {f.queries if f.queries is not None else '—'}"
         f" | 地址匹配率 {f.match_rate if f.match_rate is not None else '—'}"
