@@ -17,7 +17,9 @@ def _line(e: CatalogEntry) -> str:
 
 
 def _hours(seconds: float | None) -> str:
-    return "—" if seconds is None else f"{seconds / 3600:.1f} 小时"
+    if seconds is None:
+        return "—"
+    return f"{seconds / 60:.0f} 分钟" if seconds < 3600 else f"{seconds / 3600:.1f} 小时"
 
 
 @click.group("catalog")
