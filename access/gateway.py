@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -25,6 +27,7 @@ from access.errors import AccessError, PermissionDenied, QueryFailed, ScopeError
 from access.orgs import get_user
 from access.sqlguard import Relation, Rewritten, rewrite
 from access.workflow import require_live
+from shucang.settings import settings
 
 
 @dataclass(frozen=True)
@@ -64,18 +67,34 @@ def community_columns(manifest: Mapping[str, Any]) -> set[str]:
     return cols
 
 
+def spill_root() -> Path:
+    """SHUCANG_HOME/gateway_spill/: one empty folder per locked database for DuckDB's spill files
+    (DuckDB always allows its temp directory, so it must not be a shared one like ./.tmp)."""
+    return settings().home / "gateway_spill"
+
+
 def locked_database(files: list[str]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database that may read exactly `files` and cannot be reconfigured."""
+    """An in-memory DuckDB database that may read exactly `files` (and write spill blocks to its
+    own empty folder) and cannot be reconfigured."""
+    spill_root().mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:", config={
         "autoload_known_extensions": False, "autoinstall_known_extensions": False,
         "allow_community_extensions": False, "python_enable_replacements": False,
         "allow_persistent_secrets": False,
         "memory_limit": os.environ.get("SHUCANG_GATEWAY_MEMORY", "2GB"),
+        "temp_directory": tempfile.mkdtemp(prefix="db-", dir=spill_root()),
     })
     con.execute("SET allowed_paths = ?", [files])
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+def _close(db: duckdb.DuckDBPyConnection) -> None:
+    row = db.execute("SELECT current_setting('temp_directory')").fetchone()
+    db.close()
+    if row and row[0]:
+        shutil.rmtree(row[0], ignore_errors=True)
 
 
 _databases: OrderedDict[tuple[str, ...], duckdb.DuckDBPyConnection] = OrderedDict()
@@ -92,7 +111,7 @@ def locked_connection(files: list[str]) -> duckdb.DuckDBPyConnection:
         db = _databases.pop(key, None) or locked_database(list(key))
         _databases[key] = db
         while len(_databases) > KEEP_DATABASES:
-            _databases.popitem(last=False)[1].close()
+            _close(_databases.popitem(last=False)[1])
         return db.cursor()
 
 

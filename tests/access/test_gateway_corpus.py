@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from access_world import (
     BEISHAN,
@@ -20,7 +21,7 @@ from access_world import (
     shared_home,
 )
 
-from access import gateway
+from access import artifacts, gateway
 from access.errors import QueryFailed, QueryRefused
 
 RAW = "{home}/exports/household_register/snapshots/S1/part-0.parquet"
@@ -195,3 +196,51 @@ def test_runaway_statement_is_interrupted(world: tuple[str, Path], monkeypatch: 
     bomb = "SELECT count(*) FROM " + ", ".join(f"household_register t{i}" for i in range(7))
     with pytest.raises(QueryFailed, match="longer than"):
         gateway.query(world[0], bomb, "chen")
+
+
+LOCKED_SETTINGS = [
+    ("enable_external_access", "false"),
+    ("lock_configuration", "true"),
+    ("autoload_known_extensions", "false"),
+    ("autoinstall_known_extensions", "false"),
+    ("allow_community_extensions", "false"),
+    ("python_enable_replacements", "false"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), LOCKED_SETTINGS)
+def test_gateway_database_is_locked(world: tuple[str, Path], name: str, value: str) -> None:
+    grant, _ = world
+    files = [
+        str(p) for p in artifacts.files_of(grant, artifacts.verified_manifest(grant), "household_register")
+    ]
+    con = gateway.locked_connection(files)
+    row = con.execute("SELECT value FROM duckdb_settings() WHERE name = ?", [name]).fetchone()
+    assert row is not None and row[0] == value
+    assert con.execute("SELECT current_setting('allowed_paths')").fetchone() == (files,)
+    [(spill,)] = con.execute("SELECT current_setting('allowed_directories')").fetchall()
+    assert len(spill) == 1 and Path(spill[0]).parent == gateway.spill_root()
+    assert list(Path(spill[0]).iterdir()) == []
+
+
+ESCAPES = [
+    "SET enable_external_access = true",
+    "SET lock_configuration = false",
+    "SET allowed_paths = ['/']",
+    "SELECT * FROM read_parquet('{raw}')",
+    "ATTACH '{home}/control.db' AS c",
+    "COPY (SELECT 1) TO '{home}/out.csv'",
+    "INSTALL httpfs",
+]
+
+
+@pytest.mark.parametrize("sql", ESCAPES)
+def test_locked_database_resists_direct_statements(world: tuple[str, Path], sql: str) -> None:
+    """Even a statement that got past the guard could not leave the grant's files."""
+    grant, home = world
+    files = [
+        str(p) for p in artifacts.files_of(grant, artifacts.verified_manifest(grant), "household_register")
+    ]
+    con = gateway.locked_connection(files)
+    with pytest.raises(duckdb.Error):
+        con.execute(sql.format(raw=RAW.format(home=home), home=home)).fetchall()
