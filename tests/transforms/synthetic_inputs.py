@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 
 from catalog.contract import Contract, load_contracts
 from catalog.schema import published_schema
@@ -233,3 +234,26 @@ def publish_synthetic(exports: Path | None = None, seed: int = 7) -> dict[str, d
     """Publish every synthetic dataset; returns manifests by dataset id."""
     contracts = load_contracts()
     return {ds: publish_rows(contracts[ds], rows, exports) for ds, rows in synthetic_rows(seed).items()}
+
+
+def published_copy(template: Path, exports: Path) -> dict[str, dict[str, Any]]:
+    """Copy a tree made by publish_synthetic(template) to `exports`; manifests by dataset id."""
+    import json
+    import shutil
+
+    shutil.copytree(template, exports, dirs_exist_ok=True)
+    return {p.parent.name: json.loads(p.read_text("utf-8")) for p in exports.glob("*/manifest.json")}
+
+
+@pytest.fixture(scope="session")
+def synthetic_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic datasets published once per test session (copied into each test's home)."""
+    exports = tmp_path_factory.mktemp("synthetic") / "exports"
+    publish_synthetic(exports)
+    return exports
+
+
+@pytest.fixture
+def published(home: Path, synthetic_template: Path) -> dict[str, dict[str, Any]]:
+    """Every synthetic source dataset published under `home`; manifests by dataset id."""
+    return published_copy(synthetic_template, home / "exports")
