@@ -95,6 +95,20 @@ def orgs_add(org_id: str, name: str, kind: str, division_code: str | None,
     click.echo(f"org {org_id} added")
 
 
+@orgs_cli.command("seed")
+@click.option("--street", "streets", multiple=True, help="street NBS code (repeatable)")
+@click.option("--tokens", is_flag=True, help="also issue and print a token per seeded user")
+@_reports
+def orgs_seed(streets: tuple[str, ...], tokens: bool) -> None:
+    """Create the bureau, one department per contract owner and streets with a user each."""
+    from access.orgs import issue_token
+    from access.seed import DEMO_STREETS, seed_city
+
+    for row in seed_city(streets or DEMO_STREETS):
+        token = f"\t{issue_token(row['user'])}" if tokens else ""
+        click.echo(f"{row['user']}\t{row['org']}\t{row['role']}{token}")
+
+
 @orgs_cli.command("list")
 def orgs_list() -> None:
     """List organizations."""

@@ -105,3 +105,13 @@ def test_cli_refuses_classification_with_exit_3(cli_city: None) -> None:
     out = _run(*submit, "--dataset", "household_register:resident_id:raw", *rows, code=3)
     assert "ClassificationError" in out
     assert "ScopeError" in _run(*submit, "--dataset", "nope", *rows, code=1)
+
+
+def test_seed_is_idempotent(home: object) -> None:
+    first = _run("orgs", "seed", "--tokens").splitlines()
+    again = _run("orgs", "seed").splitlines()
+    assert [line.split("\t")[:3] for line in first] == [line.split("\t") for line in again]
+    assert any(line.startswith("staff-330106005\tstreet-330106005\trequester\tsct_") for line in first)
+    owners = _run("orgs", "list")
+    assert "省公安厅" in owners and "翠苑街道" in owners
+    assert "OrganizationError" in _run("orgs", "seed", "--street", "330106005001", code=1)
