@@ -25,9 +25,16 @@ def contracts() -> dict[str, Contract]:
 
 
 @pytest.fixture(scope="session")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleSummary:
-    """A tiny sample, generated once per session."""
-    return generate(tmp_path_factory.mktemp("sample"), scale=TINY)
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[SampleSummary, list[tuple[str, int, int]]]:
+    """A tiny sample, generated once per session, and the progress it reported."""
+    steps: list[tuple[str, int, int]] = []
+    summary = generate(tmp_path_factory.mktemp("sample"), scale=TINY, progress=lambda *s: steps.append(s))
+    return summary, steps
+
+
+@pytest.fixture(scope="session")
+def sample(generated) -> SampleSummary:
+    return generated[0]
 
 
 @pytest.fixture(scope="session")

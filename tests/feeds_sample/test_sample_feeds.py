@@ -336,9 +336,8 @@ def test_regeneration_is_byte_identical(sample, tmp_path) -> None:
     assert not different
 
 
-def test_progress_reports_every_step(tmp_path) -> None:
-    steps: list[tuple[str, int, int]] = []
-    generate(tmp_path / "p", scale=TINY, seed=7, progress=lambda s, d, t: steps.append((s, d, t)))
+def test_progress_reports_every_step(generated) -> None:
+    _, steps = generated
     assert steps[0][1] == 0 and steps[-1][1] == steps[-1][2]
     assert {s for s, _, _ in steps} >= set(ALL_DATASETS) | {"registry"}
     assert [d for _, d, _ in steps] == sorted(d for _, d, _ in steps)
