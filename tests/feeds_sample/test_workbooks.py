@@ -53,3 +53,38 @@ def test_hand_typed_cells(sample) -> None:
     assert any(isinstance(v, int) and 13_000_000_000 <= v < 20_000_000_000 for v in values), (
         "no mobile typed as number"
     )
+
+
+def _hand_number(value) -> int:
+    """Read a hand-typed age: a number cell, full-width digits or Chinese numerals up to 99."""
+    if isinstance(value, int | float):
+        return int(value)
+    text = str(value).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if text.isdigit():
+        return int(text)
+    digits = {ch: i for i, ch in enumerate("〇一二三四五六七八九")}
+    tens, _, ones = text.partition("十")
+    if not _:
+        return digits[text]
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
+def test_elderly_ages_agree_with_resident_ids(sample, contracts, dirt) -> None:
+    from feeds.sample.identifiers import resident_id_birth_date
+    from feeds.sample.model import ANCHOR
+
+    from .conftest import read_lines
+
+    c = contracts["elderly_care"]
+    rejected = {(d["file"], d["line"]) for d in dirt if d["dataset"] == c.id and d["expect"] != "published"}
+    checked = 0
+    for path in sample.files[c.id]:
+        header, lines = read_lines(path, c)
+        for line, row in lines.items():
+            if (path.name, line) in rejected:
+                continue
+            born = resident_id_birth_date(row[header.index("身份证号")])
+            age = ANCHOR.year - born.year - ((ANCHOR.month, ANCHOR.day) < (born.month, born.day))
+            assert _hand_number(row[header.index("年龄")]) == age >= 60, (path.name, line)
+            checked += 1
+    assert checked >= 5
