@@ -94,6 +94,11 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
     except LoadRejected as e:
         _reject(ref, e)
         raise
+    if result.rows_in == 0 and not result.rejected_files:
+        # e.g. an HTTP page past the cursor: nothing to publish, and no new snapshot for nothing
+        ledger.update_load(ref["load_id"], status=LoadStatus.noop, rows_in=0, rows_published=0,
+                           rows_quarantined=0)
+        return None
     ledger.update_load(ref["load_id"], status=LoadStatus.staged, rows_in=result.rows_in,
                        encoding=",".join(result.encodings) or None, blank_lines=result.blank_lines,
                        files_rejected=len(result.rejected_files),
