@@ -65,7 +65,8 @@ class Facts:
     quality_score: float | None
     active_grants: int | None  # None: the access package is not installed
     queries: int | None
-    match_rate: float | None  # share of published rows with a community code (address datasets)
+    match_rate: float | None  # matched to a community / rows that reached the address stage
+    address_levels: dict[str, int] | None  # rows per match level, `unresolved` = quarantined
 
 
 def as_utc(value: dt.datetime | str | None) -> dt.datetime | None:
@@ -176,22 +177,49 @@ def queries_by_dataset(events: list[dict[str, Any]], datasets_of: dict[str, list
     return out
 
 
-def match_rate(entry: CatalogEntry, exports: Path | None = None) -> float | None:
-    """Share of the current snapshot's rows that carry a community code, for address datasets."""
-    if not entry.manifest or "community_code" not in {c.name for c in entry.data_items}:
+UNRESOLVED = "unresolved"
+
+
+def address_levels(
+    entry: CatalogEntry, exports: Path | None = None, quarantine_root: Path | None = None
+) -> dict[str, int] | None:
+    """Rows of the current snapshot per match level (house, building, estate, community, ...)
+    plus `unresolved`: rows of the snapshot's loads quarantined as address_unresolved. None for
+    datasets without addresses and for derived datasets."""
+    names = {c.name for c in entry.data_items}
+    if not entry.manifest or entry.kind == "derived" or not {"match_level", "community_code"} <= names:
         return None
-    if entry.kind == "derived":
-        return None
-    files = current_files(entry.id, exports)
     con = duckdb.connect()
     try:
-        got = con.execute(
-            f"SELECT avg(CASE WHEN community_code IS NOT NULL THEN 1.0 ELSE 0.0 END)"
-            f" FROM read_parquet({sql_file_list(files)})"
-        ).fetchone()
+        levels = dict(
+            con.execute(
+                "SELECT CASE WHEN community_code IS NULL THEN 'unmatched'"
+                "            ELSE coalesce(match_level, 'matched') END, count(*)"
+                f" FROM read_parquet({sql_file_list(current_files(entry.id, exports))}) GROUP BY ALL"
+            ).fetchall()
+        )
+        root = (quarantine_root or settings().quarantine) / entry.id
+        files = [root / f"{lid}.parquet" for lid in entry.manifest.get("load_ids", [])]
+        files = [f for f in files if f.exists()]
+        if files:
+            got = con.execute(
+                f"SELECT count(*) FROM read_parquet({sql_file_list(files)}, union_by_name = true)"
+                " WHERE reason_code = 'address_unresolved'"
+            ).fetchone()
+            if got and got[0]:
+                levels[UNRESOLVED] = int(got[0])
     finally:
         con.close()
-    return round(float(got[0]), 4) if got and got[0] is not None else None
+    return {str(k): int(v) for k, v in levels.items()}
+
+
+def match_rate(levels: dict[str, int] | None) -> float | None:
+    """Rows matched to a community code / rows that reached the address stage."""
+    if not levels:
+        return None
+    total = sum(levels.values())
+    unmatched = levels.get("unmatched", 0) + levels.get(UNRESOLVED, 0)
+    return round((total - unmatched) / total, 4)
 
 
 def gather(
@@ -223,7 +251,8 @@ def gather(
                 scores.get(e.id, manifest_score),
                 active.get(e.id, 0) if status.grants else None,
                 queries.get(e.id, 0) if status.audit else None,
-                match_rate(e, exports),
+                match_rate(levels := address_levels(e, exports)),
+                levels,
             )
         )
     return out, status

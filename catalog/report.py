@@ -97,7 +97,7 @@ def build_report(now: dt.datetime | None = None, exports: Path | None = None) ->
         _section(
             "match_rate",
             "标准地址匹配率",
-            data.match_rates(table),
+            data.match_levels(entries, facts),
             charts.match_rate,
             "no published dataset carries address codes yet",
         ),

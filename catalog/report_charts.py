@@ -123,15 +123,19 @@ def usage(df: pd.DataFrame) -> Chart:
 
 
 def match_rate(df: pd.DataFrame) -> Chart:
-    """Bars: address match rate per dataset."""
+    """Stacked bars: share of each address dataset's rows per match level (unresolved last)."""
     c = (
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("match_rate:Q", title="地址匹配率", scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y("title:N", title=None, sort="-x"),
-            tooltip=["dataset", "match_rate"],
+            x=alt.X("sum(share):Q", title="行占比（按匹配级别）", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("title:N", title=None, sort=alt.EncodingSortField("match_rate", order="ascending")),
+            color=alt.Color(
+                "level:N", title="匹配级别", sort=alt.EncodingSortField("order", order="ascending")
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["dataset", "level", "rows", "share", "match_rate"],
         )
-        .properties(width=520, height=max(120, 22 * len(df)))
+        .properties(width=520, height=max(120, 22 * df["dataset"].nunique()))
     )
-    return _render("match_rate", "标准地址匹配率", c)
+    return _render("match_rate", "标准地址匹配率（按匹配级别）", c)

@@ -126,9 +126,41 @@ def usage(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def match_rates(table: pd.DataFrame) -> pd.DataFrame:
-    """Address match rate per source dataset with addresses."""
-    return table[table["match_rate"].notna()][["dataset", "title", "match_rate"]]
+LEVEL_ORDER = (
+    "house",
+    "building",
+    "estate",
+    "community",
+    "street",
+    "district",
+    "matched",
+    "unmatched",
+    "unresolved",
+)
+
+
+def match_levels(entries: list[CatalogEntry], facts: list[Facts]) -> pd.DataFrame:
+    """Per address dataset: the share of its rows at each match level, `unresolved` being the
+    rows quarantined because no standard address was found."""
+    titles = {e.id: e.title for e in entries}
+    rows = []
+    for f in facts:
+        if not f.address_levels:
+            continue
+        total = sum(f.address_levels.values())
+        for level, n in f.address_levels.items():
+            rows.append(
+                {
+                    "dataset": f.dataset,
+                    "title": titles[f.dataset],
+                    "level": level,
+                    "order": LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 99,
+                    "rows": n,
+                    "share": round(n / total, 4),
+                    "match_rate": f.match_rate,
+                }
+            )
+    return pd.DataFrame(rows, columns=["dataset", "title", "level", "order", "rows", "share", "match_rate"])
 
 
 def week_label(now: dt.datetime) -> str:

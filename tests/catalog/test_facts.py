@@ -113,3 +113,21 @@ def test_queries_are_attributed_through_grants(events: list, grants: dict, expec
     from catalog.facts import queries_by_dataset
 
     assert queries_by_dataset(events, grants) == expected
+
+
+def test_address_levels_count_quarantined_unresolved_rows(published: dict, home: Path) -> None:
+    (load_id,) = published["grid_event"]["load_ids"]
+    folder = home / "quarantine" / "grid_event"
+    folder.mkdir(parents=True)
+    pq.write_table(
+        pa.table({"load_id": [load_id] * 4, "reason_code": ["address_unresolved"] * 3 + ["cast"]}),
+        folder / f"{load_id}.parquet",
+    )
+    pq.write_table(
+        pa.table({"load_id": ["older"], "reason_code": ["address_unresolved"]}), folder / "older.parquet"
+    )  # not a load of the current snapshot
+    facts = {f.dataset: f for f in gather(build_catalog())[0]}
+    g = facts["grid_event"]
+    assert g.address_levels == {"community": 291, "unmatched": 9, "unresolved": 3}
+    assert g.match_rate == round(291 / 303, 4)
+    assert facts["grid_event_closure"].address_levels is None  # derived
