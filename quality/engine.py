@@ -8,7 +8,7 @@ It owns no data and no suite: it only makes GX's SQL path run on DuckDB.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Type  # noqa: UP035 (`type` is a field name below)
 
 import sqlalchemy as sa
 from great_expectations.datasource.fluent.sql_datasource import SQLDatasource
@@ -45,5 +45,5 @@ class DuckDBDatasource(SQLDatasource):
     type: Literal["duckdb"] = "duckdb"  # type: ignore[assignment]
 
     @property
-    def execution_engine_type(self) -> type[SqlAlchemyExecutionEngine]:  # type: ignore[override]
+    def execution_engine_type(self) -> Type[SqlAlchemyExecutionEngine]:  # noqa: UP006 (`type` is a field here)
         return DuckDBExecutionEngine

@@ -24,6 +24,8 @@ from great_expectations.expectations.metrics import (
     ColumnMapMetricProvider,
     column_aggregate_partial,
     column_aggregate_value,
+)
+from great_expectations.expectations.metrics.map_metric_provider.column_condition_partial import (
     column_condition_partial,
 )
 

@@ -18,7 +18,7 @@ from great_expectations.core import ExpectationSuiteValidationResult
 from sqlglot import exp
 
 from quality import identifiers as ids
-from quality.rules import Rule
+from quality.rules import Rule, config_of
 from quality.run import BATCH_VIEW, batch_view_sql
 
 FAILURE_SCHEMA = pa.schema([
@@ -137,12 +137,13 @@ class _Offence:
 def _offences(result: ExpectationSuiteValidationResult) -> list[_Offence]:
     out = []
     for r in result.results:
-        rule = Rule.of(r.expectation_config.meta)
+        config = config_of(r)
+        rule = Rule.of(config.meta)
         count = r.result.get("unexpected_count")
         if rule is None or not rule.row_level or not count:
             continue
         query = _offending_query(rule, r.result.get("unexpected_index_query"))
-        out.append(_Offence(rule, r.expectation_config.type, r.expectation_config.kwargs,
+        out.append(_Offence(rule, config.type, config.kwargs,
                             int(count), query))
     return out
 

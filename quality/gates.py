@@ -25,7 +25,7 @@ from catalog.contract import FREQUENCY_SECONDS, Contract
 from control.db import engine
 from control.ledger import LoadStatus, loads
 from quality.report import GateResult
-from quality.rules import Rule
+from quality.rules import Rule, config_of
 from quality.store import metric_history
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ def distinct_key_gate(contract: Contract, prof: Profile, past: list[dict], t: Th
 
 def expected_schema(contract: Contract) -> dict[str, str]:
     """Column -> contract type of the Parquet a load of `contract` must have."""
-    out = {c.name: c.type for c in contract.columns}
+    out: dict[str, str] = {c.name: c.type for c in contract.columns}
     if contract.address:
         out.update(ADDRESS_TYPES)
     return out
@@ -204,11 +204,12 @@ def address_gate(contract: Contract, result: ExpectationSuiteValidationResult) -
     if contract.address is None:
         return None
     for r in result.results:
-        rule = Rule.of(r.expectation_config.meta)
+        config = config_of(r)
+        rule = Rule.of(config.meta)
         if rule and rule.kind == "address_match_rate":
             rate = float(r.result.get("observed_value") or 0.0)
             want = contract.address.min_match_rate
-            levels = ", ".join(r.expectation_config.kwargs["value_set"])
+            levels = ", ".join(config.kwargs["value_set"])
             return GateResult(
                 "address_match_rate", bool(r.success), f"{rate:.1%}", f">= {want:.0%}",
                 f"{contract.id}: {rate:.1%} of addresses matched at {levels}; "

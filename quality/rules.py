@@ -40,3 +40,11 @@ def matched_levels(granularity: str) -> list[str]:
     """Match levels that count as matched: the contract's granularity or at least community."""
     floor = min(MATCH_LEVELS.index(granularity), MATCH_LEVELS.index("community"))
     return list(MATCH_LEVELS[floor:])
+
+
+def config_of(result: Any) -> Any:
+    """The expectation configuration of one GX expectation result (GX types it as optional)."""
+    config = result.expectation_config
+    if config is None:
+        raise ValueError("great_expectations returned a result without its expectation")
+    return config

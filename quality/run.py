@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import great_expectations as gx
@@ -27,6 +28,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 import quality.engine  # noqa: F401  (registers the `duckdb` datasource type)
 from catalog.contract import Contract
 from quality.context import get_context, quality_home
+from quality.rules import config_of
 from quality.suite import build_suite
 
 # Counts and a short sample of offending values per expectation for the stored result and Data
@@ -99,7 +101,7 @@ def run_suite(contract: Contract, data: Path, *, load_id: str,
             source.get_execution_engine().close()  # release the DuckDB file before removing it
             ctx.data_sources.delete(contract.id)
     errors = [
-        f"{r.expectation_config.type}({r.expectation_config.kwargs.get('column')}): "
+        f"{config_of(r).type}({config_of(r).kwargs.get('column')}): "
         f"{r.exception_info.get('exception_message')}"
         for r in result.results
         if r.exception_info and r.exception_info.get("raised_exception")
@@ -119,7 +121,7 @@ def run_suite(contract: Contract, data: Path, *, load_id: str,
 
 
 def _result_path(ctx: AbstractDataContext, result_id: object) -> Path:
-    backend = ctx.validation_results_store.store_backend
+    backend: Any = ctx.validation_results_store.store_backend
     return Path(backend.full_base_directory) / backend._convert_key_to_filepath(  # noqa: SLF001
         result_id.to_tuple()  # type: ignore[attr-defined]
     )
