@@ -8,6 +8,7 @@ generates (one per dataset, plus http/ and registry/).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Callable
@@ -104,33 +105,18 @@ def _write(feed: FeedFile, out: Path) -> tuple[Path, list[int]]:
 
 
 def _catalogue(feed: FeedFile, lines: list[int], dirt: list[dict], truth: list[dict]) -> None:
+    """Append the file's dirt entries and the truth of every address string it holds."""
+    where = {"dataset": feed.dataset, "file": feed.name}
     for kind, expect in feed.file_dirt:
-        dirt.append(
-            {
-                "dataset": feed.dataset,
-                "file": feed.name,
-                "line": None,
-                "kind": kind,
-                "expect": expect,
-            }
-        )
+        dirt.append({**where, "line": None, "kind": kind, "expect": expect})
     for row, line in zip(feed.rows, lines, strict=True):
         for kind, expect in row.all_dirt():
-            dirt.append(
-                {
-                    "dataset": feed.dataset,
-                    "file": feed.name,
-                    "line": line,
-                    "kind": kind,
-                    "expect": expect,
-                }
-            )
+            dirt.append({**where, "line": line, "kind": kind, "expect": expect})
         for use in row.addresses:
             t = use.rendered.truth
             truth.append(
                 {
-                    "dataset": feed.dataset,
-                    "file": feed.name,
+                    **where,
                     "line": line,
                     "column": use.column,
                     "address": use.rendered.text,
@@ -196,14 +182,9 @@ def generate(
     write_parquet(truth, ADDRESS_TRUTH_SCHEMA, truth_path)
     summary.registry["address_truth"] = truth_path
     report("catalogues", total, total)
-    return SampleSummary(
-        out,
-        seed,
-        float(scale),
-        summary.files,
-        summary.rows,
-        len(dirt),
-        len(truth),
-        summary.registry,
-        sorted(set(contracts) - set(summary.files)),
+    return dataclasses.replace(
+        summary,
+        dirt_entries=len(dirt),
+        addresses=len(truth),
+        skipped=sorted(set(contracts) - set(summary.files)),
     )
