@@ -57,11 +57,18 @@ class Division:
 
 @dataclass(frozen=True, slots=True)
 class NameHit:
-    """A name form that points at a division: `exact` forms beat short ones on ties."""
+    """A name form that points at a division: `exact` forms beat short ones on ties. `rank` and
+    `code` repeat the division's level rank and code for the hot matching loop."""
 
     division: Division
     exact: bool
     historic: str | None = None
+    rank: int = -1
+    code: str = ""
+
+
+def _hit(division: Division, exact: bool, historic: str | None = None) -> NameHit:
+    return NameHit(division, exact, historic, RANK[division.level], division.code)
 
 
 class DivisionsError(ValueError):
@@ -97,18 +104,24 @@ class Divisions:
             canonical = canonical_name(d.name) if d.level == "community" else d.name
             for exact in {d.name, canonical}:
                 for spelling in {exact} | traditional_spellings(exact):
-                    self._add(spelling, NameHit(d, exact=True))
+                    self._add(spelling, _hit(d, exact=True))
             for form in short_forms(d.level, d.name) - {canonical}:
                 for spelling in {form} | traditional_spellings(form):
-                    self._add(spelling, NameHit(d, exact=False))
+                    self._add(spelling, _hit(d, exact=False))
         for old, (_old_code, today, note) in HISTORIC_DISTRICTS.items():
             short = old[:-1]
             for spelling in {old} | traditional_spellings(old):
-                self._add(spelling, NameHit(self.by_code[today], exact=True, historic=note))
+                self._add(spelling, _hit(self.by_code[today], True, note))
             for spelling in {short} | traditional_spellings(short):
                 if spelling not in self.names and len(spelling) >= 2:
-                    self._add(spelling, NameHit(self.by_code[today], exact=False, historic=note))
+                    self._add(spelling, _hit(self.by_code[today], False, note))
         self.max_len = max(len(n) for n in self.names)
+        # first two characters -> the lengths of names starting with them, longest first, so a
+        # scan tries a handful of slices per position instead of every length
+        lengths: dict[str, set[int]] = {}
+        for name in self.names:
+            lengths.setdefault(name[:2], set()).add(len(name))
+        self.lengths = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
 
     def _add(self, name: str, hit: NameHit) -> None:
         self.names.setdefault(name, []).append(hit)

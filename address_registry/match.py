@@ -105,6 +105,8 @@ class Matcher:
     def __init__(self, version: int, tables: dict[str, pa.Table],
                  aliases: dict[str, str] | None = None) -> None:
         self.version = version
+        # what a cached result depends on; `current_matcher` sets home, version and aliases
+        self.cache_key: tuple[object, ...] = (version, len(aliases or {}))
         self.estates = {r["estate_code"]: _Estate(r["estate_code"], r["name"], r["community_code"],
                                                   r["lon"], r["lat"])
                         for r in tables["estates"].to_pylist()}
@@ -143,9 +145,8 @@ class Matcher:
             unit, room = r["unit"] or "", r["room"] or ""
             self.houses[(r["building_code"], unit, room)] = r["house_code"]
             self.rooms[(r["building_code"], room)].append(r["house_code"])
-        self.by_community: dict[str, list[str]] = defaultdict(list)
-        for code, e in self.estates.items():
-            self.by_community[e.community_code].append(code)
+        self._estate_cache: dict[tuple[str | None, str | None, str], tuple[
+            str | None, float, tuple[str, list[dict[str, object]]] | None]] = {}
 
     # -- estates -------------------------------------------------------------------------------
     def _estate_hits(self, text: str) -> tuple[list[tuple[str, str]], str]:
@@ -186,28 +187,38 @@ class Matcher:
         return codes, conf * 0.7  # the divisions written disagree with the registry
 
     def _estate(self, p: ParsedAddress, m: Match) -> tuple[str | None, float]:
-        scope = p.deepest_code() or ""
-        spellings = [s for s in (p.estate, p.community) if s]
-        for spelling in spellings:
+        """The estate the parse names (code, confidence); sets `m.review` when unsure. Cached
+        per (estate, community, divisions): many addresses name the same estate."""
+        key = (p.estate, p.community, p.deepest_code() or "")
+        found = self._estate_cache.get(key)
+        if found is None:
+            found = self._estate_cache[key] = self._find_estate(*key)
+        code, conf, review = found
+        if review is not None:
+            m.review = review
+        return code, conf
+
+    def _find_estate(self, estate: str | None, community: str | None, scope: str
+                     ) -> tuple[str | None, float, tuple[str, list[dict[str, object]]] | None]:
+        for spelling in (s for s in (estate, community) if s):
             hits, _rest = self._estate_hits(spelling)
             if not hits:
                 continue
             reviewed = [h for h in hits if h[1] == "review"]
             codes, conf = self._pick(reviewed or hits, scope)
             if len(codes) == 1:
-                return codes[0], conf
-            m.review = (spelling, [{"estate_code": c, "name": self.estates[c].name,
-                                    "score": round(conf, 3)} for c in codes])
-            return None, 0.0
-        if p.estate:
-            top = self._fuzzy(p.estate, scope[:9] if len(scope) >= 9 else scope)
+                return codes[0], conf, None
+            return None, 0.0, (spelling, [{"estate_code": c, "name": self.estates[c].name,
+                                           "score": round(conf, 3)} for c in codes])
+        if estate:
+            top = self._fuzzy(estate, scope[:9] if len(scope) >= 9 else scope)
             if top and top[0][1] >= REVIEW_FLOOR:
                 clear = len(top) == 1 or top[0][1] - top[1][1] >= 0.1
                 if clear and top[0][1] >= ACCEPT_FUZZY:
-                    return top[0][0], 0.9 * top[0][1]
-                m.review = (p.estate, [{"estate_code": c, "name": self.estates[c].name,
-                                        "score": round(s, 3)} for c, s in top])
-        return None, 0.0
+                    return top[0][0], 0.9 * top[0][1], None
+                return None, 0.0, (estate, [{"estate_code": c, "name": self.estates[c].name,
+                                             "score": round(s, 3)} for c, s in top])
+        return None, 0.0, None
 
     # -- resolve ---------------------------------------------------------------------------------
     def _door(self, p: ParsedAddress) -> tuple[str | None, list[_Building], set[str]]:
@@ -272,7 +283,7 @@ class Matcher:
              lon: float | None, lat: float | None, level: str, conf: float) -> Match:
         m.community_code, m.street_code, m.district_code = community, community[:9], community[:6]
         m.building_code, m.house_code, m.lon, m.lat = building, house, lon, lat
-        m.match_level, m.match_confidence, m.reason = level, round(conf, 4), None
+        m.match_level, m.match_confidence, m.reason = level, conf, None
         return m
 
 
@@ -309,20 +320,25 @@ def match_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table
 
     Uses the latest registry built by `shucang registry build`, or divisions only before that;
     ambiguous or weak estate names are queued for review, never guessed."""
+    from address_registry.parallel import resolve_all
     from address_registry.registry import current_matcher
 
     distinct = _distinct(texts)
     matcher = current_matcher()
-    results = [match_one(t, matcher) for t in distinct]
+    results = resolve_all(distinct, matcher)
     if matcher is not None:
         _queue_reviews(matcher, distinct, results)
-        for r in results:
-            if r.review:
-                note = (f"estate '{r.review[0]}' is ambiguous or uncertain; queued for review "
-                        f"with {len(r.review[1])} candidate(s)")
-                r.reason = f"{r.reason}; {note}" if r.reason else note
     cols: dict[str, list[object]] = {name: [] for name in SCHEMA.names}
     cols["address"] = list(distinct)
-    for name in SCHEMA.names[1:]:
+    for name in SCHEMA.names[1:-1]:
         cols[name] = [getattr(r, name) for r in results]
+    cols["reason"] = [_reason(r) for r in results]
     return pa.table(cols, schema=SCHEMA)
+
+
+def _reason(m: Match) -> str | None:
+    if not m.review:
+        return m.reason
+    note = (f"estate '{m.review[0]}' is ambiguous or uncertain; queued for review with "
+            f"{len(m.review[1])} candidate(s)")
+    return f"{m.reason}; {note}" if m.reason else note

@@ -24,8 +24,7 @@ _NUMERAL_BEFORE_MARKER = re.compile(
 _HAS_NUMERAL = re.compile(rf"[{_NUMERAL}]")
 _BUILDING_SYNONYM = re.compile(r"(?<=[0-9A-Za-z])(?:号楼|栋|座|号幢)")
 _HASH_BUILDING = re.compile(r"(?<=[0-9A-Za-z])#楼?")
-_SPACES = re.compile(r"[\s\u3000]+")
-_NOISE = re.compile(r"[\"'“”‘’<>《》【】\[\]{}()（）|·•*~^_=+!！?？;；:：,，、。.]+")
+_NOISE = re.compile(r"[\s\u3000\"'“”‘’<>《》【】\[\]{}()（）|·•*~^_=+!！?？;；:：,，、。.]+")
 
 
 @functools.cache
@@ -94,12 +93,13 @@ def _numeral_sub(m: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width), traditional -> simplified, numerals before markers to
     digits, 栋/号楼/座 -> 幢, punctuation and spaces removed, Latin letters upper-cased."""
-    s = unicodedata.normalize("NFKC", text)
-    s = s.translate(_traditional_table())
+    s = unicodedata.normalize("NFKC", text).translate(_traditional_table())
     # spaces and punctuation go first: "十 五号" must read as 十五号
-    s = _SPACES.sub("", _NOISE.sub("", s))
-    s = _HASH_BUILDING.sub("幢", s).replace("#", "")
+    s = _NOISE.sub("", s)
+    if "#" in s:
+        s = _HASH_BUILDING.sub("幢", s).replace("#", "")
     if _HAS_NUMERAL.search(s):
         s = _NUMERAL_BEFORE_MARKER.sub(_numeral_sub, s)
-    s = _BUILDING_SYNONYM.sub("幢", s)
-    return s.upper()
+    if "栋" in s or "座" in s or "号楼" in s or "号幢" in s:
+        s = _BUILDING_SYNONYM.sub("幢", s)
+    return s.upper() if not s.isascii() or any("a" <= ch <= "z" for ch in s) else s

@@ -89,52 +89,102 @@ FIELDS = [f.name for f in fields(ParsedAddress) if f.name not in ("notes", "divi
 
 def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHit | None:
     """The hit to take at this position given what is already resolved, or None."""
-    below = [h for h in hits
-             if RANK[h.division.level] > rank and h.division.code.startswith(deepest)]
+    if len(hits) == 1:  # the common case, decided without building lists
+        h = hits[0]
+        if h.rank > rank and h.code.startswith(deepest):
+            return h
+    below = [h for h in hits if h.rank > rank and h.code.startswith(deepest)]
     if not below:
         # A deeper, exact and unambiguous name overrides a conflicting or historic shallower level.
-        exact = [h for h in hits if h.exact and RANK[h.division.level] > max(rank, 2)
-                 and h.division.code.startswith(deepest[:4] or prefer)]
+        exact = [h for h in hits if h.exact and h.rank > max(rank, 2)
+                 and h.code.startswith(deepest[:4] or prefer)]
         return exact[0] if len(exact) == 1 else None
-    shallowest = min(RANK[h.division.level] for h in below)
-    level_hits = [h for h in below if RANK[h.division.level] == shallowest]
+    shallowest = min(h.rank for h in below)
+    level_hits = [h for h in below if h.rank == shallowest]
     exact = [h for h in level_hits if h.exact]
     pool = exact or level_hits
     if len(pool) > 1 and len(deepest) < 4:
-        pool = [h for h in pool if h.division.code.startswith(prefer)] or pool
-    if len({h.division.code for h in pool}) == 1:
+        pool = [h for h in pool if h.code.startswith(prefer)] or pool
+    if len({h.code for h in pool}) == 1:
         return pool[0]
     return None
 
 
-def _child_at(s: str, pos: int, parents: list[NameHit], names: dict[str, list[NameHit]],
-              max_len: int) -> bool:
+def _child_at(s: str, pos: int, parents: list[NameHit], div: Divisions) -> bool:
     """Whether a division under one of `parents` is named at `pos` (杭州|西湖|翠苑街道: the short
     name is followed by its own child, so it does not start an estate name like 西湖翠苑)."""
-    codes = tuple(h.division.code for h in parents)
-    for n in range(min(max_len, len(s) - pos), 1, -1):
-        for h in names.get(s[pos : pos + n], ()):
-            if h.division.code.startswith(codes) and h.division.code not in codes:
+    codes = tuple(h.code for h in parents)
+    for n in div.lengths.get(s[pos : pos + 2], ()):
+        for h in div.names.get(s[pos : pos + n], ()):
+            if h.code.startswith(codes) and h.code not in codes:
                 return True
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class _Prefix:
+    """A run of exact division names seen before (杭州市西湖区翠苑街道) and the scan state after it."""
+
+    text: str
+    tokens: tuple[tuple[int, int], ...]  # (start, length) of each name taken
+    spans: tuple[tuple[str, str], ...]  # (level, text)
+    deepest: str
+    rank: int
+
+
+_PREFIXES: dict[tuple[str, str], list[_Prefix]] = {}
+_PREFIX_LIMIT = 20_000
+
+
+def _resume(s: str, div: Divisions, prefer: str) -> _Prefix | None:
+    """A remembered exact prefix of `s` whose names no longer name can override in `s`."""
+    for p in _PREFIXES.get((s[:4], prefer), ()):
+        if not s.startswith(p.text):
+            continue
+        # a longer name at any token start could have been taken instead: scan in full
+        if not any(s[t : t + n] in div.names for t, taken in p.tokens
+                   for n in div.lengths.get(s[t : t + 2], ()) if n > taken and t + n <= len(s)):
+            return p
+    return None
+
+
+def _remember(p: _Prefix, prefer: str) -> None:
+    if sum(map(len, _PREFIXES.values())) >= _PREFIX_LIMIT:
+        _PREFIXES.clear()
+    bucket = _PREFIXES.setdefault((p.text[:4], prefer), [])
+    if all(q.text != p.text for q in bucket):
+        bucket.append(p)
+        bucket.sort(key=lambda q: -len(q.text))
+
+
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
-    """Consume division names from the start of `s`; fill `out`; return where the rest begins."""
+    """Consume division names from the start of `s`; fill `out`; return where the rest begins.
+
+    Most addresses start with a run of full division names seen many times before; that run's
+    result is remembered and resumed from (`_resume`), then the scan continues as usual."""
     pos, n, deepest, rank = 0, len(s), "", -1
-    names, max_len = div.names, div.max_len
+    names, lengths = div.names, div.lengths
     notes: list[str] = []
+    tokens: list[tuple[int, int]] = []
+    spans: list[tuple[str, str]] = []
+    exact_until: _Prefix | None = None
+    resumed = _resume(s, div, prefer) if n >= 4 else None
+    if resumed is not None:
+        pos, deepest, rank = len(resumed.text), resumed.deepest, resumed.rank
+        tokens, spans = list(resumed.tokens), list(resumed.spans)
+        for level, text in spans:
+            setattr(out, level, text)
     while pos < n:
         taken = None
-        for length in range(min(max_len, n - pos), 1, -1):
-            hits = names.get(s[pos : pos + length])
+        for length in lengths.get(s[pos : pos + 2], ()):
+            hits = names.get(s[pos : pos + length]) if length <= n - pos else None
             if hits is None:
                 continue
             if not any(h.exact for h in hits):
                 form = s[pos : pos + length]
                 continues = _NAME_CONTINUES.match(s, pos + length)
                 if form.endswith(_ROAD_SUFFIX) or (
-                        continues and not _child_at(s, pos + length, hits, names, max_len)):
+                        continues and not _child_at(s, pos + length, hits, div)):
                     continue
                 if len(form) < MIN_BARE_COMMUNITY and not deepest and all(
                         h.division.level == "community" for h in hits):
@@ -142,7 +192,7 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
             choice = _choose(hits, deepest, rank, prefer)
             if choice is None:
                 # Repeated prefixes (杭州市杭州市, 浙江杭州 after 浙江省) are skipped, not errors.
-                if any(deepest.startswith(h.division.code) for h in hits):
+                if any(deepest.startswith(h.code) for h in hits):
                     taken = (length, None)
                     break
                 continue
@@ -151,9 +201,11 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
         if taken is None:
             break
         length, hit = taken
+        tokens.append((pos, length))
         if hit is not None:
             d = hit.division
             setattr(out, d.level, s[pos : pos + length])
+            spans.append((d.level, s[pos : pos + length]))
             if not hit.exact:
                 out.division_exact = False
             if hit.historic:
@@ -165,6 +217,10 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
                 out.division_exact = False
             deepest, rank = d.code, RANK[d.level]
         pos += length
+        if out.division_exact and not notes and (hit is None or hit.exact):
+            exact_until = _Prefix(s[:pos], tuple(tokens), tuple(spans), deepest, rank)
+    if exact_until is not None and exact_until.deepest and len(exact_until.text) >= 4:
+        _remember(exact_until, prefer)
     if deepest:
         out.province_code = deepest[:2]
         out.city_code = deepest[:4] if len(deepest) >= 4 else None
@@ -228,23 +284,38 @@ def _community_from_estate(out: ParsedAddress, div: Divisions) -> None:
     """朝晖路203号大家苑: an estate named exactly like a community of the street names it too."""
     assert out.estate is not None and out.street_code is not None
     hits = [h for h in div.names.get(out.estate, ())
-            if h.division.level == "community" and h.division.code.startswith(out.street_code)]
+            if h.division.level == "community" and h.code.startswith(out.street_code)]
     if len(hits) == 1:
         out.community_code = hits[0].division.code
 
 
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+
+
+def normalized_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """The normalized form the parser reads (leading zeros of numbers dropped: 0502 -> 502),
+    truncated to MAX_CHARS, and the notes that produced."""
+    s = _LEADING_ZEROS.sub("", normalize(text[: MAX_CHARS * 2]))
+    if len(s) > MAX_CHARS:
+        return s[:MAX_CHARS], (f"longer than {MAX_CHARS} characters after normalization; "
+                               "truncated",)
+    return s, ()
+
+
 def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
     """Parse one address; never raises. Unreadable input yields empty levels and a note."""
-    out = ParsedAddress()
     if not text or not isinstance(text, str):
-        out.notes = ("empty address",)
-        return out
-    s = normalize(text[: MAX_CHARS * 2])
-    if len(s) > MAX_CHARS:
-        s = s[:MAX_CHARS]
-        out.notes = (f"longer than {MAX_CHARS} characters after normalization; truncated",)
-    out.normalized = s
-    notes = out.notes
+        return ParsedAddress(notes=("empty address",))
+    from address_registry.shapes import parse_by_shape
+
+    s, notes = normalized_text(text)
+    return parse_by_shape(s, notes, prefer)
+
+
+def parse_normalized(s: str, notes: tuple[str, ...] = (), prefer: str = DEFAULT_PREFER
+                     ) -> ParsedAddress:
+    """Parse an already normalized string (see `normalized_text`)."""
+    out = ParsedAddress(normalized=s)
     div = load_divisions()
     pos = _scan_divisions(s, div, out, prefer)
     out.notes = notes + out.notes

@@ -121,8 +121,9 @@ def current_matcher() -> Matcher | None:
     if matcher is None:
         from address_registry.match import Matcher
 
-        _, tables, _ = store.read_version(version, base)
+        _, tables, manifest = store.read_version(version, base)
         matcher = Matcher(version, tables, accepted)
+        matcher.cache_key = (*key, manifest.get("built_at"))
         _MATCHERS.clear()
         _MATCHERS[key] = matcher
     return matcher

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import os
 import random
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,13 +125,17 @@ def _cn(n: str) -> str:
     return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
 
 
-def noisy_variants(row: dict[str, str], rng: random.Random) -> list[tuple[str, str]]:
-    """(variant name, text) noisy renderings of a labelled address that keep its labels."""
+@functools.cache
+def _s2t() -> Callable[[str], str]:
     import opencc
 
-    s2t = opencc.OpenCC("s2t")
+    return opencc.OpenCC("s2t").convert
+
+
+def noisy_variants(row: dict[str, str], rng: random.Random) -> list[tuple[str, str]]:
+    """(variant name, text) noisy renderings of a labelled address that keep its labels."""
     text = row["address"]
-    out = [("traditional", s2t.convert(text)),
+    out = [("traditional", _s2t()(text)),
            ("fullwidth", text.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))),
            ("spaces", " ".join(text[i:i + 4] for i in range(0, len(text), 4)))]
     b, u, r = row["building"], row["unit"], row["room"]

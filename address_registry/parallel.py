@@ -1,0 +1,61 @@
+"""Resolving many distinct address strings: a cache keyed by (registry version, string) so each
+string is parsed and matched once per registry version, and a fork pool that spreads large
+batches over the machine's cores (SHUCANG_ADDRESS_WORKERS, default min(2, cores)). It owns no
+matching rules; those are `match.py`'s."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+
+from address_registry.match import Match, Matcher, match_one
+
+PARALLEL_MIN = 20_000  # below this a pool costs more than it saves
+CHUNK = 4_000
+CACHE_LIMIT = 2_000_000
+
+_CACHE: dict[tuple[object, str | None], Match] = {}
+_WORKER_MATCHER: Matcher | None = None  # inherited by forked workers
+
+
+def workers() -> int:
+    """How many processes resolve a large batch."""
+    configured = os.environ.get("SHUCANG_ADDRESS_WORKERS")
+    if configured:
+        return max(1, int(configured))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _work(texts: list[str | None]) -> list[Match]:
+    return [match_one(t, _WORKER_MATCHER) for t in texts]
+
+
+def _map(texts: list[str | None], matcher: Matcher | None, n: int,
+         serial: Callable[[list[str | None]], list[Match]]) -> list[Match]:
+    if n < 2 or len(texts) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return serial(texts)
+    global _WORKER_MATCHER
+    _WORKER_MATCHER = matcher
+    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            parts = pool.map(_work, chunks, chunksize=1)
+    except OSError:  # no fork allowed here (sandbox, resource limits): resolve in-process
+        return serial(texts)
+    finally:
+        _WORKER_MATCHER = None
+    return [m for part in parts for m in part]
+
+
+def resolve_all(distinct: list[str | None], matcher: Matcher | None) -> list[Match]:
+    """A Match per distinct string, from the cache when this registry version saw it before."""
+    key = matcher.cache_key if matcher is not None else None
+    todo = [t for t in distinct if (key, t) not in _CACHE]
+    if todo:
+        fresh = _map(todo, matcher, workers(), lambda ts: [match_one(t, matcher) for t in ts])
+        if len(_CACHE) + len(fresh) > CACHE_LIMIT:
+            _CACHE.clear()
+        for t, m in zip(todo, fresh, strict=True):
+            _CACHE[(key, t)] = m
+    return [_CACHE[(key, t)] for t in distinct]

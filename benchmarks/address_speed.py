@@ -1,0 +1,191 @@
+"""Throughput of address matching: distinct address strings parsed and matched per second, all
+levels (district .. house), against cpca (a well-known Chinese address parser that stops at the
+district) and a bare DuckDB baseline on the same strings in the same run.
+
+    uv run python benchmarks/address_speed.py                  # 100,000 distinct strings
+    uv run python benchmarks/address_speed.py --strings 30000 --skip-cpca-parallel
+
+Strings are rendered from the sample world (feeds.sample) with its real-world variants (栋/号楼,
+missing levels, traditional characters, full-width digits, Chinese numerals, 3-2-502), and the
+registry is built from that world's three sources first. The DuckDB baseline does the SQL-only
+part of the job (district and street names found by substring join on the NBS list, building,
+unit and room by regexp_extract), so "ratio to DuckDB" compares against set-based SQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+import types
+from importlib import metadata, resources
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def machine_facts() -> str:
+    """Cores, RAM, load and versions, printed with every figure."""
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("duckdb", "pyarrow", "cpca"))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{os.cpu_count()} cores, {ram:.1f} GiB RAM, load average {load}; Python "
+            f"{platform.python_version()}, {versions}")
+
+
+def sample_strings(n: int, folder: Path, seed: int = 20231) -> list[str]:
+    """`n` distinct address strings rendered from the sample world (its registry sources are
+    written to `folder`)."""
+    from feeds.sample.addresses import AddressRenderer
+    from feeds.sample.registry import write_sources
+    from feeds.sample.world import build_world
+
+    world = build_world(seed)
+    write_sources(world, folder, seed)
+    rng = random.Random(seed)
+    renderer = AddressRenderer(rng, every=3)  # one in three strings is a variant
+    out: dict[str, None] = {}
+    houses, buildings, estates = world.houses, world.buildings, world.estates
+    attempts = 0
+    while len(out) < n and attempts < n * 20:
+        attempts += 1
+        pick = rng.random()
+        if pick < 0.8:
+            text = renderer.house(rng.choice(houses)).text
+        elif pick < 0.95:
+            text = renderer.building(rng.choice(buildings)).text
+        else:
+            text = renderer.estate(rng.choice(estates), rng.choice(("", "东门", "地下车库"))).text
+        out[text] = None
+    return list(out)
+
+
+def _cpca_shim() -> None:
+    # cpca 0.5.5 reads its data through pkg_resources, which setuptools no longer ships here;
+    # give it the one function it uses, backed by importlib.resources.
+    if "pkg_resources" not in sys.modules:
+        shim = types.ModuleType("pkg_resources")
+        shim.resource_stream = lambda pkg, name: resources.files(pkg).joinpath(name).open("rb")
+        sys.modules["pkg_resources"] = shim
+
+
+def _cpca_chunk(texts: list[str]) -> int:
+    import cpca
+
+    return len(cpca.transform(texts))
+
+
+def run_cpca(strings: list[str], processes: int) -> float:
+    """Seconds cpca takes to transform `strings` with `processes` processes."""
+    _cpca_shim()
+    import cpca
+
+    cpca.transform(["浙江省杭州市西湖区"])  # load its tables outside the timing
+    t0 = time.perf_counter()
+    if processes == 1:
+        cpca.transform(strings)
+    else:
+        half = [strings[i::processes] for i in range(processes)]
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            pool.map(_cpca_chunk, half)
+    return time.perf_counter() - t0
+
+
+def run_ours(strings: list[str], processes: int) -> tuple[float, dict[str, int]]:
+    """Seconds match_many takes (cold cache) with `processes` workers, and the level counts."""
+    import pyarrow as pa
+
+    from address_registry import match_many, parallel
+    from address_registry.registry import current_matcher
+
+    os.environ["SHUCANG_ADDRESS_WORKERS"] = str(processes)
+    current_matcher()  # registry loaded outside the timing, like cpca's tables
+    parallel._CACHE.clear()
+    t0 = time.perf_counter()
+    table = match_many(pa.array(strings, pa.string()))
+    elapsed = time.perf_counter() - t0
+    levels: dict[str, int] = {}
+    for level in table.column("match_level").to_pylist():
+        levels[level] = levels.get(level, 0) + 1
+    return elapsed, levels
+
+
+def run_duckdb(strings: list[str]) -> float:
+    """Seconds a bare DuckDB query takes for the SQL-only part of the job on the same strings."""
+    import duckdb
+    import pyarrow as pa
+
+    from address_registry.divisions import REFERENCE
+
+    con = duckdb.connect()
+    con.register("input", pa.table({"address": pa.array(strings, pa.string())}))
+    con.execute(f"CREATE TABLE divisions AS FROM read_csv('{REFERENCE}', all_varchar = true) "
+                "WHERE code LIKE '3301%'")
+    t0 = time.perf_counter()
+    con.execute("""
+        CREATE TABLE baseline AS
+        WITH s AS (SELECT DISTINCT address FROM input),
+        d AS (SELECT s.address, arg_max(v.code, length(v.name)) AS district_code
+              FROM s LEFT JOIN divisions v ON v.level = 'district' AND contains(s.address, v.name)
+              GROUP BY ALL),
+        t AS (SELECT s.address, arg_max(v.code, length(v.name)) AS street_code
+              FROM s LEFT JOIN divisions v ON v.level = 'street' AND contains(s.address, v.name)
+              GROUP BY ALL)
+        SELECT s.address, d.district_code, t.street_code,
+               regexp_extract(s.address, '(\\d+)幢', 1) AS building,
+               regexp_extract(s.address, '(\\d+)单元', 1) AS unit,
+               regexp_extract(s.address, '(\\d+)室', 1) AS room
+        FROM s JOIN d USING (address) JOIN t USING (address)
+    """)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--strings", type=int, default=100_000, help="distinct strings to match")
+    ap.add_argument("--processes", type=int, default=2, help="processes for the parallel runs")
+    ap.add_argument("--skip-cpca-parallel", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["SHUCANG_HOME"] = str(Path(tmp) / "home")
+        os.environ["SHUCANG_FEEDS"] = str(Path(tmp) / "feeds")
+        t0 = time.perf_counter()
+        strings = sample_strings(args.strings, Path(tmp) / "feeds" / "registry")
+        print(f"{len(strings)} distinct strings rendered in {time.perf_counter() - t0:.1f}s")
+        from address_registry.registry import build_registry
+
+        t0 = time.perf_counter()
+        version, manifest = build_registry()
+        print(f"registry v{version} built in {time.perf_counter() - t0:.1f}s: {manifest['counts']}")
+        print(machine_facts())
+        n = len(strings)
+        rows = []
+        base = run_duckdb(strings)
+        rows.append(("bare DuckDB (district/street join + regexp)", base, None))
+        for p in sorted({1, args.processes}):
+            secs, levels = run_ours(strings, p)
+            rows.append((f"shucang match_many, {p} process(es), all levels", secs, levels))
+        cpca_runs = [1] if args.skip_cpca_parallel else sorted({1, args.processes})
+        for p in cpca_runs:
+            rows.append((f"cpca.transform, {p} process(es), district level", run_cpca(strings, p),
+                         None))
+        print(f"\n{'run':52} {'seconds':>8} {'strings/s':>10} {'vs DuckDB':>9}")
+        for name, secs, _ in rows:
+            print(f"{name:52} {secs:8.2f} {n / secs:10.0f} {base / secs:9.3f}")
+        ours = {p: secs for name, secs, _ in rows if name.startswith("shucang")
+                for p in [int(name.split(", ")[1].split()[0])]}
+        cpca_s = {p: secs for name, secs, _ in rows if name.startswith("cpca")
+                  for p in [int(name.split(", ")[1].split()[0])]}
+        for p in sorted(set(ours) & set(cpca_s)):
+            print(f"shucang / cpca throughput at {p} process(es): {cpca_s[p] / ours[p]:.1f}x")
+        levels = next(lv for name, _, lv in rows if lv)
+        print("match levels:", ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
+
+
+if __name__ == "__main__":
+    main()
