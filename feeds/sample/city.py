@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from feeds.sample.addresses import AddressRenderer
 from feeds.sample.context import Context
 from feeds.sample.model import (
     Dirt,
@@ -27,7 +28,7 @@ LOT_KINDS = ("公共停车场", "道路泊位", "小区停车场", "单位停车
 SNAPSHOTS = 8  # every 15 minutes over the last two hours of the anchor day
 
 
-def _lot(n: int, kind: str, ctx: Context, renderer, rng: random.Random) -> FeedRow:
+def _lot(n: int, kind: str, ctx: Context, renderer: AddressRenderer, rng: random.Random) -> FeedRow:
     if kind in ("小区停车场", "单位停车场"):
         kinds = ("小区",) if kind == "小区停车场" else ("大厦",)
         estate: Estate = rng.choice(ctx.estates_of_kind[kinds[0]])

@@ -7,7 +7,7 @@ Owns these two feeds' rows and planted dirt; the world, people and writers are s
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from feeds.sample.addresses import AddressRenderer, Rendered
 from feeds.sample.context import Context
@@ -26,6 +26,7 @@ from feeds.sample.model import (
     ts,
 )
 from feeds.sample.people import OTHER_PROVINCE_COUNTIES, bad_mobile, impossible_birth_id, mobile
+from feeds.sample.world import House
 
 CATEGORIES = (
     "市容环境",
@@ -147,7 +148,9 @@ def _origin(ctx: Context, rng: random.Random) -> tuple[str, str]:
     return ctx.county_with_name(rng)
 
 
-def _migrant(ctx: Context, day, renderer: AddressRenderer, houses, rng: random.Random) -> FeedRow:
+def _migrant(
+    ctx: Context, day: date, renderer: AddressRenderer, houses: list[House], rng: random.Random
+) -> FeedRow:
     region, origin = _origin(ctx, rng)
     p = ctx.person(region, rng.randint(18, 60), rng)
     registered = day - timedelta(days=rng.randrange(0, 700))

@@ -7,8 +7,9 @@ Owns these two feeds' rows and planted dirt; the world, people and writers are s
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from feeds.sample.addresses import AddressRenderer, Rendered
 from feeds.sample.context import Context, Resident
 from feeds.sample.model import (
     PUBLISHED,
@@ -86,7 +87,7 @@ ENTITY_TYPES = (
 )
 
 
-def _register_row(r: Resident, rendered_address, updated) -> FeedRow:
+def _register_row(r: Resident, rendered_address: Rendered, updated: datetime) -> FeedRow:
     p = r.person
     row = FeedRow(
         {
@@ -103,7 +104,7 @@ def _register_row(r: Resident, rendered_address, updated) -> FeedRow:
     return row
 
 
-def _register_dirt(ctx: Context, renderer) -> list[Dirt]:
+def _register_dirt(ctx: Context, renderer: AddressRenderer) -> list[Dirt]:
     counties = ctx.zhejiang_counties
     return [
         Dirt(
@@ -199,7 +200,7 @@ def _entity_name(kind: str, business: str, house: House, rng: random.Random) -> 
 
 
 def _entity_row(
-    ctx: Context, house: House, renderer, day: date, codes: set[str], rng: random.Random
+    ctx: Context, house: House, renderer: AddressRenderer, day: date, codes: set[str], rng: random.Random
 ) -> FeedRow:
     kind = _pick_entity_type(house, rng)
     industry, business = ("农、林、牧、渔业", "") if kind == "农民专业合作社" else rng.choice(INDUSTRIES)
