@@ -96,20 +96,29 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
-def test_tidal_spare_counts_lots_within_one_km(published: dict) -> None:
+def test_tidal_spare_sums_lots_within_one_km(published: dict) -> None:
     run_model("parking_tidal_spare")
     got = {r["community_code"]: r for r in _rows("parking_tidal_spare")}
     lots = synthetic_rows()["parking_lot"]
+    spare: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for o in synthetic_rows()["parking_berth_occupancy"]:
+        h = o["observed_at"].hour
+        window = "day" if 8 <= h < 18 else "night" if h >= 20 or h < 7 else "other"
+        spare[(o["lot_id"], window)].append(o["capacity"] - o["occupied"])
+    mean = {k: sum(v) / len(v) for k, v in spare.items()}
     centres: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for lot in lots:
         centres[lot["community_code"]].append((lot["lon"], lot["lat"]))
     for code, pts in centres.items():
         c = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
-        near = [lot for lot in lots if _km(c, (lot["lon"], lot["lat"])) <= 1.0]
+        near = [lot["lot_id"] for lot in lots if _km(c, (lot["lon"], lot["lat"])) <= 1.0]
         assert got[code]["lots_near"] == len(near)
         assert got[code]["lots_inside"] == len(pts)
+        for window in ("day", "night"):
+            want = sum(mean[(lot, window)] for lot in near)
+            assert got[code][f"{window}_spare_berths"] == pytest.approx(want, abs=0.051)
     # unit lots are full by day and empty at night in the fixture: tidal berths exist
-    assert sum(r["unit_night_spare"] for r in got.values()) > 0
+    assert sum(r["unit_night_spare"] or 0 for r in got.values()) > 0
 
 
 def test_operation_index_is_bounded_and_joins_every_community(published: dict) -> None:

@@ -1,6 +1,8 @@
 -- Day vs night spare berths near each community (tidal sharing): a lot is near a community when it
 -- lies within 1 km of the centre of the community's addressed parking lots. Day is 08:00-18:00,
 -- night is 20:00-07:00; spare = capacity - occupied averaged over the snapshots in the window.
+-- A lot without snapshots in a window adds nothing to that window's sum and nothing to the
+-- tidal surplus; a figure is NULL when no nearby lot was observed in its window.
 WITH per_lot AS (
     SELECT
         lot_id,
@@ -13,7 +15,7 @@ WITH per_lot AS (
 ),
 lots AS (
     SELECT l.lot_id, l.lot_kind, l.community_code, l.lon, l.lat,
-           coalesce(p.day_spare, 0) AS day_spare, coalesce(p.night_spare, 0) AS night_spare
+           p.day_spare, p.night_spare
     FROM parking_lot AS l
     JOIN per_lot AS p ON p.lot_id = l.lot_id
     WHERE l.lon IS NOT NULL AND l.lat IS NOT NULL
@@ -42,6 +44,6 @@ SELECT
     round(sum(day_spare), 1) AS day_spare_berths,
     round(sum(night_spare), 1) AS night_spare_berths,
     round(sum(night_spare - day_spare), 1) AS tidal_surplus,
-    round(sum(CASE WHEN lot_kind = '单位停车场' THEN night_spare ELSE 0 END), 1) AS unit_night_spare
+    round(sum(CASE WHEN lot_kind = '单位停车场' THEN night_spare END), 1) AS unit_night_spare
 FROM near
 GROUP BY street_code, community_code
