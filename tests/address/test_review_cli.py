@@ -60,3 +60,30 @@ def test_cli_build_without_sources_says_what_is_missing(home: Path) -> None:
     result = CliRunner().invoke(main, ["registry", "build"])
     assert result.exit_code != 0
     assert "doorplates.csv is missing" in result.output
+
+
+def test_cli_review_accept_and_reject(built: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    src = tmp_path / "in.csv"
+    src.write_text("编号,地址\n1,金都花圆3幢\n2,嘉绿3幢\n", encoding="utf-8")
+    out = tmp_path / "matched.parquet"
+    result = runner.invoke(main, ["address", "match", str(src), "--column", "地址",
+                                  "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+    listed = runner.invoke(main, ["registry", "review"])
+    assert "'金都花圆'" in listed.output and "score" in listed.output
+    ids = {r.spelling: r.review_id for r in pending()}
+    accepted = runner.invoke(main, ["registry", "review", "--accept", str(ids["金都花圆"])])
+    assert "accepted: 金都花圆 -> " in accepted.output
+    rejected = runner.invoke(main, ["registry", "review", "--reject", str(ids["嘉绿"])])
+    assert "rejected: 嘉绿" in rejected.output
+    again = runner.invoke(main, ["registry", "review", "--reject", str(ids["嘉绿"])])
+    assert again.exit_code != 0 and "already rejected" in again.output
+
+
+def test_cli_match_unknown_column(built: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("编号,地址\n1,金都花园3幢\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["address", "match", str(src), "--column", "住址"])
+    assert result.exit_code != 0 and "has no column '住址'" in result.output
