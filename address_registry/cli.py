@@ -33,7 +33,8 @@ def _read_addresses(path: Path, column: str | None) -> list[str | None]:
         import pyarrow.parquet as pq
 
         table = pq.read_table(path)
-        return table.column(column or table.column_names[0]).to_pylist()
+        values: list[str | None] = table.column(column or table.column_names[0]).to_pylist()
+        return values
     if path.suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
@@ -42,7 +43,7 @@ def _read_addresses(path: Path, column: str | None) -> list[str | None]:
                 raise click.BadParameter(f"{path} has no column {name!r}; columns: "
                                          f"{', '.join(reader.fieldnames or [])}")
             return [row[name] for row in reader]
-    return path.read_text(encoding="utf-8").splitlines()
+    return list(path.read_text(encoding="utf-8").splitlines())
 
 
 @address.command("match")
@@ -90,6 +91,7 @@ def build_cmd(source: Path | None) -> None:
     except SourceError as exc:
         raise click.ClickException(str(exc)) from exc
     counts = manifest["counts"]
+    assert isinstance(counts, dict)
     click.echo(f"registry v{version}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-_OPENCC_TS = Path(__import__("opencc").__file__).parent / "dictionary" / "TSCharacters.txt"
+_OPENCC_TS = Path(str(__import__("opencc").__file__)).parent / "dictionary" / "TSCharacters.txt"
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}

@@ -18,14 +18,15 @@ DEFAULT_PREFER = "3301"  # the registry covers Hangzhou; ambiguous names prefer 
 # A short name (翠苑, 文一) is not a division when it starts a road or estate name
 # (文一西路, 古荡新村).
 _ESTATE_WORDS = "新村|小区|花园|公寓|大厦|广场|家园|苑|园|府|庭|城|中心"
+_ROAD_END = "大道|大街|路|街|巷|弄"
 # (one character at most in between: 五常|港路26号 and 古荡|新村 continue, 翠苑|文三路 does not)
 _NAME_CONTINUES = re.compile(
-    rf"[\u4e00-\u9fff]?(?:大道|大街|路|街|巷|弄)(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
+    rf"[\u4e00-\u9fff]?(?:{_ROAD_END})(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
 )
 MIN_BARE_COMMUNITY = 3  # a short community name with no district or street around it
 _ROAD_SUFFIX = ("路", "街", "巷", "弄", "道")
 _ROAD_NUMBER = re.compile(
-    r"(?P<road>[\u4e00-\u9fffA-Z0-9]{1,14}?(?:大道|大街|路|街|巷|弄))(?P<number>\d{1,5}(?:-\d{1,4})?)号"
+    rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}))(?P<number>\d{{1,5}}(?:-\d{{1,4}})?)号"
     r"|(?P<group>\d{1,3}组)(?P<gnumber>\d{1,5}(?:-\d{1,4})?)号"
 )
 _BUILDING = re.compile(r"(?P<building>[0-9A-Z]{1,5})幢")
@@ -33,7 +34,7 @@ _UNIT = re.compile(r"(?P<unit>\d{1,3})单元")
 _FLOOR = re.compile(r"(?P<floor>-?\d{1,3})[层楼]")
 _ROOM = re.compile(r"(?P<room>\d{1,5})室?$")
 _ROAD_ONLY = re.compile(
-    rf"^(?!.*(?:{_ESTATE_WORDS}))(?P<road>[\u4e00-\u9fff]{{1,10}}?(?:大道|大街|路|街|巷))"
+    rf"^(?!.*(?:{_ESTATE_WORDS}))(?P<road>[\u4e00-\u9fff]{{1,10}}?(?:{_ROAD_END}))"
     rf"(?![\u4e00-\u9fff]*[幢号])"
 )
 _LEADING_NUMBER = re.compile(r"\d")
@@ -175,7 +176,7 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
         for level, text in spans:
             setattr(out, level, text)
     while pos < n:
-        taken = None
+        taken: tuple[int, NameHit | None] | None = None
         for length in lengths.get(s[pos : pos + 2], ()):
             hits = names.get(s[pos : pos + length]) if length <= n - pos else None
             if hits is None:

@@ -68,11 +68,10 @@ def parse_by_shape(s: str, notes: tuple[str, ...], prefer: str) -> ParsedAddress
     out[_NOTES] = notes + values[_NOTES]  # type: ignore[operator]
     try:
         for i in numbered:
-            value = values[i]
-            whole = back.get(value)  # type: ignore[arg-type]
+            value = str(values[i])
+            whole = back.get(value)
             # most numbered fields are one number (3, 502); others mix text (2号大街, 3组)
-            out[i] = whole if whole is not None else _RUN.sub(
-                lambda m: back[m.group()], value)  # type: ignore[arg-type]
+            out[i] = whole if whole is not None else _RUN.sub(lambda m: back[m.group()], value)
     except KeyError:  # a field holds part of a number: do not guess, parse directly
         return parse_normalized(s, notes, prefer)
     return ParsedAddress(*out)  # type: ignore[arg-type]
