@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,8 @@ from catalog.contract import Contract, load_contracts
 log = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8))
 MAX_PAGE_SIZE = 10_000
+# a time followed by " HH:MM": the "+HH:MM" offset of an unencoded query string
+_PLUS_AS_SPACE = re.compile(r"^(.+[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
 
 
 class FeedServerError(RuntimeError):
@@ -65,9 +68,7 @@ class Collection:
         records = self.records
         if self.cursor_param and self.cursor_param in query:
             since = parse_instant(_single(query, self.cursor_param), self.cursor_param)
-            records = [
-                r for r, c in zip(self.records, self.cursors, strict=True) if c is None or c > since
-            ]
+            records = [r for r, c in zip(self.records, self.cursors, strict=True) if c is None or c > since]
         start = (page - 1) * size
         more = start + size < len(records)
         return {
@@ -86,9 +87,7 @@ def _single(query: dict[str, list[str]], name: str) -> str:
     return values[0]
 
 
-def _int_param(
-    query: dict[str, list[str]], name: str, default: int, low: int, high: int | None
-) -> int:
+def _int_param(query: dict[str, list[str]], name: str, default: int, low: int, high: int | None) -> int:
     if name not in query:
         return default
     raw = _single(query, name)
@@ -104,8 +103,9 @@ def _int_param(
 
 def parse_instant(raw: str, name: str = "since") -> datetime:
     """An ISO 8601 timestamp as naive China time (offsets converted; naive taken as China time)."""
+    text = _PLUS_AS_SPACE.sub(r"\1+\2", raw.strip())  # an unencoded '+' in a query reads as a space
     try:
-        value = datetime.fromisoformat(raw.strip().replace(" ", "T", 1))
+        value = datetime.fromisoformat(text.replace(" ", "T", 1))
     except ValueError:
         raise BadRequest(f"parameter {name} must be an ISO 8601 timestamp, got {raw!r}") from None
     if value.tzinfo is not None:
@@ -120,9 +120,7 @@ def _cursor(value: Any) -> datetime | None:
         return None
 
 
-def load_collections(
-    data_dir: Path, contracts: dict[str, Contract] | None = None
-) -> dict[str, Collection]:
+def load_collections(data_dir: Path, contracts: dict[str, Contract] | None = None) -> dict[str, Collection]:
     """The collections of every HTTP contract, keyed by route; `data_dir` is the sample output
     folder or its http/ subfolder."""
     folder = data_dir / "http" if (data_dir / "http").is_dir() else data_dir
@@ -204,9 +202,7 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
         server.server_close()
 
 
-def start_in_thread(
-    data_dir: Path, host: str = "127.0.0.1", port: int = 0
-) -> tuple[FeedServer, str]:
+def start_in_thread(data_dir: Path, host: str = "127.0.0.1", port: int = 0) -> tuple[FeedServer, str]:
     """Start the server on a background thread (port 0 = a free port); returns it and its base URL.
     Stop it with `stop(server)`."""
     server = FeedServer((host, port), load_collections(data_dir))
@@ -234,12 +230,8 @@ def running(data_dir: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(
-        description="Serve the sample city-tier feeds as paginated JSON."
-    )
-    parser.add_argument(
-        "data_dir", type=Path, help="the sample output folder (or its http/ folder)"
-    )
+    parser = argparse.ArgumentParser(description="Serve the sample city-tier feeds as paginated JSON.")
+    parser.add_argument("data_dir", type=Path, help="the sample output folder (or its http/ folder)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()

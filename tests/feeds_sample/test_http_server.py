@@ -11,7 +11,15 @@ from datetime import datetime
 import httpx
 import pytest
 
-from feeds.http_server import FeedServerError, load_collections, running, start_in_thread, stop
+from feeds.http_server import (
+    BadRequest,
+    FeedServerError,
+    load_collections,
+    parse_instant,
+    running,
+    start_in_thread,
+    stop,
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +84,36 @@ def test_since_keeps_later_observations(client, sample, base_url, since) -> None
     expected = [r for r in collection if datetime.fromisoformat(r["observedAt"]) > cut]
     got = _all_pages(client, base_url, "/api/parking/occupancy", since=since, page_size=50)
     assert got == expected and 0 < len(got) < len(collection)
+
+
+@pytest.mark.parametrize(
+    ("raw", "china_time"),
+    [
+        ("2026-11-20T23:00:00", "2026-11-20 23:00:00"),
+        ("2026-11-20 23:00:00", "2026-11-20 23:00:00"),
+        ("2026-11-20 23:00", "2026-11-20 23:00:00"),
+        ("2026-11-20", "2026-11-20 00:00:00"),
+        ("2026-11-20T15:00:00Z", "2026-11-20 23:00:00"),
+        ("2026-11-20T15:00:00+00:00", "2026-11-20 23:00:00"),
+        ("2026-11-20T23:00:00 08:00", "2026-11-20 23:00:00"),  # '+' decoded to a space
+        ("2026-11-20T23:00:00.5 08:00", "2026-11-20 23:00:00.500000"),
+        ("2026-11-20T10:00:00-05:00", "2026-11-20 23:00:00"),
+    ],
+)
+def test_parse_instant(raw: str, china_time: str) -> None:
+    assert str(parse_instant(raw)) == china_time
+
+
+@pytest.mark.parametrize("raw", ["yesterday", "2026-13-01", "2026-11-20 25:00", ""])
+def test_parse_instant_refuses(raw: str) -> None:
+    with pytest.raises(BadRequest, match="ISO 8601"):
+        parse_instant(raw)
+
+
+def test_since_with_an_unencoded_plus(client, base_url) -> None:
+    encoded = client.get(f"{base_url}/api/parking/occupancy", params={"since": "2026-11-20T23:00:00+08:00"})
+    raw = client.get(f"{base_url}/api/parking/occupancy?since=2026-11-20T23:00:00+08:00")
+    assert raw.status_code == 200 and raw.json() == encoded.json() and encoded.json()["total"] > 0
 
 
 def test_since_past_the_end_is_empty(client, base_url) -> None:
