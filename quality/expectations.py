@@ -55,40 +55,32 @@ def _py_valid(problem: Callable[[str], str | None], column: pd.Series) -> pd.Ser
     return column.astype(str).map(lambda v: problem(v) is None).astype(bool)
 
 
-class ColumnValuesValidResidentId(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.shucang_valid_resident_id"
+def _identifier_metric(
+    name: str, problem: Callable[[str], str | None], problem_sql: Callable[[str], str]
+) -> type[ColumnMapMetricProvider]:
+    """A GX column map metric `column_values.shucang_valid_<name>` from one identifier rule of
+    quality.identifiers (Python for pandas, SQL for DuckDB); GX registers it on creation."""
 
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return _py_valid(ids.resident_id_problem, column)
+    class Metric(ColumnMapMetricProvider):
+        condition_metric_name = f"column_values.shucang_valid_{name}"
 
-    @column_condition_partial(engine=DuckDBExecutionEngine)
-    def _duckdb(cls, column: Any, **kwargs: Any) -> Any:
-        return _sql_valid(ids.resident_id_problem_sql, column)
+        @column_condition_partial(engine=PandasExecutionEngine)
+        def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
+            return _py_valid(problem, column)
 
+        @column_condition_partial(engine=DuckDBExecutionEngine)
+        def _duckdb(cls, column: Any, **kwargs: Any) -> Any:
+            return _sql_valid(problem_sql, column)
 
-class ColumnValuesValidMobile(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.shucang_valid_mobile"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return _py_valid(ids.mobile_problem, column)
-
-    @column_condition_partial(engine=DuckDBExecutionEngine)
-    def _duckdb(cls, column: Any, **kwargs: Any) -> Any:
-        return _sql_valid(ids.mobile_problem_sql, column)
+    Metric.__name__ = Metric.__qualname__ = f"ColumnValuesValid_{name}"
+    return Metric
 
 
-class ColumnValuesValidCreditCode(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.shucang_valid_credit_code"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return _py_valid(ids.credit_code_problem, column)
-
-    @column_condition_partial(engine=DuckDBExecutionEngine)
-    def _duckdb(cls, column: Any, **kwargs: Any) -> Any:
-        return _sql_valid(ids.credit_code_problem_sql, column)
+IDENTIFIER_METRICS = [
+    _identifier_metric("resident_id", ids.resident_id_problem, ids.resident_id_problem_sql),
+    _identifier_metric("mobile", ids.mobile_problem, ids.mobile_problem_sql),
+    _identifier_metric("credit_code", ids.credit_code_problem, ids.credit_code_problem_sql),
+]
 
 
 class ColumnValuesNotInFuture(ColumnMapMetricProvider):
