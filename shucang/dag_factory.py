@@ -5,6 +5,7 @@ tier has is read by the first task at run time, so adding a contract needs no DA
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pendulum
@@ -52,6 +53,16 @@ def _run(step_name: str, ref: Any) -> Any:
     return out
 
 
+def _step(step: str) -> Callable[[Any], Any]:
+    """The task callable for a pipeline step that takes and returns a load reference."""
+
+    def run(ref: Any) -> Any:
+        return _run(f"{step}_step", ref)
+
+    run.__name__ = step
+    return run
+
+
 def build_tier_dag(tier: str) -> DAG:
     """The DAG `shucang_<tier>` loading every dataset whose contract names this tier."""
     with DAG(
@@ -74,21 +85,9 @@ def build_tier_dag(tier: str) -> DAG:
 
         @task_group
         def feed(dataset: str) -> None:
-            @task
-            def land(dataset: str) -> dict:
-                return _run("land_step", dataset)
-
-            @task
-            def stage(ref: dict) -> dict:
-                return _run("stage_step", ref)
-
-            @task
-            def address(ref: dict) -> dict:
-                return _run("address_step", ref)
-
-            @task
-            def validate(ref: dict) -> dict:
-                return _run("validate_step", ref)
+            ref = dataset
+            for step in ("land", "stage", "address", "validate"):
+                ref = task(task_id=step)(_step(step))(ref)
 
             @task(pool=PUBLISH_POOL, outlets=[tier_alias(tier)])
             def publish(ref: dict, *, outlet_events: Any = None) -> dict:
@@ -97,7 +96,7 @@ def build_tier_dag(tier: str) -> DAG:
                                                    extra={"load_id": out["load_id"]})
                 return out
 
-            publish(validate(address(stage(land(dataset)))))
+            publish(ref)
 
         feed.expand(dataset=datasets())
     return dag
