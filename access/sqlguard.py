@@ -23,6 +23,7 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import traverse_scope
 
 from access.errors import QueryRefused
+from access.masks import SMALL_CELL
 
 MAX_SQL_CHARS = 20_000
 # Functions that reach outside the query (files, settings, catalogs, variables) or build rows from
@@ -255,29 +256,32 @@ def _replace_relations(stmt: exp.Expr, relations: Mapping[str, Relation]) -> lis
     return used
 
 
+def _group_keys(select: exp.Select) -> set[str]:
+    group = select.args.get("group")
+    if group is None:
+        return set()
+    keys = {c.name.lower() for c in group.find_all(exp.Column)}
+    if group.args.get("all"):  # GROUP BY ALL: every projection without an aggregate
+        for proj in select.expressions:
+            if not proj.find(exp.AggFunc):
+                keys |= {c.name.lower() for c in proj.find_all(exp.Column)}
+    return keys
+
+
 def _suppress_small_cells(stmt: exp.Expr, community_columns: set[str]) -> list[str]:
-    """Wrap COUNT projections of the outer query in small-cell suppression when it groups by a
-    community-level column."""
-    if not isinstance(stmt, exp.Select) or not stmt.args.get("group"):
-        return []
-    keys = {c.name.lower() for c in stmt.args["group"].find_all(exp.Column)}
-    if not keys & community_columns:
-        return []
+    """In every SELECT (outer or nested) that groups by a community-level column, wrap its COUNT
+    projections in small-cell suppression (below SMALL_CELL -> NULL)."""
     wrapped = []
-    for proj in stmt.expressions:
-        target = proj.this if isinstance(proj, exp.Alias) else proj
-        if isinstance(target, exp.Count):
-            guarded = exp.Case(
-                ifs=[
-                    exp.If(
-                        this=exp.LT(this=target.copy(), expression=exp.Literal.number(5)),
-                        true=exp.Null(),
-                    )
-                ],
-                default=target.copy(),
-            )
-            target.replace(guarded)
-            wrapped.append(proj.alias_or_name)
+    for select in list(stmt.find_all(exp.Select)):
+        if not _group_keys(select) & community_columns:
+            continue
+        for proj in select.expressions:
+            target = proj.this if isinstance(proj, exp.Alias) else proj
+            if isinstance(target, exp.Count):
+                small = exp.LT(this=target.copy(), expression=exp.Literal.number(SMALL_CELL))
+                target.replace(exp.Case(ifs=[exp.If(this=small, true=exp.Null())],
+                                        default=target.copy()))
+                wrapped.append(proj.alias_or_name)
     return wrapped
 
 

@@ -244,3 +244,31 @@ def test_locked_database_resists_direct_statements(world: tuple[str, Path], sql:
     con = gateway.locked_connection(files)
     with pytest.raises(duckdb.Error):
         con.execute(sql.format(raw=RAW.format(home=home), home=home)).fetchall()
+
+
+# (statement, {row key: expected count, None = suppressed}); 西溪街道 has two communities of 20
+# residents each (石灰桥 = the men, 下马塍 = the women); 4 are named 张 (all in 石灰桥) and 4 王
+# (all in 下马塍, 4 households).
+BY_COMMUNITY = "SELECT community_code AS k, count(*) AS n FROM household_register"
+SUPPRESSION = [
+    (f"{BY_COMMUNITY} GROUP BY community_code", {"330106004053": 20, "330106004055": 20}),
+    (f"{BY_COMMUNITY} WHERE name LIKE '张%' GROUP BY 1", {"330106004053": None}),
+    (f"{BY_COMMUNITY} WHERE name LIKE '张%' GROUP BY ALL", {"330106004053": None}),
+    (
+        "SELECT address AS k, count(*) AS n FROM household_register WHERE sex = '男' GROUP BY address",
+        {"西湖区西溪街道石灰桥社区": 20},
+    ),
+    (
+        "SELECT k, n FROM (SELECT community_code AS k, count(DISTINCT household_id) AS n"
+        " FROM household_register WHERE name LIKE '王%' GROUP BY 1)",
+        {"330106004055": None},
+    ),
+    # not community level: small counts stay
+    ("SELECT sex AS k, count(*) AS n FROM household_register WHERE name LIKE '张%' GROUP BY sex", {"男": 4}),
+]
+
+
+@pytest.mark.parametrize(("sql", "expected"), SUPPRESSION, ids=range(len(SUPPRESSION)))
+def test_small_cell_suppression(world: tuple[str, Path], sql: str, expected: dict[str, int | None]) -> None:
+    rows = gateway.query(world[0], sql, "chen").table.to_pylist()
+    assert {r["k"]: r["n"] for r in rows} == expected
