@@ -149,17 +149,24 @@ def build(grant_id: str) -> dict[str, Any]:
         body = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
         tmp = base / f".{MANIFEST}.{build_id}.tmp"
         tmp.write_bytes(body)
-        os.replace(tmp, base / MANIFEST)
         with engine().begin() as c:
-            c.execute(
+            # The row update takes the write lock first, so concurrent builders (the rebuild DAG
+            # and a CLI rebuild) swap manifests in the same order as they record their hashes;
+            # a revocation committed meanwhile leaves the row inactive and the swap is skipped.
+            done = c.execute(
                 update(grants)
-                .where(grants.c.grant_id == grant_id)
+                .where(grants.c.grant_id == grant_id, grants.c.status == Status.active)
                 .values(
                     artifact_sha256=hashlib.sha256(body).hexdigest(),
                     artifact_built_at=now(),
                     source_snapshots={d: v["source_snapshot"] for d, v in datasets.items()},
                 )
-            )
+            ).rowcount
+            if not done:
+                tmp.unlink()
+                shutil.rmtree(out, ignore_errors=True)
+                raise GrantNotActiveError(f"grant {grant_id} ended while its artifact was built")
+            os.replace(tmp, base / MANIFEST)
         _prune(base, keep=build_id)
     return manifest
 
