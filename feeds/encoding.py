@@ -5,6 +5,7 @@ sequence valid in neither is a rejection, never a silent replacement character."
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterable
 from pathlib import Path
 
 from feeds.errors import EncodingRejected
@@ -19,6 +20,7 @@ def _decodes(path: Path, encoding: str, limit: int | None = None) -> tuple[bool,
     byte offset of the first bad sequence."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     offset = 0
+    chunks: Iterable[bytes]
     with path.open("rb") as f:
         if limit is not None:
             head = f.read(limit)

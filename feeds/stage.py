@@ -10,11 +10,13 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from duckdb import func
 
 from catalog.contract import Column, Contract
 from feeds.numerals import cn_to_number
 from feeds.readers import csv_rejects, register_raw
 from shucang import quarantine
+from shucang.duck import one_row
 
 FULL_WIDTH = "０１２３４５６７８９．－：／，＋"
 HALF_WIDTH = "0123456789.-:/,+"
@@ -105,8 +107,8 @@ def _cn_number(values: pa.Array) -> pa.Array:
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with the stager's helper functions."""
     con = duckdb.connect()
-    con.create_function("cn_number", _cn_number, ["VARCHAR"], "BIGINT", type="arrow",
-                        null_handling="special", side_effects=False)
+    con.create_function("cn_number", _cn_number, ["VARCHAR"], "BIGINT", type=func.ARROW,
+                        null_handling=func.SPECIAL, side_effects=False)
     return con
 
 
@@ -205,17 +207,16 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         con.execute(f"COPY ({typed_select(contract)}) TO '{typed}' (FORMAT parquet, COMPRESSION lz4_raw)")
         malformed = csv_rejects(con, batch)
         line = _line_fix(con, malformed)
-        rows_read, bad = con.execute(f"SELECT count(*), count(*) FILTER (WHERE _bad) FROM {src}").fetchone()
+        rows_read, bad = one_row(con, f"SELECT count(*), count(*) FILTER (WHERE _bad) FROM {src}")
         key = ", ".join(_q(k) for k in contract.primary_key)
-        has_dupes = con.execute(
-            f"SELECT count(*) <> count(DISTINCT ({key})) FROM {src} WHERE NOT _bad").fetchone()[0]
+        has_dupes = one_row(con, f"SELECT count(*) <> count(DISTINCT ({key})) FROM {src} WHERE NOT _bad")[0]
         fixed = f"(SELECT * REPLACE ({line} AS _line) FROM {src} t)" if malformed else src
         selects = [_failure_select(contract, fixed)] if bad else []
         n_dupes = 0
         if has_dupes:
             con.execute(f"CREATE TEMP TABLE dup AS {_duplicate_rows(contract, fixed)}")
             selects.append("SELECT * EXCLUDE (_row) FROM dup")
-            n_dupes = con.execute("SELECT count(*) FROM dup").fetchone()[0]
+            n_dupes = one_row(con, "SELECT count(*) FROM dup")[0]
         quarantined = 0
         if selects:
             quarantined = quarantine.write_part_sql(con, contract.id, load_id, "stage",

@@ -85,7 +85,7 @@ def build_tier_dag(tier: str) -> DAG:
 
         @task_group
         def feed(dataset: str) -> None:
-            ref = dataset
+            ref: Any = dataset
             for step in ("land", "stage", "address", "validate"):
                 ref = task(task_id=step)(_step(step))(ref)
 

@@ -77,7 +77,7 @@ def _build_registry() -> str:
     from address_registry.registry import build_registry
 
     version, manifest = build_registry()
-    counts = manifest["counts"]
+    counts = dict(manifest["counts"])  # type: ignore[call-overload]
     return f"registry v{version}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
 
 

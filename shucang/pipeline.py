@@ -20,6 +20,7 @@ from feeds.errors import LoadRejected
 from feeds.land import land, landed_files
 from feeds.stage import stage
 from shucang import quarantine
+from shucang.duck import one_row
 from shucang.settings import settings
 from warehouse.manifest import NotPublishedError, current_files
 from warehouse.publish import ADDRESS_COLUMNS, publish
@@ -72,7 +73,7 @@ def latest_cursor(contract: Contract) -> str | None:
     except NotPublishedError:
         return None
     with duckdb.connect() as con:
-        value = con.execute(f"SELECT max({_q(contract.cursor)}) FROM read_parquet([{files}])").fetchone()[0]
+        value = one_row(con, f"SELECT max({_q(contract.cursor)}) FROM read_parquet([{files}])")[0]
     return value.isoformat() if value is not None else None
 
 

@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from shucang.duck import one_row
 from shucang.settings import settings
 
 SCHEMA = pa.schema([
@@ -60,7 +61,7 @@ def write_part_sql(con: duckdb.DuckDBPyConnection, dataset: str, load_id: str, s
         f"COPY (SELECT '{dataset}' AS dataset, '{load_id}' AS load_id, '{stage}' AS stage, {casts}"
         f" FROM ({select_sql})) TO '{path}' (FORMAT parquet)"
     )
-    return con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+    return int(one_row(con, f"SELECT count(*) FROM read_parquet('{path}')")[0])
 
 
 def is_row_record(reason_code: str) -> bool:

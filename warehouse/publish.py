@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from catalog.contract import Contract
+from shucang.duck import one_row
 from shucang.settings import settings
 from warehouse.manifest import (
     NotPublishedError,
@@ -158,9 +159,8 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
                         f" ANTI JOIN new_rows n USING ({key})")
             con.execute(f"COPY ({body}) TO '{part}' (FORMAT parquet,"
                         f" ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
-            total, published = con.execute(
-                f"SELECT count(*), count(*) FILTER (WHERE _load_id = '{load_id}') FROM '{part}'"
-            ).fetchone()
+            total, published = one_row(
+                con, f"SELECT count(*), count(*) FILTER (WHERE _load_id = '{load_id}') FROM '{part}'")
             load_ids = [r[0] for r in con.execute(
                 f"SELECT DISTINCT _load_id FROM '{part}' ORDER BY 1").fetchall()]
             schema = _schema(con, contract, part)
