@@ -6,6 +6,7 @@ with DuckDB. pyspark is imported only when this engine is used."""
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +19,22 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 
-SHUFFLE_PARTITIONS = "2"
-# Local mode runs short jobs: the client compiler alone warms up in seconds, where C2 needs
-# minutes of a loaded machine before it pays off.
-JAVA_OPTIONS = "-Duser.timezone=UTC -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+# Session settings by profile, chosen with SHUCANG_SPARK_PROFILE (default "large").
+# "small" is for many short jobs on small inputs (tests, demos): the client compiler alone warms
+# up in seconds where C2 needs minutes, and adaptive re-planning and whole-stage code generation
+# (Janino compiles per query) cost more than they save. "large" keeps Spark's defaults for that.
+PROFILES: dict[str, dict[str, str]] = {
+    "large": {
+        "spark.sql.shuffle.partitions": "8",
+        "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
+    },
+    "small": {
+        "spark.sql.shuffle.partitions": "2",
+        "spark.sql.adaptive.enabled": "false",
+        "spark.sql.codegen.wholeStage": "false",
+        "spark.driver.extraJavaOptions": "-Duser.timezone=UTC -XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    },
+}
 
 
 class SparkUnavailableError(RuntimeError):
@@ -57,21 +70,20 @@ def spark_session() -> SparkSession:
         from pyspark.sql import SparkSession
     except ImportError as e:
         raise SparkUnavailableError("the Spark engine needs pyspark (uv sync installs it)") from e
-    return (
+    profile = os.environ.get("SHUCANG_SPARK_PROFILE", "large")
+    if profile not in PROFILES:
+        raise SparkUnavailableError(f"SHUCANG_SPARK_PROFILE={profile!r}; choose one of {', '.join(PROFILES)}")
+    builder = (
         SparkSession.builder.master("local[2]")
         .appName("shucang-transforms")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "4g")
-        .config("spark.sql.shuffle.partitions", SHUFFLE_PARTITIONS)
-        # Warehouse-sized inputs on one machine: adaptive re-planning and whole-stage code
-        # generation cost more (Janino compiles per query) than they save at these sizes.
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.sql.codegen.wholeStage", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.extraJavaOptions", JAVA_OPTIONS)
-        .getOrCreate()
+        .config("spark.driver.memory", "4g")
     )
+    for key, value in PROFILES[profile].items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 def run_spark(sql: str, inputs: dict[str, list[Path]], where: str = "model") -> pa.Table:

@@ -4,6 +4,7 @@ snapshots. One SparkSession for the module; the xdist group keeps the module on 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,7 +24,7 @@ MODELS = run_order(load_models())
 
 
 @pytest.fixture(scope="module")
-def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Synthetic inputs and every model's DuckDB build, published once for the module."""
     import sys
 
@@ -33,7 +34,10 @@ def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     exports = tmp_path_factory.mktemp("spark") / "exports"
     publish_synthetic(exports)
     run_models(exports=exports)
-    return exports
+    with pytest.MonkeyPatch.context() as mp:
+        # Many short jobs on small inputs: the quick-JVM profile, read when the session starts.
+        mp.setenv("SHUCANG_SPARK_PROFILE", "small")
+        yield exports
 
 
 def _sorted_rows(table: pa.Table, key: list[str]) -> list[dict]:  # type: ignore[type-arg]
