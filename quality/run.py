@@ -101,10 +101,9 @@ def run_suite(contract: Contract, data: Path, *, load_id: str,
             source.get_execution_engine().close()  # release the DuckDB file before removing it
             ctx.data_sources.delete(contract.id)
     errors = [
-        f"{config_of(r).type}({config_of(r).kwargs.get('column')}): "
-        f"{r.exception_info.get('exception_message')}"
+        f"{config_of(r).type}({config_of(r).kwargs.get('column')}): {message}"
         for r in result.results
-        if r.exception_info and r.exception_info.get("raised_exception")
+        for message in raised(r.exception_info)
     ]
     if errors:
         raise QualityRunError(f"{contract.id} load {load_id} ({data}): GX could not evaluate "
@@ -118,6 +117,20 @@ def run_suite(contract: Contract, data: Path, *, load_id: str,
     if not path.is_file():
         raise QualityRunError(f"{contract.id} load {load_id}: GX stored no result at {path}")
     return SuiteRun(result, result_id, path, ctx)
+
+
+def raised(exception_info: dict[str, Any] | None) -> list[str]:
+    """The errors GX recorded for one expectation. GX keeps them either at the top level or,
+    when a metric failed, per metric id; both mean the expectation was not evaluated."""
+    info = exception_info or {}
+    entries = [info] if "raised_exception" in info else list(info.values())
+    out = []
+    for entry in entries:
+        if isinstance(entry, dict) and (entry.get("raised_exception")
+                                        or entry.get("exception_traceback")):
+            trace = (entry.get("exception_traceback") or "").strip().splitlines()
+            out.append(str(entry.get("exception_message") or (trace[-1] if trace else "error")))
+    return out
 
 
 def _result_path(ctx: AbstractDataContext, result_id: object) -> Path:
