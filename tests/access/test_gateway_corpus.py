@@ -77,6 +77,13 @@ REFUSED = [
     "SELECT COLUMNS('.*') FROM household_register",
     "SELECT COLUMNS(*) FROM household_register",
     "SELECT count(h.*) FROM household_register h",
+    "SELECT (SELECT h) FROM household_register h",
+    "SELECT list(h) FROM household_register h",
+    "SELECT h::VARCHAR FROM household_register h",
+    "SELECT count(*) FROM household_register h GROUP BY h",
+    "SELECT [h.*] FROM household_register h",
+    "SELECT hr FROM (SELECT * FROM household_register) hr",
+    "WITH q AS (SELECT * FROM household_register) SELECT q FROM q",
     # name clashes
     "WITH household_register AS (SELECT 1 AS x) SELECT * FROM household_register",
     "WITH a AS (SELECT 1 AS x), a AS (SELECT 2 AS x) SELECT * FROM a",
