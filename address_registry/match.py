@@ -1,6 +1,7 @@
 """Match free-text addresses onto the registry: each distinct string is parsed once, then resolved
 exact -> normalized -> fuzzy (blocked by division) to a house, building, estate/road or division.
-Owns `match_many`, the seam the pipeline calls; it never writes the registry."""
+Owns `match_many`, the seam the pipeline calls; it never writes the registry (weak matches are
+only queued for review through `review.py`)."""
 
 from __future__ import annotations
 
