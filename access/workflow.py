@@ -29,6 +29,8 @@ REVIEW_WORKING_DAYS = 10
 
 
 class Status:
+    """A request's status (a grant's is active, expired or revoked)."""
+
     submitted = "submitted"  # waiting for the bureau
     reviewing = "reviewing"  # bureau passed it on; waiting for the owning department(s)
     denied = "denied"

@@ -20,6 +20,8 @@ router = APIRouter(prefix="/api")
 
 
 class QueryBody(BaseModel):
+    """The body of a query request: one SELECT."""
+
     sql: str
 
 
