@@ -36,6 +36,7 @@ def path_name(code: str) -> str:
     return "".join(reversed(names))
 
 
+@functools.cache
 def community_names() -> dict[str, str]:
     """community code -> district+street+community name, for the address_community mask."""
     return {c: path_name(c) for c, d in _index().items() if d.level == "community"}
