@@ -37,6 +37,8 @@ FIRES = [
      "expect_column_values_to_be_between"),
 ]
 CLEAN_ROWS = 6
+# One worker runs this module under `pytest -n 2 --dist loadgroup`: the broken loads are validated once.
+pytestmark = pytest.mark.xdist_group("quality_expectations")
 
 
 @pytest.fixture(scope="module")
