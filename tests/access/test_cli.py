@@ -92,11 +92,19 @@ def test_cli_flow(cli_city: None) -> None:
     refused = _run("query", "--grant", grant_id, "--as", "chen", "SELECT * FROM grid_event", code=3)
     assert "QueryRefused" in refused
     assert '"grant_id"' in _run("grants", "show", grant_id)
+    assert _run("grants", "rebuild", "--dataset", "household_register").strip() == (f"rebuilt {grant_id}")
+    assert _run("grants", "rebuild", grant_id).strip() == f"rebuilt {grant_id}"
+    assert _run("grants", "expire") == ""  # nothing is due yet
+    assert _run("requests", "overdue").splitlines()[1:] == []
+    assert "chen" in _run("users", "list") and "xixi" in _run("orgs", "list")
+    _run("tokens", "revoke", token.split("_")[1])
+    assert "AuthenticationError" in _run("query", "--grant", grant_id, "--token", token, "SELECT 1", code=3)
     _run("grants", "revoke", grant_id, "--as", "wang", "--reason", "用途完成")
     assert "revoked" in _run("query", "--grant", grant_id, "--as", "chen", "SELECT 1", code=3)
     assert "access_audit snapshot" in _run("grants", "audit", "--export")
     audit_lines = _run("grants", "audit", "--grant", grant_id).splitlines()
-    assert len(audit_lines) == 1 + 4  # header + 2 ok queries + 2 refusals
+    assert len(audit_lines) == 1 + 4  # header + 2 ok queries + 2 refusals (the bad token has no
+    # user, so it is refused before any grant is touched)
 
 
 def test_cli_refuses_classification_with_exit_3(cli_city: None) -> None:
