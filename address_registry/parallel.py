@@ -1,7 +1,8 @@
 """Resolving many distinct address strings: a cache keyed by (registry version, string) so each
 string is parsed and matched once per registry version, and a fork pool that spreads large
-batches over the machine's cores (SHUCANG_ADDRESS_WORKERS, default min(2, cores)). It owns no
-matching rules; those are `match.py`'s."""
+batches over several processes when SHUCANG_ADDRESS_WORKERS asks for it. The default is one
+process: Airflow already runs feeds side by side, and on a busy 2-core machine the pool measured
+slower than one process (benchmarks/address_speed.py). It owns no matching rules."""
 
 from __future__ import annotations
 
@@ -20,11 +21,8 @@ _WORKER_MATCHER: Matcher | None = None  # inherited by forked workers
 
 
 def workers() -> int:
-    """How many processes resolve a large batch."""
-    configured = os.environ.get("SHUCANG_ADDRESS_WORKERS")
-    if configured:
-        return max(1, int(configured))
-    return max(1, min(2, os.cpu_count() or 1))
+    """How many processes resolve a large batch (SHUCANG_ADDRESS_WORKERS, default 1)."""
+    return max(1, int(os.environ.get("SHUCANG_ADDRESS_WORKERS") or 1))
 
 
 def _work(texts: list[str | None]) -> list[Match]:

@@ -38,3 +38,17 @@ def test_unreadable_reason_names_the_text(home: Path) -> None:
     row = match_many(["😀" * 5000]).to_pylist()[0]
     assert row["match_level"] == "none"
     assert row["reason"].startswith("no district, street or community recognised in '😀")
+
+
+def test_fork_pool_gives_the_serial_result(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from address_registry import parallel
+
+    texts = [f"杭州市西湖区翠苑街道翠苑一区社区{b}幢{u}单元{r}室" for b in range(1, 40)
+             for u in (1, 2) for r in range(101, 131)] + ["不详", "江干区下沙街道"]
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 100)
+    monkeypatch.setenv("SHUCANG_ADDRESS_WORKERS", "1")
+    parallel._CACHE.clear()
+    serial = match_many(texts).to_pylist()
+    monkeypatch.setenv("SHUCANG_ADDRESS_WORKERS", "2")
+    parallel._CACHE.clear()
+    assert match_many(texts).to_pylist() == serial
