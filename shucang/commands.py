@@ -54,11 +54,11 @@ def feeds_list() -> None:
 
 
 @feeds.command("sample")
-@click.option("--scale", default=1, show_default=True, help="Multiply the default row counts.")
+@click.option("--scale", default=1.0, show_default=True, help="Multiply the default row counts.")
 @click.option("--seed", default=20231, show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder to write into (default: $SHUCANG_FEEDS).")
-def feeds_sample(scale: int, seed: int, out: Path | None) -> None:
+def feeds_sample(scale: float, seed: int, out: Path | None) -> None:
     """Write seeded sample feeds for every contract (real NBS divisions, realistic dirt)."""
     from feeds.sample.generate import generate
     from shucang.settings import settings

@@ -98,7 +98,7 @@ def demo(scale: float, fresh: bool) -> None:
     from shucang import airflow_env
 
     airflow_env.configure()  # before anything imports Airflow, which reads its config once
-    from feeds.http_server import start_in_thread
+    from feeds.http_server import start_in_thread, stop
     from feeds.sample.generate import generate
 
     console.rule("1. sample feeds")
@@ -136,7 +136,7 @@ def demo(scale: float, fresh: bool) -> None:
                           f"(task instances: {', '.join(f'{k} {v}' for k, v in sorted(states.items()))});"
                           f" log {log}")
     finally:
-        server.shutdown()
+        stop(server)
     console.rule("5. what happened to every row")
     rows = dataset_summary()
     print_rows("rows in = published + quarantined (rejected loads hold back all their rows)", rows,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -73,12 +72,12 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
     from address_registry.registry import build_registry
     from catalog.contract import load_contracts
     from feeds.errors import LoadRejected
-    from feeds.http_server import start_in_thread
+    from feeds.http_server import start_in_thread, stop
     from feeds.sample.generate import generate
     from shucang import quarantine
     from shucang.pipeline import run_feed
 
-    generate(home / "feeds")
+    generate(home / "feeds", scale=0.05)  # every kind of dirt is planted at any scale
     build_registry()
     server, base = start_in_thread(home / "feeds" / "http", port=0)
     os.environ["SHUCANG_HTTP_BASE"] = base
@@ -98,7 +97,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
             "dirt": json.loads((home / "feeds" / "dirt.json").read_text(encoding="utf-8")),
         }
     finally:
-        server.shutdown()
+        stop(server)
         for k, v in saved.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
 
@@ -128,6 +127,19 @@ def _where(run: dict[str, Any], entry: dict[str, Any]) -> set[str]:
 
 def test_every_kind_has_a_test(sample_run: dict[str, Any]) -> None:
     assert {_kind(e) for e in sample_run["dirt"]} <= set(KINDS)
+
+
+def test_nothing_uncatalogued_is_quarantined(sample_run: dict[str, Any]) -> None:
+    """Clean rows are never quarantined: every quarantine record is some catalogued dirt."""
+    planted = {(e["dataset"], *_landed(e)) for e in sample_run["dirt"]}
+    files = {(d, f) for d, f, _line in planted}
+    stray = []
+    for q in sample_run["quarantine"]:
+        name = q["source_file"] or ""
+        hits = {(d, f, ln) for d, f, ln in planted if d == q["dataset"] and name.endswith(f)}
+        if not any(ln is None or ln == q["line"] for _d, _f, ln in hits):
+            stray.append((q["dataset"], name, q["line"], q["reason_code"]))
+    assert files and not stray, stray[:5]
 
 
 def test_no_whole_load_was_rejected(sample_run: dict[str, Any]) -> None:
