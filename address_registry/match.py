@@ -5,6 +5,7 @@ only queued for review through `review.py`)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ import pyarrow as pa
 from address_registry.build import name_key
 from address_registry.parse import ParsedAddress, parse
 from address_registry.similarity import bigrams, dice
+
+_log = logging.getLogger(__name__)
 
 LEVEL_ORDER = ("none", "district", "street", "community", "road", "estate", "building", "house")
 
@@ -311,9 +314,15 @@ def _queue_reviews(matcher: Matcher, distinct: list[str | None], results: list[M
     items = [(r.review[0], t or "", r.review[1]) for t, r in zip(distinct, results, strict=True)
              if r.review]
     if items:
+        from sqlalchemy.exc import SQLAlchemyError
+
         from address_registry.review import enqueue
 
-        enqueue(items, matcher.version)
+        try:
+            enqueue(items, matcher.version)
+        except SQLAlchemyError as exc:  # the load goes on; the weak matches stay unguessed
+            _log.warning("could not queue %d address reviews (control plane: %s); they are "
+                         "queued again the next time these addresses are matched", len(items), exc)
 
 
 def match_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table:

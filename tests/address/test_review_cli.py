@@ -87,3 +87,21 @@ def test_cli_match_unknown_column(built: Path, tmp_path: Path) -> None:
     src.write_text("编号,地址\n1,金都花园3幢\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["address", "match", str(src), "--column", "住址"])
     assert result.exit_code != 0 and "has no column '住址'" in result.output
+
+
+def test_review_queue_outage_does_not_stop_matching(built: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import address_registry.review as review
+
+    def down(*_args: object) -> int:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    working = review.enqueue
+    monkeypatch.setattr(review, "enqueue", down)
+    row = match_many(["金都花圆3幢"]).to_pylist()[0]
+    assert row["match_level"] == "none" and "queued for review" in row["reason"]
+    monkeypatch.setattr(review, "enqueue", working)
+    match_many(["金都花圆3幢"])
+    assert [r.spelling for r in pending()] == ["金都花圆"]  # queued on the next match
