@@ -429,9 +429,10 @@ def grants_audit(grant_id: str | None, limit: int, export: bool) -> None:
 def query_cli(grant_id: str, user: str | None, token: str | None, fmt: str, show_sql: bool,
               sql: str) -> None:
     """Run one SELECT against a live grant through the gateway (refusals exit 3)."""
-    from access.gateway import query
+    from access.gateway import authenticated, query
 
-    result = query(grant_id, sql, _actor(user, token))
+    actor = authenticated(token, "query", grant_id) if token else _actor(user, None)
+    result = query(grant_id, sql, actor)
     if show_sql:
         click.echo(result.rewritten.sql, err=True)
     rows = result.table.to_pylist()

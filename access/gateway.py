@@ -23,7 +23,14 @@ import pyarrow.csv as pacsv
 
 from access import audit
 from access.artifacts import files_of, quote, verified_manifest
-from access.errors import AccessError, PermissionDenied, QueryFailed, ScopeError
+from access.errors import (
+    AccessError,
+    AuthenticationError,
+    PermissionDenied,
+    QueryFailed,
+    ScopeError,
+)
+from access.orgs import authenticate as get_user_by_token
 from access.orgs import get_user
 from access.sqlguard import Relation, Rewritten, rewrite
 from access.workflow import require_live
@@ -144,6 +151,18 @@ def _execute(sql: str, files: list[str]) -> pa.Table:
     finally:
         timer.cancel()
         con.close()
+
+
+def authenticated(secret: str, action: str, grant_id: str | None = None) -> str:
+    """The user id an app token belongs to; a failed attempt on a grant is audited (actor
+    `token:<token id>`, the part of the token that is not secret) and AuthenticationError raised."""
+    try:
+        return str(get_user_by_token(secret)["user_id"])
+    except AuthenticationError as e:
+        parts = secret.split("_")
+        hint = parts[1] if len(parts) > 2 and parts[0] == "sct" else "?"
+        audit.record(f"token:{hint}", action, "refused", grant_id=grant_id, reason=str(e))
+        raise
 
 
 def query(grant_id: str, sql: str, actor: str) -> QueryResult:

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from access import orgs, workflow
 from access.artifacts import verified_manifest
 from access.errors import AuthenticationError, PermissionDenied
-from access.gateway import download, query
+from access.gateway import authenticated, download, query
 
 router = APIRouter(prefix="/api")
 
@@ -25,13 +25,22 @@ class QueryBody(BaseModel):
     sql: str
 
 
-def app_user(request: Request) -> dict[str, Any]:
-    """The user of the bearer token; AuthenticationError without a valid one."""
+def _bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise AuthenticationError("send the app token as `Authorization: Bearer sct_...`")
-    return orgs.authenticate(token.strip())
+    return token.strip()
+
+
+def app_user(request: Request) -> dict[str, Any]:
+    """The user of the bearer token; AuthenticationError without a valid one."""
+    return orgs.authenticate(_bearer(request))
+
+
+def data_user(request: Request, action: str, grant_id: str) -> str:
+    """The bearer token's user id for reading a grant's data (a failed token is audited)."""
+    return authenticated(_bearer(request), action, grant_id)
 
 
 def _json(value: Any) -> Response:
@@ -59,7 +68,8 @@ def manifest(request: Request, grant_id: str) -> Response:
 @router.get("/grants/{grant_id}/{dataset}.{fmt}")
 def dataset_file(request: Request, grant_id: str, dataset: str, fmt: str) -> Response:
     """A granted dataset as Parquet or CSV (audited)."""
-    body, name = download(grant_id, dataset, app_user(request)["user_id"], fmt)
+    action = "download" if fmt == "parquet" else "export"
+    body, name = download(grant_id, dataset, data_user(request, action, grant_id), fmt)
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -68,6 +78,6 @@ def dataset_file(request: Request, grant_id: str, dataset: str, fmt: str) -> Res
 @router.post("/grants/{grant_id}/query")
 def run_query(request: Request, grant_id: str, body: QueryBody) -> Response:
     """One SELECT through the gateway (audited); rows as JSON objects."""
-    result = query(grant_id, body.sql, app_user(request)["user_id"])
+    result = query(grant_id, body.sql, data_user(request, "query", grant_id))
     return _json({"columns": result.table.column_names, "rows": result.table.to_pylist(),
                   "rewritten": result.rewritten.sql})

@@ -103,8 +103,8 @@ def test_cli_flow(cli_city: None) -> None:
     assert "revoked" in _run("query", "--grant", grant_id, "--as", "chen", "SELECT 1", code=3)
     assert "access_audit snapshot" in _run("grants", "audit", "--export")
     audit_lines = _run("grants", "audit", "--grant", grant_id).splitlines()
-    assert len(audit_lines) == 1 + 4  # header + 2 ok queries + 2 refusals (the bad token has no
-    # user, so it is refused before any grant is touched)
+    assert len(audit_lines) == 1 + 5  # header + 2 ok queries + 3 refusals (one a revoked token)
+    assert any(line.split("\t")[2] == f"token:{token.split('_')[1]}" for line in audit_lines)
 
 
 def test_cli_refuses_classification_with_exit_3(cli_city: None) -> None:

@@ -208,3 +208,8 @@ def test_app_api_with_token(granted: str) -> None:
     gone = client.get(f"/api/grants/{granted}/household_register.parquet", headers=headers)
     assert gone.status_code == 400 and gone.json()["error"] == "GrantNotActiveError"
     assert [e["actor"] for e in audit.events(granted)] == ["sun"] * 4
+    bad = {"Authorization": "Bearer sct_0000_forged"}
+    assert (
+        client.post(f"/api/grants/{granted}/query", headers=bad, json={"sql": "SELECT 1"}).status_code == 401
+    )
+    assert audit.events(granted)[-1]["actor"] == "token:0000"
