@@ -4,7 +4,10 @@ it does not look at the merged registry (that is `match.py`)."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
+import types
 from dataclasses import dataclass, fields
 
 import pyarrow as pa
@@ -307,10 +310,14 @@ def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
     """Parse one address; never raises. Unreadable input yields empty levels and a note."""
     if not text or not isinstance(text, str):
         return ParsedAddress(notes=("empty address",))
-    from address_registry.shapes import parse_by_shape
-
     s, notes = normalized_text(text)
-    return parse_by_shape(s, notes, prefer)
+    return _shapes().parse_by_shape(s, notes, prefer)
+
+
+@functools.cache
+def _shapes() -> types.ModuleType:
+    # shapes.py builds on this module, so it is imported on first use rather than at the top
+    return importlib.import_module("address_registry.shapes")
 
 
 def parse_normalized(s: str, notes: tuple[str, ...] = (), prefer: str = DEFAULT_PREFER
