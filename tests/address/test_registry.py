@@ -114,3 +114,20 @@ def test_match_against_registry(built: Path, text: str, level: str, suffix: str 
 def test_ledger_file_is_written(built: Path) -> None:
     ledger = pq.read_table(built / "registry" / "ledger.parquet")
     assert set(ledger.column("kind").to_pylist()) >= {"segment", "building"}
+
+
+def test_new_building_in_a_rebuild_keeps_every_old_code(built: Path) -> None:
+    first = _codes(1)
+    plates = built / "feeds" / "registry" / "doorplates.csv"
+    with plates.open("a", encoding="utf-8") as f:  # 金都花园 gets a 4幢, listed last
+        f.write("GA09999,西湖区,翠苑街道,翠苑一区社区,文三路,12号,金都花园,4幢,1单元,101室\n")
+    build_registry()
+    second = _codes(2)
+    assert {k: second[k] for k in first} == first
+    new = second["GA09999"]
+    assert new not in first.values()
+    assert new[:16] == first["GA00001"][:16]  # same estate segment, next building number
+    _, tables, _ = store.read_version(2)
+    estate_buildings = sorted(b["building_code"] for b in tables["buildings"].to_pylist()
+                              if b["building_code"].startswith(new[:16]))
+    assert estate_buildings[-1] == new[:20]
