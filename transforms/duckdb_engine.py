@@ -33,11 +33,33 @@ def run_duckdb(sql: str, inputs: dict[str, list[Path]]) -> pa.Table:
         con.close()
 
 
-def duckdb_types(table: pa.Table) -> dict[str, str]:
-    """The DuckDB type name of every column of an Arrow table."""
+def copy_duckdb(sql: str, inputs: dict[str, list[Path]], target: Path) -> None:
+    """Run `sql` over `inputs` and stream its result into one Parquet file (one COPY)."""
+    con = connect_inputs(inputs)
+    try:
+        con.execute(f"COPY ({sql}) TO '{_quoted(target)}' (FORMAT parquet, COMPRESSION zstd)")
+    finally:
+        con.close()
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def open_result(con: duckdb.DuckDBPyConnection, result: pa.Table | Path) -> str:
+    """Make `result` (an Arrow table or a Parquet file) queryable on `con` as `result`."""
+    if isinstance(result, pa.Table):
+        con.register("result", result)
+    else:
+        con.execute(f"CREATE VIEW result AS SELECT * FROM read_parquet('{_quoted(result)}')")
+    return "result"
+
+
+def duckdb_types(result: pa.Table | Path) -> dict[str, str]:
+    """The DuckDB type name of every column of an Arrow table or a Parquet file."""
     con = duckdb.connect()
     try:
-        con.register("t", table)
-        return {row[0]: row[1] for row in con.execute("DESCRIBE SELECT * FROM t").fetchall()}
+        name = open_result(con, result)
+        return {row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM {name}").fetchall()}
     finally:
         con.close()

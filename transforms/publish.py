@@ -35,40 +35,55 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_snapshot(
-    dataset: str, table: pa.Table, snapshot_id: str, exports: Path | None = None
+def place_snapshot(
+    dataset: str, built: Path, snapshot_id: str, exports: Path | None = None
 ) -> list[dict[str, Any]]:
-    """Write `table` as snapshots/<snapshot_id>/part-0.parquet; return the manifest `files` list."""
+    """Move a finished Parquet file to snapshots/<snapshot_id>/part-0.parquet (same filesystem,
+    one rename) and return the manifest `files` list."""
     base = dataset_dir(dataset, exports)
     folder = base / "snapshots" / snapshot_id
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / "part-0.parquet"
-    tmp = folder / ".part-0.parquet.tmp"
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, final)
+    os.replace(built, final)
     return [
         {
             "path": final.relative_to(base).as_posix(),
-            "rows": table.num_rows,
+            "rows": pq.ParquetFile(final).metadata.num_rows,
             "bytes": final.stat().st_size,
             "sha256": sha256_file(final),
         }
     ]
 
 
+def write_snapshot(
+    dataset: str, table: pa.Table, snapshot_id: str, exports: Path | None = None
+) -> list[dict[str, Any]]:
+    """Write `table` as snapshots/<snapshot_id>/part-0.parquet; return the manifest `files` list."""
+    tmp = build_path(dataset, snapshot_id, exports)
+    pq.write_table(table, tmp, compression="zstd")
+    return place_snapshot(dataset, tmp, snapshot_id, exports)
+
+
+def build_path(dataset: str, snapshot_id: str, exports: Path | None = None) -> Path:
+    """Where a snapshot is built before it is placed: exports/<dataset>/.build/<id>.parquet."""
+    folder = dataset_dir(dataset, exports) / ".build"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{snapshot_id}.parquet"
+
+
 def publish_model_output(
     model: Model,
     cls: Classified,
-    table: pa.Table,
+    built: Path,
+    snapshot_id: str,
     *,
     engine: str,
     input_snapshots: dict[str, str],
     exports: Path | None = None,
 ) -> dict[str, Any]:
-    """Publish `table` as the new snapshot of `model` and return the manifest written."""
-    snapshot_id = new_snapshot_id()
-    files = write_snapshot(model.id, table, snapshot_id, exports)
-    types = duckdb_types(table)
+    """Publish the Parquet file `built` as snapshot `snapshot_id` of `model`; return the manifest."""
+    files = place_snapshot(model.id, built, snapshot_id, exports)
+    types = duckdb_types(dataset_dir(model.id, exports) / files[0]["path"])
     manifest: dict[str, Any] = {
         "dataset": model.id,
         "title": model.title,
@@ -83,7 +98,7 @@ def publish_model_output(
         "sharing": str(cls.sharing),
         "opening": str(cls.opening),
         "update_frequency": model.update_frequency,
-        "rows": table.num_rows,
+        "rows": files[0]["rows"],
         "files": files,
         "schema": [{**c.as_manifest(), "type": types[c.name]} for c in cls.columns],
         "load_ids": [],

@@ -12,12 +12,13 @@ from typing import Literal
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from catalog.contract import load_contracts
 from transforms.classify import Classified, classify_all
-from transforms.duckdb_engine import run_duckdb
+from transforms.duckdb_engine import copy_duckdb, open_result, run_duckdb
 from transforms.model import Model, ModelError, load_models, run_order
-from transforms.publish import publish_model_output
+from transforms.publish import build_path, new_snapshot_id, publish_model_output
 from warehouse.manifest import NotPublishedError, current_files, read_manifest
 
 Engine = Literal["duckdb", "spark"]
@@ -71,20 +72,22 @@ def execute(model: Model, engine: Engine = "duckdb", exports: Path | None = None
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
-def check_output(model: Model, table: pa.Table) -> None:
-    """ModelOutputError unless `table` has exactly the declared columns and a unique primary key."""
-    got, declared = set(table.column_names), set(model.columns)
-    if got != declared:
-        raise ModelOutputError(
-            f"model {model.id}: result columns {sorted(got - declared)} are not declared and"
-            f" {sorted(declared - got)} are missing (see {model.path})"
-        )
+def check_output(model: Model, result: pa.Table | Path) -> None:
+    """ModelOutputError unless `result` (Arrow table or Parquet file) has exactly the declared
+    columns and a unique primary key."""
     con = duckdb.connect()
     try:
-        con.register("result", table)
+        name = open_result(con, result)
+        got = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {name}").fetchall()}
+        declared = set(model.columns)
+        if got != declared:
+            raise ModelOutputError(
+                f"model {model.id}: result columns {sorted(got - declared)} are not declared and"
+                f" {sorted(declared - got)} are missing (see {model.path})"
+            )
         keys = ", ".join(f'"{k}"' for k in model.primary_key)
         dup = con.execute(
-            f"SELECT {keys}, count(*) AS n FROM result GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
+            f"SELECT {keys}, count(*) AS n FROM {name} GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
         ).fetchone()
     finally:
         con.close()
@@ -93,6 +96,15 @@ def check_output(model: Model, table: pa.Table) -> None:
             f"model {model.id}: primary key {list(model.primary_key)} is not unique:"
             f" {dict(zip(model.primary_key, dup[:-1], strict=True))} occurs {dup[-1]} times"
         )
+
+
+def build(model: Model, engine: Engine, target: Path, exports: Path | None = None) -> None:
+    """Run `model` on `engine` into the Parquet file `target` (DuckDB streams one COPY)."""
+    if engine == "duckdb":
+        input_snapshots(model, exports)
+        copy_duckdb(model.sql, {n: current_files(n, exports) for n in model.inputs}, target)
+    else:
+        pq.write_table(execute(model, engine, exports), target, compression="zstd")
 
 
 def _unchanged(model: Model, snaps: dict[str, str], exports: Path | None) -> dict | None:  # type: ignore[type-arg]
@@ -130,18 +142,24 @@ def run_model(
             last["snapshot_id"],
             time.perf_counter() - start,
         )
-    table = execute(model, engine, exports)
-    check_output(model, table)
-    manifest = publish_model_output(
-        model, classified[model_id], table, engine=engine, input_snapshots=snaps, exports=exports
-    )
+    snapshot_id = new_snapshot_id()
+    target = build_path(model.id, snapshot_id, exports)
+    try:
+        build(model, engine, target, exports)
+        check_output(model, target)
+        manifest = publish_model_output(
+            model,
+            classified[model_id],
+            target,
+            snapshot_id,
+            engine=engine,
+            input_snapshots=snaps,
+            exports=exports,
+        )
+    finally:
+        target.unlink(missing_ok=True)  # renamed into the snapshot on success; debris on failure
     return RunResult(
-        model_id,
-        "published",
-        engine,
-        table.num_rows,
-        manifest["snapshot_id"],
-        time.perf_counter() - start,
+        model_id, "published", engine, manifest["rows"], snapshot_id, time.perf_counter() - start
     )
 
 
