@@ -205,7 +205,9 @@ def create_app() -> FastAPI:
             communities[r["request_id"]] = sorted(
                 (c, n) for c, n in divisions.community_names().items()
                 if code and c.startswith(code) and c != code)
+        org_names = {o["org_id"]: o["name"] for o in orgs.list_orgs()}
         return _page(request, "review.html", user=user, queue=_review_queue(user),
+                     org_names=org_names,
                      overdue={r["request_id"] for r in workflow.overdue()},
                      communities=communities, titles={c.id: c.title for c in contracts().values()},
                      ctitles={c.id: column_titles(c) for c in contracts().values()})

@@ -4,17 +4,20 @@ follows the request; the bureau and the owner review it; the street downloads wh
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from access_world import household_scope
 from fastapi.testclient import TestClient
 
 from access import audit, orgs, workflow
@@ -130,12 +133,12 @@ class _SignedIn:
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
-def test_screenshot_with_headless_chromium(granted: str, tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _served_as(user: str) -> Iterator[int]:
+    """The portal on a free port, every request signed in as `user` (as a browser would be)."""
     import uvicorn
 
-    rid = workflow.get_grant(granted)["request_id"]
-    cookie = f"{session.COOKIE}={session.issue('chen')}"
+    cookie = f"{session.COOKIE}={session.issue(user)}"
     server = uvicorn.Server(
         uvicorn.Config(_SignedIn(create_app(), cookie), host="127.0.0.1", port=0, log_level="warning")
     )
@@ -144,43 +147,36 @@ def test_screenshot_with_headless_chromium(granted: str, tmp_path: Path) -> None
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    shot = SCREENSHOTS / "request_detail.png" if SCREENSHOTS else tmp_path / "portal.png"
     try:
-        html = subprocess.run(
-            [
-                str(CHROMIUM),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--dump-dom",
-                f"http://127.0.0.1:{port}/requests/{rid}",
-            ],
-            check=True,
-            timeout=90,
-            capture_output=True,
-            text=True,
-        ).stdout
-        subprocess.run(
-            [
-                str(CHROMIUM),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                f"--screenshot={shot}",
-                "--window-size=1200,1100",
-                f"http://127.0.0.1:{port}/requests/{rid}",
-            ],
-            check=True,
-            timeout=90,
-            capture_output=True,
-        )
+        yield server.servers[0].sockets[0].getsockname()[1]
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def _chromium(*args: str) -> str:
+    base = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    return subprocess.run([*base, *args], check=True, timeout=90, capture_output=True, text=True).stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
+def test_screenshots_with_headless_chromium(granted: str, tmp_path: Path) -> None:
+    folder = SCREENSHOTS or tmp_path
+    rid = workflow.get_grant(granted)["request_id"]
+    with _served_as("chen") as port:
+        url = f"http://127.0.0.1:{port}/requests/{rid}"
+        html = _chromium("--dump-dom", url)
+        _chromium(f"--screenshot={folder / 'request_detail.png'}", "--window-size=1200,1100", url)
     assert "已授予（有效）" in html and "下载表格" in html
-    assert shot.exists() and shot.stat().st_size > 10_000
+    pending = workflow.submit("chen", "排查出租房屋消防隐患", "消防检查", household_scope())
+    workflow.bureau_review(pending, "wang", approve=True)
+    with _served_as("li") as port:
+        url = f"http://127.0.0.1:{port}/review"
+        html = _chromium("--dump-dom", url)
+        _chromium(f"--screenshot={folder / 'review.png'}", "--window-size=1200,1300", url)
+    assert pending in html and "缩减后同意" in html and "石灰桥社区" in html
+    for name in ("request_detail.png", "review.png"):
+        assert (folder / name).stat().st_size > 10_000
 
 
 def test_app_api_with_token(granted: str) -> None:
