@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass(frozen=True)
@@ -55,4 +56,9 @@ class ValidationReport:
     @property
     def failing_rows(self) -> int:
         """How many distinct rows failed at least one expectation."""
-        return len(set(self.failures.column("_row").to_pylist())) if self.failures.num_rows else 0
+        return distinct_rows(self.failures)
+
+
+def distinct_rows(failures: pa.Table) -> int:
+    """How many distinct _row values a failures table names."""
+    return int(pc.count_distinct(failures.column("_row")).as_py()) if failures.num_rows else 0

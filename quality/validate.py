@@ -16,7 +16,7 @@ from quality.context import build_data_docs, data_docs_index
 from quality.failures import FAILURE_SCHEMA, failure_rows
 from quality.gates import Profile, Thresholds, batch_gates, profile, schema_gate
 from quality.notify import notify_failed_gates
-from quality.report import GateResult, ValidationReport
+from quality.report import GateResult, ValidationReport, distinct_rows
 from quality.run import QualityRunError, SuiteRun, run_suite
 from quality.score import quality_score
 from quality.store import record_validation
@@ -46,7 +46,7 @@ def validate_load(contract: Contract, data: Path, *, load_id: str,
 def _finish(contract: Contract, load_id: str, prof: Profile, failures: pa.Table,
             gates: list[GateResult], run: SuiteRun | None) -> ValidationReport:
     """Score, store, document and (on a failed gate) notify; then hand back the report."""
-    failing = len(set(failures.column("_row").to_pylist())) if failures.num_rows else 0
+    failing = distinct_rows(failures)
     # A load the suite could not run on counts as wholly invalid.
     score = quality_score(prof.rows, failing if run else prof.rows, gates)
     suite = run.result.suite_name if run else suite_name(contract)

@@ -114,3 +114,15 @@ def test_match_levels_are_the_address_stage_levels() -> None:
     from quality.rules import MATCH_LEVELS
 
     assert MATCH_LEVELS == LEVEL_ORDER
+
+
+def test_a_row_failing_several_expectations_counts_once() -> None:
+    import pyarrow as pa
+
+    from quality.failures import FAILURE_SCHEMA
+    from quality.report import distinct_rows
+
+    rows = [{"_row": r, "column": "c", "expectation": "e", "value": "v", "reason_code": "check:x",
+             "reason": "r"} for r in (1, 1, 2)]
+    assert distinct_rows(pa.Table.from_pylist(rows, schema=FAILURE_SCHEMA)) == 2
+    assert distinct_rows(FAILURE_SCHEMA.empty_table()) == 0
