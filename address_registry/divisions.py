@@ -115,7 +115,6 @@ class Divisions:
             for spelling in {short} | traditional_spellings(short):
                 if spelling not in self.names and len(spelling) >= 2:
                     self._add(spelling, _hit(self.by_code[today], False, note))
-        self.max_len = max(len(n) for n in self.names)
         # first two characters -> the lengths of names starting with them, longest first, so a
         # scan tries a handful of slices per position instead of every length
         lengths: dict[str, set[int]] = {}
@@ -130,10 +129,6 @@ class Divisions:
         """The official name of a code, or None."""
         d = self.by_code.get(code) if code else None
         return d.name if d else None
-
-    def children(self, code: str, level: str) -> list[Division]:
-        """Divisions of `level` whose code starts with `code`."""
-        return [d for d in self.by_code.values() if d.level == level and d.code.startswith(code)]
 
 
 def _read(path: Path) -> list[Division]:

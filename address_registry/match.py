@@ -18,6 +18,7 @@ from address_registry.similarity import bigrams, dice
 
 _log = logging.getLogger(__name__)
 
+# The match_level vocabulary, shallowest first.
 LEVEL_ORDER = ("none", "district", "street", "community", "road", "estate", "building", "house")
 
 SCHEMA = pa.schema([
