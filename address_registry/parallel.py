@@ -14,7 +14,7 @@ from address_registry.match import Match, Matcher, match_one
 
 PARALLEL_MIN = 20_000  # below this a pool costs more than it saves
 CHUNK = 4_000
-CACHE_LIMIT = 2_000_000
+CACHE_LIMIT = 500_000  # about 150 MB of results; cleared when full
 
 _CACHE: dict[tuple[object, str | None], Match] = {}
 _WORKER_MATCHER: Matcher | None = None  # inherited by forked workers
