@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pyarrow.parquet as pq
 from transforms.classify import Classified
 from transforms.duckdb_engine import duckdb_types
 from transforms.model import Model
-from warehouse.manifest import dataset_dir, write_manifest_atomically
+from warehouse.manifest import dataset_dir, read_manifest, write_manifest_atomically
 
 
 def new_snapshot_id() -> str:
@@ -110,4 +111,19 @@ def publish_model_output(
         "sql_sha256": hashlib.sha256(model.sql.encode("utf-8")).hexdigest(),
     }
     write_manifest_atomically(model.id, manifest, exports)
+    prune_snapshots(model.id, exports)
     return manifest
+
+
+KEEP_SNAPSHOTS = 3  # the current one plus two that readers of an older manifest may still read
+
+
+def prune_snapshots(dataset: str, exports: Path | None = None, keep: int = KEEP_SNAPSHOTS) -> list[str]:
+    """Delete all but the newest `keep` snapshot folders of a derived dataset; never the current.
+    Snapshot ids sort by time, so the newest are the last in name order."""
+    current = read_manifest(dataset, exports)["snapshot_id"]
+    folders = sorted(p for p in (dataset_dir(dataset, exports) / "snapshots").iterdir() if p.is_dir())
+    gone = [p for p in folders[:-keep] if p.name != current] if keep > 0 else []
+    for p in gone:
+        shutil.rmtree(p)
+    return [p.name for p in gone]

@@ -172,3 +172,13 @@ def test_output_checks(table: pa.Table, message: str) -> None:
 def test_duckdb_engine_never_opens_the_warehouse_file(published: dict, home: Path) -> None:
     execute(load_models()["parking_berth_index"])
     assert not (home / "warehouse.duckdb").exists()
+
+
+def test_old_snapshots_are_pruned_current_kept(published: dict, home: Path) -> None:
+    from transforms.publish import KEEP_SNAPSHOTS
+
+    ids = [run_model("grid_event_closure").snapshot_id for _ in range(KEEP_SNAPSHOTS + 2)]
+    folders = sorted(p.name for p in (home / "exports" / "grid_event_closure" / "snapshots").iterdir())
+    assert folders == ids[-KEEP_SNAPSHOTS:]
+    assert read_manifest("grid_event_closure")["snapshot_id"] == ids[-1]
+    assert not list((home / "exports" / "grid_event_closure" / ".build").iterdir())
