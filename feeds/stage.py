@@ -5,6 +5,7 @@ contract columns plus _row, _file and _line, holding only rows that passed."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,11 +56,11 @@ SPACES = " \t\r\n\u3000"
 def _clean(col: Column) -> str:
     """The raw text without surrounding spaces (ASCII or full-width), empty as NULL.
 
-    DuckDB's plain trim() is nearly free while trimming a character set is not, so the set is only
-    used on values that still start or end with a space-like character after the plain trim."""
+    Trimming a character set costs far more than DuckDB's prefix()/suffix() tests, so the set is
+    only trimmed from values that start or end with a space-like character."""
     raw = _q(col.source_name)
-    return (f"NULLIF(CASE WHEN regexp_matches({raw}, '^[{SPACES}]|[{SPACES}]$')"
-            f" THEN trim({raw}, '{SPACES}') ELSE {raw} END, '')")
+    edges = " OR ".join(f"{fn}({raw}, '{ch}')" for fn in ("prefix", "suffix") for ch in SPACES)
+    return f"NULLIF(CASE WHEN {edges} THEN trim({raw}, '{SPACES}') ELSE {raw} END, '')"
 
 
 def _folded(clean: str) -> str:
@@ -112,8 +113,18 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def typed_select(contract: Contract) -> str:
-    """SQL over `raw` giving typed columns, `_bad` (some value failed) and `_raw` (raw text, JSON)."""
+BOOKKEEPING = ["_row", "_file", "_line", "_load_id"]
+
+
+def raw_json(contract: Contract) -> str:
+    """SQL for a row's raw text as JSON keyed by the feed's column names (for the quarantine)."""
+    return "to_json({" + ", ".join(f"{_lit([c.source_name])[1:-1]}: {_q(c.source_name)}"
+                                    for c in contract.columns) + "})"
+
+
+def typed_select(contract: Contract, load_id: str = "") -> str:
+    """SQL over `raw` giving the typed contract columns, the bookkeeping columns and `_bad` (some
+    value of the row could not be read or a required one is empty)."""
     inner, outer, fails = [], [], []
     for i, col in enumerate(contract.columns):
         inner.append(f"{_clean(col)} AS _c{i}")
@@ -123,19 +134,16 @@ def typed_select(contract: Contract) -> str:
             fail += f" OR _c{i} IS NULL"
         fails.append(f"({fail})")
     typed = ", ".join(f"{_typed(c, f'_c{i}')} AS _t{i}" for i, c in enumerate(contract.columns))
-    raw_json = "to_json({" + ", ".join(f"{_lit([c.source_name])[1:-1]}: {_q(c.source_name)}"
-                                         for c in contract.columns) + "})"
-    bad = " OR ".join(fails)
     return (
-        f"SELECT _row, _file, _line, {', '.join(outer)}, {bad} AS _bad,"
-        f" CASE WHEN {bad} THEN {raw_json} END AS _raw"
-        f" FROM (SELECT *, {typed} FROM (SELECT _row, _file, _line, {', '.join(inner)},"
-        f" {', '.join(_q(c.source_name) for c in contract.columns)} FROM raw))"
+        f"SELECT {', '.join(outer)}, _row, _file, _line, '{load_id}' AS _load_id,"
+        f" {' OR '.join(fails)} AS _bad"
+        f" FROM (SELECT *, {typed} FROM (SELECT _row, _file, _line, {', '.join(inner)} FROM raw))"
     )
 
 
 def _failure_select(contract: Contract, source: str) -> str:
-    """One row per quarantined input row: the first failing column and every reason."""
+    """One row per quarantined input row of `source` (rows with `_bad` and `_raw`): the first failing
+    column and every reason."""
     parts = []
     for order, col in enumerate(contract.columns):
         raw = f"json_extract_string(_raw, {_lit([col.source_name])[1:-1]})"
@@ -157,7 +165,8 @@ def _failure_select(contract: Contract, source: str) -> str:
 
 
 def _duplicate_rows(contract: Contract, source: str) -> str:
-    """Later rows repeating a primary key already seen earlier in the load, in quarantine shape."""
+    """Later rows of `source` (readable rows) repeating a primary key seen earlier in the load, in
+    quarantine shape."""
     key = ", ".join(_q(k) for k in contract.primary_key)
     key_text = " || '/' || ".join(f"CAST({_q(k)} AS VARCHAR)" for k in contract.primary_key)
     cols = ", ".join(_q(c.name) for c in contract.columns)
@@ -167,7 +176,7 @@ def _duplicate_rows(contract: Contract, source: str) -> str:
         f" 'primary key ' || {key_text} || ' already appears at ' || first_file || ' row ' || first_line"
         f" AS reason, to_json(struct_pack({cols})) AS record FROM ("
         f" SELECT *, first_value(_file) OVER w AS first_file, first_value(_line) OVER w AS first_line,"
-        f" row_number() OVER w AS n FROM {source} WHERE NOT _bad WINDOW w AS (PARTITION BY {key}"
+        f" row_number() OVER w AS n FROM {source} WINDOW w AS (PARTITION BY {key}"
         f" ORDER BY _row)) WHERE n > 1"
     )
 
@@ -190,31 +199,58 @@ def _rejected_file_records(batch_rejected: list) -> list[dict]:
             for name, err in batch_rejected]
 
 
+def _split_files(split: Path) -> tuple[list[Path], list[Path]]:
+    """The Parquet files of the readable (`_bad=false`) and unreadable (`_bad=true`) rows."""
+    return (sorted((split / "_bad=false").glob("*.parquet")),
+            sorted((split / "_bad=true").glob("*.parquet")))
+
+
+def _files_sql(files: list[Path]) -> str:
+    # the partition folder names (_bad=true) must not come back as a column
+    return "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "], hive_partitioning=false)"
+
+
 def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) -> StageResult:
     """Type a load's landed files; write staged.parquet and the stage's quarantine part.
 
-    One pass writes every row typed, flagged `_bad` with its raw text in `_raw` when some value
-    failed. A clean load's file becomes staged.parquet as it is (its `_bad`/`_raw` columns are then
-    all false/null: columns starting with `_` are bookkeeping); otherwise it is rewritten without
-    the quarantined rows and with line numbers corrected for skipped malformed rows."""
+    One DuckDB pass types every row and splits readable from unreadable rows (a Parquet write
+    partitioned on `_bad`). When nothing needs quarantining, the readable file is staged.parquet
+    as written; otherwise it is rewritten without duplicate keys and with line numbers corrected
+    for skipped malformed rows. The raw text of unreadable rows is read again only when there are
+    some, so a clean load pays for one pass."""
     workdir.mkdir(parents=True, exist_ok=True)
-    typed, staged = workdir / "typed.parquet", workdir / "staged.parquet"
-    src = f"read_parquet('{typed}')"
+    split, staged = workdir / "typed", workdir / "staged.parquet"
+    shutil.rmtree(split, ignore_errors=True)
     con = connect()
     try:
         con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
         batch = register_raw(con, contract, files, workdir)
-        con.execute(f"COPY ({typed_select(contract)}) TO '{typed}' (FORMAT parquet, COMPRESSION lz4_raw)")
+        typed = typed_select(contract, load_id)
+        con.execute(f"COPY ({typed}) TO '{split}' (FORMAT parquet, PARTITION_BY (_bad), COMPRESSION lz4_raw)")
+        good_files, bad_files = _split_files(split)
+        if not good_files:  # every row unreadable, or none at all: an empty file with the schema
+            good_files = [split / "empty.parquet"]
+            con.execute(f"COPY (SELECT * EXCLUDE (_bad) FROM ({typed}) LIMIT 0) TO '{good_files[0]}'"
+                        " (FORMAT parquet)")
         malformed = csv_rejects(con, batch)
         line = _line_fix(con, malformed)
-        rows_read, bad = one_row(con, f"SELECT count(*), count(*) FILTER (WHERE _bad) FROM {src}")
+        good = _files_sql(good_files)
+        if malformed:
+            good = f"(SELECT * REPLACE ({line} AS _line) FROM {good} t)"
+        selects, bad = [], 0
+        if bad_files:
+            con.execute(
+                f"CREATE TEMP TABLE unreadable AS SELECT b.*, true AS _bad, r._raw FROM"
+                f" {_files_sql(bad_files)} b JOIN (SELECT _row, {raw_json(contract)} AS _raw FROM raw"
+                f" WHERE _row IN (SELECT _row FROM {_files_sql(bad_files)})) r USING (_row)")
+            bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
+            source = f"(SELECT * REPLACE ({line} AS _line) FROM unreadable t)" if malformed else "unreadable"
+            selects.append(_failure_select(contract, source))
         key = ", ".join(_q(k) for k in contract.primary_key)
-        has_dupes = one_row(con, f"SELECT count(*) <> count(DISTINCT ({key})) FROM {src} WHERE NOT _bad")[0]
-        fixed = f"(SELECT * REPLACE ({line} AS _line) FROM {src} t)" if malformed else src
-        selects = [_failure_select(contract, fixed)] if bad else []
+        rows_good, distinct = one_row(con, f"SELECT count(*), count(DISTINCT ({key})) FROM {good}")
         n_dupes = 0
-        if has_dupes:
-            con.execute(f"CREATE TEMP TABLE dup AS {_duplicate_rows(contract, fixed)}")
+        if distinct != rows_good:
+            con.execute(f"CREATE TEMP TABLE dup AS {_duplicate_rows(contract, good)}")
             selects.append("SELECT * EXCLUDE (_row) FROM dup")
             n_dupes = one_row(con, "SELECT count(*) FROM dup")[0]
         quarantined = 0
@@ -226,18 +262,17 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         if batch.rejected:
             quarantine.write_part_records(contract.id, load_id, "rejected_files",
                                           _rejected_file_records(batch.rejected))
-        if bad or has_dupes or malformed:
-            cols = ", ".join(_q(c.name) for c in contract.columns)
-            dup_rows = " AND _row NOT IN (SELECT _row FROM dup)" if has_dupes else ""
-            con.execute(f"COPY (SELECT _row, _file, _line, {cols} FROM {fixed} WHERE NOT _bad{dup_rows})"
-                        f" TO '{staged}' (FORMAT parquet, COMPRESSION lz4_raw)")
-            typed.unlink()
+        if n_dupes or malformed or len(good_files) > 1:
+            dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
+            con.execute(f"COPY (SELECT * FROM {good}{dup_rows}) TO '{staged}'"
+                        " (FORMAT parquet, COMPRESSION lz4_raw)")
         else:
-            typed.replace(staged)
+            good_files[0].replace(staged)
+        shutil.rmtree(split, ignore_errors=True)
     finally:
         con.close()
     return StageResult(
-        staged=staged, rows_in=rows_read + len(malformed), rows_staged=rows_read - bad - n_dupes,
+        staged=staged, rows_in=rows_good + bad + len(malformed), rows_staged=rows_good - n_dupes,
         rows_quarantined=quarantined + len(malformed), blank_lines=batch.blank_lines,
         encodings=tuple(sorted(batch.encodings)),
         rejected_files=tuple((name, f"{err.reason_code}: {err.message}") for name, err in batch.rejected),

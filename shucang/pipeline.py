@@ -23,7 +23,7 @@ from shucang import quarantine
 from shucang.duck import one_row
 from shucang.settings import settings
 from warehouse.manifest import NotPublishedError, current_files
-from warehouse.publish import ADDRESS_COLUMNS, publish
+from warehouse.publish import ADDRESS_COLUMNS, publish, published_columns
 
 
 class LoadRef(TypedDict):
@@ -135,9 +135,10 @@ def address_step(ref: LoadRef | None) -> LoadRef | None:
             f" coalesce(m.reason, 'address not recognised') AS reason,"
             f" to_json(s) AS record FROM '{staged}' s JOIN '{matches}' m ON s.{col} = m.address"
             f" WHERE m.match_level = 'none'")
-        address_cols = ", ".join(f"m.{c}" for c in ADDRESS_COLUMNS)
+        cols = ", ".join(f"m.{c}" if c in ADDRESS_COLUMNS else f"s.{_q(c)}"
+                         for c in published_columns(contract))
         con.execute(
-            f"COPY (SELECT s.*, {address_cols} FROM '{staged}' s LEFT JOIN '{matches}' m"
+            f"COPY (SELECT {cols} FROM '{staged}' s LEFT JOIN '{matches}' m"
             f" ON s.{col} = m.address WHERE m.match_level IS DISTINCT FROM 'none')"
             f" TO '{addressed}' (FORMAT parquet)")
     finally:

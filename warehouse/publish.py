@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -84,15 +85,33 @@ def connect_warehouse(read_only: bool = False, attempts: int = 60) -> duckdb.Duc
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _new_rows_sql(contract: Contract, load_id: str, data: Path, excluded: list[Path]) -> str:
-    cols = [_q(c.name) for c in contract.columns]
-    if contract.address:
-        cols += ADDRESS_COLUMNS
+# Published rows keep where they came from: load, row id in the load, landed file and line.
+BOOKKEEPING = ["_row", "_file", "_line", "_load_id"]
+
+
+def published_columns(contract: Contract) -> list[str]:
+    """A snapshot's columns: the contract's, the address codes if it has an address, bookkeeping."""
+    return ([c.name for c in contract.columns] + (ADDRESS_COLUMNS if contract.address else [])
+            + BOOKKEEPING)
+
+
+def _new_rows_sql(contract: Contract, data: Path, excluded: list[Path]) -> str:
     where = ""
     if excluded:
         files = ", ".join(f"'{p}'" for p in excluded)
         where = f" WHERE _row NOT IN (SELECT _row FROM read_parquet([{files}]))"
-    return f"SELECT {', '.join(cols)}, '{load_id}' AS _load_id FROM read_parquet('{data}'){where}"
+    cols = ", ".join(_q(c) for c in published_columns(contract))
+    return f"SELECT {cols} FROM read_parquet('{data}'){where}"
+
+
+def _adoptable(con: duckdb.DuckDBPyConnection, contract: Contract, data: Path,
+               excluded: list[Path]) -> bool:
+    """Whether `data` can become the snapshot as it is: its columns are the published ones and
+    none of its rows is excluded (the first load of a dataset, typically)."""
+    names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{data}')").fetchall()]
+    if names != published_columns(contract):
+        return False
+    return all(one_row(con, f"SELECT count(*) FROM read_parquet('{p}')")[0] == 0 for p in excluded)
 
 
 def _schema(con: duckdb.DuckDBPyConnection, contract: Contract, path: Path) -> list[dict[str, Any]]:
@@ -140,7 +159,7 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
     shutil.rmtree(tmp_dir, ignore_errors=True)
     tmp_dir.mkdir(parents=True)
     part = tmp_dir / "part-0.parquet"
-    new_rows = _new_rows_sql(contract, load_id, data, excluded)
+    new_rows = _new_rows_sql(contract, data, excluded)
     key = ", ".join(_q(k) for k in contract.primary_key)
     with publisher_lock():
         try:
@@ -151,14 +170,17 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
         con = duckdb.connect()
         try:
             con.execute(f"CREATE TEMP VIEW new_rows AS {new_rows}")
-            if previous is None:
+            if previous is None and _adoptable(con, contract, data, excluded):
+                os.link(data, part)  # the load's file is already the snapshot: no rewrite
+                body = None
+            elif previous is None:
                 body = "SELECT * FROM new_rows"
             else:
                 body = (f"SELECT * FROM new_rows UNION ALL BY NAME SELECT p.* FROM"
                         f" read_parquet([{prev_files}], union_by_name=true) p"
                         f" ANTI JOIN new_rows n USING ({key})")
-            con.execute(f"COPY ({body}) TO '{part}' (FORMAT parquet,"
-                        f" ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+            if body is not None:
+                con.execute(f"COPY ({body}) TO '{part}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
             total, published = one_row(
                 con, f"SELECT count(*), count(*) FILTER (WHERE _load_id = '{load_id}') FROM '{part}'")
             load_ids = [r[0] for r in con.execute(
