@@ -26,4 +26,3 @@ def city(home: Path) -> dict[str, str]:
 def granted(city: dict[str, str]) -> Iterator[str]:
     """A live grant of household_register (西溪街道 rows, masked) to 西溪街道."""
     yield grant_through(household_scope())
-
