@@ -11,8 +11,7 @@ import pytest
 
 from catalog.entry import build_catalog
 from catalog.facts import gather, optional_module, quarantine_reasons, timeliness
-from control.db import engine
-from control.ledger import LoadStatus, loads, start_load, update_load
+from control.ledger import LoadStatus, start_load, update_load
 
 
 @pytest.mark.parametrize(
@@ -90,12 +89,6 @@ def test_quarantine_reasons_are_counted(home: Path) -> None:
         ("grid_event", "address_unresolved", 1),
         ("grid_event", "check:mobile", 1),
     ]
-
-
-def test_ledger_rows_are_real(home: Path) -> None:
-    record_load("parking_lot", dt.datetime(2026, 11, 1, tzinfo=dt.UTC), 10, 10)
-    with engine().connect() as c:
-        assert c.execute(loads.select()).mappings().one()["dataset"] == "parking_lot"
 
 
 @pytest.mark.parametrize(
