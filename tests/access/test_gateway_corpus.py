@@ -279,3 +279,14 @@ SUPPRESSION = [
 def test_small_cell_suppression(world: tuple[str, Path], sql: str, expected: dict[str, int | None]) -> None:
     rows = gateway.query(world[0], sql, "chen").table.to_pylist()
     assert {r["k"]: r["n"] for r in rows} == expected
+
+
+def test_concurrent_queries_share_the_locked_database(world: tuple[str, Path]) -> None:
+    """The portal answers in a thread pool: queries on one grant at once all get their answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sql = "SELECT community_code, count(*) AS n FROM household_register GROUP BY 1 ORDER BY 1"
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: gateway.query(world[0], sql, "chen").table.to_pylist(),
+                                range(24)))
+    assert all(a == answers[0] for a in answers) and [r["n"] for r in answers[0]] == [20, 20]
