@@ -91,16 +91,19 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
             f"{path.name}: file ends in the middle of a row (no line terminator after "
             f"{tail[:60]!r}); the export was cut off"
         )
-    check_header(contract, _csv_header(readable, contract.source.delimiter), path.name)
+    header = _csv_header(readable, contract.source.delimiter)
+    check_header(contract, header, path.name)
     batch.encodings.add(encoding)
     batch.csv_files[idx] = path.name
     cols = ", ".join(f'"{c.source_name}"' for c in contract.columns)
+    # the header is known and checked: naming its columns lets DuckDB skip sniffing the file
+    columns = "{" + ", ".join(f"{_sql_str(h.strip().lstrip(chr(0xFEFF)))}: 'VARCHAR'" for h in header) + "}"
     return (
-        f"SELECT {idx} * {ROW_STRIDE} + row_number() OVER () AS _row, {_sql_str(path.name)} AS _file,"
-        f" row_number() OVER () AS _line, {cols} FROM read_csv({_sql_str(str(readable))},"
-        f" header=true, all_varchar=true, delim={_sql_str(contract.source.delimiter)},"
-        f" quote='\"', escape='\"', store_rejects=true, ignore_errors=true,"
-        f" rejects_scan='rejects_scan_{idx}', rejects_table='rejects_errors_{idx}')"
+        f"SELECT {idx} * {ROW_STRIDE} + _line AS _row, {_sql_str(path.name)} AS _file, _line, {cols}"
+        f" FROM (SELECT row_number() OVER () AS _line, * FROM read_csv({_sql_str(str(readable))},"
+        f" header=true, auto_detect=false, columns={columns},"
+        f" delim={_sql_str(contract.source.delimiter)}, quote='\"', escape='\"', store_rejects=true,"
+        f" ignore_errors=true, rejects_scan='rejects_scan_{idx}', rejects_table='rejects_errors_{idx}'))"
     )
 
 
