@@ -22,8 +22,7 @@ import random
 import sys
 import tempfile
 import time
-import types
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -65,15 +64,6 @@ def sample_strings(n: int, folder: Path, seed: int = 20231) -> list[str]:
     return list(out)
 
 
-def _cpca_shim() -> None:
-    # cpca 0.5.5 reads its data through pkg_resources, which setuptools no longer ships here;
-    # give it the one function it uses, backed by importlib.resources.
-    if "pkg_resources" not in sys.modules:
-        shim = types.ModuleType("pkg_resources")
-        shim.resource_stream = lambda pkg, name: resources.files(pkg).joinpath(name).open("rb")
-        sys.modules["pkg_resources"] = shim
-
-
 def _cpca_chunk(texts: list[str]) -> int:
     import cpca
 
@@ -82,7 +72,6 @@ def _cpca_chunk(texts: list[str]) -> int:
 
 def run_cpca(strings: list[str], processes: int) -> float:
     """Seconds cpca takes to transform `strings` with `processes` processes."""
-    _cpca_shim()
     import cpca
 
     cpca.transform(["浙江省杭州市西湖区"])  # load its tables outside the timing
