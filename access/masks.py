@@ -23,15 +23,19 @@ class Mask:
 
     macro: str
     shows: str
+    types: tuple[str, ...]  # contract column types it applies to
 
 
+TEXT, DATES = ("string",), ("date", "timestamp")
+ANY = ("string", "integer", "double", "date", "timestamp", "boolean")
 MASKS: dict[str, Mask] = {
-    "resident_id": Mask("mask_resident_id", "身份证号隐藏出生日期：330106********1234"),
-    "phone": Mask("mask_phone", "手机号中间四位隐藏：138****1234"),
-    "name": Mask("mask_name", "姓名只留姓：张**"),
-    "address_community": Mask("mask_address_community", "地址只到社区：西湖区西溪街道文一社区"),
-    "date_year": Mask("mask_date_year", "日期只留年份：1990"),
-    "pseudonym": Mask("mask_pseudonym", "按授予对象加密的化名（同一授予内可关联）"),
+    "resident_id": Mask("mask_resident_id", "身份证号隐藏出生日期：330106********1234", TEXT),
+    "phone": Mask("mask_phone", "手机号中间四位隐藏：138****1234", TEXT),
+    "name": Mask("mask_name", "姓名只留姓：张**", TEXT),
+    "address_community": Mask("mask_address_community", "地址只到社区：西湖区西溪街道文一社区",
+                              TEXT),
+    "date_year": Mask("mask_date_year", "日期只留年份：1990", DATES),
+    "pseudonym": Mask("mask_pseudonym", "按授予对象加密的化名（同一授予内可关联）", ANY),
 }
 
 _MACROS = (

@@ -88,6 +88,13 @@ def column_titles(contract: Contract) -> dict[str, str]:
     return {**titles, **ADDRESS_TITLES} if contract.address is not None else titles
 
 
+def column_type(contract: Contract, column: str) -> str:
+    """The contract type of a column (address codes are strings, coordinates doubles)."""
+    if column in ADDRESS_COLUMNS:
+        return "double" if column in ("lon", "lat", "match_confidence") else "string"
+    return contract.column(column).type
+
+
 def published_columns(contract: Contract) -> list[str]:
     """The columns a grant can name: the contract's plus the address columns when it has one."""
     names = [c.name for c in contract.columns]
@@ -111,6 +118,12 @@ def check_columns(contract: Contract, columns: Mapping[str, str | None]) -> None
             raise ScopeError(
                 f"dataset {contract.id} column {name}: unknown mask {mask!r}; "
                 f"known: {', '.join(MASKS)}"
+            )
+        kind = column_type(contract, name)
+        if mask is not None and kind not in MASKS[mask].types:
+            raise ScopeError(
+                f"dataset {contract.id} column {name} ({kind}): mask {mask} applies to"
+                f" {' or '.join(MASKS[mask].types)} columns; pseudonym applies to any"
             )
         if mask is None and grade == Grade.L4:
             raise ClassificationError(

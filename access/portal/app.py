@@ -22,6 +22,7 @@ from access.scope import (
     DatasetScope,
     Scope,
     column_titles,
+    column_type,
     contracts,
     default_mask,
     requestable,
@@ -210,7 +211,9 @@ def create_app() -> FastAPI:
                      org_names=org_names,
                      overdue={r["request_id"] for r in workflow.overdue()},
                      communities=communities, titles={c.id: c.title for c in contracts().values()},
-                     ctitles={c.id: column_titles(c) for c in contracts().values()})
+                     ctitles={c.id: column_titles(c) for c in contracts().values()},
+                     ctypes={c.id: {n: column_type(c, n) for n in column_titles(c)}
+                             for c in contracts().values()})
 
     @app.post("/review/{request_id}/bureau")
     def bureau(request: Request, request_id: str, action: str = Form(...),

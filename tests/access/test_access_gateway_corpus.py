@@ -287,6 +287,5 @@ def test_concurrent_queries_share_the_locked_database(world: tuple[str, Path]) -
 
     sql = "SELECT community_code, count(*) AS n FROM household_register GROUP BY 1 ORDER BY 1"
     with ThreadPoolExecutor(max_workers=6) as pool:
-        answers = list(pool.map(lambda _: gateway.query(world[0], sql, "chen").table.to_pylist(),
-                                range(24)))
+        answers = list(pool.map(lambda _: gateway.query(world[0], sql, "chen").table.to_pylist(), range(24)))
     assert all(a == answers[0] for a in answers) and [r["n"] for r in answers[0]] == [20, 20]

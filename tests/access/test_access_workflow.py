@@ -71,6 +71,9 @@ SUBMISSION_REFUSALS = [
     ({"sex": None}, {"street_code": "33010600"}, ScopeError),  # not a 9-digit code
     ({"sex": None}, {"household_id": "HH1"}, ScopeError),  # not an address code column
     ({}, None, ScopeError),  # no column
+    ({"resident_id": "date_year"}, None, ScopeError),  # a date mask on a string
+    ({"birth_date": "phone"}, None, ScopeError),  # a text mask on a date
+    ({"lon": "name"}, None, ScopeError),  # a text mask on a coordinate
 ]
 
 
@@ -96,7 +99,14 @@ def test_not_shared_dataset_cannot_be_requested(backend: str, city: dict[str, st
 
 def test_accepted_scopes(backend: str, city: dict[str, str]) -> None:
     community = {"community_code": "330106004053"}
-    workflow.submit("chen", "p", "s", _scope(rows=community, sex=None, resident_id="pseudonym"))
+    workflow.submit(
+        "chen",
+        "p",
+        "s",
+        _scope(
+            rows=community, sex=None, resident_id="pseudonym", birth_date="pseudonym", updated_at="date_year"
+        ),
+    )
     with pytest.raises(ScopeError):
         workflow.submit(
             "chen",
