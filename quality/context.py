@@ -1,7 +1,8 @@
 """The great_expectations data context of shucang: suites, validation results and validation
 definitions are JSON files under SHUCANG_HOME/quality/gx/, Data Docs a static site under
 SHUCANG_HOME/quality/data_docs/. Datasources are not persisted: each validation registers its
-load's Parquet as a DuckDB query asset in memory, so parallel loads never share a config file.
+load's DuckDB view as a datasource of an ephemeral context, so parallel loads never share a
+config file.
 
 It owns the GX context and the Data Docs site; it validates nothing itself.
 """

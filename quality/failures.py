@@ -1,6 +1,7 @@
 """Row-level failures of a GX validation as one Arrow table for the quarantine: for every
-row-level expectation that found offending rows, GX's own `unexpected_index_query` is run on
-DuckDB and turned into (_row, column, expectation, value, reason_code, reason) rows.
+row-level expectation that found offending rows, GX's own `unexpected_index_query` (its WHERE
+condition, for plain ones) is run on DuckDB and turned into (_row, column, expectation, value,
+reason_code, reason) rows.
 
 It reads GX results and the load's Parquet; it writes nothing (the pipeline quarantines).
 """
