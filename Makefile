@@ -2,16 +2,23 @@
 PY ?= python3
 UV := $(PY) -m uv
 
-.PHONY: install demo test lint bench-ingest
+.PHONY: install browser demo test lint bench-ingest
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
 	@$(UV) sync --locked --quiet
 
+# Headless Chromium and CJK fonts for the tests that render the report and the portal. Best effort:
+# without them (no root, no apt) those tests skip with a reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+	  >/dev/null 2>&1; } || echo "note: chromium unavailable; browser tests will skip"
+
 demo: install
 	$(UV) run --locked shucang demo
 
-test: install
+test: install browser
 	$(UV) run --locked pytest -n 2 --dist loadgroup -q
 
 lint: install
