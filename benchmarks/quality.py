@@ -15,6 +15,7 @@ import argparse
 import os
 import platform
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -129,6 +130,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=1, help="runs of each side; the best is kept")
+    ap.add_argument("--keep", action="store_true", help="keep the generated data and GX stores")
     args = ap.parse_args()
 
     import great_expectations as gx_pkg
@@ -178,6 +180,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, {mem:.1f} GiB RAM, {platform.platform()}, "
           f"Python {platform.python_version()}, duckdb {duckdb.__version__}, "
           f"great_expectations {gx_pkg.__version__}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
