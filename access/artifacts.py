@@ -26,7 +26,7 @@ from access.models import grants
 from access.scope import DatasetScope, Scope
 from access.workflow import Status, require_live
 from shucang.settings import settings
-from warehouse.manifest import NotPublishedError, current_files, read_manifest
+from warehouse.manifest import NotPublishedError, current_files, read_manifest, sha256_file
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
@@ -45,15 +45,6 @@ def grant_dir(grant_id: str) -> Path:
 def quote(name: str) -> str:
     """A DuckDB-quoted identifier."""
     return '"' + name.replace('"', '""') + '"'
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes, streamed."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str]) -> str:

@@ -5,7 +5,6 @@ first build, when matching falls back to divisions only)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from address_registry import store
 from address_registry.build import Registry, assign_codes, merge
 from address_registry.sources import read_doorplates, read_footprints, read_placenames
 from shucang.settings import settings
+from warehouse.manifest import sha256_file
 
 if TYPE_CHECKING:
     from address_registry.match import Matcher
@@ -74,10 +74,6 @@ def registry_tables(reg: Registry) -> dict[str, pa.Table]:
     }
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def build_registry(source: Path | None = None) -> tuple[int, dict[str, object]]:
     """Read the sources, merge them, assign stable codes and write a new version; returns
     (version, manifest)."""
@@ -95,7 +91,7 @@ def build_registry(source: Path | None = None) -> tuple[int, dict[str, object]]:
         manifest: dict[str, object] = {
             "version": version,
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "sources": {k: {"path": str(p), "sha256": _sha256(p)} for k, p in paths.items()},
+            "sources": {k: {"path": str(p), "sha256": sha256_file(p)} for k, p in paths.items()},
             "counts": {name: t.num_rows for name, t in tables.items()},
             "merged_codes": len(ledger.merged()),
         }

@@ -4,7 +4,6 @@ skipped, so running a feed again on the same input opens no load at all."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import stat
@@ -16,8 +15,7 @@ from catalog.contract import Contract
 from control import ledger
 from feeds.http_source import fetch_pages
 from shucang.settings import settings
-
-CHUNK = 8 << 20
+from warehouse.manifest import sha256_file
 
 
 @dataclass(frozen=True)
@@ -37,11 +35,7 @@ def _file_candidates(contract: Contract, feeds: Path) -> list[Candidate]:
 def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
     """Copy src to dst (in the kernel), then hash the copy: what was landed is what is hashed."""
     shutil.copyfile(src, dst)
-    h = hashlib.sha256()
-    with dst.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest(), dst.stat().st_size
+    return sha256_file(dst), dst.stat().st_size
 
 
 def land(contract: Contract, since: str | None = None) -> str | None:

@@ -3,7 +3,9 @@
 Both return NULL/None for a valid value and a short human reason for an invalid one.
 
 - resident ID (GB 11643-1999): 17 digits + check character, a valid birth date, an existing
-  region code (Zhejiang: a district code of the NBS extract; elsewhere: a GB/T 2260 province code);
+  region code (Zhejiang: the code's city prefix is a Zhejiang city of the NBS extract, because an ID
+  keeps the code of the district that issued it, and districts such as 下城区 330103 and 江干区
+  330104 were abolished in 2021 while their IDs stay valid; elsewhere: a GB/T 2260 province code);
 - mobile number: 1[3-9] followed by 9 digits;
 - unified social credit code (GB 32100-2015): 18 characters of the code alphabet + check character.
 
@@ -58,6 +60,12 @@ def zhejiang_district_codes() -> frozenset[str]:
         return frozenset(r["code"] for r in csv.DictReader(f) if r["level"] == "district")
 
 
+@functools.cache
+def zhejiang_city_codes() -> frozenset[str]:
+    """4-digit city (地级市) codes of Zhejiang from the NBS extract."""
+    return frozenset(code[:4] for code in zhejiang_district_codes())
+
+
 def resident_id_check_char(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits."""
     total = sum(int(d) * w for d, w in zip(first17, RESIDENT_ID_WEIGHTS, strict=True))
@@ -85,7 +93,7 @@ def resident_id_problem(value: str | None, today: dt.date | None = None) -> str 
 
 def _region_known(code6: str) -> bool:
     if code6[:2] == ZHEJIANG:
-        return code6 in zhejiang_district_codes()
+        return code6[:4] in zhejiang_city_codes() and code6[4:] != "00"
     return code6[:2] in PROVINCE_CODES
 
 
@@ -130,14 +138,15 @@ def _digit_sum(col: str, weights: tuple[int, ...], digit: str) -> str:
 
 def resident_id_problem_sql(col: str, today_sql: str = "current_date") -> str:
     """A DuckDB expression over column expression `col`: NULL if valid, else the reason."""
-    zj = _sql_list(zhejiang_district_codes())
+    zj = _sql_list(zhejiang_city_codes())
     provinces = _sql_list(tuple(p for p in PROVINCE_CODES if p != ZHEJIANG))
     birth = f"try_strptime(substr({col}, 7, 8), '%Y%m%d')"
     total = _digit_sum(col, RESIDENT_ID_WEIGHTS, "CAST({c} AS INTEGER)")
     return (
         f"CASE WHEN {col} IS NULL THEN NULL"
         f" WHEN NOT regexp_full_match({col}, '\\d{{17}}[\\dX]') THEN '{R_ID_SHAPE}'"
-        f" WHEN NOT (substr({col}, 1, 6) IN ({zj}) OR substr({col}, 1, 2) IN ({provinces}))"
+        f" WHEN NOT ((substr({col}, 1, 4) IN ({zj}) AND substr({col}, 5, 2) <> '00')"
+        f" OR substr({col}, 1, 2) IN ({provinces}))"
         f" THEN '{R_ID_REGION}'"
         f" WHEN {birth} IS NULL OR CAST({birth} AS DATE) < DATE '{EARLIEST_BIRTH}'"
         f" OR CAST({birth} AS DATE) > {today_sql} THEN '{R_ID_BIRTH}'"

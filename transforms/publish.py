@@ -19,21 +19,12 @@ import pyarrow.parquet as pq
 from transforms.classify import Classified
 from transforms.duckdb_engine import duckdb_types
 from transforms.model import Model
-from warehouse.manifest import dataset_dir, read_manifest, write_manifest_atomically
+from warehouse.manifest import dataset_dir, read_manifest, sha256_file, write_manifest_atomically
 
 
 def new_snapshot_id() -> str:
     """A sortable, unique snapshot id: <UTC timestamp>-<random>."""
     return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def place_snapshot(

@@ -4,6 +4,7 @@ Replacing this one file is the atomic step of a publish: readers see the old sna
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -16,6 +17,15 @@ MANIFEST = "manifest.json"
 
 class NotPublishedError(LookupError):
     """A dataset has no published snapshot yet."""
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes, streamed in 8 MiB blocks (what manifests record per file)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(8 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def dataset_dir(dataset: str, exports: Path | None = None) -> Path:

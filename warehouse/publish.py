@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import os
 import shutil
 import time
@@ -27,6 +26,7 @@ from warehouse.manifest import (
     current_files,
     dataset_dir,
     read_manifest,
+    sha256_file,
     write_manifest_atomically,
 )
 
@@ -46,14 +46,6 @@ class PublishResult:
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(8 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @contextmanager
@@ -199,7 +191,7 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
             "opening": contract.opening.value, "update_frequency": contract.update_frequency,
             "rows": total,
             "files": [{"path": str(final_part.relative_to(base)), "rows": total,
-                       "bytes": final_part.stat().st_size, "sha256": _sha256(final_part)}],
+                       "bytes": final_part.stat().st_size, "sha256": sha256_file(final_part)}],
             "schema": schema, "primary_key": list(contract.primary_key), "load_ids": load_ids,
             "quality_score": quality_score,
         }

@@ -26,7 +26,10 @@ RESIDENT_IDS = [
     ("11010519490229002X", ids.R_ID_BIRTH),  # 1949 is not a leap year
     ("11010518000101002X", ids.R_ID_BIRTH),  # before 1850
     ("11010520301231002X", ids.R_ID_BIRTH),  # born in the future
-    ("339999199001010010", ids.R_ID_REGION),  # Zhejiang prefix, no such district
+    # issued by 下城区 / 江干区, abolished in the 2021 reform: the IDs stay valid
+    ("330103" + "19800307" + "123" + ids.resident_id_check_char("33010319800307123"), None),
+    ("330104" + "19800307" + "123" + ids.resident_id_check_char("33010419800307123"), None),
+    ("339999199001010010", ids.R_ID_REGION),  # Zhejiang prefix, no such city
     ("330100199001010010", ids.R_ID_REGION),  # a city code is not a district
     ("991234199001010010", ids.R_ID_REGION),  # no province 99
     ("000000199001010010", ids.R_ID_REGION),
