@@ -81,6 +81,26 @@ def _build_registry() -> str:
     return f"registry v{version}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
 
 
+def _downstream() -> str:
+    """What the asset-scheduled DAGs do after the tiers publish, called directly: the derived SQL
+    models, the community backflow export, the catalog report; plus the demo organisations so a
+    street can request data in the portal straight away."""
+    from access.seed import seed_city
+    from catalog.backflow import run_backflow
+    from catalog.report import write_report
+    from transforms.runner import run_models
+
+    models = run_models()
+    flowed = run_backflow()
+    report = write_report()
+    users = seed_city()
+    return (f"derived models published: {', '.join(r.model for r in models)}\n"
+            f"backflow exports: {len(flowed)} community datasets\n"
+            f"catalog report: {report['html']}\n"
+            f"portal users seeded: {', '.join(u['user'] for u in users)}"
+            " (uv run shucang portal serve; see the access section of README.md)")
+
+
 @click.command()
 @click.option("--scale", default=1.0, show_default=True, help="Sample size multiplier.")
 @click.option("--fresh/--keep", default=True, show_default=True,
@@ -137,7 +157,9 @@ def demo(scale: float, fresh: bool) -> None:
                           f" log {log}")
     finally:
         stop(server)
-    console.rule("5. what happened to every row")
+    console.rule("5. derived datasets, backflow, catalog report, sharing set-up")
+    console.print(_downstream())
+    console.rule("6. what happened to every row")
     rows = dataset_summary()
     print_rows("rows in = published + quarantined (rejected loads hold back all their rows)", rows,
                list(rows[0]))
