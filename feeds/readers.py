@@ -1,8 +1,9 @@
-"""Readers turn a load's landed files into one relation of text columns named as the feed names
-them (the contract's `source` names), plus `_row` (unique in the load), `_file` and `_line` (the
-data row in that file, or the sheet row for Excel). They check structure, not values: a missing or
-renamed column, a truncated file or undecodable bytes reject the load; a row with the wrong number of
-fields is reported for quarantine. Typing is the stager's job."""
+"""Readers turn each of a load's landed files into a relation of text columns named as the feed
+names them (the contract's `source` names), rows in file order; Excel and JSON rows also carry
+`_line` (the sheet row, or the record's place in its page), CSV lines are counted by the stager.
+They check structure, not values: a missing or renamed column, a truncated file or undecodable
+bytes refuse that file; a row with the wrong number of fields is reported for quarantine. Typing
+is the stager's job."""
 
 from __future__ import annotations
 
@@ -22,15 +23,14 @@ from catalog.contract import Contract
 from feeds.encoding import detect_encoding, transcode_to_utf8
 from feeds.errors import EmptyInput, LoadRejected, SchemaDrift, TruncatedFile
 
-# _row = file index * ROW_STRIDE + line: unique in a load without a counting pass.
-ROW_STRIDE = 10**12
-
 
 @dataclass
 class RawBatch:
-    """The text relation of one load, registered on a DuckDB connection as `raw`."""
+    """The text relations of one load's files, and what reading them found."""
 
-    relation: str  # SQL that selects _row, _file, _line and the source columns as VARCHAR
+    # (file index, landed file name, SQL relation of its rows in file order: the source columns as
+    # VARCHAR, plus `_line` where the reader knows it (sheet rows); CSV lines are counted later)
+    sources: list[tuple[int, str, str]] = field(default_factory=list)
     encodings: set[str] = field(default_factory=set)
     blank_lines: int = 0
     # for CSV, DuckDB records malformed lines while the relation is scanned; see csv_rejects()
@@ -99,11 +99,10 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     # the header is known and checked: naming its columns lets DuckDB skip sniffing the file
     columns = "{" + ", ".join(f"{_sql_str(h.strip().lstrip(chr(0xFEFF)))}: 'VARCHAR'" for h in header) + "}"
     return (
-        f"SELECT {idx} * {ROW_STRIDE} + _line AS _row, {_sql_str(path.name)} AS _file, _line, {cols}"
-        f" FROM (SELECT row_number() OVER () AS _line, * FROM read_csv({_sql_str(str(readable))},"
-        f" header=true, auto_detect=false, columns={columns},"
-        f" delim={_sql_str(contract.source.delimiter)}, quote='\"', escape='\"', store_rejects=true,"
-        f" ignore_errors=true, rejects_scan='rejects_scan_{idx}', rejects_table='rejects_errors_{idx}'))"
+        f"SELECT {cols} FROM read_csv({_sql_str(str(readable))}, header=true, auto_detect=false,"
+        f" columns={columns}, delim={_sql_str(contract.source.delimiter)}, quote='\"', escape='\"',"
+        f" store_rejects=true, ignore_errors=true, rejects_scan='rejects_scan_{idx}',"
+        f" rejects_table='rejects_errors_{idx}')"
     )
 
 
@@ -174,20 +173,14 @@ def _find_header(contract: Contract, rows: list[list[Any]], file: str) -> int:
     return best
 
 
-Record = tuple[int, str, int, list[str | None]]
+Record = tuple[int, list[str | None]]  # (line in the file or sheet, values in contract order)
 
 
 def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
-    cols: dict[str, list[Any]] = {"_row": [], "_file": [], "_line": []}
-    cols.update({n: [] for n in names})
-    for row_id, file, line, values in records:
-        cols["_row"].append(row_id)
-        cols["_file"].append(file)
-        cols["_line"].append(line)
-        for n, v in zip(names, values, strict=True):
-            cols[n].append(v)
-    schema = pa.schema([("_row", pa.int64()), ("_file", pa.string()), ("_line", pa.int64())]
-                       + [(n, pa.string()) for n in names])
+    """One file's records as a table of `_line` and the source columns (VARCHAR)."""
+    schema = pa.schema([("_line", pa.int64())] + [(n, pa.string()) for n in names])
+    cols: list[list[Any]] = [[line for line, _ in records]]
+    cols += [[values[i] for _, values in records] for i in range(len(names))]
     return pa.table(cols, schema=schema)
 
 
@@ -206,7 +199,7 @@ def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> 
             blank += 1
             continue
         values = [texts[pos[n]] if pos[n] < len(texts) else None for n in names]
-        records.append((idx * ROW_STRIDE + i, path.name, i, values))
+        records.append((i, values))
     batch.blank_lines += blank
     return records
 
@@ -233,42 +226,37 @@ def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> 
         raise SchemaDrift(f"{path.name}: no list of records under {contract.source.records_path!r}")
     if items:
         check_header(contract, {k for item in items if isinstance(item, dict) for k in item}, path.name)
-    return [(idx * ROW_STRIDE + i, path.name, i,
-             [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
+    return [(i, [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
             for i, item in enumerate(items, start=1)]
 
 
 def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list[Path],
                  workdir: Path) -> RawBatch:
-    """Read a load's files by the contract's format and register them on `con` as view `raw`.
+    """Read a load's files by the contract's format: one relation per file in `batch.sources`
+    (Excel and JSON rows are registered on `con` as Arrow tables `raw_<index>`).
 
     A file refused whole is listed in `batch.rejected` and the others load; when every file is
     refused, the first refusal is raised for the whole load."""
     if not files:
         raise EmptyInput(f"{contract.id}: the load has no files")
     fmt = contract.source.format
-    batch = RawBatch(relation="")
-    selects: list[str] = []
-    records: list[Record] = []
+    names = [c.source_name for c in contract.columns]
+    batch = RawBatch()
     for idx, path in enumerate(files):
         try:
             if fmt == "csv":
-                selects.append(_csv_select(contract, idx, path, workdir, batch))
-            elif fmt == "xlsx":
-                records += _xlsx_records(contract, idx, path, batch)
-            else:
-                records += _json_records(contract, idx, path, batch)
+                batch.sources.append((idx, path.name, _csv_select(contract, idx, path, workdir, batch)))
+                continue
+            records = (_xlsx_records(contract, idx, path, batch) if fmt == "xlsx"
+                       else _json_records(contract, idx, path, batch))
         except LoadRejected as e:
             batch.rejected.append((path.name, e))
+            continue
+        con.register(f"raw_{idx}", _arrow_batch(names, records))
+        batch.sources.append((idx, path.name, f"SELECT * FROM raw_{idx}"))
     if len(batch.rejected) == len(files):
         first = batch.rejected[0][1]
         if len(files) > 1:
             first.message += f" (and all {len(files)} files of the load were refused)"
         raise first
-    if fmt == "csv":
-        batch.relation = " UNION ALL ".join(selects)
-    else:
-        con.register("raw_arrow", _arrow_batch([c.source_name for c in contract.columns], records))
-        batch.relation = "SELECT * FROM raw_arrow"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS {batch.relation}")
     return batch

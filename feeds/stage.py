@@ -5,7 +5,6 @@ contract columns plus _row, _file and _line, holding only rows that passed."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +113,8 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 
 BOOKKEEPING = ["_row", "_file", "_line", "_load_id"]
+# _row = file index * ROW_STRIDE + line: unique in a load without a counting pass.
+ROW_STRIDE = 10**12
 
 
 def raw_json(contract: Contract) -> str:
@@ -122,9 +123,10 @@ def raw_json(contract: Contract) -> str:
                                     for c in contract.columns) + "})"
 
 
-def typed_select(contract: Contract, load_id: str = "") -> str:
-    """SQL over `raw` giving the typed contract columns, the bookkeeping columns and `_bad` (some
-    value of the row could not be read or a required one is empty)."""
+def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_line: bool = False) -> str:
+    """SQL over `source` (a file's rows, text columns named as in the feed) giving the typed contract
+    columns, `_bad` (some value could not be read or a required one is empty) and `_raw` (the raw
+    text as JSON, only for bad rows). `keep_line` passes a reader-given `_line` through."""
     inner, outer, fails = [], [], []
     for i, col in enumerate(contract.columns):
         inner.append(f"{_clean(col)} AS _c{i}")
@@ -134,10 +136,12 @@ def typed_select(contract: Contract, load_id: str = "") -> str:
             fail += f" OR _c{i} IS NULL"
         fails.append(f"({fail})")
     typed = ", ".join(f"{_typed(c, f'_c{i}')} AS _t{i}" for i, c in enumerate(contract.columns))
+    raws = ", ".join(_q(c.source_name) for c in contract.columns)
+    line = "_line, " if keep_line else ""
+    bad = " OR ".join(fails)
     return (
-        f"SELECT {', '.join(outer)}, _row, _file, _line, '{load_id}' AS _load_id,"
-        f" {' OR '.join(fails)} AS _bad"
-        f" FROM (SELECT *, {typed} FROM (SELECT _row, _file, _line, {', '.join(inner)} FROM raw))"
+        f"SELECT {', '.join(outer)}, {line}{bad} AS _bad, CASE WHEN {bad} THEN {raw_json(contract)} END"
+        f" AS _raw FROM (SELECT *, {typed} FROM (SELECT {line}{', '.join(inner)}, {raws} FROM ({source})))"
     )
 
 
@@ -181,17 +185,38 @@ def _duplicate_rows(contract: Contract, source: str) -> str:
     )
 
 
-def _line_fix(con: duckdb.DuckDBPyConnection, skipped: list[dict]) -> str:
-    """SQL for the true data-row number of a typed row. The reader numbers accepted rows only, so
-    each row after a skipped malformed one is off by the number skipped before it: the i-th skipped
-    row (1-based, per file) at data row e leaves e - i accepted rows before it."""
+def _line_fix(con: duckdb.DuckDBPyConnection, skipped: list[dict]) -> set[str]:
+    """Register the rows the CSV reader skipped; return the files that have some. The reader
+    counts accepted rows only, so each row after a skipped malformed one is off by the number
+    skipped before it: the i-th skipped row (1-based, per file) at data row e leaves e - i
+    accepted rows before it."""
     if not skipped:
-        return "_line"
+        return set()
     con.register("skipped", pa.table({"f": [s["source_file"] for s in skipped],
                                       "e": [s["line"] for s in skipped]}))
     con.execute("CREATE TEMP TABLE fix AS SELECT f, e - row_number() OVER (PARTITION BY f ORDER BY e)"
                 " AS before FROM skipped")
-    return "_line + (SELECT count(*) FROM fix WHERE fix.f = t._file AND fix.before < t._line)"
+    return {s["source_file"] for s in skipped}
+
+
+def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, Path]],
+              csv: bool, shifted: set[str]) -> str:
+    """SQL numbering the typed rows of every file: `_row` unique in the load, `_file`, `_line`
+    (CSV: the position in the file, which its typed Parquet keeps, corrected for skipped rows)."""
+    cols = ", ".join(_q(c.name) for c in contract.columns)
+    parts = []
+    for idx, name, path in typed:
+        line = "_line"
+        if csv:
+            line = "file_row_number + 1"
+            if name in shifted:
+                line += (f" + (SELECT count(*) FROM fix WHERE fix.f = {_lit([name])[1:-1]}"
+                         f" AND fix.before < file_row_number + 1)")
+        parts.append(
+            f"SELECT {cols}, {idx} * {ROW_STRIDE} + {line} AS _row, {_lit([name])[1:-1]} AS _file,"
+            f" {line} AS _line, '{load_id}' AS _load_id, _bad, _raw"
+            f" FROM read_parquet('{path}', file_row_number=true)")
+    return " UNION ALL ".join(parts)
 
 
 def _rejected_file_records(batch_rejected: list) -> list[dict]:
@@ -199,53 +224,35 @@ def _rejected_file_records(batch_rejected: list) -> list[dict]:
             for name, err in batch_rejected]
 
 
-def _split_files(split: Path) -> tuple[list[Path], list[Path]]:
-    """The Parquet files of the readable (`_bad=false`) and unreadable (`_bad=true`) rows."""
-    return (sorted((split / "_bad=false").glob("*.parquet")),
-            sorted((split / "_bad=true").glob("*.parquet")))
-
-
-def _files_sql(files: list[Path]) -> str:
-    # the partition folder names (_bad=true) must not come back as a column
-    return "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "], hive_partitioning=false)"
-
-
 def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) -> StageResult:
     """Type a load's landed files; write staged.parquet and the stage's quarantine part.
 
-    One DuckDB pass types every row and splits readable from unreadable rows (a Parquet write
-    partitioned on `_bad`). When nothing needs quarantining, the readable file is staged.parquet
-    as written; otherwise it is rewritten without duplicate keys and with line numbers corrected
-    for skipped malformed rows. The raw text of unreadable rows is read again only when there are
-    some, so a clean load pays for one pass."""
+    Pass one types each file in parallel into its own Parquet file, rows in file order (DuckDB
+    keeps insertion order), flagging unreadable rows `_bad` with their raw text. Pass two, over that
+    columnar Parquet, numbers the rows from their position (a row-number window would serialize the
+    CSV scan), quarantines what must be, and writes the readable rows as staged.parquet in the
+    published column order."""
     workdir.mkdir(parents=True, exist_ok=True)
-    split, staged = workdir / "typed", workdir / "staged.parquet"
-    shutil.rmtree(split, ignore_errors=True)
+    staged = workdir / "staged.parquet"
     con = connect()
     try:
         con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
         batch = register_raw(con, contract, files, workdir)
-        typed = typed_select(contract, load_id)
-        con.execute(f"COPY ({typed}) TO '{split}' (FORMAT parquet, PARTITION_BY (_bad), COMPRESSION lz4_raw)")
-        good_files, bad_files = _split_files(split)
-        if not good_files:  # every row unreadable, or none at all: an empty file with the schema
-            good_files = [split / "empty.parquet"]
-            con.execute(f"COPY (SELECT * EXCLUDE (_bad) FROM ({typed}) LIMIT 0) TO '{good_files[0]}'"
-                        " (FORMAT parquet)")
+        csv = contract.source.format == "csv"
+        typed = []
+        for idx, name, source in batch.sources:
+            path = workdir / f"typed-{idx:05d}.parquet"
+            # read once and deleted: writing it uncompressed is cheaper than compressing it
+            con.execute(f"COPY ({typed_select(contract, source, keep_line=not csv)}) TO '{path}'"
+                        " (FORMAT parquet, COMPRESSION uncompressed)")
+            typed.append((idx, name, path))
         malformed = csv_rejects(con, batch)
-        line = _line_fix(con, malformed)
-        good = _files_sql(good_files)
-        if malformed:
-            good = f"(SELECT * REPLACE ({line} AS _line) FROM {good} t)"
-        selects, bad = [], 0
-        if bad_files:
-            con.execute(
-                f"CREATE TEMP TABLE unreadable AS SELECT b.*, true AS _bad, r._raw FROM"
-                f" {_files_sql(bad_files)} b JOIN (SELECT _row, {raw_json(contract)} AS _raw FROM raw"
-                f" WHERE _row IN (SELECT _row FROM {_files_sql(bad_files)})) r USING (_row)")
-            bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
-            source = f"(SELECT * REPLACE ({line} AS _line) FROM unreadable t)" if malformed else "unreadable"
-            selects.append(_failure_select(contract, source))
+        con.execute(f"CREATE TEMP VIEW numbered AS "
+                    f"{_numbered(contract, load_id, typed, csv, _line_fix(con, malformed))}")
+        con.execute("CREATE TEMP TABLE unreadable AS SELECT * FROM numbered WHERE _bad")
+        bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
+        selects = [_failure_select(contract, "unreadable")] if bad else []
+        good = "(SELECT * EXCLUDE (_bad, _raw) FROM numbered WHERE NOT _bad)"
         key = ", ".join(_q(k) for k in contract.primary_key)
         rows_good, distinct = one_row(con, f"SELECT count(*), count(DISTINCT ({key})) FROM {good}")
         n_dupes = 0
@@ -262,13 +269,11 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         if batch.rejected:
             quarantine.write_part_records(contract.id, load_id, "rejected_files",
                                           _rejected_file_records(batch.rejected))
-        if n_dupes or malformed or len(good_files) > 1:
-            dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
-            con.execute(f"COPY (SELECT * FROM {good}{dup_rows}) TO '{staged}'"
-                        " (FORMAT parquet, COMPRESSION lz4_raw)")
-        else:
-            good_files[0].replace(staged)
-        shutil.rmtree(split, ignore_errors=True)
+        cols = ", ".join(_q(c) for c in [c.name for c in contract.columns] + BOOKKEEPING)
+        dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
+        con.execute(f"COPY (SELECT {cols} FROM {good}{dup_rows}) TO '{staged}' (FORMAT parquet)")
+        for _idx, _name, path in typed:
+            path.unlink()
     finally:
         con.close()
     return StageResult(
