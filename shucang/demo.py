@@ -90,11 +90,12 @@ def _downstream() -> str:
     from catalog.report import write_report
     from transforms.runner import run_models
 
-    models = run_models()
+    models = run_models(only_if_changed=True)
     flowed = run_backflow()
     report = write_report()
     users = seed_city()
-    return (f"derived models published: {', '.join(r.model for r in models)}\n"
+    published = [r.model for r in models if r.status == "published"]
+    return (f"derived models published: {', '.join(published) or 'none (inputs unchanged)'}\n"
             f"backflow exports: {len(flowed)} community datasets\n"
             f"catalog report: {report['html']}\n"
             f"portal users seeded: {', '.join(u['user'] for u in users)}"
