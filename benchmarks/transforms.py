@@ -26,7 +26,12 @@ from transforms.duckdb_engine import connect_inputs  # noqa: E402
 from transforms.model import load_models  # noqa: E402
 from transforms.publish import new_snapshot_id, sha256_file  # noqa: E402
 from transforms.runner import execute, run_model  # noqa: E402
-from warehouse.manifest import current_files, dataset_dir, write_manifest_atomically  # noqa: E402
+from warehouse.manifest import (  # noqa: E402
+    contract_fields,
+    current_files,
+    dataset_dir,
+    write_manifest_atomically,
+)
 
 MODELS = ("parking_berth_index", "parking_tidal_spare")
 LOTS = 2000
@@ -43,18 +48,9 @@ def publish_file(dataset: str, sql: str, exports: Path) -> None:
     write_manifest_atomically(
         dataset,
         {
-            "dataset": dataset,
-            "title": contract.title,
+            **contract_fields(contract),
             "snapshot_id": sid,
             "published_at": "2026-11-22T00:00:00+00:00",
-            "tier": str(contract.tier),
-            "owner": contract.owner,
-            "category": contract.category,
-            "grade": str(contract.grade),
-            "importance": str(contract.importance),
-            "sharing": str(contract.sharing),
-            "opening": str(contract.opening),
-            "update_frequency": contract.update_frequency,
             "rows": rows,
             "files": [
                 {

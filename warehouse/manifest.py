@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from catalog.contract import Contract
 from shucang.settings import settings
 
 MANIFEST = "manifest.json"
@@ -17,6 +18,17 @@ MANIFEST = "manifest.json"
 
 class NotPublishedError(LookupError):
     """A dataset has no published snapshot yet."""
+
+
+def contract_fields(contract: Contract) -> dict[str, Any]:
+    """The manifest fields a dataset's contract decides: identity and classification."""
+    return {
+        "dataset": contract.id, "title": contract.title, "contract_version": contract.version,
+        "tier": contract.tier.value, "owner": contract.owner, "category": contract.category,
+        "grade": contract.grade.value, "importance": contract.importance.value,
+        "sharing": contract.sharing.value, "opening": contract.opening.value,
+        "update_frequency": contract.update_frequency,
+    }
 
 
 def sha256_file(path: Path) -> str:

@@ -23,6 +23,7 @@ from shucang.duck import one_row
 from shucang.settings import settings
 from warehouse.manifest import (
     NotPublishedError,
+    contract_fields,
     current_files,
     dataset_dir,
     read_manifest,
@@ -183,13 +184,8 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
         tmp_dir.rename(final_dir)
         final_part = final_dir / part.name
         manifest = {
-            "dataset": contract.id, "title": contract.title, "snapshot_id": snapshot_id,
-            "published_at": dt.datetime.now(dt.UTC).isoformat(),
-            "contract_version": contract.version, "tier": contract.tier.value, "owner": contract.owner,
-            "category": contract.category, "grade": contract.grade.value,
-            "importance": contract.importance.value, "sharing": contract.sharing.value,
-            "opening": contract.opening.value, "update_frequency": contract.update_frequency,
-            "rows": total,
+            **contract_fields(contract), "snapshot_id": snapshot_id,
+            "published_at": dt.datetime.now(dt.UTC).isoformat(), "rows": total,
             "files": [{"path": str(final_part.relative_to(base)), "rows": total,
                        "bytes": final_part.stat().st_size, "sha256": sha256_file(final_part)}],
             "schema": schema, "primary_key": list(contract.primary_key), "load_ids": load_ids,

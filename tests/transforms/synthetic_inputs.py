@@ -15,7 +15,7 @@ import pytest
 from catalog.contract import Contract, load_contracts
 from catalog.schema import published_schema
 from transforms.publish import new_snapshot_id, write_snapshot
-from warehouse.manifest import write_manifest_atomically
+from warehouse.manifest import contract_fields, write_manifest_atomically
 
 ARROW = {
     "VARCHAR": pa.string(),
@@ -201,19 +201,9 @@ def publish_rows(
     table = table_for(contract, rows, load_id)
     files = write_snapshot(contract.id, table, snapshot_id, exports)
     manifest = {
-        "dataset": contract.id,
-        "title": contract.title,
+        **contract_fields(contract),
         "snapshot_id": snapshot_id,
         "published_at": (published_at or dt.datetime.now(dt.UTC)).isoformat(),
-        "contract_version": contract.version,
-        "tier": str(contract.tier),
-        "owner": contract.owner,
-        "category": contract.category,
-        "grade": str(contract.grade),
-        "importance": str(contract.importance),
-        "sharing": str(contract.sharing),
-        "opening": str(contract.opening),
-        "update_frequency": contract.update_frequency,
         "rows": table.num_rows,
         "files": files,
         "schema": [c.as_manifest() for c in published_schema(contract)],
