@@ -184,7 +184,7 @@ def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
     return pa.table(cols, schema=schema)
 
 
-def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
+def _xlsx_records(contract: Contract, path: Path, batch: RawBatch) -> list[Record]:
     """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped."""
     names = [c.source_name for c in contract.columns]
     rows = _sheet_rows(path, contract.source.sheet)
@@ -214,7 +214,7 @@ def _json_text(value: Any) -> str | None:
     return str(value)
 
 
-def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
+def _json_records(contract: Contract, path: Path) -> list[Record]:
     """The records under `records_path` of one JSON page."""
     names = [c.source_name for c in contract.columns]
     try:
@@ -247,8 +247,8 @@ def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list
             if fmt == "csv":
                 batch.sources.append((idx, path.name, _csv_select(contract, idx, path, workdir, batch)))
                 continue
-            records = (_xlsx_records(contract, idx, path, batch) if fmt == "xlsx"
-                       else _json_records(contract, idx, path, batch))
+            records = (_xlsx_records(contract, path, batch) if fmt == "xlsx"
+                       else _json_records(contract, path))
         except LoadRejected as e:
             batch.rejected.append((path.name, e))
             continue

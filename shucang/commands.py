@@ -37,6 +37,21 @@ def print_rows(title: str, rows: list[dict[str, Any]], columns: list[str]) -> No
     console.print(table)
 
 
+def sample_feeds(out: Path, scale: float, seed: int) -> Any:
+    """Generate the sample feeds under `out` with a progress bar per step; return the summary."""
+    from feeds.sample.generate import generate
+
+    with progress_bar() as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        return generate(out, scale=scale, seed=seed, progress=progress)
+
+
 @click.group()
 def feeds() -> None:
     """Feeds: generate samples, serve the HTTP feed, run a dataset's load."""
@@ -55,24 +70,16 @@ def feeds_list() -> None:
 
 @feeds.command("sample")
 @click.option("--scale", default=1.0, show_default=True, help="Multiply the default row counts.")
-@click.option("--seed", default=20231, show_default=True)
+@click.option("--seed", type=int, default=None, help="Random seed (default: the generator's own).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder to write into (default: $SHUCANG_FEEDS).")
-def feeds_sample(scale: float, seed: int, out: Path | None) -> None:
+def feeds_sample(scale: float, seed: int | None, out: Path | None) -> None:
     """Write seeded sample feeds for every contract (real NBS divisions, realistic dirt)."""
-    from feeds.sample.generate import generate
+    from feeds.sample.generate import DEFAULT_SEED
     from shucang.settings import settings
 
     out = out or settings().feeds
-    with progress_bar() as bar:
-        tasks: dict[str, Any] = {}
-
-        def progress(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bar.add_task(step, total=total)
-            bar.update(tasks[step], completed=done, total=total)
-
-        summary = generate(out, scale=scale, seed=seed, progress=progress)
+    summary = sample_feeds(out, scale, DEFAULT_SEED if seed is None else seed)
     console.print(f"sample feeds written to [bold]{out}[/]")
     console.print(summary)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from shucang.commands import console, print_rows, progress_bar
+from shucang.commands import console, print_rows, sample_feeds
 from shucang.settings import settings
 
 
@@ -120,18 +120,11 @@ def demo(scale: float, fresh: bool) -> None:
 
     airflow_env.configure()  # before anything imports Airflow, which reads its config once
     from feeds.http_server import start_in_thread, stop
-    from feeds.sample.generate import generate
 
     console.rule("1. sample feeds")
-    with progress_bar() as bar:
-        ids: dict[str, Any] = {}
+    from feeds.sample.generate import DEFAULT_SEED
 
-        def progress(step: str, done: int, total: int) -> None:
-            if step not in ids:
-                ids[step] = bar.add_task(step, total=total)
-            bar.update(ids[step], completed=done, total=total)
-
-        generate(s.feeds, scale=scale, progress=progress)
+    sample_feeds(s.feeds, scale, DEFAULT_SEED)
     console.rule("2. address registry")
     console.print(_build_registry())
     console.rule("3. local HTTP feed and embedded Airflow")

@@ -162,12 +162,12 @@ def validate_step(ref: LoadRef | None) -> LoadRef | None:
     from quality import validate_load
 
     contract = contract_for(ref["dataset"])
-    report = validate_load(contract, validated_input(ref), load_id=ref["load_id"])
+    data = validated_input(ref)
+    report = validate_load(contract, data, load_id=ref["load_id"])
     work = workdir(ref)
     con = duckdb.connect()
     try:
         con.register("failures", report.failures)
-        data = validated_input(ref)
         quarantine.write_part_sql(
             con, contract.id, ref["load_id"], "validate",
             f"SELECT any_value(d._file) AS source_file, any_value(d._line) AS line,"

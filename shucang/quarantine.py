@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from shucang.duck import one_row
@@ -64,14 +65,9 @@ def write_part_sql(con: duckdb.DuckDBPyConnection, dataset: str, load_id: str, s
     return int(one_row(con, f"SELECT count(*) FROM read_parquet('{path}')")[0])
 
 
-def is_row_record(reason_code: str) -> bool:
-    """Whether a quarantine record stands for one input row (not a whole file or load refused)."""
-    return not reason_code.startswith("rejected:")
-
-
 def seal(dataset: str, load_id: str) -> tuple[Path, int]:
     """Gather every stage's part of a load into its final quarantine file; return (path, number of
-    input rows quarantined, not counting records of files or loads refused whole)."""
+    input rows quarantined, not counting the `rejected:*` records of files or loads refused whole)."""
     parts = sorted((settings().staging / dataset / load_id).glob("quarantine-*.parquet"))
     tables = [pq.read_table(p, schema=SCHEMA) for p in parts]
     table = pa.concat_tables(tables) if tables else SCHEMA.empty_table()
@@ -80,7 +76,8 @@ def seal(dataset: str, load_id: str) -> tuple[Path, int]:
     tmp = out.with_suffix(".tmp")
     pq.write_table(table, tmp)
     tmp.replace(out)
-    return out, sum(is_row_record(c) for c in table.column("reason_code").to_pylist())
+    whole = pc.starts_with(table.column("reason_code"), "rejected:")
+    return out, table.num_rows - int(pc.sum(whole).as_py() or 0)
 
 
 def read(dataset: str | None = None, load_id: str | None = None) -> pa.Table:
