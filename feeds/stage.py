@@ -17,6 +17,7 @@ from feeds.numerals import cn_to_number
 from feeds.readers import csv_rejects, register_raw
 from shucang import quarantine
 from shucang.duck import one_row
+from warehouse.publish import SNAPSHOT_PARQUET
 
 FULL_WIDTH = "０１２３４５６７８９．－：／，＋"
 HALF_WIDTH = "0123456789.-:/,+"
@@ -52,14 +53,15 @@ def _lit(values: list[str]) -> str:
 SPACES = " \t\r\n\u3000"
 
 
-def _clean(col: Column) -> str:
+def _trimmed(raw: str) -> str:
     """The raw text without surrounding spaces (ASCII or full-width), empty as NULL.
 
-    Trimming a character set costs far more than DuckDB's prefix()/suffix() tests, so the set is
-    only trimmed from values that start or end with a space-like character."""
-    raw = _q(col.source_name)
-    edges = " OR ".join(f"{fn}({raw}, '{ch}')" for fn in ("prefix", "suffix") for ch in SPACES)
-    return f"NULLIF(CASE WHEN {edges} THEN trim({raw}, '{SPACES}') ELSE {raw} END, '')"
+    Trimming a character set costs several times a plain read, so only values with a space-like
+    first or last character are trimmed. The tests are the cheapest DuckDB has: `raw < '!'` is one
+    byte comparison (true for empty text and text starting with an ASCII space or control
+    character) and a LIKE with one leading or trailing wildcard is a prefix or suffix test."""
+    edges = [f"{raw} < '!'", f"{raw} LIKE '\u3000%'"] + [f"{raw} LIKE '%{ch}'" for ch in SPACES]
+    return f"CASE WHEN {' OR '.join(edges)} THEN NULLIF(trim({raw}, '{SPACES}'), '') ELSE {raw} END"
 
 
 def _folded(clean: str) -> str:
@@ -67,36 +69,41 @@ def _folded(clean: str) -> str:
     return f"replace(translate({clean}, '{FULL_WIDTH}', '{HALF_WIDTH}'), ',', '')"
 
 
-def _typed(col: Column, clean: str) -> str:
-    """SQL casting the cleaned text to the column's type; NULL where it cannot be read.
-
-    Each type has a fast path for the values machines write and, behind COALESCE (which evaluates
-    it only where the fast path gave NULL), a slow path for what people type: full-width digits,
-    Chinese numerals, thousands separators, other date layouts, UTC offsets."""
-    if col.type == "string":
-        return clean
-    slow = _folded(clean)
+def _fast(col: Column, raw: str) -> str:
+    """SQL reading raw text the way machines write it; NULL where it cannot. DuckDB's casts skip
+    surrounding ASCII spaces themselves, so the text is not trimmed first."""
     if col.type == "integer":
         # DuckDB would round '75.5' to 76: only dot-free text takes the fast cast; '75.0' is 75.
-        # Each slow expression appears once: DuckDB hoists repeated subexpressions into a projection
-        # computed for every row, which would make the slow path run on clean data too.
-        return (f"COALESCE(CASE WHEN NOT contains({clean}, '.') THEN TRY_CAST({clean} AS BIGINT) END,"
-                f" TRY_CAST(regexp_extract({slow}, '^([+-]?[0-9]+)(\\.0*)?$', 1) AS BIGINT),"
+        return f"CASE WHEN NOT contains({raw}, '.') THEN TRY_CAST({raw} AS BIGINT) END"
+    if col.type == "double":
+        return f"TRY_CAST({raw} AS DOUBLE)"
+    if col.type == "date":
+        return f"CAST(try_strptime({raw}, '{DATE_FORMATS[0]}') AS DATE)"
+    if col.type == "timestamp":
+        return f"try_strptime({raw}, '{TIMESTAMP_FORMATS[0]}')"
+    if col.type == "boolean":
+        return (f"CASE WHEN lower({raw}) IN ('true','1','是','y','yes') THEN true"
+                f" WHEN lower({raw}) IN ('false','0','否','n','no') THEN false END")
+    raise ValueError(f"unknown type {col.type}")  # pragma: no cover
+
+
+def _slow(col: Column, clean: str) -> str:
+    """SQL reading trimmed text the way people type it: full-width digits, Chinese numerals,
+    thousands separators, other date layouts, UTC offsets; NULL where it cannot be read."""
+    folded = _folded(clean)
+    if col.type == "integer":
+        return (f"COALESCE(TRY_CAST(regexp_extract({folded}, '^([+-]?[0-9]+)(\\.0*)?$', 1) AS BIGINT),"
                 f" cn_number({clean}))")
     if col.type == "double":
-        return (f"COALESCE(TRY_CAST({clean} AS DOUBLE), TRY_CAST({slow} AS DOUBLE),"
-                f" TRY_CAST(cn_number({clean}) AS DOUBLE))")
+        return f"COALESCE(TRY_CAST({folded} AS DOUBLE), TRY_CAST(cn_number({clean}) AS DOUBLE))"
     if col.type == "date":
-        return (f"CAST(COALESCE(try_strptime({clean}, '{DATE_FORMATS[0]}'),"
-                f" try_strptime({slow}, {_lit(DATE_FORMATS)})) AS DATE)")
+        return f"CAST(try_strptime({folded}, {_lit(DATE_FORMATS)}) AS DATE)"
     if col.type == "timestamp":
         # offsets such as +08:00 or Z are converted to Beijing time, the feeds' local time
-        return (f"COALESCE(try_strptime({clean}, '{TIMESTAMP_FORMATS[0]}'),"
-                f" try_strptime({slow}, {_lit(TIMESTAMP_FORMATS)}),"
+        return (f"COALESCE(try_strptime({folded}, {_lit(TIMESTAMP_FORMATS)}),"
                 f" timezone('Asia/Shanghai', TRY_CAST({clean} AS TIMESTAMPTZ)))")
     if col.type == "boolean":
-        return (f"CASE WHEN lower({clean}) IN ('true','1','是','y','yes') THEN true"
-                f" WHEN lower({clean}) IN ('false','0','否','n','no') THEN false END")
+        return _fast(col, clean)
     raise ValueError(f"unknown type {col.type}")  # pragma: no cover
 
 
@@ -126,22 +133,38 @@ def raw_json(contract: Contract) -> str:
 def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_line: bool = False) -> str:
     """SQL over `source` (a file's rows, text columns named as in the feed) giving the typed contract
     columns, `_bad` (some value could not be read or a required one is empty) and `_raw` (the raw
-    text as JSON, only for bad rows). `keep_line` passes a reader-given `_line` through."""
-    inner, outer, fails = [], [], []
+    text as JSON, only for bad rows). `keep_line` passes a reader-given `_line` through.
+
+    Three projections keep the per-row cost to what clean data needs: the first reads each value
+    the fast way (a string is trimmed only when an edge is space-like), the second trims the text
+    of the typed values the fast way could not read, and only those, and the third reads that text
+    the slow way. Each expression appears once: DuckDB hoists repeated subexpressions into a
+    projection computed for every row, which would make the slow path run on clean data too."""
+    first, second, third, fails = [], [], [], []
     for i, col in enumerate(contract.columns):
-        inner.append(f"{_clean(col)} AS _c{i}")
-        outer.append(f"_t{i} AS {_q(col.name)}")
-        fail = f"(_c{i} IS NOT NULL AND _t{i} IS NULL)"
-        if col.required or col.name in contract.primary_key:
-            fail += f" OR _c{i} IS NULL"
-        fails.append(f"({fail})")
-    typed = ", ".join(f"{_typed(c, f'_c{i}')} AS _t{i}" for i, c in enumerate(contract.columns))
+        raw = _q(col.source_name)
+        required = col.required or col.name in contract.primary_key
+        if col.type == "string":
+            first.append(f"{_trimmed(raw)} AS _v{i}")
+            second.append(f"_v{i}")
+            third.append(f"_v{i}")
+            if required:
+                fails.append(f"_v{i} IS NULL")
+            continue
+        first.append(f"{_fast(col, raw)} AS _f{i}")
+        second.append(f"_f{i}, CASE WHEN _f{i} IS NULL AND {raw} IS NOT NULL"
+                      f" THEN NULLIF(trim({raw}, '{SPACES}'), '') END AS _c{i}")
+        third.append(f"COALESCE(_f{i}, {_slow(col, f'_c{i}')}) AS _v{i}, _c{i}")
+        # a required value may be neither empty nor unreadable; another one may not be unreadable
+        fails.append(f"_v{i} IS NULL" if required else f"(_c{i} IS NOT NULL AND _v{i} IS NULL)")
     raws = ", ".join(_q(c.source_name) for c in contract.columns)
     line = "_line, " if keep_line else ""
-    bad = " OR ".join(fails)
+    bad = " OR ".join(fails) or "false"
+    names = ", ".join(f"_v{i} AS {_q(c.name)}" for i, c in enumerate(contract.columns))
     return (
-        f"SELECT {', '.join(outer)}, {line}{bad} AS _bad, CASE WHEN {bad} THEN {raw_json(contract)} END"
-        f" AS _raw FROM (SELECT *, {typed} FROM (SELECT {line}{', '.join(inner)}, {raws} FROM ({source})))"
+        f"SELECT {names}, {line}{bad} AS _bad, CASE WHEN {bad} THEN {raw_json(contract)} END AS _raw"
+        f" FROM (SELECT {', '.join(third)}, {line}{raws} FROM (SELECT {', '.join(second)}, {line}{raws}"
+        f" FROM (SELECT {', '.join(first)}, {line}{raws} FROM ({source}))))"
     )
 
 
@@ -199,23 +222,23 @@ def _line_fix(con: duckdb.DuckDBPyConnection, skipped: list[dict]) -> set[str]:
     return {s["source_file"] for s in skipped}
 
 
-def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, Path]],
+def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]],
               csv: bool, shifted: set[str]) -> str:
     """SQL numbering the typed rows of every file: `_row` unique in the load, `_file`, `_line`
-    (CSV: the position in the file, which its typed Parquet keeps, corrected for skipped rows)."""
+    (CSV: the row's position in its file, which is its rowid in the typed table, corrected for the
+    rows the reader skipped)."""
     cols = ", ".join(_q(c.name) for c in contract.columns)
     parts = []
-    for idx, name, path in typed:
+    for idx, name, table in typed:
         line = "_line"
         if csv:
-            line = "file_row_number + 1"
+            line = f"{table}.rowid + 1"
             if name in shifted:
                 line += (f" + (SELECT count(*) FROM fix WHERE fix.f = {_lit([name])[1:-1]}"
-                         f" AND fix.before < file_row_number + 1)")
+                         f" AND fix.before < {table}.rowid + 1)")
         parts.append(
             f"SELECT {cols}, {idx} * {ROW_STRIDE} + {line} AS _row, {_lit([name])[1:-1]} AS _file,"
-            f" {line} AS _line, '{load_id}' AS _load_id, _bad, _raw"
-            f" FROM read_parquet('{path}', file_row_number=true)")
+            f" {line} AS _line, '{load_id}' AS _load_id, _bad, _raw FROM {table}")
     return " UNION ALL ".join(parts)
 
 
@@ -227,11 +250,11 @@ def _rejected_file_records(batch_rejected: list) -> list[dict]:
 def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) -> StageResult:
     """Type a load's landed files; write staged.parquet and the stage's quarantine part.
 
-    Pass one types each file in parallel into its own Parquet file, rows in file order (DuckDB
-    keeps insertion order), flagging unreadable rows `_bad` with their raw text. Pass two, over that
-    columnar Parquet, numbers the rows from their position (a row-number window would serialize the
-    CSV scan), quarantines what must be, and writes the readable rows as staged.parquet in the
-    published column order."""
+    Pass one types each file in parallel into its own in-memory table, rows in file order (DuckDB
+    keeps insertion order), flagging unreadable rows `_bad` with their raw text. Pass two numbers
+    the rows from their rowid (a row-number window would serialize the CSV scan), quarantines what
+    must be, and writes the readable rows as staged.parquet in the published column order: the
+    load's only Parquet write, and the file a clean first load publishes as it is."""
     workdir.mkdir(parents=True, exist_ok=True)
     staged = workdir / "staged.parquet"
     con = connect()
@@ -241,11 +264,11 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         csv = contract.source.format == "csv"
         typed = []
         for idx, name, source in batch.sources:
-            path = workdir / f"typed-{idx:05d}.parquet"
-            # read once and deleted: writing it uncompressed is cheaper than compressing it
-            con.execute(f"COPY ({typed_select(contract, source, keep_line=not csv)}) TO '{path}'"
-                        " (FORMAT parquet, COMPRESSION uncompressed)")
-            typed.append((idx, name, path))
+            # a parallel CREATE TABLE AS keeps insertion order, so a row's rowid is its place in
+            # the file; the table lives in memory (spilling to workdir/spill), never as a file
+            select = typed_select(contract, source, keep_line=not csv)
+            con.execute(f"CREATE TEMP TABLE typed_{idx} AS {select}")
+            typed.append((idx, name, f"typed_{idx}"))
         malformed = csv_rejects(con, batch)
         con.execute(f"CREATE TEMP VIEW numbered AS "
                     f"{_numbered(contract, load_id, typed, csv, _line_fix(con, malformed))}")
@@ -254,9 +277,10 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         selects = [_failure_select(contract, "unreadable")] if bad else []
         good = "(SELECT * EXCLUDE (_bad, _raw) FROM numbered WHERE NOT _bad)"
         key = ", ".join(_q(k) for k in contract.primary_key)
-        rows_good, distinct = one_row(con, f"SELECT count(*), count(DISTINCT ({key})) FROM {good}")
+        # distinct 64-bit hashes prove the keys distinct and cost less to count than the keys
+        rows_good, hashes = one_row(con, f"SELECT count(*), count(DISTINCT hash({key})) FROM {good}")
         n_dupes = 0
-        if distinct != rows_good:
+        if hashes != rows_good:
             con.execute(f"CREATE TEMP TABLE dup AS {_duplicate_rows(contract, good)}")
             selects.append("SELECT * EXCLUDE (_row) FROM dup")
             n_dupes = one_row(con, "SELECT count(*) FROM dup")[0]
@@ -271,9 +295,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
                                           _rejected_file_records(batch.rejected))
         cols = ", ".join(_q(c) for c in [c.name for c in contract.columns] + BOOKKEEPING)
         dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
-        con.execute(f"COPY (SELECT {cols} FROM {good}{dup_rows}) TO '{staged}' (FORMAT parquet)")
-        for _idx, _name, path in typed:
-            path.unlink()
+        con.execute(f"COPY (SELECT {cols} FROM {good}{dup_rows}) TO '{staged}' ({SNAPSHOT_PARQUET})")
     finally:
         con.close()
     return StageResult(

@@ -23,7 +23,7 @@ from shucang import quarantine
 from shucang.duck import one_row
 from shucang.settings import settings
 from warehouse.manifest import NotPublishedError, current_files
-from warehouse.publish import ADDRESS_COLUMNS, publish, published_columns
+from warehouse.publish import ADDRESS_COLUMNS, SNAPSHOT_PARQUET, publish, published_columns
 
 
 class LoadRef(TypedDict):
@@ -140,7 +140,7 @@ def address_step(ref: LoadRef | None) -> LoadRef | None:
         con.execute(
             f"COPY (SELECT {cols} FROM '{staged}' s LEFT JOIN '{matches}' m"
             f" ON s.{col} = m.address WHERE m.match_level IS DISTINCT FROM 'none')"
-            f" TO '{addressed}' (FORMAT parquet)")
+            f" TO '{addressed}' ({SNAPSHOT_PARQUET})")
     finally:
         con.close()
     ledger.update_load(ref["load_id"], status=LoadStatus.addressed)

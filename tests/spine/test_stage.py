@@ -47,6 +47,12 @@ CASTS = [
     ("timestamp", "2026-11-20 25:00:00", "cast"),
     ("boolean", "是", True), ("boolean", "false", False), ("boolean", "maybe", "cast"),
     ("string", "  张三 ", "张三"), ("string", "", None),
+    # space-like edges: ASCII spaces, tabs, line ends and the full-width space, on either side
+    ("string", "\t张三\u3000", "张三"), ("string", "\u3000张三", "张三"), ("string", "张三\r\n", "张三"),
+    ("string", "\u3000 \t", None), ("string", "张 三", "张 三"), ("string", "!a", "!a"),
+    ("integer", "\t12\r", 12), ("integer", "12\u3000", 12), ("integer", "\u300012", 12),
+    ("double", " 2.5 ", 2.5), ("timestamp", " 2026-11-20 08:15:00\u3000", dt.datetime(2026, 11, 20, 8, 15)),
+    ("date", "\t2024-03-05 ", dt.date(2024, 3, 5)), ("boolean", " 否 ", False),
 ]
 
 
