@@ -91,7 +91,19 @@ def _parking(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     return {"parking_lot": lots, "parking_berth_occupancy": occ}
 
 
-def _grid(rng: random.Random) -> list[dict[str, Any]]:
+def _platform(level: int, at: dt.datetime, disp: dt.datetime | None, rng: random.Random) -> dict[str, Any]:
+    """The command platform's deadline (sometimes missing) and escalation flag and time."""
+    escalated = disp is not None and rng.random() < 0.1 * level
+    return {
+        "deadline_at": None if rng.random() < 0.1 else at + dt.timedelta(hours=rng.choice([4, 12, 24, 48, 72])),
+        "escalated": escalated if rng.random() < 0.9 else None,
+        "escalated_at": at + (disp - at) * rng.random() if escalated and disp and rng.random() < 0.8 else None,
+    }
+
+
+def _grid(rng: random.Random, platform: random.Random) -> list[dict[str, Any]]:
+    """Grid events; `platform` draws the deadline and escalation fields, so adding them left the
+    other synthetic rows as they were."""
     rows = []
     for i in range(300):
         comm = COMMUNITIES[i % len(COMMUNITIES)]
@@ -113,6 +125,7 @@ def _grid(rng: random.Random) -> list[dict[str, Any]]:
                 "dispatched_at": disp,
                 "handled_at": hand,
                 "closed_at": closed,
+                **_platform(level, at, disp, platform),
                 **_addr(i, comm, rng, matched=i % 37 != 0),
             }
         )
@@ -217,7 +230,12 @@ def publish_rows(
 def synthetic_rows(seed: int = 7) -> dict[str, list[dict[str, Any]]]:
     """Deterministic rows for every dataset the models read, plus community-tier datasets."""
     rng = random.Random(seed)
-    return {**_parking(rng), "grid_event": _grid(rng), **_iot(rng), **_people(rng)}
+    return {
+        **_parking(rng),
+        "grid_event": _grid(rng, random.Random(seed + 1)),
+        **_iot(rng),
+        **_people(rng),
+    }
 
 
 def publish_synthetic(exports: Path | None = None, seed: int = 7) -> dict[str, dict[str, Any]]:

@@ -3,6 +3,7 @@ computed independently in Python from the synthetic rows, publishing, skipping a
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import sys
 from collections import defaultdict
@@ -43,9 +44,11 @@ def test_run_all_publishes_every_model_with_lineage(published: dict) -> None:
     }
     assert m["lineage"]["overdue"]["sources"] == [
         "grid_event.closed_at",
+        "grid_event.deadline_at",
         "grid_event.level",
         "grid_event.reported_at",
     ]
+    assert m["lineage"]["escalations"]["sources"] == ["grid_event.escalated", "grid_event.escalated_at"]
     assert [c["name"] for c in m["schema"]][:3] == ["scope", "street_code", "community_code"]
     assert all(f["sha256"] and f["rows"] == m["rows"] for f in m["files"])
 
@@ -67,22 +70,27 @@ def test_closure_statistics_match_python(published: dict) -> None:
     got = {(r["scope"], r["street_code"], r["community_code"]): r for r in _rows("grid_event_closure")}
     events = [e for e in synthetic_rows()["grid_event"] if e.get("street_code")]
     as_of = max(e["reported_at"] for e in synthetic_rows()["grid_event"])
-    deadline = {1: 72, 2: 48, 3: 24, 4: 12}
+    by_level = {1: 72, 2: 48, 3: 24, 4: 12}  # only where the feed sends no deadline
     per: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for e in events:
-        open_h = ((e["closed_at"] or as_of) - e["reported_at"]).total_seconds() / 3600
+        deadline = e["deadline_at"] or e["reported_at"] + dt.timedelta(hours=by_level[e["level"]])
         for key in (
             ("community", e["street_code"], e["community_code"]),
             ("street", e["street_code"], None),
         ):
             per[key]["events"] += 1
             per[key]["closed"] += e["closed_at"] is not None
-            per[key]["escalations"] += e["level"] >= 3
-            per[key]["overdue"] += open_h > deadline[e["level"]]
+            per[key]["escalations"] += bool(e["escalated"]) or e["escalated_at"] is not None
+            per[key]["overdue"] += (e["closed_at"] or as_of) > deadline
+            per[key]["level_deadlines"] += e["deadline_at"] is None
     assert set(got) == set(per)
     for key, want in per.items():
         assert {k: got[key][k] for k in want} == dict(want), key
     assert {r["as_of"] for r in got.values()} == {as_of}
+    # the fixture exercises every branch: feed deadlines and level fallbacks, flags and bare times
+    assert all(per[k]["level_deadlines"] < per[k]["events"] for k in per)
+    assert sum(p["level_deadlines"] for p in per.values()) > 0
+    assert any(e["escalated"] is None and e["escalated_at"] for e in events)
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
