@@ -32,6 +32,7 @@ ALL_DATASETS = [
     "elderly_care",
     "timebank_volunteer",
     "rental_housing",
+    "resident_evaluation",
     "iot_water_level",
     "iot_elevator_fault",
 ]

@@ -195,6 +195,30 @@ def _people(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     return {"timebank_volunteer": vols, "elderly_care": care}
 
 
+def _evaluations(rng: random.Random) -> list[dict[str, Any]]:
+    """Residents' 1-5 evaluations in all communities but the last (it has none), a few unmatched."""
+    services = ["网格事件处置", "物业服务", "环境卫生", "养老服务"]
+    rows = []
+    for i in range(90):
+        comm = COMMUNITIES[i % (len(COMMUNITIES) - 1)]
+        service = services[i % len(services)]
+        score = rng.choices([1, 2, 3, 4, 5], [1 + i % 3, 2, 4, 6, 6])[0]
+        rows.append(
+            {
+                "evaluation_id": f"PJ{i:06d}",
+                "evaluated_on": dt.date(2026, 11, 1) + dt.timedelta(days=i % 15),
+                "service": service,
+                "event_id": f"SJ{202611000000 + i}" if service == "网格事件处置" else None,
+                "score": score,
+                "comment": "处理及时" if score >= 4 else None,
+                "address": f"{comm[2]}{i % 9 + 1}幢",
+                "phone": f"1370000{i:04d}" if i % 3 else None,
+                **_addr(i, comm, rng, matched=i % 23 != 0),
+            }
+        )
+    return rows
+
+
 def table_for(contract: Contract, rows: list[dict[str, Any]], load_id: str) -> pa.Table:
     """Rows as an Arrow table with exactly the published schema of `contract`."""
     schema = published_schema(contract)
@@ -235,6 +259,7 @@ def synthetic_rows(seed: int = 7) -> dict[str, list[dict[str, Any]]]:
         "grid_event": _grid(rng, random.Random(seed + 1)),
         **_iot(rng),
         **_people(rng),
+        "resident_evaluation": _evaluations(random.Random(seed + 2)),
     }
 
 
