@@ -40,8 +40,8 @@ CATEGORIES = (
     "设施损坏",
 )
 STATUSES = (("上报", 10), ("派发", 15), ("处置", 20), ("办结", 55))
-# 处置时限 the platform sets per level (hours after the report; the longer one for some categories),
-# how often an export leaves it empty, and the share of dispatched events escalated per level.
+# 处置时限 the platform sets per level (hours after the report; one of two, as platforms vary it by
+# event type), how often an export leaves it empty, and the share of dispatched events escalated.
 DEADLINE_HOURS = {1: (72, 120), 2: (48, 72), 3: (24, 48), 4: (4, 12)}
 NO_DEADLINE = 0.08
 ESCALATED = {1: 0.02, 2: 0.06, 3: 0.3, 4: 0.6}
