@@ -6,8 +6,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import yaml
+from pydantic import AfterValidator
 
 TREE_FILE = Path(__file__).resolve().parent / "categories.yaml"
 
@@ -59,11 +61,13 @@ def load_tree(path: Path = TREE_FILE) -> tuple[Category, ...]:
     return tuple(sorted(out, key=lambda c: c.code))
 
 
-def resolve(category: str, where: str = "dataset") -> Category:
-    """The tree node for "一级/二级"; CategoryError names `where` and the closest valid choices."""
+def resolve(category: str, where: str | None = None) -> Category:
+    """The tree node for "一级/二级"; CategoryError names `where` (when given, e.g. the file) and
+    the closest valid choices."""
+    at = f"{where}: " if where else ""
     top, sep, item = category.partition("/")
     if not sep or not top or not item or "/" in item:
-        raise CategoryError(f"{where}: category {category!r} must be written 一级/二级, e.g. 人口/户籍人口")
+        raise CategoryError(f"{at}category {category!r} must be written 一级/二级, e.g. 人口/户籍人口")
     tree = load_tree()
     for c in tree:
         if c.top == top and c.item == item:
@@ -73,7 +77,16 @@ def resolve(category: str, where: str = "dataset") -> Category:
         hint = f"items under {top}: {', '.join(siblings)}"
     else:
         hint = f"first-level categories: {', '.join(dict.fromkeys(c.top for c in tree))}"
-    raise CategoryError(f"{where}: category {category!r} is not in {TREE_FILE.name}; {hint}")
+    raise CategoryError(f"{at}category {category!r} is not in {TREE_FILE.name}; {hint}")
+
+
+def _in_tree(category: str) -> str:
+    resolve(category)  # CategoryError is a ValueError: pydantic reports it under the field's name
+    return category
+
+
+# A "一级/二级" category that must name a node of the tree, for pydantic models (contracts, models).
+CategoryPath = Annotated[str, AfterValidator(_in_tree)]
 
 
 def top_levels() -> list[tuple[str, str]]:

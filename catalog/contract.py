@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from catalog.categories import CategoryPath
+
 
 class ContractError(ValueError):
     """A contract file is missing, unreadable or violates the contract schema."""
@@ -136,6 +138,7 @@ class Column(BaseModel):
     pii: PiiKind | None = None
     grade: Grade = Grade.L1
     mask: str | None = None  # default mask profile name when shared (see access)
+    category: CategoryPath | None = None  # the column's own category where it differs from the dataset's
     description: str = ""
 
     @property
@@ -174,7 +177,7 @@ class Contract(BaseModel):
     version: int = 1
     tier: Tier
     owner: str  # owning department
-    category: str
+    category: CategoryPath
     tags: tuple[str, ...] = ()
     source: Source
     primary_key: tuple[str, ...]

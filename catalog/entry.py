@@ -119,12 +119,12 @@ def resource_code(dataset: str, category_code: str | None, tier: str) -> str:
     return f"{category_code or '0000'}/{TIER_DIGIT.get(tier, '9')}{serial:05d}"
 
 
-def _category(category: str, where: str, strict: bool) -> Category | None:
+def _manifest_category(category: str) -> Category | None:
+    """A manifest-only dataset's category, or None when it names no node of the tree (contracts and
+    models are validated when they load; a manifest written elsewhere may say anything)."""
     try:
-        return resolve(category, where)
+        return resolve(category)
     except CategoryError:
-        if strict:
-            raise
         return None
 
 
@@ -144,8 +144,7 @@ def _finest(columns: tuple[SchemaColumn, ...]) -> str | None:
 
 
 def _from_contract(c: Contract, cls: Classified, manifest: dict[str, Any] | None) -> CatalogEntry:
-    cat = _category(c.category, f"catalog/datasets/{c.id}.yaml", strict=True)
-    assert cat is not None
+    cat = resolve(c.category)
     return CatalogEntry(
         c.id,
         "source",
@@ -170,8 +169,7 @@ def _from_contract(c: Contract, cls: Classified, manifest: dict[str, Any] | None
 
 
 def _from_model(m: Model, cls: Classified, manifest: dict[str, Any] | None) -> CatalogEntry:
-    cat = _category(m.category, str(m.path or m.id), strict=True)
-    assert cat is not None
+    cat = resolve(m.category)
     return CatalogEntry(
         m.id,
         "derived",
@@ -199,7 +197,7 @@ def _from_model(m: Model, cls: Classified, manifest: dict[str, Any] | None) -> C
 
 def _from_manifest(m: dict[str, Any]) -> CatalogEntry:
     ds = m["dataset"]
-    cat = _category(m.get("category", ""), f"exports/{ds}/manifest.json", strict=False)
+    cat = _manifest_category(m.get("category", ""))
     cols = tuple(manifest_schema(m))
     return CatalogEntry(
         ds,

@@ -10,6 +10,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from catalog.categories import CategoryPath
 from catalog.contract import Frequency, Grade, Opening, Sharing, Tier
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -38,7 +39,7 @@ class Model(BaseModel):
     inputs: tuple[str, ...]
     tier: Tier
     owner: str
-    category: str
+    category: CategoryPath
     tags: tuple[str, ...] = ()
     update_frequency: Frequency
     primary_key: tuple[str, ...]

@@ -1,7 +1,7 @@
 """Community-tier sample feeds: hand-filled Excel workbooks (elderly needing care, time-bank
-volunteers, rental housing; one per community, with Chinese numerals, full-width digits, numbers
-typed as numbers and mixed date formats) and IoT readings as CSV (water level at flood-prone
-points hourly, elevator fault alarms daily).
+volunteers, rental housing, resident satisfaction follow-ups; one per community, with Chinese
+numerals, full-width digits, numbers typed as numbers and mixed date formats) and IoT readings as
+CSV (water level at flood-prone points hourly, elevator fault alarms daily).
 
 Owns these feeds' rows and planted dirt; the workbook layout is `excel.py`'s job.
 """
@@ -34,6 +34,23 @@ from feeds.sample.world import Community, House
 _FULLWIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 CARE_LEVELS = ("轻度", "中度", "重度")
 FAULT_TYPES = ("困人", "非平层停梯", "冲顶", "蹲底", "门区外停梯", "运行中开门")
+# What residents are asked about on a follow-up visit or call, and how often.
+EVALUATED = (
+    ("网格事件处置", 40),
+    ("物业服务", 15),
+    ("环境卫生", 15),
+    ("养老服务", 10),
+    ("便民服务", 10),
+    ("文体活动", 5),
+    ("社区治安", 5),
+)
+SCORE_WEIGHTS = (4, 6, 20, 35, 35)  # 1 非常不满意 ... 5 非常满意
+# Residents' own words by score band (1-2, 3, 4-5); some name a neighbour or a door, as people do.
+COMMENTS = (
+    ("反映了三次还没人来处理", "处理太慢，希望尽快解决", "楼上王师傅家漏水的事一直拖着", "电话打不通"),
+    ("处理了但不彻底", "还可以，希望加强巡查", "基本解决了"),
+    ("处理及时，很满意", "网格员很负责", "感谢社区帮忙", "3幢2单元的李阿姨说要表扬小张"),
+)
 
 
 def hand_date(d: date, rng: random.Random) -> tuple[Any, str | None]:
@@ -230,6 +247,62 @@ def timebank_volunteer(ctx: Context) -> list[FeedFile]:
             ),
             Dirt("uncastable:累计服务时长", "cast", 1, set_value("累计服务时长（小时）", "约10小时")),
             Dirt("missing_required:手机号码", "required", 1, set_value("手机号码", None)),
+        ],
+    )
+
+
+def _comment(score: int, rng: random.Random) -> str:
+    if rng.random() < 0.4:
+        return ""
+    return rng.choice(COMMENTS[0 if score <= 2 else 1 if score == 3 else 2])
+
+
+def resident_evaluation(ctx: Context) -> list[FeedFile]:
+    """居民满意度评价: follow-up visits and calls PJ + community + sequence, scored 1-5 by hand; grid
+    event handling is rated days after the event, citing its number from the platform."""
+    index = {c.code: i for i, c in enumerate(excel_communities(ctx), start=1)}
+
+    def make(community: Community, houses: list[House], k: int, rng: random.Random) -> tuple[FeedRow, House]:
+        visited = ctx.today - timedelta(days=rng.randrange(1, 60))
+        service = rng.choices([s for s, _ in EVALUATED], [w for _, w in EVALUATED])[0]
+        event_day = visited - timedelta(days=rng.randrange(1, 8))
+        score = rng.choices(range(1, 6), SCORE_WEIGHTS)[0]
+        row = FeedRow(
+            {
+                "评价编号": f"PJ{index[community.code]:02d}{k + 1:04d}",
+                "评价事项": service,
+                "关联事件编号": f"SJ{event_day:%y%m%d}{rng.randrange(1, 3000):06d}"
+                if service == "网格事件处置"
+                else "",
+                "意见建议": _comment(score, rng),
+            }
+        )
+        _put(row, "回访日期", hand_date(visited, rng))
+        _put(row, "满意度评分（1-5）", hand_number(score, rng))
+        resident = ctx.person(community.district_code, rng.randint(25, 85), rng)
+        _put(row, "联系电话", ("", None) if rng.random() < 0.3 else hand_mobile(resident.mobile, rng))
+        return row, rng.choice(houses)
+
+    return _workbooks(
+        ctx,
+        "resident_evaluation",
+        "居民满意度评价回访",
+        {
+            "评价编号": "回访信息",
+            "回访日期": "回访信息",
+            "评价事项": "评价内容",
+            "关联事件编号": "评价内容",
+            "满意度评分（1-5）": "评价内容",
+            "意见建议": "评价内容",
+            "居民住址": "居民信息",
+            "联系电话": "居民信息",
+        },
+        make,
+        lambda renderer: [
+            Dirt("out_of_range:满意度评分", "check:between", 1, set_value("满意度评分（1-5）", 10)),
+            Dirt("uncastable:满意度评分", "cast", 1, set_value("满意度评分（1-5）", "满意")),
+            Dirt("missing_required:评价事项", "required", 1, set_value("评价事项", None)),
+            Dirt("invalid_mobile", "check:mobile", 1, transform("联系电话", lambda _, rng: bad_mobile(rng))),
         ],
     )
 

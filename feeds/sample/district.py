@@ -1,5 +1,6 @@
-"""District-tier sample feeds: grid events from the command platform (网格事件, GBK hourly CSV, one
-hour exported with a renamed column) and the floating population register (流动人口, UTF-8 daily).
+"""District-tier sample feeds: grid events from the command platform (网格事件, GBK hourly CSV with
+the platform's deadlines and escalations, one hour exported with a renamed column) and the floating
+population register (流动人口, UTF-8 daily).
 
 Owns these two feeds' rows and planted dirt; the world, people and writers are shared.
 """
@@ -39,6 +40,11 @@ CATEGORIES = (
     "设施损坏",
 )
 STATUSES = (("上报", 10), ("派发", 15), ("处置", 20), ("办结", 55))
+# 处置时限 the platform sets per level (hours after the report; one of two, as platforms vary it by
+# event type), how often an export leaves it empty, and the share of dispatched events escalated.
+DEADLINE_HOURS = {1: (72, 120), 2: (48, 72), 3: (24, 48), 4: (4, 12)}
+NO_DEADLINE = 0.08
+ESCALATED = {1: 0.02, 2: 0.06, 3: 0.3, 4: 0.6}
 REASONS = (("务工", 60), ("经商", 15), ("就学", 8), ("投靠亲友", 12), ("其他", 5))
 EVENT_HOURS = range(8, 14)  # one export per hour of the anchor day's morning
 
@@ -65,21 +71,35 @@ def _lifecycle(status: str, reported: datetime, rng: random.Random, latest: date
     return out + [""] * (3 - len(out))
 
 
+def _escalation(level: int, reported: datetime, dispatched: str, rng: random.Random) -> tuple[str, str]:
+    """是否升级 and 升级时间: a dispatched event may be escalated, between its report and dispatch."""
+    if not dispatched or rng.random() >= ESCALATED[level]:
+        return "否", ""
+    span = datetime.strptime(dispatched, "%Y-%m-%d %H:%M:%S") - reported
+    return "是", ts(reported + span * rng.random())
+
+
 def _event(ctx: Context, seq: int, hour: int, renderer: AddressRenderer, rng: random.Random) -> FeedRow:
     reported = at(ctx.today, hour, rng.randrange(60), rng.randrange(60))
     status = rng.choices([s for s, _ in STATUSES], [w for _, w in STATUSES])[0]
     dispatched, handled, closed = _lifecycle(status, reported, rng, at(ctx.today, 23, 59, 59))
+    level = rng.choices((1, 2, 3, 4), (50, 30, 15, 5))[0]
+    deadline = reported + timedelta(hours=rng.choice(DEADLINE_HOURS[level]))
+    escalated, escalated_at = _escalation(level, reported, dispatched, rng)
     row = FeedRow(
         {
             "事件编号": f"SJ{ctx.today:%y%m%d}{seq:06d}",  # 12 digits at any scale
             "事件类别": rng.choice(CATEGORIES),
-            "事件等级": rng.choices((1, 2, 3, 4), (50, 30, 15, 5))[0],
+            "事件等级": level,
             "上报时间": ts(reported),
             "联系电话": "" if rng.random() < 0.2 else mobile(rng),
             "处置状态": status,
             "派发时间": dispatched,
             "处置时间": handled,
             "办结时间": closed,
+            "处置时限": "" if rng.random() < NO_DEADLINE else ts(deadline),
+            "是否升级": escalated,
+            "升级时间": escalated_at,
         }
     )
     row.set_address("发生地点", _location(ctx, renderer, rng))

@@ -38,6 +38,7 @@ BUILDERS: dict[str, Callable[[Context], list[FeedFile]]] = {
     "elderly_care": community.elderly_care,
     "timebank_volunteer": community.timebank_volunteer,
     "rental_housing": community.rental_housing,
+    "resident_evaluation": community.resident_evaluation,
     "iot_water_level": community.iot_water_level,
     "iot_elevator_fault": community.iot_elevator_fault,
 }

@@ -19,6 +19,7 @@ def test_exports_every_published_community_dataset_once(published: dict, home: P
         "elderly_care",
         "iot_elevator_fault",
         "iot_water_level",
+        "resident_evaluation",
         "timebank_volunteer",
     }
     assert results["rental_housing"].status == "unpublished"

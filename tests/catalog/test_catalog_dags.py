@@ -43,11 +43,24 @@ def test_dag_ids(dags) -> None:  # type: ignore[no-untyped-def]
         ("shucang_transform_grid_event_closure", {"grid_event"}),
         (
             "shucang_transform_community_operation_index",
-            {"grid_event_closure", "iot_elevator_fault", "iot_water_level", "timebank_volunteer"},
+            {
+                "grid_event_closure",
+                "iot_elevator_fault",
+                "iot_water_level",
+                "resident_evaluation",
+                "timebank_volunteer",
+            },
         ),
         (
             "shucang_backflow",
-            {"elderly_care", "iot_elevator_fault", "iot_water_level", "rental_housing", "timebank_volunteer"},
+            {
+                "elderly_care",
+                "iot_elevator_fault",
+                "iot_water_level",
+                "rental_housing",
+                "resident_evaluation",
+                "timebank_volunteer",
+            },
         ),
     ],
 )

@@ -24,7 +24,9 @@ def entries():  # type: ignore[no-untyped-def]
         ("潮汐", "parking_tidal_spare", set()),
         ("流动人口", "floating_population", set()),
         ("PARKING lot", "parking_lot", set()),
-        ("社区居委会", None, {"elderly_care", "rental_housing", "timebank_volunteer"}),
+        ("社区居委会", None, {"elderly_care", "rental_housing", "resident_evaluation", "timebank_volunteer"}),
+        ("满意度", "resident_evaluation", {"community_operation_index"}),
+        ("居民评价", "resident_evaluation", set()),
     ],
 )
 def test_query_finds(entries, query: str, expected_first: str | None, must_include: set[str]) -> None:  # type: ignore[no-untyped-def]

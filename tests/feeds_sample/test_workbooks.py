@@ -10,7 +10,7 @@ import pytest
 
 from feeds.sample.excel import FIRST_DATA_ROW, GROUP_ROW, HEADER_ROW, SHEET, TITLE_ROW
 
-WORKBOOK_DATASETS = ["elderly_care", "timebank_volunteer", "rental_housing"]
+WORKBOOK_DATASETS = ["elderly_care", "timebank_volunteer", "rental_housing", "resident_evaluation"]
 
 
 @pytest.mark.parametrize("dataset", WORKBOOK_DATASETS)

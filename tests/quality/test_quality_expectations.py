@@ -13,7 +13,9 @@ from quality_staged import contract, rows, write
 
 from catalog.contract import load_contracts
 
-LATER_STEPS_OPEN = {"dispatched_at": None, "handled_at": None, "closed_at": None}
+LATER_STEPS_OPEN = {
+    "dispatched_at": None, "handled_at": None, "closed_at": None, "deadline_at": None, "escalated_at": None,
+}
 # (dataset, column, offending value, reason_code, GX expectation type[, other columns to set])
 FIRES = [
     ("grid_event", "event_id", "SJ123", "check:regex", "expect_column_values_to_match_regex"),

@@ -83,7 +83,7 @@ def test_an_expectation_gx_cannot_evaluate_fails_the_run_loudly(home: Path) -> N
     from quality.run import QualityRunError, run_suite
 
     c = Contract.model_validate({
-        "id": "odd", "title": "t", "tier": "city", "owner": "o", "category": "c",
+        "id": "odd", "title": "t", "tier": "city", "owner": "o", "category": "数据治理/数据质量",
         "source": {"kind": "file", "format": "csv", "location": "x", "schedule": "@daily"},
         "primary_key": ["id"], "grade": "L1", "sharing": "无条件共享", "opening": "无条件开放",
         "update_frequency": "daily",

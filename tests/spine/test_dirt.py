@@ -46,7 +46,7 @@ KINDS = [
     "number:chinese_numerals",
     "number:fullwidth_digits",
     "number_cell:mobile",
-    "out_of_range:water_level_cm",
+    "out_of_range",
     "recovered_before_fault",
     "renamed_column",
     "truncated",
@@ -56,8 +56,9 @@ KINDS = [
 
 
 def _kind(entry: dict[str, Any]) -> str:
-    """missing_required:姓名 and uncastable:年龄 are one kind each; the column varies."""
-    for family in ("missing_required", "uncastable", "renamed_column"):
+    """missing_required:姓名, uncastable:年龄 and out_of_range:满意度评分 are one kind each; the column
+    varies."""
+    for family in ("missing_required", "uncastable", "out_of_range", "renamed_column"):
         if entry["kind"].startswith(family + ":"):
             return family
     return entry["kind"]

@@ -21,7 +21,7 @@ from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
 
 def _one_column(kind: str) -> Contract:
     return Contract.model_validate({
-        "id": "t", "title": "t", "tier": "city", "owner": "o", "category": "c/d",
+        "id": "t", "title": "t", "tier": "city", "owner": "o", "category": "数据治理/数据质量",
         "source": {"kind": "file", "format": "csv", "location": "x", "schedule": "@daily"},
         "primary_key": ["k"],
         "columns": [{"name": "k", "title": "k", "type": "string"},
@@ -124,7 +124,7 @@ def test_quarantine_reason_names_column_value_and_type(contracts, home: Path, gr
 @pytest.mark.parametrize(("header", "message"), [
     ([h if h != "联系电话" else "手机号码" for h in GRID_HEADER],
      "column '联系电话' (reporter_phone) is missing; unexpected column(s) '手机号码'"),
-    (GRID_HEADER[:-1], "column '办结时间' (closed_at) is missing"),
+    (GRID_HEADER[:-1], "column '升级时间' (escalated_at) is missing"),
     (GRID_HEADER + ["备注"], "unexpected column(s) '备注'"),
 ])
 def test_schema_drift_rejects_the_load(contracts, home: Path, grid_dir: Path, header, message) -> None:

@@ -91,7 +91,19 @@ def _parking(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     return {"parking_lot": lots, "parking_berth_occupancy": occ}
 
 
-def _grid(rng: random.Random) -> list[dict[str, Any]]:
+def _platform(level: int, at: dt.datetime, disp: dt.datetime | None, rng: random.Random) -> dict[str, Any]:
+    """The command platform's deadline (sometimes missing) and escalation flag and time."""
+    escalated = disp is not None and rng.random() < 0.1 * level
+    return {
+        "deadline_at": None if rng.random() < 0.1 else at + dt.timedelta(hours=rng.choice([4, 12, 24, 48, 72])),
+        "escalated": escalated if rng.random() < 0.9 else None,
+        "escalated_at": at + (disp - at) * rng.random() if escalated and disp and rng.random() < 0.8 else None,
+    }
+
+
+def _grid(rng: random.Random, platform: random.Random) -> list[dict[str, Any]]:
+    """Grid events; `platform` draws the deadline and escalation fields, so adding them left the
+    other synthetic rows as they were."""
     rows = []
     for i in range(300):
         comm = COMMUNITIES[i % len(COMMUNITIES)]
@@ -113,6 +125,7 @@ def _grid(rng: random.Random) -> list[dict[str, Any]]:
                 "dispatched_at": disp,
                 "handled_at": hand,
                 "closed_at": closed,
+                **_platform(level, at, disp, platform),
                 **_addr(i, comm, rng, matched=i % 37 != 0),
             }
         )
@@ -182,6 +195,30 @@ def _people(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     return {"timebank_volunteer": vols, "elderly_care": care}
 
 
+def _evaluations(rng: random.Random) -> list[dict[str, Any]]:
+    """Residents' 1-5 evaluations in all communities but the last (it has none), a few unmatched."""
+    services = ["网格事件处置", "物业服务", "环境卫生", "养老服务"]
+    rows = []
+    for i in range(90):
+        comm = COMMUNITIES[i % (len(COMMUNITIES) - 1)]
+        service = services[i % len(services)]
+        score = rng.choices([1, 2, 3, 4, 5], [1 + i % 3, 2, 4, 6, 6])[0]
+        rows.append(
+            {
+                "evaluation_id": f"PJ{i:06d}",
+                "evaluated_on": dt.date(2026, 11, 1) + dt.timedelta(days=i % 15),
+                "service": service,
+                "event_id": f"SJ{202611000000 + i}" if service == "网格事件处置" else None,
+                "score": score,
+                "comment": "处理及时" if score >= 4 else None,
+                "address": f"{comm[2]}{i % 9 + 1}幢",
+                "phone": f"1370000{i:04d}" if i % 3 else None,
+                **_addr(i, comm, rng, matched=i % 23 != 0),
+            }
+        )
+    return rows
+
+
 def table_for(contract: Contract, rows: list[dict[str, Any]], load_id: str) -> pa.Table:
     """Rows as an Arrow table with exactly the published schema of `contract`."""
     schema = published_schema(contract)
@@ -217,7 +254,13 @@ def publish_rows(
 def synthetic_rows(seed: int = 7) -> dict[str, list[dict[str, Any]]]:
     """Deterministic rows for every dataset the models read, plus community-tier datasets."""
     rng = random.Random(seed)
-    return {**_parking(rng), "grid_event": _grid(rng), **_iot(rng), **_people(rng)}
+    return {
+        **_parking(rng),
+        "grid_event": _grid(rng, random.Random(seed + 1)),
+        **_iot(rng),
+        **_people(rng),
+        "resident_evaluation": _evaluations(random.Random(seed + 2)),
+    }
 
 
 def publish_synthetic(exports: Path | None = None, seed: int = 7) -> dict[str, dict[str, Any]]:

@@ -112,3 +112,10 @@ def test_shipped_models_inherit_through_models() -> None:
         ("iot_elevator_fault", "fault_at"),
         ("iot_elevator_fault", "recovered_at"),
     )
+    lineage = cls["community_operation_index"].lineage
+    assert lineage["avg_satisfaction"].sources == (("resident_evaluation", "score"),)
+    assert {("resident_evaluation", "score"), ("grid_event_closure", "closure_rate")} <= set(
+        lineage["operation_index"].sources
+    )
+    # resident evaluations carry free-text comments (L3): the index stays L3 through them too
+    assert cls["resident_evaluation"].grade == Grade.L3

@@ -3,6 +3,7 @@ computed independently in Python from the synthetic rows, publishing, skipping a
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import sys
 from collections import defaultdict
@@ -43,9 +44,11 @@ def test_run_all_publishes_every_model_with_lineage(published: dict) -> None:
     }
     assert m["lineage"]["overdue"]["sources"] == [
         "grid_event.closed_at",
+        "grid_event.deadline_at",
         "grid_event.level",
         "grid_event.reported_at",
     ]
+    assert m["lineage"]["escalations"]["sources"] == ["grid_event.escalated", "grid_event.escalated_at"]
     assert [c["name"] for c in m["schema"]][:3] == ["scope", "street_code", "community_code"]
     assert all(f["sha256"] and f["rows"] == m["rows"] for f in m["files"])
 
@@ -62,27 +65,38 @@ def test_berth_index_matches_python(published: dict) -> None:
         assert got[key]["samples"] == len(values)
 
 
-def test_closure_statistics_match_python(published: dict) -> None:
-    run_model("grid_event_closure")
-    got = {(r["scope"], r["street_code"], r["community_code"]): r for r in _rows("grid_event_closure")}
+def _closure_counts() -> dict[tuple, dict[str, int]]:
+    """Per (scope, street, community): the grid_event_closure counts computed from the raw events."""
     events = [e for e in synthetic_rows()["grid_event"] if e.get("street_code")]
     as_of = max(e["reported_at"] for e in synthetic_rows()["grid_event"])
-    deadline = {1: 72, 2: 48, 3: 24, 4: 12}
+    by_level = {1: 72, 2: 48, 3: 24, 4: 12}  # only where the feed sends no deadline
     per: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for e in events:
-        open_h = ((e["closed_at"] or as_of) - e["reported_at"]).total_seconds() / 3600
+        deadline = e["deadline_at"] or e["reported_at"] + dt.timedelta(hours=by_level[e["level"]])
         for key in (
             ("community", e["street_code"], e["community_code"]),
             ("street", e["street_code"], None),
         ):
             per[key]["events"] += 1
             per[key]["closed"] += e["closed_at"] is not None
-            per[key]["escalations"] += e["level"] >= 3
-            per[key]["overdue"] += open_h > deadline[e["level"]]
+            per[key]["escalations"] += bool(e["escalated"]) or e["escalated_at"] is not None
+            per[key]["overdue"] += (e["closed_at"] or as_of) > deadline
+            per[key]["level_deadlines"] += e["deadline_at"] is None
+    return per
+
+
+def test_closure_statistics_match_python(published: dict) -> None:
+    run_model("grid_event_closure")
+    got = {(r["scope"], r["street_code"], r["community_code"]): r for r in _rows("grid_event_closure")}
+    per = _closure_counts()
     assert set(got) == set(per)
     for key, want in per.items():
         assert {k: got[key][k] for k in want} == dict(want), key
-    assert {r["as_of"] for r in got.values()} == {as_of}
+    assert {r["as_of"] for r in got.values()} == {max(e["reported_at"] for e in synthetic_rows()["grid_event"])}
+    # the fixture exercises every branch: feed deadlines and level fallbacks, flags and bare times
+    assert all(per[k]["level_deadlines"] < per[k]["events"] for k in per)
+    assert sum(p["level_deadlines"] for p in per.values()) > 0
+    assert any(e["escalated"] is None and e["escalated_at"] for e in synthetic_rows()["grid_event"])
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -121,17 +135,46 @@ def test_tidal_spare_sums_lots_within_one_km(published: dict) -> None:
     assert sum(r["unit_night_spare"] or 0 for r in got.values()) > 0
 
 
-def test_operation_index_is_bounded_and_joins_every_community(published: dict) -> None:
+def _per_community(dataset: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in synthetic_rows()[dataset]:
+        if r.get("community_code"):
+            out[r["community_code"]].append(r)
+    return out
+
+
+def test_operation_index_matches_python(published: dict) -> None:
     run_models(["grid_event_closure", "community_operation_index"])
-    rows = _rows("community_operation_index")
-    codes = {
-        r["community_code"]
-        for ds in ("grid_event", "iot_elevator_fault", "iot_water_level", "timebank_volunteer")
-        for r in synthetic_rows()[ds]
-        if r.get("community_code")
-    }
-    assert {r["community_code"] for r in rows} == codes
-    assert all(0 <= r["operation_index"] <= 100 for r in rows)
+    got = {r["community_code"]: r for r in _rows("community_operation_index")}
+    closure = {k[2]: v for k, v in _closure_counts().items() if k[0] == "community"}
+    faults, water = _per_community("iot_elevator_fault"), _per_community("iot_water_level")
+    vols, evals = _per_community("timebank_volunteer"), _per_community("resident_evaluation")
+    assert set(got) == set(closure) | set(faults) | set(water) | set(vols) | set(evals)
+    assert set(got) - set(evals), "the fixture has a community without evaluations"
+    for code, row in got.items():
+        ev = closure.get(code, {"events": 0, "closed": 0, "overdue": 0})
+        closed = round(ev["closed"] / ev["events"], 4) if ev["events"] else 1.0
+        overdue = round(ev["overdue"] / ev["events"], 4) if ev["events"] else 0.0
+        scores = [e["score"] for e in evals.get(code, [])]
+        shrunk = (sum(scores) + 5 * 3) / (len(scores) + 5)
+        alarms = sum(w["water_level_cm"] >= 20 for w in water.get(code, []))
+        want = (
+            35 * closed
+            + 15 * (1 - overdue)
+            + 15 * (1 - min(1, len(faults.get(code, [])) / 10))
+            + 10 * (1 - min(1, alarms / 20))
+            + 10 * min(1, len(vols.get(code, [])) / 20)
+            + 15 * (shrunk - 1) / 4
+        )
+        assert row["evaluations"] == len(scores), code
+        assert row["dissatisfied"] == sum(s <= 2 for s in scores), code
+        if scores:
+            assert row["avg_satisfaction"] == pytest.approx(sum(scores) / len(scores), abs=0.006), code
+        else:
+            assert row["avg_satisfaction"] is None and row["shrunk_satisfaction"] == 3.0, code
+        assert row["shrunk_satisfaction"] == pytest.approx(shrunk, abs=0.006), code
+        assert row["operation_index"] == pytest.approx(want, abs=0.051), code
+        assert 0 <= row["operation_index"] <= 100
 
 
 def test_unchanged_inputs_skip_and_new_snapshot_rebuilds(published: dict) -> None:
