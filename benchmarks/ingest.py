@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 CONTRACT = {
     "id": "bench_readings", "title": "基准读数", "tier": "city", "owner": "bench",
-    "category": "物联感知/基准",
+    "category": "物联感知/环境监测",
     "source": {"kind": "file", "format": "csv", "location": "bench/*.csv", "encoding": "utf-8",
                "schedule": "@daily"},
     "primary_key": ["reading_id"],

@@ -30,7 +30,7 @@ from quality import identifiers as ids  # noqa: E402
 
 CONTRACT = {
     "id": "bench_people", "title": "benchmark", "tier": "district", "owner": "bench",
-    "category": "人口/测试",
+    "category": "人口/户籍人口",
     "source": {"kind": "file", "format": "csv", "location": "x/*.csv", "schedule": "@daily"},
     "primary_key": ["record_id"],
     "columns": [
