@@ -14,7 +14,7 @@ import pytest
 from catalog.contract import Contract
 from feeds.errors import SchemaDrift, TruncatedFile
 from feeds.numerals import cn_to_number
-from feeds.stage import connect, stage, typed_select
+from feeds.stage import _keys_unique, connect, stage, typed_select
 from shucang import quarantine
 from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
 
@@ -47,8 +47,10 @@ CASTS = [
     ("timestamp", "2026-11-20 25:00:00", "cast"),
     ("boolean", "是", True), ("boolean", "false", False), ("boolean", "maybe", "cast"),
     ("string", "  张三 ", "张三"), ("string", "", None),
-    # space-like edges: ASCII spaces, tabs, line ends and the full-width space, on either side
-    ("string", "\t张三\u3000", "张三"), ("string", "\u3000张三", "张三"), ("string", "张三\r\n", "张三"),
+    # space-like edges: leading ASCII spaces, tabs and line ends, the full-width space on either
+    # side, a trailing ASCII space; a trailing tab or line end alone is kept
+    ("string", "\t张三\u3000", "张三"), ("string", "\u3000张三", "张三"), ("string", " 张三\r\n", "张三"),
+    ("string", "张三\t", "张三\t"), ("string", "\n张三", "张三"),
     ("string", "\u3000 \t", None), ("string", "张 三", "张 三"), ("string", "!a", "!a"),
     ("integer", "\t12\r", 12), ("integer", "12\u3000", 12), ("integer", "\u300012", 12),
     ("double", " 2.5 ", 2.5), ("timestamp", " 2026-11-20 08:15:00\u3000", dt.datetime(2026, 11, 20, 8, 15)),
@@ -207,3 +209,17 @@ def test_invalid_utf8_after_the_sample_quarantines_only_that_row(contracts, home
     r = _run(contracts, home, "grid_event", [f])
     assert (r.rows_in, r.rows_staged, r.rows_quarantined) == (12000, 11999, 1)
     assert _reasons("grid_event") == [(11999, None, "malformed_row")]
+
+
+@pytest.mark.parametrize(("keys", "unique"), [
+    ([("a", 1), ("b", 1), ("c", 1)], True),  # rising: proven by the ordered pass
+    ([("c", 1), ("a", 1), ("b", 1)], True),  # not rising: counted
+    ([("a", 1), ("a", 1), ("b", 1)], False),  # rising but for an equal neighbour
+    ([("b", 1), ("a", 1), ("b", 1)], False),  # a repeat far apart
+    ([("a", 1), ("a", 2), ("b", 1)], True),  # composite keys rising
+    ([("a", 2), ("a", 1), ("a", 2)], False),  # composite repeat
+])
+def test_keys_unique(keys: list[tuple[str, int]], unique: bool) -> None:
+    con = duckdb.connect()
+    con.register("rows", pa.table({"k1": [k for k, _ in keys], "k2": [n for _, n in keys]}))
+    assert _keys_unique(con, "rows", '"k1", "k2"') == (len(keys), unique)
