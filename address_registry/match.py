@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from address_registry.build import name_key
-from address_registry.parse import ParsedAddress, parse
+from address_registry.parse import ParsedAddress, parse_texts
 from address_registry.similarity import bigrams, dice
 
 _log = logging.getLogger(__name__)
@@ -292,15 +292,27 @@ class Matcher:
         return m
 
 
-def match_one(text: str | None, matcher: Matcher | None = None) -> Match:
-    """Resolve one address string with `matcher` (None: divisions only); never raises."""
+def match_texts(texts: list[str | None], matcher: Matcher | None = None) -> list[Match]:
+    """Resolve each string with `matcher` (None: divisions only), the batch parsed at once;
+    never raises: a string that cannot be read gets a Match saying why."""
     try:
-        p = parse(text)
-        if matcher is not None:
-            return matcher.resolve(p, text)
-        return match_divisions(p, text)
+        parsed = parse_texts(texts)
     except Exception as exc:  # noqa: BLE001 - a bad string must never stop a load
-        return Match(reason=f"address could not be read ({type(exc).__name__}: {exc})")
+        if len(texts) > 1:  # find the bad one: the others still match
+            return [m for t in texts for m in match_texts([t], matcher)]
+        return [_unreadable(exc)]
+    return [_resolve(p, t, matcher) for p, t in zip(parsed, texts, strict=True)]
+
+
+def _resolve(p: ParsedAddress, text: str | None, matcher: Matcher | None) -> Match:
+    try:
+        return matcher.resolve(p, text) if matcher is not None else match_divisions(p, text)
+    except Exception as exc:  # noqa: BLE001 - a bad string must never stop a load
+        return _unreadable(exc)
+
+
+def _unreadable(exc: Exception) -> Match:
+    return Match(reason=f"address could not be read ({type(exc).__name__}: {exc})")
 
 
 def _distinct(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> list[str | None]:

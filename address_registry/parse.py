@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 import pyarrow as pa
 
 from address_registry.divisions import RANK, Divisions, NameHit, load_divisions
-from address_registry.normalize import normalize
+from address_registry.normalize import normalize_many
 
 MAX_CHARS = 200  # longer input is truncated (and says so in `notes`): real addresses are shorter
 DEFAULT_PREFER = "3301"  # the registry covers Hangzhou; ambiguous names prefer it
@@ -299,19 +299,34 @@ _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 def normalized_text(text: str) -> tuple[str, tuple[str, ...]]:
     """The normalized form the parser reads (leading zeros of numbers dropped: 0502 -> 502),
     truncated to MAX_CHARS, and the notes that produced."""
-    s = _LEADING_ZEROS.sub("", normalize(text[: MAX_CHARS * 2]))
-    if len(s) > MAX_CHARS:
-        return s[:MAX_CHARS], (f"longer than {MAX_CHARS} characters after normalization; "
-                               "truncated",)
-    return s, ()
+    return normalized_texts([text])[0]
+
+
+_TRUNCATED = (f"longer than {MAX_CHARS} characters after normalization; truncated",)
+
+
+def normalized_texts(texts: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """`normalized_text` of each text, computed for the whole batch at once."""
+    if any(len(t) > MAX_CHARS * 2 for t in texts):
+        texts = [t[: MAX_CHARS * 2] for t in texts]
+    out = _LEADING_ZEROS.sub("", "\n".join(normalize_many(texts))).split("\n") if texts else []
+    return [(s, ()) if len(s) <= MAX_CHARS else (s[:MAX_CHARS], _TRUNCATED) for s in out]
 
 
 def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
     """Parse one address; never raises. Unreadable input yields empty levels and a note."""
-    if not text or not isinstance(text, str):
-        return ParsedAddress(notes=("empty address",))
-    s, notes = normalized_text(text)
-    return _shapes().parse_by_shape(s, notes, prefer)
+    return parse_texts([text], prefer)[0]
+
+
+_EMPTY = ("empty address",)
+
+
+def parse_texts(texts: list[str | None], prefer: str = DEFAULT_PREFER) -> list[ParsedAddress]:
+    """`parse` of each text, the batch normalized at once and parsed once per shape."""
+    readable = [t for t in texts if t and isinstance(t, str)]
+    parsed = iter(_shapes().parse_by_shapes(normalized_texts(readable), prefer))
+    return [next(parsed) if t and isinstance(t, str) else ParsedAddress(notes=_EMPTY)
+            for t in texts]
 
 
 @functools.cache
@@ -342,14 +357,10 @@ def parse_normalized(s: str, notes: tuple[str, ...] = (), prefer: str = DEFAULT_
 def parse_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table:
     """Parse each distinct string once; one output row per input row (Arrow in, Arrow out)."""
     values = texts.to_pylist() if isinstance(texts, pa.Array | pa.ChunkedArray) else list(texts)
-    cache: dict[str | None, ParsedAddress] = {}
-    rows = []
-    for v in values:
-        p = cache.get(v)
-        if p is None:
-            p = cache[v] = parse(v)
-        rows.append(p)
+    distinct = list(dict.fromkeys(values))
+    rows = dict(zip(distinct, parse_texts(distinct), strict=True))
+    parsed = [rows[v] for v in values]
     columns = {"address": pa.array(values, pa.string())}
     for name in FIELDS:
-        columns[name] = pa.array([getattr(p, name) for p in rows], pa.string())
+        columns[name] = pa.array([getattr(p, name) for p in parsed], pa.string())
     return pa.table(columns)

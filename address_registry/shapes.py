@@ -1,9 +1,12 @@
 """Parsing by shape: addresses that differ only in their numbers (金都花园3幢2单元502室 and
 金都花园5幢1单元301室) parse the same way, so the parser runs once per *shape* (the normalized
-string with its number runs replaced by stand-ins of the same length) and the real numbers are
-put back into the parsed fields. Digits never steer division or estate recognition, only which
-number lands in which field, and a stand-in keeps a number's length, so the result equals a
-direct parse; anything that cannot be mapped back exactly is parsed directly instead."""
+string with every digit masked) and each address's numbers are put back into the parsed fields.
+
+A shape is parsed with its number runs replaced by stand-ins of the same length, unique per run,
+so every numbered field of the parse says which runs it holds. Digits never steer division or
+estate recognition, only which number lands in which field, and a stand-in keeps a number's
+length, so the result equals a direct parse; a shape whose fields cannot be mapped back exactly is
+parsed directly, address by address."""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ import re
 from address_registry.parse import ParsedAddress, parse_normalized
 
 _RUN = re.compile(r"(\d+)")
+# ASCII digits -> 9, applied to UTF-8 bytes (no multi-byte character contains an ASCII byte)
+_MASK = bytes.maketrans(b"012345678", b"999999999")
 MAX_RUNS = 9
 MAX_RUN_LENGTH = 5
 CACHE_LIMIT = 200_000
@@ -33,45 +38,74 @@ def _stand_in(index: int, length: int) -> str:
 _STAND_INS = {(i, n): _stand_in(i, n) for i in range(MAX_RUNS)
               for n in range(1, MAX_RUN_LENGTH + 1)}
 
-# shape -> the parse's field values and the positions of the fields that hold numbers
-_SHAPES: dict[tuple[str, str], tuple[list[object], list[int]]] = {}
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Template:
+    """A shape's parse: field values, and for each numbered field the run it is (`runs`) or the
+    text and runs it is spelled from (`mixed`: pieces are text or a run index)."""
+
+    values: list[object]
+    runs: tuple[tuple[int, int], ...]
+    mixed: tuple[tuple[int, tuple[str | int, ...]], ...]
 
 
-def _shape_of(s: str) -> tuple[str, dict[str, str]] | None:
-    parts = _RUN.split(s)  # text, number, text, number, ..., text
+# (shape, prefer) -> its template, or None when the shape is parsed address by address
+_SHAPES: dict[tuple[str, str], Template | None] = {}
+
+
+def _template(shape: str, prefer: str) -> Template | None:
+    """Parse `shape` once with stand-ins and record where each number goes."""
+    parts = _RUN.split(shape)  # text, number, text, number, ..., text
     runs = parts[1::2]
-    if not runs or len(runs) > MAX_RUNS or max(map(len, runs)) > MAX_RUN_LENGTH:
+    if len(runs) > MAX_RUNS or (runs and max(map(len, runs)) > MAX_RUN_LENGTH):
         return None
     stand_ins = [_STAND_INS[(i, len(r))] for i, r in enumerate(runs)]
     parts[1::2] = stand_ins
-    return "".join(parts), dict(zip(stand_ins, runs, strict=True))
+    parsed = parse_normalized("".join(parts), (), prefer)
+    values = [getattr(parsed, n) for n in _FIELD_NAMES]
+    index = {s: i for i, s in enumerate(stand_ins)}
+    whole, mixed = [], []
+    for i in _NUMBERED_AT:
+        value = values[i]
+        if value is None or not any(ch.isdigit() for ch in str(value)):
+            continue
+        if value in index:  # most numbered fields are one number (3, 502)
+            whole.append((i, index[value]))
+            continue
+        pieces = _RUN.split(str(value))  # others mix text (2号大街, 3组)
+        if any(p not in index for p in pieces[1::2]):
+            return None  # a field holds part of a number: do not guess
+        mixed.append((i, tuple(index[p] if k % 2 else p for k, p in enumerate(pieces))))
+    return Template(values, tuple(whole), tuple(mixed))
 
 
-def parse_by_shape(s: str, notes: tuple[str, ...], prefer: str) -> ParsedAddress:
-    """`parse_normalized(s)` computed once per shape of `s`."""
-    found = _shape_of(s)
-    if found is None:
-        return parse_normalized(s, notes, prefer)
-    shape, back = found
-    cached = _SHAPES.get((shape, prefer))
-    if cached is None:
-        if len(_SHAPES) >= CACHE_LIMIT:
-            _SHAPES.clear()
-        parsed = parse_normalized(shape, (), prefer)
-        values = [getattr(parsed, n) for n in _FIELD_NAMES]
-        numbered = [i for i in _NUMBERED_AT
-                    if values[i] is not None and any(ch.isdigit() for ch in values[i])]
-        cached = _SHAPES[(shape, prefer)] = (values, numbered)
-    values, numbered = cached
-    out = list(values)
+def _fill(t: Template, s: str, notes: tuple[str, ...]) -> ParsedAddress:
+    out = list(t.values)
     out[_NORMALIZED] = s
-    out[_NOTES] = notes + values[_NOTES]  # type: ignore[operator]
-    try:
-        for i in numbered:
-            value = str(values[i])
-            whole = back.get(value)
-            # most numbered fields are one number (3, 502); others mix text (2号大街, 3组)
-            out[i] = whole if whole is not None else _RUN.sub(lambda m: back[m.group()], value)
-    except KeyError:  # a field holds part of a number: do not guess, parse directly
-        return parse_normalized(s, notes, prefer)
+    out[_NOTES] = notes + t.values[_NOTES]  # type: ignore[operator]
+    if t.runs or t.mixed:
+        runs = _RUN.findall(s)
+        for i, k in t.runs:
+            out[i] = runs[k]
+        for i, pieces in t.mixed:
+            out[i] = "".join(p if isinstance(p, str) else runs[p] for p in pieces)
     return ParsedAddress(*out)  # type: ignore[arg-type]
+
+
+def parse_by_shapes(items: list[tuple[str, tuple[str, ...]]], prefer: str) -> list[ParsedAddress]:
+    """`parse_normalized(s, notes, prefer)` for each item, computed once per shape."""
+    if not items:
+        return []
+    masks = "\n".join(s for s, _ in items).encode(errors="surrogatepass").translate(_MASK).decode(
+        errors="surrogatepass").split("\n")
+    out = []
+    for (s, notes), shape in zip(items, masks, strict=True):
+        key = (shape, prefer)
+        if key in _SHAPES:
+            t = _SHAPES[key]
+        else:
+            if len(_SHAPES) >= CACHE_LIMIT:
+                _SHAPES.clear()
+            t = _SHAPES[key] = _template(shape, prefer)
+        out.append(parse_normalized(s, notes, prefer) if t is None else _fill(t, s, notes))
+    return out
