@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from address_registry.build import name_key
+from address_registry.codes import room_segment
 from address_registry.parse import ParsedAddress, parse_texts
 from address_registry.similarity import bigrams, dice
 
@@ -104,6 +105,24 @@ class _Building:
     lat: float | None
 
 
+@dataclass(slots=True)
+class _Layout:
+    """How an estate's door plates number its houses: whether units are written, and the highest
+    unit, floor and room on a floor they use."""
+
+    units_written: bool = False
+    units: int = 0
+    floors: int = 0
+    rooms: int = 0
+
+    def add(self, unit: str, room: str) -> None:
+        if unit.isdigit():
+            self.units_written, self.units = True, max(self.units, int(unit))
+        if room.isdigit() and len(room) >= 3:
+            self.floors = max(self.floors, int(room[:-2]))
+            self.rooms = max(self.rooms, int(room[-2:]))
+
+
 class Matcher:
     """In-memory indexes over one registry version; `resolve` turns a parse into a match."""
 
@@ -131,9 +150,15 @@ class Matcher:
         self.by_label: dict[tuple[str, str], _Building] = {}
         self.by_door: dict[tuple[str, str], list[_Building]] = defaultdict(list)
         self.roads: set[str] = set()
+        # buildings only the planning footprints know (door plates list none of their houses)
+        self.planned: dict[str, int | None] = {}  # building code -> floors
+        estate_of: dict[str, str] = {}
         for r in tables["buildings"].to_pylist():
             b = _Building(r["building_code"], r["community_code"], r["lon"], r["lat"])
+            if r["identity_source"] == "规划":
+                self.planned[b.code] = r["floors"]
             if r["estate_code"]:
+                estate_of[b.code] = r["estate_code"]
                 self.by_label[(r["estate_code"], r["label"])] = b
             elif r["road"] and r["road_number"]:
                 self.by_door[(r["road"], r["road_number"])].append(b)
@@ -146,8 +171,12 @@ class Matcher:
                 self.roads.add(e["road"])
         self.houses: dict[tuple[str, str, str], str] = {}
         self.rooms: dict[tuple[str, str], list[str]] = defaultdict(list)  # (bldg, room) -> houses
+        self.layouts: dict[str, _Layout] = {}  # estate -> how its door plates number houses
         for r in tables["houses"].to_pylist():
             unit, room = r["unit"] or "", r["room"] or ""
+            self.planned.pop(r["building_code"], None)
+            if (estate := estate_of.get(r["building_code"])) is not None:
+                self.layouts.setdefault(estate, _Layout()).add(unit, room)
             self.houses[(r["building_code"], unit, room)] = r["house_code"]
             self.rooms[(r["building_code"], room)].append(r["house_code"])
         self._estate_cache: dict[tuple[str | None, str | None, str], tuple[
@@ -267,8 +296,6 @@ class Matcher:
     def _within_estate(self, p: ParsedAddress, m: Match, code: str, conf: float) -> Match:
         e = self.estates[code]
         b = self.by_label.get((code, p.building or ""))
-        if b is None and p.building is None:
-            b = None
         if b is None:
             return self._set(m, e.community_code, None, None, e.lon, e.lat, "estate", conf)
         house = None
@@ -280,8 +307,30 @@ class Matcher:
                     house, conf = same[0], conf * 0.97
         elif p.unit is None:
             house = self.houses.get((b.code, "", ""))
+        if house is None and (derived := self._derived_house(b.code, code, p.unit, p.room)):
+            self._set(m, e.community_code, b.code, derived, b.lon, b.lat, "house", conf * 0.9)
+            m.reason = (f"house code derived from building {b.code} (known from 规划 footprints) "
+                        "and the unit and room as written; no door plate lists this house yet")
+            return m
         level = "house" if house else "building"
         return self._set(m, e.community_code, b.code, house, b.lon, b.lat, level, conf)
+
+    def _derived_house(self, building: str, estate: str, unit: str | None, room: str | None
+                       ) -> str | None:
+        """The house code of a room in a building only the footprints know (no door plate lists
+        its houses), when the room fits the estate's door-plate layout (units written or not, no
+        higher unit or room on its floor than the door plates use) and its floor exists: the
+        literal unit/room segments are the code a door plate for it would be given."""
+        layout = self.layouts.get(estate)
+        if building not in self.planned or layout is None or not room or len(room) < 3:
+            return None
+        floors, floor, on_floor = self.planned[building], int(room[:-2]), int(room[-2:])
+        if (unit is not None) != layout.units_written or not 1 <= on_floor <= layout.rooms:
+            return None
+        if not 1 <= floor <= (floors or layout.floors) or int(unit or 0) > layout.units:
+            return None
+        segment = room_segment(unit, room)
+        return building + segment if segment else None
 
     @staticmethod
     def _set(m: Match, community: str, building: str | None, house: str | None,
