@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from address_registry import shapes
 from address_registry.build import name_key
 from address_registry.codes import room_segment
-from address_registry.parse import ParsedAddress, parse_texts
+from address_registry.parse import DEFAULT_PREFER, ParsedAddress
 from address_registry.similarity import bigrams, dice
 
 _log = logging.getLogger(__name__)
@@ -62,6 +63,13 @@ def _excerpt(text: str, limit: int = 60) -> str:
 
 def match_divisions(p: ParsedAddress, raw: str | None) -> Match:
     """The division-level match of a parsed address (what is known without the registry)."""
+    m = _division_match(p)
+    if m.match_level == "none":
+        m.reason = _unrecognised(raw, p.notes)
+    return m
+
+
+def _division_match(p: ParsedAddress) -> Match:
     m = Match(district_code=p.district_code, street_code=p.street_code,
               community_code=p.community_code)
     if p.community_code:
@@ -71,13 +79,28 @@ def match_divisions(p: ParsedAddress, raw: str | None) -> Match:
     elif p.district_code:
         m.match_level = "district"
     else:
-        shown = _excerpt(raw or "")
-        m.reason = f"no district, street or community recognised in '{shown}'"
-        if p.notes:
-            m.reason += f" ({'; '.join(p.notes)})"
         return m
     m.match_confidence = 0.95 if p.division_exact else 0.85
     return m
+
+
+def _unrecognised(raw: str | None, notes: tuple[str, ...]) -> str:
+    reason = f"no district, street or community recognised in '{_excerpt(raw or '')}'"
+    return f"{reason} ({'; '.join(notes)})" if notes else reason
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What resolving a parse decides before reading its numbers (road number, building, unit,
+    room): divisions, the road written and the estate named. Addresses of one shape share it."""
+
+    divisions: Match
+    scope: str
+    road: str | None
+    estate_written: bool
+    estate_code: str | None
+    estate_conf: float
+    review: tuple[str, list[dict[str, object]]] | None
 
 
 # Confidence of each way an estate name can be recognised.
@@ -220,18 +243,6 @@ class Matcher:
             return near, conf
         return codes, conf * 0.7  # the divisions written disagree with the registry
 
-    def _estate(self, p: ParsedAddress, m: Match) -> tuple[str | None, float]:
-        """The estate the parse names (code, confidence); sets `m.review` when unsure. Cached
-        per (estate, community, divisions): many addresses name the same estate."""
-        key = (p.estate, p.community, p.deepest_code() or "")
-        found = self._estate_cache.get(key)
-        if found is None:
-            found = self._estate_cache[key] = self._find_estate(*key)
-        code, conf, review = found
-        if review is not None:
-            m.review = review
-        return code, conf
-
     def _find_estate(self, estate: str | None, community: str | None, scope: str
                      ) -> tuple[str | None, float, tuple[str, list[dict[str, object]]] | None]:
         for spelling in (s for s in (estate, community) if s):
@@ -255,35 +266,49 @@ class Matcher:
         return None, 0.0, None
 
     # -- resolve ---------------------------------------------------------------------------------
-    def _door(self, p: ParsedAddress) -> tuple[str | None, list[_Building], set[str]]:
+    def plan(self, p: ParsedAddress) -> Plan:
+        """The part of resolving `p` that does not depend on its numbers."""
         road = p.road
         if road and _GROUP.match(road) and p.community:
             road = p.community + road
-        if not road or not p.road_number:
-            return road, [], set()
-        key = (road, p.road_number)
-        return road, self.by_door.get(key, []), self.estate_doors.get(key, set())
+        key = (p.estate, p.community, p.deepest_code() or "")
+        found = self._estate_cache.get(key)
+        if found is None:  # many addresses name the same estate
+            found = self._estate_cache[key] = self._find_estate(*key)
+        return Plan(_division_match(p), key[2], road, bool(p.estate), *found)
 
     def resolve(self, p: ParsedAddress, raw: str | None) -> Match:
         """The deepest unambiguous match for a parsed address."""
-        m = match_divisions(p, raw)
-        scope = p.deepest_code() or ""
-        road, door_buildings, door_estates = self._door(p)
+        return self.finish(self.plan(p), p.road_number, p.building, p.unit, p.room, raw, p.notes)
+
+    def finish(self, plan: Plan, road_number: str | None, building: str | None,
+               unit: str | None, room: str | None, raw: str | None,
+               notes: tuple[str, ...] = ()) -> Match:
+        """The deepest unambiguous match of a planned parse with these numbers."""
+        d = plan.divisions
+        m = Match(d.district_code, d.street_code, d.community_code,
+                  match_level=d.match_level, match_confidence=d.match_confidence)
+        if m.match_level == "none":
+            m.reason = _unrecognised(raw, notes)
+        scope = plan.scope
+        door = (plan.road, road_number) if plan.road and road_number else None
+        door_buildings = self.by_door.get(door, ()) if door else ()
+        door_estates = self.estate_doors.get(door, ()) if door else ()
         near_buildings = [b for b in door_buildings if b.community_code.startswith(scope)]
-        if len(near_buildings) == 1 and not p.estate:
+        if len(near_buildings) == 1 and not plan.estate_written:
             return self._door_building(m, near_buildings[0])
-        estate_code, conf = self._estate(p, m)
+        estate_code, conf, m.review = plan.estate_code, plan.estate_conf, plan.review
         if estate_code is None and door_estates:
             near = sorted(c for c in door_estates if c.startswith(scope)) or sorted(door_estates)
-            if len(near) == 1 and not (p.estate and m.review):
-                estate_code, conf = near[0], 0.95 if not p.estate else 0.9
+            if len(near) == 1 and not (plan.estate_written and m.review):
+                estate_code, conf = near[0], 0.9 if plan.estate_written else 0.95
         elif estate_code and door_estates and estate_code in door_estates:
             conf = min(1.0, conf + 0.02)  # road number and estate name agree
         if estate_code is not None:
-            return self._within_estate(p, m, estate_code, conf)
+            return self._within_estate(m, estate_code, conf, building, unit, room)
         if len(near_buildings) == 1:
             return self._door_building(m, near_buildings[0])
-        if road in self.roads and m.match_level != "none":
+        if plan.road in self.roads and m.match_level != "none":
             m.match_level, m.reason = "road", None
         return m
 
@@ -293,21 +318,22 @@ class Matcher:
         return self._set(m, b.community_code, b.code, house, b.lon, b.lat,
                          "house" if house else "building", 0.97)
 
-    def _within_estate(self, p: ParsedAddress, m: Match, code: str, conf: float) -> Match:
+    def _within_estate(self, m: Match, code: str, conf: float, building: str | None,
+                       unit: str | None, room: str | None) -> Match:
         e = self.estates[code]
-        b = self.by_label.get((code, p.building or ""))
+        b = self.by_label.get((code, building or ""))
         if b is None:
             return self._set(m, e.community_code, None, None, e.lon, e.lat, "estate", conf)
         house = None
-        if p.room:
-            house = self.houses.get((b.code, p.unit or "", p.room))
-            if house is None and p.unit is None:
-                same = self.rooms.get((b.code, p.room), [])
+        if room:
+            house = self.houses.get((b.code, unit or "", room))
+            if house is None and unit is None:
+                same = self.rooms.get((b.code, room), [])
                 if len(same) == 1:
                     house, conf = same[0], conf * 0.97
-        elif p.unit is None:
+        elif unit is None:
             house = self.houses.get((b.code, "", ""))
-        if house is None and (derived := self._derived_house(b.code, code, p.unit, p.room)):
+        if house is None and (derived := self._derived_house(b.code, code, unit, room)):
             self._set(m, e.community_code, b.code, derived, b.lon, b.lat, "house", conf * 0.9)
             m.reason = (f"house code derived from building {b.code} (known from 规划 footprints) "
                         "and the unit and room as written; no door plate lists this house yet")
@@ -341,27 +367,49 @@ class Matcher:
         return m
 
 
+# What `Matcher.finish` reads of a parse besides its plan; a floor number changes no match.
+_NUMBERS = ("road_number", "building", "unit", "room", "notes")
+_FREE = ("floor",)
+
+
 def match_texts(texts: list[str | None], matcher: Matcher | None = None) -> list[Match]:
-    """Resolve each string with `matcher` (None: divisions only), the batch parsed at once;
-    never raises: a string that cannot be read gets a Match saying why."""
+    """Resolve each string with `matcher` (None: divisions only); never raises: a string that
+    cannot be read gets a Match saying why. The batch is normalized at once and planned once
+    per shape; only the numbers are read string by string."""
     try:
-        parsed = parse_texts(texts)
+        return _match_batch(texts, matcher)
     except Exception as exc:  # noqa: BLE001 - a bad string must never stop a load
         if len(texts) > 1:  # find the bad one: the others still match
             return [m for t in texts for m in match_texts([t], matcher)]
-        return [_unreadable(exc)]
-    return [_resolve(p, t, matcher) for p, t in zip(parsed, texts, strict=True)]
+        return [Match(reason=f"address could not be read ({type(exc).__name__}: {exc})")]
 
 
-def _resolve(p: ParsedAddress, text: str | None, matcher: Matcher | None) -> Match:
-    try:
-        return matcher.resolve(p, text) if matcher is not None else match_divisions(p, text)
-    except Exception as exc:  # noqa: BLE001 - a bad string must never stop a load
-        return _unreadable(exc)
+def _match_batch(texts: list[str | None], matcher: Matcher | None) -> list[Match]:
+    batch = shapes.shaped_texts(texts, DEFAULT_PREFER)
+    if matcher is None:
+        return [match_divisions(shapes.parsed(x, DEFAULT_PREFER), t)
+                for x, t in zip(batch, texts, strict=True)]
+    plans: dict[shapes.Template, tuple[Plan, tuple[object, ...]] | None] = {}
+    out = []
+    for x, text in zip(batch, texts, strict=True):
+        if x is None or x.template is None or (planned := _planned(x, x.template, matcher,
+                                                                    plans)) is None:
+            out.append(matcher.resolve(shapes.parsed(x, DEFAULT_PREFER), text))
+            continue
+        number, building, unit, room, notes = x.numbers(planned[1])
+        out.append(matcher.finish(planned[0], number, building, unit, room, text, x.notes + notes))
+    return out
 
 
-def _unreadable(exc: Exception) -> Match:
-    return Match(reason=f"address could not be read ({type(exc).__name__}: {exc})")
+def _planned(x: shapes.Shaped, t: shapes.Template, matcher: Matcher,
+             plans: dict[shapes.Template, tuple[Plan, tuple[object, ...]] | None]
+             ) -> tuple[Plan, tuple[object, ...]] | None:
+    """The plan of a shape and where its numbers are, once per shape (None: resolve directly)."""
+    if t not in plans:
+        where = shapes.slots(t, _NUMBERS, _FREE)
+        plans[t] = None if where is None else (matcher.plan(shapes.parsed(x, DEFAULT_PREFER)),
+                                               where)
+    return plans[t]
 
 
 def _distinct(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> list[str | None]:

@@ -318,15 +318,9 @@ def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
     return parse_texts([text], prefer)[0]
 
 
-_EMPTY = ("empty address",)
-
-
 def parse_texts(texts: list[str | None], prefer: str = DEFAULT_PREFER) -> list[ParsedAddress]:
     """`parse` of each text, the batch normalized at once and parsed once per shape."""
-    readable = [t for t in texts if t and isinstance(t, str)]
-    parsed = iter(_shapes().parse_by_shapes(normalized_texts(readable), prefer))
-    return [next(parsed) if t and isinstance(t, str) else ParsedAddress(notes=_EMPTY)
-            for t in texts]
+    return _shapes().parse_texts(texts, prefer)
 
 
 @functools.cache

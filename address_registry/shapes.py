@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
-from address_registry.parse import ParsedAddress, parse_normalized
+from address_registry.parse import ParsedAddress, normalized_texts, parse_normalized
 
 _RUN = re.compile(r"(\d+)")
 # ASCII digits -> 9, applied to UTF-8 bytes (no multi-byte character contains an ASCII byte)
@@ -39,7 +40,7 @@ _STAND_INS = {(i, n): _stand_in(i, n) for i in range(MAX_RUNS)
               for n in range(1, MAX_RUN_LENGTH + 1)}
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)  # hashed by identity
 class Template:
     """A shape's parse: field values, and for each numbered field the run it is (`runs`) or the
     text and runs it is spelled from (`mixed`: pieces are text or a run index)."""
@@ -92,20 +93,71 @@ def _fill(t: Template, s: str, notes: tuple[str, ...]) -> ParsedAddress:
     return ParsedAddress(*out)  # type: ignore[arg-type]
 
 
-def parse_by_shapes(items: list[tuple[str, tuple[str, ...]]], prefer: str) -> list[ParsedAddress]:
-    """`parse_normalized(s, notes, prefer)` for each item, computed once per shape."""
+def slots(t: Template, names: tuple[str, ...], free: tuple[str, ...]) -> tuple[object, ...] | None:
+    """Where each field of `names` comes from in addresses of this shape: a run index (int) or
+    the shape's own value; None when numbers also land in a field outside `names` and `free`
+    (fields whose numbers the caller ignores), or make up part of a field of `names`."""
+    whole = {_FIELD_NAMES[i]: k for i, k in t.runs}
+    mixed = {_FIELD_NAMES[i] for i, _ in t.mixed}
+    if mixed - set(free) or whole.keys() - set(names + free):
+        return None
+    return tuple(whole[n] if n in whole else t.values[_FIELD_NAMES.index(n)] for n in names)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Shaped:
+    """A readable text normalized, and the template of its shape (None: parse it directly)."""
+
+    normalized: str
+    notes: tuple[str, ...]
+    template: Template | None
+
+    def numbers(self, where: tuple[object, ...]) -> list[Any]:
+        """The values `slots` said where to find."""
+        runs = _RUN.findall(self.normalized)
+        return [runs[w] if isinstance(w, int) else w for w in where]
+
+
+def shaped_texts(texts: list[str | None], prefer: str) -> list[Shaped | None]:
+    """Each text normalized with its shape's template (computed once per shape); None for a text
+    that is empty or not a string. The batch is normalized at once."""
+    readable = [t for t in texts if t and isinstance(t, str)]
+    items = normalized_texts(readable)
+    shaped = iter([Shaped(s, notes, t) for (s, notes), t
+                   in zip(items, _templates(items, prefer), strict=True)])
+    return [next(shaped) if t and isinstance(t, str) else None for t in texts]
+
+
+_EMPTY = ("empty address",)
+
+
+def parsed(x: Shaped | None, prefer: str) -> ParsedAddress:
+    """The parse of a shaped text (an empty one for None)."""
+    if x is None:
+        return ParsedAddress(notes=_EMPTY)
+    if x.template is None:
+        return parse_normalized(x.normalized, x.notes, prefer)
+    return _fill(x.template, x.normalized, x.notes)
+
+
+def parse_texts(texts: list[str | None], prefer: str) -> list[ParsedAddress]:
+    """`parse` of each text, the batch normalized at once and parsed once per shape."""
+    return [parsed(x, prefer) for x in shaped_texts(texts, prefer)]
+
+
+def _templates(items: list[tuple[str, tuple[str, ...]]], prefer: str) -> list[Template | None]:
     if not items:
         return []
     masks = "\n".join(s for s, _ in items).encode(errors="surrogatepass").translate(_MASK).decode(
         errors="surrogatepass").split("\n")
     out = []
-    for (s, notes), shape in zip(items, masks, strict=True):
+    for shape in masks:
         key = (shape, prefer)
         if key in _SHAPES:
-            t = _SHAPES[key]
-        else:
-            if len(_SHAPES) >= CACHE_LIMIT:
-                _SHAPES.clear()
-            t = _SHAPES[key] = _template(shape, prefer)
-        out.append(parse_normalized(s, notes, prefer) if t is None else _fill(t, s, notes))
+            out.append(_SHAPES[key])
+            continue
+        if len(_SHAPES) >= CACHE_LIMIT:
+            _SHAPES.clear()
+        t = _SHAPES[key] = _template(shape, prefer)
+        out.append(t)
     return out
