@@ -75,3 +75,16 @@ def resolve_all(distinct: list[str | None], matcher: Matcher | None) -> list[Mat
             cache.clear()
         cache.update(zip(todo, fresh, strict=True))
     return [cache[t] for t in distinct]
+
+
+def clear_caches() -> None:
+    """Forget every cached result, shape template, division prefix and matcher, so the next
+    match starts cold (benchmarks; results never depend on these caches)."""
+    from address_registry import registry, shapes
+    from address_registry.parse import _PREFIXES, _parse_tail
+
+    _CACHE.clear()
+    shapes._SHAPES.clear()
+    _PREFIXES.clear()
+    _parse_tail.cache_clear()
+    registry._MATCHERS.clear()
