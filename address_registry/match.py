@@ -6,9 +6,12 @@ only queued for review through `review.py`)."""
 from __future__ import annotations
 
 import logging
+import operator
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
@@ -368,8 +371,9 @@ class Matcher:
 
 
 # What `Matcher.finish` reads of a parse besides its plan; a floor number changes no match.
-_NUMBERS = ("road_number", "building", "unit", "room", "notes")
+_NUMBERS = ("road_number", "building", "unit", "room")
 _FREE = ("floor",)
+_Reader = Callable[[str], tuple[Any, ...]]
 
 
 def match_texts(texts: list[str | None], matcher: Matcher | None = None) -> list[Match]:
@@ -389,26 +393,27 @@ def _match_batch(texts: list[str | None], matcher: Matcher | None) -> list[Match
     if matcher is None:
         return [match_divisions(shapes.parsed(x, DEFAULT_PREFER), t)
                 for x, t in zip(batch, texts, strict=True)]
-    plans: dict[shapes.Template, tuple[Plan, tuple[object, ...]] | None] = {}
+    plans: dict[shapes.Template, tuple[Plan, _Reader] | None] = {}
     out = []
     for x, text in zip(batch, texts, strict=True):
         if x is None or x.template is None or (planned := _planned(x, x.template, matcher,
                                                                     plans)) is None:
             out.append(matcher.resolve(shapes.parsed(x, DEFAULT_PREFER), text))
             continue
-        number, building, unit, room, notes = x.numbers(planned[1])
-        out.append(matcher.finish(planned[0], number, building, unit, room, text, x.notes + notes))
+        plan, read = planned
+        number, building, unit, room = read(x.normalized)
+        out.append(matcher.finish(plan, number, building, unit, room, text, x.all_notes))
     return out
 
 
 def _planned(x: shapes.Shaped, t: shapes.Template, matcher: Matcher,
-             plans: dict[shapes.Template, tuple[Plan, tuple[object, ...]] | None]
-             ) -> tuple[Plan, tuple[object, ...]] | None:
-    """The plan of a shape and where its numbers are, once per shape (None: resolve directly)."""
+             plans: dict[shapes.Template, tuple[Plan, _Reader] | None]
+             ) -> tuple[Plan, _Reader] | None:
+    """The plan of a shape and how to read its numbers, once per shape (None: resolve directly)."""
     if t not in plans:
-        where = shapes.slots(t, _NUMBERS, _FREE)
-        plans[t] = None if where is None else (matcher.plan(shapes.parsed(x, DEFAULT_PREFER)),
-                                               where)
+        read = shapes.reader(t, _NUMBERS, _FREE)
+        plans[t] = None if read is None else (matcher.plan(shapes.parsed(x, DEFAULT_PREFER)),
+                                              read)
     return plans[t]
 
 
@@ -448,12 +453,14 @@ def match_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table
     results = resolve_all(distinct, matcher)
     if matcher is not None:
         _queue_reviews(matcher, distinct, results)
-    cols: dict[str, list[object]] = {name: [] for name in SCHEMA.names}
-    cols["address"] = list(distinct)
-    for name in SCHEMA.names[1:-1]:
-        cols[name] = [getattr(r, name) for r in results]
+    columns = zip(*map(_ROW, results), strict=True) if results else [()] * len(_COLUMNS)
+    cols: dict[str, object] = {"address": distinct, **dict(zip(_COLUMNS, columns, strict=True))}
     cols["reason"] = [_reason(r) for r in results]
     return pa.table(cols, schema=SCHEMA)
+
+
+_COLUMNS = SCHEMA.names[1:-1]
+_ROW = operator.attrgetter(*_COLUMNS)
 
 
 def _reason(m: Match) -> str | None:

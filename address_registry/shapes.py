@@ -11,7 +11,9 @@ parsed directly, address by address."""
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
+from collections.abc import Callable
 from typing import Any
 
 from address_registry.parse import ParsedAddress, normalized_texts, parse_normalized
@@ -25,6 +27,8 @@ CACHE_LIMIT = 200_000
 # Fields that can hold numbers; division spans and codes never do.
 NUMBERED = ("road", "road_number", "estate", "building", "unit", "floor", "room")
 _FIELD_NAMES = [f.name for f in dataclasses.fields(ParsedAddress)]
+_FIELD_AT = {name: i for i, name in enumerate(_FIELD_NAMES)}
+_VALUES = operator.attrgetter(*_FIELD_NAMES)
 _NORMALIZED = _FIELD_NAMES.index("normalized")
 _NOTES = _FIELD_NAMES.index("notes")
 _NUMBERED_AT = [_FIELD_NAMES.index(n) for n in NUMBERED]
@@ -48,6 +52,7 @@ class Template:
     values: list[object]
     runs: tuple[tuple[int, int], ...]
     mixed: tuple[tuple[int, tuple[str | int, ...]], ...]
+    count: int  # number runs in the shape
 
 
 # (shape, prefer) -> its template, or None when the shape is parsed address by address
@@ -63,7 +68,7 @@ def _template(shape: str, prefer: str) -> Template | None:
     stand_ins = [_STAND_INS[(i, len(r))] for i, r in enumerate(runs)]
     parts[1::2] = stand_ins
     parsed = parse_normalized("".join(parts), (), prefer)
-    values = [getattr(parsed, n) for n in _FIELD_NAMES]
+    values = list(_VALUES(parsed))
     index = {s: i for i, s in enumerate(stand_ins)}
     whole, mixed = [], []
     for i in _NUMBERED_AT:
@@ -77,7 +82,7 @@ def _template(shape: str, prefer: str) -> Template | None:
         if any(p not in index for p in pieces[1::2]):
             return None  # a field holds part of a number: do not guess
         mixed.append((i, tuple(index[p] if k % 2 else p for k, p in enumerate(pieces))))
-    return Template(values, tuple(whole), tuple(mixed))
+    return Template(values, tuple(whole), tuple(mixed), len(runs))
 
 
 def _fill(t: Template, s: str, notes: tuple[str, ...]) -> ParsedAddress:
@@ -93,15 +98,23 @@ def _fill(t: Template, s: str, notes: tuple[str, ...]) -> ParsedAddress:
     return ParsedAddress(*out)  # type: ignore[arg-type]
 
 
-def slots(t: Template, names: tuple[str, ...], free: tuple[str, ...]) -> tuple[object, ...] | None:
-    """Where each field of `names` comes from in addresses of this shape: a run index (int) or
-    the shape's own value; None when numbers also land in a field outside `names` and `free`
-    (fields whose numbers the caller ignores), or make up part of a field of `names`."""
+def reader(t: Template, names: tuple[str, ...], free: tuple[str, ...]
+           ) -> Callable[[str], tuple[Any, ...]] | None:
+    """A function giving the fields `names` of a normalized address of this shape (read from its
+    number runs, or the shape's own values); None when numbers also land in a field outside
+    `names` and `free` (fields whose numbers the caller ignores) or in part of one of `names`."""
     whole = {_FIELD_NAMES[i]: k for i, k in t.runs}
     mixed = {_FIELD_NAMES[i] for i, _ in t.mixed}
-    if mixed - set(free) or whole.keys() - set(names + free):
+    if mixed - set(free) or whole.keys() - set(names + free) or len(names) < 2:
         return None
-    return tuple(whole[n] if n in whole else t.values[_FIELD_NAMES.index(n)] for n in names)
+    constants = [t.values[_FIELD_AT[n]] for n in names if n not in whole]
+    # the constants go after the runs, so one itemgetter picks every field
+    at, extra = [], t.count
+    for n in names:
+        at.append(whole.get(n, extra))
+        extra += n not in whole
+    pick = operator.itemgetter(*at)
+    return lambda s: pick(_RUN.findall(s) + constants)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -112,10 +125,11 @@ class Shaped:
     notes: tuple[str, ...]
     template: Template | None
 
-    def numbers(self, where: tuple[object, ...]) -> list[Any]:
-        """The values `slots` said where to find."""
-        runs = _RUN.findall(self.normalized)
-        return [runs[w] if isinstance(w, int) else w for w in where]
+    @property
+    def all_notes(self) -> tuple[str, ...]:
+        """Normalization's notes and the parse's."""
+        found = self.template.values[_NOTES] if self.template else ()
+        return self.notes + found  # type: ignore[operator]
 
 
 def shaped_texts(texts: list[str | None], prefer: str) -> list[Shaped | None]:
