@@ -60,6 +60,17 @@ class Match:
     review: tuple[str, list[dict[str, object]]] | None = field(default=None, repr=False)
 
 
+_Review = tuple[str, list[dict[str, object]]]
+
+
+def _located(community: str, building: str | None, house: str | None, lon: float | None,
+             lat: float | None, level: str, conf: float, review: _Review | None,
+             reason: str | None = None) -> Match:
+    """A match placed in the registry: the divisions follow from the community."""
+    return Match(community[:6], community[:9], community, building, house, lon, lat, level, conf,
+                 reason, review)
+
+
 def _excerpt(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -288,45 +299,44 @@ class Matcher:
                unit: str | None, room: str | None, raw: str | None,
                notes: tuple[str, ...] = ()) -> Match:
         """The deepest unambiguous match of a planned parse with these numbers."""
-        d = plan.divisions
-        m = Match(d.district_code, d.street_code, d.community_code,
-                  match_level=d.match_level, match_confidence=d.match_confidence)
-        if m.match_level == "none":
-            m.reason = _unrecognised(raw, notes)
         scope = plan.scope
         door = (plan.road, road_number) if plan.road and road_number else None
         door_buildings = self.by_door.get(door, ()) if door else ()
         door_estates = self.estate_doors.get(door, ()) if door else ()
         near_buildings = [b for b in door_buildings if b.community_code.startswith(scope)]
         if len(near_buildings) == 1 and not plan.estate_written:
-            return self._door_building(m, near_buildings[0])
-        estate_code, conf, m.review = plan.estate_code, plan.estate_conf, plan.review
+            return self._door_building(near_buildings[0], None)
+        estate_code, conf, review = plan.estate_code, plan.estate_conf, plan.review
         if estate_code is None and door_estates:
             near = sorted(c for c in door_estates if c.startswith(scope)) or sorted(door_estates)
-            if len(near) == 1 and not (plan.estate_written and m.review):
+            if len(near) == 1 and not (plan.estate_written and review):
                 estate_code, conf = near[0], 0.9 if plan.estate_written else 0.95
         elif estate_code and door_estates and estate_code in door_estates:
             conf = min(1.0, conf + 0.02)  # road number and estate name agree
         if estate_code is not None:
-            return self._within_estate(m, estate_code, conf, building, unit, room)
+            return self._within_estate(estate_code, conf, building, unit, room, review)
         if len(near_buildings) == 1:
-            return self._door_building(m, near_buildings[0])
-        if plan.road in self.roads and m.match_level != "none":
-            m.match_level, m.reason = "road", None
-        return m
+            return self._door_building(near_buildings[0], review)
+        d = plan.divisions
+        level = d.match_level
+        if plan.road in self.roads and level != "none":
+            level = "road"
+        return Match(d.district_code, d.street_code, d.community_code, None, None, None, None,
+                     level, d.match_confidence,
+                     _unrecognised(raw, notes) if level == "none" else None, review)
 
-    def _door_building(self, m: Match, b: _Building) -> Match:
+    def _door_building(self, b: _Building, review: _Review | None) -> Match:
         """A street-front or rural building found by its door plate (one house, no rooms)."""
         house = self.houses.get((b.code, "", ""))
-        return self._set(m, b.community_code, b.code, house, b.lon, b.lat,
-                         "house" if house else "building", 0.97)
+        return _located(b.community_code, b.code, house, b.lon, b.lat,
+                        "house" if house else "building", 0.97, review)
 
-    def _within_estate(self, m: Match, code: str, conf: float, building: str | None,
-                       unit: str | None, room: str | None) -> Match:
+    def _within_estate(self, code: str, conf: float, building: str | None, unit: str | None,
+                       room: str | None, review: _Review | None) -> Match:
         e = self.estates[code]
         b = self.by_label.get((code, building or ""))
         if b is None:
-            return self._set(m, e.community_code, None, None, e.lon, e.lat, "estate", conf)
+            return _located(e.community_code, None, None, e.lon, e.lat, "estate", conf, review)
         house = None
         if room:
             house = self.houses.get((b.code, unit or "", room))
@@ -337,12 +347,12 @@ class Matcher:
         elif unit is None:
             house = self.houses.get((b.code, "", ""))
         if house is None and (derived := self._derived_house(b.code, code, unit, room)):
-            self._set(m, e.community_code, b.code, derived, b.lon, b.lat, "house", conf * 0.9)
-            m.reason = (f"house code derived from building {b.code} (known from 规划 footprints) "
-                        "and the unit and room as written; no door plate lists this house yet")
-            return m
-        level = "house" if house else "building"
-        return self._set(m, e.community_code, b.code, house, b.lon, b.lat, level, conf)
+            return _located(e.community_code, b.code, derived, b.lon, b.lat, "house", conf * 0.9,
+                            review, f"house code derived from building {b.code} (known from 规划 "
+                            "footprints) and the unit and room as written; no door plate lists "
+                            "this house yet")
+        return _located(e.community_code, b.code, house, b.lon, b.lat,
+                        "house" if house else "building", conf, review)
 
     def _derived_house(self, building: str, estate: str, unit: str | None, room: str | None
                        ) -> str | None:
@@ -360,14 +370,6 @@ class Matcher:
             return None
         segment = room_segment(unit, room)
         return building + segment if segment else None
-
-    @staticmethod
-    def _set(m: Match, community: str, building: str | None, house: str | None,
-             lon: float | None, lat: float | None, level: str, conf: float) -> Match:
-        m.community_code, m.street_code, m.district_code = community, community[:9], community[:6]
-        m.building_code, m.house_code, m.lon, m.lat = building, house, lon, lat
-        m.match_level, m.match_confidence, m.reason = level, conf, None
-        return m
 
 
 # What `Matcher.finish` reads of a parse besides its plan; a floor number changes no match.
@@ -395,14 +397,19 @@ def _match_batch(texts: list[str | None], matcher: Matcher | None) -> list[Match
                 for x, t in zip(batch, texts, strict=True)]
     plans: dict[shapes.Template, tuple[Plan, _Reader] | None] = {}
     out = []
+    finish = matcher.finish
     for x, text in zip(batch, texts, strict=True):
-        if x is None or x.template is None or (planned := _planned(x, x.template, matcher,
-                                                                    plans)) is None:
-            out.append(matcher.resolve(shapes.parsed(x, DEFAULT_PREFER), text))
-            continue
-        plan, read = planned
-        number, building, unit, room = read(x.normalized)
-        out.append(matcher.finish(plan, number, building, unit, room, text, x.all_notes))
+        if x is not None and x.template is not None:
+            t = x.template
+            planned = plans[t] if t in plans else _planned(x, t, matcher, plans)
+            if planned is not None:
+                plan, read = planned
+                number, building, unit, room = read(x.normalized)
+                # notes only explain a match that found nothing
+                notes = x.all_notes if plan.divisions.match_level == "none" else ()
+                out.append(finish(plan, number, building, unit, room, text, notes))
+                continue
+        out.append(matcher.resolve(shapes.parsed(x, DEFAULT_PREFER), text))
     return out
 
 
@@ -410,10 +417,8 @@ def _planned(x: shapes.Shaped, t: shapes.Template, matcher: Matcher,
              plans: dict[shapes.Template, tuple[Plan, _Reader] | None]
              ) -> tuple[Plan, _Reader] | None:
     """The plan of a shape and how to read its numbers, once per shape (None: resolve directly)."""
-    if t not in plans:
-        read = shapes.reader(t, _NUMBERS, _FREE)
-        plans[t] = None if read is None else (matcher.plan(shapes.parsed(x, DEFAULT_PREFER)),
-                                              read)
+    read = shapes.reader(t, _NUMBERS, _FREE)
+    plans[t] = None if read is None else (matcher.plan(shapes.parsed(x, DEFAULT_PREFER)), read)
     return plans[t]
 
 

@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -159,6 +160,44 @@ def main() -> None:
         print(f"registry v{version} built in {time.perf_counter() - t0:.1f}s: {manifest['counts']}")
         print(machine_facts())
         print_runs(strings, race(strings, args))
+        print_stages(strings, args.repeat)
+
+
+def print_stages(strings: list[str], repeat: int) -> None:
+    """Where our time goes: each stage of match_many timed cold (best of `repeat`), with the
+    collector paused as match_many pauses it."""
+    import gc
+
+    import pyarrow as pa
+
+    from address_registry import match_many, parallel, shapes
+    from address_registry.match import Matcher, match_texts
+    from address_registry.parse import DEFAULT_PREFER, normalized_texts
+    from address_registry.registry import current_matcher
+
+    texts: list[str | None] = list(strings)
+    steps: list[tuple[str, Callable[[Matcher | None], object]]] = [
+        ("normalize the batch", lambda _: normalized_texts(strings)),
+        ("+ shape templates (parse once per shape)",
+         lambda _: shapes.shaped_texts(texts, DEFAULT_PREFER)),
+        ("+ plan per shape, numbers per address", lambda matcher: match_texts(texts, matcher)),
+        ("+ distinct, result cache, Arrow columns", lambda _: match_many(pa.array(strings)))]
+    best = []
+    for _, step in steps:
+        runs = []
+        for _ in range(repeat):
+            parallel.clear_caches()
+            matcher = current_matcher()
+            gc.disable()
+            t0 = time.perf_counter()
+            step(matcher)
+            runs.append(time.perf_counter() - t0)
+            gc.enable()
+        best.append(min(runs))
+    print(f"\nwhere match_many's time goes ({len(strings)} strings, cold, best of {repeat})")
+    for (name, _), total, before in zip(steps, best, [0.0, *best], strict=False):
+        print(f"  {name:44} {total - before:7.3f} s {1e6 * (total - before) / len(strings):6.1f} us"
+              f"/string {100 * (total - before) / best[-1]:4.0f}%")
 
 
 def race(strings: list[str], args: argparse.Namespace
