@@ -56,7 +56,7 @@ class Template:
 
 
 # (shape, prefer) -> its template, or None when the shape is parsed address by address
-_SHAPES: dict[tuple[str, str], Template | None] = {}
+_SHAPES: dict[str, dict[str, Template | None]] = {}  # prefer -> shape -> template
 
 
 def _template(shape: str, prefer: str) -> Template | None:
@@ -73,7 +73,7 @@ def _template(shape: str, prefer: str) -> Template | None:
     whole, mixed = [], []
     for i in _NUMBERED_AT:
         value = values[i]
-        if value is None or not any(ch.isdigit() for ch in str(value)):
+        if value is None or not _RUN.search(str(value)):
             continue
         if value in index:  # most numbered fields are one number (3, 502)
             whole.append((i, index[value]))
@@ -164,14 +164,9 @@ def _templates(items: list[tuple[str, tuple[str, ...]]], prefer: str) -> list[Te
         return []
     masks = "\n".join(s for s, _ in items).encode(errors="surrogatepass").translate(_MASK).decode(
         errors="surrogatepass").split("\n")
-    out = []
-    for shape in masks:
-        key = (shape, prefer)
-        if key in _SHAPES:
-            out.append(_SHAPES[key])
-            continue
-        if len(_SHAPES) >= CACHE_LIMIT:
-            _SHAPES.clear()
-        t = _SHAPES[key] = _template(shape, prefer)
-        out.append(t)
-    return out
+    known = _SHAPES.setdefault(prefer, {})
+    if len(known) + len(masks) > CACHE_LIMIT:
+        known.clear()
+    for shape in [m for m in dict.fromkeys(masks) if m not in known]:  # in first-seen order
+        known[shape] = _template(shape, prefer)
+    return [known[shape] for shape in masks]
