@@ -33,7 +33,7 @@ from address_registry.normalize import chinese_numeral_to_int, normalize
         ("第第三层", "第3层"),
         ("3栋栋", "3幢栋"),  # a synonym needs a number or letter right before it
         ("3##楼", "3幢楼"),
-        ("三第三层", "三第三层"),  # 第 inside a numeral run: not a numeral before a marker
+        ("三第三层", "三3层"),  # 第 goes with the numeral after it, not the one before
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
