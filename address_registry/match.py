@@ -1,5 +1,6 @@
-"""Match free-text addresses onto the registry: each distinct string is parsed once, then resolved
-exact -> normalized -> fuzzy (blocked by division) to a house, building, estate/road or division.
+"""Match free-text addresses onto the registry: a batch of distinct strings is normalized at once,
+parsed and planned once per shape (divisions, road, estate: exact -> normalized -> fuzzy, blocked
+by division), then each string's numbers resolve it to a house, building, estate/road or division.
 Owns `match_many`, the seam the pipeline calls; it never writes the registry (weak matches are
 only queued for review through `review.py`)."""
 
