@@ -451,18 +451,19 @@ def match_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table
 
     Uses the latest registry built by `shucang registry build`, or divisions only before that;
     ambiguous or weak estate names are queued for review, never guessed."""
-    from address_registry.parallel import resolve_all
+    from address_registry.parallel import collector_paused, resolve_all
     from address_registry.registry import current_matcher
 
-    distinct = _distinct(texts)
-    matcher = current_matcher()
-    results = resolve_all(distinct, matcher)
-    if matcher is not None:
-        _queue_reviews(matcher, distinct, results)
-    columns = zip(*map(_ROW, results), strict=True) if results else [()] * len(_COLUMNS)
-    cols: dict[str, object] = {"address": distinct, **dict(zip(_COLUMNS, columns, strict=True))}
-    cols["reason"] = [_reason(r) for r in results]
-    return pa.table(cols, schema=SCHEMA)
+    with collector_paused():
+        distinct = _distinct(texts)
+        matcher = current_matcher()
+        results = resolve_all(distinct, matcher)
+        if matcher is not None:
+            _queue_reviews(matcher, distinct, results)
+        columns = zip(*map(_ROW, results), strict=True) if results else [()] * len(_COLUMNS)
+        cols: dict[str, object] = {"address": distinct, **dict(zip(_COLUMNS, columns, strict=True))}
+        cols["reason"] = [_reason(r) for r in results]
+        return pa.table(cols, schema=SCHEMA)
 
 
 _COLUMNS = SCHEMA.names[1:-1]

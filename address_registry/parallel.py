@@ -49,9 +49,10 @@ def _map(texts: list[str | None], matcher: Matcher | None, n: int,
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Matching allocates many small acyclic objects; with the registry's indexes alive, each
-    collection the allocations trigger rescans those indexes, which cost a third of the time."""
+    collection the allocations trigger rescans those indexes, which cost a third of the time.
+    The young objects left are collected once afterwards, as usual."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -69,8 +70,7 @@ def resolve_all(distinct: list[str | None], matcher: Matcher | None) -> list[Mat
     cache = _CACHE.setdefault(key, {})
     todo = [t for t in distinct if t not in cache]
     if todo:
-        with _collector_paused():
-            fresh = _map(todo, matcher, workers(), lambda ts: match_texts(ts, matcher))
+        fresh = _map(todo, matcher, workers(), lambda ts: match_texts(ts, matcher))
         if len(cache) + len(fresh) > CACHE_LIMIT:
             cache.clear()
         cache.update(zip(todo, fresh, strict=True))
