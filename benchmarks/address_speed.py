@@ -178,6 +178,7 @@ def print_stages(strings: list[str], repeat: int) -> None:
     from address_registry.parse import DEFAULT_PREFER, normalized_texts
     from address_registry.registry import current_matcher
 
+    os.environ["SHUCANG_ADDRESS_WORKERS"] = "1"  # the serial path, like the stages before it
     texts: list[str | None] = list(strings)
     steps: list[tuple[str, Callable[[Matcher | None], object]]] = [
         ("normalize the batch", lambda _: normalized_texts(strings)),
