@@ -6,7 +6,9 @@ A shape is parsed with its number runs replaced by stand-ins of the same length,
 so every numbered field of the parse says which runs it holds. Digits never steer division or
 estate recognition, only which number lands in which field, and a stand-in keeps a number's
 length, so the result equals a direct parse; a shape whose fields cannot be mapped back exactly is
-parsed directly, address by address."""
+parsed directly, address by address. `shaped_texts` does this for a whole batch (normalized at
+once, the digits of all texts masked in one byte translate), and `reader` tells the matcher
+where a shape's numbers are, so it can skip building a parse per address."""
 
 from __future__ import annotations
 
@@ -55,8 +57,8 @@ class Template:
     count: int  # number runs in the shape
 
 
-# (shape, prefer) -> its template, or None when the shape is parsed address by address
-_SHAPES: dict[str, dict[str, Template | None]] = {}  # prefer -> shape -> template
+# prefer -> shape -> its template, or None when the shape is parsed address by address
+_SHAPES: dict[str, dict[str, Template | None]] = {}
 
 
 def _template(shape: str, prefer: str) -> Template | None:
