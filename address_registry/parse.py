@@ -240,13 +240,10 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
     return pos
 
 
-TAIL_FIELDS = ("road", "road_number", "estate", "building", "unit", "floor", "room")
-
-
 @functools.lru_cache(maxsize=65_536)  # many shapes share a tail after different division prefixes
 def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
-    """Road + number (or rural 组 + 号), estate, building, unit, floor, room from the remainder,
-    in the order of TAIL_FIELDS."""
+    """(road, road_number, estate, building, unit, floor, room) from the remainder: road + number
+    (or rural 组 + 号), the estate name, then building, unit, floor and room."""
     road = number = building = unit = floor = room = None
     rest = _COMMITTEE.sub("", rest)
     m = _ROAD_NUMBER.search(rest)
