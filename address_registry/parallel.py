@@ -7,15 +7,18 @@ slower than one process (benchmarks/address_speed.py). It owns no matching rules
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import multiprocessing
+import operator
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from address_registry.match import Match, Matcher, match_texts
 
 PARALLEL_MIN = 20_000  # below this a pool costs more than it saves
-CHUNK = 4_000
+CHUNKS_PER_WORKER = 4  # small enough to even out the workers, large enough to share shapes
 CACHE_LIMIT = 500_000  # about 150 MB of results; cleared when full
 
 _CACHE: dict[object, dict[str | None, Match]] = {}  # registry version -> string -> result
@@ -27,8 +30,13 @@ def workers() -> int:
     return max(1, int(os.environ.get("SHUCANG_ADDRESS_WORKERS") or 1))
 
 
-def _work(texts: list[str | None]) -> list[Match]:
-    return match_texts(texts, _WORKER_MATCHER)
+# Results cross the process boundary as plain tuples: pickling Match objects cost three times as
+# much (85 ms against 30 ms for 20,000), a third of matching them.
+_AS_TUPLE = operator.attrgetter(*(f.name for f in dataclasses.fields(Match)))
+
+
+def _work(texts: list[str | None]) -> list[tuple[Any, ...]]:
+    return [_AS_TUPLE(m) for m in match_texts(texts, _WORKER_MATCHER)]
 
 
 def _map(texts: list[str | None], matcher: Matcher | None, n: int,
@@ -37,7 +45,8 @@ def _map(texts: list[str | None], matcher: Matcher | None, n: int,
         return serial(texts)
     global _WORKER_MATCHER
     _WORKER_MATCHER = matcher
-    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+    size = -(-len(texts) // (n * CHUNKS_PER_WORKER))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
             parts = pool.map(_work, chunks, chunksize=1)
@@ -45,7 +54,7 @@ def _map(texts: list[str | None], matcher: Matcher | None, n: int,
         return serial(texts)
     finally:
         _WORKER_MATCHER = None
-    return [m for part in parts for m in part]
+    return [Match(*fields) for part in parts for fields in part]
 
 
 @contextlib.contextmanager
