@@ -119,6 +119,19 @@ class CodeLedger:
         return [c or "" for c in codes]
 
 
+BUILDING_CODE_LENGTH = 20
+
+
+def literal_unit_room(house_code: str) -> tuple[str, str, str] | None:
+    """(building code, unit, room) a house code spells with literal segments ('' for 0), or
+    None for a sequence-numbered odd room (unit segment 99)."""
+    building, segment = house_code[:BUILDING_CODE_LENGTH], house_code[BUILDING_CODE_LENGTH:]
+    if len(segment) != 6 or not segment.isdigit() or segment[:2] == "99":
+        return None
+    unit, room = int(segment[:2]), int(segment[2:])
+    return building, str(unit) if unit else "", str(room) if room else ""
+
+
 def room_segment(unit: str | None, room: str | None) -> str | None:
     """The literal unit(2)+room(4) suffix when both are plain numbers, else None (ledger)."""
     u = unit or "0"

@@ -1,19 +1,25 @@
-"""Match free-text addresses onto the registry: each distinct string is parsed once, then resolved
-exact -> normalized -> fuzzy (blocked by division) to a house, building, estate/road or division.
+"""Match free-text addresses onto the registry: a batch of distinct strings is normalized at once,
+parsed and planned once per shape (divisions, road, estate: exact -> normalized -> fuzzy, blocked
+by division), then each string's numbers resolve it to a house, building, estate/road or division.
 Owns `match_many`, the seam the pipeline calls; it never writes the registry (weak matches are
 only queued for review through `review.py`)."""
 
 from __future__ import annotations
 
 import logging
+import operator
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
+from address_registry import shapes
 from address_registry.build import name_key
-from address_registry.parse import ParsedAddress, parse
+from address_registry.codes import room_segment
+from address_registry.parse import DEFAULT_PREFER, ParsedAddress
 from address_registry.similarity import bigrams, dice
 
 _log = logging.getLogger(__name__)
@@ -55,12 +61,30 @@ class Match:
     review: tuple[str, list[dict[str, object]]] | None = field(default=None, repr=False)
 
 
+_Review = tuple[str, list[dict[str, object]]]
+
+
+def _located(community: str, building: str | None, house: str | None, lon: float | None,
+             lat: float | None, level: str, conf: float, review: _Review | None,
+             reason: str | None = None) -> Match:
+    """A match placed in the registry: the divisions follow from the community."""
+    return Match(community[:6], community[:9], community, building, house, lon, lat, level, conf,
+                 reason, review)
+
+
 def _excerpt(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
 def match_divisions(p: ParsedAddress, raw: str | None) -> Match:
     """The division-level match of a parsed address (what is known without the registry)."""
+    m = _division_match(p)
+    if m.match_level == "none":
+        m.reason = _unrecognised(raw, p.notes)
+    return m
+
+
+def _division_match(p: ParsedAddress) -> Match:
     m = Match(district_code=p.district_code, street_code=p.street_code,
               community_code=p.community_code)
     if p.community_code:
@@ -70,13 +94,28 @@ def match_divisions(p: ParsedAddress, raw: str | None) -> Match:
     elif p.district_code:
         m.match_level = "district"
     else:
-        shown = _excerpt(raw or "")
-        m.reason = f"no district, street or community recognised in '{shown}'"
-        if p.notes:
-            m.reason += f" ({'; '.join(p.notes)})"
         return m
     m.match_confidence = 0.95 if p.division_exact else 0.85
     return m
+
+
+def _unrecognised(raw: str | None, notes: tuple[str, ...]) -> str:
+    reason = f"no district, street or community recognised in '{_excerpt(raw or '')}'"
+    return f"{reason} ({'; '.join(notes)})" if notes else reason
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What resolving a parse decides before reading its numbers (road number, building, unit,
+    room): divisions, the road written and the estate named. Addresses of one shape share it."""
+
+    divisions: Match
+    scope: str
+    road: str | None
+    estate_written: bool
+    estate_code: str | None
+    estate_conf: float
+    review: tuple[str, list[dict[str, object]]] | None
 
 
 # Confidence of each way an estate name can be recognised.
@@ -102,6 +141,24 @@ class _Building:
     community_code: str
     lon: float | None
     lat: float | None
+
+
+@dataclass(slots=True)
+class _Layout:
+    """How an estate's door plates number its houses: whether units are written, and the highest
+    unit, floor and room on a floor they use."""
+
+    units_written: bool = False
+    units: int = 0
+    floors: int = 0
+    rooms: int = 0
+
+    def add(self, unit: str, room: str) -> None:
+        if unit.isdigit():
+            self.units_written, self.units = True, max(self.units, int(unit))
+        if room.isdigit() and len(room) >= 3:
+            self.floors = max(self.floors, int(room[:-2]))
+            self.rooms = max(self.rooms, int(room[-2:]))
 
 
 class Matcher:
@@ -131,9 +188,15 @@ class Matcher:
         self.by_label: dict[tuple[str, str], _Building] = {}
         self.by_door: dict[tuple[str, str], list[_Building]] = defaultdict(list)
         self.roads: set[str] = set()
+        # buildings only the planning footprints know (door plates list none of their houses)
+        self.planned: dict[str, int | None] = {}  # building code -> floors
+        estate_of: dict[str, str] = {}
         for r in tables["buildings"].to_pylist():
             b = _Building(r["building_code"], r["community_code"], r["lon"], r["lat"])
+            if r["identity_source"] == "规划":
+                self.planned[b.code] = r["floors"]
             if r["estate_code"]:
+                estate_of[b.code] = r["estate_code"]
                 self.by_label[(r["estate_code"], r["label"])] = b
             elif r["road"] and r["road_number"]:
                 self.by_door[(r["road"], r["road_number"])].append(b)
@@ -146,8 +209,12 @@ class Matcher:
                 self.roads.add(e["road"])
         self.houses: dict[tuple[str, str, str], str] = {}
         self.rooms: dict[tuple[str, str], list[str]] = defaultdict(list)  # (bldg, room) -> houses
+        self.layouts: dict[str, _Layout] = {}  # estate -> how its door plates number houses
         for r in tables["houses"].to_pylist():
             unit, room = r["unit"] or "", r["room"] or ""
+            self.planned.pop(r["building_code"], None)
+            if (estate := estate_of.get(r["building_code"])) is not None:
+                self.layouts.setdefault(estate, _Layout()).add(unit, room)
             self.houses[(r["building_code"], unit, room)] = r["house_code"]
             self.rooms[(r["building_code"], room)].append(r["house_code"])
         self._estate_cache: dict[tuple[str | None, str | None, str], tuple[
@@ -191,18 +258,6 @@ class Matcher:
             return near, conf
         return codes, conf * 0.7  # the divisions written disagree with the registry
 
-    def _estate(self, p: ParsedAddress, m: Match) -> tuple[str | None, float]:
-        """The estate the parse names (code, confidence); sets `m.review` when unsure. Cached
-        per (estate, community, divisions): many addresses name the same estate."""
-        key = (p.estate, p.community, p.deepest_code() or "")
-        found = self._estate_cache.get(key)
-        if found is None:
-            found = self._estate_cache[key] = self._find_estate(*key)
-        code, conf, review = found
-        if review is not None:
-            m.review = review
-        return code, conf
-
     def _find_estate(self, estate: str | None, community: str | None, scope: str
                      ) -> tuple[str | None, float, tuple[str, list[dict[str, object]]] | None]:
         for spelling in (s for s in (estate, community) if s):
@@ -226,81 +281,146 @@ class Matcher:
         return None, 0.0, None
 
     # -- resolve ---------------------------------------------------------------------------------
-    def _door(self, p: ParsedAddress) -> tuple[str | None, list[_Building], set[str]]:
+    def plan(self, p: ParsedAddress) -> Plan:
+        """The part of resolving `p` that does not depend on its numbers."""
         road = p.road
         if road and _GROUP.match(road) and p.community:
             road = p.community + road
-        if not road or not p.road_number:
-            return road, [], set()
-        key = (road, p.road_number)
-        return road, self.by_door.get(key, []), self.estate_doors.get(key, set())
+        key = (p.estate, p.community, p.deepest_code() or "")
+        found = self._estate_cache.get(key)
+        if found is None:  # many addresses name the same estate
+            found = self._estate_cache[key] = self._find_estate(*key)
+        return Plan(_division_match(p), key[2], road, bool(p.estate), *found)
 
     def resolve(self, p: ParsedAddress, raw: str | None) -> Match:
         """The deepest unambiguous match for a parsed address."""
-        m = match_divisions(p, raw)
-        scope = p.deepest_code() or ""
-        road, door_buildings, door_estates = self._door(p)
+        return self.finish(self.plan(p), p.road_number, p.building, p.unit, p.room, raw, p.notes)
+
+    def finish(self, plan: Plan, road_number: str | None, building: str | None,
+               unit: str | None, room: str | None, raw: str | None,
+               notes: tuple[str, ...] = ()) -> Match:
+        """The deepest unambiguous match of a planned parse with these numbers."""
+        scope = plan.scope
+        door = (plan.road, road_number) if plan.road and road_number else None
+        door_buildings = self.by_door.get(door, ()) if door else ()
+        door_estates = self.estate_doors.get(door, ()) if door else ()
         near_buildings = [b for b in door_buildings if b.community_code.startswith(scope)]
-        if len(near_buildings) == 1 and not p.estate:
-            return self._door_building(m, near_buildings[0])
-        estate_code, conf = self._estate(p, m)
+        if len(near_buildings) == 1 and not plan.estate_written:
+            return self._door_building(near_buildings[0], None)
+        estate_code, conf, review = plan.estate_code, plan.estate_conf, plan.review
         if estate_code is None and door_estates:
             near = sorted(c for c in door_estates if c.startswith(scope)) or sorted(door_estates)
-            if len(near) == 1 and not (p.estate and m.review):
-                estate_code, conf = near[0], 0.95 if not p.estate else 0.9
+            if len(near) == 1 and not (plan.estate_written and review):
+                estate_code, conf = near[0], 0.9 if plan.estate_written else 0.95
         elif estate_code and door_estates and estate_code in door_estates:
             conf = min(1.0, conf + 0.02)  # road number and estate name agree
         if estate_code is not None:
-            return self._within_estate(p, m, estate_code, conf)
+            return self._within_estate(estate_code, conf, building, unit, room, review)
         if len(near_buildings) == 1:
-            return self._door_building(m, near_buildings[0])
-        if road in self.roads and m.match_level != "none":
-            m.match_level, m.reason = "road", None
-        return m
+            return self._door_building(near_buildings[0], review)
+        d = plan.divisions
+        level = d.match_level
+        if plan.road in self.roads and level != "none":
+            level = "road"
+        return Match(d.district_code, d.street_code, d.community_code, None, None, None, None,
+                     level, d.match_confidence,
+                     _unrecognised(raw, notes) if level == "none" else None, review)
 
-    def _door_building(self, m: Match, b: _Building) -> Match:
+    def _door_building(self, b: _Building, review: _Review | None) -> Match:
         """A street-front or rural building found by its door plate (one house, no rooms)."""
         house = self.houses.get((b.code, "", ""))
-        return self._set(m, b.community_code, b.code, house, b.lon, b.lat,
-                         "house" if house else "building", 0.97)
+        return _located(b.community_code, b.code, house, b.lon, b.lat,
+                        "house" if house else "building", 0.97, review)
 
-    def _within_estate(self, p: ParsedAddress, m: Match, code: str, conf: float) -> Match:
+    def _within_estate(self, code: str, conf: float, building: str | None, unit: str | None,
+                       room: str | None, review: _Review | None) -> Match:
         e = self.estates[code]
-        b = self.by_label.get((code, p.building or ""))
-        if b is None and p.building is None:
-            b = None
+        b = self.by_label.get((code, building or ""))
         if b is None:
-            return self._set(m, e.community_code, None, None, e.lon, e.lat, "estate", conf)
+            return _located(e.community_code, None, None, e.lon, e.lat, "estate", conf, review)
         house = None
-        if p.room:
-            house = self.houses.get((b.code, p.unit or "", p.room))
-            if house is None and p.unit is None:
-                same = self.rooms.get((b.code, p.room), [])
+        if room:
+            house = self.houses.get((b.code, unit or "", room))
+            if house is None and unit is None:
+                same = self.rooms.get((b.code, room), [])
                 if len(same) == 1:
                     house, conf = same[0], conf * 0.97
-        elif p.unit is None:
+        elif unit is None:
             house = self.houses.get((b.code, "", ""))
-        level = "house" if house else "building"
-        return self._set(m, e.community_code, b.code, house, b.lon, b.lat, level, conf)
+        if house is None and (derived := self._derived_house(b.code, code, unit, room)):
+            return _located(e.community_code, b.code, derived, b.lon, b.lat, "house", conf * 0.9,
+                            review, f"house code derived from building {b.code} (known from 规划 "
+                            "footprints) and the unit and room as written; no door plate lists "
+                            "this house yet")
+        return _located(e.community_code, b.code, house, b.lon, b.lat,
+                        "house" if house else "building", conf, review)
 
-    @staticmethod
-    def _set(m: Match, community: str, building: str | None, house: str | None,
-             lon: float | None, lat: float | None, level: str, conf: float) -> Match:
-        m.community_code, m.street_code, m.district_code = community, community[:9], community[:6]
-        m.building_code, m.house_code, m.lon, m.lat = building, house, lon, lat
-        m.match_level, m.match_confidence, m.reason = level, conf, None
-        return m
+    def _derived_house(self, building: str, estate: str, unit: str | None, room: str | None
+                       ) -> str | None:
+        """The house code of a room in a building only the footprints know (no door plate lists
+        its houses), when the room fits the estate's door-plate layout (units written or not, no
+        higher unit or room on its floor than the door plates use) and its floor exists: the
+        literal unit/room segments are the code a door plate for it would be given."""
+        layout = self.layouts.get(estate)
+        if building not in self.planned or layout is None or not room or len(room) < 3:
+            return None
+        floors, floor, on_floor = self.planned[building], int(room[:-2]), int(room[-2:])
+        if (unit is not None) != layout.units_written or not 1 <= on_floor <= layout.rooms:
+            return None
+        if not 1 <= floor <= (floors or layout.floors) or int(unit or 0) > layout.units:
+            return None
+        segment = room_segment(unit, room)
+        return building + segment if segment else None
 
 
-def match_one(text: str | None, matcher: Matcher | None = None) -> Match:
-    """Resolve one address string with `matcher` (None: divisions only); never raises."""
+# What `Matcher.finish` reads of a parse besides its plan; a floor number changes no match.
+_NUMBERS = ("road_number", "building", "unit", "room")
+_FREE = ("floor",)
+_Reader = Callable[[str], tuple[Any, ...]]
+
+
+def match_texts(texts: list[str | None], matcher: Matcher | None = None) -> list[Match]:
+    """Resolve each string with `matcher` (None: divisions only); never raises: a string that
+    cannot be read gets a Match saying why. The batch is normalized at once and planned once
+    per shape; only the numbers are read string by string."""
     try:
-        p = parse(text)
-        if matcher is not None:
-            return matcher.resolve(p, text)
-        return match_divisions(p, text)
+        return _match_batch(texts, matcher)
     except Exception as exc:  # noqa: BLE001 - a bad string must never stop a load
-        return Match(reason=f"address could not be read ({type(exc).__name__}: {exc})")
+        if len(texts) > 1:  # find the bad one: the others still match
+            return [m for t in texts for m in match_texts([t], matcher)]
+        return [Match(reason=f"address could not be read ({type(exc).__name__}: {exc})")]
+
+
+def _match_batch(texts: list[str | None], matcher: Matcher | None) -> list[Match]:
+    batch = shapes.shaped_texts(texts, DEFAULT_PREFER)
+    if matcher is None:
+        return [match_divisions(shapes.parsed(x, DEFAULT_PREFER), t)
+                for x, t in zip(batch, texts, strict=True)]
+    plans: dict[shapes.Template, tuple[Plan, _Reader] | None] = {}
+    out = []
+    finish = matcher.finish
+    for x, text in zip(batch, texts, strict=True):
+        if x is not None and x.template is not None:
+            t = x.template
+            planned = plans[t] if t in plans else _planned(x, t, matcher, plans)
+            if planned is not None:
+                plan, read = planned
+                number, building, unit, room = read(x.normalized)
+                # notes only explain a match that found nothing
+                notes = x.all_notes if plan.divisions.match_level == "none" else ()
+                out.append(finish(plan, number, building, unit, room, text, notes))
+                continue
+        out.append(matcher.resolve(shapes.parsed(x, DEFAULT_PREFER), text))
+    return out
+
+
+def _planned(x: shapes.Shaped, t: shapes.Template, matcher: Matcher,
+             plans: dict[shapes.Template, tuple[Plan, _Reader] | None]
+             ) -> tuple[Plan, _Reader] | None:
+    """The plan of a shape and how to read its numbers, once per shape (None: resolve directly)."""
+    read = shapes.reader(t, _NUMBERS, _FREE)
+    plans[t] = None if read is None else (matcher.plan(shapes.parsed(x, DEFAULT_PREFER)), read)
+    return plans[t]
 
 
 def _distinct(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> list[str | None]:
@@ -331,20 +451,23 @@ def match_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table
 
     Uses the latest registry built by `shucang registry build`, or divisions only before that;
     ambiguous or weak estate names are queued for review, never guessed."""
-    from address_registry.parallel import resolve_all
+    from address_registry.parallel import collector_paused, resolve_all
     from address_registry.registry import current_matcher
 
-    distinct = _distinct(texts)
-    matcher = current_matcher()
-    results = resolve_all(distinct, matcher)
-    if matcher is not None:
-        _queue_reviews(matcher, distinct, results)
-    cols: dict[str, list[object]] = {name: [] for name in SCHEMA.names}
-    cols["address"] = list(distinct)
-    for name in SCHEMA.names[1:-1]:
-        cols[name] = [getattr(r, name) for r in results]
-    cols["reason"] = [_reason(r) for r in results]
-    return pa.table(cols, schema=SCHEMA)
+    with collector_paused():
+        distinct = _distinct(texts)
+        matcher = current_matcher()
+        results = resolve_all(distinct, matcher)
+        if matcher is not None:
+            _queue_reviews(matcher, distinct, results)
+        columns = zip(*map(_ROW, results), strict=True) if results else [()] * len(_COLUMNS)
+        cols: dict[str, object] = {"address": distinct, **dict(zip(_COLUMNS, columns, strict=True))}
+        cols["reason"] = [_reason(r) for r in results]
+        return pa.table(cols, schema=SCHEMA)
+
+
+_COLUMNS = SCHEMA.names[1:-1]
+_ROW = operator.attrgetter(*_COLUMNS)
 
 
 def _reason(m: Match) -> str | None:

@@ -2,7 +2,10 @@
 and marker synonyms. Pure string -> string; it knows nothing about divisions or the registry.
 
 Chinese numerals become digits only when they sit right before a unit marker (幢/栋/号楼/座/单元/
-层/楼/室/号/组), so names such as 三墩镇, 九堡, 五常 and 七堡 are never touched."""
+层/楼/室/号/组), so names such as 三墩镇, 九堡, 五常 and 七堡 are never touched.
+
+A batch is normalized as one string (the texts joined by newlines, which normalization would
+delete anyway): each step is then one C-level call for the whole batch instead of one per text."""
 
 from __future__ import annotations
 
@@ -18,13 +21,17 @@ _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3,
 _NUMERAL = "零〇○一二两三四五六七八九十百千"
 # A numeral run directly before a marker. Names never end in such a run (三墩镇, 九堡, 五常, 七堡:
 # the numeral is followed by a name character, not a marker), so they stay untouched.
-_NUMERAL_BEFORE_MARKER = re.compile(
-    rf"第?([{_NUMERAL}]+)(?=号楼|幢|栋|座|单元|层|楼|室|号|组)"
-)
+# (Patterns start with a character class, not a look-behind or an optional 第, so the regex engine
+# can skip ahead to candidates: twice as fast over a batch.) A lone 第 before a marker is kept.
+_NUMERAL_BEFORE_MARKER = re.compile(rf"[第{_NUMERAL}][{_NUMERAL}]*(?=号楼|幢|栋|座|单元|层|楼|室|号|组)")
 _HAS_NUMERAL = re.compile(rf"[{_NUMERAL}]")
-_BUILDING_SYNONYM = re.compile(r"(?<=[0-9A-Za-z])(?:号楼|栋|座|号幢)")
-_HASH_BUILDING = re.compile(r"(?<=[0-9A-Za-z])#楼?")
-_NOISE = re.compile(r"[\s\u3000\"'“”‘’<>《》【】\[\]{}()（）|·•*~^_=+!！?？;；:：,，、。.]+")
+_BUILDING_SYNONYM = re.compile(r"([0-9A-Za-z])(?:号楼|栋|座|号幢)")
+_HASH_BUILDING = re.compile(r"([0-9A-Za-z])#楼?")
+_SEPARATOR = "\n"  # joins a batch; it is noise, so no normalized text contains it
+# Whitespace (as `str.isspace` and regex \s define it) but the separator, then punctuation.
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != _SEPARATOR)
+_PUNCTUATION = r"""\"'“”‘’<>《》【】\[\]{}()（）|·•*~^_=+!！?？;；:：,，、。."""
+_NOISE = re.compile(f"[{re.escape(_SPACES)}{_PUNCTUATION}]+")
 
 
 @functools.cache
@@ -40,6 +47,26 @@ def _traditional_table() -> dict[int, str]:
         if len(source) == 1 and readings and source not in readings and len(readings[0]) == 1:
             table[ord(source)] = readings[0]
     return table
+
+
+@functools.cache
+def _traditional_list() -> list[int]:
+    """`_traditional_table` indexed by code point: `str.translate` reads a list twice as fast
+    as a dict (code points past its end are left alone)."""
+    table = _traditional_table()
+    out = list(range(max(table) + 1))
+    for point, simple in table.items():
+        out[point] = ord(simple)
+    return out
+
+
+# NFKC leaves ASCII and the CJK unified ideographs as they are, and neither composes with what
+# precedes it, so only runs of other characters (with the character before them) need it.
+_NOT_NFKC_STABLE = re.compile(r".?[^\x00-\x7f\u4e00-\u9fff]+", re.DOTALL)
+
+
+def _nfkc(s: str) -> str:
+    return _NOT_NFKC_STABLE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), s)
 
 
 @functools.cache
@@ -87,19 +114,28 @@ def chinese_numeral_to_int(text: str) -> int:
 
 
 def _numeral_sub(m: re.Match[str]) -> str:
-    return str(chinese_numeral_to_int(m.group(1)))
+    numeral = m.group().lstrip("第")
+    return str(chinese_numeral_to_int(numeral)) if numeral else m.group()
 
 
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width), traditional -> simplified, numerals before markers to
     digits, 栋/号楼/座 -> 幢, punctuation and spaces removed, Latin letters upper-cased."""
-    s = unicodedata.normalize("NFKC", text).translate(_traditional_table())
+    return normalize_many([text])[0]
+
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """`normalize` of each text, computed for the whole batch at once."""
+    s = _SEPARATOR.join(texts)
+    if s.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator: it is noise there
+        s = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
+    s = _nfkc(s).translate(_traditional_list())
     # spaces and punctuation go first: "十 五号" must read as 十五号
     s = _NOISE.sub("", s)
     if "#" in s:
-        s = _HASH_BUILDING.sub("幢", s).replace("#", "")
+        s = _HASH_BUILDING.sub(r"\1幢", s).replace("#", "")
     if _HAS_NUMERAL.search(s):
         s = _NUMERAL_BEFORE_MARKER.sub(_numeral_sub, s)
     if "栋" in s or "座" in s or "号楼" in s or "号幢" in s:
-        s = _BUILDING_SYNONYM.sub("幢", s)
-    return s.upper() if not s.isascii() or any("a" <= ch <= "z" for ch in s) else s
+        s = _BUILDING_SYNONYM.sub(r"\1幢", s)
+    return s.upper().split(_SEPARATOR) if texts else []

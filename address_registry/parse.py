@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 import pyarrow as pa
 
 from address_registry.divisions import RANK, Divisions, NameHit, load_divisions
-from address_registry.normalize import normalize
+from address_registry.normalize import normalize_many
 
 MAX_CHARS = 200  # longer input is truncated (and says so in `notes`): real addresses are shorter
 DEFAULT_PREFER = "3301"  # the registry covers Hangzhou; ambiguous names prefer it
@@ -134,6 +134,8 @@ class _Prefix:
     spans: tuple[tuple[str, str], ...]  # (level, text)
     deepest: str
     rank: int
+    # (start, length) of the longer names that could start at a token and run past the prefix
+    reach: tuple[tuple[int, int], ...] = ()
 
 
 _PREFIXES: dict[tuple[str, str], list[_Prefix]] = {}
@@ -143,21 +145,24 @@ _PREFIX_LIMIT = 20_000
 def _resume(s: str, div: Divisions, prefer: str) -> _Prefix | None:
     """A remembered exact prefix of `s` whose names no longer name can override in `s`."""
     for p in _PREFIXES.get((s[:4], prefer), ()):
-        if not s.startswith(p.text):
-            continue
         # a longer name at any token start could have been taken instead: scan in full
-        if not any(s[t : t + n] in div.names for t, taken in p.tokens
-                   for n in div.lengths.get(s[t : t + 2], ()) if n > taken and t + n <= len(s)):
+        if s.startswith(p.text) and not any(
+                s[t : t + n] in div.names for t, n in p.reach if t + n <= len(s)):
             return p
     return None
 
 
-def _remember(p: _Prefix, prefer: str) -> None:
+def _remember(p: _Prefix, div: Divisions, prefer: str) -> None:
+    longer = [(t, n) for t, taken in p.tokens for n in div.lengths.get(p.text[t : t + 2], ())
+              if n > taken]
+    if any(t + n <= len(p.text) and p.text[t : t + n] in div.names for t, n in longer):
+        return  # a longer name inside the prefix itself: it is never resumed from
     if sum(map(len, _PREFIXES.values())) >= _PREFIX_LIMIT:
         _PREFIXES.clear()
     bucket = _PREFIXES.setdefault((p.text[:4], prefer), [])
     if all(q.text != p.text for q in bucket):
-        bucket.append(p)
+        reach = tuple((t, n) for t, n in longer if t + n > len(p.text))
+        bucket.append(_Prefix(p.text, p.tokens, p.spans, p.deepest, p.rank, reach))
         bucket.sort(key=lambda q: -len(q.text))
 
 
@@ -224,7 +229,7 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
         if out.division_exact and not notes and (hit is None or hit.exact):
             exact_until = _Prefix(s[:pos], tuple(tokens), tuple(spans), deepest, rank)
     if exact_until is not None and exact_until.deepest and len(exact_until.text) >= 4:
-        _remember(exact_until, prefer)
+        _remember(exact_until, div, prefer)
     if deepest:
         out.province_code = deepest[:2]
         out.city_code = deepest[:4] if len(deepest) >= 4 else None
@@ -235,26 +240,28 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
     return pos
 
 
-def _parse_tail(rest: str, out: ParsedAddress) -> None:
-    """Road + number (or rural 组 + 号), estate, building, unit, floor, room from the remainder."""
+@functools.lru_cache(maxsize=65_536)  # many shapes share a tail after different division prefixes
+def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
+    """(road, road_number, estate, building, unit, floor, room) from the remainder: road + number
+    (or rural 组 + 号), the estate name, then building, unit, floor and room."""
+    road = number = building = unit = floor = room = None
     rest = _COMMITTEE.sub("", rest)
     m = _ROAD_NUMBER.search(rest)
     before = rest
     if m:
-        out.road = _ADMIN_PREFIX.sub("", m.group("road") or m.group("group"))
-        out.road_number = m.group("number") or m.group("gnumber")
+        road = _ADMIN_PREFIX.sub("", m.group("road") or m.group("group"))
+        number = m.group("number") or m.group("gnumber")
         before, rest = rest[: m.start()], rest[m.end() :]
     elif (ro := _ROAD_ONLY.match(rest)) is not None:
-        out.road, rest = ro.group("road"), rest[ro.end() :]
+        road, rest = ro.group("road"), rest[ro.end() :]
     b = _BUILDING.search(rest)
     if b:
         estate_text, tail = rest[: b.start()], rest[b.end() :]
-        out.building = b.group("building").lstrip("0") or "0"
+        building = b.group("building").lstrip("0") or "0"
     elif d := _DASHED.search(rest):
         estate_text, tail = rest[: d.start()], ""
-        out.building = d.group("building").lstrip("0") or "0"
-        out.unit = d.group("unit")
-        out.room = d.group("room")
+        building = d.group("building").lstrip("0") or "0"
+        unit, room = d.group("unit"), d.group("room")
     else:
         # no building: a tower's room (浙商大厦1502室) or unit/floor follow the name directly
         n = _LEADING_NUMBER.search(rest)
@@ -262,26 +269,27 @@ def _parse_tail(rest: str, out: ParsedAddress) -> None:
     if tail:
         u = _UNIT.search(tail)
         if u:
-            out.unit = u.group("unit").lstrip("0") or "0"
+            unit = u.group("unit").lstrip("0") or "0"
             tail = tail[u.end() :]
         f = _FLOOR.search(tail)
         if f:
-            out.floor = f.group("floor")
+            floor = f.group("floor")
             tail = tail[f.end() :]
         r = _ROOM.search(tail)
         # a bare trailing number is a room only after a building or unit (not in "asdf1234")
-        if r and (r.group(0).endswith("室") or out.building or out.unit or out.floor):
-            out.room = r.group("room")
-    for name in ("road_number", "unit", "room"):
-        value = getattr(out, name)
-        if value is not None and value[:1] == "0":
-            setattr(out, name, value.lstrip("0") or "0")
-    estate = _ESTATE_TRIM.sub("", estate_text) or (_ESTATE_TRIM.sub("", before) if m else "")
-    estate = _ESTATE_TAIL.sub("", estate)
-    if estate and _HAS_CJK.search(estate):
-        located = out.deepest_code() or out.road or out.building or out.unit or out.room
-        if located or _ESTATE_END.search(estate):
-            out.estate = estate
+        if r and (r.group(0).endswith("室") or building or unit or floor):
+            room = r.group("room")
+    number, unit, room = (_unpadded(v) for v in (number, unit, room))
+    name = _ESTATE_TRIM.sub("", estate_text) or (_ESTATE_TRIM.sub("", before) if m else "")
+    name = _ESTATE_TAIL.sub("", name)
+    located = divisions_found or road or building or unit or room
+    estate = name if name and _HAS_CJK.search(name) and (located or _ESTATE_END.search(name)) \
+        else None
+    return road, number, estate, building, unit, floor, room
+
+
+def _unpadded(value: str | None) -> str | None:
+    return value.lstrip("0") or "0" if value is not None and value[:1] == "0" else value
 
 
 def _community_from_estate(out: ParsedAddress, div: Divisions) -> None:
@@ -299,19 +307,28 @@ _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 def normalized_text(text: str) -> tuple[str, tuple[str, ...]]:
     """The normalized form the parser reads (leading zeros of numbers dropped: 0502 -> 502),
     truncated to MAX_CHARS, and the notes that produced."""
-    s = _LEADING_ZEROS.sub("", normalize(text[: MAX_CHARS * 2]))
-    if len(s) > MAX_CHARS:
-        return s[:MAX_CHARS], (f"longer than {MAX_CHARS} characters after normalization; "
-                               "truncated",)
-    return s, ()
+    return normalized_texts([text])[0]
+
+
+_TRUNCATED = (f"longer than {MAX_CHARS} characters after normalization; truncated",)
+
+
+def normalized_texts(texts: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """`normalized_text` of each text, computed for the whole batch at once."""
+    if any(len(t) > MAX_CHARS * 2 for t in texts):
+        texts = [t[: MAX_CHARS * 2] for t in texts]
+    out = _LEADING_ZEROS.sub("", "\n".join(normalize_many(texts))).split("\n") if texts else []
+    return [(s, ()) if len(s) <= MAX_CHARS else (s[:MAX_CHARS], _TRUNCATED) for s in out]
 
 
 def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
     """Parse one address; never raises. Unreadable input yields empty levels and a note."""
-    if not text or not isinstance(text, str):
-        return ParsedAddress(notes=("empty address",))
-    s, notes = normalized_text(text)
-    return _shapes().parse_by_shape(s, notes, prefer)
+    return parse_texts([text], prefer)[0]
+
+
+def parse_texts(texts: list[str | None], prefer: str = DEFAULT_PREFER) -> list[ParsedAddress]:
+    """`parse` of each text, the batch normalized at once and parsed once per shape."""
+    return _shapes().parse_texts(texts, prefer)
 
 
 @functools.cache
@@ -328,7 +345,8 @@ def parse_normalized(s: str, notes: tuple[str, ...] = (), prefer: str = DEFAULT_
     pos = _scan_divisions(s, div, out, prefer)
     out.notes = notes + out.notes
     if pos < len(s):
-        _parse_tail(s[pos:], out)
+        (out.road, out.road_number, out.estate, out.building, out.unit, out.floor,
+         out.room) = _parse_tail(s[pos:], out.deepest_code() is not None)
     if out.estate is None and out.community and not out.division_exact and (
             out.building or _ESTATE_NAMED.search(out.community)):
         # 翠苑一区5幢, 大家苑: a community written by its short name before a building, or named
@@ -342,14 +360,10 @@ def parse_normalized(s: str, notes: tuple[str, ...] = (), prefer: str = DEFAULT_
 def parse_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table:
     """Parse each distinct string once; one output row per input row (Arrow in, Arrow out)."""
     values = texts.to_pylist() if isinstance(texts, pa.Array | pa.ChunkedArray) else list(texts)
-    cache: dict[str | None, ParsedAddress] = {}
-    rows = []
-    for v in values:
-        p = cache.get(v)
-        if p is None:
-            p = cache[v] = parse(v)
-        rows.append(p)
+    distinct = list(dict.fromkeys(values))
+    rows = dict(zip(distinct, parse_texts(distinct), strict=True))
+    parsed = [rows[v] for v in values]
     columns = {"address": pa.array(values, pa.string())}
     for name in FIELDS:
-        columns[name] = pa.array([getattr(p, name) for p in rows], pa.string())
+        columns[name] = pa.array([getattr(p, name) for p in parsed], pa.string())
     return pa.table(columns)

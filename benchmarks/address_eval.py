@@ -228,6 +228,20 @@ def registry_keys(tables: dict[str, pa.Table]) -> tuple[dict[str, tuple], dict[s
     return houses, buildings, estates
 
 
+def house_key(code: str | None, houses: dict[str, tuple], buildings: dict[str, tuple]
+              ) -> tuple | None:
+    """The structural key of a matched house code: a registry house's, or for a code the matcher
+    derived in a building only the footprints know, its building's key plus the unit and room
+    its literal segments spell."""
+    if code is None or code in houses:
+        return houses.get(code) if code else None
+    from address_registry.codes import literal_unit_room
+
+    parts = literal_unit_room(code)
+    building = buildings.get(parts[0]) if parts else None
+    return (*building, parts[1], parts[2]) if parts and building and building[0] != "R" else None
+
+
 def evaluate_generated(feeds: Path) -> dict[str, Score]:
     """Match every address written into the sample feeds; score against the world's truth."""
     from address_registry import match_many, store
@@ -263,7 +277,7 @@ def evaluate_generated(feeds: Path) -> dict[str, Score]:
             scores["building"].add(got_building, want_b)
         if a["granularity"] == "house":
             want_h = t_houses.get(a["house_key"])
-            got_h = r_houses.get(m["house_code"]) if m["house_code"] else None
+            got_h = house_key(m["house_code"], r_houses, r_buildings)
             scores["house"].add(got_h, want_h)
             if got_h != want_h:
                 misses.append(f"{a['variant'] or '-':18} {a['address']} -> {m['match_level']} "
@@ -299,7 +313,7 @@ def evaluate_noisy_world(n: int, folder: Path, seed: int = 20231) -> dict[str, S
     write_sources(world, folder, seed)
     version, _ = build_registry(folder)
     _, tables, _ = store.read_version(version)
-    r_houses, _, _ = registry_keys(tables)
+    r_houses, r_buildings, _ = registry_keys(tables)
     rng = random.Random(seed)
     renderer = AddressRenderer(rng, every=2)
     sample = [rng.choice(world.houses) for _ in range(n)]
@@ -308,10 +322,37 @@ def evaluate_noisy_world(n: int, folder: Path, seed: int = 20231) -> dict[str, S
     scores: dict[str, Score] = defaultdict(Score)
     for house, r in zip(sample, rendered, strict=True):
         m = matched[r.text]
-        got = r_houses.get(m["house_code"]) if m["house_code"] else None
+        got = house_key(m["house_code"], r_houses, r_buildings)
         scores[f"house ({r.variant or 'standard'})"].add(got, _world_key(house))
         scores["house (all)"].add(got, _world_key(house))
+    tried, score = no_such_rooms(world, tables, renderer)
+    scores[f"house (no such room, {tried} tried)"] = score
     return dict(sorted(scores.items()))
+
+
+def no_such_rooms(world: object, tables: dict[str, pa.Table], renderer: object
+                  ) -> tuple[int, Score]:
+    """Rooms that do not exist (a floor above the building, a third room on a floor, a unit too
+    many) in the buildings only the footprints know, where the matcher may derive house codes:
+    every house code given to one is wrong (expected 0 predicted). Returns (tried, score)."""
+    from dataclasses import replace
+
+    from address_registry import match_many
+
+    _, r_buildings, _ = registry_keys(tables)
+    planned = {r_buildings[b["building_code"]] for b in tables["buildings"].to_pylist()
+               if b["identity_source"] == "规划"}
+    fakes = []
+    for h in world.houses:  # type: ignore[attr-defined]
+        b = h.building
+        if h.room and h.unit and b.estate and (b.estate.name, str(b.number)) in planned:
+            fakes += [replace(h, room=f"{b.floors + 1}01"), replace(h, room=f"{h.floor}03"),
+                      replace(h, unit=b.units + 1)]
+    texts = [renderer.house(f, variant="").text for f in fakes]  # type: ignore[attr-defined]
+    score = Score()
+    for m in match_many(texts).to_pylist():
+        score.add(m["house_code"], None)
+    return len(texts), score
 
 
 def main() -> None:

@@ -60,6 +60,8 @@ def footprints() -> dict[str, object]:
         feats.append((f"FP-JD-{b}", "金都花园一期", f"{b}号楼", "文三路", "12",
                       120.13 + b / 1000, 30.28))
         feats.append((f"FP-JL-{b}", "嘉绿苑", f"{b}栋", "", "", 120.12 + b / 1000, 30.27))
+    # a building the door plates lack: only planning knows it (its houses get derived codes)
+    feats.append(("FP-JD-4", "金都花园一期", "4号楼", "文三路", "12", 120.134, 30.28))
     feats.append(("FP-ZS", "浙商大厦", "", "学院路", "8", 120.125, 30.285))
     feats.append(("FP-XX", "无名楼", "9号楼", "", "", 120.0, 30.0))  # matches nothing
     return {"type": "FeatureCollection", "features": [

@@ -47,6 +47,7 @@ def _texts() -> list[str]:
 
 def _cold(text: str) -> dict[str, object]:
     parse_module._PREFIXES.clear()
+    parse_module._parse_tail.cache_clear()
     s, notes = normalized_text(text)
     return asdict(parse_normalized(s, notes))
 

@@ -29,6 +29,11 @@ from address_registry.normalize import chinese_numeral_to_int, normalize
         ("", ""),
         ("十 五号", "15号"),  # spaces go before numerals are read
         ("3 # 楼", "3幢"),
+        ("第幢", "第幢"),  # a lone 第 before a marker is not a numeral
+        ("第第三层", "第3层"),
+        ("3栋栋", "3幢栋"),  # a synonym needs a number or letter right before it
+        ("3##楼", "3幢楼"),
+        ("三第三层", "三3层"),  # 第 goes with the numeral after it, not the one before
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:

@@ -29,8 +29,8 @@ def _codes(version: int) -> dict[str, str]:
 def test_versions_and_counts(built: Path) -> None:
     version, tables, manifest = store.read_version()
     assert version == 1
-    assert manifest["counts"] == {"estates": 4, "buildings": 11, "houses": 76, "names": 9,
-                                  "conflicts": 2}
+    assert manifest["counts"] == {"estates": 4, "buildings": 12, "houses": 76, "names": 9,
+                                  "conflicts": 3}
     assert (built / "registry" / "v0001" / "houses.parquet").exists()
 
 
@@ -58,7 +58,7 @@ def test_conflict_rule_and_provenance(built: Path) -> None:
     rules = {c["attribute"]: c["rule"] for c in tables["conflicts"].to_pylist()}
     assert "公安 door plates > 民政" in rules["community"]
     buildings = tables["buildings"].to_pylist()
-    assert sum(1 for b in buildings if b["lonlat_source"] == "规划") == 7
+    assert sum(1 for b in buildings if b["lonlat_source"] == "规划") == 8
 
 
 def test_codes_are_structured(built: Path) -> None:
