@@ -80,6 +80,15 @@ def resolve(category: str, where: str | None = None) -> Category:
     raise CategoryError(f"{at}category {category!r} is not in {TREE_FILE.name}; {hint}")
 
 
+def lookup(category: str) -> Category | None:
+    """The tree node for "一级/二级", or None when it names none (contracts and models are validated
+    when they load; a manifest written elsewhere may say anything)."""
+    try:
+        return resolve(category)
+    except CategoryError:
+        return None
+
+
 def _in_tree(category: str) -> str:
     resolve(category)  # CategoryError is a ValueError: pydantic reports it under the field's name
     return category

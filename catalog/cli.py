@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from catalog.entry import CatalogEntry, build_catalog, find_entry
+from catalog.schema import SchemaColumn
+from catalog.table import render
 
 
 def _line(e: CatalogEntry) -> str:
@@ -20,6 +23,17 @@ def _hours(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     return f"{seconds / 60:.0f} 分钟" if seconds < 3600 else f"{seconds / 3600:.1f} 小时"
+
+
+COLUMN_HEADER = ["列名", "类型", "分级", "重要性", "PII", "掩码", "类别", "层级", "来源部门", "地址粒度",
+                 "更新周期", "标题", "来源"]
+
+
+def _column_row(c: SchemaColumn, lineage: dict[str, Any] | None) -> list[str]:
+    """One data item of `catalog show`: its classification and, for models, where it comes from."""
+    src = f"<- {', '.join(lineage['sources']) or '(row count)'}" if lineage else ""
+    return [c.name, c.type or "", str(c.grade), c.importance, c.pii or "—", c.mask or "—", c.category, c.tier,
+            c.owner, c.address_granularity or "—", c.update_frequency, c.title, src]
 
 
 @click.group("catalog")
@@ -93,10 +107,8 @@ def show(dataset: str, as_json: bool) -> None:
     if e.inputs:
         click.echo(f"  输入 {', '.join(e.inputs)}")
     click.echo("  信息项:")
-    for c in e.data_items:
-        lin = e.lineage.get(c.name)
-        src = f"  <- {', '.join(lin['sources']) or '(row count)'}" if lin else ""
-        click.echo(f"    {c.name:<24} {c.type or '':<10} {c.grade:<3} {c.pii or '':<12} {c.title}{src}")
+    for line in render(COLUMN_HEADER, [_column_row(c, e.lineage.get(c.name)) for c in e.data_items], "    "):
+        click.echo(line)
     for note in status.notes:
         click.echo(f"  ({note})")
 

@@ -1,14 +1,18 @@
 """DCAT-AP (v3) JSON-LD export of the catalog, so the bureau's entries can be harvested by any
 DCAT portal. Frequencies, access rights and media types use the EU controlled vocabularies; the
 Chinese catalog attributes with no DCAT term (共享属性, 开放属性, grade, importance, tier) go in the
-`shucang:` namespace. It reads catalog entries only."""
+`shucang:` namespace. Every data item (信息项) carries the same classification terms as its
+dataset: theme (category), publisher (source department), accrual periodicity, tier, address
+granularity, sensitivity grade and importance, plus its PII kind and default mask. It reads
+catalog entries only."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from catalog.entry import CatalogEntry
+from catalog.schema import SchemaColumn
 
 EU = "http://publications.europa.eu/resource/authority/"
 FREQUENCY = {
@@ -67,6 +71,57 @@ def _distributions(e: CatalogEntry, base_uri: str) -> list[dict[str, Any]]:
     return out
 
 
+class Classified(Protocol):
+    """What a dataset and each of its data items are classified by."""
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def category_code(self) -> str | None: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def update_frequency(self) -> str: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def address_granularity(self) -> str | None: ...
+    @property
+    def grade(self) -> str: ...
+    @property
+    def importance(self) -> str: ...
+
+
+def _classification(x: Classified, base_uri: str) -> dict[str, Any]:
+    """The classification terms shared by a dataset and each of its data items."""
+    node: dict[str, Any] = {
+        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": _zh(x.owner)},
+        "dcat:theme": {
+            "@id": f"{base_uri}/category/{x.category_code or 'unclassified'}",
+            "skos:prefLabel": _zh(x.category),
+        },
+        "shucang:sensitivityGrade": str(x.grade),
+        "shucang:importance": x.importance,
+        "shucang:tier": x.tier,
+        "shucang:addressGranularity": x.address_granularity,
+    }
+    if x.update_frequency in FREQUENCY:
+        node["dct:accrualPeriodicity"] = {"@id": f"{EU}frequency/{FREQUENCY[x.update_frequency]}"}
+    return node
+
+
+def data_item(c: SchemaColumn, base_uri: str) -> dict[str, Any]:
+    """One column (信息项) with its full classification."""
+    return {
+        "shucang:name": c.name,
+        "dct:title": _zh(c.title),
+        "shucang:type": c.type,
+        **_classification(c, base_uri),
+        "shucang:pii": c.pii,
+        "shucang:mask": c.mask,
+    }
+
+
 def dataset_node(e: CatalogEntry, base_uri: str) -> dict[str, Any]:
     """One catalog entry as a dcat:Dataset node."""
     node: dict[str, Any] = {
@@ -75,34 +130,15 @@ def dataset_node(e: CatalogEntry, base_uri: str) -> dict[str, Any]:
         "dct:identifier": e.resource_code,
         "dct:title": _zh(e.title),
         "dct:description": _zh(e.summary or e.title),
-        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": _zh(e.provider)},
-        "dcat:theme": {
-            "@id": f"{base_uri}/category/{e.category_code or 'unclassified'}",
-            "skos:prefLabel": _zh(e.category),
-        },
+        **_classification(e, base_uri),
         "dcat:keyword": [_zh(t) for t in e.tags],
         "dct:accessRights": {"@id": f"{EU}access-right/{ACCESS_RIGHTS.get(e.opening, 'NON_PUBLIC')}"},
         "dcat:distribution": _distributions(e, base_uri),
         "shucang:sharingAttribute": e.sharing,
         "shucang:openingAttribute": e.opening,
-        "shucang:sensitivityGrade": e.grade,
-        "shucang:importance": e.importance,
-        "shucang:tier": e.tier,
-        "shucang:addressGranularity": e.address_granularity,
         "shucang:piiKinds": list(e.pii_kinds),
-        "shucang:dataItem": [
-            {
-                "shucang:name": c.name,
-                "dct:title": _zh(c.title),
-                "shucang:type": c.type,
-                "shucang:sensitivityGrade": str(c.grade),
-                "shucang:pii": c.pii,
-            }
-            for c in e.data_items
-        ],
+        "shucang:dataItem": [data_item(c, base_uri) for c in e.data_items],
     }
-    if e.update_frequency in FREQUENCY:
-        node["dct:accrualPeriodicity"] = {"@id": f"{EU}frequency/{FREQUENCY[e.update_frequency]}"}
     if (issued := _date(e.publish_date)) is not None:
         node["dct:modified"] = issued
     if e.inputs:

@@ -7,11 +7,11 @@ models and manifests; it never writes."""
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from catalog.categories import Category, CategoryError, resolve
+from catalog.categories import lookup, resolve
 from catalog.contract import Contract, load_contracts
 from catalog.schema import SchemaColumn, manifest_schema
 from transforms.classify import Classified, classify_all
@@ -20,13 +20,6 @@ from warehouse.manifest import NotPublishedError, published_datasets, read_manif
 
 TIER_DIGIT = {"province": "1", "city": "2", "district": "3", "community": "4"}
 GRANULARITY_ORDER = ("district", "street", "community", "building", "house")
-CODE_GRANULARITY = {
-    "district_code": "district",
-    "street_code": "street",
-    "community_code": "community",
-    "building_code": "building",
-    "house_code": "house",
-}
 
 
 class CatalogError(ValueError):
@@ -75,6 +68,11 @@ class CatalogEntry:
         return self.manifest.get("rows") if self.manifest else None
 
     @property
+    def owner(self) -> str:
+        """The source department: the provider (提供方)."""
+        return self.provider
+
+    @property
     def pii_kinds(self) -> tuple[str, ...]:
         """The PII kinds among the data items, sorted."""
         return tuple(sorted({c.pii for c in self.data_items if c.pii}))
@@ -119,28 +117,18 @@ def resource_code(dataset: str, category_code: str | None, tier: str) -> str:
     return f"{category_code or '0000'}/{TIER_DIGIT.get(tier, '9')}{serial:05d}"
 
 
-def _manifest_category(category: str) -> Category | None:
-    """A manifest-only dataset's category, or None when it names no node of the tree (contracts and
-    models are validated when they load; a manifest written elsewhere may say anything)."""
-    try:
-        return resolve(category)
-    except CategoryError:
-        return None
-
-
 def _typed(cols: tuple[SchemaColumn, ...], manifest: dict[str, Any] | None) -> tuple[SchemaColumn, ...]:
     """Columns with the types the manifest records, where one exists."""
     if not manifest:
         return cols
     types = {c.name: c.type for c in manifest_schema(manifest)}
-    return tuple(
-        SchemaColumn(c.name, types.get(c.name, c.type), c.title, c.grade, c.pii, c.mask) for c in cols
-    )
+    return tuple(replace(c, type=types.get(c.name, c.type)) for c in cols)
 
 
 def _finest(columns: tuple[SchemaColumn, ...]) -> str | None:
-    levels = [CODE_GRANULARITY[c.name] for c in columns if c.name in CODE_GRANULARITY]
-    return max(levels, key=GRANULARITY_ORDER.index) if levels else None
+    """The finest address granularity any column pinpoints, or None."""
+    levels = {c.address_granularity for c in columns}
+    return next((g for g in reversed(GRANULARITY_ORDER) if g in levels), None)
 
 
 def _from_contract(c: Contract, cls: Classified, manifest: dict[str, Any] | None) -> CatalogEntry:
@@ -197,7 +185,7 @@ def _from_model(m: Model, cls: Classified, manifest: dict[str, Any] | None) -> C
 
 def _from_manifest(m: dict[str, Any]) -> CatalogEntry:
     ds = m["dataset"]
-    cat = _manifest_category(m.get("category", ""))
+    cat = lookup(m.get("category", ""))
     cols = tuple(manifest_schema(m))
     return CatalogEntry(
         ds,

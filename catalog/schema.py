@@ -1,14 +1,21 @@
 """The columns a dataset is published with, known before any data arrives: the contract's columns
 (typed) + `_load_id` + the standard address columns for contracts with an `address:`. Each column
-carries its classification (grade, PII kind, default mask). Once a dataset is published, its
-manifest's `schema` is the truth; this module is what lineage and the catalog use until then.
-It reads contracts only, never data."""
+carries its full classification: grade, PII kind, default mask, category, tier, source department,
+address granularity, update frequency and importance. Once a dataset is published, its manifest's
+`schema` is the truth; this module is what lineage and the catalog use until then.
+It reads contracts only, never data.
+
+Inheritance: a column takes its dataset's category unless it declares its own; tier, source
+department, update frequency and importance are always its dataset's. Address granularity is the
+level an address column pinpoints (community_code -> community, house_code -> house, lon/lat ->
+building, the address text column -> the contract's declared granularity); other columns have none."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from catalog.categories import lookup
 from catalog.contract import Contract, Grade
 
 DUCKDB_TYPES = {
@@ -20,20 +27,53 @@ DUCKDB_TYPES = {
     "boolean": "BOOLEAN",
 }
 
-# Address columns added by the address stage: (name, DuckDB type, title, pinpoints the address).
-# Columns that pinpoint a house or building take the grade, PII kind and mask of the address
-# column they were matched from; division codes and match facts are not sensitive on their own.
-ADDRESS_COLUMNS: tuple[tuple[str, str, str, bool], ...] = (
-    ("district_code", "VARCHAR", "区县代码", False),
-    ("street_code", "VARCHAR", "街道（乡镇）代码", False),
-    ("community_code", "VARCHAR", "社区（村）代码", False),
-    ("building_code", "VARCHAR", "楼幢代码", True),
-    ("house_code", "VARCHAR", "房屋代码", True),
-    ("lon", "DOUBLE", "经度", True),
-    ("lat", "DOUBLE", "纬度", True),
-    ("match_level", "VARCHAR", "地址匹配级别", False),
-    ("match_confidence", "DOUBLE", "地址匹配置信度", False),
+# Address columns added by the address stage: (name, DuckDB type, title, pinpoints the address,
+# granularity it pinpoints). Columns that pinpoint a house or building take the grade, PII kind and
+# mask of the address column they were matched from; division codes and match facts are not
+# sensitive on their own. lon/lat are the matched building's coordinates.
+ADDRESS_COLUMNS: tuple[tuple[str, str, str, bool, str | None], ...] = (
+    ("district_code", "VARCHAR", "区县代码", False, "district"),
+    ("street_code", "VARCHAR", "街道（乡镇）代码", False, "street"),
+    ("community_code", "VARCHAR", "社区（村）代码", False, "community"),
+    ("building_code", "VARCHAR", "楼幢代码", True, "building"),
+    ("house_code", "VARCHAR", "房屋代码", True, "house"),
+    ("lon", "DOUBLE", "经度", True, "building"),
+    ("lat", "DOUBLE", "纬度", True, "building"),
+    ("match_level", "VARCHAR", "地址匹配级别", False, None),
+    ("match_confidence", "DOUBLE", "地址匹配置信度", False, None),
 )
+# The granularity each standard address column pinpoints, by name.
+ADDRESS_GRANULARITY: dict[str, str] = {name: g for name, *_, g in ADDRESS_COLUMNS if g}
+
+
+@dataclass(frozen=True)
+class DatasetTags:
+    """The classification every column of a dataset inherits unless it has its own."""
+
+    category: str  # "一级/二级"
+    tier: str
+    owner: str  # source department
+    update_frequency: str
+    importance: str  # GB/T 43697: 一般 / 重要 / 核心
+
+    @classmethod
+    def of_contract(cls, contract: Contract) -> DatasetTags:
+        """The tags a contract declares for its dataset."""
+        return cls(contract.category, str(contract.tier), contract.owner, contract.update_frequency,
+                   str(contract.importance))
+
+    @classmethod
+    def of_manifest(cls, manifest: dict[str, Any]) -> DatasetTags:
+        """The dataset-level tags a manifest records ("" where it records none)."""
+        return cls(*(str(manifest.get(k) or "") for k in
+                     ("category", "tier", "owner", "update_frequency", "importance")))
+
+    def column(self, name: str, type: str, title: str, grade: Grade = Grade.L1, pii: str | None = None,
+               mask: str | None = None, *, category: str | None = None,
+               address_granularity: str | None = None) -> SchemaColumn:
+        """A column of this dataset: its own category if it has one, else the dataset's."""
+        return SchemaColumn(name, type, title, grade, pii, mask, category or self.category, self.tier,
+                            self.owner, address_granularity, self.update_frequency, self.importance)
 
 
 @dataclass(frozen=True)
@@ -46,6 +86,18 @@ class SchemaColumn:
     grade: Grade = Grade.L1
     pii: str | None = None
     mask: str | None = None
+    category: str = ""  # "一级/二级"
+    tier: str = ""
+    owner: str = ""  # source department
+    address_granularity: str | None = None
+    update_frequency: str = ""
+    importance: str = ""
+
+    @property
+    def category_code(self) -> str | None:
+        """The 4-digit code of the column's category item, or None if it names no node of the tree."""
+        cat = lookup(self.category)
+        return cat.code if cat else None
 
     def as_manifest(self) -> dict[str, object]:
         """The column as written in a manifest's `schema` list."""
@@ -56,40 +108,56 @@ class SchemaColumn:
             "grade": str(self.grade),
             "pii": self.pii,
             "mask": self.mask,
+            "category": self.category,
+            "tier": self.tier,
+            "owner": self.owner,
+            "address_granularity": self.address_granularity,
+            "update_frequency": self.update_frequency,
+            "importance": self.importance,
         }
 
 
 def published_schema(contract: Contract) -> list[SchemaColumn]:
     """The columns `contract`'s dataset is published with, in order."""
+    tags = DatasetTags.of_contract(contract)
+    address = contract.address
     cols = [
-        SchemaColumn(c.name, DUCKDB_TYPES[c.type], c.title, c.grade, str(c.pii) if c.pii else None, c.mask)
+        tags.column(c.name, DUCKDB_TYPES[c.type], c.title, c.grade, str(c.pii) if c.pii else None, c.mask,
+                    category=c.category,
+                    address_granularity=address.granularity if address and address.column == c.name else None)
         for c in contract.columns
     ]
-    cols.append(SchemaColumn("_load_id", "VARCHAR", "批次号"))
-    if contract.address:
-        src = contract.column(contract.address.column)
-        for name, typ, title, pinpoints in ADDRESS_COLUMNS:
-            if pinpoints:
-                cols.append(
-                    SchemaColumn(name, typ, title, src.grade, str(src.pii) if src.pii else None, src.mask)
-                )
-            else:
-                cols.append(SchemaColumn(name, typ, title))
+    cols.append(tags.column("_load_id", "VARCHAR", "批次号"))
+    if address:
+        src = cols[[c.name for c in contract.columns].index(address.column)]
+        for name, typ, title, pinpoints, granularity in ADDRESS_COLUMNS:
+            grade, pii, mask = (src.grade, src.pii, src.mask) if pinpoints else (Grade.L1, None, None)
+            cols.append(tags.column(name, typ, title, grade, pii, mask, address_granularity=granularity))
     return cols
 
 
 def manifest_schema(manifest: dict[str, Any]) -> list[SchemaColumn]:
-    """The schema recorded in a published manifest, as SchemaColumns."""
+    """The schema recorded in a published manifest, as SchemaColumns. A manifest written before
+    columns carried the full classification gets it by the same inheritance rules: the dataset's
+    tags, and the granularity of the standard address columns by name."""
+    tags = DatasetTags.of_manifest(manifest)
     out = []
     for c in manifest.get("schema") or []:
+        name = c["name"]
         out.append(
             SchemaColumn(
-                c["name"],
+                name,
                 c.get("type") or "VARCHAR",
-                c.get("title") or c["name"],
+                c.get("title") or name,
                 Grade(c.get("grade") or "L1"),
                 c.get("pii"),
                 c.get("mask"),
+                c.get("category") or tags.category,
+                c.get("tier") or tags.tier,
+                c.get("owner") or tags.owner,
+                c["address_granularity"] if "address_granularity" in c else ADDRESS_GRANULARITY.get(name),
+                c.get("update_frequency") or tags.update_frequency,
+                c.get("importance") or tags.importance,
             )
         )
     return out

@@ -1,15 +1,20 @@
 """Classification of derived datasets: a model inherits the strictest grade, importance, sharing
 and opening attribute of its inputs (a model may declare a stricter one, never a laxer one), and
 each output column takes the strictest grade of the input columns its lineage names; a plain copy
-of a PII column keeps its PII kind and default mask. Pure functions over contracts and models."""
+of a PII column keeps its PII kind and default mask. An output column takes the category of its
+source columns when they all have the same one (a count of water-level readings is still 物联感知/
+积水监测), else the model's; a plain copy of address columns that pinpoint one granularity keeps it.
+Tier, source department, update frequency and importance are the model's. Pure functions over
+contracts and models."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from catalog.contract import Contract, Grade, Importance, Opening, Sharing
-from catalog.schema import SchemaColumn, published_schema
+from catalog.schema import DatasetTags, SchemaColumn, published_schema
 from transforms.lineage import ColumnLineage, column_lineage, output_columns
 from transforms.model import Model, ModelError, run_order
 
@@ -40,6 +45,13 @@ class Classified:
 
 
 E = TypeVar("E", Grade, Sharing, Opening)
+T = TypeVar("T")
+
+
+def _only(values: Iterable[T]) -> T | None:
+    """The one value all of `values` share, or None when there are none or several."""
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 def _at_least(model: Model, ins: list[Classified], key: str, order: tuple[E, ...]) -> E:
@@ -90,14 +102,20 @@ def classify_model(model: Model, inputs: dict[str, Classified]) -> Classified:
             " that the SQL does not return"
         )
     lin = column_lineage(model.sql, schema, where)
+    tags = DatasetTags(model.category, str(model.tier), model.owner, model.update_frequency, str(importance))
     cols = []
     for name in outputs:
         srcs = [inputs[d].column(c) for d, c in lin[name].sources]
         col_grade = max((s.grade for s in srcs), default=Grade.L1)
-        pii = mask = None
-        if lin[name].direct and len({s.pii for s in srcs}) == 1:
-            pii, mask = srcs[0].pii, srcs[0].mask
-        cols.append(SchemaColumn(name, "", model.columns[name].title, col_grade, pii, mask))
+        pii = mask = granularity = None
+        if lin[name].direct:
+            granularity = _only(s.address_granularity for s in srcs)
+            if len({s.pii for s in srcs}) == 1:
+                pii, mask = srcs[0].pii, srcs[0].mask
+        cols.append(
+            tags.column(name, "", model.columns[name].title, col_grade, pii, mask,
+                        category=_only(s.category for s in srcs), address_granularity=granularity)
+        )
     return Classified(
         model.id,
         grade,

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from catalog.contract import Contract
+from catalog.schema import DatasetTags, published_schema
 from shucang.duck import one_row
 from shucang.settings import settings
 from warehouse.manifest import (
@@ -114,15 +115,12 @@ def _adoptable(con: duckdb.DuckDBPyConnection, contract: Contract, data: Path,
 
 
 def _schema(con: duckdb.DuckDBPyConnection, contract: Contract, path: Path) -> list[dict[str, Any]]:
-    by_name = {c.name: c for c in contract.columns}
-    out = []
-    for name, dtype, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall():
-        col = by_name.get(name)
-        out.append({"name": name, "type": dtype, "title": col.title if col else name,
-                    "grade": col.grade.value if col else "L1",
-                    "pii": col.pii.value if col and col.pii else None,
-                    "mask": col.mask if col else None})
-    return out
+    """The snapshot's columns with their types and classification (catalog.schema's rules);
+    bookkeeping columns carry only the dataset's tags."""
+    declared = {c.name: c for c in published_schema(contract)}
+    tags = DatasetTags.of_contract(contract)
+    return [{**declared.get(name, tags.column(name, dtype, name)).as_manifest(), "type": dtype}
+            for name, dtype, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
 
 
 def _refresh_view(contract: Contract, files: list[Path]) -> None:

@@ -42,6 +42,10 @@ def test_csv_and_manifest_agree(published: dict, home: Path) -> None:
     assert manifest["to_tier"] == "district" and manifest["grade"] == "L4"
     assert rows == sorted(rows, key=lambda x: x["resident_id"])
     assert rows[1]["assessed_on"] == "2026-10-01"
+    cols = {c["name"]: c for c in manifest["columns"]}
+    assert cols["house_code"]["address_granularity"] == "house"
+    assert {c["category"] for c in cols.values()} == {"公共服务/养老服务"}
+    assert {(c["tier"], c["update_frequency"]) for c in cols.values()} == {("community", "daily")}
 
 
 @pytest.mark.parametrize(

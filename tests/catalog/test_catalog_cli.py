@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from catalog.table import width
 from shucang.cli import main
 
 
@@ -60,3 +61,19 @@ def test_errors_are_one_clear_line(home: Path, args: list[str], message: str) ->
     result = CliRunner().invoke(main, args)
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_catalog_show_prints_each_columns_classification(home: Path) -> None:
+    lines = _run("catalog", "show", "resident_evaluation").splitlines()
+    header = next(line for line in lines if line.split()[:1] == ["列名"])
+    assert header.split() == ["列名", "类型", "分级", "重要性", "PII", "掩码", "类别", "层级", "来源部门",
+                              "地址粒度", "更新周期", "标题", "来源"]
+    rows = {line.split()[0]: line.split() for line in lines[lines.index(header) + 1:] if line.startswith("    ")}
+    assert rows["event_id"] == ["event_id", "VARCHAR", "L1", "一般", "—", "—", "事件/网格事件", "community",
+                                "社区居委会", "—", "daily", "关联事件编号"]
+    assert rows["house_code"][2:10] == ["L3", "一般", "address", "address_community", "基层自治/居民满意度",
+                                        "community", "社区居委会", "house"]
+    # columns line up on screen even with Chinese cells: a header starts where its cells start
+    first = lines[lines.index(header) + 1]
+    assert width(header[: header.index("类型")]) == width(first[: first.index("VARCHAR")])
+    assert width(header[: header.index("层级")]) == width(first[: first.index("community")])

@@ -32,3 +32,23 @@ def test_catalog_document_shape(published: dict) -> None:
 def test_every_dataset_has_identifier_and_publisher(home: Path) -> None:
     for node in to_jsonld(build_catalog())["dcat:dataset"]:
         assert node["dct:identifier"] and node["dct:publisher"]["foaf:name"]["@value"]
+
+
+def test_data_items_carry_the_column_classification(home: Path) -> None:
+    nodes = {n["@id"].rsplit("/", 1)[1]: n for n in to_jsonld(build_catalog(), "https://x.test")["dcat:dataset"]}
+    items = {i["shucang:name"]: i for i in nodes["resident_evaluation"]["shucang:dataItem"]}
+    event = items["event_id"]
+    assert event["dcat:theme"] == {"@id": "https://x.test/category/0701",
+                                   "skos:prefLabel": {"@value": "事件/网格事件", "@language": "zh"}}
+    assert event["dct:publisher"]["foaf:name"]["@value"] == "社区居委会"
+    assert event["dct:accrualPeriodicity"]["@id"].endswith("/frequency/DAILY")
+    assert (event["shucang:tier"], event["shucang:importance"], event["shucang:sensitivityGrade"]) == (
+        "community", "一般", "L1")
+    assert event["shucang:addressGranularity"] is None
+    assert items["score"]["dcat:theme"]["skos:prefLabel"]["@value"] == "基层自治/居民满意度"
+    house = items["house_code"]
+    assert (house["shucang:addressGranularity"], house["shucang:pii"], house["shucang:mask"]) == (
+        "house", "address", "address_community")
+    # the dataset node uses the same terms
+    assert set(event) - {"shucang:name", "dct:title", "shucang:type", "shucang:pii", "shucang:mask"} <= set(
+        nodes["resident_evaluation"])

@@ -59,7 +59,9 @@ def test_incremental_upsert_by_primary_key(home: Path, grid_dir: Path) -> None:
     m = read_manifest("grid_event")
     assert m["rows"] == 3 and len(m["load_ids"]) == 2
     assert m["schema"][0] == {"name": "event_id", "type": "VARCHAR", "title": "事件编号", "grade": "L1",
-                              "pii": None, "mask": None}
+                              "pii": None, "mask": None, "category": "事件/网格事件", "tier": "district",
+                              "owner": "区社会治理综合指挥中心", "address_granularity": None,
+                              "update_frequency": "hourly", "importance": "一般"}
 
 
 def test_a_bad_file_is_refused_alone(home: Path, grid_dir: Path) -> None:

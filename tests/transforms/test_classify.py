@@ -119,3 +119,66 @@ def test_shipped_models_inherit_through_models() -> None:
     )
     # resident evaluations carry free-text comments (L3): the index stays L3 through them too
     assert cls["resident_evaluation"].grade == Grade.L3
+
+
+MODEL = "人口/流动人口"  # the category META declares
+
+
+@pytest.mark.parametrize(
+    ("inputs", "sql", "k_category", "n_category"),
+    [
+        # one source column: its category, whether its own (event_id) or its dataset's (score)
+        ("resident_evaluation", "SELECT event_id AS k, avg(score) AS n FROM resident_evaluation GROUP BY 1",
+         "事件/网格事件", "基层自治/居民满意度"),
+        # no source column (a row count): the model's
+        ("resident_evaluation", "SELECT service AS k, count(*) AS n FROM resident_evaluation GROUP BY 1",
+         "基层自治/居民满意度", MODEL),
+        # several source columns of one category: that category
+        ("resident_evaluation",
+         "SELECT service AS k, max(score) + count(evaluation_id) AS n FROM resident_evaluation GROUP BY 1",
+         "基层自治/居民满意度", "基层自治/居民满意度"),
+        # source columns of different categories: the model's
+        ("parking_lot, resident_evaluation",
+         "SELECT coalesce(p.lot_id, r.service) AS k, max(p.capacity) + max(r.score) AS n"
+         " FROM parking_lot p JOIN resident_evaluation r USING (community_code) GROUP BY 1",
+         MODEL, MODEL),
+        ("parking_lot, resident_evaluation",
+         "SELECT r.event_id AS k, max(p.capacity) AS n"
+         " FROM parking_lot p JOIN resident_evaluation r USING (community_code) GROUP BY 1",
+         "事件/网格事件", "交通治理类/停车设施"),
+    ],
+)
+def test_model_column_category_follows_lineage(
+    tmp_path: Path, inputs: str, sql: str, k_category: str, n_category: str
+) -> None:
+    cls = classify_model(_model(tmp_path, inputs, sql), _inputs())
+    assert (cls.column("k").category, cls.column("n").category) == (k_category, n_category)
+
+
+@pytest.mark.parametrize(
+    ("sql", "granularity"),
+    [
+        ("SELECT house_code AS k, count(*) AS n FROM resident_evaluation GROUP BY 1", "house"),
+        ("SELECT community_code AS k, count(*) AS n FROM resident_evaluation GROUP BY 1", "community"),
+        ("SELECT address AS k, count(*) AS n FROM resident_evaluation GROUP BY 1", "community"),
+        ("SELECT left(house_code, 12) AS k, count(*) AS n FROM resident_evaluation GROUP BY 1", None),
+        ("SELECT coalesce(house_code, community_code) AS k, count(*) AS n FROM resident_evaluation"
+         " GROUP BY 1", None),
+        ("SELECT service AS k, count(*) AS n FROM resident_evaluation GROUP BY 1", None),
+        ("SELECT street_code AS k, 1 AS n FROM resident_evaluation"
+         " UNION SELECT street_code, 2 FROM grid_event", "street"),
+    ],
+)
+def test_model_column_address_granularity_survives_plain_copies(
+    tmp_path: Path, sql: str, granularity: str | None
+) -> None:
+    cls = classify_model(_model(tmp_path, "resident_evaluation, grid_event", sql), _inputs())
+    assert cls.column("k").address_granularity == granularity
+    assert cls.column("n").address_granularity is None
+
+
+def test_model_columns_carry_the_models_tags(tmp_path: Path) -> None:
+    sql = "SELECT phone AS k, count(*) AS n FROM floating_population GROUP BY phone"
+    cls = classify_model(_model(tmp_path, "floating_population", sql), _inputs())
+    for c in cls.columns:
+        assert (c.tier, c.owner, c.update_frequency, c.importance) == ("district", "o", "daily", "重要")
