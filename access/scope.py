@@ -14,6 +14,7 @@ from access.divisions import CODE_LENGTH
 from access.errors import ClassificationError, ScopeError
 from access.masks import MASKS
 from catalog.contract import DATASETS_DIR, Contract, Grade, Sharing, load_contracts
+from catalog.schema import SchemaColumn, published_schema
 
 # Published address columns (see warehouse publish) a row scope may filter on, coarse to fine.
 SCOPE_COLUMNS = ("district_code", "street_code", "community_code")
@@ -64,10 +65,17 @@ def requestable(contract: Contract) -> bool:
     return contract.sharing != Sharing.none
 
 
+def _address_column(contract: Contract, column: str) -> SchemaColumn:
+    """A standard address column as the catalog classifies it: building and house codes and the
+    coordinates take the grade of the address they pinpoint (one rule for manifests, catalog and
+    grants)."""
+    return next(c for c in published_schema(contract) if c.name == column)
+
+
 def column_grade(contract: Contract, column: str) -> Grade:
-    """The grade of a contract column or a published address column (codes are L1, coords L2)."""
+    """The grade of a contract column or a published address column."""
     if column in ADDRESS_COLUMNS and contract.address is not None:
-        return Grade.L2 if column in ("lon", "lat") else Grade.L1
+        return _address_column(contract, column).grade
     try:
         return contract.column(column).grade
     except KeyError:
@@ -104,7 +112,7 @@ def published_columns(contract: Contract) -> list[str]:
 def default_mask(contract: Contract, column: str) -> str | None:
     """The mask a request gets when it names no mask: the contract's default for this column."""
     if column in ADDRESS_COLUMNS:
-        return None
+        return _address_column(contract, column).mask if contract.address is not None else None
     return contract.column(column).mask
 
 

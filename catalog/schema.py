@@ -28,9 +28,10 @@ DUCKDB_TYPES = {
 }
 
 # Address columns added by the address stage: (name, DuckDB type, title, pinpoints the address,
-# granularity it pinpoints). Columns that pinpoint a house or building take the grade, PII kind and
-# mask of the address column they were matched from; division codes and match facts are not
-# sensitive on their own. lon/lat are the matched building's coordinates.
+# granularity it pinpoints). Columns that pinpoint a house or building take the grade and PII kind
+# of the address column they were matched from, and where that column is masked by default they are
+# pseudonymized by default (a text mask does not fit a code or a coordinate); division codes and
+# match facts are not sensitive on their own. lon/lat are the matched building's coordinates.
 ADDRESS_COLUMNS: tuple[tuple[str, str, str, bool, str | None], ...] = (
     ("district_code", "VARCHAR", "区县代码", False, "district"),
     ("street_code", "VARCHAR", "街道（乡镇）代码", False, "street"),
@@ -131,7 +132,8 @@ def published_schema(contract: Contract) -> list[SchemaColumn]:
     if address:
         src = cols[[c.name for c in contract.columns].index(address.column)]
         for name, typ, title, pinpoints, granularity in ADDRESS_COLUMNS:
-            grade, pii, mask = (src.grade, src.pii, src.mask) if pinpoints else (Grade.L1, None, None)
+            grade, pii, mask = ((src.grade, src.pii, "pseudonym" if src.mask else None) if pinpoints
+                                else (Grade.L1, None, None))
             cols.append(tags.column(name, typ, title, grade, pii, mask, address_granularity=granularity))
     return cols
 

@@ -21,8 +21,9 @@ from access.errors import (
     WorkflowError,
 )
 from access.models import requests, tokens
-from access.scope import DatasetScope, Scope, contracts
+from access.scope import DatasetScope, Scope, column_grade, contracts, parse_columns
 from catalog.contract import Sharing
+from catalog.schema import published_schema
 from control.db import engine
 
 TODAY = dt.date.today()
@@ -74,6 +75,10 @@ SUBMISSION_REFUSALS = [
     ({"resident_id": "date_year"}, None, ScopeError),  # a date mask on a string
     ({"birth_date": "phone"}, None, ScopeError),  # a text mask on a date
     ({"lon": "name"}, None, ScopeError),  # a text mask on a coordinate
+    # codes and coordinates that pinpoint a house are as sensitive as the address (L3 here)
+    ({"house_code": None}, None, ClassificationError),
+    ({"building_code": None}, None, ClassificationError),
+    ({"lat": None}, None, ClassificationError),
 ]
 
 
@@ -297,3 +302,23 @@ def test_org_codes(backend: str, home: object, kind: str, code: str | None, ok: 
     else:
         with pytest.raises(OrganizationError):
             orgs.create_org("o", "某单位", kind, code)
+
+
+DEFAULT_MASKS = [
+    # (dataset, column, grade, default mask): one classification for manifests, catalog and grants
+    ("household_register", "address", "L3", "address_community"),
+    ("household_register", "house_code", "L3", "pseudonym"),  # pinpoints the masked address
+    ("household_register", "building_code", "L3", "pseudonym"),
+    ("household_register", "lon", "L3", "pseudonym"),
+    ("household_register", "community_code", "L1", None),  # a division code is not sensitive alone
+    ("parking_lot", "house_code", "L1", None),  # an unmasked public address
+]
+
+
+@pytest.mark.parametrize(("dataset", "column", "grade", "mask"), DEFAULT_MASKS)
+def test_address_columns_classified_like_the_catalog(dataset: str, column: str, grade: str,
+                                                     mask: str | None) -> None:
+    contract = contracts()[dataset]
+    assert (str(column_grade(contract, column)), parse_columns(contract, column)[column]) == (grade, mask)
+    schema = {c.name: c for c in published_schema(contract)}
+    assert (str(schema[column].grade), schema[column].mask) == (grade, mask)

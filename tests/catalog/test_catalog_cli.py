@@ -71,7 +71,7 @@ def test_catalog_show_prints_each_columns_classification(home: Path) -> None:
     rows = {line.split()[0]: line.split() for line in lines[lines.index(header) + 1:] if line.startswith("    ")}
     assert rows["event_id"] == ["event_id", "VARCHAR", "L1", "一般", "—", "—", "事件/网格事件", "community",
                                 "社区居委会", "—", "daily", "关联事件编号"]
-    assert rows["house_code"][2:10] == ["L3", "一般", "address", "address_community", "基层自治/居民满意度",
+    assert rows["house_code"][2:10] == ["L3", "一般", "address", "pseudonym", "基层自治/居民满意度",
                                         "community", "社区居委会", "house"]
     # columns line up on screen even with Chinese cells: a header starts where its cells start
     first = lines[lines.index(header) + 1]

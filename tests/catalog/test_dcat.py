@@ -48,7 +48,7 @@ def test_data_items_carry_the_column_classification(home: Path) -> None:
     assert items["score"]["dcat:theme"]["skos:prefLabel"]["@value"] == "基层自治/居民满意度"
     house = items["house_code"]
     assert (house["shucang:addressGranularity"], house["shucang:pii"], house["shucang:mask"]) == (
-        "house", "address", "address_community")
+        "house", "address", "pseudonym")
     # the dataset node uses the same terms
     assert set(event) - {"shucang:name", "dct:title", "shucang:type", "shucang:pii", "shucang:mask"} <= set(
         nodes["resident_evaluation"])
