@@ -14,21 +14,12 @@ from access.divisions import CODE_LENGTH
 from access.errors import ClassificationError, ScopeError
 from access.masks import MASKS
 from catalog.contract import DATASETS_DIR, Contract, Grade, Sharing, load_contracts
+from catalog.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
 from catalog.schema import SchemaColumn, published_schema
 
 # Published address columns (see warehouse publish) a row scope may filter on, coarse to fine.
 SCOPE_COLUMNS = ("district_code", "street_code", "community_code")
-ADDRESS_COLUMNS = (
-    "district_code",
-    "street_code",
-    "community_code",
-    "building_code",
-    "house_code",
-    "lon",
-    "lat",
-    "match_level",
-    "match_confidence",
-)
+ADDRESS_COLUMNS = tuple(name for name, *_ in STANDARD_ADDRESS_COLUMNS)
 MAX_PERIOD_DAYS = 366
 
 
@@ -85,9 +76,7 @@ def column_grade(contract: Contract, column: str) -> Grade:
         ) from None
 
 
-ADDRESS_TITLES = {"district_code": "区县代码", "street_code": "街道代码", "community_code": "社区代码",
-                  "building_code": "楼幢编码", "house_code": "房屋编码", "lon": "经度", "lat": "纬度",
-                  "match_level": "地址匹配级别", "match_confidence": "地址匹配置信度"}
+ADDRESS_TITLES = {name: title for name, _, title, *_ in STANDARD_ADDRESS_COLUMNS}
 
 
 def column_titles(contract: Contract) -> dict[str, str]:

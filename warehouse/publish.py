@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from catalog.contract import Contract
+from catalog.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
 from catalog.schema import DatasetTags, published_schema
 from shucang.duck import one_row
 from shucang.settings import settings
@@ -32,8 +33,8 @@ from warehouse.manifest import (
     write_manifest_atomically,
 )
 
-ADDRESS_COLUMNS = ["district_code", "street_code", "community_code", "building_code", "house_code",
-                   "lon", "lat", "match_level", "match_confidence"]
+# the standard address columns, in the order the address step appends them
+ADDRESS_COLUMNS = [name for name, *_ in STANDARD_ADDRESS_COLUMNS]
 KEEP_SNAPSHOTS = 5
 # How every file that can become a snapshot is written (staged, addressed, merged). Version 2 pages
 # fall back from a dictionary to delta encodings, so a column with many distinct values (ids,
