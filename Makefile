@@ -7,6 +7,9 @@ UV := $(PY) -m uv
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
 	@$(UV) sync --locked --quiet
+	@# the native address matcher (C, built with the machine's compiler; the Python path without one)
+	@$(UV) run --locked python -m address_registry.native_build >/dev/null 2>&1 || \
+	  echo "note: no C compiler; addresses are matched by the Python path"
 
 # Headless Chromium and CJK fonts for the tests that render the report and the portal. Best effort:
 # without them (no root, no apt) those tests skip with a reason.

@@ -119,7 +119,7 @@ class Plan:
 
 
 # Confidence of each way an estate name can be recognised.
-_NAME_CONFIDENCE = {"standard": 1.0, "alias": 0.97, "doorplate": 0.97, "planning": 0.95,
+NAME_CONFIDENCE = {"standard": 1.0, "alias": 0.97, "doorplate": 0.97, "planning": 0.95,
                     "former": 0.95, "review": 0.97, "key": 0.93, "prefix": 0.9}
 ACCEPT_FUZZY = 0.8  # fuzzy estate names scoring below this go to review, never to a guess
 REVIEW_FLOOR = 0.5  # below this a fuzzy candidate is not worth a reviewer's time
@@ -167,6 +167,7 @@ class Matcher:
     def __init__(self, version: int, tables: dict[str, pa.Table],
                  aliases: dict[str, str] | None = None) -> None:
         self.version = version
+        self.native_handle: int | None = None  # this version copied into the C matcher (native.py)
         # what a cached result depends on; `current_matcher` sets home, version and aliases
         self.cache_key: tuple[object, ...] = (version, len(aliases or {}))
         self.estates = {r["estate_code"]: _Estate(r["estate_code"], r["name"], r["community_code"],
@@ -253,7 +254,7 @@ class Matcher:
         """Estate codes compatible with the parsed divisions, and the confidence of the name."""
         codes = sorted({c for c, _ in hits})
         near = [c for c in codes if c.startswith(scope)]
-        conf = max(_NAME_CONFIDENCE[how] for c, how in hits if not near or c in near)
+        conf = max(NAME_CONFIDENCE[how] for c, how in hits if not near or c in near)
         if near:
             return near, conf
         return codes, conf * 0.7  # the divisions written disagree with the registry
@@ -349,9 +350,7 @@ class Matcher:
             house = self.houses.get((b.code, "", ""))
         if house is None and (derived := self._derived_house(b.code, code, unit, room)):
             return _located(e.community_code, b.code, derived, b.lon, b.lat, "house", conf * 0.9,
-                            review, f"house code derived from building {b.code} (known from 规划 "
-                            "footprints) and the unit and room as written; no door plate lists "
-                            "this house yet")
+                            review, derived_reason(b.code))
         return _located(e.community_code, b.code, house, b.lon, b.lat,
                         "house" if house else "building", conf, review)
 
@@ -371,6 +370,12 @@ class Matcher:
             return None
         segment = room_segment(unit, room)
         return building + segment if segment else None
+
+
+def derived_reason(building_code: str) -> str:
+    """Why a match carries a derived house code."""
+    return (f"house code derived from building {building_code} (known from 规划 footprints) and "
+            "the unit and room as written; no door plate lists this house yet")
 
 
 # What `Matcher.finish` reads of a parse besides its plan; a floor number changes no match.
@@ -450,27 +455,56 @@ def match_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table
     """One row per distinct input string: codes, lon/lat, match_level, confidence and reason.
 
     Uses the latest registry built by `shucang registry build`, or divisions only before that;
-    ambiguous or weak estate names are queued for review, never guessed."""
-    from address_registry.parallel import collector_paused, resolve_all
+    ambiguous or weak estate names are queued for review, never guessed. With a registry the
+    batch is matched by the native matcher (`native.py`) where it is available; the rows it
+    leaves, and every row without it, take the Python path below."""
+    from address_registry.parallel import collector_paused
     from address_registry.registry import current_matcher
 
     with collector_paused():
-        distinct = _distinct(texts)
         matcher = current_matcher()
-        results = resolve_all(distinct, matcher)
         if matcher is not None:
-            _queue_reviews(matcher, distinct, results)
+            from address_registry import native
+
+            if native.available():
+                distinct = _distinct_array(texts)
+                table = native.match_arrow(distinct, matcher, lambda ts: _resolve(ts, matcher))
+                if table is not None:
+                    return table
+        distinct_list = _distinct(texts)
+        results = _resolve(distinct_list, matcher)
         columns = zip(*map(_ROW, results), strict=True) if results else [()] * len(_COLUMNS)
-        cols: dict[str, object] = {"address": distinct, **dict(zip(_COLUMNS, columns, strict=True))}
-        cols["reason"] = [_reason(r) for r in results]
+        cols: dict[str, object] = {"address": distinct_list,
+                                   **dict(zip(_COLUMNS, columns, strict=True))}
+        cols["reason"] = [reason_of(r) for r in results]
         return pa.table(cols, schema=SCHEMA)
+
+
+def _distinct_array(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Array:
+    import pyarrow.compute as pc
+
+    if isinstance(texts, pa.ChunkedArray | pa.Array):
+        return pc.unique(texts.cast(pa.string()))
+    return pa.array(list(dict.fromkeys(texts)), pa.string())
+
+
+def _resolve(distinct: list[str | None], matcher: Matcher | None) -> list[Match]:
+    """Python-path results for distinct strings (cached per registry version); weak estate
+    names are queued for review."""
+    from address_registry.parallel import resolve_all
+
+    results = resolve_all(distinct, matcher)
+    if matcher is not None:
+        _queue_reviews(matcher, distinct, results)
+    return results
 
 
 _COLUMNS = SCHEMA.names[1:-1]
 _ROW = operator.attrgetter(*_COLUMNS)
 
 
-def _reason(m: Match) -> str | None:
+def reason_of(m: Match) -> str | None:
+    """The reason column of a match: why nothing was found, and any review it was queued for."""
     if not m.review:
         return m.reason
     note = (f"estate '{m.review[0]}' is ambiguous or uncertain; queued for review with "

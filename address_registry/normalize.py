@@ -31,7 +31,7 @@ _SEPARATOR = "\n"  # joins a batch; it is noise, so no normalized text contains 
 # Whitespace (as `str.isspace` and regex \s define it) but the separator, then punctuation.
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != _SEPARATOR)
 _PUNCTUATION = r"""\"'“”‘’<>《》【】\[\]{}()（）|·•*~^_=+!！?？;；:：,，、。."""
-_NOISE = re.compile(f"[{re.escape(_SPACES)}{_PUNCTUATION}]+")
+NOISE = re.compile(f"[{re.escape(_SPACES)}{_PUNCTUATION}]+")
 
 
 @functools.cache
@@ -50,7 +50,7 @@ def _traditional_table() -> dict[int, str]:
 
 
 @functools.cache
-def _traditional_list() -> list[int]:
+def traditional_list() -> list[int]:
     """`_traditional_table` indexed by code point: `str.translate` reads a list twice as fast
     as a dict (code points past its end are left alone)."""
     table = _traditional_table()
@@ -129,9 +129,9 @@ def normalize_many(texts: list[str]) -> list[str]:
     s = _SEPARATOR.join(texts)
     if s.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator: it is noise there
         s = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
-    s = _nfkc(s).translate(_traditional_list())
+    s = _nfkc(s).translate(traditional_list())
     # spaces and punctuation go first: "十 五号" must read as 十五号
-    s = _NOISE.sub("", s)
+    s = NOISE.sub("", s)
     if "#" in s:
         s = _HASH_BUILDING.sub(r"\1幢", s).replace("#", "")
     if _HAS_NUMERAL.search(s):

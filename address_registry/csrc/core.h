@@ -1,0 +1,138 @@
+/* The compiled address matcher: the same rules as the Python reference (normalize.py, parse.py,
+ * match.py), for the common case. Whatever it is not sure to do exactly as the reference does
+ * (an exotic character, an over-long text, a fuzzy or ambiguous estate, nothing recognised) it
+ * leaves to Python by marking the row DEFER; it never guesses differently.
+ *
+ * Text is handled as arrays of Unicode code points (u32). The registry is copied in once per
+ * registry version through reg_array / reg_table (see store.c) and only read afterwards, so
+ * several threads match one batch at once. */
+#ifndef SHUCANG_ADDR_CORE_H
+#define SHUCANG_ADDR_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t u32;
+
+#define MAX_INPUT 400   /* parse.MAX_CHARS * 2: longer input is truncated by the reference */
+#define MAX_CHARS 200   /* parse.MAX_CHARS */
+#define CODE_MAX 12     /* a division code: 2, 4, 6, 9 or 12 digits */
+
+/* ---- hash tables: u32 sequences -> int32 (store.c) ------------------------------------------ */
+typedef struct { uint32_t tag; int32_t entry; } slot;          /* entry -1: empty */
+typedef struct { int64_t off; int32_t len; int32_t val; } entry;  /* key = keys[off .. off+len) */
+
+typedef struct {
+    uint64_t mask;      /* slots - 1; four slots an entry, so a miss mostly reads one slot */
+    slot *slots;
+    entry *entries;
+    u32 *keys;          /* all keys, concatenated */
+    int64_t n;
+} table;
+
+/* A multimap is a table whose value indexes a list: items[list_off[v] .. list_off[v + 1]). */
+typedef struct {
+    table t;
+    int32_t *list_off;
+    int32_t *items;
+} multimap;
+
+/* Every table and array of one registry version (names follow match.py / divisions.py). */
+typedef struct {
+    /* divisions: name -> hits (entries grouped by first two characters, longest first);
+     * first two characters -> the names of that group (their entry indexes) */
+    multimap div_names, div_prefix;
+    char *hit_code; int32_t *hit_code_len, *hit_rank, *hit_exact, *hit_historic;
+    /* estates (index order = code order) */
+    char *estate_code, *estate_community;
+    double *estate_lon, *estate_lat;
+    int32_t *layout_has, *layout_units_written, *layout_units, *layout_floors, *layout_rooms;
+    multimap est_names;   /* spelling -> estate * 8 + how */
+    multimap est_keys;    /* name_key -> estates, by code */
+    int32_t max_name;
+    double how_conf[8];
+    /* buildings and houses */
+    char *building_code, *building_community;
+    double *building_lon, *building_lat;
+    int32_t *building_planned;  /* -2: door plates list it; -1: footprint only, floors unknown */
+    table by_label;             /* estate code \x1f label -> building */
+    multimap by_door;           /* road \x1f number -> buildings */
+    multimap estate_doors;      /* road \x1f number -> estates, by code */
+    table roads;                /* road -> 0 */
+    char *house_code;
+    table houses;               /* building code \x1f unit \x1f room -> house */
+    multimap rooms;             /* building code \x1f room -> houses */
+    int ready;
+} registry;
+
+/* how an estate name was recognised: the order of native.py's HOWS */
+enum { HOW_REVIEW = 5, HOW_KEY = 6, HOW_PREFIX = 7 };
+
+int64_t table_get(const table *t, const u32 *key, int n);
+/* The list of a multimap key: sets *items and returns its length (0 when absent). */
+int multimap_get(const multimap *m, const u32 *key, int n, const int32_t **items);
+
+/* ---- text ---------------------------------------------------------------------------------- */
+static inline int is_cjk(u32 c) { return c >= 0x4e00 && c <= 0x9fff; }
+static inline int is_digit(u32 c) { return c >= '0' && c <= '9'; }
+static inline int is_upper(u32 c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_alnum(u32 c) { return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z'); }
+
+/* Whether `w` (a NUL-terminated U"" literal) is written at s[p..]: its length, or 0. */
+static inline int word_at(const u32 *s, int n, int p, const u32 *w) {
+    if (p >= n || s[p] != w[0]) return 0;
+    int i = 1;
+    for (; w[i]; i++)
+        if (p + i >= n || s[p + i] != w[i]) return 0;
+    return i;
+}
+
+/* The first of a NULL-terminated list of words written at s[p..]: its length, or 0. */
+static inline int any_word_at(const u32 *s, int n, int p, const u32 *const *words) {
+    if (p >= n) return 0;
+    for (; *words; words++) {
+        int k = word_at(s, n, p, *words);
+        if (k) return k;
+    }
+    return 0;
+}
+
+/* Whether s[a..z) ends with one of the words. */
+int ends_with_any(const u32 *s, int a, int z, const u32 *const *words);
+
+/* The length of the run of ASCII digits at s[p..]. */
+static inline int digits_at(const u32 *s, int n, int p) {
+    int k = 0;
+    while (p + k < n && is_digit(s[p + k])) k++;
+    return k;
+}
+
+/* normalize.c: the character table (code point -> mapped, or these markers) */
+#define CH_DELETE 0xfffffffeu
+#define CH_DEFER 0xffffffffu
+void set_char_table(const u32 *table65536);
+/* Normalize `in` (n code points) into `out` (room for MAX_INPUT * 4); returns the length, or -1
+ * when the reference must do it. */
+int normalize_text(const u32 *in, int n, u32 *out);
+
+/* ---- parsing (divisions.c, tail.c) --------------------------------------------------------- */
+typedef struct { int a, z; } span;  /* [a, z) of the normalized text; a < 0 when absent */
+
+typedef struct {
+    span level[5];           /* province, city, district, street, community as written */
+    span road, number, estate, building, unit, floor, room;
+    char deep[CODE_MAX + 1]; /* the deepest division code resolved ("" none) */
+    int deep_len;
+    int exact;               /* parse.ParsedAddress.division_exact */
+} parsed;
+
+enum { PROVINCE, CITY, DISTRICT, STREET, COMMUNITY };
+
+/* Division names from the start of s; fills p->level, deep, exact; returns where the rest starts. */
+int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer);
+/* Road + number, estate, building, unit, floor and room from s[a..n). */
+void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p);
+/* parse.parse_normalized: both of the above and the rules that follow them. */
+void parse_normalized(const registry *r, const u32 *s, int n, parsed *p, const char *prefer);
+
+#endif

@@ -1,0 +1,189 @@
+/* parse._scan_divisions and parse._choose: division names consumed from the start of the text,
+ * longest name first, a short or historic form only where it is not the start of a road or
+ * estate name. */
+#include <string.h>
+
+#include "core.h"
+
+#define W(x) ((const u32 *)U##x)
+static const u32 *const ROAD_END[] = {W("大道"), W("大街"), W("路"), W("街"), W("巷"), W("弄"), NULL};
+static const u32 *const ESTATE_WORDS[] = {W("新村"), W("小区"), W("花园"), W("公寓"), W("大厦"),
+                                          W("广场"), W("家园"), W("苑"), W("园"), W("府"), W("庭"),
+                                          W("城"), W("中心"), NULL};
+static const u32 ROAD_SUFFIX[] = U"路街巷弄道";
+#define MIN_BARE_COMMUNITY 3
+
+static int starts_with(const char *code, int len, const char *prefix, int plen) {
+    return len >= plen && memcmp(code, prefix, (size_t)plen) == 0;
+}
+
+/* A road end at s[p..] followed by a digit or the end. */
+static int road_end_at(const u32 *s, int n, int p) {
+    for (const u32 *const *w = ROAD_END; *w; w++) {
+        int k = word_at(s, n, p, *w);
+        if (k && (p + k == n || is_digit(s[p + k]))) return 1;
+    }
+    return 0;
+}
+
+/* _NAME_CONTINUES.match(s, p): [CJK]?(ROAD_END)(\d|$) | [CJK]?(ESTATE_WORDS) */
+static int name_continues(const u32 *s, int n, int p) {
+    if (road_end_at(s, n, p) || any_word_at(s, n, p, ESTATE_WORDS)) return 1;
+    return p < n && is_cjk(s[p]) && (road_end_at(s, n, p + 1) || any_word_at(s, n, p + 1, ESTATE_WORDS));
+}
+
+/* The division names of the group starting at s[pos] (first two characters; a name is an entry
+ * of div_names, the group longest first, so they come in the order the reference tries lengths). */
+static int group_at(const registry *r, const u32 *s, int n, int pos, const int32_t **names) {
+    return multimap_get(&r->div_prefix, s + pos, n - pos < 2 ? n - pos : 2, names);
+}
+
+/* Whether division name `name` is written at s[pos]; sets its hits and returns their count. */
+static int name_at(const registry *r, const u32 *s, int n, int pos, int32_t name,
+                   const int32_t **hits) {
+    const entry *e = &r->div_names.t.entries[name];
+    if (e->len > n - pos) return 0;
+    const u32 *k = r->div_names.t.keys + e->off;
+    for (int i = 0; i < e->len; i++)
+        if (k[i] != s[pos + i]) return 0;
+    *hits = r->div_names.items + r->div_names.list_off[e->val];
+    return r->div_names.list_off[e->val + 1] - r->div_names.list_off[e->val];
+}
+
+/* _child_at: a division under one of `parents` is named at p. (The reference also looks up
+ * slices cut short by the end of the text; such a slice is itself a name of the group.) */
+static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t *parents, int np) {
+    const int32_t *names;
+    int nn = group_at(r, s, n, p, &names);
+    for (int i = 0; i < nn; i++) {
+        const int32_t *hits;
+        int nh = name_at(r, s, n, p, names[i], &hits);
+        for (int j = 0; j < nh; j++) {
+            const char *code = r->hit_code + 12 * hits[j];
+            int cl = r->hit_code_len[hits[j]], under = 0, same = 0;
+            for (int k = 0; k < np; k++) {
+                const char *pc = r->hit_code + 12 * parents[k];
+                int pl = r->hit_code_len[parents[k]];
+                under |= starts_with(code, cl, pc, pl);
+                same |= cl == pl && memcmp(code, pc, (size_t)cl) == 0;
+            }
+            if (under && !same) return 1;
+        }
+    }
+    return 0;
+}
+
+static int hit_under(const registry *r, int32_t h, const char *deep, int dl) {
+    return starts_with(r->hit_code + 12 * h, r->hit_code_len[h], deep, dl);
+}
+
+static int same_code(const registry *r, int32_t a, int32_t b) {
+    return r->hit_code_len[a] == r->hit_code_len[b] &&
+           memcmp(r->hit_code + 12 * a, r->hit_code + 12 * b, (size_t)r->hit_code_len[a]) == 0;
+}
+
+/* _choose: the hit to take given what is resolved, or -1. */
+static int32_t choose(const registry *r, const int32_t *hits, int nh, const char *deep, int dl,
+                      int rank, const char *prefer) {
+    int32_t below[64], pool[64];
+    int nb = 0, np = 0;
+    for (int i = 0; i < nh && nb < 64; i++)
+        if (r->hit_rank[hits[i]] > rank && hit_under(r, hits[i], deep, dl)) below[nb++] = hits[i];
+    if (nb == 0) {
+        int32_t found = -1;
+        int count = 0, floor = rank > 2 ? rank : 2;
+        const char *scope = dl ? deep : prefer;  /* deepest[:4] or prefer */
+        int sl = dl ? (dl < 4 ? dl : 4) : (int)strlen(prefer);
+        for (int i = 0; i < nh; i++) {
+            int32_t h = hits[i];
+            if (r->hit_exact[h] && r->hit_rank[h] > floor && hit_under(r, h, scope, sl)) {
+                found = h;
+                count++;
+            }
+        }
+        return count == 1 ? found : -1;
+    }
+    int shallowest = 99;
+    for (int i = 0; i < nb; i++)
+        if (r->hit_rank[below[i]] < shallowest) shallowest = r->hit_rank[below[i]];
+    for (int i = 0; i < nb; i++)  /* exact hits of that level, else all of them */
+        if (r->hit_rank[below[i]] == shallowest && r->hit_exact[below[i]]) pool[np++] = below[i];
+    if (np == 0)
+        for (int i = 0; i < nb; i++)
+            if (r->hit_rank[below[i]] == shallowest) pool[np++] = below[i];
+    if (np > 1 && dl < 4) {
+        int32_t preferred[64];
+        int npf = 0, pl = (int)strlen(prefer);
+        for (int i = 0; i < np; i++)
+            if (hit_under(r, pool[i], prefer, pl)) preferred[npf++] = pool[i];
+        if (npf) {
+            memcpy(pool, preferred, (size_t)npf * sizeof *pool);
+            np = npf;
+        }
+    }
+    for (int i = 1; i < np; i++)
+        if (!same_code(r, pool[i], pool[0])) return -1;
+    return pool[0];
+}
+
+int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
+    int pos = 0, rank = -1, dl = 0;
+    char deep[CODE_MAX + 1] = "";
+    while (pos < n) {
+        const int32_t *names;
+        int nn = group_at(r, s, n, pos, &names);
+        int taken = 0;
+        int32_t choice = -1;
+        for (int i = 0; i < nn; i++) {
+            const int32_t *hits;
+            int nh = name_at(r, s, n, pos, names[i], &hits);
+            if (nh == 0) continue;
+            int length = r->div_names.t.entries[names[i]].len;
+            int any_exact = 0, all_community = 1;
+            for (int j = 0; j < nh; j++) {
+                any_exact |= r->hit_exact[hits[j]];
+                all_community &= r->hit_rank[hits[j]] == COMMUNITY;
+            }
+            if (!any_exact) {
+                int road_form = 0;
+                for (int j = 0; ROAD_SUFFIX[j]; j++) road_form |= s[pos + length - 1] == ROAD_SUFFIX[j];
+                if (road_form || (name_continues(s, n, pos + length) &&
+                                  !child_at(r, s, n, pos + length, hits, nh)))
+                    continue;
+                if (length < MIN_BARE_COMMUNITY && dl == 0 && all_community) continue;
+            }
+            choice = choose(r, hits, nh, deep, dl, rank, prefer);
+            if (choice < 0) {
+                int repeated = 0;  /* 杭州市杭州市, 浙江杭州 after 浙江省: skipped */
+                for (int j = 0; j < nh; j++) {
+                    int cl = r->hit_code_len[hits[j]];
+                    repeated |= starts_with(deep, dl, r->hit_code + 12 * hits[j], cl);
+                }
+                if (repeated) {
+                    taken = length;
+                    break;
+                }
+                continue;
+            }
+            taken = length;
+            break;
+        }
+        if (!taken) break;
+        if (choice >= 0) {
+            const char *code = r->hit_code + 12 * choice;
+            int cl = r->hit_code_len[choice], level = r->hit_rank[choice];
+            p->level[level].a = pos;
+            p->level[level].z = pos + taken;
+            if (!r->hit_exact[choice] || r->hit_historic[choice]) p->exact = 0;
+            if (dl && !starts_with(code, cl, deep, dl)) p->exact = 0;
+            memcpy(deep, code, (size_t)cl);
+            deep[cl] = 0;
+            dl = cl;
+            rank = level;
+        }
+        pos += taken;
+    }
+    memcpy(p->deep, deep, (size_t)dl + 1);
+    p->deep_len = dl;
+    return pos;
+}

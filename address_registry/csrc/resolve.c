@@ -1,0 +1,419 @@
+/* match.Matcher.plan / finish for one parsed address, and the batch entry point: Arrow UTF-8 in,
+ * fixed-width columns out, the batch split over threads. A row this file cannot settle exactly
+ * as the reference does is marked DEFER and left to Python. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+enum { L_NONE, L_DISTRICT, L_STREET, L_COMMUNITY, L_ROAD, L_ESTATE, L_BUILDING, L_HOUSE };
+enum { OK = 0, DEFER = 1 };
+#define SEP 0x1f
+#define KEY_MAX (MAX_CHARS * 2 + 64)
+
+typedef struct {
+    int status, level, building, house, derived;
+    double conf, lon, lat;
+    char deep[CODE_MAX + 1];
+    int deep_len;
+    char segment[7];  /* a derived house: building code + this */
+} result;
+
+/* s[v] as a key part; returns the new key length. */
+static int put(u32 *key, int k, const u32 *s, span v) {
+    for (int i = v.a; v.a >= 0 && i < v.z; i++) key[k++] = s[i];
+    return k;
+}
+
+static int put_ascii(u32 *key, int k, const char *text, int n) {
+    for (int i = 0; i < n; i++) key[k++] = (u32)(unsigned char)text[i];
+    return k;
+}
+
+static int has(span v) { return v.a >= 0 && v.z > v.a; }
+
+static long long number(const u32 *s, int a, int z) {
+    long long v = 0;
+    for (int i = a; i < z; i++) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+static void located(const registry *r, result *out, const char *community, int building,
+                    int house, double lon, double lat, int level, double conf) {
+    memcpy(out->deep, community, 12);
+    out->deep_len = 12;
+    out->building = building;
+    out->house = house;
+    out->lon = lon;
+    out->lat = lat;
+    out->level = level;
+    out->conf = conf;
+    (void)r;
+}
+
+static int estate_under(const registry *r, int e, const char *scope, int sl) {
+    return memcmp(r->estate_code + 16 * e, scope, (size_t)sl) == 0;
+}
+
+/* build.name_key: a planning phase (一期, 东区) and a generic 小区 off the end. */
+static int name_key(const u32 *s, span v, u32 *key) {
+    static const u32 PHASE[] = U"一二三四五六七八九十0123456789";
+    int z = v.z;
+    if (z - v.a >= 2 && s[z - 1] == U'区' && (s[z - 2] == U'东' || s[z - 2] == U'西' ||
+                                              s[z - 2] == U'南' || s[z - 2] == U'北')) {
+        z -= 2;
+    } else if (z - v.a >= 2 && s[z - 1] == U'期') {
+        int p = z - 1;
+        while (p > v.a) {
+            int in = 0;
+            for (int i = 0; PHASE[i]; i++) in |= s[p - 1] == PHASE[i];
+            if (!in) break;
+            p--;
+        }
+        if (p < z - 1) z = p;
+    }
+    int k = 0;
+    for (int i = v.a; i < z; i++) key[k++] = s[i];
+    if (k > 3 && key[k - 2] == U'小' && key[k - 1] == U'区') k -= 2;
+    return k;
+}
+
+/* Matcher._find_estate without the fuzzy step: the estate and its confidence, -1 none, or
+ * -2 when the reference would queue a review or try fuzzy names (the row is deferred). */
+static int find_estate(const registry *r, const u32 *s, const parsed *p, const char *scope,
+                       int sl, double *conf) {
+    span spellings[2] = {p->estate, p->level[COMMUNITY]};
+    for (int k = 0; k < 2; k++) {
+        span v = spellings[k];
+        if (!has(v)) continue;
+        const int32_t *items;
+        int32_t hits[256];  /* estate * 8 + how */
+        int n = multimap_get(&r->est_names, s + v.a, v.z - v.a, &items), nh = 0;
+        for (int i = 0; i < n && nh < 256; i++) hits[nh++] = items[i];
+        if (nh == 0) {
+            u32 key[MAX_CHARS];
+            n = multimap_get(&r->est_keys, key, name_key(s, v, key), &items);
+            for (int i = 0; i < n && nh < 256; i++) hits[nh++] = items[i] * 8 + HOW_KEY;
+        }
+        int longest = v.z - v.a - 1 < r->max_name ? v.z - v.a - 1 : r->max_name;
+        for (int len = longest; nh == 0 && len > 1; len--) {
+            n = multimap_get(&r->est_names, s + v.a, len, &items);
+            for (int i = 0; i < n && nh < 256; i++) hits[nh++] = (items[i] / 8) * 8 + HOW_PREFIX;
+        }
+        if (nh == 0) continue;
+        int reviewed = 0;
+        for (int i = 0; i < nh; i++) reviewed |= hits[i] % 8 == HOW_REVIEW;
+        int chosen = -1, distinct = 0, near_count = 0, near = -1;
+        double best = 0.0;
+        for (int i = 0; i < nh; i++) {  /* distinct estates, and those under the scope */
+            if (reviewed && hits[i] % 8 != HOW_REVIEW) continue;
+            int e = hits[i] / 8, seen = 0;
+            for (int j = 0; j < i; j++)
+                seen |= hits[j] / 8 == e && (!reviewed || hits[j] % 8 == HOW_REVIEW);
+            if (seen) continue;
+            distinct++;
+            chosen = e;
+            if (estate_under(r, e, scope, sl)) {
+                near_count++;
+                near = e;
+            }
+        }
+        for (int i = 0; i < nh; i++) {
+            if (reviewed && hits[i] % 8 != HOW_REVIEW) continue;
+            if (near_count && !estate_under(r, hits[i] / 8, scope, sl)) continue;
+            if (r->how_conf[hits[i] % 8] > best) best = r->how_conf[hits[i] % 8];
+        }
+        if (near_count) {
+            if (near_count != 1) return -2;
+            *conf = best;
+            return near;
+        }
+        if (distinct != 1) return -2;
+        *conf = best * 0.7;  /* the divisions written disagree with the registry */
+        return chosen;
+    }
+    return has(p->estate) ? -2 : -1;
+}
+
+static void door_building(const registry *r, int b, result *out) {
+    u32 key[64];
+    int k = put_ascii(key, 0, r->building_code + 20 * b, 20);
+    key[k++] = SEP;
+    key[k++] = SEP;
+    int house = (int)table_get(&r->houses, key, k);
+    located(r, out, r->building_community + 12 * b, b, house, r->building_lon[b],
+            r->building_lat[b], house >= 0 ? L_HOUSE : L_BUILDING, 0.97);
+}
+
+/* Matcher._derived_house: the unit + room segment of a room of a footprint-only building. */
+static int derived_house(const registry *r, const u32 *s, int b, int e, span unit, span room,
+                         char *segment) {
+    if (r->building_planned[b] == -2 || !r->layout_has[e] || !has(room) || room.z - room.a < 3)
+        return 0;
+    int floors = r->building_planned[b];
+    long long floor = number(s, room.a, room.z - 2), on_floor = number(s, room.z - 2, room.z);
+    if (has(unit) != r->layout_units_written[e] || on_floor < 1 || on_floor > r->layout_rooms[e])
+        return 0;
+    int top = floors > 0 ? floors : r->layout_floors[e];
+    long long u = has(unit) ? number(s, unit.a, unit.z) : 0;
+    if (floor < 1 || floor > top || u > r->layout_units[e]) return 0;
+    if ((has(unit) && unit.z - unit.a > 2) || room.z - room.a > 4) return 0;  /* room_segment */
+    int len = room.z - room.a;
+    segment[0] = (char)(has(unit) && unit.z - unit.a == 2 ? s[unit.a] : '0');
+    segment[1] = (char)(has(unit) ? s[unit.z - 1] : '0');
+    for (int i = 0; i < 4; i++) segment[2 + i] = (char)(i < 4 - len ? '0' : s[room.a + i - (4 - len)]);
+    segment[6] = 0;
+    return 1;
+}
+
+static void within_estate(const registry *r, const u32 *s, const parsed *p, int e, double conf,
+                          result *out) {
+    u32 key[KEY_MAX];
+    int k = put_ascii(key, 0, r->estate_code + 16 * e, 16);
+    key[k++] = SEP;
+    int b = (int)table_get(&r->by_label, key, put(key, k, s, p->building));
+    if (b < 0) {
+        located(r, out, r->estate_community + 12 * e, -1, -1, r->estate_lon[e], r->estate_lat[e],
+                L_ESTATE, conf);
+        return;
+    }
+    int house = -1, head = put_ascii(key, 0, r->building_code + 20 * b, 20);
+    key[head++] = SEP;
+    if (has(p->room)) {
+        k = put(key, head, s, p->unit);
+        key[k++] = SEP;
+        house = (int)table_get(&r->houses, key, put(key, k, s, p->room));
+        if (house < 0 && p->unit.a < 0) {
+            const int32_t *same;
+            if (multimap_get(&r->rooms, key, put(key, head, s, p->room), &same) == 1) {
+                house = same[0];
+                conf *= 0.97;
+            }
+        }
+    } else if (p->unit.a < 0) {
+        key[head] = SEP;
+        house = (int)table_get(&r->houses, key, head + 1);
+    }
+    if (house < 0 && derived_house(r, s, b, e, p->unit, p->room, out->segment)) {
+        located(r, out, r->estate_community + 12 * e, b, -1, r->building_lon[b],
+                r->building_lat[b], L_HOUSE, conf * 0.9);
+        out->derived = 1;
+        return;
+    }
+    located(r, out, r->estate_community + 12 * e, b, house, r->building_lon[b], r->building_lat[b],
+            house >= 0 ? L_HOUSE : L_BUILDING, conf);
+}
+
+/* Matcher.plan + finish for a parse. */
+static void resolve(const registry *r, const u32 *s, const parsed *p, result *out) {
+    int sl = p->deep_len >= 4 ? p->deep_len : 0;
+    const char *scope = p->deep;
+    int div_level = p->deep_len == 12 ? L_COMMUNITY : p->deep_len >= 9 ? L_STREET
+                  : p->deep_len >= 6 ? L_DISTRICT : L_NONE;
+    double div_conf = div_level == L_NONE ? 0.0 : p->exact ? 0.95 : 0.85;
+    u32 road[KEY_MAX];  /* the road written; a rural 3组 is its village's */
+    int rl = 0;
+    if (has(p->road)) {
+        int group = s[p->road.z - 1] == U'组' && p->road.z - p->road.a >= 2;
+        for (int i = p->road.a; group && i < p->road.z - 1; i++) group = is_digit(s[i]);
+        if (group) rl = put(road, 0, s, p->level[COMMUNITY]);
+        rl = put(road, rl, s, p->road);
+    }
+    double conf = 0.0;
+    int estate = find_estate(r, s, p, scope, sl, &conf), written = has(p->estate);
+    if (estate == -2) {
+        out->status = DEFER;
+        return;
+    }
+    const int32_t *door_buildings = NULL, *door_estates = NULL;
+    int nb = 0, ne = 0;
+    if (rl && has(p->number)) {
+        u32 key[KEY_MAX];
+        int k = rl;
+        memcpy(key, road, (size_t)rl * sizeof(u32));
+        key[k++] = SEP;
+        k = put(key, k, s, p->number);
+        nb = multimap_get(&r->by_door, key, k, &door_buildings);
+        ne = multimap_get(&r->estate_doors, key, k, &door_estates);
+    }
+    int near_building = -1, near_buildings = 0;
+    for (int i = 0; i < nb; i++)
+        if (memcmp(r->building_community + 12 * door_buildings[i], scope, (size_t)sl) == 0) {
+            near_building = door_buildings[i];
+            near_buildings++;
+        }
+    if (near_buildings == 1 && !written) {
+        door_building(r, near_building, out);
+        return;
+    }
+    if (estate < 0 && ne) {
+        int near = -1, count = 0;
+        for (int i = 0; i < ne; i++)
+            if (estate_under(r, door_estates[i], scope, sl)) {
+                near = door_estates[i];
+                count++;
+            }
+        if (count == 0 && ne == 1) {
+            near = door_estates[0];
+            count = 1;
+        }
+        if (count == 1) {
+            estate = near;
+            conf = written ? 0.9 : 0.95;
+        }
+    } else if (estate >= 0) {
+        for (int i = 0; i < ne; i++)
+            if (door_estates[i] == estate) conf = conf + 0.02 < 1.0 ? conf + 0.02 : 1.0;
+    }
+    if (estate >= 0) {
+        within_estate(r, s, p, estate, conf, out);
+        return;
+    }
+    if (near_buildings == 1) {
+        door_building(r, near_building, out);
+        return;
+    }
+    int level = div_level;
+    if (level != L_NONE && table_get(&r->roads, road, rl) >= 0) level = L_ROAD;
+    if (level == L_NONE) {  /* the reference explains why nothing was recognised */
+        out->status = DEFER;
+        return;
+    }
+    memcpy(out->deep, p->deep, (size_t)p->deep_len + 1);
+    out->deep_len = p->deep_len;
+    out->level = level;
+    out->conf = div_conf;
+}
+
+/* UTF-8 -> code points; -1 when invalid or too long for the reference to leave untruncated. */
+static int decode(const uint8_t *b, int n, u32 *out) {
+    int k = 0;
+    for (int i = 0; i < n; k++) {
+        if (k >= MAX_INPUT) return -1;
+        uint8_t c = b[i];
+        int extra = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                  : (c & 0xf8) == 0xf0 ? 3 : -1;
+        if (extra < 0 || i + extra >= n + (extra ? 0 : 1)) return -1;
+        u32 cp = extra == 0 ? c : extra == 1 ? c & 0x1f : extra == 2 ? c & 0x0f : c & 0x07;
+        for (int j = 1; j <= extra; j++) {
+            if ((b[i + j] & 0xc0) != 0x80) return -1;
+            cp = (cp << 6) | (b[i + j] & 0x3f);
+        }
+        out[k] = cp;
+        i += extra + 1;
+    }
+    return k;
+}
+
+/* One text, UTF-8, to a result. */
+static void match_one(const registry *r, const char *prefer, const uint8_t *text, int bytes,
+                      result *out) {
+    u32 raw[MAX_INPUT], s[MAX_INPUT * 4];
+    memset(out, 0, sizeof *out);
+    out->building = out->house = -1;
+    out->lon = out->lat = NAN;
+    int n = decode(text, bytes, raw);
+    int m = n > 0 ? normalize_text(raw, n, s) : -1;
+    if (m <= 0) {  /* empty, unreadable or unusual: the reference says why */
+        out->status = DEFER;
+        return;
+    }
+    parsed p;
+    parse_normalized(r, s, m, &p, prefer);
+    resolve(r, s, &p, out);
+}
+
+typedef struct {
+    const registry *r;
+    const char *prefer;
+    int64_t from, to;
+    const int32_t *offsets;
+    const uint8_t *data, *valid;
+    int64_t base;
+    uint8_t *status, *level, *deep_len, *has_building, *has_house, *derived;
+    double *conf, *lon, *lat;
+    char *deep, *building, *house;
+} batch;
+
+static void *run(void *arg) {
+    batch *b = arg;
+    const registry *r = b->r;
+    for (int64_t i = b->from; i < b->to; i++) {
+        int64_t at = b->base + i;
+        result out;
+        if (b->valid && !((b->valid[at >> 3] >> (at & 7)) & 1)) {
+            b->status[i] = DEFER;
+            continue;
+        }
+        match_one(r, b->prefer, b->data + b->offsets[at], b->offsets[at + 1] - b->offsets[at], &out);
+        b->status[i] = (uint8_t)out.status;
+        if (out.status != OK) continue;
+        b->level[i] = (uint8_t)out.level;
+        b->conf[i] = out.conf;
+        b->lon[i] = out.lon;
+        b->lat[i] = out.lat;
+        b->deep_len[i] = (uint8_t)out.deep_len;
+        memcpy(b->deep + 12 * i, out.deep, (size_t)out.deep_len);
+        b->has_building[i] = out.building >= 0;
+        if (out.building >= 0) memcpy(b->building + 20 * i, r->building_code + 20 * out.building, 20);
+        b->has_house[i] = out.house >= 0 || out.derived;
+        b->derived[i] = (uint8_t)out.derived;
+        if (out.house >= 0) memcpy(b->house + 26 * i, r->house_code + 26 * out.house, 26);
+        if (out.derived) {
+            memcpy(b->house + 26 * i, r->building_code + 20 * out.building, 20);
+            memcpy(b->house + 26 * i + 20, out.segment, 6);
+        }
+    }
+    return NULL;
+}
+
+/* Match rows [0, n) of an Arrow string array (offsets, data, validity bitmap or NULL, array
+ * offset `base`). Per row: status (0 settled, 1 left to Python), level, confidence, lon/lat (NaN:
+ * none), the deepest division code (12 bytes a row, deep_len of them used), building (20) and
+ * house (26) codes with presence flags, and whether the house code was derived. Returns 0. */
+int match_batch(const registry *r, const char *prefer, int64_t n, const int32_t *offsets,
+                const uint8_t *data, const uint8_t *valid, int64_t base, uint8_t *status,
+                uint8_t *level, double *conf, double *lon, double *lat, char *deep,
+                uint8_t *deep_len, char *building, uint8_t *has_building, char *house,
+                uint8_t *has_house, uint8_t *derived, int threads) {
+    if (threads < 1) threads = 1;
+    if (threads > 16) threads = 16;
+    if (n < 4096) threads = 1;
+    batch parts[16];
+    pthread_t ids[16];
+    for (int t = 0; t < threads; t++) {
+        parts[t] = (batch){r, prefer, n * t / threads, n * (t + 1) / threads, offsets, data, valid,
+                           base, status, level, deep_len, has_building, has_house, derived,
+                           conf, lon, lat, deep, building, house};
+        if (t > 0 && pthread_create(&ids[t], NULL, run, &parts[t]) != 0) run(&parts[t]);
+    }
+    run(&parts[0]);
+    for (int t = 1; t < threads; t++) pthread_join(ids[t], NULL);
+    return 0;
+}
+
+/* The normalized text of one UTF-8 string (code points into `out`, room for MAX_INPUT * 4), or
+ * -1 when the reference must normalize it. For the tests that hold it to the reference. */
+int normalize_one(const uint8_t *text, int bytes, u32 *out) {
+    u32 raw[MAX_INPUT];
+    int n = decode(text, bytes, raw);
+    return n < 0 ? -1 : normalize_text(raw, n, out);
+}
+
+/* The parse of a normalized text: 12 spans (start, end; -1 absent) in ParsedAddress's field
+ * order, the deepest code and division_exact. For the tests that hold it to the reference. */
+int parse_one(const registry *r, const char *prefer, const u32 *s, int n, int32_t *spans,
+              char *deep) {
+    parsed p;
+    parse_normalized(r, s, n, &p, prefer);
+    span all[12] = {p.level[0], p.level[1], p.level[2], p.level[3], p.level[4], p.road, p.number,
+                    p.estate, p.building, p.unit, p.floor, p.room};
+    for (int i = 0; i < 12; i++) {
+        spans[2 * i] = all[i].a;
+        spans[2 * i + 1] = all[i].z;
+    }
+    memcpy(deep, p.deep, (size_t)p.deep_len + 1);
+    return p.exact;
+}

@@ -1,0 +1,159 @@
+/* The registry's tables and arrays, copied in from Python by name, and the text helpers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+static uint64_t hash_key(const u32 *k, int n) {
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
+    for (int i = 0; i < n; i++) h = (h ^ k[i]) * 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+}
+
+int64_t table_get(const table *t, const u32 *key, int n) {
+    if (t->slots == NULL || n <= 0) return -1;
+    uint64_t h = hash_key(key, n);
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        slot s = t->slots[i];
+        if (s.entry < 0) return -1;
+        if (s.tag != tag) continue;
+        const entry *e = &t->entries[s.entry];
+        if (e->len != n) continue;
+        const u32 *k = t->keys + e->off;
+        int j = 0;
+        while (j < n && k[j] == key[j]) j++;
+        if (j == n) return e->val;
+    }
+}
+
+int multimap_get(const multimap *m, const u32 *key, int n, const int32_t **items) {
+    int64_t v = table_get(&m->t, key, n);
+    if (v < 0) return 0;
+    *items = m->items + m->list_off[v];
+    return m->list_off[v + 1] - m->list_off[v];
+}
+
+static void *copy(const void *src, size_t bytes) {
+    void *p = malloc(bytes ? bytes : 1);
+    if (p && bytes) memcpy(p, src, bytes);
+    return p;
+}
+
+static void build_table(table *t, const u32 *keys, const int64_t *off, const int32_t *val,
+                        int64_t n) {
+    uint64_t slots = 16;
+    while (slots < (uint64_t)n * 4) slots <<= 1;
+    t->mask = slots - 1;
+    t->n = n;
+    t->keys = copy(keys, (size_t)off[n] * sizeof(u32));
+    t->entries = malloc((size_t)(n ? n : 1) * sizeof(entry));
+    t->slots = malloc(slots * sizeof(slot));
+    memset(t->slots, 0xff, slots * sizeof(slot));
+    for (int64_t e = 0; e < n; e++) {
+        int len = (int)(off[e + 1] - off[e]);
+        uint64_t h = hash_key(keys + off[e], len);
+        t->entries[e] = (entry){off[e], len, val[e]};
+        uint64_t i = h & t->mask;
+        while (t->slots[i].entry >= 0) i = (i + 1) & t->mask;
+        t->slots[i] = (slot){(uint32_t)(h >> 32), (int32_t)e};
+    }
+}
+
+registry *reg_new(void) { return calloc(1, sizeof(registry)); }
+
+static table *table_named(registry *r, const char *name) {
+    static const struct { const char *name; size_t at; } tables[] = {
+        {"div_names", offsetof(registry, div_names.t)},
+        {"div_prefix", offsetof(registry, div_prefix.t)},
+        {"est_names", offsetof(registry, est_names.t)},
+        {"est_keys", offsetof(registry, est_keys.t)},
+        {"by_label", offsetof(registry, by_label)},
+        {"by_door", offsetof(registry, by_door.t)},
+        {"estate_doors", offsetof(registry, estate_doors.t)},
+        {"roads", offsetof(registry, roads)},
+        {"houses", offsetof(registry, houses)},
+        {"rooms", offsetof(registry, rooms.t)},
+    };
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+        if (strcmp(tables[i].name, name) == 0) return (table *)((char *)r + tables[i].at);
+    return NULL;
+}
+
+/* A table by name from keys (concatenated code points with offsets) and values; 0 on success. */
+int reg_table(registry *r, const char *name, const u32 *keys, const int64_t *off,
+              const int32_t *val, int64_t n) {
+    table *t = table_named(r, name);
+    if (t == NULL) return -1;
+    build_table(t, keys, off, val, n);
+    return 0;
+}
+
+/* An array by name (copied); 0 on success. Multimap lists are "<table>.list_off"/".items". */
+int reg_array(registry *r, const char *name, const void *data, int64_t bytes) {
+    static const struct { const char *name; size_t at; } arrays[] = {
+        {"div_names.list_off", offsetof(registry, div_names.list_off)},
+        {"div_names.items", offsetof(registry, div_names.items)},
+        {"div_prefix.list_off", offsetof(registry, div_prefix.list_off)},
+        {"div_prefix.items", offsetof(registry, div_prefix.items)},
+        {"hit_code", offsetof(registry, hit_code)},
+        {"hit_code_len", offsetof(registry, hit_code_len)},
+        {"hit_rank", offsetof(registry, hit_rank)},
+        {"hit_exact", offsetof(registry, hit_exact)},
+        {"hit_historic", offsetof(registry, hit_historic)},
+        {"estate_code", offsetof(registry, estate_code)},
+        {"estate_community", offsetof(registry, estate_community)},
+        {"estate_lon", offsetof(registry, estate_lon)},
+        {"estate_lat", offsetof(registry, estate_lat)},
+        {"layout_has", offsetof(registry, layout_has)},
+        {"layout_units_written", offsetof(registry, layout_units_written)},
+        {"layout_units", offsetof(registry, layout_units)},
+        {"layout_floors", offsetof(registry, layout_floors)},
+        {"layout_rooms", offsetof(registry, layout_rooms)},
+        {"est_names.list_off", offsetof(registry, est_names.list_off)},
+        {"est_names.items", offsetof(registry, est_names.items)},
+        {"est_keys.list_off", offsetof(registry, est_keys.list_off)},
+        {"est_keys.items", offsetof(registry, est_keys.items)},
+        {"building_code", offsetof(registry, building_code)},
+        {"building_community", offsetof(registry, building_community)},
+        {"building_lon", offsetof(registry, building_lon)},
+        {"building_lat", offsetof(registry, building_lat)},
+        {"building_planned", offsetof(registry, building_planned)},
+        {"by_door.list_off", offsetof(registry, by_door.list_off)},
+        {"by_door.items", offsetof(registry, by_door.items)},
+        {"estate_doors.list_off", offsetof(registry, estate_doors.list_off)},
+        {"estate_doors.items", offsetof(registry, estate_doors.items)},
+        {"house_code", offsetof(registry, house_code)},
+        {"rooms.list_off", offsetof(registry, rooms.list_off)},
+        {"rooms.items", offsetof(registry, rooms.items)},
+    };
+    if (strcmp(name, "how_conf") == 0 && bytes == sizeof r->how_conf) {
+        memcpy(r->how_conf, data, sizeof r->how_conf);
+        return 0;
+    }
+    if (strcmp(name, "max_name") == 0 && bytes == sizeof(int32_t)) {
+        memcpy(&r->max_name, data, sizeof(int32_t));
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
+        if (strcmp(arrays[i].name, name) == 0) {
+            void **slot = (void **)((char *)r + arrays[i].at);
+            free(*slot);
+            *slot = copy(data, (size_t)bytes);
+            return 0;
+        }
+    return -1;
+}
+
+/* ---- text helpers -------------------------------------------------------------------------- */
+int ends_with_any(const u32 *s, int a, int z, const u32 *const *words) {
+    for (; *words; words++) {
+        int k = 0;
+        while ((*words)[k]) k++;
+        if (z - a >= k && word_at(s, z, z - k, *words)) return 1;
+    }
+    return 0;
+}
+

@@ -1,0 +1,340 @@
+"""The native matcher's Python side: the registry version copied into the C library (divisions,
+estates, buildings, houses: the indexes `match.Matcher` holds), the character table normalization
+reads, and `match_arrow`, which matches an Arrow string array in C and returns the columns of
+`match.SCHEMA`. Rows the C code leaves to the reference (exotic characters, over-long text,
+ambiguous or fuzzy estates, nothing recognised) are matched by `parallel.resolve_all`, so every
+row is exactly what the Python path gives; tests/address/test_native.py holds the two together."""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from address_registry import native_build
+from address_registry.divisions import RANK, Divisions, load_divisions
+from address_registry.match import (
+    LEVEL_ORDER,
+    NAME_CONFIDENCE,
+    SCHEMA,
+    Match,
+    Matcher,
+    derived_reason,
+    reason_of,
+)
+from address_registry.normalize import NOISE, traditional_list
+from address_registry.parse import DEFAULT_PREFER
+
+HOWS = ("standard", "alias", "doorplate", "planning", "former", "review", "key", "prefix")  # csrc
+assert HOWS.index("review") == 5 and HOWS.index("key") == 6 and HOWS.index("prefix") == 7
+_SEP = "\x1f"
+_DELETE, _DEFER = 0xFFFFFFFE, 0xFFFFFFFF
+_HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
+_P = ctypes.c_void_p
+
+
+def _defer_char(ch: str, mapped: str) -> bool:
+    """Whether normalizing `ch` could depend on its neighbours, or yields no single character
+    the C code handles (those texts go to the reference)."""
+    if len(mapped) != 1 or any(a <= ord(c) <= b for c in (ch, mapped) for a, b in _HANGUL):
+        return True
+    if any(unicodedata.category(c).startswith("M") or unicodedata.combining(c) for c in (ch, mapped)):
+        return True
+    return unicodedata.normalize("NFKC", "a" + ch) != "a" + mapped
+
+
+@functools.cache
+def char_table() -> np.ndarray:
+    """Every BMP code point -> what normalization makes of it alone (NFKC, traditional ->
+    simplified, upper case), _DELETE for spaces and punctuation, _DEFER when the C code must
+    leave the text to the reference."""
+    trad = traditional_list()
+    out = np.empty(65536, np.uint32)
+    for c in range(65536):
+        ch = chr(c)
+        if 0xD800 <= c <= 0xDFFF:
+            out[c] = _DEFER
+            continue
+        stable = c < 0x80 or 0x4E00 <= c <= 0x9FFF  # what normalize.py leaves to translate
+        mapped = ch if stable else unicodedata.normalize("NFKC", ch)
+        if not stable and _defer_char(ch, mapped):
+            out[c] = _DEFER
+            continue
+        mapped = mapped.translate(trad)
+        if ch == "\n" or NOISE.fullmatch(mapped):
+            out[c] = _DELETE
+            continue
+        upper = mapped.upper()
+        digit = len(upper) == 1 and upper.isdecimal() and not upper.isascii()  # regex \d
+        out[c] = _DEFER if len(upper) != 1 or digit else ord(upper)
+    return out
+
+
+@functools.cache
+def _lib() -> ctypes.CDLL | None:
+    lib = native_build.library()
+    if lib is None:
+        return None
+    lib.reg_new.restype = _P
+    lib.reg_table.argtypes = [_P, ctypes.c_char_p, _P, _P, _P, ctypes.c_int64]
+    lib.reg_array.argtypes = [_P, ctypes.c_char_p, _P, ctypes.c_int64]
+    lib.set_char_table.argtypes = [_P]
+    lib.match_batch.argtypes = [_P, ctypes.c_char_p, ctypes.c_int64, _P, _P, _P, ctypes.c_int64,
+                                *[_P] * 12, ctypes.c_int]
+    lib.normalize_one.argtypes = [ctypes.c_char_p, ctypes.c_int, _P]
+    lib.parse_one.argtypes = [_P, ctypes.c_char_p, _P, ctypes.c_int, _P, ctypes.c_char_p]
+    lib.set_char_table(char_table().ctypes.data)
+    return lib
+
+
+def available() -> bool:
+    """Whether the native matcher is built, loaded and enabled."""
+    return native_build.enabled() and _lib() is not None
+
+
+class _Loader:
+    """Copies tables and arrays into one C registry."""
+
+    def __init__(self, lib: ctypes.CDLL) -> None:
+        self.lib, self.handle = lib, lib.reg_new()
+
+    def array(self, name: str, values: np.ndarray | bytes) -> None:
+        data = np.frombuffer(values, np.uint8) if isinstance(values, bytes) else values
+        data = np.ascontiguousarray(data)
+        if self.lib.reg_array(self.handle, name.encode(), data.ctypes.data, data.nbytes) != 0:
+            raise ValueError(f"native registry has no array {name}")
+
+    def table(self, name: str, keys: Sequence[str], values: Iterable[int]) -> None:
+        points = np.frombuffer("".join(keys).encode("utf-32-le"), np.uint32)
+        off = np.zeros(len(keys) + 1, np.int64)
+        np.cumsum([len(k) for k in keys], out=off[1:])
+        vals = np.fromiter(values, np.int32, len(keys))
+        if self.lib.reg_table(self.handle, name.encode(), points.ctypes.data, off.ctypes.data,
+                              vals.ctypes.data, len(keys)) != 0:
+            raise ValueError(f"native registry has no table {name}")
+
+    def multimap(self, name: str, lists: dict[str, list[int]]) -> None:
+        keys = list(lists)
+        self.table(name, keys, range(len(keys)))
+        self.array(f"{name}.list_off", np.cumsum([0, *map(len, lists.values())], dtype=np.int32))
+        self.array(f"{name}.items", np.array([i for v in lists.values() for i in v], np.int32))
+
+
+def _codes(codes: Iterable[str | None], width: int) -> bytes:
+    return b"".join((c or "").encode().ljust(width, b"\0")[:width] for c in codes)
+
+
+def _floats(values: Iterable[float | None]) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], np.float64)
+
+
+def _ints(values: Iterable[int]) -> np.ndarray:
+    return np.array(list(values), np.int32)
+
+
+def _load_divisions(load: _Loader, div: Divisions) -> None:
+    names = sorted(div.names, key=lambda n: (n[:2], -len(n), n))  # a group's names side by side
+    hits = [h for n in names for h in div.names[n]]
+    at = {id(h): i for i, h in enumerate(hits)}
+    load.multimap("div_names", {n: [at[id(h)] for h in div.names[n]] for n in names})
+    groups: dict[str, list[int]] = {}
+    for i, n in enumerate(names):
+        groups.setdefault(n[:2], []).append(i)
+    load.multimap("div_prefix", groups)
+    load.array("hit_code", _codes((h.code for h in hits), 12))
+    load.array("hit_code_len", _ints(len(h.code) for h in hits))
+    load.array("hit_rank", _ints(RANK[h.division.level] for h in hits))
+    load.array("hit_exact", _ints(h.exact for h in hits))
+    load.array("hit_historic", _ints(h.historic is not None for h in hits))
+
+
+def _load_matcher(load: _Loader, m: Matcher) -> None:
+    estates = sorted(m.estates)
+    e_at = {c: i for i, c in enumerate(estates)}
+    load.array("estate_code", _codes(estates, 16))
+    load.array("estate_community", _codes((m.estates[c].community_code for c in estates), 12))
+    load.array("estate_lon", _floats(m.estates[c].lon for c in estates))
+    load.array("estate_lat", _floats(m.estates[c].lat for c in estates))
+    layouts = [m.layouts.get(c) for c in estates]
+    load.array("layout_has", _ints(x is not None for x in layouts))
+    for name in ("units_written", "units", "floors", "rooms"):
+        load.array(f"layout_{name}", _ints(int(getattr(x, name)) if x else 0 for x in layouts))
+    load.multimap("est_names", {n: [e_at[c] * 8 + HOWS.index(how) for c, how in hits]
+                                for n, hits in m.names.items()})
+    load.multimap("est_keys", {k: sorted(e_at[c] for c in codes) for k, codes in m.keys.items()})
+    load.array("max_name", np.array([m.max_name], np.int32))
+    load.array("how_conf", np.array([NAME_CONFIDENCE[h] for h in HOWS], np.float64))
+    buildings = {b.code: b for b in m.by_label.values()}
+    buildings.update((b.code, b) for found in m.by_door.values() for b in found)
+    codes = sorted(buildings)
+    b_at = {c: i for i, c in enumerate(codes)}
+    load.array("building_code", _codes(codes, 20))
+    load.array("building_community", _codes((buildings[c].community_code for c in codes), 12))
+    load.array("building_lon", _floats(buildings[c].lon for c in codes))
+    load.array("building_lat", _floats(buildings[c].lat for c in codes))
+    planned = (-2 if c not in m.planned else m.planned[c] or -1 for c in codes)
+    load.array("building_planned", _ints(planned))
+    labels = {f"{e}{_SEP}{label}": b_at[b.code] for (e, label), b in m.by_label.items()
+              if label is not None}
+    load.table("by_label", list(labels), labels.values())
+    load.multimap("by_door", {f"{r}{_SEP}{n}": [b_at[b.code] for b in found]
+                              for (r, n), found in m.by_door.items()})
+    load.multimap("estate_doors", {f"{r}{_SEP}{n}": sorted(e_at[c] for c in found)
+                                   for (r, n), found in m.estate_doors.items()})
+    roads = sorted(m.roads)
+    load.table("roads", roads, [0] * len(roads))
+    houses = sorted(set(m.houses.values()) | {h for found in m.rooms.values() for h in found})
+    h_at = {c: i for i, c in enumerate(houses)}
+    load.array("house_code", _codes(houses, 26))
+    keyed = {_SEP.join(k): h_at[h] for k, h in m.houses.items()}
+    load.table("houses", list(keyed), keyed.values())
+    load.multimap("rooms", {f"{b}{_SEP}{r}": [h_at[h] for h in found]
+                            for (b, r), found in m.rooms.items()})
+
+
+def registry_handle(matcher: Matcher) -> int | None:
+    """The C registry for this matcher (built on first use and kept on the matcher), or None."""
+    lib = _lib()
+    if lib is None:
+        return None
+    handle = matcher.native_handle
+    if handle is None:
+        load = _Loader(lib)
+        _load_divisions(load, load_divisions())
+        _load_matcher(load, matcher)
+        handle = matcher.native_handle = load.handle
+    return handle
+
+
+def threads() -> int:
+    """Threads one batch is split over (SHUCANG_ADDRESS_THREADS, default the cores)."""
+    return max(1, int(os.environ.get("SHUCANG_ADDRESS_THREADS") or os.cpu_count() or 1))
+
+
+def _strings(values: np.ndarray, width: int, valid: np.ndarray) -> pa.Array:
+    """Fixed-width ASCII codes (`width` bytes a row) as an Arrow string column."""
+    n = len(valid)
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+    bitmap = np.packbits(valid, bitorder="little")
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(values.tobytes()),
+                                       pa.py_buffer(bitmap), n - int(valid.sum()))
+
+
+class _Columns:
+    """The per-row outputs of `match_batch`, patched with the reference's rows."""
+
+    def __init__(self, n: int) -> None:
+        self.status = np.zeros(n, np.uint8)
+        self.level = np.zeros(n, np.uint8)
+        self.conf = np.zeros(n, np.float64)
+        self.lon = np.full(n, np.nan)
+        self.lat = np.full(n, np.nan)
+        self.deep = np.zeros((n, 12), np.uint8)
+        self.deep_len = np.zeros(n, np.uint8)
+        self.building = np.zeros((n, 20), np.uint8)
+        self.has_building = np.zeros(n, np.uint8)
+        self.house = np.zeros((n, 26), np.uint8)
+        self.has_house = np.zeros(n, np.uint8)
+        self.derived = np.zeros(n, np.uint8)
+        self.reasons: dict[int, str] = {}
+
+    def pointers(self) -> list[int]:
+        return [a.ctypes.data for a in (self.status, self.level, self.conf, self.lon, self.lat,
+                                        self.deep, self.deep_len, self.building,
+                                        self.has_building, self.house, self.has_house,
+                                        self.derived)]
+
+    def put(self, i: int, m: Match) -> None:
+        """Row `i` as the reference matched it."""
+        deep = m.community_code or m.street_code or m.district_code or ""
+        self.level[i], self.conf[i] = LEVEL_ORDER.index(m.match_level), m.match_confidence
+        self.lon[i] = np.nan if m.lon is None else m.lon
+        self.lat[i] = np.nan if m.lat is None else m.lat
+        self.deep[i, : len(deep)] = np.frombuffer(deep.encode(), np.uint8)
+        self.deep_len[i] = len(deep)
+        for code, out, flag in ((m.building_code, self.building, self.has_building),
+                                (m.house_code, self.house, self.has_house)):
+            flag[i] = code is not None
+            if code is not None:
+                out[i] = np.frombuffer(code.encode(), np.uint8)
+        if (reason := reason_of(m)) is not None:
+            self.reasons[i] = reason
+
+    def table(self, address: pa.Array) -> pa.Table:
+        n = len(address)
+        for row in np.flatnonzero(self.derived).tolist():
+            self.reasons[row] = derived_reason(self.building[row].tobytes().decode())
+        reasons: list[str | None] = [None] * n
+        for row, text in self.reasons.items():
+            reasons[row] = text
+        levels = pa.DictionaryArray.from_arrays(pa.array(self.level, pa.int8()),
+                                                pa.array(LEVEL_ORDER, pa.string()))
+        return pa.table({
+            "address": address,
+            "district_code": _strings(self.deep[:, :6], 6, self.deep_len >= 6),
+            "street_code": _strings(self.deep[:, :9], 9, self.deep_len >= 9),
+            "community_code": _strings(self.deep, 12, self.deep_len == 12),
+            "building_code": _strings(self.building, 20, self.has_building.astype(bool)),
+            "house_code": _strings(self.house, 26, self.has_house.astype(bool)),
+            "lon": pa.array(self.lon, pa.float64(), mask=np.isnan(self.lon)),
+            "lat": pa.array(self.lat, pa.float64(), mask=np.isnan(self.lat)),
+            "match_level": levels.dictionary_decode(),
+            "match_confidence": pa.array(self.conf, pa.float64()),
+            "reason": pa.array(reasons, pa.string()),
+        }, schema=SCHEMA)
+
+
+def match_arrow(distinct: pa.Array, matcher: Matcher,
+                reference: Callable[[list[str | None]], list[Match]]) -> pa.Table | None:
+    """`match.SCHEMA` rows for an array of distinct strings, matched in C; the rows it leaves
+    are given to `reference` (the Python path). None when the native matcher is unavailable."""
+    handle = registry_handle(matcher)
+    if handle is None:
+        return None
+    strings = distinct.cast(pa.string()) if distinct.type != pa.string() else distinct
+    validity, offsets, data = strings.buffers()
+    cols = _Columns(len(strings))
+    _lib().match_batch(  # type: ignore[union-attr]
+        handle, DEFAULT_PREFER.encode(), len(strings), offsets.address,
+        data.address if data is not None else None,
+        validity.address if validity is not None else None, strings.offset, *cols.pointers(),
+        threads())
+    left = np.flatnonzero(cols.status)
+    if left.size:
+        texts = strings.take(pa.array(left)).to_pylist()
+        for i, m in zip(left.tolist(), reference(texts), strict=True):
+            cols.put(i, m)
+    return cols.table(strings)
+
+
+def normalize_native(text: str) -> str | None:
+    """The C normalization of one text (None: left to the reference). For tests."""
+    lib = _lib()
+    assert lib is not None
+    raw = text.encode()
+    out = np.zeros(1600, np.uint32)
+    n = lib.normalize_one(raw, len(raw), out.ctypes.data)
+    return None if n < 0 else out[:n].tobytes().decode("utf-32-le")
+
+
+PARSE_FIELDS = ("province", "city", "district", "street", "community", "road", "road_number",
+                "estate", "building", "unit", "floor", "room")
+
+
+def parse_native(normalized: str, matcher: Matcher) -> tuple[dict[str, str | None], str, bool]:
+    """The C parse of a normalized text: fields, deepest code, division_exact. For tests."""
+    lib = _lib()
+    assert lib is not None
+    points = np.frombuffer(normalized.encode("utf-32-le"), np.uint32).copy()
+    spans = np.zeros(24, np.int32)
+    deep = ctypes.create_string_buffer(16)
+    exact = lib.parse_one(registry_handle(matcher), DEFAULT_PREFER.encode(), points.ctypes.data,
+                          len(points), spans.ctypes.data, deep)
+    fields = {name: normalized[spans[2 * i]:spans[2 * i + 1]] if spans[2 * i] >= 0 else None
+              for i, name in enumerate(PARSE_FIELDS)}
+    return fields, deep.value.decode(), bool(exact)

@@ -1,0 +1,95 @@
+"""Compiling and loading the native matcher (`address_registry/csrc/`, plain C with no Python
+headers) with the machine's C compiler, once per source version: the library is cached under
+SHUCANG_NATIVE_CACHE (default ~/.cache/shucang) by the hash of its sources and flags, and built
+atomically, so concurrent processes never load a half-written file. Without a compiler, or with
+SHUCANG_ADDRESS_NATIVE=0, `library()` is None and matching stays on the Python reference path.
+It owns the build; what the library computes is `native.py`'s business."""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+_log = logging.getLogger(__name__)
+
+SOURCES = Path(__file__).resolve().parent / "csrc"
+FLAGS = ("-O2", "-fPIC", "-shared", "-std=c11", "-pthread", "-Wall", "-Wextra", "-Werror")
+
+
+def enabled() -> bool:
+    """Whether the native matcher may be used (SHUCANG_ADDRESS_NATIVE, default on)."""
+    return os.environ.get("SHUCANG_ADDRESS_NATIVE", "1").strip().lower() not in ("0", "false", "no")
+
+
+def cache_dir() -> Path:
+    """Where built libraries are kept."""
+    configured = os.environ.get("SHUCANG_NATIVE_CACHE")
+    return Path(configured) if configured else Path.home() / ".cache" / "shucang"
+
+
+def _compiler() -> str | None:
+    for name in (os.environ.get("CC"), "cc", "gcc", "clang"):
+        if name and shutil.which(name):
+            return name
+    return None
+
+
+def _sources() -> list[Path]:
+    return sorted(SOURCES.glob("*.[ch]"))
+
+
+def library_path(compiler: str) -> Path:
+    """The cached library for the current sources, flags and compiler."""
+    digest = hashlib.sha256(" ".join((compiler, *FLAGS)).encode())
+    for path in _sources():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return cache_dir() / f"addrcore-{digest.hexdigest()[:16]}.so"
+
+
+class BuildError(RuntimeError):
+    """The C sources did not compile."""
+
+
+def build() -> Path:
+    """Compile the library if it is not cached yet; its path. Raises BuildError."""
+    compiler = _compiler()
+    if compiler is None:
+        raise BuildError("no C compiler found (cc, gcc or clang; or set CC)")
+    target = library_path(compiler)
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".so", dir=target.parent)
+    os.close(fd)
+    cmd = [compiler, *FLAGS, "-o", tmp, *(str(p) for p in _sources() if p.suffix == ".c"), "-lm"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        os.unlink(tmp)
+        raise BuildError(f"{' '.join(cmd)} failed:\n{done.stderr.strip()}")
+    os.replace(tmp, target)  # atomic: another process sees the whole file or none
+    return target
+
+
+@functools.cache
+def _load() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(str(build()))
+    except (BuildError, OSError) as exc:
+        _log.warning("native address matcher unavailable, using the Python path: %s", exc)
+        return None
+
+
+def library() -> ctypes.CDLL | None:
+    """The loaded library, or None when it is disabled or cannot be built."""
+    return _load() if enabled() else None
+
+
+if __name__ == "__main__":  # `make install` builds it ahead of the first match
+    print(build())
