@@ -125,6 +125,12 @@ class _Loader:
         self.array(f"{name}.items", np.array([i for v in lists.values() for i in v], np.int32))
 
 
+def index_key(i: int) -> str:
+    """An estate's or building's index as the two code points that start a key naming it
+    (csrc/core.h index_key): shorter than its code, so the tables stay small and cache-warm."""
+    return chr(0x10000 + (i >> 16)) + chr(0x10000 + (i & 0xFFFF))
+
+
 def _codes(codes: Iterable[str | None], width: int) -> bytes:
     return b"".join((c or "").encode().ljust(width, b"\0")[:width] for c in codes)
 
@@ -179,22 +185,25 @@ def _load_matcher(load: _Loader, m: Matcher) -> None:
     load.array("building_lat", _floats(buildings[c].lat for c in codes))
     planned = (-2 if c not in m.planned else m.planned[c] or -1 for c in codes)
     load.array("building_planned", _ints(planned))
-    labels = {f"{e}{_SEP}{label}": b_at[b.code] for (e, label), b in m.by_label.items()
+    labels = {index_key(e_at[e]) + label: b_at[b.code] for (e, label), b in m.by_label.items()
               if label is not None}
     load.table("by_label", list(labels), labels.values())
-    load.multimap("by_door", {f"{r}{_SEP}{n}": [b_at[b.code] for b in found]
-                              for (r, n), found in m.by_door.items()})
-    load.multimap("estate_doors", {f"{r}{_SEP}{n}": sorted(e_at[c] for c in found)
-                                   for (r, n), found in m.estate_doors.items()})
+    doors = sorted(m.by_door.keys() | m.estate_doors.keys())
+    load.multimap("by_door", {f"{r}{_SEP}{n}": [b_at[b.code] for b in m.by_door.get((r, n), ())]
+                              for r, n in doors})
+    estates_at = [sorted(e_at[c] for c in m.estate_doors.get(door, ())) for door in doors]
+    load.array("estate_doors_off", np.cumsum([0, *map(len, estates_at)], dtype=np.int32))
+    load.array("estate_doors", np.array([e for found in estates_at for e in found], np.int32))
     roads = sorted(m.roads)
     load.table("roads", roads, [0] * len(roads))
     houses = sorted(set(m.houses.values()) | {h for found in m.rooms.values() for h in found})
     h_at = {c: i for i, c in enumerate(houses)}
     load.array("house_code", _codes(houses, 26))
-    keyed = {_SEP.join(k): h_at[h] for k, h in m.houses.items()}
+    keyed = {f"{index_key(b_at[b])}{u}{_SEP}{r}": h_at[h] for (b, u, r), h in m.houses.items()
+             if b in b_at}
     load.table("houses", list(keyed), keyed.values())
-    load.multimap("rooms", {f"{b}{_SEP}{r}": [h_at[h] for h in found]
-                            for (b, r), found in m.rooms.items()})
+    load.multimap("rooms", {index_key(b_at[b]) + r: [h_at[h] for h in found]
+                            for (b, r), found in m.rooms.items() if b in b_at})
 
 
 def registry_handle(matcher: Matcher) -> int | None:

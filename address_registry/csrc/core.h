@@ -55,15 +55,23 @@ typedef struct {
     char *building_code, *building_community;
     double *building_lon, *building_lat;
     int32_t *building_planned;  /* -2: door plates list it; -1: footprint only, floors unknown */
-    table by_label;             /* estate code \x1f label -> building */
-    multimap by_door;           /* road \x1f number -> buildings */
-    multimap estate_doors;      /* road \x1f number -> estates, by code */
+    /* keys name an estate or building by its index, as two code points (index_key) */
+    table by_label;             /* estate, label -> building */
+    multimap by_door;           /* road \x1f number -> buildings; a door's value indexes both: */
+    int32_t *estate_doors_off, *estate_doors;  /* ... the estates at that door, by code */
     table roads;                /* road -> 0 */
     char *house_code;
-    table houses;               /* building code \x1f unit \x1f room -> house */
-    multimap rooms;             /* building code \x1f room -> houses */
+    table houses;               /* building, unit \x1f room -> house */
+    multimap rooms;             /* building, room -> houses */
     int ready;
 } registry;
+
+/* An index as the two code points that start a key naming it (native.py's index_key). */
+static inline int index_key(u32 *key, int32_t i) {
+    key[0] = 0x10000u + ((uint32_t)i >> 16);
+    key[1] = 0x10000u + ((uint32_t)i & 0xffffu);
+    return 2;
+}
 
 /* how an estate name was recognised: the order of native.py's HOWS */
 enum { HOW_REVIEW = 5, HOW_KEY = 6, HOW_PREFIX = 7 };

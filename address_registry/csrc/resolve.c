@@ -27,11 +27,6 @@ static int put(u32 *key, int k, const u32 *s, span v) {
     return k;
 }
 
-static int put_ascii(u32 *key, int k, const char *text, int n) {
-    for (int i = 0; i < n; i++) key[k++] = (u32)(unsigned char)text[i];
-    return k;
-}
-
 static int has(span v) { return v.a >= 0 && v.z > v.a; }
 
 static long long number(const u32 *s, int a, int z) {
@@ -138,9 +133,8 @@ static int find_estate(const registry *r, const u32 *s, const parsed *p, const c
 }
 
 static void door_building(const registry *r, int b, result *out) {
-    u32 key[64];
-    int k = put_ascii(key, 0, r->building_code + 20 * b, 20);
-    key[k++] = SEP;
+    u32 key[8];
+    int k = index_key(key, b);
     key[k++] = SEP;
     int house = (int)table_get(&r->houses, key, k);
     located(r, out, r->building_community + 12 * b, b, house, r->building_lon[b],
@@ -171,16 +165,13 @@ static int derived_house(const registry *r, const u32 *s, int b, int e, span uni
 static void within_estate(const registry *r, const u32 *s, const parsed *p, int e, double conf,
                           result *out) {
     u32 key[KEY_MAX];
-    int k = put_ascii(key, 0, r->estate_code + 16 * e, 16);
-    key[k++] = SEP;
-    int b = (int)table_get(&r->by_label, key, put(key, k, s, p->building));
+    int b = (int)table_get(&r->by_label, key, put(key, index_key(key, e), s, p->building));
     if (b < 0) {
         located(r, out, r->estate_community + 12 * e, -1, -1, r->estate_lon[e], r->estate_lat[e],
                 L_ESTATE, conf);
         return;
     }
-    int house = -1, head = put_ascii(key, 0, r->building_code + 20 * b, 20);
-    key[head++] = SEP;
+    int house = -1, k, head = index_key(key, b);
     if (has(p->room)) {
         k = put(key, head, s, p->unit);
         key[k++] = SEP;
@@ -235,8 +226,13 @@ static void resolve(const registry *r, const u32 *s, const parsed *p, result *ou
         memcpy(key, road, (size_t)rl * sizeof(u32));
         key[k++] = SEP;
         k = put(key, k, s, p->number);
-        nb = multimap_get(&r->by_door, key, k, &door_buildings);
-        ne = multimap_get(&r->estate_doors, key, k, &door_estates);
+        int64_t door = table_get(&r->by_door.t, key, k);
+        if (door >= 0) {
+            door_buildings = r->by_door.items + r->by_door.list_off[door];
+            nb = r->by_door.list_off[door + 1] - r->by_door.list_off[door];
+            door_estates = r->estate_doors + r->estate_doors_off[door];
+            ne = r->estate_doors_off[door + 1] - r->estate_doors_off[door];
+        }
     }
     int near_building = -1, near_buildings = 0;
     for (int i = 0; i < nb; i++)
