@@ -105,6 +105,10 @@ static inline int any_word_at(const u32 *s, int n, int p, const u32 *const *word
     return 0;
 }
 
+/* parse._ROAD_END and parse._ESTATE_WORDS, NULL-terminated (store.c) */
+extern const u32 *const ROAD_END[];
+extern const u32 *const ESTATE_WORDS[];
+
 /* Whether s[a..z) ends with one of the words. */
 int ends_with_any(const u32 *s, int a, int z, const u32 *const *words);
 

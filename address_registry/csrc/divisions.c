@@ -6,10 +6,6 @@
 #include "core.h"
 
 #define W(x) ((const u32 *)U##x)
-static const u32 *const ROAD_END[] = {W("大道"), W("大街"), W("路"), W("街"), W("巷"), W("弄"), NULL};
-static const u32 *const ESTATE_WORDS[] = {W("新村"), W("小区"), W("花园"), W("公寓"), W("大厦"),
-                                          W("广场"), W("家园"), W("苑"), W("园"), W("府"), W("庭"),
-                                          W("城"), W("中心"), NULL};
 static const u32 ROAD_SUFFIX[] = U"路街巷弄道";
 #define MIN_BARE_COMMUNITY 3
 

@@ -146,6 +146,13 @@ int reg_array(registry *r, const char *name, const void *data, int64_t bytes) {
     return -1;
 }
 
+/* ---- words the rules share ---------------------------------------------------------------- */
+#define W(x) ((const u32 *)U##x)
+const u32 *const ROAD_END[] = {W("大道"), W("大街"), W("路"), W("街"), W("巷"), W("弄"), NULL};
+const u32 *const ESTATE_WORDS[] = {W("新村"), W("小区"), W("花园"), W("公寓"), W("大厦"), W("广场"),
+                                   W("家园"), W("苑"), W("园"), W("府"), W("庭"), W("城"), W("中心"),
+                                   NULL};
+
 /* ---- text helpers -------------------------------------------------------------------------- */
 int ends_with_any(const u32 *s, int a, int z, const u32 *const *words) {
     for (; *words; words++) {
