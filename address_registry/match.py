@@ -428,14 +428,6 @@ def _planned(x: shapes.Shaped, t: shapes.Template, matcher: Matcher,
     return plans[t]
 
 
-def _distinct(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> list[str | None]:
-    if isinstance(texts, pa.ChunkedArray | pa.Array):
-        import pyarrow.compute as pc
-
-        return pc.unique(texts).to_pylist()
-    return list(dict.fromkeys(texts))
-
-
 def _queue_reviews(matcher: Matcher, distinct: list[str | None], results: list[Match]) -> None:
     items = [(r.review[0], t or "", r.review[1]) for t, r in zip(distinct, results, strict=True)
              if r.review]
@@ -463,24 +455,25 @@ def match_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table
 
     with collector_paused():
         matcher = current_matcher()
+        distinct = _distinct(texts)
         if matcher is not None:
             from address_registry import native
 
             if native.available():
-                distinct = _distinct_array(texts)
                 table = native.match_arrow(distinct, matcher, lambda ts: _resolve(ts, matcher))
                 if table is not None:
                     return table
-        distinct_list = _distinct(texts)
+        distinct_list = distinct.to_pylist()
         results = _resolve(distinct_list, matcher)
         columns = zip(*map(_ROW, results), strict=True) if results else [()] * len(_COLUMNS)
-        cols: dict[str, object] = {"address": distinct_list,
+        cols: dict[str, object] = {"address": distinct,
                                    **dict(zip(_COLUMNS, columns, strict=True))}
         cols["reason"] = [reason_of(r) for r in results]
         return pa.table(cols, schema=SCHEMA)
 
 
-def _distinct_array(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Array:
+def _distinct(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Array:
+    """The distinct strings, in first-seen order."""
     import pyarrow.compute as pc
 
     if isinstance(texts, pa.ChunkedArray | pa.Array):

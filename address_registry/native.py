@@ -11,6 +11,7 @@ import ctypes
 import functools
 import os
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -77,10 +78,11 @@ def char_table() -> np.ndarray:
 
 @functools.cache
 def _lib() -> ctypes.CDLL | None:
-    lib = native_build.library()
+    lib = native_build.load()  # enabled() is asked per call, in available()
     if lib is None:
         return None
     lib.reg_new.restype = _P
+    lib.reg_free.argtypes = [_P]
     lib.reg_table.argtypes = [_P, ctypes.c_char_p, _P, _P, _P, ctypes.c_int64]
     lib.reg_array.argtypes = [_P, ctypes.c_char_p, _P, ctypes.c_int64]
     lib.set_char_table.argtypes = [_P]
@@ -217,6 +219,7 @@ def registry_handle(matcher: Matcher) -> int | None:
         _load_divisions(load, load_divisions())
         _load_matcher(load, matcher)
         handle = matcher.native_handle = load.handle
+        weakref.finalize(matcher, lib.reg_free, handle)  # freed with its registry version
     return handle
 
 

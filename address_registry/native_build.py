@@ -78,7 +78,9 @@ def build() -> Path:
 
 
 @functools.cache
-def _load() -> ctypes.CDLL | None:
+def load() -> ctypes.CDLL | None:
+    """The library, built if needed (once per process, whatever SHUCANG_ADDRESS_NATIVE says);
+    None when it cannot be built."""
     try:
         return ctypes.CDLL(str(build()))
     except (BuildError, OSError) as exc:
@@ -88,7 +90,7 @@ def _load() -> ctypes.CDLL | None:
 
 def library() -> ctypes.CDLL | None:
     """The loaded library, or None when it is disabled or cannot be built."""
-    return _load() if enabled() else None
+    return load() if enabled() else None
 
 
 if __name__ == "__main__":  # `make install` builds it ahead of the first match

@@ -35,8 +35,8 @@ static long long number(const u32 *s, int a, int z) {
     return v;
 }
 
-static void located(const registry *r, result *out, const char *community, int building,
-                    int house, double lon, double lat, int level, double conf) {
+static void located(result *out, const char *community, int building, int house, double lon,
+                    double lat, int level, double conf) {
     memcpy(out->deep, community, 12);
     out->deep_len = 12;
     out->building = building;
@@ -45,7 +45,6 @@ static void located(const registry *r, result *out, const char *community, int b
     out->lat = lat;
     out->level = level;
     out->conf = conf;
-    (void)r;
 }
 
 static int estate_under(const registry *r, int e, const char *scope, int sl) {
@@ -137,7 +136,7 @@ static void door_building(const registry *r, int b, result *out) {
     int k = index_key(key, b);
     key[k++] = SEP;
     int house = (int)table_get(&r->houses, key, k);
-    located(r, out, r->building_community + 12 * b, b, house, r->building_lon[b],
+    located(out, r->building_community + 12 * b, b, house, r->building_lon[b],
             r->building_lat[b], house >= 0 ? L_HOUSE : L_BUILDING, 0.97);
 }
 
@@ -167,7 +166,7 @@ static void within_estate(const registry *r, const u32 *s, const parsed *p, int 
     u32 key[KEY_MAX];
     int b = (int)table_get(&r->by_label, key, put(key, index_key(key, e), s, p->building));
     if (b < 0) {
-        located(r, out, r->estate_community + 12 * e, -1, -1, r->estate_lon[e], r->estate_lat[e],
+        located(out, r->estate_community + 12 * e, -1, -1, r->estate_lon[e], r->estate_lat[e],
                 L_ESTATE, conf);
         return;
     }
@@ -188,12 +187,12 @@ static void within_estate(const registry *r, const u32 *s, const parsed *p, int 
         house = (int)table_get(&r->houses, key, head + 1);
     }
     if (house < 0 && derived_house(r, s, b, e, p->unit, p->room, out->segment)) {
-        located(r, out, r->estate_community + 12 * e, b, -1, r->building_lon[b],
+        located(out, r->estate_community + 12 * e, b, -1, r->building_lon[b],
                 r->building_lat[b], L_HOUSE, conf * 0.9);
         out->derived = 1;
         return;
     }
-    located(r, out, r->estate_community + 12 * e, b, house, r->building_lon[b], r->building_lat[b],
+    located(out, r->estate_community + 12 * e, b, house, r->building_lon[b], r->building_lat[b],
             house >= 0 ? L_HOUSE : L_BUILDING, conf);
 }
 

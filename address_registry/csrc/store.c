@@ -64,70 +64,78 @@ static void build_table(table *t, const u32 *keys, const int64_t *off, const int
 
 registry *reg_new(void) { return calloc(1, sizeof(registry)); }
 
-static table *table_named(registry *r, const char *name) {
-    static const struct { const char *name; size_t at; } tables[] = {
-        {"div_names", offsetof(registry, div_names.t)},
-        {"div_prefix", offsetof(registry, div_prefix.t)},
-        {"est_names", offsetof(registry, est_names.t)},
-        {"est_keys", offsetof(registry, est_keys.t)},
-        {"by_label", offsetof(registry, by_label)},
-        {"by_door", offsetof(registry, by_door.t)},
-        {"roads", offsetof(registry, roads)},
-        {"houses", offsetof(registry, houses)},
-        {"rooms", offsetof(registry, rooms.t)},
-    };
-    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
-        if (strcmp(tables[i].name, name) == 0) return (table *)((char *)r + tables[i].at);
+/* A member of the registry by name: tables, arrays, and multimap lists ("<table>.list_off",
+ * "<table>.items"). */
+typedef struct { const char *name; size_t at; } member;
+
+static const member TABLES[] = {
+    {"div_names", offsetof(registry, div_names.t)},
+    {"div_prefix", offsetof(registry, div_prefix.t)},
+    {"est_names", offsetof(registry, est_names.t)},
+    {"est_keys", offsetof(registry, est_keys.t)},
+    {"by_label", offsetof(registry, by_label)},
+    {"by_door", offsetof(registry, by_door.t)},
+    {"roads", offsetof(registry, roads)},
+    {"houses", offsetof(registry, houses)},
+    {"rooms", offsetof(registry, rooms.t)},
+};
+
+static const member ARRAYS[] = {
+    {"div_names.list_off", offsetof(registry, div_names.list_off)},
+    {"div_names.items", offsetof(registry, div_names.items)},
+    {"div_prefix.list_off", offsetof(registry, div_prefix.list_off)},
+    {"div_prefix.items", offsetof(registry, div_prefix.items)},
+    {"hit_code", offsetof(registry, hit_code)},
+    {"hit_code_len", offsetof(registry, hit_code_len)},
+    {"hit_rank", offsetof(registry, hit_rank)},
+    {"hit_exact", offsetof(registry, hit_exact)},
+    {"hit_historic", offsetof(registry, hit_historic)},
+    {"estate_code", offsetof(registry, estate_code)},
+    {"estate_community", offsetof(registry, estate_community)},
+    {"estate_lon", offsetof(registry, estate_lon)},
+    {"estate_lat", offsetof(registry, estate_lat)},
+    {"layout_has", offsetof(registry, layout_has)},
+    {"layout_units_written", offsetof(registry, layout_units_written)},
+    {"layout_units", offsetof(registry, layout_units)},
+    {"layout_floors", offsetof(registry, layout_floors)},
+    {"layout_rooms", offsetof(registry, layout_rooms)},
+    {"est_names.list_off", offsetof(registry, est_names.list_off)},
+    {"est_names.items", offsetof(registry, est_names.items)},
+    {"est_keys.list_off", offsetof(registry, est_keys.list_off)},
+    {"est_keys.items", offsetof(registry, est_keys.items)},
+    {"building_code", offsetof(registry, building_code)},
+    {"building_community", offsetof(registry, building_community)},
+    {"building_lon", offsetof(registry, building_lon)},
+    {"building_lat", offsetof(registry, building_lat)},
+    {"building_planned", offsetof(registry, building_planned)},
+    {"by_door.list_off", offsetof(registry, by_door.list_off)},
+    {"by_door.items", offsetof(registry, by_door.items)},
+    {"estate_doors_off", offsetof(registry, estate_doors_off)},
+    {"estate_doors", offsetof(registry, estate_doors)},
+    {"house_code", offsetof(registry, house_code)},
+    {"rooms.list_off", offsetof(registry, rooms.list_off)},
+    {"rooms.items", offsetof(registry, rooms.items)},
+};
+
+#define COUNT(list) (sizeof list / sizeof *list)
+
+static void *member_named(registry *r, const member *list, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].name, name) == 0) return (char *)r + list[i].at;
     return NULL;
 }
 
 /* A table by name from keys (concatenated code points with offsets) and values; 0 on success. */
 int reg_table(registry *r, const char *name, const u32 *keys, const int64_t *off,
               const int32_t *val, int64_t n) {
-    table *t = table_named(r, name);
+    table *t = member_named(r, TABLES, COUNT(TABLES), name);
     if (t == NULL) return -1;
     build_table(t, keys, off, val, n);
     return 0;
 }
 
-/* An array by name (copied); 0 on success. Multimap lists are "<table>.list_off"/".items". */
+/* An array by name (copied), or the scalars how_conf and max_name; 0 on success. */
 int reg_array(registry *r, const char *name, const void *data, int64_t bytes) {
-    static const struct { const char *name; size_t at; } arrays[] = {
-        {"div_names.list_off", offsetof(registry, div_names.list_off)},
-        {"div_names.items", offsetof(registry, div_names.items)},
-        {"div_prefix.list_off", offsetof(registry, div_prefix.list_off)},
-        {"div_prefix.items", offsetof(registry, div_prefix.items)},
-        {"hit_code", offsetof(registry, hit_code)},
-        {"hit_code_len", offsetof(registry, hit_code_len)},
-        {"hit_rank", offsetof(registry, hit_rank)},
-        {"hit_exact", offsetof(registry, hit_exact)},
-        {"hit_historic", offsetof(registry, hit_historic)},
-        {"estate_code", offsetof(registry, estate_code)},
-        {"estate_community", offsetof(registry, estate_community)},
-        {"estate_lon", offsetof(registry, estate_lon)},
-        {"estate_lat", offsetof(registry, estate_lat)},
-        {"layout_has", offsetof(registry, layout_has)},
-        {"layout_units_written", offsetof(registry, layout_units_written)},
-        {"layout_units", offsetof(registry, layout_units)},
-        {"layout_floors", offsetof(registry, layout_floors)},
-        {"layout_rooms", offsetof(registry, layout_rooms)},
-        {"est_names.list_off", offsetof(registry, est_names.list_off)},
-        {"est_names.items", offsetof(registry, est_names.items)},
-        {"est_keys.list_off", offsetof(registry, est_keys.list_off)},
-        {"est_keys.items", offsetof(registry, est_keys.items)},
-        {"building_code", offsetof(registry, building_code)},
-        {"building_community", offsetof(registry, building_community)},
-        {"building_lon", offsetof(registry, building_lon)},
-        {"building_lat", offsetof(registry, building_lat)},
-        {"building_planned", offsetof(registry, building_planned)},
-        {"by_door.list_off", offsetof(registry, by_door.list_off)},
-        {"by_door.items", offsetof(registry, by_door.items)},
-        {"estate_doors_off", offsetof(registry, estate_doors_off)},
-        {"estate_doors", offsetof(registry, estate_doors)},
-        {"house_code", offsetof(registry, house_code)},
-        {"rooms.list_off", offsetof(registry, rooms.list_off)},
-        {"rooms.items", offsetof(registry, rooms.items)},
-    };
     if (strcmp(name, "how_conf") == 0 && bytes == sizeof r->how_conf) {
         memcpy(r->how_conf, data, sizeof r->how_conf);
         return 0;
@@ -136,14 +144,25 @@ int reg_array(registry *r, const char *name, const void *data, int64_t bytes) {
         memcpy(&r->max_name, data, sizeof(int32_t));
         return 0;
     }
-    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
-        if (strcmp(arrays[i].name, name) == 0) {
-            void **slot = (void **)((char *)r + arrays[i].at);
-            free(*slot);
-            *slot = copy(data, (size_t)bytes);
-            return 0;
-        }
-    return -1;
+    void **slot = member_named(r, ARRAYS, COUNT(ARRAYS), name);
+    if (slot == NULL) return -1;
+    free(*slot);
+    *slot = copy(data, (size_t)bytes);
+    return 0;
+}
+
+static void free_table(table *t) {
+    free(t->slots);
+    free(t->entries);
+    free(t->keys);
+}
+
+/* Everything a registry holds, and the registry. */
+void reg_free(registry *r) {
+    if (r == NULL) return;
+    for (size_t i = 0; i < COUNT(TABLES); i++) free_table((table *)((char *)r + TABLES[i].at));
+    for (size_t i = 0; i < COUNT(ARRAYS); i++) free(*(void **)((char *)r + ARRAYS[i].at));
+    free(r);
 }
 
 /* ---- words the rules share ---------------------------------------------------------------- */

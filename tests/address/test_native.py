@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from address_registry import match_many, native, native_build, parallel
-from address_registry.match import Matcher
+from address_registry.match import Match, Matcher
 from address_registry.parse import normalized_texts
 from address_registry.registry import build_registry, current_matcher
 
@@ -59,15 +59,19 @@ def both_ways(texts: list[str | None], monkeypatch: pytest.MonkeyPatch
     matcher = current_matcher()
     assert matcher is not None
     distinct = pa.array(list(dict.fromkeys(texts)), pa.string())
-    settled = []
-    fast = native.match_arrow(distinct, matcher, lambda ts: settled.append(len(ts)) or
-                              [m for t in ts for m in parallel.resolve_all([t], matcher)])
+    deferred: list[str | None] = []
+
+    def reference(ts: list[str | None]) -> list[Match]:
+        deferred.extend(ts)
+        return parallel.resolve_all(ts, matcher)
+
+    fast = native.match_arrow(distinct, matcher, reference)
     assert fast is not None
     monkeypatch.setenv("SHUCANG_ADDRESS_NATIVE", "0")
     parallel.clear_caches()
     slow = match_many(distinct)
     monkeypatch.delenv("SHUCANG_ADDRESS_NATIVE")
-    return fast.to_pylist(), slow.to_pylist(), len(distinct) - sum(settled)
+    return fast.to_pylist(), slow.to_pylist(), len(distinct) - len(deferred)
 
 
 def assert_same(fast: list[dict[str, object]], slow: list[dict[str, object]]) -> None:
@@ -159,3 +163,22 @@ def test_build_is_cached_by_source_hash(tmp_path: Path, monkeypatch: pytest.Monk
     assert first.parent == tmp_path and first.exists()
     mtime = first.stat().st_mtime_ns
     assert native_build.build() == first and first.stat().st_mtime_ns == mtime
+
+
+def test_a_registry_version_is_freed_with_its_matcher(registry: Matcher,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from address_registry import store
+
+    lib = native._lib()
+    assert lib is not None
+    real, freed = lib.reg_free, []
+    monkeypatch.setattr(lib, "reg_free", lambda h: (freed.append(h), real(h)))
+    _, tables, _ = store.read_version(registry.version)
+    matcher = Matcher(registry.version, tables)
+    handle = native.registry_handle(matcher)
+    assert handle and native.registry_handle(matcher) == handle  # copied in once
+    del matcher
+    gc.collect()
+    assert freed == [handle]
