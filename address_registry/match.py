@@ -476,9 +476,15 @@ def _distinct(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Array:
     """The distinct strings, in first-seen order."""
     import pyarrow.compute as pc
 
-    if isinstance(texts, pa.ChunkedArray | pa.Array):
-        return pc.unique(texts.cast(pa.string()))
-    return pa.array(list(dict.fromkeys(texts)), pa.string())
+    from address_registry import native
+
+    if not isinstance(texts, pa.ChunkedArray | pa.Array):
+        return pa.array(list(dict.fromkeys(texts)), pa.string())
+    strings = texts.cast(pa.string())
+    if not native.available():
+        return pc.unique(strings)
+    return native.distinct(strings.combine_chunks() if isinstance(strings, pa.ChunkedArray)
+                           else strings)
 
 
 def _resolve(distinct: list[str | None], matcher: Matcher | None) -> list[Match]:

@@ -87,7 +87,9 @@ def _lib() -> ctypes.CDLL | None:
     lib.reg_array.argtypes = [_P, ctypes.c_char_p, _P, ctypes.c_int64]
     lib.set_char_table.argtypes = [_P]
     lib.match_batch.argtypes = [_P, ctypes.c_char_p, ctypes.c_int64, _P, _P, _P, ctypes.c_int64,
-                                *[_P] * 12, ctypes.c_int]
+                                ctypes.POINTER(_ColumnPointers), ctypes.c_int]
+    lib.distinct_rows.restype = ctypes.c_int64
+    lib.distinct_rows.argtypes = [ctypes.c_int64, _P, _P, _P, ctypes.c_int64, _P]
     lib.normalize_one.argtypes = [ctypes.c_char_p, ctypes.c_int, _P]
     lib.parse_one.argtypes = [_P, ctypes.c_char_p, _P, ctypes.c_int, _P, ctypes.c_char_p]
     lib.set_char_table(char_table().ctypes.data)
@@ -228,77 +230,142 @@ def threads() -> int:
     return max(1, int(os.environ.get("SHUCANG_ADDRESS_THREADS") or os.cpu_count() or 1))
 
 
-def _strings(values: np.ndarray, width: int, valid: np.ndarray) -> pa.Array:
-    """Fixed-width ASCII codes (`width` bytes a row) as an Arrow string column."""
-    n = len(valid)
+def _strings(values: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """Fixed-width ASCII codes (a row of `values` each) as an Arrow string column, zero-copy."""
+    n, width = values.shape
     offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
-    bitmap = np.packbits(valid, bitorder="little")
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(values.tobytes()),
-                                       pa.py_buffer(bitmap), n - int(valid.sum()))
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(values),
+                                       _bitmap(valid), n - int(np.count_nonzero(valid)))
+
+
+def _bitmap(valid: np.ndarray) -> pa.Buffer:
+    return pa.py_buffer(np.packbits(valid, bitorder="little"))
+
+
+def _floats_column(values: np.ndarray) -> pa.Array:
+    """Floats with NaN as null, zero-copy."""
+    valid = ~np.isnan(values)
+    return pa.Array.from_buffers(pa.float64(), len(values), [_bitmap(valid), pa.py_buffer(values)],
+                                 len(values) - int(np.count_nonzero(valid)))
+
+
+_LEVEL_NAMES = pa.array(LEVEL_ORDER, pa.string())
+_DERIVED = derived_reason("\0" * 20).encode()  # the reason of a derived house code, as a template
+_DERIVED_AT = _DERIVED.index(b"\0" * 20)
+
+
+def _reasons_column(reasons: dict[int, str], derived: np.ndarray, building: np.ndarray
+                    ) -> pa.Array:
+    """The reason column: `reasons` (row -> text), and derived_reason for the rows flagged
+    `derived` (their building codes in `building`), null elsewhere."""
+    n = len(derived)
+    rows = np.flatnonzero(derived)
+    if not reasons and not rows.size:
+        return pa.nulls(n, pa.string())
+    written = {row: text.encode() for row, text in reasons.items()}
+    valid = derived.astype(bool)
+    lengths = np.where(valid, len(_DERIVED), 0).astype(np.int32)
+    for row, text in written.items():
+        lengths[row], valid[row] = len(text), True
+    offsets = np.zeros(n + 1, np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    data = np.empty(int(offsets[-1]), np.uint8)
+    texts = np.tile(np.frombuffer(_DERIVED, np.uint8), (rows.size, 1))
+    texts[:, _DERIVED_AT:_DERIVED_AT + 20] = building[rows]
+    data[offsets[rows][:, None] + np.arange(len(_DERIVED))] = texts
+    for row, text in written.items():
+        data[offsets[row]:offsets[row + 1]] = np.frombuffer(text, np.uint8)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data),
+                                       _bitmap(valid), n - int(np.count_nonzero(valid)))
+
+
+_COLUMN_NAMES = ("status", "level", "deep_len", "has_building", "has_house", "derived", "conf",
+                 "lon", "lat", "district", "street", "community", "building", "house")
+
+
+class _ColumnPointers(ctypes.Structure):
+    """csrc/resolve.c's `columns`."""
+
+    _fields_ = [(name, ctypes.c_void_p) for name in _COLUMN_NAMES]
 
 
 class _Columns:
     """The per-row outputs of `match_batch`, patched with the reference's rows."""
 
     def __init__(self, n: int) -> None:
-        self.status = np.zeros(n, np.uint8)
-        self.level = np.zeros(n, np.uint8)
-        self.conf = np.zeros(n, np.float64)
+        # written here, not left to calloc: pages first touched by the matcher's threads fault
+        # side by side, which costs more than the matching on some virtual machines
+        self.status = np.full(n, 0, np.uint8)
+        self.level = np.full(n, 0, np.uint8)
+        self.deep_len = np.full(n, 0, np.uint8)
+        self.has_building = np.full(n, 0, np.uint8)
+        self.has_house = np.full(n, 0, np.uint8)
+        self.derived = np.full(n, 0, np.uint8)
+        self.conf = np.full(n, 0.0)
         self.lon = np.full(n, np.nan)
         self.lat = np.full(n, np.nan)
-        self.deep = np.zeros((n, 12), np.uint8)
-        self.deep_len = np.zeros(n, np.uint8)
-        self.building = np.zeros((n, 20), np.uint8)
-        self.has_building = np.zeros(n, np.uint8)
-        self.house = np.zeros((n, 26), np.uint8)
-        self.has_house = np.zeros(n, np.uint8)
-        self.derived = np.zeros(n, np.uint8)
+        self.district = np.full((n, 6), 0, np.uint8)
+        self.street = np.full((n, 9), 0, np.uint8)
+        self.community = np.full((n, 12), 0, np.uint8)
+        self.building = np.full((n, 20), 0, np.uint8)
+        self.house = np.full((n, 26), 0, np.uint8)
         self.reasons: dict[int, str] = {}
 
-    def pointers(self) -> list[int]:
-        return [a.ctypes.data for a in (self.status, self.level, self.conf, self.lon, self.lat,
-                                        self.deep, self.deep_len, self.building,
-                                        self.has_building, self.house, self.has_house,
-                                        self.derived)]
+    def pointers(self) -> _ColumnPointers:
+        return _ColumnPointers(*(getattr(self, name).ctypes.data for name in _COLUMN_NAMES))
 
     def put(self, i: int, m: Match) -> None:
         """Row `i` as the reference matched it."""
-        deep = m.community_code or m.street_code or m.district_code or ""
         self.level[i], self.conf[i] = LEVEL_ORDER.index(m.match_level), m.match_confidence
         self.lon[i] = np.nan if m.lon is None else m.lon
         self.lat[i] = np.nan if m.lat is None else m.lat
-        self.deep[i, : len(deep)] = np.frombuffer(deep.encode(), np.uint8)
+        deep = (m.community_code or m.street_code or m.district_code or "").encode()
         self.deep_len[i] = len(deep)
-        for code, out, flag in ((m.building_code, self.building, self.has_building),
-                                (m.house_code, self.house, self.has_house)):
-            flag[i] = code is not None
-            if code is not None:
-                out[i] = np.frombuffer(code.encode(), np.uint8)
+        for code, out in ((deep[:6], self.district), (deep[:9], self.street), (deep, self.community),
+                          (m.building_code, self.building), (m.house_code, self.house)):
+            if code and len(code) == out.shape[1]:
+                out[i] = np.frombuffer(code if isinstance(code, bytes) else code.encode(), np.uint8)
+        self.has_building[i] = m.building_code is not None
+        self.has_house[i] = m.house_code is not None
         if (reason := reason_of(m)) is not None:
             self.reasons[i] = reason
 
     def table(self, address: pa.Array) -> pa.Table:
-        n = len(address)
-        for row in np.flatnonzero(self.derived).tolist():
-            self.reasons[row] = derived_reason(self.building[row].tobytes().decode())
-        reasons: list[str | None] = [None] * n
-        for row, text in self.reasons.items():
-            reasons[row] = text
-        levels = pa.DictionaryArray.from_arrays(pa.array(self.level, pa.int8()),
-                                                pa.array(LEVEL_ORDER, pa.string()))
         return pa.table({
             "address": address,
-            "district_code": _strings(self.deep[:, :6], 6, self.deep_len >= 6),
-            "street_code": _strings(self.deep[:, :9], 9, self.deep_len >= 9),
-            "community_code": _strings(self.deep, 12, self.deep_len == 12),
-            "building_code": _strings(self.building, 20, self.has_building.astype(bool)),
-            "house_code": _strings(self.house, 26, self.has_house.astype(bool)),
-            "lon": pa.array(self.lon, pa.float64(), mask=np.isnan(self.lon)),
-            "lat": pa.array(self.lat, pa.float64(), mask=np.isnan(self.lat)),
-            "match_level": levels.dictionary_decode(),
+            "district_code": _strings(self.district, self.deep_len >= 6),
+            "street_code": _strings(self.street, self.deep_len >= 9),
+            "community_code": _strings(self.community, self.deep_len == 12),
+            "building_code": _strings(self.building, self.has_building.view(bool)),
+            "house_code": _strings(self.house, self.has_house.view(bool)),
+            "lon": _floats_column(self.lon),
+            "lat": _floats_column(self.lat),
+            "match_level": _LEVEL_NAMES.take(self.level),
             "match_confidence": pa.array(self.conf, pa.float64()),
-            "reason": pa.array(reasons, pa.string()),
+            "reason": _reasons_column(self.reasons, self.derived, self.building),
         }, schema=SCHEMA)
+
+
+def _buffers(strings: pa.Array) -> tuple[int, int | None, int | None]:
+    """Addresses of a string array's offsets, data (None: no bytes) and validity (None: no
+    nulls) buffers."""
+    validity, offsets, data = strings.buffers()
+    return (offsets.address, data.address if data is not None and data.size else None,
+            validity.address if validity is not None else None)
+
+
+def distinct(strings: pa.Array) -> pa.Array:
+    """The distinct values of a string array in first-seen order (pyarrow.compute.unique),
+    found in C; the array itself when every value is distinct."""
+    lib = _lib()
+    assert lib is not None
+    first = np.empty(len(strings), np.int32)
+    offsets, data, validity = _buffers(strings)
+    count = lib.distinct_rows(len(strings), offsets, data, validity, strings.offset,
+                              first.ctypes.data)
+    if count < 0:
+        raise MemoryError("no memory for the distinct strings")
+    return strings if count == len(strings) else strings.take(pa.array(first[:count]))
 
 
 def match_arrow(distinct: pa.Array, matcher: Matcher,
@@ -309,13 +376,11 @@ def match_arrow(distinct: pa.Array, matcher: Matcher,
     if handle is None:
         return None
     strings = distinct.cast(pa.string()) if distinct.type != pa.string() else distinct
-    validity, offsets, data = strings.buffers()
+    offsets, data, validity = _buffers(strings)
     cols = _Columns(len(strings))
     _lib().match_batch(  # type: ignore[union-attr]
-        handle, DEFAULT_PREFER.encode(), len(strings), offsets.address,
-        data.address if data is not None else None,
-        validity.address if validity is not None else None, strings.offset, *cols.pointers(),
-        threads())
+        handle, DEFAULT_PREFER.encode(), len(strings), offsets, data, validity, strings.offset,
+        ctypes.byref(cols.pointers()), threads())
     left = np.flatnonzero(cols.status)
     if left.size:
         texts = strings.take(pa.array(left)).to_pylist()

@@ -105,18 +105,19 @@ _MATCHERS: dict[tuple[str, int, int], Matcher] = {}
 def current_matcher() -> Matcher | None:
     """The matcher over the latest built registry and accepted aliases (cached per home, version
     and alias generation), or None before the first build."""
-    from address_registry.review import aliases
+    from address_registry.review import alias_generation, aliases
 
     base = store.root()
     version = store.current_version(base)
     if version is None:
         return None
-    generation, accepted = aliases()
-    key = (str(base), version, generation)
+    key = (str(base), version, alias_generation())
     matcher = _MATCHERS.get(key)
     if matcher is None:
         from address_registry.match import Matcher
 
+        generation, accepted = aliases()
+        key = (str(base), version, generation)
         _, tables, manifest = store.read_version(version, base)
         matcher = Matcher(version, tables, accepted)
         matcher.cache_key = (*key, manifest.get("built_at"))

@@ -126,9 +126,17 @@ def decide(review_id: int, accept: bool, code: str | None = None, by: str = "cli
                   candidates, "accepted" if accept else "rejected", chosen)
 
 
+_ALIAS_COUNT = select(func.count()).select_from(address_aliases)
+
+
+def alias_generation() -> int:
+    """Changes when a review is accepted, so matchers know to reload (one cheap query)."""
+    with engine().connect() as conn:
+        return int(conn.execute(_ALIAS_COUNT).scalar_one())
+
+
 def aliases() -> tuple[int, dict[str, str]]:
-    """(generation, spelling -> estate code) of every accepted alias; generation changes when
-    a review is accepted, so matchers know to reload."""
+    """(generation, spelling -> estate code) of every accepted alias."""
     with engine().connect() as conn:
         rows = conn.execute(select(address_aliases.c.spelling,
                                    address_aliases.c.estate_code)).all()

@@ -32,13 +32,27 @@ def _engine(url: str) -> Engine:
 def engine(url: str | None = None) -> Engine:
     """The engine for `url` (default: SHUCANG_CONTROL_URL), with every known table created."""
     url = url or settings().control_url
-    if url.startswith("sqlite:///"):
+    database: tuple[int, int] | None = None  # a SQLite file, as (device, inode): made anew, it
+    if url.startswith("sqlite:///"):         # needs its tables again
         from pathlib import Path
 
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        try:
+            st = path.stat()
+            database = (st.st_dev, st.st_ino)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
     eng = _engine(url)
-    ensure_schema(eng)
+    if (url, database, len(metadata.tables)) not in _ENSURED:
+        ensure_schema(eng)
+        if url.startswith("sqlite:///"):  # the first connection may have made the file
+            st = path.stat()
+            database = (st.st_dev, st.st_ino)
+        _ENSURED.add((url, database, len(metadata.tables)))
     return eng
+
+
+_ENSURED: set[tuple[str, tuple[int, int] | None, int]] = set()  # schemas created this process
 
 
 def ensure_schema(eng: Engine) -> None:

@@ -3,6 +3,7 @@ path can be moved by its own environment variable for a production layout."""
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,10 +52,19 @@ class Settings:
 
 def settings() -> Settings:
     """Settings from the environment, defaulting to ./var under the repository."""
-    home = Path(os.environ.get("SHUCANG_HOME", REPO_ROOT / "var")).resolve()
+    env = os.environ.get
+    return _settings(os.getcwd(), env("SHUCANG_HOME"), env("SHUCANG_FEEDS"),
+                     env("SHUCANG_CONTROL_URL"), env("SHUCANG_HTTP_BASE"))
+
+
+@functools.lru_cache(maxsize=64)
+def _settings(cwd: str, home_env: str | None, feeds_env: str | None, control_url: str | None,
+              http_base: str | None) -> Settings:
+    """Settings for these variables (relative paths resolved against `cwd`), resolved once."""
+    home = Path(cwd, home_env or REPO_ROOT / "var").resolve()
     return Settings(
         home=home,
-        feeds=Path(os.environ.get("SHUCANG_FEEDS", home / "feeds")).resolve(),
-        control_url=os.environ.get("SHUCANG_CONTROL_URL", f"sqlite:///{home / 'control.db'}"),
-        http_base=os.environ.get("SHUCANG_HTTP_BASE", "http://127.0.0.1:8765"),
+        feeds=Path(cwd, feeds_env or home / "feeds").resolve(),
+        control_url=control_url or f"sqlite:///{home / 'control.db'}",
+        http_base=http_base or "http://127.0.0.1:8765",
     )

@@ -19,16 +19,20 @@ typedef uint32_t u32;
 #define CODE_MAX 12     /* a division code: 2, 4, 6, 9 or 12 digits */
 
 /* ---- hash tables: u32 sequences -> int32 (store.c) ------------------------------------------ */
-typedef struct { uint32_t tag; int32_t entry; } slot;          /* entry -1: empty */
-typedef struct { int64_t off; int32_t len; int32_t val; } entry;  /* key = keys[off .. off+len) */
+/* A slot names its record by position in the arena (+1; 0: empty); a record is the key's length,
+ * the value and the key, side by side, so a found key costs the slot and one more read. */
+typedef struct { uint32_t tag; uint32_t at; } slot;
 
 typedef struct {
     uint64_t mask;      /* slots - 1; four slots an entry, so a miss mostly reads one slot */
     slot *slots;
-    entry *entries;
-    u32 *keys;          /* all keys, concatenated */
+    u32 *arena;         /* the records: len, val, key[len] */
+    uint32_t *record;   /* entry (in the order given) -> its record in the arena */
     int64_t n;
 } table;
+
+/* An entry's record: [0] the key's length, [1] the value, then the key. */
+static inline const u32 *table_entry(const table *t, int32_t e) { return t->arena + t->record[e]; }
 
 /* A multimap is a table whose value indexes a list: items[list_off[v] .. list_off[v + 1]). */
 typedef struct {
@@ -77,6 +81,14 @@ static inline int index_key(u32 *key, int32_t i) {
 enum { HOW_REVIEW = 5, HOW_KEY = 6, HOW_PREFIX = 7 };
 
 int64_t table_get(const table *t, const u32 *key, int n);
+/* table_get in steps, so a batch can fetch several rows' slots and records from memory at once:
+ * the key's hash; its slot, prefetched; the record its slot names, prefetched; the lookup. */
+uint64_t table_hash(const u32 *key, int n);
+static inline void table_prefetch_slot(const table *t, uint64_t h) {
+    if (t->slots) __builtin_prefetch(&t->slots[h & t->mask]);
+}
+void table_prefetch_record(const table *t, uint64_t h);
+int64_t table_find(const table *t, const u32 *key, int n, uint64_t h);
 /* The list of a multimap key: sets *items and returns its length (0 when absent). */
 int multimap_get(const multimap *m, const u32 *key, int n, const int32_t **items);
 

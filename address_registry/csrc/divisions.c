@@ -37,13 +37,13 @@ static int group_at(const registry *r, const u32 *s, int n, int pos, const int32
 /* Whether division name `name` is written at s[pos]; sets its hits and returns their count. */
 static int name_at(const registry *r, const u32 *s, int n, int pos, int32_t name,
                    const int32_t **hits) {
-    const entry *e = &r->div_names.t.entries[name];
-    if (e->len > n - pos) return 0;
-    const u32 *k = r->div_names.t.keys + e->off;
-    for (int i = 0; i < e->len; i++)
-        if (k[i] != s[pos + i]) return 0;
-    *hits = r->div_names.items + r->div_names.list_off[e->val];
-    return r->div_names.list_off[e->val + 1] - r->div_names.list_off[e->val];
+    const u32 *e = table_entry(&r->div_names.t, name);
+    int len = (int)e[0];
+    if (len > n - pos) return 0;
+    for (int i = 0; i < len; i++)
+        if (e[2 + i] != s[pos + i]) return 0;
+    *hits = r->div_names.items + r->div_names.list_off[e[1]];
+    return r->div_names.list_off[e[1] + 1] - r->div_names.list_off[e[1]];
 }
 
 /* _child_at: a division under one of `parents` is named at p. (The reference also looks up
@@ -134,7 +134,7 @@ int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char
             const int32_t *hits;
             int nh = name_at(r, s, n, pos, names[i], &hits);
             if (nh == 0) continue;
-            int length = r->div_names.t.entries[names[i]].len;
+            int length = (int)table_entry(&r->div_names.t, names[i])[0];
             int any_exact = 0, all_community = 1;
             for (int j = 0; j < nh; j++) {
                 any_exact |= r->hit_exact[hits[j]];

@@ -13,12 +13,19 @@ enum { OK = 0, DEFER = 1 };
 #define SEP 0x1f
 #define KEY_MAX (MAX_CHARS * 2 + 64)
 
+#define HOUSE_KEY 48  /* the longest house key a row may wait with; a longer one is deferred */
+
 typedef struct {
     int status, level, building, house, derived;
     double conf, lon, lat;
     char deep[CODE_MAX + 1];
     int deep_len;
     char segment[7];  /* a derived house: building code + this */
+    /* A house lookup still to do (settle_house): the rows of a block wait with theirs, so the
+     * block fetches its house slots and records from memory side by side, not one by one. */
+    int pending, estate, derivable, key_len, room_key_len;
+    uint64_t hash;
+    u32 key[HOUSE_KEY], room_key[HOUSE_KEY];  /* houses, else rooms (no unit written) */
 } result;
 
 /* s[v] as a key part; returns the new key length. */
@@ -131,13 +138,13 @@ static int find_estate(const registry *r, const u32 *s, const parsed *p, const c
     return has(p->estate) ? -2 : -1;
 }
 
-static void door_building(const registry *r, int b, result *out) {
-    u32 key[8];
-    int k = index_key(key, b);
-    key[k++] = SEP;
-    int house = (int)table_get(&r->houses, key, k);
-    located(out, r->building_community + 12 * b, b, house, r->building_lon[b],
-            r->building_lat[b], house >= 0 ? L_HOUSE : L_BUILDING, 0.97);
+/* The building's house at its door (no unit or room written), found by settle_house. */
+static void door_building(int b, result *out) {
+    out->pending = 1;
+    out->building = b;
+    out->estate = -1;
+    out->key_len = index_key(out->key, b);
+    out->key[out->key_len++] = SEP;
 }
 
 /* Matcher._derived_house: the unit + room segment of a room of a footprint-only building. */
@@ -161,6 +168,10 @@ static int derived_house(const registry *r, const u32 *s, int b, int e, span uni
     return 1;
 }
 
+/* A key part that would not fit a row's house key: the row is deferred. */
+static int fits(int k, span v) { return k + (has(v) ? v.z - v.a : 0) < HOUSE_KEY; }
+
+/* The building named in the estate; its house is found by settle_house. */
 static void within_estate(const registry *r, const u32 *s, const parsed *p, int e, double conf,
                           result *out) {
     u32 key[KEY_MAX];
@@ -170,23 +181,48 @@ static void within_estate(const registry *r, const u32 *s, const parsed *p, int 
                 L_ESTATE, conf);
         return;
     }
-    int house = -1, k, head = index_key(key, b);
+    if (!fits(index_key(key, b) + 1 + (has(p->unit) ? p->unit.z - p->unit.a : 0), p->room)) {
+        out->status = DEFER;
+        return;
+    }
+    out->pending = 1;
+    out->building = b;
+    out->estate = e;
+    out->conf = conf;
+    int head = index_key(out->key, b), k = 0;
     if (has(p->room)) {
-        k = put(key, head, s, p->unit);
-        key[k++] = SEP;
-        house = (int)table_get(&r->houses, key, put(key, k, s, p->room));
-        if (house < 0 && p->unit.a < 0) {
-            const int32_t *same;
-            if (multimap_get(&r->rooms, key, put(key, head, s, p->room), &same) == 1) {
-                house = same[0];
-                conf *= 0.97;
-            }
+        k = put(out->key, head, s, p->unit);
+        out->key[k++] = SEP;
+        k = put(out->key, k, s, p->room);
+        if (p->unit.a < 0) {
+            out->room_key_len = put(out->room_key, index_key(out->room_key, b), s, p->room);
         }
     } else if (p->unit.a < 0) {
-        key[head] = SEP;
-        house = (int)table_get(&r->houses, key, head + 1);
+        out->key[head] = SEP;
+        k = head + 1;
     }
-    if (house < 0 && derived_house(r, s, b, e, p->unit, p->room, out->segment)) {
+    out->key_len = k;  /* 0: a unit without a room names no house */
+    out->derivable = derived_house(r, s, b, e, p->unit, p->room, out->segment);
+}
+
+/* The house of a row planned by door_building or within_estate, and where it is. */
+static void settle_house(const registry *r, result *out) {
+    int b = out->building, e = out->estate;
+    int house = (int)table_find(&r->houses, out->key, out->key_len, out->hash);
+    out->pending = 0;
+    if (e < 0) {
+        located(out, r->building_community + 12 * b, b, house, r->building_lon[b],
+                r->building_lat[b], house >= 0 ? L_HOUSE : L_BUILDING, 0.97);
+        return;
+    }
+    double conf = out->conf;
+    const int32_t *same;
+    if (house < 0 && out->room_key_len &&
+        multimap_get(&r->rooms, out->room_key, out->room_key_len, &same) == 1) {
+        house = same[0];
+        conf *= 0.97;
+    }
+    if (house < 0 && out->derivable) {
         located(out, r->estate_community + 12 * e, b, -1, r->building_lon[b],
                 r->building_lat[b], L_HOUSE, conf * 0.9);
         out->derived = 1;
@@ -240,7 +276,7 @@ static void resolve(const registry *r, const u32 *s, const parsed *p, result *ou
             near_buildings++;
         }
     if (near_buildings == 1 && !written) {
-        door_building(r, near_building, out);
+        door_building(near_building, out);
         return;
     }
     if (estate < 0 && ne) {
@@ -267,7 +303,7 @@ static void resolve(const registry *r, const u32 *s, const parsed *p, result *ou
         return;
     }
     if (near_buildings == 1) {
-        door_building(r, near_building, out);
+        door_building(near_building, out);
         return;
     }
     int level = div_level;
@@ -320,72 +356,109 @@ static void match_one(const registry *r, const char *prefer, const uint8_t *text
     resolve(r, s, &p, out);
 }
 
+/* The output columns, a row each (native.py's _Columns): status (OK, or DEFER: left to Python),
+ * level, confidence, lon/lat (NaN: none), the division codes as fixed-width text (deep_len says
+ * which are there), building and house codes with presence flags, whether the house code was
+ * derived. */
 typedef struct {
+    uint8_t *status, *level, *deep_len, *has_building, *has_house, *derived;
+    double *conf, *lon, *lat;
+    char *district, *street, *community, *building, *house;  /* 6, 9, 12, 20 and 26 bytes a row */
+} columns;
+
+typedef struct {  /* one thread's share of a batch */
     const registry *r;
     const char *prefer;
     int64_t from, to;
     const int32_t *offsets;
     const uint8_t *data, *valid;
     int64_t base;
-    uint8_t *status, *level, *deep_len, *has_building, *has_house, *derived;
-    double *conf, *lon, *lat;
-    char *deep, *building, *house;
+    const columns *out;
 } batch;
 
+/* Row i's columns from its result. */
+static void write_row(const registry *r, const columns *c, int64_t i, const result *out) {
+    c->status[i] = (uint8_t)out->status;
+    if (out->status != OK) return;
+    c->level[i] = (uint8_t)out->level;
+    c->conf[i] = out->conf;
+    c->lon[i] = out->lon;
+    c->lat[i] = out->lat;
+    c->deep_len[i] = (uint8_t)out->deep_len;
+    if (out->deep_len >= 6) memcpy(c->district + 6 * i, out->deep, 6);
+    if (out->deep_len >= 9) memcpy(c->street + 9 * i, out->deep, 9);
+    if (out->deep_len >= 12) memcpy(c->community + 12 * i, out->deep, 12);
+    c->has_building[i] = out->building >= 0;
+    if (out->building >= 0) memcpy(c->building + 20 * i, r->building_code + 20 * out->building, 20);
+    c->has_house[i] = out->house >= 0 || out->derived;
+    c->derived[i] = (uint8_t)out->derived;
+    if (out->house >= 0) memcpy(c->house + 26 * i, r->house_code + 26 * out->house, 26);
+    if (out->derived) {
+        memcpy(c->house + 26 * i, r->building_code + 20 * out->building, 20);
+        memcpy(c->house + 26 * i + 20, out->segment, 6);
+    }
+}
+
+#define BLOCK 16  /* rows whose house lookups go to memory side by side */
+
 static void *run(void *arg) {
-    batch *b = arg;
+    const batch *b = arg;
     const registry *r = b->r;
-    for (int64_t i = b->from; i < b->to; i++) {
-        int64_t at = b->base + i;
-        result out;
-        if (b->valid && !((b->valid[at >> 3] >> (at & 7)) & 1)) {
-            b->status[i] = DEFER;
-            continue;
+    const table *houses = &r->houses;
+    result rows[BLOCK];
+    for (int64_t from = b->from; from < b->to; from += BLOCK) {
+        int count = b->to - from < BLOCK ? (int)(b->to - from) : BLOCK;
+        for (int j = 0; j < count; j++) {  /* parse and plan each row; its house slot is fetched */
+            int64_t at = b->base + from + j;
+            result *out = &rows[j];
+            if (b->valid && !((b->valid[at >> 3] >> (at & 7)) & 1)) {
+                out->status = DEFER;
+                out->pending = 0;
+                continue;
+            }
+            match_one(r, b->prefer, b->data + b->offsets[at], b->offsets[at + 1] - b->offsets[at], out);
+            if (out->status == OK && out->pending) {
+                out->hash = table_hash(out->key, out->key_len);
+                table_prefetch_slot(houses, out->hash);
+            }
         }
-        match_one(r, b->prefer, b->data + b->offsets[at], b->offsets[at + 1] - b->offsets[at], &out);
-        b->status[i] = (uint8_t)out.status;
-        if (out.status != OK) continue;
-        b->level[i] = (uint8_t)out.level;
-        b->conf[i] = out.conf;
-        b->lon[i] = out.lon;
-        b->lat[i] = out.lat;
-        b->deep_len[i] = (uint8_t)out.deep_len;
-        memcpy(b->deep + 12 * i, out.deep, (size_t)out.deep_len);
-        b->has_building[i] = out.building >= 0;
-        if (out.building >= 0) memcpy(b->building + 20 * i, r->building_code + 20 * out.building, 20);
-        b->has_house[i] = out.house >= 0 || out.derived;
-        b->derived[i] = (uint8_t)out.derived;
-        if (out.house >= 0) memcpy(b->house + 26 * i, r->house_code + 26 * out.house, 26);
-        if (out.derived) {
-            memcpy(b->house + 26 * i, r->building_code + 20 * out.building, 20);
-            memcpy(b->house + 26 * i + 20, out.segment, 6);
+        for (int j = 0; j < count; j++)  /* ... then the record each slot names */
+            if (rows[j].status == OK && rows[j].pending) table_prefetch_record(houses, rows[j].hash);
+        for (int j = 0; j < count; j++) {  /* ... then the house, and its code */
+            result *out = &rows[j];
+            if (out->status != OK || !out->pending) continue;
+            settle_house(r, out);
+            if (out->house >= 0) {
+                const char *code = r->house_code + 26 * out->house;
+                __builtin_prefetch(code);
+                __builtin_prefetch(code + 25);
+            }
         }
+        for (int j = 0; j < count; j++) write_row(r, b->out, from + j, &rows[j]);
     }
     return NULL;
 }
 
 /* Match rows [0, n) of an Arrow string array (offsets, data, validity bitmap or NULL, array
- * offset `base`). Per row: status (0 settled, 1 left to Python), level, confidence, lon/lat (NaN:
- * none), the deepest division code (12 bytes a row, deep_len of them used), building (20) and
- * house (26) codes with presence flags, and whether the house code was derived. Returns 0. */
+ * offset `base`) into `out`, split over `threads` threads. Returns 0. */
 int match_batch(const registry *r, const char *prefer, int64_t n, const int32_t *offsets,
-                const uint8_t *data, const uint8_t *valid, int64_t base, uint8_t *status,
-                uint8_t *level, double *conf, double *lon, double *lat, char *deep,
-                uint8_t *deep_len, char *building, uint8_t *has_building, char *house,
-                uint8_t *has_house, uint8_t *derived, int threads) {
+                const uint8_t *data, const uint8_t *valid, int64_t base, const columns *out,
+                int threads) {
     if (threads < 1) threads = 1;
     if (threads > 16) threads = 16;
     if (n < 4096) threads = 1;
     batch parts[16];
     pthread_t ids[16];
+    int started[16] = {0};
     for (int t = 0; t < threads; t++) {
         parts[t] = (batch){r, prefer, n * t / threads, n * (t + 1) / threads, offsets, data, valid,
-                           base, status, level, deep_len, has_building, has_house, derived,
-                           conf, lon, lat, deep, building, house};
-        if (t > 0 && pthread_create(&ids[t], NULL, run, &parts[t]) != 0) run(&parts[t]);
+                           base, out};
+        started[t] = t > 0 && pthread_create(&ids[t], NULL, run, &parts[t]) == 0;
     }
-    run(&parts[0]);
-    for (int t = 1; t < threads; t++) pthread_join(ids[t], NULL);
+    for (int t = 0; t < threads; t++)  /* a thread that could not start: its share done here */
+        if (!started[t]) run(&parts[t]);
+    for (int t = 1; t < threads; t++)
+        if (started[t]) pthread_join(ids[t], NULL);
     return 0;
 }
 

@@ -4,7 +4,7 @@
 
 #include "core.h"
 
-static uint64_t hash_key(const u32 *k, int n) {
+uint64_t table_hash(const u32 *k, int n) {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
     for (int i = 0; i < n; i++) h = (h ^ k[i]) * 0xff51afd7ed558ccdull;
     h ^= h >> 33;
@@ -12,20 +12,35 @@ static uint64_t hash_key(const u32 *k, int n) {
     return h ^ (h >> 29);
 }
 
-int64_t table_get(const table *t, const u32 *key, int n) {
+int64_t table_find(const table *t, const u32 *key, int n, uint64_t h) {
     if (t->slots == NULL || n <= 0) return -1;
-    uint64_t h = hash_key(key, n);
     uint32_t tag = (uint32_t)(h >> 32);
     for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
         slot s = t->slots[i];
-        if (s.entry < 0) return -1;
+        if (s.at == 0) return -1;
         if (s.tag != tag) continue;
-        const entry *e = &t->entries[s.entry];
-        if (e->len != n) continue;
-        const u32 *k = t->keys + e->off;
+        const u32 *rec = t->arena + s.at - 1;
+        if (rec[0] != (u32)n) continue;
         int j = 0;
-        while (j < n && k[j] == key[j]) j++;
-        if (j == n) return e->val;
+        while (j < n && rec[2 + j] == key[j]) j++;
+        if (j == n) return (int32_t)rec[1];
+    }
+}
+
+int64_t table_get(const table *t, const u32 *key, int n) {
+    return table_find(t, key, n, table_hash(key, n));
+}
+
+void table_prefetch_record(const table *t, uint64_t h) {
+    if (t->slots == NULL) return;
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        slot s = t->slots[i];
+        if (s.at == 0) return;
+        if (s.tag == tag) {
+            __builtin_prefetch(t->arena + s.at - 1);
+            return;
+        }
     }
 }
 
@@ -48,17 +63,21 @@ static void build_table(table *t, const u32 *keys, const int64_t *off, const int
     while (slots < (uint64_t)n * 4) slots <<= 1;
     t->mask = slots - 1;
     t->n = n;
-    t->keys = copy(keys, (size_t)off[n] * sizeof(u32));
-    t->entries = malloc((size_t)(n ? n : 1) * sizeof(entry));
-    t->slots = malloc(slots * sizeof(slot));
-    memset(t->slots, 0xff, slots * sizeof(slot));
+    t->arena = malloc(((size_t)off[n] + 2 * (size_t)n + 1) * sizeof(u32));
+    t->record = malloc((size_t)(n ? n : 1) * sizeof(uint32_t));
+    t->slots = calloc(slots, sizeof(slot));
+    uint32_t at = 0;
     for (int64_t e = 0; e < n; e++) {
         int len = (int)(off[e + 1] - off[e]);
-        uint64_t h = hash_key(keys + off[e], len);
-        t->entries[e] = (entry){off[e], len, val[e]};
+        uint64_t h = table_hash(keys + off[e], len);
+        t->record[e] = at;
+        t->arena[at] = (u32)len;
+        t->arena[at + 1] = (u32)val[e];
+        memcpy(t->arena + at + 2, keys + off[e], (size_t)len * sizeof(u32));
         uint64_t i = h & t->mask;
-        while (t->slots[i].entry >= 0) i = (i + 1) & t->mask;
-        t->slots[i] = (slot){(uint32_t)(h >> 32), (int32_t)e};
+        while (t->slots[i].at) i = (i + 1) & t->mask;
+        t->slots[i] = (slot){(uint32_t)(h >> 32), at + 1};
+        at += 2 + (uint32_t)len;
     }
 }
 
@@ -153,8 +172,8 @@ int reg_array(registry *r, const char *name, const void *data, int64_t bytes) {
 
 static void free_table(table *t) {
     free(t->slots);
-    free(t->entries);
-    free(t->keys);
+    free(t->arena);
+    free(t->record);
 }
 
 /* Everything a registry holds, and the registry. */
