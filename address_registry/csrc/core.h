@@ -9,6 +9,7 @@
 #ifndef SHUCANG_ADDR_CORE_H
 #define SHUCANG_ADDR_CORE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,7 +68,11 @@ typedef struct {
     char *house_code;
     table houses;               /* building, unit \x1f room -> house */
     multimap rooms;             /* building, room -> houses */
-    int ready;
+    int div_digits;             /* a division name holds an ASCII digit (shapes.c) */
+    /* shape memos, one a thread, kept from batch to batch (their pages stay mapped); a batch
+     * that finds them in use by another makes its own */
+    struct shape_memo *memos[16];
+    _Atomic int memos_busy;
 } registry;
 
 /* An index as the two code points that start a key naming it (native.py's index_key). */
@@ -156,7 +161,21 @@ enum { PROVINCE, CITY, DISTRICT, STREET, COMMUNITY };
 int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer);
 /* Road + number, estate, building, unit, floor and room from s[a..n). */
 void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p);
-/* parse.parse_normalized: both of the above and the rules that follow them. */
+/* parse.parse_normalized: both of the above and the rules that follow them, */
 void parse_normalized(const registry *r, const u32 *s, int n, parsed *p, const char *prefer);
+/* ... in two steps: what depends only on the text's shape (its digits all alike), */
+void parse_shape(const registry *r, const u32 *s, int n, parsed *p, const char *prefer);
+/* ... then the leading zeros off the numbers. */
+void unpad(const u32 *s, parsed *p);
+
+/* ---- parses remembered by shape within a batch (shapes.c) ---------------------------------- */
+typedef struct shape_memo shape_memo;
+shape_memo *memo_new(void);
+void memo_clear(shape_memo *m);
+uint64_t memo_hash(const u32 *s, int n);
+/* The spans of a text of this shape parsed before: 1 and *p, or 0. */
+int memo_get(const shape_memo *m, const u32 *s, int n, uint64_t h, parsed *p);
+/* Remember the parse_shape spans of s (when there is room). */
+void memo_put(shape_memo *m, const u32 *s, int n, uint64_t h, const parsed *p);
 
 #endif

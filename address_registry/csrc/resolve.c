@@ -338,9 +338,9 @@ static int decode(const uint8_t *b, int n, u32 *out) {
     return k;
 }
 
-/* One text, UTF-8, to a result. */
-static void match_one(const registry *r, const char *prefer, const uint8_t *text, int bytes,
-                      result *out) {
+/* One text, UTF-8, to a result (its parse remembered in `memo` by shape, or NULL). */
+static void match_one(const registry *r, const char *prefer, shape_memo *memo,
+                      const uint8_t *text, int bytes, result *out) {
     u32 raw[MAX_INPUT], s[MAX_INPUT * 4];
     memset(out, 0, sizeof *out);
     out->building = out->house = -1;
@@ -352,7 +352,12 @@ static void match_one(const registry *r, const char *prefer, const uint8_t *text
         return;
     }
     parsed p;
-    parse_normalized(r, s, m, &p, prefer);
+    uint64_t shape = memo ? memo_hash(s, m) : 0;
+    if (memo == NULL || !memo_get(memo, s, m, shape, &p)) {
+        parse_shape(r, s, m, &p, prefer);
+        if (memo) memo_put(memo, s, m, shape, &p);
+    }
+    unpad(s, &p);
     resolve(r, s, &p, out);
 }
 
@@ -374,6 +379,7 @@ typedef struct {  /* one thread's share of a batch */
     const uint8_t *data, *valid;
     int64_t base;
     const columns *out;
+    shape_memo *memo;
 } batch;
 
 /* Row i's columns from its result. */
@@ -416,7 +422,7 @@ static void *run(void *arg) {
                 out->pending = 0;
                 continue;
             }
-            match_one(r, b->prefer, b->data + b->offsets[at], b->offsets[at + 1] - b->offsets[at], out);
+            match_one(r, b->prefer, b->memo, b->data + b->offsets[at], b->offsets[at + 1] - b->offsets[at], out);
             if (out->status == OK && out->pending) {
                 out->hash = table_hash(out->key, out->key_len);
                 table_prefetch_slot(houses, out->hash);
@@ -441,7 +447,7 @@ static void *run(void *arg) {
 
 /* Match rows [0, n) of an Arrow string array (offsets, data, validity bitmap or NULL, array
  * offset `base`) into `out`, split over `threads` threads. Returns 0. */
-int match_batch(const registry *r, const char *prefer, int64_t n, const int32_t *offsets,
+int match_batch(registry *r, const char *prefer, int64_t n, const int32_t *offsets,
                 const uint8_t *data, const uint8_t *valid, int64_t base, const columns *out,
                 int threads) {
     if (threads < 1) threads = 1;
@@ -450,15 +456,24 @@ int match_batch(const registry *r, const char *prefer, int64_t n, const int32_t 
     batch parts[16];
     pthread_t ids[16];
     int started[16] = {0};
+    int own = atomic_exchange(&r->memos_busy, 1) == 0;  /* the memos: all a batch writes */
+    shape_memo *memos[16] = {NULL};
+    for (int t = 0; t < threads && !r->div_digits; t++) {
+        if (own && r->memos[t] == NULL) r->memos[t] = memo_new();
+        memos[t] = own ? r->memos[t] : memo_new();
+        if (memos[t]) memo_clear(memos[t]);
+    }
     for (int t = 0; t < threads; t++) {
         parts[t] = (batch){r, prefer, n * t / threads, n * (t + 1) / threads, offsets, data, valid,
-                           base, out};
+                           base, out, memos[t]};
         started[t] = t > 0 && pthread_create(&ids[t], NULL, run, &parts[t]) == 0;
     }
     for (int t = 0; t < threads; t++)  /* a thread that could not start: its share done here */
         if (!started[t]) run(&parts[t]);
     for (int t = 1; t < threads; t++)
         if (started[t]) pthread_join(ids[t], NULL);
+    for (int t = 0; t < threads && !own; t++) free(memos[t]);
+    if (own) atomic_store(&r->memos_busy, 0);
     return 0;
 }
 

@@ -150,6 +150,8 @@ int reg_table(registry *r, const char *name, const u32 *keys, const int64_t *off
     table *t = member_named(r, TABLES, COUNT(TABLES), name);
     if (t == NULL) return -1;
     build_table(t, keys, off, val, n);
+    if (t == &r->div_names.t)
+        for (int64_t i = 0; i < off[n]; i++) r->div_digits |= is_digit(keys[i]);
     return 0;
 }
 
@@ -181,6 +183,7 @@ void reg_free(registry *r) {
     if (r == NULL) return;
     for (size_t i = 0; i < COUNT(TABLES); i++) free_table((table *)((char *)r + TABLES[i].at));
     for (size_t i = 0; i < COUNT(ARRAYS); i++) free(*(void **)((char *)r + ARRAYS[i].at));
+    for (int i = 0; i < 16; i++) free(r->memos[i]);
     free(r);
 }
 

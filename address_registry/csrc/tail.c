@@ -226,10 +226,10 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
     if (after >= 0) {
         estate_text = (span){a, b.a};
         tail = after;
-        p->building = unzero(s, b);
+        p->building = b;
     } else if ((start = dashed(s, a, n, &b, &p->unit, &p->room)) >= 0) {
         estate_text = (span){a, start};
-        p->building = unzero(s, b);
+        p->building = b;
         tail = n;  /* nothing left to read */
     } else {
         int q = a;
@@ -240,10 +240,7 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
     if (tail < n) {
         static const u32 *const UNIT[] = {W("单元"), NULL};
         p->unit = number_before(s, tail, n, 3, UNIT, &end);
-        if (p->unit.a >= 0) {
-            p->unit = unzero(s, p->unit);
-            tail = end;
-        }
+        if (p->unit.a >= 0) tail = end;
         p->floor = floor_at(s, tail, n, &end);
         if (p->floor.a >= 0) tail = end;
         int marked;
@@ -251,9 +248,6 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
         if (room.a >= 0 && (marked || p->building.a >= 0 || p->unit.a >= 0 || p->floor.a >= 0))
             p->room = room;
     }
-    p->number = unzero(s, p->number);  /* _unpadded */
-    p->unit = unzero(s, p->unit);
-    p->room = unzero(s, p->room);
     span name = estate_trim(s, estate_text);
     if (name.z == name.a && m >= 0) name = estate_trim(s, before);
     name = estate_untail(s, name);
@@ -265,7 +259,21 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
         p->estate = name;
 }
 
+/* Leading zeros off the numbers (_unpadded and the building's and unit's own): the only step of
+ * the parse that reads what a digit is, not just that it is one. */
+void unpad(const u32 *s, parsed *p) {
+    p->building = unzero(s, p->building);
+    p->number = unzero(s, p->number);
+    p->unit = unzero(s, p->unit);
+    p->room = unzero(s, p->room);
+}
+
 void parse_normalized(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
+    parse_shape(r, s, n, p, prefer);
+    unpad(s, p);
+}
+
+void parse_shape(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
     memset(p, 0xff, sizeof *p);  /* every span absent */
     p->exact = 1;
     int pos = scan_divisions(r, s, n, p, prefer);

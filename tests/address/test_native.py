@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -137,6 +138,29 @@ def test_mangled_strings_match_as_the_reference_does(registry: Matcher,
     # about a quarter are settled in C (719 of 3,002 when written); the others recognise nothing
     # or hold an exotic character, and the reference says why
     assert settled > len(fast) // 6
+
+
+def test_texts_of_one_shape_match_as_the_reference_does(registry: Matcher,
+                                                        world: tuple[Path, list[str]],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """C parses a shape (a text with its digits all alike) once a batch and reuses the spans
+    for every text of that shape: other digits, zeros inside a number (1000001幢 after 1234567幢,
+    1000-100-3000 after 1234-123-3456) must still give what a parse of their own gives."""
+    rng = random.Random(5)
+    texts = []
+    for text in world[1][:1500]:
+        for _ in range(3):
+            texts.append("".join(rng.choice("0123456789") if c.isdigit() else c for c in text))
+    numbered = [t for t in world[1] if re.search(r"\d+幢\d+单元\d+室$", t)][:20]
+    for text in numbered:  # pairs of one shape whose numbers lose their zeros differently
+        texts += [re.sub(r"\d+幢\d+单元\d+室$", f"{b}幢{u}单元{r}室", text)
+                  for b in ("1234567", "1000001", "7") for u in ("1234", "1000") for r in ("502", "2000")]
+        head = text[: text.index("幢")].rstrip("0123456789")
+        texts += [f"{head}{b}-{u}-{r}" for b in ("1234", "1000") for u in ("123", "100")
+                  for r in ("3456", "3000")]
+    fast, slow, settled = both_ways(texts, monkeypatch)
+    assert_same(fast, slow)
+    assert settled >= 0.9 * len(fast)
 
 
 def test_without_the_library_matching_takes_the_python_path(registry: Matcher,
