@@ -371,10 +371,11 @@ typedef struct {
     char *district, *street, *community, *building, *house;  /* 6, 9, 12, 20 and 26 bytes a row */
 } columns;
 
-typedef struct {  /* one thread's share of a batch */
+typedef struct {  /* what one thread of a batch reads */
     const registry *r;
     const char *prefer;
-    int64_t from, to;
+    int64_t n;
+    _Atomic int64_t *next;  /* the first row no thread has taken yet */
     const int32_t *offsets;
     const uint8_t *data, *valid;
     int64_t base;
@@ -407,13 +408,13 @@ static void write_row(const registry *r, const columns *c, int64_t i, const resu
 
 #define BLOCK 16  /* rows whose house lookups go to memory side by side */
 
-static void *run(void *arg) {
-    const batch *b = arg;
+/* Rows [from, to): parsed and planned BLOCK at a time, their house lookups side by side. */
+static void run_rows(const batch *b, int64_t from, int64_t to) {
     const registry *r = b->r;
     const table *houses = &r->houses;
     result rows[BLOCK];
-    for (int64_t from = b->from; from < b->to; from += BLOCK) {
-        int count = b->to - from < BLOCK ? (int)(b->to - from) : BLOCK;
+    for (; from < to; from += BLOCK) {
+        int count = to - from < BLOCK ? (int)(to - from) : BLOCK;
         for (int j = 0; j < count; j++) {  /* parse and plan each row; its house slot is fetched */
             int64_t at = b->base + from + j;
             result *out = &rows[j];
@@ -422,7 +423,8 @@ static void *run(void *arg) {
                 out->pending = 0;
                 continue;
             }
-            match_one(r, b->prefer, b->memo, b->data + b->offsets[at], b->offsets[at + 1] - b->offsets[at], out);
+            const uint8_t *text = b->data + b->offsets[at];
+            match_one(r, b->prefer, b->memo, text, b->offsets[at + 1] - b->offsets[at], out);
             if (out->status == OK && out->pending) {
                 out->hash = table_hash(out->key, out->key_len);
                 table_prefetch_slot(houses, out->hash);
@@ -442,7 +444,18 @@ static void *run(void *arg) {
         }
         for (int j = 0; j < count; j++) write_row(r, b->out, from + j, &rows[j]);
     }
-    return NULL;
+}
+
+#define CHUNK 512  /* rows a thread takes at a time: a thread that starts late or runs slow on a
+                    * busy machine takes fewer, so the threads finish together */
+
+static void *run(void *arg) {
+    const batch *b = arg;
+    for (;;) {
+        int64_t from = atomic_fetch_add(b->next, CHUNK);
+        if (from >= b->n) return NULL;
+        run_rows(b, from, from + CHUNK < b->n ? from + CHUNK : b->n);
+    }
 }
 
 /* Match rows [0, n) of an Arrow string array (offsets, data, validity bitmap or NULL, array
@@ -463,13 +476,12 @@ int match_batch(registry *r, const char *prefer, int64_t n, const int32_t *offse
         memos[t] = own ? r->memos[t] : memo_new();
         if (memos[t]) memo_clear(memos[t]);
     }
+    _Atomic int64_t next = 0;
     for (int t = 0; t < threads; t++) {
-        parts[t] = (batch){r, prefer, n * t / threads, n * (t + 1) / threads, offsets, data, valid,
-                           base, out, memos[t]};
+        parts[t] = (batch){r, prefer, n, &next, offsets, data, valid, base, out, memos[t]};
         started[t] = t > 0 && pthread_create(&ids[t], NULL, run, &parts[t]) == 0;
     }
-    for (int t = 0; t < threads; t++)  /* a thread that could not start: its share done here */
-        if (!started[t]) run(&parts[t]);
+    run(&parts[0]);  /* rows a thread that could not start would have taken are taken here */
     for (int t = 1; t < threads; t++)
         if (started[t]) pthread_join(ids[t], NULL);
     for (int t = 0; t < threads && !own; t++) free(memos[t]);
