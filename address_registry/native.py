@@ -85,6 +85,7 @@ def _lib() -> ctypes.CDLL | None:
     lib.reg_free.argtypes = [_P]
     lib.reg_table.argtypes = [_P, ctypes.c_char_p, _P, _P, _P, ctypes.c_int64]
     lib.reg_array.argtypes = [_P, ctypes.c_char_p, _P, ctypes.c_int64]
+    lib.reg_memos.argtypes = [_P, ctypes.c_int]
     lib.set_char_table.argtypes = [_P]
     lib.match_batch.argtypes = [_P, ctypes.c_char_p, ctypes.c_int64, _P, _P, _P, ctypes.c_int64,
                                 ctypes.POINTER(_ColumnPointers), ctypes.c_int]
@@ -222,6 +223,7 @@ def registry_handle(matcher: Matcher) -> int | None:
         _load_matcher(load, matcher)
         handle = matcher.native_handle = load.handle
         weakref.finalize(matcher, lib.reg_free, handle)  # freed with its registry version
+        lib.reg_memos(handle, threads())
     return handle
 
 

@@ -140,9 +140,9 @@ static inline int digits_at(const u32 *s, int n, int p) {
 #define CH_DELETE 0xfffffffeu
 #define CH_DEFER 0xffffffffu
 void set_char_table(const u32 *table65536);
-/* Normalize `in` (n code points) into `out` (room for MAX_INPUT * 4); returns the length, or -1
- * when the reference must do it. */
-int normalize_text(const u32 *in, int n, u32 *out);
+/* Normalize UTF-8 text into `out` (room for MAX_INPUT * 4); returns the length, or -1 when the
+ * reference must do it. */
+int normalize_utf8(const uint8_t *text, int bytes, u32 *out);
 
 /* ---- parsing (divisions.c, tail.c) --------------------------------------------------------- */
 typedef struct { int a, z; } span;  /* [a, z) of the normalized text; a < 0 when absent */

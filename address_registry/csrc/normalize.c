@@ -1,7 +1,8 @@
-/* normalize.normalize_many + parse.normalized_texts for one text: the character table (NFKC,
- * traditional -> simplified, spaces and punctuation deleted, upper case; built by native.py from
- * the reference functions), then '#', numerals before markers, building synonyms and leading
- * zeros, in the reference's order. */
+/* normalize.normalize_many + parse.normalized_texts for one UTF-8 text: decoded and mapped by
+ * the character table (NFKC, traditional -> simplified, spaces and punctuation deleted, upper
+ * case; built by native.py from the reference functions) in one pass, then '#', numerals before
+ * markers, building synonyms and leading zeros, in the reference's order; a step whose
+ * characters the text does not hold is skipped. */
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,10 +10,18 @@
 #include "core.h"
 
 static u32 *CHARS;
+/* What a normalized character may start: the steps after the table look for these. */
+enum { C_NUMERAL = 1, C_HASH = 2, C_SYNONYM = 4, C_ZERO = 8 };
+static uint8_t CLASS[65536];
+static int numeral(u32 c);
 
 void set_char_table(const u32 *t) {
     if (CHARS == NULL) CHARS = malloc(65536 * sizeof(u32));
     memcpy(CHARS, t, 65536 * sizeof(u32));
+    for (u32 c = 0; c < 65536; c++)
+        CLASS[c] = (uint8_t)((numeral(c) >= 0 ? C_NUMERAL : 0) | (c == '#' ? C_HASH : 0) |
+                             (c == U'号' || c == U'栋' || c == U'座' ? C_SYNONYM : 0) |
+                             (c == '0' ? C_ZERO : 0));
 }
 
 #define W(x) ((const u32 *)U##x)
@@ -65,18 +74,43 @@ static int numeral_digits(const u32 *s, int a, int z, u32 *out) {
     return n;
 }
 
-int normalize_text(const u32 *in, int n, u32 *out) {
-    if (n > MAX_INPUT) return -1;
-    u32 a[MAX_INPUT], b[MAX_INPUT * 4];
-    int m = 0, hashes = 0;
-    for (int i = 0; i < n; i++) {
-        u32 c = in[i];
-        if (c >= 0x10000 || CHARS[c] == CH_DEFER) return -1;
-        if (CHARS[c] == CH_DELETE) continue;
-        a[m++] = CHARS[c];
-        hashes |= CHARS[c] == '#';
+/* UTF-8 at b[0..bytes) through the character table into a (room for MAX_INPUT): the count, or
+ * -1 when the text is not UTF-8, longer than the reference leaves untruncated, or holds a
+ * character the reference must see. *seen collects the CLASS of what is kept. */
+static int mapped(const uint8_t *b, int bytes, u32 *a, unsigned *seen) {
+    int m = 0, k = 0;
+    for (int i = 0; i < bytes; k++) {
+        if (k >= MAX_INPUT) return -1;
+        uint8_t c = b[i];
+        u32 cp = c;
+        if (c < 0x80) {
+            i++;
+        } else {
+            int extra = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : -1;
+            if (extra < 0 || i + extra >= bytes) return -1;
+            cp = c & (0x3fu >> extra);
+            for (int j = 1; j <= extra; j++) {
+                if ((b[i + j] & 0xc0) != 0x80) return -1;
+                cp = (cp << 6) | (b[i + j] & 0x3f);
+            }
+            i += extra + 1;
+        }
+        if (cp >= 0x10000) return -1;
+        u32 x = CHARS[cp];
+        if (x == CH_DEFER) return -1;
+        if (x == CH_DELETE) continue;
+        a[m++] = x;
+        *seen |= x < 0x10000 ? CLASS[x] : 0;
     }
-    if (hashes) {  /* ([0-9A-Za-z])#楼? -> \1幢, then any other # goes */
+    return m;
+}
+
+int normalize_utf8(const uint8_t *text, int bytes, u32 *out) {
+    u32 a[MAX_INPUT], b[MAX_INPUT * 4];
+    unsigned seen = 0;
+    int m = mapped(text, bytes, a, &seen);
+    if (m < 0) return -1;
+    if (seen & C_HASH) {  /* ([0-9A-Za-z])#楼? -> \1幢, then any other # goes */
         int k = 0;
         for (int i = 0; i < m; i++) {
             if (a[i] != '#') {
@@ -88,41 +122,55 @@ int normalize_text(const u32 *in, int n, u32 *out) {
         }
         m = k;
     }
-    int k = 0;  /* numerals right before a marker -> digits (a lone 第 stays) */
-    for (int i = 0; i < m;) {
-        if (a[i] == U'第' || numeral(a[i]) >= 0) {
-            int q = i + 1;
-            while (q < m && numeral(a[q]) >= 0) q++;
-            int start = a[i] == U'第' ? i + 1 : i;
-            if (start < q && any_word_at(a, m, q, MARKERS)) {
-                k += numeral_digits(a, start, q, b + k);
+    u32 *t = a;
+    if (seen & C_NUMERAL) {  /* numerals right before a marker -> digits (a lone 第 stays) */
+        int k = 0;
+        for (int i = 0; i < m;) {
+            if (a[i] == U'第' || numeral(a[i]) >= 0) {
+                int q = i + 1;
+                while (q < m && numeral(a[q]) >= 0) q++;
+                int start = a[i] == U'第' ? i + 1 : i;
+                if (start < q && any_word_at(a, m, q, MARKERS)) {
+                    k += numeral_digits(a, start, q, b + k);
+                    seen |= C_ZERO;  /* 十 -> 10 */
+                } else {
+                    for (int j = i; j < q; j++) b[k++] = a[j];
+                }
+                i = q;
             } else {
-                for (int j = i; j < q; j++) b[k++] = a[j];
+                b[k++] = a[i++];
             }
-            i = q;
-        } else {
-            b[k++] = a[i++];
         }
+        t = b;
+        m = k;
     }
-    m = 0;  /* ([0-9A-Za-z])(号楼|栋|座|号幢) -> \1幢 */
-    for (int i = 0; i < k; i++) {
-        b[m++] = b[i];
-        int w = is_alnum(b[i]) ? any_word_at(b, k, i + 1, SYNONYMS) : 0;
-        if (w) {
-            b[m++] = U'幢';
-            i += w;
+    if (seen & C_SYNONYM) {  /* ([0-9A-Za-z])(号楼|栋|座|号幢) -> \1幢 */
+        int k = 0;
+        for (int i = 0; i < m; i++) {
+            t[k++] = t[i];
+            int w = is_alnum(t[i]) ? any_word_at(t, m, i + 1, SYNONYMS) : 0;
+            if (w) {
+                t[k++] = U'幢';
+                i += w;
+            }
         }
+        m = k;
     }
-    k = 0;  /* (?<!\d)0+(?=\d) goes: 0502 -> 502, 00 -> 0 */
+    if (!(seen & C_ZERO)) {
+        if (m > MAX_CHARS) return -1;
+        memcpy(out, t, (size_t)m * sizeof(u32));
+        return m;
+    }
+    int k = 0;  /* (?<!\d)0+(?=\d) goes: 0502 -> 502, 00 -> 0 */
     for (int i = 0; i < m;) {
-        if (b[i] == '0' && (i == 0 || !is_digit(b[i - 1]))) {
+        if (t[i] == '0' && (i == 0 || !is_digit(t[i - 1]))) {
             int run = 1;
-            while (i + run < m && b[i + run] == '0') run++;
-            int drop = (i + run < m && is_digit(b[i + run])) ? run : run - 1;
-            for (int j = i + drop; j < i + run; j++) out[k++] = b[j];
+            while (i + run < m && t[i + run] == '0') run++;
+            int drop = (i + run < m && is_digit(t[i + run])) ? run : run - 1;
+            for (int j = i + drop; j < i + run; j++) out[k++] = t[j];
             i += run;
         } else {
-            out[k++] = b[i++];
+            out[k++] = t[i++];
         }
         if (k > MAX_CHARS) return -1;
     }

@@ -2,6 +2,7 @@
  * fixed-width columns out, the batch split over threads. A row this file cannot settle exactly
  * as the reference does is marked DEFER and left to Python. */
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,35 +319,14 @@ static void resolve(const registry *r, const u32 *s, const parsed *p, result *ou
     out->conf = div_conf;
 }
 
-/* UTF-8 -> code points; -1 when invalid or too long for the reference to leave untruncated. */
-static int decode(const uint8_t *b, int n, u32 *out) {
-    int k = 0;
-    for (int i = 0; i < n; k++) {
-        if (k >= MAX_INPUT) return -1;
-        uint8_t c = b[i];
-        int extra = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-                  : (c & 0xf8) == 0xf0 ? 3 : -1;
-        if (extra < 0 || i + extra >= n + (extra ? 0 : 1)) return -1;
-        u32 cp = extra == 0 ? c : extra == 1 ? c & 0x1f : extra == 2 ? c & 0x0f : c & 0x07;
-        for (int j = 1; j <= extra; j++) {
-            if ((b[i + j] & 0xc0) != 0x80) return -1;
-            cp = (cp << 6) | (b[i + j] & 0x3f);
-        }
-        out[k] = cp;
-        i += extra + 1;
-    }
-    return k;
-}
-
 /* One text, UTF-8, to a result (its parse remembered in `memo` by shape, or NULL). */
 static void match_one(const registry *r, const char *prefer, shape_memo *memo,
                       const uint8_t *text, int bytes, result *out) {
-    u32 raw[MAX_INPUT], s[MAX_INPUT * 4];
-    memset(out, 0, sizeof *out);
+    u32 s[MAX_INPUT * 4];
+    memset(out, 0, offsetof(result, key));  /* the keys are read only as far as they are written */
     out->building = out->house = -1;
     out->lon = out->lat = NAN;
-    int n = decode(text, bytes, raw);
-    int m = n > 0 ? normalize_text(raw, n, s) : -1;
+    int m = normalize_utf8(text, bytes, s);
     if (m <= 0) {  /* empty, unreadable or unusual: the reference says why */
         out->status = DEFER;
         return;
@@ -472,7 +452,7 @@ int match_batch(registry *r, const char *prefer, int64_t n, const int32_t *offse
     int own = atomic_exchange(&r->memos_busy, 1) == 0;  /* the memos: all a batch writes */
     shape_memo *memos[16] = {NULL};
     for (int t = 0; t < threads && !r->div_digits; t++) {
-        if (own && r->memos[t] == NULL) r->memos[t] = memo_new();
+        if (own && r->memos[t] == NULL) r->memos[t] = memo_new();  /* reg_memos made them ahead */
         memos[t] = own ? r->memos[t] : memo_new();
         if (memos[t]) memo_clear(memos[t]);
     }
@@ -492,9 +472,7 @@ int match_batch(registry *r, const char *prefer, int64_t n, const int32_t *offse
 /* The normalized text of one UTF-8 string (code points into `out`, room for MAX_INPUT * 4), or
  * -1 when the reference must normalize it. For the tests that hold it to the reference. */
 int normalize_one(const uint8_t *text, int bytes, u32 *out) {
-    u32 raw[MAX_INPUT];
-    int n = decode(text, bytes, raw);
-    return n < 0 ? -1 : normalize_text(raw, n, out);
+    return normalize_utf8(text, bytes, out);
 }
 
 /* The parse of a normalized text: 12 spans (start, end; -1 absent) in ParsedAddress's field

@@ -178,6 +178,13 @@ static void free_table(table *t) {
     free(t->record);
 }
 
+/* The shape memos of `threads` threads, made ahead of the first batch; 0 on success. */
+int reg_memos(registry *r, int threads) {
+    for (int t = 0; t < threads && t < 16; t++)
+        if (r->memos[t] == NULL && (r->memos[t] = memo_new()) == NULL) return -1;
+    return 0;
+}
+
 /* Everything a registry holds, and the registry. */
 void reg_free(registry *r) {
     if (r == NULL) return;
