@@ -140,9 +140,18 @@ static inline int digits_at(const u32 *s, int n, int p) {
 #define CH_DELETE 0xfffffffeu
 #define CH_DEFER 0xffffffffu
 void set_char_table(const u32 *table65536);
-/* Normalize UTF-8 text into `out` (room for MAX_INPUT * 4); returns the length, or -1 when the
- * reference must do it. */
-int normalize_utf8(const uint8_t *text, int bytes, u32 *out);
+/* Normalize UTF-8 text into `out` (room for MAX_INPUT * 4) and hash its shape (shapes.c);
+ * returns the length, or -1 when the reference must do it. */
+int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape);
+
+/* A text's shape: every character but digits as it is, digits all alike; and its hash. */
+static inline u32 shape_of(u32 c) { return is_digit(c) ? '9' : c; }
+#define SHAPE_SEED 0x9e3779b97f4a7c15ull
+static inline uint64_t shape_mix(uint64_t h, u32 c) { return (h ^ shape_of(c)) * 0xff51afd7ed558ccdull; }
+static inline uint64_t shape_end(uint64_t h, int n) {
+    h ^= (uint64_t)n;
+    return h ^ (h >> 31);
+}
 
 /* ---- parsing (divisions.c, tail.c) --------------------------------------------------------- */
 typedef struct { int a, z; } span;  /* [a, z) of the normalized text; a < 0 when absent */
@@ -172,8 +181,8 @@ void unpad(const u32 *s, parsed *p);
 typedef struct shape_memo shape_memo;
 shape_memo *memo_new(void);
 void memo_clear(shape_memo *m);
-uint64_t memo_hash(const u32 *s, int n);
-/* The spans of a text of this shape parsed before: 1 and *p, or 0. */
+/* The spans of a text of this shape (h: its hash, from normalize_utf8) parsed before: 1 and *p,
+ * or 0. */
 int memo_get(const shape_memo *m, const u32 *s, int n, uint64_t h, parsed *p);
 /* Remember the parse_shape spans of s (when there is room). */
 void memo_put(shape_memo *m, const u32 *s, int n, uint64_t h, const parsed *p);

@@ -2,7 +2,7 @@
  * the character table (NFKC, traditional -> simplified, spaces and punctuation deleted, upper
  * case; built by native.py from the reference functions) in one pass, then '#', numerals before
  * markers, building synonyms and leading zeros, in the reference's order; a step whose
- * characters the text does not hold is skipped. */
+ * characters the text does not hold is skipped. The last step also hashes the text's shape. */
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,17 +11,24 @@
 
 static u32 *CHARS;
 /* What a normalized character may start: the steps after the table look for these. */
-enum { C_NUMERAL = 1, C_HASH = 2, C_SYNONYM = 4, C_ZERO = 8 };
+enum { C_NUMERAL = 1, C_HASH = 2, C_SYNONYM = 4, C_DI = 8 };  /* C_DI: 第 */
 static uint8_t CLASS[65536];
+/* Characters the table keeps as they are and no later step looks for: most of a text. A bit a
+ * character, 8 KiB, so the test stays in the nearest cache where the tables above do not. */
+static uint64_t PLAIN[65536 / 64];
 static int numeral(u32 c);
 
 void set_char_table(const u32 *t) {
     if (CHARS == NULL) CHARS = malloc(65536 * sizeof(u32));
     memcpy(CHARS, t, 65536 * sizeof(u32));
-    for (u32 c = 0; c < 65536; c++)
+    memset(PLAIN, 0, sizeof PLAIN);
+    for (u32 c = 0; c < 65536; c++) {
         CLASS[c] = (uint8_t)((numeral(c) >= 0 ? C_NUMERAL : 0) | (c == '#' ? C_HASH : 0) |
                              (c == U'号' || c == U'栋' || c == U'座' ? C_SYNONYM : 0) |
-                             (c == '0' ? C_ZERO : 0));
+                             (c == U'第' ? C_DI : 0));
+    }
+    for (u32 c = 0; c < 65536; c++)
+        if (CHARS[c] == c && CLASS[c] == 0) PLAIN[c >> 6] |= 1ull << (c & 63);
 }
 
 #define W(x) ((const u32 *)U##x)
@@ -74,19 +81,32 @@ static int numeral_digits(const u32 *s, int a, int z, u32 *out) {
     return n;
 }
 
+static inline unsigned class_of(u32 x) { return x < 0x10000 ? CLASS[x] : 0; }
+
 /* UTF-8 at b[0..bytes) through the character table into a (room for MAX_INPUT): the count, or
  * -1 when the text is not UTF-8, longer than the reference leaves untruncated, or holds a
  * character the reference must see. *seen collects the CLASS of what is kept. */
 static int mapped(const uint8_t *b, int bytes, u32 *a, unsigned *seen) {
-    int m = 0, k = 0;
-    for (int i = 0; i < bytes; k++) {
-        if (k >= MAX_INPUT) return -1;
+    if (bytes > MAX_INPUT) {  /* fewer bytes are fewer code points: only a long text is counted */
+        int points = 0;
+        for (int i = 0; i < bytes; i++) points += (b[i] & 0xc0) != 0x80;
+        if (points > MAX_INPUT) return -1;
+    }
+    int m = 0;
+    for (int i = 0; i < bytes;) {
         uint8_t c = b[i];
         u32 cp = c;
         if (c < 0x80) {
             i++;
+        } else if ((c & 0xf0) == 0xe0) {  /* the common case: a BMP character, CJK among them */
+            uint16_t next;
+            if (i + 2 >= bytes) return -1;
+            memcpy(&next, b + i + 1, 2);
+            if ((next & 0xc0c0) != 0x8080) return -1;
+            cp = (u32)(c & 0x0f) << 12 | (u32)(b[i + 1] & 0x3f) << 6 | (b[i + 2] & 0x3f);
+            i += 3;
         } else {
-            int extra = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : -1;
+            int extra = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf8) == 0xf0 ? 3 : -1;
             if (extra < 0 || i + extra >= bytes) return -1;
             cp = c & (0x3fu >> extra);
             for (int j = 1; j <= extra; j++) {
@@ -96,83 +116,104 @@ static int mapped(const uint8_t *b, int bytes, u32 *a, unsigned *seen) {
             i += extra + 1;
         }
         if (cp >= 0x10000) return -1;
+        if ((PLAIN[cp >> 6] >> (cp & 63)) & 1) {
+            a[m++] = cp;
+            continue;
+        }
         u32 x = CHARS[cp];
         if (x == CH_DEFER) return -1;
         if (x == CH_DELETE) continue;
         a[m++] = x;
-        *seen |= x < 0x10000 ? CLASS[x] : 0;
+        *seen |= class_of(x);
     }
     return m;
 }
 
-int normalize_utf8(const uint8_t *text, int bytes, u32 *out) {
-    u32 a[MAX_INPUT], b[MAX_INPUT * 4];
+/* Numerals right before a marker -> digits (a lone 第 stays): from a[0..m) into out. */
+static int numerals(const u32 *a, int m, u32 *out) {
+    int k = 0;
+    for (int i = 0; i < m;) {
+        if (class_of(a[i]) & (C_NUMERAL | C_DI)) {
+            int q = i + 1;
+            while (q < m && (class_of(a[q]) & C_NUMERAL)) q++;
+            int start = a[i] == U'第' ? i + 1 : i;
+            if (start < q && any_word_at(a, m, q, MARKERS)) {
+                k += numeral_digits(a, start, q, out + k);
+            } else {
+                for (int j = i; j < q; j++) out[k++] = a[j];
+            }
+            i = q;
+        } else {
+            out[k++] = a[i++];
+        }
+    }
+    return k;
+}
+
+/* ([0-9A-Za-z])(号楼|栋|座|号幢) -> \1幢 in place (no word holds an alnum); the new length. */
+static int synonyms(u32 *t, int m) {
+    int k = 0;
+    for (int i = 0; i < m; i++) {
+        int w = i > 0 && (class_of(t[i]) & C_SYNONYM) && is_alnum(t[i - 1])
+                    ? any_word_at(t, m, i, SYNONYMS) : 0;
+        if (w) {
+            t[k++] = U'幢';
+            i += w - 1;
+        } else if (k < i) {
+            t[k++] = t[i];
+        } else {
+            k++;  /* nothing replaced yet: the text stays where it is */
+        }
+    }
+    return k;
+}
+
+int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
     unsigned seen = 0;
-    int m = mapped(text, bytes, a, &seen);
+    int m = mapped(text, bytes, out, &seen);
     if (m < 0) return -1;
     if (seen & C_HASH) {  /* ([0-9A-Za-z])#楼? -> \1幢, then any other # goes */
         int k = 0;
         for (int i = 0; i < m; i++) {
-            if (a[i] != '#') {
-                a[k++] = a[i];
-            } else if (i > 0 && is_alnum(a[i - 1])) {
-                a[k++] = U'幢';
-                if (i + 1 < m && a[i + 1] == U'楼') i++;
+            if (out[i] != '#') {
+                out[k++] = out[i];
+            } else if (i > 0 && is_alnum(out[i - 1])) {
+                out[k++] = U'幢';
+                if (i + 1 < m && out[i + 1] == U'楼') i++;
             }
         }
         m = k;
     }
-    u32 *t = a;
-    if (seen & C_NUMERAL) {  /* numerals right before a marker -> digits (a lone 第 stays) */
-        int k = 0;
-        for (int i = 0; i < m;) {
-            if (a[i] == U'第' || numeral(a[i]) >= 0) {
-                int q = i + 1;
-                while (q < m && numeral(a[q]) >= 0) q++;
-                int start = a[i] == U'第' ? i + 1 : i;
-                if (start < q && any_word_at(a, m, q, MARKERS)) {
-                    k += numeral_digits(a, start, q, b + k);
-                    seen |= C_ZERO;  /* 十 -> 10 */
-                } else {
-                    for (int j = i; j < q; j++) b[k++] = a[j];
-                }
-                i = q;
-            } else {
-                b[k++] = a[i++];
-            }
-        }
-        t = b;
-        m = k;
+    if (seen & C_NUMERAL) {
+        u32 a[MAX_INPUT];
+        memcpy(a, out, (size_t)m * sizeof(u32));
+        m = numerals(a, m, out);
     }
-    if (seen & C_SYNONYM) {  /* ([0-9A-Za-z])(号楼|栋|座|号幢) -> \1幢 */
-        int k = 0;
-        for (int i = 0; i < m; i++) {
-            t[k++] = t[i];
-            int w = is_alnum(t[i]) ? any_word_at(t, m, i + 1, SYNONYMS) : 0;
-            if (w) {
-                t[k++] = U'幢';
-                i += w;
-            }
-        }
-        m = k;
-    }
-    if (!(seen & C_ZERO)) {
-        if (m > MAX_CHARS) return -1;
-        memcpy(out, t, (size_t)m * sizeof(u32));
-        return m;
-    }
-    int k = 0;  /* (?<!\d)0+(?=\d) goes: 0502 -> 502, 00 -> 0 */
+    if (seen & C_SYNONYM) m = synonyms(out, m);
+    /* (?<!\d)0+(?=\d) goes (0502 -> 502, 00 -> 0), and the shape is hashed (shapes.c) */
+    uint64_t h = SHAPE_SEED;
+    int k = 0;
+    u32 before = 0;  /* the character before out[i] as it was read */
     for (int i = 0; i < m;) {
-        if (t[i] == '0' && (i == 0 || !is_digit(t[i - 1]))) {
+        u32 c = out[i];
+        if (c == '0' && !is_digit(before)) {
             int run = 1;
-            while (i + run < m && t[i + run] == '0') run++;
-            int drop = (i + run < m && is_digit(t[i + run])) ? run : run - 1;
-            for (int j = i + drop; j < i + run; j++) out[k++] = t[j];
+            while (i + run < m && out[i + run] == '0') run++;
+            int keep = (i + run < m && is_digit(out[i + run])) ? 0 : 1;
+            for (int j = 0; j < keep; j++) {
+                out[k++] = '0';
+                h = shape_mix(h, '0');
+            }
             i += run;
+            before = '0';
         } else {
-            out[k++] = t[i++];
+            out[k++] = c;
+            h = shape_mix(h, c);
+            before = c;
+            i++;
         }
-        if (k > MAX_CHARS) return -1;
     }
+    if (k > MAX_CHARS) return -1;
+    *shape = shape_end(h, k);
     return k;
 }

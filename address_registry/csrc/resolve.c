@@ -326,13 +326,13 @@ static void match_one(const registry *r, const char *prefer, shape_memo *memo,
     memset(out, 0, offsetof(result, key));  /* the keys are read only as far as they are written */
     out->building = out->house = -1;
     out->lon = out->lat = NAN;
-    int m = normalize_utf8(text, bytes, s);
+    uint64_t shape;
+    int m = normalize_utf8(text, bytes, s, &shape);
     if (m <= 0) {  /* empty, unreadable or unusual: the reference says why */
         out->status = DEFER;
         return;
     }
     parsed p;
-    uint64_t shape = memo ? memo_hash(s, m) : 0;
     if (memo == NULL || !memo_get(memo, s, m, shape, &p)) {
         parse_shape(r, s, m, &p, prefer);
         if (memo) memo_put(memo, s, m, shape, &p);
@@ -472,7 +472,8 @@ int match_batch(registry *r, const char *prefer, int64_t n, const int32_t *offse
 /* The normalized text of one UTF-8 string (code points into `out`, room for MAX_INPUT * 4), or
  * -1 when the reference must normalize it. For the tests that hold it to the reference. */
 int normalize_one(const uint8_t *text, int bytes, u32 *out) {
-    return normalize_utf8(text, bytes, out);
+    uint64_t shape;
+    return normalize_utf8(text, bytes, out, &shape);
 }
 
 /* The parse of a normalized text: 12 spans (start, end; -1 absent) in ParsedAddress's field

@@ -26,8 +26,6 @@ struct shape_memo {
     u32 points[MEMO_POINTS];
 };
 
-static inline u32 shape_of(u32 c) { return is_digit(c) ? '9' : c; }
-
 shape_memo *memo_new(void) {
     shape_memo *m = malloc(sizeof *m);
     if (m) memset(m, 0, sizeof *m);  /* every page mapped now, not by the threads that fill it */
@@ -38,12 +36,6 @@ void memo_clear(shape_memo *m) {
     memset(m->slots, 0xff, sizeof m->slots);
     m->entries_used = 0;
     m->points_used = 0;
-}
-
-uint64_t memo_hash(const u32 *s, int n) {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
-    for (int i = 0; i < n; i++) h = (h ^ shape_of(s[i])) * 0xff51afd7ed558ccdull;
-    return h ^ (h >> 31);
 }
 
 int memo_get(const shape_memo *m, const u32 *s, int n, uint64_t h, parsed *p) {
