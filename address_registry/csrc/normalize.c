@@ -159,10 +159,8 @@ static int synonyms(u32 *t, int m) {
         if (w) {
             t[k++] = U'幢';
             i += w - 1;
-        } else if (k < i) {
-            t[k++] = t[i];
         } else {
-            k++;  /* nothing replaced yet: the text stays where it is */
+            t[k++] = t[i];
         }
     }
     return k;

@@ -169,7 +169,8 @@ static int derived_house(const registry *r, const u32 *s, int b, int e, span uni
     return 1;
 }
 
-/* A key part that would not fit a row's house key: the row is deferred. */
+/* Whether a key of k code points and v fits a row's house key (the parse rules keep units to 3
+ * digits and rooms to 5, so it always does; a row whose key would not is deferred). */
 static int fits(int k, span v) { return k + (has(v) ? v.z - v.a : 0) < HOUSE_KEY; }
 
 /* The building named in the estate; its house is found by settle_house. */
