@@ -163,6 +163,20 @@ def test_texts_of_one_shape_match_as_the_reference_does(registry: Matcher,
     assert settled >= 0.9 * len(fast)
 
 
+def test_batches_at_once_on_one_registry_match_alike(registry: Matcher,
+                                                      world: tuple[Path, list[str]]) -> None:
+    """Two threads matching at once: one uses the registry's shape memos, the other its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = pa.array(list(dict.fromkeys(world[1])), pa.string())
+    alone = native.match_arrow(texts, registry, lambda ts: parallel.resolve_all(ts, registry))
+    assert alone is not None
+    with ThreadPoolExecutor(4) as pool:
+        tables = list(pool.map(lambda _: native.match_arrow(
+            texts, registry, lambda ts: parallel.resolve_all(ts, registry)), range(8)))
+    assert all(t is not None and t.equals(alone) for t in tables)
+
+
 def test_without_the_library_matching_takes_the_python_path(registry: Matcher,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     text = "杭州市西湖区翠苑街道"
