@@ -323,10 +323,12 @@ class _Columns:
         self.lat[i] = np.nan if m.lat is None else m.lat
         deep = (m.community_code or m.street_code or m.district_code or "").encode()
         self.deep_len[i] = len(deep)
-        for code, out in ((deep[:6], self.district), (deep[:9], self.street), (deep, self.community),
-                          (m.building_code, self.building), (m.house_code, self.house)):
-            if code and len(code) == out.shape[1]:
-                out[i] = np.frombuffer(code if isinstance(code, bytes) else code.encode(), np.uint8)
+        for width, column in ((6, self.district), (9, self.street), (12, self.community)):
+            if len(deep) >= width:
+                column[i] = np.frombuffer(deep[:width], np.uint8)
+        for code, column in ((m.building_code, self.building), (m.house_code, self.house)):
+            if code is not None:
+                column[i] = np.frombuffer(code.encode(), np.uint8)
         self.has_building[i] = m.building_code is not None
         self.has_house[i] = m.house_code is not None
         if (reason := reason_of(m)) is not None:
