@@ -32,8 +32,21 @@ def _engine(url: str) -> Engine:
 def engine(url: str | None = None) -> Engine:
     """The engine for `url` (default: SHUCANG_CONTROL_URL), with every known table created."""
     url = url or settings().control_url
-    database: tuple[int, int] | None = None  # a SQLite file, as (device, inode): made anew, it
-    if url.startswith("sqlite:///"):         # needs its tables again
+    eng = _engine(url)
+    if _schema_key(url) not in _ENSURED:
+        ensure_schema(eng)
+        _ENSURED.add(_schema_key(url))  # after: the first connection may have made the file
+    return eng
+
+
+_ENSURED: set[tuple[str, tuple[int, int] | None, int]] = set()  # schemas created this process
+
+
+def _schema_key(url: str) -> tuple[str, tuple[int, int] | None, int]:
+    """What a created schema is remembered by: the URL, the tables declared so far, and for a
+    SQLite file its (device, inode), so a file removed and made anew gets its tables again."""
+    database = None
+    if url.startswith("sqlite:///"):
         from pathlib import Path
 
         path = Path(url.removeprefix("sqlite:///"))
@@ -42,17 +55,7 @@ def engine(url: str | None = None) -> Engine:
             database = (st.st_dev, st.st_ino)
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
-    eng = _engine(url)
-    if (url, database, len(metadata.tables)) not in _ENSURED:
-        ensure_schema(eng)
-        if url.startswith("sqlite:///"):  # the first connection may have made the file
-            st = path.stat()
-            database = (st.st_dev, st.st_ino)
-        _ENSURED.add((url, database, len(metadata.tables)))
-    return eng
-
-
-_ENSURED: set[tuple[str, tuple[int, int] | None, int]] = set()  # schemas created this process
+    return url, database, len(metadata.tables)
 
 
 def ensure_schema(eng: Engine) -> None:

@@ -85,6 +85,10 @@ static inline int index_key(u32 *key, int32_t i) {
 /* how an estate name was recognised: the order of native.py's HOWS */
 enum { HOW_REVIEW = 5, HOW_KEY = 6, HOW_PREFIX = 7 };
 
+/* The mixing step of every code-point hash (table keys, text shapes). */
+#define HASH_SEED 0x9e3779b97f4a7c15ull
+static inline uint64_t hash_mix(uint64_t h, u32 c) { return (h ^ c) * 0xff51afd7ed558ccdull; }
+
 int64_t table_get(const table *t, const u32 *key, int n);
 /* table_get in steps, so a batch can fetch several rows' slots and records from memory at once:
  * the key's hash; its slot, prefetched; the record its slot names, prefetched; the lookup. */
@@ -146,8 +150,7 @@ int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape);
 
 /* A text's shape: every character but digits as it is, digits all alike; and its hash. */
 static inline u32 shape_of(u32 c) { return is_digit(c) ? '9' : c; }
-#define SHAPE_SEED 0x9e3779b97f4a7c15ull
-static inline uint64_t shape_mix(uint64_t h, u32 c) { return (h ^ shape_of(c)) * 0xff51afd7ed558ccdull; }
+static inline uint64_t shape_mix(uint64_t h, u32 c) { return hash_mix(h, shape_of(c)); }
 static inline uint64_t shape_end(uint64_t h, int n) {
     h ^= (uint64_t)n;
     return h ^ (h >> 31);
@@ -179,6 +182,8 @@ void unpad(const u32 *s, parsed *p);
 
 /* ---- parses remembered by shape within a batch (shapes.c) ---------------------------------- */
 typedef struct shape_memo shape_memo;
+/* The memos of `threads` threads on the registry, made ahead of a batch (store.c); 0 on success. */
+int reg_memos(registry *r, int threads);
 shape_memo *memo_new(void);
 void memo_clear(shape_memo *m);
 /* The spans of a text of this shape (h: its hash, from normalize_utf8) parsed before: 1 and *p,

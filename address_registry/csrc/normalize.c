@@ -189,7 +189,7 @@ int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
     }
     if (seen & C_SYNONYM) m = synonyms(out, m);
     /* (?<!\d)0+(?=\d) goes (0502 -> 502, 00 -> 0), and the shape is hashed (shapes.c) */
-    uint64_t h = SHAPE_SEED;
+    uint64_t h = HASH_SEED;
     int k = 0;
     u32 before = 0;  /* the character before out[i] as it was read */
     for (int i = 0; i < m;) {

@@ -452,8 +452,8 @@ int match_batch(registry *r, const char *prefer, int64_t n, const int32_t *offse
     int started[16] = {0};
     int own = atomic_exchange(&r->memos_busy, 1) == 0;  /* the memos: all a batch writes */
     shape_memo *memos[16] = {NULL};
+    if (own && !r->div_digits) reg_memos(r, threads);  /* made ahead unless threads grew */
     for (int t = 0; t < threads && !r->div_digits; t++) {
-        if (own && r->memos[t] == NULL) r->memos[t] = memo_new();  /* reg_memos made them ahead */
         memos[t] = own ? r->memos[t] : memo_new();
         if (memos[t]) memo_clear(memos[t]);
     }

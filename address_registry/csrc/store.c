@@ -5,26 +5,31 @@
 #include "core.h"
 
 uint64_t table_hash(const u32 *k, int n) {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
-    for (int i = 0; i < n; i++) h = (h ^ k[i]) * 0xff51afd7ed558ccdull;
+    uint64_t h = HASH_SEED ^ (uint64_t)n;
+    for (int i = 0; i < n; i++) h = hash_mix(h, k[i]);
     h ^= h >> 33;
     h *= 0xc4ceb9fe1a85ec53ull;
     return h ^ (h >> 29);
 }
 
+/* From slot i on, the first slot that is empty or carries `tag`. */
+static uint64_t next_slot(const table *t, uint64_t i, uint32_t tag) {
+    for (;; i = (i + 1) & t->mask)
+        if (t->slots[i].at == 0 || t->slots[i].tag == tag) return i;
+}
+
 int64_t table_find(const table *t, const u32 *key, int n, uint64_t h) {
     if (t->slots == NULL || n <= 0) return -1;
     uint32_t tag = (uint32_t)(h >> 32);
-    for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
-        slot s = t->slots[i];
-        if (s.at == 0) return -1;
-        if (s.tag != tag) continue;
-        const u32 *rec = t->arena + s.at - 1;
+    for (uint64_t i = next_slot(t, h & t->mask, tag); t->slots[i].at;
+         i = next_slot(t, (i + 1) & t->mask, tag)) {
+        const u32 *rec = t->arena + t->slots[i].at - 1;
         if (rec[0] != (u32)n) continue;
         int j = 0;
         while (j < n && rec[2 + j] == key[j]) j++;
         if (j == n) return (int32_t)rec[1];
     }
+    return -1;
 }
 
 int64_t table_get(const table *t, const u32 *key, int n) {
@@ -33,15 +38,8 @@ int64_t table_get(const table *t, const u32 *key, int n) {
 
 void table_prefetch_record(const table *t, uint64_t h) {
     if (t->slots == NULL) return;
-    uint32_t tag = (uint32_t)(h >> 32);
-    for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
-        slot s = t->slots[i];
-        if (s.at == 0) return;
-        if (s.tag == tag) {
-            __builtin_prefetch(t->arena + s.at - 1);
-            return;
-        }
-    }
+    slot s = t->slots[next_slot(t, h & t->mask, (uint32_t)(h >> 32))];
+    if (s.at) __builtin_prefetch(t->arena + s.at - 1);
 }
 
 int multimap_get(const multimap *m, const u32 *key, int n, const int32_t **items) {
