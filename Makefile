@@ -24,9 +24,12 @@ demo: install
 test: install browser
 	$(UV) run --locked pytest -n 2 --dist loadgroup -q
 
+# ruff over the tree, the layer contract (pyproject [tool.importlinter]) and mypy over every package
 lint: install
 	$(UV) run --locked ruff check .
-	$(UV) run --locked mypy shucang feeds catalog quality warehouse address_registry control access
+	$(UV) run --locked lint-imports --no-cache
+	$(UV) run --locked mypy foundation contracts divisions control warehouse feeds address_registry \
+	  quality transforms access catalog shucang dags
 
 bench-ingest: install
 	$(UV) run --locked python benchmarks/ingest.py --rows 10000000

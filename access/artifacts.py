@@ -25,8 +25,9 @@ from access.errors import ArtifactIntegrityError, GrantNotActiveError, ScopeErro
 from access.models import grants
 from access.scope import DatasetScope, Scope
 from access.workflow import Status, require_live
-from shucang.settings import settings
-from warehouse.manifest import NotPublishedError, current_files, read_manifest, sha256_file
+from foundation.files import sha256_file
+from foundation.settings import settings
+from warehouse.manifest import NotPublishedError, current_files, read_manifest
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"

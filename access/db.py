@@ -1,26 +1,20 @@
-"""The control-plane engine as the access package uses it: `control.db.engine()` creates missing
-tables on every call (a catalog round trip per table); here that happens once per URL."""
+"""The control-plane engine as the access package uses it (its tables declared), and the
+one-row lookup every access module shares."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Select
 
+import access.models  # noqa: F401  (declares the access tables before the engine creates them)
 from access.errors import UnknownEntityError
 from control import db
-from shucang.settings import settings
-
-
-@functools.cache
-def _ready(url: str) -> Engine:
-    return db.engine(url)
 
 
 def engine() -> Engine:
-    """The engine for SHUCANG_CONTROL_URL with every table created (checked once per process)."""
-    return _ready(settings().control_url)
+    """The engine for SHUCANG_CONTROL_URL with every declared table created."""
+    return db.engine()
 
 
 def one(query: Select[Any], missing: str, c: Connection | None = None) -> dict[str, Any]:

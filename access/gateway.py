@@ -6,7 +6,6 @@ allowed or refused, is audited. Also serves exports/downloads of a grant's datas
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import tempfile
 import threading
@@ -34,7 +33,8 @@ from access.orgs import authenticate as get_user_by_token
 from access.orgs import get_user
 from access.sqlguard import Relation, Rewritten, rewrite
 from access.workflow import require_live
-from shucang.settings import settings
+from foundation import settings as config
+from foundation.settings import settings
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def locked_database(files: list[str]) -> duckdb.DuckDBPyConnection:
         "autoload_known_extensions": False, "autoinstall_known_extensions": False,
         "allow_community_extensions": False, "python_enable_replacements": False,
         "allow_persistent_secrets": False,
-        "memory_limit": os.environ.get("SHUCANG_GATEWAY_MEMORY", "2GB"),
+        "memory_limit": config.value("SHUCANG_GATEWAY_MEMORY") or "2GB",
         "temp_directory": tempfile.mkdtemp(prefix="db-", dir=spill_root()),
     })
     con.execute("SET allowed_paths = ?", [files])
@@ -134,7 +134,7 @@ def _grant_for(grant_id: str, actor: str) -> tuple[dict[str, Any], dict[str, Any
 
 def timeout_s() -> float:
     """Seconds a gateway statement may run before it is interrupted (SHUCANG_GATEWAY_TIMEOUT)."""
-    return float(os.environ.get("SHUCANG_GATEWAY_TIMEOUT", "300"))
+    return config.number("SHUCANG_GATEWAY_TIMEOUT") or 300.0
 
 
 def _execute(sql: str, files: list[str]) -> pa.Table:

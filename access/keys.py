@@ -12,12 +12,13 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from shucang.settings import settings
+from foundation import settings as config
+from foundation.settings import settings
 
 
 def master_secret() -> bytes:
     """The master secret bytes (created on first use when no environment secret is set)."""
-    env = os.environ.get("SHUCANG_ACCESS_SECRET")
+    env = config.value("SHUCANG_ACCESS_SECRET")
     if env:
         return env.encode()
     path = settings().home / "keys" / "access.key"

@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from access.divisions import CODE_LENGTH
 from access.errors import ClassificationError, ScopeError
 from access.masks import MASKS
-from catalog.contract import DATASETS_DIR, Contract, Grade, Sharing, load_contracts
-from catalog.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
-from catalog.schema import SchemaColumn, published_schema
+from contracts.contract import DATASETS_DIR, Contract, Grade, Sharing, load_contracts
+from contracts.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
+from contracts.schema import SchemaColumn, published_schema
 
 # Published address columns (see warehouse publish) a row scope may filter on, coarse to fine.
 SCOPE_COLUMNS = ("district_code", "street_code", "community_code")

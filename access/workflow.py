@@ -22,7 +22,7 @@ from access.errors import (
 )
 from access.models import grants, requests, transitions
 from access.orgs import get_user
-from catalog.contract import Contract
+from contracts.contract import Contract
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 REVIEW_WORKING_DAYS = 10

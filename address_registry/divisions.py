@@ -5,18 +5,13 @@ or houses."""
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from address_registry.normalize import traditional_spellings
-
-REFERENCE = Path(__file__).resolve().parent / "reference" / "zhejiang_divisions.csv"
-
-LEVELS = ("province", "city", "district", "street", "community")
-RANK = {name: i for i, name in enumerate(LEVELS)}
-CODE_LENGTH = {"province": 2, "city": 4, "district": 6, "street": 9, "community": 12}
+from divisions.reference import LEVELS as LEVELS  # re-exported for the matcher
+from divisions.reference import RANK, REFERENCE, Division, read_divisions
 
 # Districts abolished or renamed, mapped to the district that took over most of them. Streets that
 # went elsewhere (下沙/白杨 -> 钱塘区) are still found because a deeper level overrides this.
@@ -45,14 +40,6 @@ _CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "�
                      ("村民委员会", "村"), ("村委会", "村"), ("居委会", "社区"), ("委员会", ""))
 
 
-@dataclass(frozen=True, slots=True)
-class Division:
-    """One division record from the NBS list."""
-
-    level: str
-    code: str
-    name: str
-    parent: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +56,6 @@ class NameHit:
 
 def _hit(division: Division, exact: bool, historic: str | None = None) -> NameHit:
     return NameHit(division, exact, historic, RANK[division.level], division.code)
-
-
-class DivisionsError(ValueError):
-    """The reference extract is missing or malformed."""
 
 
 def canonical_name(name: str) -> str:
@@ -131,24 +114,7 @@ class Divisions:
         return d.name if d else None
 
 
-def _read(path: Path) -> list[Division]:
-    try:
-        with path.open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
-    except FileNotFoundError as exc:
-        raise DivisionsError(f"division extract {path} is missing; regenerate it with "
-                             "scripts/extract_divisions.py") from exc
-    records = []
-    for i, row in enumerate(rows, start=2):
-        level, code = row.get("level"), row.get("code") or ""
-        if level not in RANK or len(code) != CODE_LENGTH[level]:
-            raise DivisionsError(f"{path}:{i}: expected level in {LEVELS} with a code of the "
-                                 f"level's length, got level={level!r} code={code!r}")
-        records.append(Division(level, code, row["name"], row.get("parent_code") or ""))
-    return records
-
-
 @functools.cache
 def load_divisions(path: Path = REFERENCE) -> Divisions:
     """The division index for the committed extract (cached per process)."""
-    return Divisions(_read(path))
+    return Divisions(read_divisions(path))

@@ -30,6 +30,7 @@ from address_registry.match import (
 )
 from address_registry.normalize import NOISE, traditional_list
 from address_registry.parse import DEFAULT_PREFER
+from foundation import settings as config
 
 HOWS = ("standard", "alias", "doorplate", "planning", "former", "review", "key", "prefix")  # csrc
 assert HOWS.index("review") == 5 and HOWS.index("key") == 6 and HOWS.index("prefix") == 7
@@ -229,7 +230,7 @@ def registry_handle(matcher: Matcher) -> int | None:
 
 def threads() -> int:
     """Threads one batch is split over (SHUCANG_ADDRESS_THREADS, default the cores)."""
-    return max(1, int(os.environ.get("SHUCANG_ADDRESS_THREADS") or os.cpu_count() or 1))
+    return max(1, int(config.number("SHUCANG_ADDRESS_THREADS") or os.cpu_count() or 1))
 
 
 def _strings(values: np.ndarray, valid: np.ndarray) -> pa.Array:

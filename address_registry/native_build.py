@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from foundation import settings as config
+
 _log = logging.getLogger(__name__)
 
 SOURCES = Path(__file__).resolve().parent / "csrc"
@@ -25,12 +27,12 @@ FLAGS = ("-O2", "-fPIC", "-shared", "-std=c11", "-pthread", "-Wall", "-Wextra", 
 
 def enabled() -> bool:
     """Whether the native matcher may be used (SHUCANG_ADDRESS_NATIVE, default on)."""
-    return os.environ.get("SHUCANG_ADDRESS_NATIVE", "1").strip().lower() not in ("0", "false", "no")
+    return config.flag("SHUCANG_ADDRESS_NATIVE")
 
 
 def cache_dir() -> Path:
     """Where built libraries are kept."""
-    configured = os.environ.get("SHUCANG_NATIVE_CACHE")
+    configured = config.value("SHUCANG_NATIVE_CACHE")
     return Path(configured) if configured else Path.home() / ".cache" / "shucang"
 
 

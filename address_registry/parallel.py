@@ -11,11 +11,11 @@ import dataclasses
 import gc
 import multiprocessing
 import operator
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from address_registry.match import Match, Matcher, match_texts
+from foundation import settings as config
 
 PARALLEL_MIN = 20_000  # below this a pool costs more than it saves
 CHUNKS_PER_WORKER = 4  # small enough to even out the workers, large enough to share shapes
@@ -27,7 +27,7 @@ _WORKER_MATCHER: Matcher | None = None  # inherited by forked workers
 
 def workers() -> int:
     """How many processes resolve a large batch (SHUCANG_ADDRESS_WORKERS, default 1)."""
-    return max(1, int(os.environ.get("SHUCANG_ADDRESS_WORKERS") or 1))
+    return max(1, int(config.number("SHUCANG_ADDRESS_WORKERS") or 1))
 
 
 # Results cross the process boundary as plain tuples: pickling Match objects cost three times as

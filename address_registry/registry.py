@@ -14,8 +14,8 @@ import pyarrow as pa
 from address_registry import store
 from address_registry.build import Registry, assign_codes, merge
 from address_registry.sources import read_doorplates, read_footprints, read_placenames
-from shucang.settings import settings
-from warehouse.manifest import sha256_file
+from foundation.files import sha256_file
+from foundation.settings import settings
 
 if TYPE_CHECKING:
     from address_registry.match import Matcher

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from address_registry.codes import CodeLedger, LedgerEntry
-from shucang.settings import settings
+from foundation.settings import settings
 
 TABLES = ("estates", "buildings", "houses", "names", "conflicts")
 

@@ -125,7 +125,7 @@ def run_duckdb(strings: list[str]) -> float:
     import duckdb
     import pyarrow as pa
 
-    from address_registry.divisions import REFERENCE
+    from divisions.reference import REFERENCE
 
     con = duckdb.connect()
     con.register("input", pa.table({"address": pa.array(strings, pa.string())}))

@@ -61,7 +61,7 @@ def baseline(src: Path, out: Path) -> float:
 
 def shucang_ingest(home: Path) -> dict[str, float]:
     """Time the real land, stage and publish steps on the feed under home/feeds/bench/."""
-    from catalog.contract import Contract
+    from contracts.contract import Contract
     from feeds.land import land, landed_files
     from feeds.stage import stage
     from warehouse.publish import publish

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 
-from catalog.contract import Contract  # noqa: E402
+from contracts.contract import Contract  # noqa: E402
 from quality import identifiers as ids  # noqa: E402
 
 CONTRACT = {

@@ -20,11 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 
-from catalog.contract import load_contracts  # noqa: E402
-from catalog.schema import published_schema  # noqa: E402
+from contracts.contract import load_contracts  # noqa: E402
+from contracts.schema import published_schema  # noqa: E402
+from foundation.files import sha256_file  # noqa: E402
 from transforms.duckdb_engine import connect_inputs  # noqa: E402
 from transforms.model import load_models  # noqa: E402
-from transforms.publish import new_snapshot_id, sha256_file  # noqa: E402
+from transforms.publish import new_snapshot_id  # noqa: E402
 from transforms.runner import execute, run_model  # noqa: E402
 from warehouse.manifest import (  # noqa: E402
     contract_fields,

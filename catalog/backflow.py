@@ -16,11 +16,11 @@ from typing import Any
 
 import duckdb
 
-from catalog.contract import Contract, Tier, load_contracts
-from catalog.schema import ADDRESS_COLUMNS, published_schema
-from shucang.settings import settings
+from contracts.contract import Contract, Tier, load_contracts
+from contracts.schema import ADDRESS_COLUMNS, published_schema
+from foundation.files import sha256_file
+from foundation.settings import settings
 from transforms.duckdb_engine import sql_file_list
-from transforms.publish import sha256_file
 from warehouse.manifest import NotPublishedError, current_files, read_manifest
 
 FORMAT = "shucang-backflow/1"

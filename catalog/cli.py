@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from catalog.entry import CatalogEntry, build_catalog, find_entry
-from catalog.schema import SchemaColumn
-from catalog.table import render
+from contracts.schema import SchemaColumn
+from foundation.table import render
 
 
 def _line(e: CatalogEntry) -> str:

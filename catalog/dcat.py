@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Protocol
 
 from catalog.entry import CatalogEntry
-from catalog.schema import SchemaColumn
+from contracts.schema import SchemaColumn
 
 EU = "http://publications.europa.eu/resource/authority/"
 FREQUENCY = {

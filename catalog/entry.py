@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from catalog.categories import lookup, resolve
-from catalog.contract import Contract, load_contracts
-from catalog.schema import SchemaColumn, manifest_schema
+from contracts.categories import lookup, resolve
+from contracts.contract import Contract, load_contracts
+from contracts.schema import SchemaColumn, manifest_schema
 from transforms.classify import Classified, classify_all
 from transforms.model import Model, load_models
 from warehouse.manifest import NotPublishedError, published_datasets, read_manifest

@@ -7,37 +7,28 @@ never filled with numbers. It reads only; it never opens warehouse.duckdb."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import duckdb
 from sqlalchemy import select
 
-from catalog.contract import FREQUENCY_SECONDS
+from access import audit
+from access.workflow import list_grants
 from catalog.entry import CatalogEntry
+from contracts.contract import FREQUENCY_SECONDS
 from control.db import engine
 from control.ledger import LoadStatus, loads
-from shucang.settings import settings
+from foundation.settings import settings
+from quality.store import latest_scores, quality_loads
 from transforms.duckdb_engine import sql_file_list
 from warehouse.manifest import current_files
 
 # A dataset is on time while its last publish is younger than GRACE x its declared interval.
 GRACE = 1.5
 LATE = 3.0
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """`name` imported, or None when that package is not part of this installation yet."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as e:
-        if e.name and (e.name == name or name.startswith(e.name + ".")):
-            return None
-        raise
 
 
 @dataclass
@@ -112,14 +103,9 @@ def _median_interval(rows: list[dict[str, Any]]) -> float | None:
 
 def quality_scores(status: SourceStatus) -> dict[str, float]:
     """Latest quality score per dataset from quality.latest_scores(), when it exists."""
-    mod = optional_module("quality")
-    fn = getattr(mod, "latest_scores", None) if mod else None
-    if fn is None:
-        status.notes.append("quality scores: quality.latest_scores() is not available yet")
-        return {}
     status.quality_scores = True
     out = {}
-    for ds, value in dict(fn()).items():
+    for ds, value in dict(latest_scores()).items():
         score = value.get("score") if isinstance(value, dict) else value
         if score is not None:
             out[ds] = float(score)
@@ -128,11 +114,7 @@ def quality_scores(status: SourceStatus) -> dict[str, float]:
 
 def quality_history(status: SourceStatus) -> list[tuple[str, dt.datetime, float]]:
     """(dataset, validated_at, score) of every validated load, from quality's `quality_loads`."""
-    store = optional_module("quality.store")
-    table = getattr(store, "quality_loads", None) if store else None
-    if table is None:
-        status.notes.append("quality trend: quality.store.quality_loads is not available yet")
-        return []
+    table = quality_loads
     q = select(table.c.dataset, table.c.validated_at, table.c.score).order_by(table.c.validated_at)
     with engine().connect() as c:
         return [(d, as_utc(at), float(score)) for d, at, score in c.execute(q)]  # type: ignore[misc]
@@ -140,14 +122,10 @@ def quality_history(status: SourceStatus) -> list[tuple[str, dt.datetime, float]
 
 def grants_by_dataset(status: SourceStatus) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Active grants per dataset, and the datasets of every grant (for attributing queries)."""
-    wf = optional_module("access.workflow")
-    if wf is None:
-        status.notes.append("grants: the access package is not installed")
-        return {}, {}
     status.grants = True
     active: dict[str, int] = {}
     datasets_of: dict[str, list[str]] = {}
-    for g in wf.list_grants():
+    for g in list_grants():
         names = sorted((g.get("granted") or {}).get("datasets", {}))
         datasets_of[g["grant_id"]] = names
         if g["status"] == "active":
@@ -158,10 +136,6 @@ def grants_by_dataset(status: SourceStatus) -> tuple[dict[str, int], dict[str, l
 
 def audit_events(status: SourceStatus) -> list[dict[str, Any]]:
     """Every audit event (query, export, download, refusal), when the access package exists."""
-    audit = optional_module("access.audit")
-    if audit is None:
-        status.notes.append("queries: the access audit log is not installed")
-        return []
     status.audit = True
     return list(audit.events())
 

@@ -20,7 +20,7 @@ from catalog import report_charts as charts
 from catalog import report_data as data
 from catalog.entry import build_catalog
 from catalog.facts import SourceStatus, all_loads, gather, quality_history, quarantine_reasons
-from shucang.settings import settings
+from foundation.settings import settings
 
 
 @dataclass

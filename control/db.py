@@ -7,7 +7,7 @@ import functools
 
 from sqlalchemy import Engine, MetaData, create_engine, event
 
-from shucang.settings import settings
+from foundation.settings import settings
 
 metadata = MetaData()
 
@@ -59,7 +59,7 @@ def _schema_key(url: str) -> tuple[str, tuple[int, int] | None, int]:
 
 
 def ensure_schema(eng: Engine) -> None:
-    """Create every table declared on `metadata` that does not exist yet (idempotent)."""
-    import control.tables  # noqa: F401  (registers the tables of every owner)
-
+    """Create every table declared on `metadata` that does not exist yet (idempotent). A table is
+    declared by the module that owns it, which its users import; a module imported later adds its
+    tables at its first `engine()` call (the schema key counts the declared tables)."""
     metadata.create_all(eng)

@@ -10,7 +10,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import DAG, Asset, AssetAny, task
 
-from catalog.contract import Sharing, load_contracts
+from contracts.contract import Sharing, load_contracts
 from shucang.dag_factory import dataset_asset
 
 START = pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai")

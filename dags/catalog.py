@@ -10,7 +10,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import DAG, AssetAny, task
 
-from catalog.contract import Tier, load_contracts
+from contracts.contract import Tier, load_contracts
 from shucang.dag_factory import dataset_asset
 from transforms.model import Model, load_models
 

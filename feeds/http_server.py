@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from catalog.contract import Contract, load_contracts
+from contracts.contract import Contract, load_contracts
 
 log = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpx
 
-from catalog.contract import Contract
+from contracts.contract import Contract
 from feeds.errors import FeedUnavailable
-from shucang.settings import settings
+from foundation.settings import settings
 
 MAX_PAGES = 100_000
 

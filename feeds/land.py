@@ -11,11 +11,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog.contract import Contract
+from contracts.contract import Contract
 from control import ledger
 from feeds.http_source import fetch_pages
-from shucang.settings import settings
-from warehouse.manifest import sha256_file
+from foundation.files import sha256_file
+from foundation.settings import settings
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from catalog.contract import Contract
+from contracts.contract import Contract
 from feeds.encoding import detect_encoding, transcode_to_utf8
 from feeds.errors import EmptyInput, LoadRejected, SchemaDrift, TruncatedFile
 

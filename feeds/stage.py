@@ -12,11 +12,11 @@ import duckdb
 import pyarrow as pa
 from duckdb import func
 
-from catalog.contract import Column, Contract
+from contracts.contract import Column, Contract
 from feeds.numerals import cn_to_number
 from feeds.readers import csv_rejects, register_raw
-from shucang import quarantine
-from shucang.duck import one_row
+from foundation.duck import one_row
+from warehouse import quarantine
 from warehouse.publish import SNAPSHOT_PARQUET
 
 FULL_WIDTH = "０１２３４５６７８９．－：／，＋"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from catalog.contract import load_contracts
+from contracts.contract import load_contracts
 
 
 def _contract(dataset: str):  # type: ignore[no-untyped-def]

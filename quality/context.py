@@ -19,7 +19,7 @@ from great_expectations.data_context.types.base import (
     FilesystemStoreBackendDefaults,
 )
 
-from shucang.settings import settings
+from foundation.settings import settings
 
 SITE = "shucang"
 

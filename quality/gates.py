@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
-from catalog.contract import FREQUENCY_SECONDS, Contract
+from contracts.contract import FREQUENCY_SECONDS, Contract
 from control.db import engine
 from control.ledger import LoadStatus, loads
 from quality.report import GateResult

@@ -18,11 +18,9 @@ import csv
 import datetime as dt
 import functools
 import re
-from pathlib import Path
 
-DIVISIONS_CSV = (
-    Path(__file__).resolve().parent.parent / "address_registry" / "reference" / "zhejiang_divisions.csv"
-)
+from divisions.reference import REFERENCE as DIVISIONS_CSV
+
 ZHEJIANG = "33"
 # GB/T 2260 province-level codes (31 provinces + Taiwan, Hong Kong, Macao).
 PROVINCE_CODES = (

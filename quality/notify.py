@@ -11,13 +11,13 @@ It owns sending; it decides nothing about gates.
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 from collections.abc import Sequence
 from email.message import EmailMessage
 
 import httpx
 
+from foundation import settings as config
 from quality.report import GateResult
 
 log = logging.getLogger(__name__)
@@ -47,22 +47,23 @@ def send_webhook(url: str, dataset: str, load_id: str, failed: Sequence[GateResu
 
 def send_email(dataset: str, load_id: str, failed: Sequence[GateResult]) -> None:
     """Mail the failed gates through the SMTP server named by SHUCANG_QUALITY_SMTP_*."""
-    env = os.environ
-    host = env["SHUCANG_QUALITY_SMTP_HOST"]
-    to = [a.strip() for a in env.get("SHUCANG_QUALITY_SMTP_TO", "").split(",") if a.strip()]
+    host = config.value("SHUCANG_QUALITY_SMTP_HOST")
+    if not host:
+        raise NotificationError("SHUCANG_QUALITY_SMTP_HOST names no server")
+    to = [a.strip() for a in (config.value("SHUCANG_QUALITY_SMTP_TO") or "").split(",") if a.strip()]
     if not to:
         raise NotificationError("SHUCANG_QUALITY_SMTP_TO names no recipient")
     msg = EmailMessage()
     msg["Subject"] = f"[shucang] {dataset}: load {load_id} rejected by quality gates"
-    msg["From"] = env.get("SHUCANG_QUALITY_SMTP_FROM", "shucang@localhost")
+    msg["From"] = config.value("SHUCANG_QUALITY_SMTP_FROM") or "shucang@localhost"
     msg["To"] = ", ".join(to)
     msg.set_content(_text(dataset, load_id, failed))
     try:
-        with smtplib.SMTP(host, int(env.get("SHUCANG_QUALITY_SMTP_PORT", "25")), timeout=10) as s:
-            if env.get("SHUCANG_QUALITY_SMTP_STARTTLS") == "1":
+        with smtplib.SMTP(host, int(config.number("SHUCANG_QUALITY_SMTP_PORT") or 25), timeout=10) as s:
+            if config.flag("SHUCANG_QUALITY_SMTP_STARTTLS"):
                 s.starttls()
-            if env.get("SHUCANG_QUALITY_SMTP_USER"):
-                s.login(env["SHUCANG_QUALITY_SMTP_USER"], env.get("SHUCANG_QUALITY_SMTP_PASSWORD", ""))
+            if user := config.value("SHUCANG_QUALITY_SMTP_USER"):
+                s.login(user, config.value("SHUCANG_QUALITY_SMTP_PASSWORD") or "")
             s.send_message(msg)
     except (OSError, smtplib.SMTPException) as e:
         raise NotificationError(f"SMTP {host}: {e}") from e
@@ -75,13 +76,13 @@ def notify_failed_gates(dataset: str, load_id: str, gates: Sequence[GateResult])
     sent: list[str] = []
     if not failed:
         return sent
-    if url := os.environ.get("SHUCANG_QUALITY_WEBHOOK"):
+    if url := config.value("SHUCANG_QUALITY_WEBHOOK"):
         try:
             send_webhook(url, dataset, load_id, failed)
             sent.append("webhook")
         except NotificationError as e:
             log.warning("quality notification failed: %s", e)
-    if os.environ.get("SHUCANG_QUALITY_SMTP_HOST"):
+    if config.value("SHUCANG_QUALITY_SMTP_HOST"):
         try:
             send_email(dataset, load_id, failed)
             sent.append("email")

@@ -16,7 +16,7 @@ MATCH_LEVELS = ("none", "district", "street", "community", "road", "estate", "bu
 class Rule:
     """What an expectation enforces: the contract rule, its column and whether it judges rows."""
 
-    kind: str  # a check kind of catalog.contract, or required / primary_key / address_match_rate
+    kind: str  # a check kind of contracts.contract, or required / primary_key / address_match_rate
     column: str
     row_level: bool = True
     other: str | None = None  # the second column of an `after` check

@@ -26,7 +26,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 )
 
 import quality.engine  # noqa: F401  (registers the `duckdb` datasource type)
-from catalog.contract import Contract
+from contracts.contract import Contract
 from quality.context import get_context, quality_home
 from quality.rules import config_of
 from quality.suite import build_suite

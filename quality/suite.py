@@ -12,7 +12,7 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 
-from catalog.contract import Check, Column, Contract
+from contracts.contract import Check, Column, Contract
 from quality import expectations as custom
 from quality.rules import Rule, matched_levels
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from catalog.contract import Contract
+from contracts.contract import Contract
 from quality.context import build_data_docs, data_docs_index
 from quality.failures import FAILURE_SCHEMA, failure_rows
 from quality.gates import Profile, Thresholds, batch_gates, profile, schema_gate

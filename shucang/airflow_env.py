@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from shucang.settings import REPO_ROOT, settings
+from foundation.settings import REPO_ROOT, settings
 
 
 def airflow_environ(home: Path | None = None) -> dict[str, str]:

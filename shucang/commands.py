@@ -60,7 +60,7 @@ def feeds() -> None:
 @feeds.command("list")
 def feeds_list() -> None:
     """Every dataset contract with its tier, source and classification."""
-    from catalog.contract import load_contracts
+    from contracts.contract import load_contracts
 
     rows = [{"dataset": c.id, "title": c.title, "tier": c.tier.value, "source": c.source.kind,
              "format": c.source.format, "grade": c.grade.value, "sharing": c.sharing.value}
@@ -76,7 +76,7 @@ def feeds_list() -> None:
 def feeds_sample(scale: float, seed: int | None, out: Path | None) -> None:
     """Write seeded sample feeds for every contract (real NBS divisions, realistic dirt)."""
     from feeds.sample.generate import DEFAULT_SEED
-    from shucang.settings import settings
+    from foundation.settings import settings
 
     out = out or settings().feeds
     summary = sample_feeds(out, scale, DEFAULT_SEED if seed is None else seed)
@@ -91,7 +91,7 @@ def feeds_sample(scale: float, seed: int | None, out: Path | None) -> None:
 def feeds_serve(port: int, data: Path | None) -> None:
     """Serve the city tier's paginated JSON feeds on 127.0.0.1 until interrupted."""
     from feeds.http_server import serve
-    from shucang.settings import settings
+    from foundation.settings import settings
 
     console.print(f"serving http://127.0.0.1:{port} (Ctrl-C to stop)")
     serve(data or settings().feeds / "http", port=port)
@@ -102,7 +102,7 @@ def feeds_serve(port: int, data: Path | None) -> None:
 @click.option("--tier", help="Run every dataset of this tier.")
 def feeds_run(datasets: tuple[str, ...], tier: str | None) -> None:
     """Land, stage, address, validate and publish DATASETS now, in this process."""
-    from catalog.contract import contracts_for_tier, load_contracts
+    from contracts.contract import contracts_for_tier, load_contracts
     from feeds.errors import LoadRejected
     from shucang.pipeline import run_feed
 
@@ -165,7 +165,7 @@ def quarantine_show(dataset: str, load_id: str | None, reason: str | None, limit
     """Quarantined rows of DATASET: file, line, column, raw value and reason, plus counts by reason."""
     import duckdb
 
-    from shucang import quarantine
+    from warehouse import quarantine
 
     table = quarantine.read(dataset, load_id)
     if table.num_rows == 0:

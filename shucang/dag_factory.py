@@ -79,7 +79,7 @@ def build_tier_dag(tier: str) -> DAG:
         @task
         def datasets() -> list[str]:
             """The ids of this tier's contracts."""
-            from catalog.contract import contracts_for_tier
+            from contracts.contract import contracts_for_tier
 
             return [c.id for c in contracts_for_tier(tier)]
 

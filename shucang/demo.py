@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
+from foundation.settings import settings
 from shucang.commands import console, print_rows, sample_feeds
-from shucang.settings import settings
 
 
 @contextlib.contextmanager
@@ -45,10 +45,10 @@ def dataset_summary() -> list[dict[str, Any]]:
     import duckdb
     from sqlalchemy import func, select
 
-    from catalog.contract import load_contracts
+    from contracts.contract import load_contracts
     from control.db import engine
     from control.ledger import loads
-    from shucang import quarantine
+    from warehouse import quarantine
 
     with engine().connect() as c:
         agg = c.execute(select(

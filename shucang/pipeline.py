@@ -13,15 +13,15 @@ from typing import TypedDict
 
 import duckdb
 
-from catalog.contract import DATASETS_DIR, Contract, load_contract
+from contracts.contract import DATASETS_DIR, Contract, load_contract
 from control import ledger
 from control.ledger import LoadStatus
 from feeds.errors import LoadRejected
 from feeds.land import land, landed_files
 from feeds.stage import stage
-from shucang import quarantine
-from shucang.duck import one_row
-from shucang.settings import settings
+from foundation.duck import one_row
+from foundation.settings import settings
+from warehouse import quarantine
 from warehouse.manifest import NotPublishedError, current_files
 from warehouse.publish import ADDRESS_COLUMNS, SNAPSHOT_PARQUET, publish, published_columns
 
@@ -159,7 +159,7 @@ def validate_step(ref: LoadRef | None) -> LoadRef | None:
     rejects the whole load."""
     if ref is None:
         return None
-    from quality import validate_load
+    from quality.validate import validate_load
 
     contract = contract_for(ref["dataset"])
     data = validated_input(ref)

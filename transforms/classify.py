@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from catalog.contract import Contract, Grade, Importance, Opening, Sharing
-from catalog.schema import DatasetTags, SchemaColumn, published_schema
+from contracts.contract import Contract, Grade, Importance, Opening, Sharing
+from contracts.schema import DatasetTags, SchemaColumn, published_schema
 from transforms.lineage import ColumnLineage, column_lineage, output_columns
 from transforms.model import Model, ModelError, run_order
 

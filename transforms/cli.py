@@ -50,7 +50,7 @@ def run(models: tuple[str, ...], engine: str, if_changed: bool) -> None:
 @click.argument("model")
 def lineage(model: str) -> None:
     """Column lineage of a model: each output column and the input columns it comes from."""
-    from catalog.contract import load_contracts
+    from contracts.contract import load_contracts
     from transforms.classify import classify_all
 
     models = load_models()

@@ -10,8 +10,8 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from catalog.categories import CategoryPath
-from catalog.contract import Frequency, Grade, Opening, Sharing, Tier
+from contracts.categories import CategoryPath
+from contracts.contract import Frequency, Grade, Opening, Sharing, Tier
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 

@@ -16,10 +16,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from foundation.files import sha256_file
 from transforms.classify import Classified
 from transforms.duckdb_engine import duckdb_types
 from transforms.model import Model
-from warehouse.manifest import dataset_dir, read_manifest, sha256_file, write_manifest_atomically
+from warehouse.manifest import dataset_dir, read_manifest, write_manifest_atomically
 
 
 def new_snapshot_id() -> str:

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from catalog.contract import load_contracts
+from contracts.contract import load_contracts
 from transforms.classify import Classified, classify_all
 from transforms.duckdb_engine import copy_duckdb, open_result, run_duckdb
 from transforms.model import Model, ModelError, load_models, run_order

@@ -6,7 +6,6 @@ with DuckDB. pyspark is imported only when this engine is used."""
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +13,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import sqlglot
 from sqlglot.errors import ErrorLevel, SqlglotError
+
+from foundation import settings as config
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -70,7 +71,7 @@ def spark_session() -> SparkSession:
         from pyspark.sql import SparkSession
     except ImportError as e:
         raise SparkUnavailableError("the Spark engine needs pyspark (uv sync installs it)") from e
-    profile = os.environ.get("SHUCANG_SPARK_PROFILE", "large")
+    profile = config.value("SHUCANG_SPARK_PROFILE") or "large"
     if profile not in PROFILES:
         raise SparkUnavailableError(f"SHUCANG_SPARK_PROFILE={profile!r}; choose one of {', '.join(PROFILES)}")
     builder = (

@@ -4,14 +4,13 @@ Replacing this one file is the atomic step of a publish: readers see the old sna
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from catalog.contract import Contract
-from shucang.settings import settings
+from contracts.contract import Contract
+from foundation.settings import settings
 
 MANIFEST = "manifest.json"
 
@@ -30,14 +29,6 @@ def contract_fields(contract: Contract) -> dict[str, Any]:
         "update_frequency": contract.update_frequency,
     }
 
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes, streamed in 8 MiB blocks (what manifests record per file)."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(8 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def dataset_dir(dataset: str, exports: Path | None = None) -> Path:

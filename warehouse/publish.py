@@ -18,18 +18,18 @@ from typing import Any
 
 import duckdb
 
-from catalog.contract import Contract
-from catalog.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
-from catalog.schema import DatasetTags, published_schema
-from shucang.duck import one_row
-from shucang.settings import settings
+from contracts.contract import Contract
+from contracts.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
+from contracts.schema import DatasetTags, published_schema
+from foundation.duck import one_row
+from foundation.files import sha256_file
+from foundation.settings import settings
 from warehouse.manifest import (
     NotPublishedError,
     contract_fields,
     current_files,
     dataset_dir,
     read_manifest,
-    sha256_file,
     write_manifest_atomically,
 )
 
@@ -116,7 +116,7 @@ def _adoptable(con: duckdb.DuckDBPyConnection, contract: Contract, data: Path,
 
 
 def _schema(con: duckdb.DuckDBPyConnection, contract: Contract, path: Path) -> list[dict[str, Any]]:
-    """The snapshot's columns with their types and classification (catalog.schema's rules);
+    """The snapshot's columns with their types and classification (contracts.schema's rules);
     bookkeeping columns carry only the dataset's tags."""
     declared = {c.name: c for c in published_schema(contract)}
     tags = DatasetTags.of_contract(contract)

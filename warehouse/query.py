@@ -8,7 +8,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from shucang.settings import settings
+from foundation.settings import settings
 from warehouse.publish import connect_warehouse
 
 

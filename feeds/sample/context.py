@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from catalog.contract import Contract
+from contracts.contract import Contract
 from feeds.sample.addresses import AddressRenderer
 from feeds.sample.divisions import PROVINCE, Division, county_codes, load_divisions
 from feeds.sample.people import Person, person

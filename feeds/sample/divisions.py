@@ -11,9 +11,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from shucang.settings import REPO_ROOT
+from divisions.reference import REFERENCE as DIVISIONS_CSV
 
-DIVISIONS_CSV = REPO_ROOT / "address_registry" / "reference" / "zhejiang_divisions.csv"
 PROVINCE = "浙江省"
 CITY_CODE = "3301"
 CITY = "杭州市"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from catalog.contract import Contract, load_contracts
+from contracts.contract import Contract, load_contracts
 from feeds.sample import city, community, district, province, registry
 from feeds.sample.context import Context
 from feeds.sample.excel import write_workbook

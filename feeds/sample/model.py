@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from catalog.contract import Contract
+from contracts.contract import Contract
 from feeds.sample.addresses import VARIANTS, AddressRenderer, Rendered
 
 ANCHOR = date(2026, 11, 20)

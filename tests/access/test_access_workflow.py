@@ -22,8 +22,8 @@ from access.errors import (
 )
 from access.models import requests, tokens
 from access.scope import DatasetScope, Scope, column_grade, contracts, parse_columns
-from catalog.contract import Sharing
-from catalog.schema import published_schema
+from contracts.contract import Sharing
+from contracts.schema import published_schema
 from control.db import engine
 
 TODAY = dt.date.today()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from catalog.backflow import BackflowError, export_dataset, run_backflow
-from catalog.contract import load_contracts
+from contracts.contract import load_contracts
 
 
 def test_exports_every_published_community_dataset_once(published: dict, home: Path) -> None:

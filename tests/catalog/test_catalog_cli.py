@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from catalog.table import width
+from foundation.table import width
 from shucang.cli import main
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog.contract import load_contracts
 from catalog.entry import CatalogError, build_catalog, find_entry, resource_code
+from contracts.contract import load_contracts
 
 
 def test_every_contract_and_model_is_an_entry_with_core_metadata(home: Path) -> None:

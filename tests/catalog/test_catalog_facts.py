@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from catalog.entry import build_catalog
-from catalog.facts import gather, optional_module, quarantine_reasons, timeliness
+from catalog.facts import gather, quarantine_reasons, timeliness
 from control.ledger import LoadStatus, start_load, update_load
 
 
@@ -57,21 +57,6 @@ def test_facts_from_manifest_and_ledger(published: dict) -> None:
     assert g.match_rate == pytest.approx(1 - 9 / 300)  # every 37th synthetic event is unmatched
     assert facts["parking_berth_occupancy"].match_rate is None  # no address
     assert facts["iot_water_level"].timeliness == "on_time"
-
-
-def test_absent_sources_are_reported_not_invented(published: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    import catalog.facts as facts_mod
-
-    monkeypatch.setattr(facts_mod, "optional_module", lambda name: None)
-    facts, status = gather(build_catalog())
-    assert not (status.grants or status.audit or status.quality_scores)
-    assert {f.active_grants for f in facts} == {None} and {f.queries for f in facts} == {None}
-    assert any("access" in n for n in status.notes)
-
-
-def test_optional_module_distinguishes_absent_from_broken() -> None:
-    assert optional_module("no_such_package_xyz") is None
-    assert optional_module("catalog.search") is not None
 
 
 def test_quarantine_reasons_are_counted(home: Path) -> None:

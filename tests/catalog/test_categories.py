@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from catalog.categories import CategoryError, load_tree, resolve, top_levels
-from catalog.contract import DATASETS_DIR, ContractError, load_contract, load_contracts
+from contracts.categories import CategoryError, load_tree, resolve, top_levels
+from contracts.contract import DATASETS_DIR, ContractError, load_contract, load_contracts
 from transforms.model import MODELS_DIR, ModelError, load_model, load_models
 
 

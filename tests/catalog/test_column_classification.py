@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from synthetic_inputs import synthetic_rows, table_for
 
-from catalog.contract import load_contracts
-from catalog.schema import SchemaColumn, manifest_schema, published_schema
+from contracts.contract import load_contracts
+from contracts.schema import SchemaColumn, manifest_schema, published_schema
 from warehouse.manifest import read_manifest
 from warehouse.publish import publish
 

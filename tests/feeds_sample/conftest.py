@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from catalog.contract import Contract, load_contracts
+from contracts.contract import Contract, load_contracts
 from feeds.sample.excel import HEADER_ROW, SHEET
 from feeds.sample.generate import SampleSummary, generate
 

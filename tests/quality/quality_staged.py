@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from catalog.contract import Contract, load_contracts
+from contracts.contract import Contract, load_contracts
 
 ARROW_TYPES = {
     "string": pa.string(), "integer": pa.int64(), "double": pa.float64(), "date": pa.date32(),

@@ -10,7 +10,8 @@ from quality_staged import contract, rows, write
 
 
 def test_validation_result_and_data_docs(home: Path) -> None:
-    from quality import data_docs_index, validate_load
+    from quality.context import data_docs_index
+    from quality.validate import validate_load
 
     c = contract("grid_event")
     records = rows(c, 5)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from quality_staged import contract, rows, write
 
-from catalog.contract import load_contracts
+from contracts.contract import load_contracts
 
 LATER_STEPS_OPEN = {
     "dispatched_at": None, "handled_at": None, "closed_at": None, "deadline_at": None, "escalated_at": None,
@@ -55,7 +55,7 @@ def module_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def _broken_load(home: Path, dataset: str) -> tuple[Any, dict[int, tuple]]:
     """Validate a load of `dataset` with one broken row per FIRES case; {_row: case}."""
-    from quality import validate_load
+    from quality.validate import validate_load
 
     c = contract(dataset)
     records = rows(c, CLEAN_ROWS)
@@ -100,7 +100,7 @@ def test_valid_rows_stay_quiet_beside_broken_ones(broken: dict, dataset: str) ->
 
 @pytest.mark.parametrize("dataset", sorted(load_contracts()))
 def test_every_contract_suite_is_quiet_on_valid_data(module_home: Path, dataset: str) -> None:
-    from quality import validate_load
+    from quality.validate import validate_load
 
     c = contract(dataset)
     data = write(module_home / "staging" / dataset / "clean" / "staged.parquet", c, rows(c, 8))
@@ -117,7 +117,7 @@ def test_every_contract_suite_is_quiet_on_valid_data(module_home: Path, dataset:
 def test_primary_key_duplicates_fire_and_unique_keys_stay_quiet(
     module_home: Path, dataset: str, keys: tuple[str, ...]
 ) -> None:
-    from quality import validate_load
+    from quality.validate import validate_load
 
     c = contract(dataset)
     records = rows(c, 5)

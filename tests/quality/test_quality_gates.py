@@ -12,7 +12,7 @@ import pytest
 from quality_staged import contract, rows, schema, write
 from sqlalchemy import update
 
-from catalog.contract import Contract
+from contracts.contract import Contract
 from control.db import engine
 from control.ledger import LoadStatus, loads, start_load, update_load
 from quality.gates import Profile, Thresholds, feed_lateness, history, row_count_gates
@@ -38,7 +38,7 @@ def publish_history(c: Contract, n: int = 3, rows_in: int = HISTORY_ROWS,
 
 def new_load(home: Path, c: Contract, records: list[dict], arrow_schema: pa.Schema | None = None):
     """Validate `records` as a new load of `c` recorded in the ledger with rows_in = len(records)."""
-    from quality import validate_load
+    from quality.validate import validate_load
 
     load_id = start_load(c.id)
     update_load(load_id, status=LoadStatus.addressed, rows_in=len(records))
@@ -204,7 +204,7 @@ def test_a_feed_never_published_is_not_late(home: Path) -> None:
 
 
 def test_thresholds_are_configurable(home: Path) -> None:
-    from quality import validate_load
+    from quality.validate import validate_load
 
     c = contract("floating_population")
     publish_history(c)

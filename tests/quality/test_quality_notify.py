@@ -123,7 +123,7 @@ def test_email_is_sent_through_smtp(smtp, monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_validate_load_notifies_on_a_blocked_load(home: Path, webhook,  # type: ignore[no-untyped-def]
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from quality import validate_load
+    from quality.validate import validate_load
 
     url, hook = webhook
     monkeypatch.setenv("SHUCANG_QUALITY_WEBHOOK", url)

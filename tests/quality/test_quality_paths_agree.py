@@ -79,7 +79,7 @@ def test_an_expectation_gx_cannot_evaluate_fails_the_run_loudly(home: Path) -> N
     """GX leaves an unquoted reserved word (`at`) in its SQL; that must not pass as 'no rows'."""
     import pytest
 
-    from catalog.contract import Contract
+    from contracts.contract import Contract
     from quality.run import QualityRunError, run_suite
 
     c = Contract.model_validate({

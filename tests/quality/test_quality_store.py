@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.contract import CHECK_KINDS, load_contracts
+from contracts.contract import CHECK_KINDS, load_contracts
 from quality.report import GateResult
 from quality.rules import Rule, matched_levels
 from quality.score import quality_score

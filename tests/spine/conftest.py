@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.contract import Contract, load_contracts
+from contracts.contract import Contract, load_contracts
 
 GRID_HEADER = ["事件编号", "事件类别", "事件等级", "上报时间", "发生地点", "联系电话", "处置状态", "派发时间",
                "处置时间", "办结时间", "处置时限", "是否升级", "升级时间"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from catalog.contract import DATASETS_DIR, ContractError, load_contract, load_contracts
+from contracts.contract import DATASETS_DIR, ContractError, load_contract, load_contracts
 
 TIERS = {"province", "city", "district", "community"}
 

@@ -24,7 +24,7 @@ def test_a_recreated_sqlite_file_gets_its_tables_again(home: Path) -> None:
 
 def test_settings_follow_the_environment(home: Path, monkeypatch: pytest.MonkeyPatch,
                                          tmp_path: Path) -> None:
-    from shucang.settings import settings
+    from foundation.settings import settings
 
     assert settings().home == home.resolve()
     other = tmp_path / "elsewhere"

@@ -43,7 +43,7 @@ def test_tier_dags_end_to_end_and_rerun_changes_nothing(tmp_path: Path) -> None:
         assets = {r[0] for r in c.execute(
             "SELECT a.name FROM asset_event e JOIN asset a ON a.id = e.asset_id")}
         pools = dict(c.execute("SELECT pool, slots FROM slot_pool").fetchall())
-    from catalog.contract import load_contracts
+    from contracts.contract import load_contracts
 
     assert assets == set(load_contracts())
     assert pools["shucang_warehouse"] == 1

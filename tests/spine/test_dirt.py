@@ -71,12 +71,12 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
     saved = {k: os.environ.get(k) for k in ("SHUCANG_HOME", "SHUCANG_FEEDS", "SHUCANG_HTTP_BASE")}
     os.environ.update(SHUCANG_HOME=str(home), SHUCANG_FEEDS=str(home / "feeds"))
     from address_registry.registry import build_registry
-    from catalog.contract import load_contracts
+    from contracts.contract import load_contracts
     from feeds.errors import LoadRejected
     from feeds.http_server import start_in_thread, stop
     from feeds.sample.generate import generate
-    from shucang import quarantine
     from shucang.pipeline import run_feed
+    from warehouse import quarantine
 
     generate(home / "feeds", scale=0.05)  # every kind of dirt is planted at any scale
     build_registry()
@@ -106,7 +106,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
 def _landed(entry: dict[str, Any]) -> tuple[str, int | None]:
     """Where the pipeline saw the entry: the landed file name's tail and the line in it. HTTP feeds
     are catalogued by record index and landed as pages of `page_size` records."""
-    from catalog.contract import load_contracts
+    from contracts.contract import load_contracts
 
     source = load_contracts()[entry["dataset"]].source
     if source.kind != "http":

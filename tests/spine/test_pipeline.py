@@ -10,7 +10,8 @@ import pytest
 
 from control import ledger
 from feeds.errors import LoadRejected
-from shucang import pipeline, quarantine
+from shucang import pipeline
+from warehouse import quarantine
 from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
 from warehouse.manifest import read_manifest
 from warehouse.query import ReadOnlyQueryError, query

@@ -11,12 +11,12 @@ import openpyxl
 import pyarrow as pa
 import pytest
 
-from catalog.contract import Contract
+from contracts.contract import Contract
 from feeds.errors import SchemaDrift, TruncatedFile
 from feeds.numerals import cn_to_number
 from feeds.stage import _keys_unique, connect, stage, typed_select
-from shucang import quarantine
 from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
+from warehouse import quarantine
 
 
 def _one_column(kind: str) -> Contract:

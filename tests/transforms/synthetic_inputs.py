@@ -12,8 +12,8 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from catalog.contract import Contract, load_contracts
-from catalog.schema import published_schema
+from contracts.contract import Contract, load_contracts
+from contracts.schema import published_schema
 from transforms.publish import new_snapshot_id, write_snapshot
 from warehouse.manifest import contract_fields, write_manifest_atomically
 

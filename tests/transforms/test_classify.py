@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.contract import Grade, load_contracts
+from contracts.contract import Grade, load_contracts
 from transforms.classify import classify_all, classify_model, from_contract
 from transforms.model import ModelError, load_model, load_models
 

@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from catalog.categories import CategoryPath
+from contracts.categories import CategoryPath
+from foundation.settings import REPO_ROOT
 
 
 class ContractError(ValueError):
@@ -227,7 +228,7 @@ class Contract(BaseModel):
         raise KeyError(f"{self.id} has no column {name!r}")
 
 
-DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
+DATASETS_DIR = REPO_ROOT / "catalog" / "datasets"
 
 
 def _describe(err: ValidationError) -> str:

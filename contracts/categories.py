@@ -1,4 +1,4 @@
-"""The two-level category tree for grassroots governance data (`catalog/categories.yaml`) and the
+"""The two-level category tree for grassroots governance data (`contracts/categories.yaml`) and the
 lookup of a dataset's "一级/二级" category in it. It owns the tree; it does not edit contracts."""
 
 from __future__ import annotations

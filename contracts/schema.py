@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from catalog.categories import lookup
-from catalog.contract import Contract, Grade
+from contracts.categories import lookup
+from contracts.contract import Contract, Grade
 
 DUCKDB_TYPES = {
     "string": "VARCHAR",

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from shucang.duck import one_row
-from shucang.settings import settings
+from foundation.duck import one_row
+from foundation.settings import settings
 
 SCHEMA = pa.schema([
     ("dataset", pa.string()),

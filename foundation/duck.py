@@ -1,4 +1,4 @@
-"""Small helpers for DuckDB's Python API shared by the packages."""
+"""Small helpers for DuckDB's Python API shared by every package."""
 
 from __future__ import annotations
 

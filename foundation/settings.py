@@ -1,0 +1,153 @@
+"""Every `SHUCANG_*` environment variable, declared once with its default, type and help, and the
+locations derived from them. Modules read a variable through `value(NAME)`, never `os.environ`
+directly, so this table is the complete list (README's settings table is checked against it)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+Kind = Literal["path", "str", "int", "float", "bool", "secret"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One environment variable: its name, default (None: unset), kind and a line of help."""
+
+    name: str
+    default: str | None
+    kind: Kind
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SHUCANG_HOME", None, "path",
+            "root of the embedded defaults (warehouse, exports, landing, control.db); default ./var"),
+    Setting("SHUCANG_FEEDS", None, "path",
+            "where the sample feeds are written and read; default $SHUCANG_HOME/feeds"),
+    Setting("SHUCANG_CONTROL_URL", None, "str",
+            "SQLAlchemy URL of the control plane; default sqlite:///$SHUCANG_HOME/control.db"),
+    Setting("SHUCANG_HTTP_BASE", "http://127.0.0.1:8765", "str", "base URL of the city-tier JSON feeds"),
+    Setting("SHUCANG_ACCESS_SECRET", None, "secret",
+            "master secret for pseudonyms, sessions and tokens; default a key file made on first use"),
+    Setting("SHUCANG_USER", None, "str", "the CLI's acting user id for access commands"),
+    Setting("SHUCANG_TOKEN", None, "secret", "an app token the CLI presents instead of SHUCANG_USER"),
+    Setting("SHUCANG_GATEWAY_MEMORY", "2GB", "str", "DuckDB memory limit of a gateway query"),
+    Setting("SHUCANG_GATEWAY_TIMEOUT", "300", "float", "seconds a gateway query may run"),
+    Setting("SHUCANG_ADDRESS_NATIVE", "1", "bool", "use the native (C) address matcher when it builds"),
+    Setting("SHUCANG_NATIVE_CACHE", None, "path", "where the native matcher's shared library is built"),
+    Setting("SHUCANG_ADDRESS_THREADS", None, "int", "threads of the native matcher; default the cores"),
+    Setting("SHUCANG_ADDRESS_WORKERS", "1", "int", "processes of the Python matcher's fork pool"),
+    Setting("SHUCANG_SPARK_PROFILE", "large", "str", "Spark configuration profile of the transforms"),
+    Setting("SHUCANG_QUALITY_WEBHOOK", None, "str", "URL that failed quality gates are POSTed to"),
+    Setting("SHUCANG_QUALITY_SMTP_HOST", None, "str", "SMTP server for failed-gate mail"),
+    Setting("SHUCANG_QUALITY_SMTP_PORT", "25", "int", "SMTP port"),
+    Setting("SHUCANG_QUALITY_SMTP_STARTTLS", "0", "bool", "1: STARTTLS before login"),
+    Setting("SHUCANG_QUALITY_SMTP_USER", None, "str", "SMTP login user"),
+    Setting("SHUCANG_QUALITY_SMTP_PASSWORD", None, "secret", "SMTP login password"),
+    Setting("SHUCANG_QUALITY_SMTP_FROM", "shucang@localhost", "str", "sender of failed-gate mail"),
+    Setting("SHUCANG_QUALITY_SMTP_TO", None, "str", "comma-separated recipients of failed-gate mail"),
+    Setting("SHUCANG_SCREENSHOTS", None, "path", "where the browser tests save their screenshots"),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+_FALSE = ("0", "false", "no", "off", "")
+
+
+class UnknownSettingError(KeyError):
+    """A variable that is not declared in SETTINGS was asked for."""
+
+
+def declared(name: str) -> Setting:
+    """The declaration of `name`; UnknownSettingError when it is not one."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UnknownSettingError(f"{name} is not declared in foundation.settings.SETTINGS") from None
+
+
+def value(name: str) -> str | None:
+    """The raw text of `name` from the environment, else its declared default (None: unset)."""
+    default = declared(name).default
+    got = os.environ.get(name)
+    return got if got not in (None, "") else default
+
+
+def flag(name: str) -> bool:
+    """A boolean setting: anything but 0/false/no/off/empty is true."""
+    got = value(name)
+    return got is not None and got.strip().lower() not in _FALSE
+
+
+def number(name: str) -> float | None:
+    """A numeric setting as a float (None when unset); a malformed value names the variable."""
+    got = value(name)
+    if got is None:
+        return None
+    try:
+        return float(got)
+    except ValueError:
+        raise ValueError(f"{name}={got!r} is not a number ({declared(name).help})") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations and endpoints; build one with `settings()`."""
+
+    home: Path
+    feeds: Path
+    control_url: str
+    http_base: str
+
+    @property
+    def landing(self) -> Path:
+        """Raw, immutable bytes as received: landing/<dataset>/<load_id>/<file>."""
+        return self.home / "landing"
+
+    @property
+    def staging(self) -> Path:
+        """Per-load intermediate Parquet: staging/<dataset>/<load_id>/."""
+        return self.home / "staging"
+
+    @property
+    def quarantine(self) -> Path:
+        """Rejected rows with reasons: quarantine/<dataset>/<load_id>.parquet."""
+        return self.home / "quarantine"
+
+    @property
+    def exports(self) -> Path:
+        """Published Parquet snapshots and manifests: exports/<dataset>/."""
+        return self.home / "exports"
+
+    @property
+    def warehouse(self) -> Path:
+        """The DuckDB warehouse file (single writer: the publisher)."""
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def airflow_home(self) -> Path:
+        """The embedded Airflow's home (metadata database, logs)."""
+        return self.home / "airflow"
+
+
+def settings() -> Settings:
+    """Settings from the environment, defaulting to ./var under the repository."""
+    return _settings(os.getcwd(), value("SHUCANG_HOME"), value("SHUCANG_FEEDS"),
+                     value("SHUCANG_CONTROL_URL"), value("SHUCANG_HTTP_BASE") or "")
+
+
+@functools.lru_cache(maxsize=64)
+def _settings(cwd: str, home_env: str | None, feeds_env: str | None, control_url: str | None,
+              http_base: str) -> Settings:
+    """Settings for these variables (relative paths resolved against `cwd`), resolved once."""
+    home = Path(cwd, home_env or REPO_ROOT / "var").resolve()
+    return Settings(
+        home=home,
+        feeds=Path(cwd, feeds_env or home / "feeds").resolve(),
+        control_url=control_url or f"sqlite:///{home / 'control.db'}",
+        http_base=http_base,
+    )
