@@ -20,7 +20,9 @@ from contracts.contract import Contract, Tier, load_contracts
 from contracts.schema import ADDRESS_COLUMNS, published_schema
 from foundation.files import sha256_file
 from foundation.settings import settings
-from transforms.duckdb_engine import sql_file_list
+from foundation.sql import ident
+from foundation.sql import path as sql_path
+from foundation.sql import paths as sql_paths
 from warehouse.manifest import NotPublishedError, current_files, read_manifest
 
 FORMAT = "shucang-backflow/1"
@@ -66,17 +68,17 @@ def _columns(contract: Contract, manifest: dict[str, Any]) -> list[dict[str, Any
 
 
 def _write_csv(files: list[Path], columns: list[dict[str, Any]], key: tuple[str, ...], target: Path) -> int:
-    cols = ", ".join(f'"{c["name"]}"' for c in columns)
-    order = ", ".join(f'"{k}"' for k in key)
+    cols = ", ".join(ident(c["name"]) for c in columns)
+    order = ", ".join(ident(k) for k in key)
     tmp = target.with_name(f".{target.name}.tmp")
     con = duckdb.connect()
     try:
         con.execute(
-            f"COPY (SELECT {cols} FROM read_parquet({sql_file_list(files)}) ORDER BY {order})"
-            f" TO '{tmp}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"',"
+            f"COPY (SELECT {cols} FROM read_parquet({sql_paths(files)}) ORDER BY {order})"
+            f" TO {sql_path(tmp)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"',"
             " DATEFORMAT '%Y-%m-%d', TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')"
         )
-        rows = con.execute(f"SELECT count(*) FROM read_parquet({sql_file_list(files)})").fetchone()
+        rows = con.execute(f"SELECT count(*) FROM read_parquet({sql_paths(files)})").fetchone()
     finally:
         con.close()
     os.replace(tmp, target)
@@ -87,7 +89,7 @@ def _matched(files: list[Path]) -> int:
     con = duckdb.connect()
     try:
         got = con.execute(
-            f"SELECT count(*) FROM read_parquet({sql_file_list(files)}) WHERE community_code IS NOT NULL"
+            f"SELECT count(*) FROM read_parquet({sql_paths(files)}) WHERE community_code IS NOT NULL"
         ).fetchone()
     finally:
         con.close()

@@ -22,8 +22,8 @@ from contracts.contract import FREQUENCY_SECONDS
 from control.db import engine
 from control.ledger import LoadStatus, loads
 from foundation.settings import settings
+from foundation.sql import paths as sql_paths
 from quality.store import latest_scores, quality_loads
-from transforms.duckdb_engine import sql_file_list
 from warehouse.manifest import current_files
 
 # A dataset is on time while its last publish is younger than GRACE x its declared interval.
@@ -156,7 +156,7 @@ def address_levels(
             con.execute(
                 "SELECT CASE WHEN community_code IS NULL THEN 'unmatched'"
                 "            ELSE coalesce(match_level, 'matched') END, count(*)"
-                f" FROM read_parquet({sql_file_list(current_files(entry.id, exports))}) GROUP BY ALL"
+                f" FROM read_parquet({sql_paths(current_files(entry.id, exports))}) GROUP BY ALL"
             ).fetchall()
         )
         root = (quarantine_root or settings().quarantine) / entry.id
@@ -164,7 +164,7 @@ def address_levels(
         files = [f for f in files if f.exists()]
         if files:
             got = con.execute(
-                f"SELECT count(*) FROM read_parquet({sql_file_list(files)}, union_by_name = true)"
+                f"SELECT count(*) FROM read_parquet({sql_paths(files)}, union_by_name = true)"
                 " WHERE reason_code = 'address_unresolved'"
             ).fetchone()
             if got and got[0]:
@@ -230,7 +230,7 @@ def quarantine_reasons(root: Path | None = None) -> list[tuple[str, str, int]]:
             tuple(r)
             for r in con.execute(  # type: ignore[misc]
                 "SELECT dataset, reason_code, count(*) AS n"
-                f" FROM read_parquet({sql_file_list(files)}, union_by_name = true)"
+                f" FROM read_parquet({sql_paths(files)}, union_by_name = true)"
                 " GROUP BY ALL ORDER BY n DESC, dataset, reason_code"
             ).fetchall()
         ]

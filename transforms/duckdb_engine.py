@@ -9,10 +9,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-
-def sql_file_list(files: list[Path]) -> str:
-    """A DuckDB list literal of file paths, quoted, for read_parquet()."""
-    return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+from foundation.sql import ident, path, paths
 
 
 def connect_inputs(inputs: dict[str, list[Path]]) -> duckdb.DuckDBPyConnection:
@@ -20,7 +17,7 @@ def connect_inputs(inputs: dict[str, list[Path]]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     for name, files in inputs.items():
-        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({sql_file_list(files)})')
+        con.execute(f'CREATE VIEW {ident(name)} AS SELECT * FROM read_parquet({paths(files)})')
     return con
 
 
@@ -37,13 +34,9 @@ def copy_duckdb(sql: str, inputs: dict[str, list[Path]], target: Path) -> None:
     """Run `sql` over `inputs` and stream its result into one Parquet file (one COPY)."""
     con = connect_inputs(inputs)
     try:
-        con.execute(f"COPY ({sql}) TO '{_quoted(target)}' (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY ({sql}) TO {path(target)} (FORMAT parquet, COMPRESSION zstd)")
     finally:
         con.close()
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def open_result(con: duckdb.DuckDBPyConnection, result: pa.Table | Path) -> str:
@@ -51,7 +44,7 @@ def open_result(con: duckdb.DuckDBPyConnection, result: pa.Table | Path) -> str:
     if isinstance(result, pa.Table):
         con.register("result", result)
     else:
-        con.execute(f"CREATE VIEW result AS SELECT * FROM read_parquet('{_quoted(result)}')")
+        con.execute(f"CREATE VIEW result AS SELECT * FROM read_parquet({path(result)})")
     return "result"
 
 

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from contracts.contract import load_contracts
+from foundation.sql import ident
 from transforms.classify import Classified, classify_all
 from transforms.duckdb_engine import copy_duckdb, open_result, run_duckdb
 from transforms.model import Model, ModelError, load_models, run_order
@@ -85,7 +86,7 @@ def check_output(model: Model, result: pa.Table | Path) -> None:
                 f"model {model.id}: result columns {sorted(got - declared)} are not declared and"
                 f" {sorted(declared - got)} are missing (see {model.path})"
             )
-        keys = ", ".join(f'"{k}"' for k in model.primary_key)
+        keys = ", ".join(ident(k) for k in model.primary_key)
         dup = con.execute(
             f"SELECT {keys}, count(*) AS n FROM {name} GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
         ).fetchone()
