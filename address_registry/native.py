@@ -3,7 +3,7 @@ estates, buildings, houses: the indexes `match.Matcher` holds), the character ta
 reads, and `match_arrow`, which matches an Arrow string array in C and returns the columns of
 `match.SCHEMA`. Rows the C code leaves to the reference (exotic characters, over-long text,
 ambiguous or fuzzy estates, nothing recognised) are matched by `parallel.resolve_all`, so every
-row is exactly what the Python path gives; tests/address/test_native.py holds the two together."""
+row is exactly what the Python path gives; tests/address_registry/test_native.py holds the two together."""
 
 from __future__ import annotations
 

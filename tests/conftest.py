@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+# fixtures shared across folders: small grid feeds, the synthetic published world
+pytest_plugins = ["tests.support.grid", "tests.support.synthetic_inputs"]
+
 
 class _PysparkConnectGuard(importlib.abc.MetaPathFinder):
     """pyspark.sql.connect and pyspark.ml.connect call sys.exit(0) ("Skipping doctests") when

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from access_world import (
+
+from tests.support.access_world import (
     XIXI,
     build_city,
     grant_through,

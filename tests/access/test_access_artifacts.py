@@ -9,11 +9,18 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from access_world import XIXI, grant_through, grid_rows, household_rows, household_scope, publish
 
 from access import artifacts, gateway, keys, masks, orgs, workflow
 from access.errors import ArtifactIntegrityError
 from access.scope import DatasetScope, Scope
+from tests.support.access_world import (
+    XIXI,
+    grant_through,
+    grid_rows,
+    household_rows,
+    household_scope,
+    publish,
+)
 from warehouse.manifest import dataset_dir
 
 

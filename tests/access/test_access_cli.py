@@ -4,10 +4,10 @@ a request, review and narrowing, a query, a refusal (exit 3), revocation, the au
 from __future__ import annotations
 
 import pytest
-from access_world import XIXI, grid_rows, household_rows, publish
 from click.testing import CliRunner
 
 from shucang.cli import main
+from tests.support.access_world import XIXI, grid_rows, household_rows, publish
 
 
 def _run(*args: str, code: int = 0) -> str:

@@ -14,12 +14,12 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from access_world import household_rows, publish
 from sqlalchemy import update
 
 from access import artifacts, workflow
 from access.models import grants
 from control.db import engine
+from tests.support.access_world import household_rows, publish
 from warehouse.manifest import read_manifest
 
 DAG_FILE = Path(__file__).resolve().parents[2] / "dags" / "access.py"
@@ -68,10 +68,9 @@ def test_rebuild_task_uses_the_triggering_asset(dags: ModuleType, granted: str) 
 
 RUN_EXPIRY_DAG = """
 import datetime as dt, importlib.util, json, sys
-sys.path.insert(0, {tests!r})
 from shucang import airflow_env
 airflow_env.prepare()
-import access_world
+from tests.support import access_world
 from sqlalchemy import update
 from access import workflow
 from access.db import engine
@@ -97,9 +96,10 @@ def test_expiry_dag_runs_on_embedded_airflow(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {**os.environ, "SHUCANG_HOME": str(home), "SHUCANG_FEEDS": str(home / "feeds")}
     env.pop("SHUCANG_CONTROL_URL", None)
-    script = RUN_EXPIRY_DAG.format(tests=str(Path(__file__).parent), dag_file=str(DAG_FILE))
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, text=True, capture_output=True, timeout=600
+    script = RUN_EXPIRY_DAG.format(dag_file=str(DAG_FILE))
+    done = subprocess.run(  # python -c puts its working folder, the repository, on sys.path
+        [sys.executable, "-c", script], env=env, text=True, capture_output=True, timeout=600,
+        cwd=DAG_FILE.parents[1],
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -11,7 +11,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from access_world import (
+
+from access import artifacts, gateway
+from access.errors import QueryFailed, QueryRefused
+from tests.support.access_world import (
     BEISHAN,
     BEISHAN_COMMUNITY,
     build_city,
@@ -20,9 +23,6 @@ from access_world import (
     household_scope,
     shared_home,
 )
-
-from access import artifacts, gateway
-from access.errors import QueryFailed, QueryRefused
 
 RAW = "{home}/exports/household_register/snapshots/S1/part-0.parquet"
 

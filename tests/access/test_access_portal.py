@@ -17,12 +17,12 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from access_world import household_scope
 from fastapi.testclient import TestClient
 
 from access import audit, orgs, workflow
 from access.portal import session
 from access.portal.app import create_app
+from tests.support.access_world import household_scope
 
 # Set SHUCANG_SCREENSHOTS=<folder> to keep the screenshot (docs/access.md shows one).
 SCREENSHOTS = Path(os.environ["SHUCANG_SCREENSHOTS"]) if os.environ.get("SHUCANG_SCREENSHOTS") else None

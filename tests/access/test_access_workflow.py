@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from access_world import BEISHAN, XIXI, household_scope
 from sqlalchemy import select, update
 
 from access import artifacts, gateway, orgs, workflow
@@ -25,6 +24,7 @@ from access.scope import DatasetScope, Scope, column_grade, contracts, parse_col
 from contracts.contract import Sharing
 from contracts.schema import published_schema
 from control.db import engine
+from tests.support.access_world import BEISHAN, XIXI, household_scope
 
 TODAY = dt.date.today()
 

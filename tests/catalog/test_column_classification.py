@@ -7,10 +7,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from synthetic_inputs import synthetic_rows, table_for
 
 from contracts.contract import load_contracts
 from contracts.schema import SchemaColumn, manifest_schema, published_schema
+from tests.support.synthetic_inputs import synthetic_rows, table_for
 from warehouse.manifest import read_manifest
 from warehouse.publish import publish
 

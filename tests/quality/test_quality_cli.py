@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from quality_staged import contract, rows, write
 
 from shucang.cli import main
+from tests.support.quality_staged import contract, rows, write
 
 
 def test_quality_commands(home: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from quality_staged import contract, rows, write
+from tests.support.quality_staged import contract, rows, write
 
 
 def test_validation_result_and_data_docs(home: Path) -> None:

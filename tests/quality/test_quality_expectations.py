@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from quality_staged import contract, rows, write
 
 from contracts.contract import load_contracts
+from tests.support.quality_staged import contract, rows, write
 
 LATER_STEPS_OPEN = {
     "dispatched_at": None, "handled_at": None, "closed_at": None, "deadline_at": None, "escalated_at": None,

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from quality_staged import contract, rows, schema, write
 from sqlalchemy import update
 
 from contracts.contract import Contract
@@ -17,6 +16,7 @@ from control.db import engine
 from control.ledger import LoadStatus, loads, start_load, update_load
 from quality.gates import Profile, Thresholds, feed_lateness, history, row_count_gates
 from quality.store import record_validation
+from tests.support.quality_staged import contract, rows, schema, write
 
 HISTORY_ROWS = 100
 

@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from quality_staged import contract, rows, write
 
 from quality.notify import NotificationError, notify_failed_gates, send_webhook
 from quality.report import GateResult
+from tests.support.quality_staged import contract, rows, write
 
 FAILED = GateResult("row_count_collapse", False, "40", ">= 60", "grid_event: 40 rows, expected 60")
 PASSED = GateResult("schema_drift", True, "as contracted", "x", "ok")

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from test_quality_identifiers import CREDIT_CODES, MOBILES, RESIDENT_IDS
+
+from tests.support.identifier_cases import CREDIT_CODES, MOBILES, RESIDENT_IDS
 
 
 def _expectations():  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from tests.support.synthetic_inputs import synthetic_rows
 from transforms.model import load_models
 from transforms.runner import (
     MissingInputError,
@@ -24,9 +25,6 @@ from transforms.runner import (
     run_models,
 )
 from warehouse.manifest import current_files, read_manifest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from synthetic_inputs import synthetic_rows  # noqa: E402
 
 
 def _rows(dataset: str) -> list[dict[str, Any]]:

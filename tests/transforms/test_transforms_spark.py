@@ -26,10 +26,7 @@ MODELS = run_order(load_models())
 @pytest.fixture(scope="module")
 def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Synthetic inputs and every model's DuckDB build, published once for the module."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from synthetic_inputs import publish_synthetic
+    from tests.support.synthetic_inputs import publish_synthetic
 
     exports = tmp_path_factory.mktemp("spark") / "exports"
     publish_synthetic(exports)

@@ -322,7 +322,7 @@ def test_regeneration_is_byte_identical(sample, tmp_path) -> None:
         env=env,
         check=True,
         capture_output=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
     )
     ours = {p.relative_to(sample.out): p.read_bytes() for p in sample.out.rglob("*") if p.is_file()}
     theirs = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}

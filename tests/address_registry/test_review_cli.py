@@ -12,7 +12,7 @@ from address_registry import match_many
 from address_registry.registry import build_registry
 from address_registry.review import ReviewError, decide, pending
 from shucang.cli import main
-from tests.address.fixtures import write_sources
+from tests.support.address_sources import write_sources
 
 
 @pytest.fixture

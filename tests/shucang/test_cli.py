@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from shucang.cli import main
-from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
+from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
 
 pytestmark = pytest.mark.xdist_group("pipeline")
 

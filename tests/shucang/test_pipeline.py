@@ -11,7 +11,7 @@ import pytest
 from control import ledger
 from feeds.errors import LoadRejected
 from shucang import pipeline
-from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
+from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
 from warehouse import quarantine
 from warehouse.manifest import NotPublishedError, read_manifest
 from warehouse.query import ReadOnlyQueryError, query

@@ -10,7 +10,7 @@ import pytest
 
 from address_registry import match_many, store
 from address_registry.registry import build_registry
-from tests.address.fixtures import write_sources
+from tests.support.address_sources import write_sources
 
 
 @pytest.fixture

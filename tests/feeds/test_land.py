@@ -11,7 +11,7 @@ import pytest
 
 from control import ledger
 from feeds.land import land, landed_files
-from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
+from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
 
 
 def test_landed_bytes_are_identical_read_only_and_hashed(contracts, backend: str, home: Path,

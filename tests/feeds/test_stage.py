@@ -15,7 +15,7 @@ from contracts.contract import Contract
 from feeds.errors import SchemaDrift, TruncatedFile
 from feeds.numerals import cn_to_number
 from feeds.stage import _keys_unique, connect, stage, typed_select
-from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
+from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
 from warehouse import quarantine
 
 

@@ -14,7 +14,7 @@ from address_registry.match import match_texts
 from address_registry.normalize import _nfkc, normalize, normalize_many
 from address_registry.parse import parse_texts
 from address_registry.registry import build_registry, current_matcher
-from tests.address.fixtures import write_sources
+from tests.support.address_sources import write_sources
 
 SEAMS = [
     "杭州市\n西湖区文一西路100号",  # the batch separator inside a text
