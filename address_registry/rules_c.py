@@ -11,6 +11,13 @@ from collections.abc import Iterable
 from address_registry import rules as default_rules
 
 _C_TYPES = {"u8": "uint8_t", "f64": "double", "char": "char"}
+# The rules rendered under their own names: word lists (NULL-terminated arrays of U"" words),
+# character sets (one U"" string) and single characters (a #define of the code point).
+WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END", "ESTATE_END",
+              "COMMITTEE", "ESTATE_TAIL")
+CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES")
+CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
+         "PHASE", "QUARTER")
 
 
 def _chars(text: str) -> str:
@@ -82,47 +89,25 @@ static inline int numeral(u32 c) {{
         default: return -1;
     }}
 }}
-{_char("ORDINAL", r.ORDINAL)}
-{_char("BUILDING", r.BUILDING)}
-{_char("HASH", r.HASH)}
-{_char("HASH_FLOOR", r.HASH_FLOOR)}
-{_words("NUMERAL_MARKERS", r.NUMERAL_MARKERS)}
-{_words("BUILDING_SYNONYMS", r.BUILDING_SYNONYMS)}
-/* the characters a building synonym starts with */
+/* ---- word lists, character sets and characters ---- */
+{chr(10).join(_words(name, getattr(r, name)) for name in WORD_LISTS)}
+{chr(10).join(_set(name, getattr(r, name)) for name in CHAR_SETS)}
+{chr(10).join(_char(name, getattr(r, name)) for name in CHARS)}
+/* the characters a building synonym and a road end start with */
 {_set("SYNONYM_STARTS", "".join(dict.fromkeys(w[0] for w in r.BUILDING_SYNONYMS)))}
-
-/* ---- parsing ---- */
-{_words("ESTATE_WORDS", r.ESTATE_WORDS)}
-{_words("ROAD_END", r.ROAD_END)}
-/* the characters a road end starts with */
 {_set("ROAD_END_STARTS", "".join(dict.fromkeys(w[0] for w in r.ROAD_END)))}
-{_words("ESTATE_END", r.ESTATE_END)}
-{_set("ROAD_SUFFIX", r.ROAD_SUFFIX)}
-#define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}
-{_words("COMMITTEE", r.COMMITTEE)}
-{_set("GATE_SIDES", r.GATE_SIDES)}
-{_char("GATE", r.GATE)}
-{_set("SIDES", r.SIDES)}
-{_char("SIDE", r.SIDE)}
-{_words("ESTATE_TAIL", r.ESTATE_TAIL)}
-{_set("ADMIN_ENDS", r.ADMIN_ENDS)}
-{_char("DOOR", r.DOOR)}
-{_char("GROUP", r.GROUP)}
 {_words("UNIT_MARK", [r.UNIT])}
 {_words("FLOOR_MARKS", list(r.FLOOR_MARKS))}
-{_char("ROOM", r.ROOM)}
+{_set("PHASE_NUMERALS", r.PHASE_NUMERALS + "0123456789")}
+{_words("GENERIC", [r.GENERIC])}
+
+/* ---- parsing ---- */
+#define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}
 /* the division levels, shallowest first (a hit's rank) */
 {_enum("", r.DIVISION_CODE)}
 /* a parse's spans in ParsedAddress's field order */
 #define PARSE_FIELD_COUNT {len(r.PARSE_FIELDS)}
 #define PARSE_SPANS(p) {{{spans}}}
-
-/* ---- estate names ---- */
-{_set("PHASE_NUMERALS", r.PHASE_NUMERALS + "0123456789")}
-{_char("PHASE", r.PHASE)}
-{_set("QUARTER_SIDES", r.QUARTER_SIDES)}
-{_char("QUARTER", r.QUARTER)}
-{_words("GENERIC", [r.GENERIC])}
 
 /* ---- matching ---- */
 {_enum("L_", r.LEVEL_ORDER)}

@@ -38,12 +38,9 @@ def _c_define(name: str, header: str = HEADER) -> str:
 
 
 @pytest.mark.parametrize(("c_name", "words"), [
-    ("ESTATE_WORDS", rules.ESTATE_WORDS), ("ROAD_END", rules.ROAD_END),
-    ("ESTATE_END", rules.ESTATE_END), ("COMMITTEE", rules.COMMITTEE),
-    ("ESTATE_TAIL", rules.ESTATE_TAIL), ("NUMERAL_MARKERS", rules.NUMERAL_MARKERS),
-    ("BUILDING_SYNONYMS", rules.BUILDING_SYNONYMS), ("ROAD_SUFFIX", [rules.ROAD_SUFFIX]),
-    ("ADMIN_ENDS", [rules.ADMIN_ENDS]), ("GATE_SIDES", [rules.GATE_SIDES]),
-    ("SIDES", [rules.SIDES]), ("FLOOR_MARKS", list(rules.FLOOR_MARKS)),
+    *((name, list(getattr(rules, name))) for name in rules_c.WORD_LISTS),
+    *((name, [getattr(rules, name)]) for name in rules_c.CHAR_SETS),
+    ("FLOOR_MARKS", list(rules.FLOOR_MARKS)), ("UNIT_MARK", [rules.UNIT]),
     ("GENERIC", [rules.GENERIC]), ("PHASE_NUMERALS", [rules.PHASE_NUMERALS + "0123456789"]),
 ])
 def test_the_header_spells_each_word_list(c_name: str, words: list[str]) -> None:
@@ -63,6 +60,11 @@ def test_the_header_spells_each_word_list(c_name: str, words: list[str]) -> None
 ])
 def test_the_header_defines_each_constant(c_name: str, value: float) -> None:
     assert float(_c_define(c_name)) == value
+
+
+@pytest.mark.parametrize("name", rules_c.CHARS)
+def test_the_header_defines_each_character(name: str) -> None:
+    assert int(_c_define(name).rstrip("u"), 16) == ord(getattr(rules, name))
 
 
 def test_the_header_carries_the_enums_and_the_interface_in_order() -> None:
