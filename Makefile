@@ -2,7 +2,7 @@
 PY ?= python3
 UV := $(PY) -m uv
 
-.PHONY: install browser demo test lint bench-ingest
+.PHONY: install browser demo test lint sanitize bench-ingest
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
@@ -30,6 +30,17 @@ lint: install
 	$(UV) run --locked lint-imports --no-cache
 	$(UV) run --locked mypy foundation contracts divisions control warehouse feeds address_registry \
 	  quality transforms access catalog shucang dags
+
+# The native address matcher built with AddressSanitizer and UBSan into its own cache, and the
+# differential tests (C against the Python reference) run on it. A Python host has to preload the
+# sanitizer runtimes; leaks are not checked (the interpreter keeps its memory to the end).
+SANITIZE_CACHE ?= $(HOME)/.cache/shucang/sanitize
+SANITIZE_ENV := SHUCANG_NATIVE_SANITIZE=1 SHUCANG_NATIVE_CACHE=$(SANITIZE_CACHE)
+sanitize: install
+	$(SANITIZE_ENV) $(UV) run --locked python -m address_registry.native_build
+	$(SANITIZE_ENV) ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(UV) run --locked env LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
+	  python -m pytest -q -p no:xdist tests/address_registry/test_native.py
 
 bench-ingest: install
 	$(UV) run --locked python benchmarks/ingest.py --rows 10000000

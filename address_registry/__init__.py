@@ -3,6 +3,7 @@ registry with stable building and house codes, and matching free text onto it. I
 feeds."""
 
 from address_registry.match import match_many
-from address_registry.parse import ParsedAddress, parse, parse_many, parse_normalized
+from address_registry.parse import ParsedAddress, parse_normalized
+from address_registry.shapes import parse, parse_many
 
 __all__ = ["ParsedAddress", "match_many", "parse", "parse_many", "parse_normalized"]

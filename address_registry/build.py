@@ -15,13 +15,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from address_registry import rules
 from address_registry.codes import SEGMENT_KIND, CodeLedger, room_segment
-from address_registry.parse import parse
+from address_registry.shapes import parse
 from address_registry.similarity import best_match
 from address_registry.sources import Doorplate, Footprint, Placename
 
-_PHASE = re.compile(r"(?:[一二三四五六七八九十\d]+期|[东西南北]区)$")
-_GENERIC = ("小区",)
+_PHASE = re.compile(rf"(?:[{rules.PHASE_NUMERALS}\d]+{rules.PHASE}|[{rules.QUARTER_SIDES}]{rules.QUARTER})$")
+_GENERIC = (rules.GENERIC,)
 _VILLAGE_GROUP = re.compile(r"^(?P<village>.+?)(?P<group>\d+组)$")
 
 
@@ -338,16 +339,3 @@ def assign_codes(reg: Registry, ledger: CodeLedger, version: int) -> None:
     for h in reg.houses:
         literal = room_segment(h.unit, h.room)
         h.code = h.building.code + literal if literal else next(odd_codes)
-
-
-
-
-def build_from_feeds() -> str:
-    """Build a new registry version from SHUCANG_FEEDS/registry/ and describe it in one line
-    (what `shucang demo` prints)."""
-    from address_registry.registry import build_registry
-
-    version, manifest = build_registry()
-    counts = manifest["counts"]
-    assert isinstance(counts, dict)
-    return f"registry v{version}: " + ", ".join(f"{k} {v}" for k, v in counts.items())

@@ -16,9 +16,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from address_registry import rules
+
 SEGMENT_KIND = {"road": "1", "estate": "2", "village": "3"}
-_WIDTH = {"segment": 3, "building": 4, "room": 4}
-_ROOM_DIGITS = re.compile(r"^\d{1,4}$")
+_WIDTH = {"segment": rules.SEGMENT_SEQUENCE, "building": rules.BUILDING_SEQUENCE,
+          "room": rules.ROOM_CODE}
+_ROOM_DIGITS = re.compile(rf"^\d{{1,{rules.ROOM_CODE}}}$")
 
 
 class CodeSpaceExhausted(RuntimeError):
@@ -119,16 +122,17 @@ class CodeLedger:
         return [c or "" for c in codes]
 
 
-BUILDING_CODE_LENGTH = 20
+BUILDING_CODE_LENGTH = rules.BUILDING_CODE
+_SEGMENT = rules.UNIT_CODE + rules.ROOM_CODE
 
 
 def literal_unit_room(house_code: str) -> tuple[str, str, str] | None:
     """(building code, unit, room) a house code spells with literal segments ('' for 0), or
     None for a sequence-numbered odd room (unit segment 99)."""
     building, segment = house_code[:BUILDING_CODE_LENGTH], house_code[BUILDING_CODE_LENGTH:]
-    if len(segment) != 6 or not segment.isdigit() or segment[:2] == "99":
+    if len(segment) != _SEGMENT or not segment.isdigit() or segment[:rules.UNIT_CODE] == "99":
         return None
-    unit, room = int(segment[:2]), int(segment[2:])
+    unit, room = int(segment[:rules.UNIT_CODE]), int(segment[rules.UNIT_CODE:])
     return building, str(unit) if unit else "", str(room) if room else ""
 
 
@@ -136,6 +140,6 @@ def room_segment(unit: str | None, room: str | None) -> str | None:
     """The literal unit(2)+room(4) suffix when both are plain numbers, else None (ledger)."""
     u = unit or "0"
     r = room or "0"
-    if u.isdigit() and len(u) <= 2 and _ROOM_DIGITS.match(r):
-        return u.zfill(2) + r.zfill(4)
+    if u.isdigit() and len(u) <= rules.UNIT_CODE and _ROOM_DIGITS.match(r):
+        return u.zfill(rules.UNIT_CODE) + r.zfill(rules.ROOM_CODE)
     return None

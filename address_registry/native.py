@@ -1,9 +1,12 @@
 """The native matcher's Python side: the registry version copied into the C library (divisions,
 estates, buildings, houses: the indexes `match.Matcher` holds), the character table normalization
 reads, and `match_arrow`, which matches an Arrow string array in C and returns the columns of
-`match.SCHEMA`. Rows the C code leaves to the reference (exotic characters, over-long text,
-ambiguous or fuzzy estates, nothing recognised) are matched by `parallel.resolve_all`, so every
-row is exactly what the Python path gives; tests/address_registry/test_native.py holds the two together."""
+`matcher.SCHEMA`. Rows the C code leaves to the reference (exotic characters, over-long text,
+ambiguous or fuzzy estates, nothing recognised) are matched by the `reference` callable it is
+given (match.py passes the Python path), so every row is exactly what the Python path gives;
+tests/address_registry/test_native.py holds the two together. The names, widths and order of what
+crosses into C (registry members, output columns, parse spans) are `rules.py`'s, which the C side
+reads from the generated rules_gen.h."""
 
 from __future__ import annotations
 
@@ -17,25 +20,16 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pyarrow as pa
 
-from address_registry import native_build
+from address_registry import native_build, rules
 from address_registry.divisions import RANK, Divisions, load_divisions
-from address_registry.match import (
-    LEVEL_ORDER,
-    NAME_CONFIDENCE,
-    SCHEMA,
-    Match,
-    Matcher,
-    derived_reason,
-    reason_of,
-)
+from address_registry.matcher import SCHEMA, Match, Matcher, derived_reason, reason_of
 from address_registry.normalize import NOISE, traditional_list
-from address_registry.parse import DEFAULT_PREFER
+from address_registry.rules import DEFAULT_PREFER, DIVISION_CODE, HOWS, LEVEL_ORDER, PARSE_FIELDS
 from foundation import settings as config
 
-HOWS = ("standard", "alias", "doorplate", "planning", "former", "review", "key", "prefix")  # csrc
-assert HOWS.index("review") == 5 and HOWS.index("key") == 6 and HOWS.index("prefix") == 7
-_SEP = "\x1f"
-_DELETE, _DEFER = 0xFFFFFFFE, 0xFFFFFFFF
+_SEP = rules.SEPARATOR
+_DELETE, _DEFER = rules.CHAR_DELETE, rules.CHAR_DEFER
+_COMMUNITY = DIVISION_CODE["community"]
 _HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
 _P = ctypes.c_void_p
 
@@ -92,7 +86,7 @@ def _lib() -> ctypes.CDLL | None:
                                 ctypes.POINTER(_ColumnPointers), ctypes.c_int]
     lib.distinct_rows.restype = ctypes.c_int64
     lib.distinct_rows.argtypes = [ctypes.c_int64, _P, _P, _P, ctypes.c_int64, _P]
-    lib.normalize_one.argtypes = [ctypes.c_char_p, ctypes.c_int, _P]
+    lib.normalize_one.argtypes = [_P, ctypes.c_int, _P]
     lib.parse_one.argtypes = [_P, ctypes.c_char_p, _P, ctypes.c_int, _P, ctypes.c_char_p]
     lib.set_char_table(char_table().ctypes.data)
     return lib
@@ -134,7 +128,7 @@ class _Loader:
 def index_key(i: int) -> str:
     """An estate's or building's index as the two code points that start a key naming it
     (csrc/core.h index_key): shorter than its code, so the tables stay small and cache-warm."""
-    return chr(0x10000 + (i >> 16)) + chr(0x10000 + (i & 0xFFFF))
+    return chr(rules.INDEX_KEY_BASE + (i >> 16)) + chr(rules.INDEX_KEY_BASE + (i & 0xFFFF))
 
 
 def _codes(codes: Iterable[str | None], width: int) -> bytes:
@@ -158,7 +152,7 @@ def _load_divisions(load: _Loader, div: Divisions) -> None:
     for i, n in enumerate(names):
         groups.setdefault(n[:2], []).append(i)
     load.multimap("div_prefix", groups)
-    load.array("hit_code", _codes((h.code for h in hits), 12))
+    load.array("hit_code", _codes((h.code for h in hits), _COMMUNITY))
     load.array("hit_code_len", _ints(len(h.code) for h in hits))
     load.array("hit_rank", _ints(RANK[h.division.level] for h in hits))
     load.array("hit_exact", _ints(h.exact for h in hits))
@@ -168,25 +162,26 @@ def _load_divisions(load: _Loader, div: Divisions) -> None:
 def _load_matcher(load: _Loader, m: Matcher) -> None:
     estates = sorted(m.estates)
     e_at = {c: i for i, c in enumerate(estates)}
-    load.array("estate_code", _codes(estates, 16))
-    load.array("estate_community", _codes((m.estates[c].community_code for c in estates), 12))
+    load.array("estate_code", _codes(estates, rules.ESTATE_CODE))
+    load.array("estate_community", _codes((m.estates[c].community_code for c in estates),
+                                          _COMMUNITY))
     load.array("estate_lon", _floats(m.estates[c].lon for c in estates))
     load.array("estate_lat", _floats(m.estates[c].lat for c in estates))
     layouts = [m.layouts.get(c) for c in estates]
     load.array("layout_has", _ints(x is not None for x in layouts))
     for name in ("units_written", "units", "floors", "rooms"):
         load.array(f"layout_{name}", _ints(int(getattr(x, name)) if x else 0 for x in layouts))
-    load.multimap("est_names", {n: [e_at[c] * 8 + HOWS.index(how) for c, how in hits]
+    load.multimap("est_names", {n: [e_at[c] * rules.HOW_SLOTS + HOWS.index(how) for c, how in hits]
                                 for n, hits in m.names.items()})
     load.multimap("est_keys", {k: sorted(e_at[c] for c in codes) for k, codes in m.keys.items()})
     load.array("max_name", np.array([m.max_name], np.int32))
-    load.array("how_conf", np.array([NAME_CONFIDENCE[h] for h in HOWS], np.float64))
     buildings = {b.code: b for b in m.by_label.values()}
     buildings.update((b.code, b) for found in m.by_door.values() for b in found)
     codes = sorted(buildings)
     b_at = {c: i for i, c in enumerate(codes)}
-    load.array("building_code", _codes(codes, 20))
-    load.array("building_community", _codes((buildings[c].community_code for c in codes), 12))
+    load.array("building_code", _codes(codes, rules.BUILDING_CODE))
+    load.array("building_community", _codes((buildings[c].community_code for c in codes),
+                                            _COMMUNITY))
     load.array("building_lon", _floats(buildings[c].lon for c in codes))
     load.array("building_lat", _floats(buildings[c].lat for c in codes))
     planned = (-2 if c not in m.planned else m.planned[c] or -1 for c in codes)
@@ -204,7 +199,7 @@ def _load_matcher(load: _Loader, m: Matcher) -> None:
     load.table("roads", roads, [0] * len(roads))
     houses = sorted(set(m.houses.values()) | {h for found in m.rooms.values() for h in found})
     h_at = {c: i for i, c in enumerate(houses)}
-    load.array("house_code", _codes(houses, 26))
+    load.array("house_code", _codes(houses, rules.HOUSE_CODE))
     keyed = {f"{index_key(b_at[b])}{u}{_SEP}{r}": h_at[h] for (b, u, r), h in m.houses.items()
              if b in b_at}
     load.table("houses", list(keyed), keyed.values())
@@ -253,8 +248,8 @@ def _floats_column(values: np.ndarray) -> pa.Array:
 
 
 _LEVEL_NAMES = pa.array(LEVEL_ORDER, pa.string())
-_DERIVED = derived_reason("\0" * 20).encode()  # the reason of a derived house code, as a template
-_DERIVED_AT = _DERIVED.index(b"\0" * 20)
+_DERIVED = derived_reason("\0" * rules.BUILDING_CODE).encode()  # a derived house code's reason
+_DERIVED_AT = _DERIVED.index(b"\0" * rules.BUILDING_CODE)
 
 
 def _reasons_column(reasons: dict[int, str], derived: np.ndarray, building: np.ndarray
@@ -274,7 +269,7 @@ def _reasons_column(reasons: dict[int, str], derived: np.ndarray, building: np.n
     np.cumsum(lengths, out=offsets[1:])
     data = np.empty(int(offsets[-1]), np.uint8)
     texts = np.tile(np.frombuffer(_DERIVED, np.uint8), (rows.size, 1))
-    texts[:, _DERIVED_AT:_DERIVED_AT + 20] = building[rows]
+    texts[:, _DERIVED_AT:_DERIVED_AT + rules.BUILDING_CODE] = building[rows]
     data[offsets[rows][:, None] + np.arange(len(_DERIVED))] = texts
     for row, text in written.items():
         data[offsets[row]:offsets[row + 1]] = np.frombuffer(text, np.uint8)
@@ -282,80 +277,76 @@ def _reasons_column(reasons: dict[int, str], derived: np.ndarray, building: np.n
                                        _bitmap(valid), n - int(np.count_nonzero(valid)))
 
 
-_COLUMN_NAMES = ("status", "level", "deep_len", "has_building", "has_house", "derived", "conf",
-                 "lon", "lat", "district", "street", "community", "building", "house")
+_DTYPES = {"u8": np.uint8, "f64": np.float64, "char": np.uint8}
+_DIVISION_COLUMNS = ("district", "street", "community")
 
 
 class _ColumnPointers(ctypes.Structure):
-    """csrc/resolve.c's `columns`."""
+    """rules_gen.h's `columns`: a pointer for each of rules.ROW_COLUMNS, in order."""
 
-    _fields_ = [(name, ctypes.c_void_p) for name in _COLUMN_NAMES]
+    _fields_ = [(c.name, ctypes.c_void_p) for c in rules.ROW_COLUMNS]
 
 
 class _Columns:
-    """The per-row outputs of `match_batch`, patched with the reference's rows."""
+    """The per-row outputs of `match_batch` (rules.ROW_COLUMNS), patched with the reference's
+    rows."""
 
     def __init__(self, n: int) -> None:
         # written here, not left to calloc: pages first touched by the matcher's threads fault
         # side by side, which costs more than the matching on some virtual machines
-        self.status = np.full(n, 0, np.uint8)
-        self.level = np.full(n, 0, np.uint8)
-        self.deep_len = np.full(n, 0, np.uint8)
-        self.has_building = np.full(n, 0, np.uint8)
-        self.has_house = np.full(n, 0, np.uint8)
-        self.derived = np.full(n, 0, np.uint8)
-        self.conf = np.full(n, 0.0)
-        self.lon = np.full(n, np.nan)
-        self.lat = np.full(n, np.nan)
-        self.district = np.full((n, 6), 0, np.uint8)
-        self.street = np.full((n, 9), 0, np.uint8)
-        self.community = np.full((n, 12), 0, np.uint8)
-        self.building = np.full((n, 20), 0, np.uint8)
-        self.house = np.full((n, 26), 0, np.uint8)
+        self.c = {c.name: np.full((n, c.width) if c.kind == "char" else n, c.fill, _DTYPES[c.kind])
+                  for c in rules.ROW_COLUMNS}
         self.reasons: dict[int, str] = {}
 
     def pointers(self) -> _ColumnPointers:
-        return _ColumnPointers(*(getattr(self, name).ctypes.data for name in _COLUMN_NAMES))
+        return _ColumnPointers(*(self.c[c.name].ctypes.data for c in rules.ROW_COLUMNS))
 
     def put(self, i: int, m: Match) -> None:
         """Row `i` as the reference matched it."""
-        self.level[i], self.conf[i] = LEVEL_ORDER.index(m.match_level), m.match_confidence
-        self.lon[i] = np.nan if m.lon is None else m.lon
-        self.lat[i] = np.nan if m.lat is None else m.lat
+        c = self.c
+        c["level"][i], c["conf"][i] = LEVEL_ORDER.index(m.match_level), m.match_confidence
+        c["lon"][i] = np.nan if m.lon is None else m.lon
+        c["lat"][i] = np.nan if m.lat is None else m.lat
         deep = (m.community_code or m.street_code or m.district_code or "").encode()
-        self.deep_len[i] = len(deep)
-        for width, column in ((6, self.district), (9, self.street), (12, self.community)):
-            if len(deep) >= width:
-                column[i] = np.frombuffer(deep[:width], np.uint8)
-        for code, column in ((m.building_code, self.building), (m.house_code, self.house)):
+        c["deep_len"][i] = len(deep)
+        for level in _DIVISION_COLUMNS:
+            if len(deep) >= (width := DIVISION_CODE[level]):
+                c[level][i] = np.frombuffer(deep[:width], np.uint8)
+        for code, name in ((m.building_code, "building"), (m.house_code, "house")):
             if code is not None:
-                column[i] = np.frombuffer(code.encode(), np.uint8)
-        self.has_building[i] = m.building_code is not None
-        self.has_house[i] = m.house_code is not None
+                c[name][i] = np.frombuffer(code.encode(), np.uint8)
+        c["has_building"][i] = m.building_code is not None
+        c["has_house"][i] = m.house_code is not None
         if (reason := reason_of(m)) is not None:
             self.reasons[i] = reason
 
     def table(self, address: pa.Array) -> pa.Table:
+        c = self.c
+        deep = c["deep_len"]
         return pa.table({
             "address": address,
-            "district_code": _strings(self.district, self.deep_len >= 6),
-            "street_code": _strings(self.street, self.deep_len >= 9),
-            "community_code": _strings(self.community, self.deep_len == 12),
-            "building_code": _strings(self.building, self.has_building.view(bool)),
-            "house_code": _strings(self.house, self.has_house.view(bool)),
-            "lon": _floats_column(self.lon),
-            "lat": _floats_column(self.lat),
-            "match_level": _LEVEL_NAMES.take(self.level),
-            "match_confidence": pa.array(self.conf, pa.float64()),
-            "reason": _reasons_column(self.reasons, self.derived, self.building),
+            **{f"{level}_code": _strings(c[level], deep >= DIVISION_CODE[level])
+               for level in _DIVISION_COLUMNS},
+            "building_code": _strings(c["building"], c["has_building"].view(bool)),
+            "house_code": _strings(c["house"], c["has_house"].view(bool)),
+            "lon": _floats_column(c["lon"]),
+            "lat": _floats_column(c["lat"]),
+            "match_level": _LEVEL_NAMES.take(c["level"]),
+            "match_confidence": pa.array(c["conf"], pa.float64()),
+            "reason": _reasons_column(self.reasons, c["derived"], c["building"]),
         }, schema=SCHEMA)
 
 
-def _buffers(strings: pa.Array) -> tuple[int, int | None, int | None]:
-    """Addresses of a string array's offsets, data (None: no bytes) and validity (None: no
-    nulls) buffers."""
+_NO_BYTES = np.zeros(1, np.uint8)  # the data of an array whose strings are all empty or null
+
+
+def _buffers(strings: pa.Array) -> tuple[int, int, int | None]:
+    """Addresses of a string array's offsets, data and validity (None: no nulls) buffers. An
+    array without bytes gets a valid empty buffer: C compares and hashes its empty strings with
+    memcmp and memcpy, which must not be given NULL even for no bytes."""
     validity, offsets, data = strings.buffers()
-    return (offsets.address, data.address if data is not None and data.size else None,
+    return (offsets.address,
+            data.address if data is not None and data.size else _NO_BYTES.ctypes.data,
             validity.address if validity is not None else None)
 
 
@@ -386,7 +377,7 @@ def match_arrow(distinct: pa.Array, matcher: Matcher,
     _lib().match_batch(  # type: ignore[union-attr]
         handle, DEFAULT_PREFER.encode(), len(strings), offsets, data, validity, strings.offset,
         ctypes.byref(cols.pointers()), threads())
-    left = np.flatnonzero(cols.status)
+    left = np.flatnonzero(cols.c["status"])
     if left.size:
         texts = strings.take(pa.array(left)).to_pylist()
         for i, m in zip(left.tolist(), reference(texts), strict=True):
@@ -398,14 +389,10 @@ def normalize_native(text: str) -> str | None:
     """The C normalization of one text (None: left to the reference). For tests."""
     lib = _lib()
     assert lib is not None
-    raw = text.encode()
-    out = np.zeros(1600, np.uint32)
-    n = lib.normalize_one(raw, len(raw), out.ctypes.data)
+    raw = np.frombuffer(text.encode(), np.uint8).copy()  # exactly its bytes: no NUL after them
+    out = np.zeros(rules.MAX_INPUT * 4, np.uint32)
+    n = lib.normalize_one(raw.ctypes.data, len(raw), out.ctypes.data)
     return None if n < 0 else out[:n].tobytes().decode("utf-32-le")
-
-
-PARSE_FIELDS = ("province", "city", "district", "street", "community", "road", "road_number",
-                "estate", "building", "unit", "floor", "room")
 
 
 def parse_native(normalized: str, matcher: Matcher) -> tuple[dict[str, str | None], str, bool]:
@@ -413,8 +400,8 @@ def parse_native(normalized: str, matcher: Matcher) -> tuple[dict[str, str | Non
     lib = _lib()
     assert lib is not None
     points = np.frombuffer(normalized.encode("utf-32-le"), np.uint32).copy()
-    spans = np.zeros(24, np.int32)
-    deep = ctypes.create_string_buffer(16)
+    spans = np.zeros(2 * len(PARSE_FIELDS), np.int32)
+    deep = ctypes.create_string_buffer(_COMMUNITY + 1)
     exact = lib.parse_one(registry_handle(matcher), DEFAULT_PREFER.encode(), points.ctypes.data,
                           len(points), spans.ctypes.data, deep)
     fields = {name: normalized[spans[2 * i]:spans[2 * i + 1]] if spans[2 * i] >= 0 else None

@@ -2,7 +2,8 @@
 and marker synonyms. Pure string -> string; it knows nothing about divisions or the registry.
 
 Chinese numerals become digits only when they sit right before a unit marker (幢/栋/号楼/座/单元/
-层/楼/室/号/组), so names such as 三墩镇, 九堡, 五常 and 七堡 are never touched.
+层/楼/室/号/组), so names such as 三墩镇, 九堡, 五常 and 七堡 are never touched. The numerals,
+markers and synonyms are `rules.py`'s, shared with the C normalizer.
 
 A batch is normalized as one string (the texts joined by newlines, which normalization would
 delete anyway): each step is then one C-level call for the whole batch instead of one per text."""
@@ -14,19 +15,24 @@ import re
 import unicodedata
 from pathlib import Path
 
+from address_registry import rules
+
 _OPENCC_TS = Path(str(__import__("opencc").__file__)).parent / "dictionary" / "TSCharacters.txt"
 
-_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
-_NUMERAL = "零〇○一二两三四五六七八九十百千"
+_DIGITS = {c: v for c, v in rules.NUMERALS.items() if v < 10}
+_UNITS = {c: v for c, v in rules.NUMERALS.items() if v >= 10}
+_NUMERAL = "".join(rules.NUMERALS)
 # A numeral run directly before a marker. Names never end in such a run (三墩镇, 九堡, 五常, 七堡:
 # the numeral is followed by a name character, not a marker), so they stay untouched.
 # (Patterns start with a character class, not a look-behind or an optional 第, so the regex engine
 # can skip ahead to candidates: twice as fast over a batch.) A lone 第 before a marker is kept.
-_NUMERAL_BEFORE_MARKER = re.compile(rf"[第{_NUMERAL}][{_NUMERAL}]*(?=号楼|幢|栋|座|单元|层|楼|室|号|组)")
+_NUMERAL_BEFORE_MARKER = re.compile(
+    rf"[{rules.ORDINAL}{_NUMERAL}][{_NUMERAL}]*(?={'|'.join(rules.NUMERAL_MARKERS)})")
 _HAS_NUMERAL = re.compile(rf"[{_NUMERAL}]")
-_BUILDING_SYNONYM = re.compile(r"([0-9A-Za-z])(?:号楼|栋|座|号幢)")
-_HASH_BUILDING = re.compile(r"([0-9A-Za-z])#楼?")
+_BUILDING_SYNONYM = re.compile(rf"([0-9A-Za-z])(?:{'|'.join(rules.BUILDING_SYNONYMS)})")
+_SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.BUILDING_SYNONYMS))
+_HASH_BUILDING = re.compile(rf"([0-9A-Za-z]){re.escape(rules.HASH)}{rules.HASH_FLOOR}?")
+_TO_BUILDING = rf"\1{rules.BUILDING}"
 _SEPARATOR = "\n"  # joins a batch; it is noise, so no normalized text contains it
 # Whitespace (as `str.isspace` and regex \s define it) but the separator, then punctuation.
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != _SEPARATOR)
@@ -95,18 +101,12 @@ def traditional_spellings(name: str) -> set[str]:
 
 def chinese_numeral_to_int(text: str) -> int:
     """Convert 三 / 十二 / 二十三 / 一百零五 / 一千零九十八 / 一二〇三 (digit by digit) to an int."""
-    if not any(unit in text for unit in "十百千"):
+    if not any(unit in text for unit in _UNITS):
         return int("".join(str(_DIGITS[c]) for c in text))
     total, current = 0, 0
     for ch in text:
-        if ch == "千":
-            total += (current or 1) * 1000
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
+        if ch in _UNITS:
+            total += (current or 1) * _UNITS[ch]
             current = 0
         else:
             current = _DIGITS[ch]
@@ -114,7 +114,7 @@ def chinese_numeral_to_int(text: str) -> int:
 
 
 def _numeral_sub(m: re.Match[str]) -> str:
-    numeral = m.group().lstrip("第")
+    numeral = m.group().lstrip(rules.ORDINAL)
     return str(chinese_numeral_to_int(numeral)) if numeral else m.group()
 
 
@@ -132,10 +132,10 @@ def normalize_many(texts: list[str]) -> list[str]:
     s = _nfkc(s).translate(traditional_list())
     # spaces and punctuation go first: "十 五号" must read as 十五号
     s = NOISE.sub("", s)
-    if "#" in s:
-        s = _HASH_BUILDING.sub(r"\1幢", s).replace("#", "")
+    if rules.HASH in s:
+        s = _HASH_BUILDING.sub(_TO_BUILDING, s).replace(rules.HASH, "")
     if _HAS_NUMERAL.search(s):
         s = _NUMERAL_BEFORE_MARKER.sub(_numeral_sub, s)
-    if "栋" in s or "座" in s or "号楼" in s or "号幢" in s:
-        s = _BUILDING_SYNONYM.sub(r"\1幢", s)
+    if any(c in s for c in _SYNONYM_STARTS):
+        s = _BUILDING_SYNONYM.sub(_TO_BUILDING, s)
     return s.upper().split(_SEPARATOR) if texts else []

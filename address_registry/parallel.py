@@ -14,7 +14,9 @@ import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from address_registry.match import Match, Matcher, match_texts
+from address_registry import registry, shapes
+from address_registry.matcher import Match, Matcher, match_texts
+from address_registry.parse import clear_caches as clear_parse_caches
 from foundation import settings as config
 
 PARALLEL_MIN = 20_000  # below this a pool costs more than it saves
@@ -89,11 +91,7 @@ def resolve_all(distinct: list[str | None], matcher: Matcher | None) -> list[Mat
 def clear_caches() -> None:
     """Forget every cached result, shape template, division prefix and matcher, so the next
     match starts cold (benchmarks; results never depend on these caches)."""
-    from address_registry import registry, shapes
-    from address_registry.parse import _PREFIXES, _parse_tail
-
     _CACHE.clear()
-    shapes._SHAPES.clear()
-    _PREFIXES.clear()
-    _parse_tail.cache_clear()
-    registry._MATCHERS.clear()
+    shapes.clear_cache()
+    clear_parse_caches()
+    registry.clear_cache()

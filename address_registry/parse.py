@@ -1,61 +1,65 @@
 """Parse one normalized address into its levels: divisions by longest name match in context, then
-road + number, estate, building, unit, floor and room from what follows. Owns `ParsedAddress`;
-it does not look at the merged registry (that is `match.py`)."""
+road + number, estate, building, unit, floor and room from what follows. Owns `ParsedAddress`
+and `parse_normalized`; the word lists it reads are `rules.py`'s (shared with the C parser), the
+batch entry points (`parse`, `parse_texts`, `parse_many`) are `shapes.py`'s, and it does not look
+at the merged registry (that is `matcher.py`)."""
 
 from __future__ import annotations
 
 import functools
-import importlib
 import re
-import types
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-import pyarrow as pa
-
+from address_registry import rules
 from address_registry.divisions import RANK, Divisions, NameHit, load_divisions
 from address_registry.normalize import normalize_many
+from address_registry.rules import DEFAULT_PREFER, MAX_CHARS, MAX_INPUT, MIN_BARE_COMMUNITY
 
-MAX_CHARS = 200  # longer input is truncated (and says so in `notes`): real addresses are shorter
-DEFAULT_PREFER = "3301"  # the registry covers Hangzhou; ambiguous names prefer it
 
+def _either(words: tuple[str, ...]) -> str:
+    """A regex alternation of `words`, tried in their order."""
+    return "|".join(map(re.escape, words))
+
+
+_CITY = rules.DIVISION_CODE["city"]
+_ESTATE_WORDS = _either(rules.ESTATE_WORDS)
+_ROAD_END = _either(rules.ROAD_END)
+_DOOR, _GROUP, _BUILDING_MARK, _ROOM_MARK = rules.DOOR, rules.GROUP, rules.BUILDING, rules.ROOM
 # A short name (翠苑, 文一) is not a division when it starts a road or estate name
-# (文一西路, 古荡新村).
-_ESTATE_WORDS = "新村|小区|花园|公寓|大厦|广场|家园|苑|园|府|庭|城|中心"
-_ROAD_END = "大道|大街|路|街|巷|弄"
-# (one character at most in between: 五常|港路26号 and 古荡|新村 continue, 翠苑|文三路 does not)
+# (文一西路, 古荡新村): one character at most in between (五常|港路26号 and 古荡|新村 continue,
+# 翠苑|文三路 does not).
 _NAME_CONTINUES = re.compile(
     rf"[\u4e00-\u9fff]?(?:{_ROAD_END})(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
 )
-MIN_BARE_COMMUNITY = 3  # a short community name with no district or street around it
-_ROAD_SUFFIX = ("路", "街", "巷", "弄", "道")
+_ROAD_SUFFIX = tuple(rules.ROAD_SUFFIX)
 _ROAD_NUMBER = re.compile(
-    rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}))(?P<number>\d{{1,5}}(?:-\d{{1,4}})?)号"
-    r"|(?P<group>\d{1,3}组)(?P<gnumber>\d{1,5}(?:-\d{1,4})?)号"
+    rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}))(?P<number>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
+    rf"|(?P<group>\d{{1,3}}{_GROUP})(?P<gnumber>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
 )
-_BUILDING = re.compile(r"(?P<building>[0-9A-Z]{1,5})幢")
-_UNIT = re.compile(r"(?P<unit>\d{1,3})单元")
-_FLOOR = re.compile(r"(?P<floor>-?\d{1,3})[层楼]")
-_ROOM = re.compile(r"(?P<room>\d{1,5})室?$")
+_BUILDING = re.compile(rf"(?P<building>[0-9A-Z]{{1,5}}){_BUILDING_MARK}")
+_UNIT = re.compile(rf"(?P<unit>\d{{1,3}}){rules.UNIT}")
+_FLOOR = re.compile(rf"(?P<floor>-?\d{{1,3}})[{rules.FLOOR_MARKS}]")
+_ROOM = re.compile(rf"(?P<room>\d{{1,5}}){_ROOM_MARK}?$")
 _ROAD_ONLY = re.compile(
     rf"^(?!.*(?:{_ESTATE_WORDS}))(?P<road>[\u4e00-\u9fff]{{1,10}}?(?:{_ROAD_END}))"
-    rf"(?![\u4e00-\u9fff]*[幢号])"
+    rf"(?![\u4e00-\u9fff]*[{_BUILDING_MARK}{_DOOR}])"
 )
 _LEADING_NUMBER = re.compile(r"\d")
-_DASHED = re.compile(r"(?P<building>\d{1,3})-(?:(?P<unit>\d{1,2})-)?(?P<room>\d{2,5})室?$")
+_DASHED = re.compile(
+    rf"(?P<building>\d{{1,3}})-(?:(?P<unit>\d{{1,2}})-)?(?P<room>\d{{2,5}}){_ROOM_MARK}?$")
 # What people append to an estate name to describe a spot in or near it (金都花园东门).
 _ESTATE_TAIL = re.compile(
-    r"(?:[东西南北正大]门|地下|停车|车库|内部道路|楼道|楼下|门口|对面|附近|沿线|[东西南北]侧|旁|"
-    r"人行道|绿化带).*$"
+    rf"(?:[{rules.GATE_SIDES}]{rules.GATE}|[{rules.SIDES}]{rules.SIDE}|{_either(rules.ESTATE_TAIL)}).*$"
 )
 _ESTATE_TRIM = re.compile(r"^[^\u4e00-\u9fffA-Z]+|[^\u4e00-\u9fffA-Z0-9]+$")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # The committee written after a village or community name: 南山村|村委会, 安泰社区|居委会.
-_COMMITTEE = re.compile(r"^(?:村民委员会|村委会|社区居民委员会|居民委员会|社区居委会|居委会)")
+_COMMITTEE = re.compile(rf"^(?:{_either(rules.COMMITTEE)})")
 # A division-like prefix the division scan could not place (北京市朝阳区|建国路): not the road's.
-_ADMIN_PREFIX = re.compile(r"^.*[\u4e00-\u9fff]{2}[省市区县](?=[\u4e00-\u9fff]{2})")
+_ADMIN_PREFIX = re.compile(rf"^.*[\u4e00-\u9fff]{{2}}[{rules.ADMIN_ENDS}](?=[\u4e00-\u9fff]{{2}})")
 _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 # Words that end an estate/POI name; a bare word without one needs other context to be an estate.
-_ESTATE_END = re.compile(rf"(?:{_ESTATE_WORDS}|村|区|里|坊|居|阁|湾|楼|院|寓|邸|墅|郡|庄|大楼|期)$")
+_ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
 
 
 @dataclass(slots=True)
@@ -88,9 +92,6 @@ class ParsedAddress:
         return self.community_code or self.street_code or self.district_code or self.city_code
 
 
-FIELDS = [f.name for f in fields(ParsedAddress) if f.name not in ("notes", "division_exact")]
-
-
 def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHit | None:
     """The hit to take at this position given what is already resolved, or None."""
     if len(hits) == 1:  # the common case, decided without building lists
@@ -100,14 +101,14 @@ def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHi
     below = [h for h in hits if h.rank > rank and h.code.startswith(deepest)]
     if not below:
         # A deeper, exact and unambiguous name overrides a conflicting or historic shallower level.
-        exact = [h for h in hits if h.exact and h.rank > max(rank, 2)
-                 and h.code.startswith(deepest[:4] or prefer)]
+        exact = [h for h in hits if h.exact and h.rank > max(rank, RANK["district"])
+                 and h.code.startswith(deepest[:_CITY] or prefer)]
         return exact[0] if len(exact) == 1 else None
     shallowest = min(h.rank for h in below)
     level_hits = [h for h in below if h.rank == shallowest]
     exact = [h for h in level_hits if h.exact]
     pool = exact or level_hits
-    if len(pool) > 1 and len(deepest) < 4:
+    if len(pool) > 1 and len(deepest) < _CITY:
         pool = [h for h in pool if h.code.startswith(prefer)] or pool
     if len({h.code for h in pool}) == 1:
         return pool[0]
@@ -315,26 +316,10 @@ _TRUNCATED = (f"longer than {MAX_CHARS} characters after normalization; truncate
 
 def normalized_texts(texts: list[str]) -> list[tuple[str, tuple[str, ...]]]:
     """`normalized_text` of each text, computed for the whole batch at once."""
-    if any(len(t) > MAX_CHARS * 2 for t in texts):
-        texts = [t[: MAX_CHARS * 2] for t in texts]
+    if any(len(t) > MAX_INPUT for t in texts):
+        texts = [t[:MAX_INPUT] for t in texts]
     out = _LEADING_ZEROS.sub("", "\n".join(normalize_many(texts))).split("\n") if texts else []
     return [(s, ()) if len(s) <= MAX_CHARS else (s[:MAX_CHARS], _TRUNCATED) for s in out]
-
-
-def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
-    """Parse one address; never raises. Unreadable input yields empty levels and a note."""
-    return parse_texts([text], prefer)[0]
-
-
-def parse_texts(texts: list[str | None], prefer: str = DEFAULT_PREFER) -> list[ParsedAddress]:
-    """`parse` of each text, the batch normalized at once and parsed once per shape."""
-    return _shapes().parse_texts(texts, prefer)
-
-
-@functools.cache
-def _shapes() -> types.ModuleType:
-    # shapes.py builds on this module, so it is imported on first use rather than at the top
-    return importlib.import_module("address_registry.shapes")
 
 
 def parse_normalized(s: str, notes: tuple[str, ...] = (), prefer: str = DEFAULT_PREFER
@@ -357,13 +342,8 @@ def parse_normalized(s: str, notes: tuple[str, ...] = (), prefer: str = DEFAULT_
     return out
 
 
-def parse_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table:
-    """Parse each distinct string once; one output row per input row (Arrow in, Arrow out)."""
-    values = texts.to_pylist() if isinstance(texts, pa.Array | pa.ChunkedArray) else list(texts)
-    distinct = list(dict.fromkeys(values))
-    rows = dict(zip(distinct, parse_texts(distinct), strict=True))
-    parsed = [rows[v] for v in values]
-    columns = {"address": pa.array(values, pa.string())}
-    for name in FIELDS:
-        columns[name] = pa.array([getattr(p, name) for p in parsed], pa.string())
-    return pa.table(columns)
+def clear_caches() -> None:
+    """Forget the remembered division prefixes and tails (benchmarks; results never depend on
+    these caches)."""
+    _PREFIXES.clear()
+    _parse_tail.cache_clear()

@@ -7,18 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from address_registry import store
+from address_registry import review, store
 from address_registry.build import Registry, assign_codes, merge
+from address_registry.matcher import Matcher
 from address_registry.sources import read_doorplates, read_footprints, read_placenames
 from foundation.files import sha256_file
 from foundation.settings import settings
-
-if TYPE_CHECKING:
-    from address_registry.match import Matcher
 
 SOURCE_FILES = {"doorplates": "doorplates.csv", "placenames": "placenames.csv",
                 "footprints": "footprints.geojson"}
@@ -105,18 +102,14 @@ _MATCHERS: dict[tuple[str, int, int], Matcher] = {}
 def current_matcher() -> Matcher | None:
     """The matcher over the latest built registry and accepted aliases (cached per home, version
     and alias generation), or None before the first build."""
-    from address_registry.review import alias_generation, aliases
-
     base = store.root()
     version = store.current_version(base)
     if version is None:
         return None
-    key = (str(base), version, alias_generation())
+    key = (str(base), version, review.alias_generation())
     matcher = _MATCHERS.get(key)
     if matcher is None:
-        from address_registry.match import Matcher
-
-        generation, accepted = aliases()
+        generation, accepted = review.aliases()
         key = (str(base), version, generation)
         _, tables, manifest = store.read_version(version, base)
         matcher = Matcher(version, tables, accepted)
@@ -124,3 +117,8 @@ def current_matcher() -> Matcher | None:
         _MATCHERS.clear()
         _MATCHERS[key] = matcher
     return matcher
+
+
+def clear_cache() -> None:
+    """Forget the loaded matcher, so the next `current_matcher` reads its version afresh."""
+    _MATCHERS.clear()

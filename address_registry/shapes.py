@@ -8,7 +8,9 @@ estate recognition, only which number lands in which field, and a stand-in keeps
 length, so the result equals a direct parse; a shape whose fields cannot be mapped back exactly is
 parsed directly, address by address. `shaped_texts` does this for a whole batch (normalized at
 once, the digits of all texts masked in one byte translate), and `reader` tells the matcher
-where a shape's numbers are, so it can skip building a parse per address."""
+where a shape's numbers are, so it can skip building a parse per address. The batch entry points
+of parsing live here too: `parse` (one text), `parse_texts` and `parse_many` (Arrow in, Arrow
+out)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pyarrow as pa
+
 from address_registry.parse import ParsedAddress, normalized_texts, parse_normalized
+from address_registry.rules import DEFAULT_PREFER
 
 _RUN = re.compile(r"(\d+)")
 # ASCII digits -> 9, applied to UTF-8 bytes (no multi-byte character contains an ASCII byte)
@@ -156,9 +161,34 @@ def parsed(x: Shaped | None, prefer: str) -> ParsedAddress:
     return _fill(x.template, x.normalized, x.notes)
 
 
-def parse_texts(texts: list[str | None], prefer: str) -> list[ParsedAddress]:
+def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
+    """Parse one address; never raises. Unreadable input yields empty levels and a note."""
+    return parse_texts([text], prefer)[0]
+
+
+def parse_texts(texts: list[str | None], prefer: str = DEFAULT_PREFER) -> list[ParsedAddress]:
     """`parse` of each text, the batch normalized at once and parsed once per shape."""
     return [parsed(x, prefer) for x in shaped_texts(texts, prefer)]
+
+
+_LEVEL_FIELDS = [n for n in _FIELD_NAMES if n not in ("notes", "division_exact")]
+
+
+def parse_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table:
+    """Parse each distinct string once; one output row per input row (Arrow in, Arrow out)."""
+    values = texts.to_pylist() if isinstance(texts, pa.Array | pa.ChunkedArray) else list(texts)
+    distinct = list(dict.fromkeys(values))
+    rows = dict(zip(distinct, parse_texts(distinct), strict=True))
+    found = [rows[v] for v in values]
+    columns = {"address": pa.array(values, pa.string())}
+    for name in _LEVEL_FIELDS:
+        columns[name] = pa.array([getattr(p, name) for p in found], pa.string())
+    return pa.table(columns)
+
+
+def clear_cache() -> None:
+    """Forget every shape's template (benchmarks; results never depend on this cache)."""
+    _SHAPES.clear()
 
 
 def _templates(items: list[tuple[str, tuple[str, ...]]], prefer: str) -> list[Template | None]:

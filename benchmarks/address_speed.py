@@ -182,9 +182,10 @@ def print_stages(strings: list[str], repeat: int) -> None:
     import pyarrow as pa
 
     from address_registry import match_many, parallel, shapes
-    from address_registry.match import Matcher, match_texts
-    from address_registry.parse import DEFAULT_PREFER, normalized_texts
+    from address_registry.matcher import Matcher, match_texts
+    from address_registry.parse import normalized_texts
     from address_registry.registry import current_matcher
+    from address_registry.rules import DEFAULT_PREFER
 
     os.environ["SHUCANG_ADDRESS_WORKERS"] = "1"  # the serial path, like the stages before it
     os.environ["SHUCANG_ADDRESS_NATIVE"] = "0"  # the stages are those of the Python path

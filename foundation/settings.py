@@ -41,6 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHUCANG_GATEWAY_TIMEOUT", "300", "float", "seconds a gateway query may run"),
     Setting("SHUCANG_ADDRESS_NATIVE", "1", "bool", "use the native (C) address matcher when it builds"),
     Setting("SHUCANG_NATIVE_CACHE", None, "path", "where the native matcher's shared library is built"),
+    Setting("SHUCANG_NATIVE_SANITIZE", "0", "bool",
+            "build the native matcher with AddressSanitizer and UBSan (make sanitize)"),
     Setting("SHUCANG_ADDRESS_THREADS", None, "int", "threads of the native matcher; default the cores"),
     Setting("SHUCANG_ADDRESS_WORKERS", "1", "int", "processes of the Python matcher's fork pool"),
     Setting("SHUCANG_SPARK_PROFILE", "large", "str", "Spark configuration profile of the transforms"),

@@ -13,11 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef uint32_t u32;
-
-#define MAX_INPUT 400   /* parse.MAX_CHARS * 2: longer input is truncated by the reference */
-#define MAX_CHARS 200   /* parse.MAX_CHARS */
-#define CODE_MAX 12     /* a division code: 2, 4, 6, 9 or 12 digits */
+/* Word lists, constants, code widths, enums and the interface with native.py, generated from
+ * address_registry/rules.py into the build directory (native_build.py). */
+#include "rules_gen.h"
 
 /* ---- hash tables: u32 sequences -> int32 (store.c) ------------------------------------------ */
 /* A slot names its record by position in the arena (+1; 0: empty); a record is the key's length,
@@ -42,7 +40,8 @@ typedef struct {
     int32_t *items;
 } multimap;
 
-/* Every table and array of one registry version (names follow match.py / divisions.py). */
+/* Every table and array of one registry version (names follow matcher.py / divisions.py; the
+ * names Python copies them in under are rules.REGISTRY_*). */
 typedef struct {
     /* divisions: name -> hits (entries grouped by first two characters, longest first);
      * first two characters -> the names of that group (their entry indexes) */
@@ -55,7 +54,6 @@ typedef struct {
     multimap est_names;   /* spelling -> estate * 8 + how */
     multimap est_keys;    /* name_key -> estates, by code */
     int32_t max_name;
-    double how_conf[8];
     /* buildings and houses */
     char *building_code, *building_community;
     double *building_lon, *building_lat;
@@ -77,13 +75,10 @@ typedef struct {
 
 /* An index as the two code points that start a key naming it (native.py's index_key). */
 static inline int index_key(u32 *key, int32_t i) {
-    key[0] = 0x10000u + ((uint32_t)i >> 16);
-    key[1] = 0x10000u + ((uint32_t)i & 0xffffu);
+    key[0] = INDEX_KEY_BASE + ((uint32_t)i >> 16);
+    key[1] = INDEX_KEY_BASE + ((uint32_t)i & 0xffffu);
     return 2;
 }
-
-/* how an estate name was recognised: the order of native.py's HOWS */
-enum { HOW_REVIEW = 5, HOW_KEY = 6, HOW_PREFIX = 7 };
 
 /* The mixing step of every code-point hash (table keys, text shapes). */
 #define HASH_SEED 0x9e3779b97f4a7c15ull
@@ -107,6 +102,13 @@ static inline int is_digit(u32 c) { return c >= '0' && c <= '9'; }
 static inline int is_upper(u32 c) { return c >= 'A' && c <= 'Z'; }
 static inline int is_alnum(u32 c) { return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z'); }
 
+/* Whether c is one of the characters of a NUL-terminated U"" set. */
+static inline int in_set(u32 c, const u32 *set) {
+    for (; *set; set++)
+        if (*set == c) return 1;
+    return 0;
+}
+
 /* Whether `w` (a NUL-terminated U"" literal) is written at s[p..]: its length, or 0. */
 static inline int word_at(const u32 *s, int n, int p, const u32 *w) {
     if (p >= n || s[p] != w[0]) return 0;
@@ -126,10 +128,6 @@ static inline int any_word_at(const u32 *s, int n, int p, const u32 *const *word
     return 0;
 }
 
-/* parse._ROAD_END and parse._ESTATE_WORDS, NULL-terminated (store.c) */
-extern const u32 *const ROAD_END[];
-extern const u32 *const ESTATE_WORDS[];
-
 /* Whether s[a..z) ends with one of the words. */
 int ends_with_any(const u32 *s, int a, int z, const u32 *const *words);
 
@@ -140,9 +138,7 @@ static inline int digits_at(const u32 *s, int n, int p) {
     return k;
 }
 
-/* normalize.c: the character table (code point -> mapped, or these markers) */
-#define CH_DELETE 0xfffffffeu
-#define CH_DEFER 0xffffffffu
+/* normalize.c: the character table (code point -> mapped, or CH_DELETE / CH_DEFER) */
 void set_char_table(const u32 *table65536);
 /* Normalize UTF-8 text into `out` (room for MAX_INPUT * 4) and hash its shape (shapes.c);
  * returns the length, or -1 when the reference must do it. */
@@ -161,13 +157,11 @@ typedef struct { int a, z; } span;  /* [a, z) of the normalized text; a < 0 when
 
 typedef struct {
     span level[5];           /* province, city, district, street, community as written */
-    span road, number, estate, building, unit, floor, room;
+    span road, road_number, estate, building, unit, floor, room;
     char deep[CODE_MAX + 1]; /* the deepest division code resolved ("" none) */
     int deep_len;
     int exact;               /* parse.ParsedAddress.division_exact */
 } parsed;
-
-enum { PROVINCE, CITY, DISTRICT, STREET, COMMUNITY };
 
 /* Division names from the start of s; fills p->level, deep, exact; returns where the rest starts. */
 int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer);

@@ -5,10 +5,6 @@
 
 #include "core.h"
 
-#define W(x) ((const u32 *)U##x)
-static const u32 ROAD_SUFFIX[] = U"路街巷弄道";
-#define MIN_BARE_COMMUNITY 3
-
 static int starts_with(const char *code, int len, const char *prefix, int plen) {
     return len >= plen && memcmp(code, prefix, (size_t)plen) == 0;
 }
@@ -55,10 +51,10 @@ static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t
         const int32_t *hits;
         int nh = name_at(r, s, n, p, names[i], &hits);
         for (int j = 0; j < nh; j++) {
-            const char *code = r->hit_code + 12 * hits[j];
+            const char *code = r->hit_code + CODE_COMMUNITY * hits[j];
             int cl = r->hit_code_len[hits[j]], under = 0, same = 0;
             for (int k = 0; k < np; k++) {
-                const char *pc = r->hit_code + 12 * parents[k];
+                const char *pc = r->hit_code + CODE_COMMUNITY * parents[k];
                 int pl = r->hit_code_len[parents[k]];
                 under |= starts_with(code, cl, pc, pl);
                 same |= cl == pl && memcmp(code, pc, (size_t)cl) == 0;
@@ -70,12 +66,12 @@ static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t
 }
 
 static int hit_under(const registry *r, int32_t h, const char *deep, int dl) {
-    return starts_with(r->hit_code + 12 * h, r->hit_code_len[h], deep, dl);
+    return starts_with(r->hit_code + CODE_COMMUNITY * h, r->hit_code_len[h], deep, dl);
 }
 
 static int same_code(const registry *r, int32_t a, int32_t b) {
     return r->hit_code_len[a] == r->hit_code_len[b] &&
-           memcmp(r->hit_code + 12 * a, r->hit_code + 12 * b, (size_t)r->hit_code_len[a]) == 0;
+           memcmp(r->hit_code + CODE_COMMUNITY * a, r->hit_code + CODE_COMMUNITY * b, (size_t)r->hit_code_len[a]) == 0;
 }
 
 /* _choose: the hit to take given what is resolved, or -1. */
@@ -87,9 +83,9 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
         if (r->hit_rank[hits[i]] > rank && hit_under(r, hits[i], deep, dl)) below[nb++] = hits[i];
     if (nb == 0) {
         int32_t found = -1;
-        int count = 0, floor = rank > 2 ? rank : 2;
+        int count = 0, floor = rank > DISTRICT ? rank : DISTRICT;
         const char *scope = dl ? deep : prefer;  /* deepest[:4] or prefer */
-        int sl = dl ? (dl < 4 ? dl : 4) : (int)strlen(prefer);
+        int sl = dl ? (dl < CODE_CITY ? dl : CODE_CITY) : (int)strlen(prefer);
         for (int i = 0; i < nh; i++) {
             int32_t h = hits[i];
             if (r->hit_exact[h] && r->hit_rank[h] > floor && hit_under(r, h, scope, sl)) {
@@ -107,7 +103,7 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
     if (np == 0)
         for (int i = 0; i < nb; i++)
             if (r->hit_rank[below[i]] == shallowest) pool[np++] = below[i];
-    if (np > 1 && dl < 4) {
+    if (np > 1 && dl < CODE_CITY) {
         int32_t preferred[64];
         int npf = 0, pl = (int)strlen(prefer);
         for (int i = 0; i < np; i++)
@@ -153,7 +149,7 @@ int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char
                 int repeated = 0;  /* 杭州市杭州市, 浙江杭州 after 浙江省: skipped */
                 for (int j = 0; j < nh; j++) {
                     int cl = r->hit_code_len[hits[j]];
-                    repeated |= starts_with(deep, dl, r->hit_code + 12 * hits[j], cl);
+                    repeated |= starts_with(deep, dl, r->hit_code + CODE_COMMUNITY * hits[j], cl);
                 }
                 if (repeated) {
                     taken = length;
@@ -166,7 +162,7 @@ int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char
         }
         if (!taken) break;
         if (choice >= 0) {
-            const char *code = r->hit_code + 12 * choice;
+            const char *code = r->hit_code + CODE_COMMUNITY * choice;
             int cl = r->hit_code_len[choice], level = r->hit_rank[choice];
             p->level[level].a = pos;
             p->level[level].z = pos + taken;

@@ -16,42 +16,18 @@ static uint8_t CLASS[65536];
 /* Characters the table keeps as they are and no later step looks for: most of a text. A bit a
  * character, 8 KiB, so the test stays in the nearest cache where the tables above do not. */
 static uint64_t PLAIN[65536 / 64];
-static int numeral(u32 c);
 
 void set_char_table(const u32 *t) {
     if (CHARS == NULL) CHARS = malloc(65536 * sizeof(u32));
     memcpy(CHARS, t, 65536 * sizeof(u32));
     memset(PLAIN, 0, sizeof PLAIN);
     for (u32 c = 0; c < 65536; c++) {
-        CLASS[c] = (uint8_t)((numeral(c) >= 0 ? C_NUMERAL : 0) | (c == '#' ? C_HASH : 0) |
-                             (c == U'号' || c == U'栋' || c == U'座' ? C_SYNONYM : 0) |
-                             (c == U'第' ? C_DI : 0));
+        CLASS[c] = (uint8_t)((numeral(c) >= 0 ? C_NUMERAL : 0) | (c == HASH ? C_HASH : 0) |
+                             (in_set(c, SYNONYM_STARTS) ? C_SYNONYM : 0) |
+                             (c == ORDINAL ? C_DI : 0));
     }
     for (u32 c = 0; c < 65536; c++)
         if (CHARS[c] == c && CLASS[c] == 0) PLAIN[c >> 6] |= 1ull << (c & 63);
-}
-
-#define W(x) ((const u32 *)U##x)
-static const u32 *const MARKERS[] = {W("号楼"), W("幢"), W("栋"), W("座"), W("单元"), W("层"),
-                                     W("楼"), W("室"), W("号"), W("组"), NULL};
-static const u32 *const SYNONYMS[] = {W("号楼"), W("栋"), W("座"), W("号幢"), NULL};
-static int numeral(u32 c) {  /* a numeral's value (十 10, 百 100, 千 1000), or -1 */
-    switch (c) {
-        case U'零': case U'〇': case U'○': return 0;
-        case U'一': return 1;
-        case U'二': case U'两': return 2;
-        case U'三': return 3;
-        case U'四': return 4;
-        case U'五': return 5;
-        case U'六': return 6;
-        case U'七': return 7;
-        case U'八': return 8;
-        case U'九': return 9;
-        case U'十': return 10;
-        case U'百': return 100;
-        case U'千': return 1000;
-        default: return -1;
-    }
 }
 
 /* chinese_numeral_to_int of s[a..z), written as decimal digits at out; returns their count. */
@@ -136,8 +112,8 @@ static int numerals(const u32 *a, int m, u32 *out) {
         if (class_of(a[i]) & (C_NUMERAL | C_DI)) {
             int q = i + 1;
             while (q < m && (class_of(a[q]) & C_NUMERAL)) q++;
-            int start = a[i] == U'第' ? i + 1 : i;
-            if (start < q && any_word_at(a, m, q, MARKERS)) {
+            int start = a[i] == ORDINAL ? i + 1 : i;
+            if (start < q && any_word_at(a, m, q, NUMERAL_MARKERS)) {
                 k += numeral_digits(a, start, q, out + k);
             } else {
                 for (int j = i; j < q; j++) out[k++] = a[j];
@@ -150,14 +126,14 @@ static int numerals(const u32 *a, int m, u32 *out) {
     return k;
 }
 
-/* ([0-9A-Za-z])(号楼|栋|座|号幢) -> \1幢 in place (no word holds an alnum); the new length. */
+/* ([0-9A-Za-z])(BUILDING_SYNONYMS) -> \1幢 in place (no word holds an alnum); the new length. */
 static int synonyms(u32 *t, int m) {
     int k = 0;
     for (int i = 0; i < m; i++) {
         int w = i > 0 && (class_of(t[i]) & C_SYNONYM) && is_alnum(t[i - 1])
-                    ? any_word_at(t, m, i, SYNONYMS) : 0;
+                    ? any_word_at(t, m, i, BUILDING_SYNONYMS) : 0;
         if (w) {
-            t[k++] = U'幢';
+            t[k++] = BUILDING;
             i += w - 1;
         } else {
             t[k++] = t[i];
@@ -173,11 +149,11 @@ int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
     if (seen & C_HASH) {  /* ([0-9A-Za-z])#楼? -> \1幢, then any other # goes */
         int k = 0;
         for (int i = 0; i < m; i++) {
-            if (out[i] != '#') {
+            if (out[i] != HASH) {
                 out[k++] = out[i];
             } else if (i > 0 && is_alnum(out[i - 1])) {
-                out[k++] = U'幢';
-                if (i + 1 < m && out[i + 1] == U'楼') i++;
+                out[k++] = BUILDING;
+                if (i + 1 < m && out[i + 1] == HASH_FLOOR) i++;
             }
         }
         m = k;

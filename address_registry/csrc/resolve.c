@@ -9,9 +9,7 @@
 
 #include "core.h"
 
-enum { L_NONE, L_DISTRICT, L_STREET, L_COMMUNITY, L_ROAD, L_ESTATE, L_BUILDING, L_HOUSE };
 enum { OK = 0, DEFER = 1 };
-#define SEP 0x1f
 #define KEY_MAX (MAX_CHARS * 2 + 64)
 
 #define HOUSE_KEY 48  /* the longest house key a row may wait with; a longer one is deferred */
@@ -21,7 +19,7 @@ typedef struct {
     double conf, lon, lat;
     char deep[CODE_MAX + 1];
     int deep_len;
-    char segment[7];  /* a derived house: building code + this */
+    char segment[CODE_UNIT + CODE_ROOM + 1];  /* a derived house: building code + this */
     /* A house lookup still to do (settle_house): the rows of a block wait with theirs, so the
      * block fetches its house slots and records from memory side by side, not one by one. */
     int pending, estate, derivable, key_len, room_key_len;
@@ -45,8 +43,8 @@ static long long number(const u32 *s, int a, int z) {
 
 static void located(result *out, const char *community, int building, int house, double lon,
                     double lat, int level, double conf) {
-    memcpy(out->deep, community, 12);
-    out->deep_len = 12;
+    memcpy(out->deep, community, CODE_COMMUNITY);
+    out->deep_len = CODE_COMMUNITY;
     out->building = building;
     out->house = house;
     out->lon = lon;
@@ -56,29 +54,25 @@ static void located(result *out, const char *community, int building, int house,
 }
 
 static int estate_under(const registry *r, int e, const char *scope, int sl) {
-    return memcmp(r->estate_code + 16 * e, scope, (size_t)sl) == 0;
+    return memcmp(r->estate_code + CODE_ESTATE * e, scope, (size_t)sl) == 0;
 }
 
 /* build.name_key: a planning phase (一期, 东区) and a generic 小区 off the end. */
 static int name_key(const u32 *s, span v, u32 *key) {
-    static const u32 PHASE[] = U"一二三四五六七八九十0123456789";
     int z = v.z;
-    if (z - v.a >= 2 && s[z - 1] == U'区' && (s[z - 2] == U'东' || s[z - 2] == U'西' ||
-                                              s[z - 2] == U'南' || s[z - 2] == U'北')) {
+    if (z - v.a >= 2 && s[z - 1] == QUARTER && in_set(s[z - 2], QUARTER_SIDES)) {
         z -= 2;
-    } else if (z - v.a >= 2 && s[z - 1] == U'期') {
+    } else if (z - v.a >= 2 && s[z - 1] == PHASE) {
         int p = z - 1;
-        while (p > v.a) {
-            int in = 0;
-            for (int i = 0; PHASE[i]; i++) in |= s[p - 1] == PHASE[i];
-            if (!in) break;
-            p--;
-        }
+        while (p > v.a && in_set(s[p - 1], PHASE_NUMERALS)) p--;
         if (p < z - 1) z = p;
     }
     int k = 0;
     for (int i = v.a; i < z; i++) key[k++] = s[i];
-    if (k > 3 && key[k - 2] == U'小' && key[k - 1] == U'区') k -= 2;
+    const u32 *generic = GENERIC[0];
+    int g = 0;
+    while (generic[g]) g++;
+    if (k > g + 1 && word_at(key, k, k - g, generic)) k -= g;
     return k;
 }
 
@@ -91,29 +85,30 @@ static int find_estate(const registry *r, const u32 *s, const parsed *p, const c
         span v = spellings[k];
         if (!has(v)) continue;
         const int32_t *items;
-        int32_t hits[256];  /* estate * 8 + how */
+        int32_t hits[256];  /* estate * HOW_SLOTS + how */
         int n = multimap_get(&r->est_names, s + v.a, v.z - v.a, &items), nh = 0;
         for (int i = 0; i < n && nh < 256; i++) hits[nh++] = items[i];
         if (nh == 0) {
             u32 key[MAX_CHARS];
             n = multimap_get(&r->est_keys, key, name_key(s, v, key), &items);
-            for (int i = 0; i < n && nh < 256; i++) hits[nh++] = items[i] * 8 + HOW_KEY;
+            for (int i = 0; i < n && nh < 256; i++) hits[nh++] = items[i] * HOW_SLOTS + HOW_KEY;
         }
         int longest = v.z - v.a - 1 < r->max_name ? v.z - v.a - 1 : r->max_name;
         for (int len = longest; nh == 0 && len > 1; len--) {
             n = multimap_get(&r->est_names, s + v.a, len, &items);
-            for (int i = 0; i < n && nh < 256; i++) hits[nh++] = (items[i] / 8) * 8 + HOW_PREFIX;
+            for (int i = 0; i < n && nh < 256; i++)
+                hits[nh++] = (items[i] / HOW_SLOTS) * HOW_SLOTS + HOW_PREFIX;
         }
         if (nh == 0) continue;
         int reviewed = 0;
-        for (int i = 0; i < nh; i++) reviewed |= hits[i] % 8 == HOW_REVIEW;
+        for (int i = 0; i < nh; i++) reviewed |= hits[i] % HOW_SLOTS == HOW_REVIEW;
         int chosen = -1, distinct = 0, near_count = 0, near = -1;
         double best = 0.0;
         for (int i = 0; i < nh; i++) {  /* distinct estates, and those under the scope */
-            if (reviewed && hits[i] % 8 != HOW_REVIEW) continue;
-            int e = hits[i] / 8, seen = 0;
+            if (reviewed && hits[i] % HOW_SLOTS != HOW_REVIEW) continue;
+            int e = hits[i] / HOW_SLOTS, seen = 0;
             for (int j = 0; j < i; j++)
-                seen |= hits[j] / 8 == e && (!reviewed || hits[j] % 8 == HOW_REVIEW);
+                seen |= hits[j] / HOW_SLOTS == e && (!reviewed || hits[j] % HOW_SLOTS == HOW_REVIEW);
             if (seen) continue;
             distinct++;
             chosen = e;
@@ -123,9 +118,9 @@ static int find_estate(const registry *r, const u32 *s, const parsed *p, const c
             }
         }
         for (int i = 0; i < nh; i++) {
-            if (reviewed && hits[i] % 8 != HOW_REVIEW) continue;
-            if (near_count && !estate_under(r, hits[i] / 8, scope, sl)) continue;
-            if (r->how_conf[hits[i] % 8] > best) best = r->how_conf[hits[i] % 8];
+            if (reviewed && hits[i] % HOW_SLOTS != HOW_REVIEW) continue;
+            if (near_count && !estate_under(r, hits[i] / HOW_SLOTS, scope, sl)) continue;
+            if (HOW_CONF[hits[i] % HOW_SLOTS] > best) best = HOW_CONF[hits[i] % HOW_SLOTS];
         }
         if (near_count) {
             if (near_count != 1) return -2;
@@ -133,7 +128,7 @@ static int find_estate(const registry *r, const u32 *s, const parsed *p, const c
             return near;
         }
         if (distinct != 1) return -2;
-        *conf = best * 0.7;  /* the divisions written disagree with the registry */
+        *conf = best * CONF_SCOPE_DISAGREES;  /* the divisions written disagree with the registry */
         return chosen;
     }
     return has(p->estate) ? -2 : -1;
@@ -160,12 +155,14 @@ static int derived_house(const registry *r, const u32 *s, int b, int e, span uni
     int top = floors > 0 ? floors : r->layout_floors[e];
     long long u = has(unit) ? number(s, unit.a, unit.z) : 0;
     if (floor < 1 || floor > top || u > r->layout_units[e]) return 0;
-    if ((has(unit) && unit.z - unit.a > 2) || room.z - room.a > 4) return 0;  /* room_segment */
-    int len = room.z - room.a;
-    segment[0] = (char)(has(unit) && unit.z - unit.a == 2 ? s[unit.a] : '0');
-    segment[1] = (char)(has(unit) ? s[unit.z - 1] : '0');
-    for (int i = 0; i < 4; i++) segment[2 + i] = (char)(i < 4 - len ? '0' : s[room.a + i - (4 - len)]);
-    segment[6] = 0;
+    if ((has(unit) && unit.z - unit.a > CODE_UNIT) || room.z - room.a > CODE_ROOM)
+        return 0;  /* room_segment: both zero-padded to their widths */
+    int ul = has(unit) ? unit.z - unit.a : 0, rl = room.z - room.a;
+    for (int i = 0; i < CODE_UNIT; i++)
+        segment[i] = (char)(i < CODE_UNIT - ul ? '0' : s[unit.a + i - (CODE_UNIT - ul)]);
+    for (int i = 0; i < CODE_ROOM; i++)
+        segment[CODE_UNIT + i] = (char)(i < CODE_ROOM - rl ? '0' : s[room.a + i - (CODE_ROOM - rl)]);
+    segment[CODE_UNIT + CODE_ROOM] = 0;
     return 1;
 }
 
@@ -179,7 +176,7 @@ static void within_estate(const registry *r, const u32 *s, const parsed *p, int 
     u32 key[KEY_MAX];
     int b = (int)table_get(&r->by_label, key, put(key, index_key(key, e), s, p->building));
     if (b < 0) {
-        located(out, r->estate_community + 12 * e, -1, -1, r->estate_lon[e], r->estate_lat[e],
+        located(out, r->estate_community + CODE_COMMUNITY * e, -1, -1, r->estate_lon[e], r->estate_lat[e],
                 L_ESTATE, conf);
         return;
     }
@@ -213,8 +210,8 @@ static void settle_house(const registry *r, result *out) {
     int house = (int)table_find(&r->houses, out->key, out->key_len, out->hash);
     out->pending = 0;
     if (e < 0) {
-        located(out, r->building_community + 12 * b, b, house, r->building_lon[b],
-                r->building_lat[b], house >= 0 ? L_HOUSE : L_BUILDING, 0.97);
+        located(out, r->building_community + CODE_COMMUNITY * b, b, house, r->building_lon[b],
+                r->building_lat[b], house >= 0 ? L_HOUSE : L_BUILDING, CONF_DOOR_BUILDING);
         return;
     }
     double conf = out->conf;
@@ -222,29 +219,30 @@ static void settle_house(const registry *r, result *out) {
     if (house < 0 && out->room_key_len &&
         multimap_get(&r->rooms, out->room_key, out->room_key_len, &same) == 1) {
         house = same[0];
-        conf *= 0.97;
+        conf *= CONF_SAME_ROOM;
     }
     if (house < 0 && out->derivable) {
-        located(out, r->estate_community + 12 * e, b, -1, r->building_lon[b],
-                r->building_lat[b], L_HOUSE, conf * 0.9);
+        located(out, r->estate_community + CODE_COMMUNITY * e, b, -1, r->building_lon[b],
+                r->building_lat[b], L_HOUSE, conf * CONF_DERIVED);
         out->derived = 1;
         return;
     }
-    located(out, r->estate_community + 12 * e, b, house, r->building_lon[b], r->building_lat[b],
+    located(out, r->estate_community + CODE_COMMUNITY * e, b, house, r->building_lon[b], r->building_lat[b],
             house >= 0 ? L_HOUSE : L_BUILDING, conf);
 }
 
 /* Matcher.plan + finish for a parse. */
 static void resolve(const registry *r, const u32 *s, const parsed *p, result *out) {
-    int sl = p->deep_len >= 4 ? p->deep_len : 0;
+    int sl = p->deep_len >= CODE_CITY ? p->deep_len : 0;
     const char *scope = p->deep;
-    int div_level = p->deep_len == 12 ? L_COMMUNITY : p->deep_len >= 9 ? L_STREET
-                  : p->deep_len >= 6 ? L_DISTRICT : L_NONE;
-    double div_conf = div_level == L_NONE ? 0.0 : p->exact ? 0.95 : 0.85;
+    int div_level = p->deep_len == CODE_COMMUNITY ? L_COMMUNITY : p->deep_len >= CODE_STREET
+                  ? L_STREET : p->deep_len >= CODE_DISTRICT ? L_DISTRICT : L_NONE;
+    double div_conf = div_level == L_NONE ? 0.0 : p->exact ? CONF_DIVISION_EXACT
+                                                            : CONF_DIVISION_INEXACT;
     u32 road[KEY_MAX];  /* the road written; a rural 3组 is its village's */
     int rl = 0;
     if (has(p->road)) {
-        int group = s[p->road.z - 1] == U'组' && p->road.z - p->road.a >= 2;
+        int group = s[p->road.z - 1] == GROUP && p->road.z - p->road.a >= 2;
         for (int i = p->road.a; group && i < p->road.z - 1; i++) group = is_digit(s[i]);
         if (group) rl = put(road, 0, s, p->level[COMMUNITY]);
         rl = put(road, rl, s, p->road);
@@ -257,12 +255,12 @@ static void resolve(const registry *r, const u32 *s, const parsed *p, result *ou
     }
     const int32_t *door_buildings = NULL, *door_estates = NULL;
     int nb = 0, ne = 0;
-    if (rl && has(p->number)) {
+    if (rl && has(p->road_number)) {
         u32 key[KEY_MAX];
         int k = rl;
         memcpy(key, road, (size_t)rl * sizeof(u32));
         key[k++] = SEP;
-        k = put(key, k, s, p->number);
+        k = put(key, k, s, p->road_number);
         int64_t door = table_get(&r->by_door.t, key, k);
         if (door >= 0) {
             door_buildings = r->by_door.items + r->by_door.list_off[door];
@@ -273,7 +271,7 @@ static void resolve(const registry *r, const u32 *s, const parsed *p, result *ou
     }
     int near_building = -1, near_buildings = 0;
     for (int i = 0; i < nb; i++)
-        if (memcmp(r->building_community + 12 * door_buildings[i], scope, (size_t)sl) == 0) {
+        if (memcmp(r->building_community + CODE_COMMUNITY * door_buildings[i], scope, (size_t)sl) == 0) {
             near_building = door_buildings[i];
             near_buildings++;
         }
@@ -294,11 +292,12 @@ static void resolve(const registry *r, const u32 *s, const parsed *p, result *ou
         }
         if (count == 1) {
             estate = near;
-            conf = written ? 0.9 : 0.95;
+            conf = written ? CONF_DOOR_ESTATE_NAMED : CONF_DOOR_ESTATE;
         }
     } else if (estate >= 0) {
         for (int i = 0; i < ne; i++)
-            if (door_estates[i] == estate) conf = conf + 0.02 < 1.0 ? conf + 0.02 : 1.0;
+            if (door_estates[i] == estate)
+                conf = conf + CONF_DOOR_AGREES < 1.0 ? conf + CONF_DOOR_AGREES : 1.0;
     }
     if (estate >= 0) {
         within_estate(r, s, p, estate, conf, out);
@@ -342,16 +341,10 @@ static void match_one(const registry *r, const char *prefer, shape_memo *memo,
     resolve(r, s, &p, out);
 }
 
-/* The output columns, a row each (native.py's _Columns): status (OK, or DEFER: left to Python),
- * level, confidence, lon/lat (NaN: none), the division codes as fixed-width text (deep_len says
- * which are there), building and house codes with presence flags, whether the house code was
- * derived. */
-typedef struct {
-    uint8_t *status, *level, *deep_len, *has_building, *has_house, *derived;
-    double *conf, *lon, *lat;
-    char *district, *street, *community, *building, *house;  /* 6, 9, 12, 20 and 26 bytes a row */
-} columns;
-
+/* The output columns, a row each (`columns`, rules.ROW_COLUMNS in rules_gen.h): status (OK, or
+ * DEFER: left to Python), level, confidence, lon/lat (NaN: none), the division codes as
+ * fixed-width text (deep_len says which are there), building and house codes with presence
+ * flags, whether the house code was derived. */
 typedef struct {  /* what one thread of a batch reads */
     const registry *r;
     const char *prefer;
@@ -373,17 +366,23 @@ static void write_row(const registry *r, const columns *c, int64_t i, const resu
     c->lon[i] = out->lon;
     c->lat[i] = out->lat;
     c->deep_len[i] = (uint8_t)out->deep_len;
-    if (out->deep_len >= 6) memcpy(c->district + 6 * i, out->deep, 6);
-    if (out->deep_len >= 9) memcpy(c->street + 9 * i, out->deep, 9);
-    if (out->deep_len >= 12) memcpy(c->community + 12 * i, out->deep, 12);
+    if (out->deep_len >= CODE_DISTRICT)
+        memcpy(c->district + CODE_DISTRICT * i, out->deep, CODE_DISTRICT);
+    if (out->deep_len >= CODE_STREET) memcpy(c->street + CODE_STREET * i, out->deep, CODE_STREET);
+    if (out->deep_len >= CODE_COMMUNITY)
+        memcpy(c->community + CODE_COMMUNITY * i, out->deep, CODE_COMMUNITY);
     c->has_building[i] = out->building >= 0;
-    if (out->building >= 0) memcpy(c->building + 20 * i, r->building_code + 20 * out->building, 20);
+    if (out->building >= 0)
+        memcpy(c->building + CODE_BUILDING * i, r->building_code + CODE_BUILDING * out->building,
+               CODE_BUILDING);
     c->has_house[i] = out->house >= 0 || out->derived;
     c->derived[i] = (uint8_t)out->derived;
-    if (out->house >= 0) memcpy(c->house + 26 * i, r->house_code + 26 * out->house, 26);
+    if (out->house >= 0)
+        memcpy(c->house + CODE_HOUSE * i, r->house_code + CODE_HOUSE * out->house, CODE_HOUSE);
     if (out->derived) {
-        memcpy(c->house + 26 * i, r->building_code + 20 * out->building, 20);
-        memcpy(c->house + 26 * i + 20, out->segment, 6);
+        memcpy(c->house + CODE_HOUSE * i, r->building_code + CODE_BUILDING * out->building,
+               CODE_BUILDING);
+        memcpy(c->house + CODE_HOUSE * i + CODE_BUILDING, out->segment, CODE_UNIT + CODE_ROOM);
     }
 }
 
@@ -418,9 +417,9 @@ static void run_rows(const batch *b, int64_t from, int64_t to) {
             if (out->status != OK || !out->pending) continue;
             settle_house(r, out);
             if (out->house >= 0) {
-                const char *code = r->house_code + 26 * out->house;
+                const char *code = r->house_code + CODE_HOUSE * out->house;
                 __builtin_prefetch(code);
-                __builtin_prefetch(code + 25);
+                __builtin_prefetch(code + CODE_HOUSE - 1);
             }
         }
         for (int j = 0; j < count; j++) write_row(r, b->out, from + j, &rows[j]);
@@ -477,15 +476,15 @@ int normalize_one(const uint8_t *text, int bytes, u32 *out) {
     return normalize_utf8(text, bytes, out, &shape);
 }
 
-/* The parse of a normalized text: 12 spans (start, end; -1 absent) in ParsedAddress's field
- * order, the deepest code and division_exact. For the tests that hold it to the reference. */
+/* The parse of a normalized text: PARSE_FIELD_COUNT spans (start, end; -1 absent) in
+ * rules.PARSE_FIELDS order, the deepest code and division_exact. For the tests that hold it to
+ * the reference. */
 int parse_one(const registry *r, const char *prefer, const u32 *s, int n, int32_t *spans,
               char *deep) {
     parsed p;
     parse_normalized(r, s, n, &p, prefer);
-    span all[12] = {p.level[0], p.level[1], p.level[2], p.level[3], p.level[4], p.road, p.number,
-                    p.estate, p.building, p.unit, p.floor, p.room};
-    for (int i = 0; i < 12; i++) {
+    span all[PARSE_FIELD_COUNT] = PARSE_SPANS(p);
+    for (int i = 0; i < PARSE_FIELD_COUNT; i++) {
         spans[2 * i] = all[i].a;
         spans[2 * i + 1] = all[i].z;
     }

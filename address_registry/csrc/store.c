@@ -82,57 +82,14 @@ static void build_table(table *t, const u32 *keys, const int64_t *off, const int
 registry *reg_new(void) { return calloc(1, sizeof(registry)); }
 
 /* A member of the registry by name: tables, arrays, and multimap lists ("<table>.list_off",
- * "<table>.items"). */
+ * "<table>.items"); the names are rules.REGISTRY_* (rules_gen.h). */
 typedef struct { const char *name; size_t at; } member;
 
-static const member TABLES[] = {
-    {"div_names", offsetof(registry, div_names.t)},
-    {"div_prefix", offsetof(registry, div_prefix.t)},
-    {"est_names", offsetof(registry, est_names.t)},
-    {"est_keys", offsetof(registry, est_keys.t)},
-    {"by_label", offsetof(registry, by_label)},
-    {"by_door", offsetof(registry, by_door.t)},
-    {"roads", offsetof(registry, roads)},
-    {"houses", offsetof(registry, houses)},
-    {"rooms", offsetof(registry, rooms.t)},
-};
-
-static const member ARRAYS[] = {
-    {"div_names.list_off", offsetof(registry, div_names.list_off)},
-    {"div_names.items", offsetof(registry, div_names.items)},
-    {"div_prefix.list_off", offsetof(registry, div_prefix.list_off)},
-    {"div_prefix.items", offsetof(registry, div_prefix.items)},
-    {"hit_code", offsetof(registry, hit_code)},
-    {"hit_code_len", offsetof(registry, hit_code_len)},
-    {"hit_rank", offsetof(registry, hit_rank)},
-    {"hit_exact", offsetof(registry, hit_exact)},
-    {"hit_historic", offsetof(registry, hit_historic)},
-    {"estate_code", offsetof(registry, estate_code)},
-    {"estate_community", offsetof(registry, estate_community)},
-    {"estate_lon", offsetof(registry, estate_lon)},
-    {"estate_lat", offsetof(registry, estate_lat)},
-    {"layout_has", offsetof(registry, layout_has)},
-    {"layout_units_written", offsetof(registry, layout_units_written)},
-    {"layout_units", offsetof(registry, layout_units)},
-    {"layout_floors", offsetof(registry, layout_floors)},
-    {"layout_rooms", offsetof(registry, layout_rooms)},
-    {"est_names.list_off", offsetof(registry, est_names.list_off)},
-    {"est_names.items", offsetof(registry, est_names.items)},
-    {"est_keys.list_off", offsetof(registry, est_keys.list_off)},
-    {"est_keys.items", offsetof(registry, est_keys.items)},
-    {"building_code", offsetof(registry, building_code)},
-    {"building_community", offsetof(registry, building_community)},
-    {"building_lon", offsetof(registry, building_lon)},
-    {"building_lat", offsetof(registry, building_lat)},
-    {"building_planned", offsetof(registry, building_planned)},
-    {"by_door.list_off", offsetof(registry, by_door.list_off)},
-    {"by_door.items", offsetof(registry, by_door.items)},
-    {"estate_doors_off", offsetof(registry, estate_doors_off)},
-    {"estate_doors", offsetof(registry, estate_doors)},
-    {"house_code", offsetof(registry, house_code)},
-    {"rooms.list_off", offsetof(registry, rooms.list_off)},
-    {"rooms.items", offsetof(registry, rooms.items)},
-};
+#define TABLE_MEMBER(name, path) {#name, offsetof(registry, path)},
+#define ARRAY_MEMBER(path) {#path, offsetof(registry, path)},
+static const member TABLES[] = {REGISTRY_TABLES(TABLE_MEMBER)};
+static const member ARRAYS[] = {REGISTRY_ARRAYS(ARRAY_MEMBER)};
+static const member SCALARS[] = {REGISTRY_SCALARS(ARRAY_MEMBER)};
 
 #define COUNT(list) (sizeof list / sizeof *list)
 
@@ -153,14 +110,12 @@ int reg_table(registry *r, const char *name, const u32 *keys, const int64_t *off
     return 0;
 }
 
-/* An array by name (copied), or the scalars how_conf and max_name; 0 on success. */
+/* An array by name (copied), or an int32 scalar; 0 on success. */
 int reg_array(registry *r, const char *name, const void *data, int64_t bytes) {
-    if (strcmp(name, "how_conf") == 0 && bytes == sizeof r->how_conf) {
-        memcpy(r->how_conf, data, sizeof r->how_conf);
-        return 0;
-    }
-    if (strcmp(name, "max_name") == 0 && bytes == sizeof(int32_t)) {
-        memcpy(&r->max_name, data, sizeof(int32_t));
+    int32_t *scalar = member_named(r, SCALARS, COUNT(SCALARS), name);
+    if (scalar != NULL) {
+        if (bytes != sizeof *scalar) return -1;
+        memcpy(scalar, data, sizeof *scalar);
         return 0;
     }
     void **slot = member_named(r, ARRAYS, COUNT(ARRAYS), name);
@@ -191,13 +146,6 @@ void reg_free(registry *r) {
     for (int i = 0; i < 16; i++) free(r->memos[i]);
     free(r);
 }
-
-/* ---- words the rules share ---------------------------------------------------------------- */
-#define W(x) ((const u32 *)U##x)
-const u32 *const ROAD_END[] = {W("大道"), W("大街"), W("路"), W("街"), W("巷"), W("弄"), NULL};
-const u32 *const ESTATE_WORDS[] = {W("新村"), W("小区"), W("花园"), W("公寓"), W("大厦"), W("广场"),
-                                   W("家园"), W("苑"), W("园"), W("府"), W("庭"), W("城"), W("中心"),
-                                   NULL};
 
 /* ---- text helpers -------------------------------------------------------------------------- */
 int ends_with_any(const u32 *s, int a, int z, const u32 *const *words) {

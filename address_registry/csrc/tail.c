@@ -5,25 +5,7 @@
 
 #include "core.h"
 
-#define W(x) ((const u32 *)U##x)
-static const u32 *const ESTATE_END[] = {W("新村"), W("小区"), W("花园"), W("公寓"), W("大厦"),
-                                        W("广场"), W("家园"), W("苑"), W("园"), W("府"), W("庭"),
-                                        W("城"), W("中心"), W("村"), W("区"), W("里"), W("坊"),
-                                        W("居"), W("阁"), W("湾"), W("楼"), W("院"), W("寓"),
-                                        W("邸"), W("墅"), W("郡"), W("庄"), W("大楼"), W("期"), NULL};
-static const u32 *const COMMITTEE[] = {W("村民委员会"), W("村委会"), W("社区居民委员会"),
-                                       W("居民委员会"), W("社区居委会"), W("居委会"), NULL};
-static const u32 *const ESTATE_TAIL[] = {W("地下"), W("停车"), W("车库"), W("内部道路"), W("楼道"),
-                                         W("楼下"), W("门口"), W("对面"), W("附近"), W("沿线"),
-                                         W("旁"), W("人行道"), W("绿化带"), NULL};
-
 static const span NONE = {-1, -1};
-
-static int in_set(u32 c, const u32 *set) {
-    for (; *set; set++)
-        if (*set == c) return 1;
-    return 0;
-}
 
 /* \d{1,max} starting exactly at p (the whole run from p, as the greedy match needs): its length. */
 static int run_upto(const u32 *s, int n, int p, int max) {
@@ -38,9 +20,9 @@ static int door_number(const u32 *s, int n, int p) {
     int q = p + k;
     if (q < n && s[q] == '-') {
         int k2 = run_upto(s, n, q + 1, 4);
-        if (k2 && q + 1 + k2 < n && s[q + 1 + k2] == U'号') return q + 1 + k2;
+        if (k2 && q + 1 + k2 < n && s[q + 1 + k2] == DOOR) return q + 1 + k2;
     }
-    return q < n && s[q] == U'号' ? q : -1;
+    return q < n && s[q] == DOOR ? q : -1;
 }
 
 static int road_char(u32 c) { return is_cjk(c) || is_upper(c) || is_digit(c); }
@@ -48,8 +30,7 @@ static int road_char(u32 c) { return is_cjk(c) || is_upper(c) || is_digit(c); }
 /* Where a road end followed by a door number starts: ends[q] is the road end's length (the
  * first alternative, in the regex's order, that a number follows), and *to the number's end. */
 static int road_end_number(const u32 *s, int n, int q, int *to) {
-    u32 c = s[q];
-    if (c != U'大' && c != U'路' && c != U'街' && c != U'巷' && c != U'弄') return 0;
+    if (!in_set(s[q], ROAD_END_STARTS)) return 0;
     for (const u32 *const *w = ROAD_END; *w; w++) {
         int e = word_at(s, n, q, *w);
         if (e && (*to = door_number(s, n, q + e)) >= 0) return e;
@@ -71,7 +52,7 @@ static int road_number(const u32 *s, int a, int n, span *road, span *number, int
             return to[q] + 1;
         }
         int g = run_upto(s, n, p, 3);  /* (\d{1,3}组)(\d{1,5}(?:-\d{1,4})?)号 */
-        if (g && p + g < n && s[p + g] == U'组') {
+        if (g && p + g < n && s[p + g] == GROUP) {
             int z = door_number(s, n, p + g + 1);
             if (z >= 0) {
                 *road = (span){p, p + g + 1};
@@ -87,7 +68,7 @@ static int road_number(const u32 *s, int a, int n, span *road, span *number, int
 /* _ADMIN_PREFIX.sub("", road): ^.*[CJK]{2}[省市区县](?=[CJK]{2}) goes (greedy: the last one). */
 static span admin_prefix_cut(const u32 *s, span road) {
     for (int i = road.z - 3; i >= road.a + 2; i--)
-        if (in_set(s[i], (const u32 *)U"省市区县") && is_cjk(s[i - 1]) && is_cjk(s[i - 2]) &&
+        if (in_set(s[i], ADMIN_ENDS) && is_cjk(s[i - 1]) && is_cjk(s[i - 2]) &&
             is_cjk(s[i + 1]) && is_cjk(s[i + 2]))
             return (span){i + 1, road.z};
     return road;
@@ -102,7 +83,7 @@ static int road_only(const u32 *s, int a, int n, span *road) {
             int e = word_at(s, n, a + k, *w);
             if (!e) continue;
             int z = a + k + e, marked = 0;  /* (?![CJK]*[幢号]) */
-            for (int q = z; q < n && is_cjk(s[q]) && !marked; q++) marked = s[q] == U'幢' || s[q] == U'号';
+            for (int q = z; q < n && is_cjk(s[q]) && !marked; q++) marked = s[q] == BUILDING || s[q] == DOOR;
             if (marked) continue;
             *road = (span){a, z};
             return z;
@@ -115,7 +96,7 @@ static int building_at(const u32 *s, int a, int n, span *b) {
     for (int p = a; p < n; p++) {
         int k = 0;
         while (p + k < n && (is_digit(s[p + k]) || is_upper(s[p + k]))) k++;
-        if (k >= 1 && k <= 5 && p + k < n && s[p + k] == U'幢') {
+        if (k >= 1 && k <= 5 && p + k < n && s[p + k] == BUILDING) {
             *b = (span){p, p + k};
             return p + k + 1;
         }
@@ -127,7 +108,7 @@ static int building_at(const u32 *s, int a, int n, span *b) {
 static int dashed_room(const u32 *s, int n, int p) {
     int k = digits_at(s, n, p);
     if (k < 2 || k > 5) return 0;
-    return p + k == n || (s[p + k] == U'室' && p + k + 1 == n);
+    return p + k == n || (s[p + k] == ROOM && p + k + 1 == n);
 }
 
 /* _DASHED.search: (\d{1,3})-(?:(\d{1,2})-)?(\d{2,5})室?$ ; the match start, or -1. */
@@ -166,10 +147,9 @@ static span number_before(const u32 *s, int a, int n, int max, const u32 *const 
 
 /* _FLOOR.search: (-?\d{1,3})[层楼] */
 static span floor_at(const u32 *s, int a, int n, int *end) {
-    static const u32 *const MARK[] = {W("层"), W("楼"), NULL};
     for (int p = a; p < n; p++) {
         int q = s[p] == '-' ? p + 1 : p, k = run_upto(s, n, q, 3);
-        if (k && any_word_at(s, n, q + k, MARK)) {
+        if (k && any_word_at(s, n, q + k, FLOOR_MARKS)) {
             *end = q + k + 1;
             return (span){p, q + k};
         }
@@ -180,7 +160,7 @@ static span floor_at(const u32 *s, int a, int n, int *end) {
 /* _ROOM.search: (\d{1,5})室?$ ; *marked when 室 is written. */
 static span room_at(const u32 *s, int a, int n, int *marked) {
     int z = n;
-    *marked = z > a && s[z - 1] == U'室';
+    *marked = z > a && s[z - 1] == ROOM;
     if (*marked) z--;
     int p = z;
     while (p > a && is_digit(s[p - 1]) && z - p < 5) p--;
@@ -203,8 +183,8 @@ static span estate_trim(const u32 *s, span v) {
 /* _ESTATE_TAIL.sub: from the first word describing a spot near the estate to the end. */
 static span estate_untail(const u32 *s, span v) {
     for (int p = v.a; p < v.z; p++) {
-        int gate = in_set(s[p], (const u32 *)U"东西南北正大") && p + 1 < v.z && s[p + 1] == U'门';
-        int side = in_set(s[p], (const u32 *)U"东西南北") && p + 1 < v.z && s[p + 1] == U'侧';
+        int gate = in_set(s[p], GATE_SIDES) && p + 1 < v.z && s[p + 1] == GATE;
+        int side = in_set(s[p], SIDES) && p + 1 < v.z && s[p + 1] == SIDE;
         if (gate || side || any_word_at(s, v.z, p, ESTATE_TAIL)) return (span){v.a, p};
     }
     return v;
@@ -214,7 +194,7 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
     span before = {a, a}, estate_text, b = NONE;
     int tail = n, end, start, w = any_word_at(s, n, a, COMMITTEE);
     a += w;
-    int m = road_number(s, a, n, &p->road, &p->number, &start);
+    int m = road_number(s, a, n, &p->road, &p->road_number, &start);
     if (m >= 0) {
         p->road = admin_prefix_cut(s, p->road);
         before = (span){a, start};
@@ -238,8 +218,7 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
         tail = q;
     }
     if (tail < n) {
-        static const u32 *const UNIT[] = {W("单元"), NULL};
-        p->unit = number_before(s, tail, n, 3, UNIT, &end);
+        p->unit = number_before(s, tail, n, 3, UNIT_MARK, &end);
         if (p->unit.a >= 0) tail = end;
         p->floor = floor_at(s, tail, n, &end);
         if (p->floor.a >= 0) tail = end;
@@ -263,7 +242,7 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
  * the parse that reads what a digit is, not just that it is one. */
 void unpad(const u32 *s, parsed *p) {
     p->building = unzero(s, p->building);
-    p->number = unzero(s, p->number);
+    p->road_number = unzero(s, p->road_number);
     p->unit = unzero(s, p->unit);
     p->room = unzero(s, p->room);
 }
@@ -277,25 +256,25 @@ void parse_shape(const registry *r, const u32 *s, int n, parsed *p, const char *
     memset(p, 0xff, sizeof *p);  /* every span absent */
     p->exact = 1;
     int pos = scan_divisions(r, s, n, p, prefer);
-    if (pos < n) parse_tail(s, pos, n, p->deep_len >= 4, p);
+    if (pos < n) parse_tail(s, pos, n, p->deep_len >= CODE_CITY, p);
     span c = p->level[COMMUNITY];
     if (p->estate.a < 0 && c.z > c.a && !p->exact &&
         (p->building.a >= 0 || ends_with_any(s, c.a, c.z, ESTATE_WORDS))) {
         p->estate = c;  /* 翠苑一区5幢, 大家苑: the community's short name is the estate's */
-    } else if (p->estate.a >= 0 && c.a < 0 && p->deep_len >= 9) {
+    } else if (p->estate.a >= 0 && c.a < 0 && p->deep_len >= CODE_STREET) {
         const int32_t *hits;  /* 朝晖路203号大家苑: an estate named like a community of the street */
         int nh = multimap_get(&r->div_names, s + p->estate.a, p->estate.z - p->estate.a, &hits);
         int32_t only = -1, count = 0;
         for (int i = 0; i < nh; i++)
-            if (r->hit_rank[hits[i]] == COMMUNITY && r->hit_code_len[hits[i]] == 12 &&
-                memcmp(r->hit_code + 12 * hits[i], p->deep, 9) == 0) {
+            if (r->hit_rank[hits[i]] == COMMUNITY && r->hit_code_len[hits[i]] == CODE_COMMUNITY &&
+                memcmp(r->hit_code + CODE_COMMUNITY * hits[i], p->deep, CODE_STREET) == 0) {
                 only = hits[i];
                 count++;
             }
         if (count == 1) {
-            memcpy(p->deep, r->hit_code + 12 * only, 12);
-            p->deep[12] = 0;
-            p->deep_len = 12;
+            memcpy(p->deep, r->hit_code + CODE_COMMUNITY * only, CODE_COMMUNITY);
+            p->deep[CODE_COMMUNITY] = 0;
+            p->deep_len = CODE_COMMUNITY;
         }
     }
 }

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from address_registry import parallel
-from address_registry.match import match_texts
+from address_registry.matcher import match_texts
 from address_registry.normalize import _nfkc, normalize, normalize_many
-from address_registry.parse import parse_texts
 from address_registry.registry import build_registry, current_matcher
+from address_registry.shapes import parse_texts
 from tests.support.address_sources import write_sources
 
 SEAMS = [

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 from address_registry import match_many, native, native_build, parallel
-from address_registry.match import Match, Matcher
+from address_registry.matcher import Match, Matcher
 from address_registry.parse import normalized_texts
 from address_registry.registry import build_registry, current_matcher
 
@@ -138,6 +138,61 @@ def test_mangled_strings_match_as_the_reference_does(registry: Matcher,
     # about a quarter are settled in C (719 of 3,002 when written); the others recognise nothing
     # or hold an exotic character, and the reference says why
     assert settled > len(fast) // 6
+
+
+# Lengths around the limits (MAX_CHARS after normalization, MAX_INPUT before), in one-, three- and
+# four-byte characters, and numerals that grow when they become digits (千号 -> 1000号).
+EDGE_TEXTS = [
+    *(f"杭州市西湖区{'金' * n}" for n in (192, 193, 194, 195, 393, 394, 395)),
+    *("9" * n for n in (199, 200, 201, 399, 400, 401)),
+    *(f"西湖区{'x' * n}😀" for n in (190, 396, 397)),
+    *(f"{'千' * n}号" for n in (1, 50, 199, 399, 400)),
+    "千号" * 100, "十一号" * 70, "#" * 400, "3#" * 200, "杭州 " * 80 + "西湖区3栋",
+    "\u0301" * 5, "a\u0301幢", "Ａ" * 401,
+]
+
+
+def test_texts_at_the_limits_match_as_the_reference_does(registry: Matcher,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow, _ = both_ways(list(EDGE_TEXTS), monkeypatch)
+    assert_same(fast, slow)
+    for text in EDGE_TEXTS:
+        native_form = native.normalize_native(text)
+        assert native_form is None or native_form == normalized_texts([text])[0][0], text
+
+
+@pytest.mark.parametrize("values", [
+    ["", "", None], [None, None], ["", ""], [], ["x", "", "x", None, "杭州市西湖区"],
+])
+def test_arrays_without_bytes_or_sliced_match_as_the_reference_does(
+        registry: Matcher, values: list[str | None]) -> None:
+    """Arrays whose data buffer is empty, and arrays that start inside their buffers."""
+    import pyarrow.compute as pc
+
+    whole = pa.array(["杭州市西湖区文三路100号", *values], pa.string())
+    for strings in (pa.array(values, pa.string()), whole.slice(1)):
+        assert native.distinct(strings).equals(pc.unique(strings))
+        unique = pc.unique(strings)
+        fast = native.match_arrow(unique, registry, lambda ts: parallel.resolve_all(ts, registry))
+        assert fast is not None
+        assert fast.to_pylist() == match_many(unique).to_pylist()
+
+
+@pytest.mark.parametrize("raw", [
+    b"\xe6", b"\xe6\x9d", b"a\xe6\x9d", b"\xf0\x9f\x98", b"\xc3", b"\x80", b"\xbf\xbf",
+    b"\xf8\x88\x80\x80\x80", b"\xff", b"\xed\xa0\x80", "杭州".encode() + b"\xe5\xb8",
+    b"\xe6\x9d\x40", b"\xf0\x9f\x98\x80",
+])
+def test_bytes_that_are_not_utf8_or_not_bmp_are_left_to_the_reference(raw: bytes) -> None:
+    """The C decoder reads no byte past the text (a buffer of exactly its size, which the
+    sanitizer build checks) and defers what it cannot decode."""
+    import numpy as np
+
+    lib = native._lib()
+    assert lib is not None
+    text = np.frombuffer(raw, np.uint8).copy()
+    out = np.zeros(4 * len(raw) + 4, np.uint32)
+    assert lib.normalize_one(text.ctypes.data, len(raw), out.ctypes.data) == -1
 
 
 def test_texts_of_one_shape_match_as_the_reference_does(registry: Matcher,

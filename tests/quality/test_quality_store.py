@@ -110,7 +110,7 @@ def test_matched_levels(granularity: str, levels: list[str]) -> None:
 
 
 def test_match_levels_are_the_address_stage_levels() -> None:
-    from address_registry.match import LEVEL_ORDER
+    from address_registry.rules import LEVEL_ORDER
     from quality.rules import MATCH_LEVELS
 
     assert MATCH_LEVELS == LEVEL_ORDER

@@ -1,0 +1,143 @@
+"""The rules both address matchers share, declared once: the word lists the parser and the
+normalizer read, the confidence of each way a match is found, code widths, the match-level and
+"how" vocabularies, the output columns, and the interface of the native matcher (the registry
+members Python copies in, the per-row columns C writes out, the order of a parse's spans).
+
+The Python reference (normalize.py, parse.py, matcher.py, codes.py) imports these values; the C
+matcher reads them from `rules_gen.h`, which `rules_c.py` renders from this module and
+`native_build.py` writes next to the sources it compiles. Changing a value here changes both
+engines. This module imports nothing of the package: everything else builds on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from divisions.reference import CODE_LENGTH, LEVELS
+
+# ---- text -------------------------------------------------------------------------------------
+MAX_CHARS = 200  # longer input is truncated (and says so in a parse's notes): real addresses are shorter
+MAX_INPUT = MAX_CHARS * 2  # code points read before normalization; longer input is cut to this
+DEFAULT_PREFER = "3301"  # the registry covers Hangzhou; ambiguous division names prefer it
+SEPARATOR = "\x1f"  # joins the parts of a registry key (road + number, unit + room)
+
+# ---- normalization (normalize.py, csrc/normalize.c) -------------------------------------------
+# Chinese numerals and their values; 十百千 are the units of a written-out number.
+NUMERALS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+            "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "百": 100, "千": 1000}
+ORDINAL = "第"  # 第三幢: the ordinal prefix goes with the numeral it precedes
+# A numeral run becomes digits only right before one of these (三墩镇, 九堡 stay as they are).
+NUMERAL_MARKERS = ("号楼", "幢", "栋", "座", "单元", "层", "楼", "室", "号", "组")
+BUILDING = "幢"  # what every building marker is written as after normalization
+# After a letter or digit these mean a building: 3栋, A座, 5号楼, 2号幢 -> 3幢 ...
+BUILDING_SYNONYMS = ("号楼", "栋", "座", "号幢")
+HASH = "#"  # 3# and 3#楼 are building 3; any other # goes
+HASH_FLOOR = "楼"
+
+# ---- parsing (parse.py, csrc/divisions.c, csrc/tail.c) ----------------------------------------
+# Words that end an estate name and words that end a road name, in the order they are tried.
+ESTATE_WORDS = ("新村", "小区", "花园", "公寓", "大厦", "广场", "家园", "苑", "园", "府", "庭", "城",
+                "中心")
+ROAD_END = ("大道", "大街", "路", "街", "巷", "弄")
+# What else ends an estate or POI name; a bare name without one needs other context to be one.
+ESTATE_END = (*ESTATE_WORDS, "村", "区", "里", "坊", "居", "阁", "湾", "楼", "院", "寓", "邸", "墅",
+              "郡", "庄", "大楼", "期")
+# A short division form ending like a road (文一路 is not 文一) is never a division.
+ROAD_SUFFIX = "路街巷弄道"
+MIN_BARE_COMMUNITY = 3  # a community name this short needs a district or street before it
+# The committee written after a village or community name (南山村|村委会), in the order tried.
+COMMITTEE = ("村民委员会", "村委会", "社区居民委员会", "居民委员会", "社区居委会", "居委会")
+# What people append to an estate name to describe a spot in or near it (金都花园东门): a gate
+# (one of GATE_SIDES + 门), a side (one of SIDES + 侧), or one of the words.
+GATE_SIDES, GATE = "东西南北正大", "门"
+SIDES, SIDE = "东西南北", "侧"
+ESTATE_TAIL = ("地下", "停车", "车库", "内部道路", "楼道", "楼下", "门口", "对面", "附近", "沿线", "旁",
+               "人行道", "绿化带")
+# A division-like prefix the division scan could not place (北京市朝阳区|建国路) ends in one of these.
+ADMIN_ENDS = "省市区县"
+# The markers of the numbered levels.
+DOOR, GROUP, UNIT, FLOOR_MARKS, ROOM = "号", "组", "单元", "层楼", "室"
+# The fields of a parse, in order (parse.ParsedAddress; the C parse reports spans in this order).
+PARSE_FIELDS = (*LEVELS, "road", "road_number", "estate", "building", "unit", "floor", "room")
+
+# ---- estate names (build.name_key, csrc/resolve.c) --------------------------------------------
+PHASE_NUMERALS = "一二三四五六七八九十"  # (and digits) + 期: a planning phase, not the name
+PHASE, QUARTER_SIDES, QUARTER = "期", "东西南北", "区"  # 东区: a quarter, not the name
+GENERIC = "小区"  # dropped off the end of a longer name
+
+# ---- matching (matcher.py, csrc/resolve.c) ----------------------------------------------------
+# The match_level vocabulary, shallowest first.
+LEVEL_ORDER = ("none", "district", "street", "community", "road", "estate", "building", "house")
+# Each way an estate name is recognised, and the confidence of a match found that way; "key" and
+# "prefix" are found by name_key and by the longest known prefix.
+NAME_CONFIDENCE = {"standard": 1.0, "alias": 0.97, "doorplate": 0.97, "planning": 0.95,
+                   "former": 0.95, "review": 0.97, "key": 0.93, "prefix": 0.9}
+HOWS = tuple(NAME_CONFIDENCE)
+HOW_SLOTS = 8  # an estate name hit travels to C as estate * HOW_SLOTS + its how
+DIVISION_EXACT = 0.95  # a division match, every division read from its full name
+DIVISION_INEXACT = 0.85  # ... some read from a short or historic form
+SCOPE_DISAGREES = 0.7  # times the name's confidence when the divisions written disagree
+DOOR_BUILDING = 0.97  # a street-front or rural building found by its door plate
+DOOR_ESTATE = 0.95  # the one estate at the door written, no estate name written
+DOOR_ESTATE_NAMED = 0.9  # ... an estate name written that the registry does not know
+DOOR_AGREES = 0.02  # added when the door written is the named estate's
+SAME_ROOM = 0.97  # times the confidence when the only house with that room number is taken
+DERIVED = 0.9  # times the confidence of a house code derived from a footprint-only building
+FUZZY = 0.9  # times the similarity of a fuzzy estate name
+ACCEPT_FUZZY = 0.8  # fuzzy estate names scoring below this go to review, never to a guess
+REVIEW_FLOOR = 0.5  # below this a fuzzy candidate is not worth a reviewer's time
+CLEAR_LEAD = 0.1  # a fuzzy best is taken only this far ahead of the runner-up
+
+# ---- codes (codes.py) -------------------------------------------------------------------------
+DIVISION_CODE = dict(CODE_LENGTH)  # province 2, city 4, district 6, street 9, community 12
+SEGMENT_SEQUENCE, BUILDING_SEQUENCE = 3, 4  # digits of an estate's/road's and a building's number
+ESTATE_CODE = DIVISION_CODE["community"] + 1 + SEGMENT_SEQUENCE  # community + kind + sequence
+BUILDING_CODE = ESTATE_CODE + BUILDING_SEQUENCE
+UNIT_CODE, ROOM_CODE = 2, 4  # a house code's unit and room segments
+HOUSE_CODE = BUILDING_CODE + UNIT_CODE + ROOM_CODE
+
+# ---- the output table (matcher.SCHEMA) --------------------------------------------------------
+OUTPUT_COLUMNS = (("address", "string"), ("district_code", "string"), ("street_code", "string"),
+                  ("community_code", "string"), ("building_code", "string"),
+                  ("house_code", "string"), ("lon", "float64"), ("lat", "float64"),
+                  ("match_level", "string"), ("match_confidence", "float64"),
+                  ("reason", "string"))
+
+
+# ---- the native matcher's interface (native.py, csrc/store.c, csrc/resolve.c) -----------------
+@dataclass(frozen=True, slots=True)
+class RowColumn:
+    """One per-row output column of the C matcher: its element type ("u8", "f64" or "char"),
+    how many a row (a code's width) and what a row holds before C writes it."""
+
+    name: str
+    kind: str
+    width: int = 1
+    fill: float = 0.0
+
+
+NAN = float("nan")
+ROW_COLUMNS = (
+    RowColumn("status", "u8"),  # 0: settled in C; else left to the Python path
+    RowColumn("level", "u8"),  # an index of LEVEL_ORDER
+    RowColumn("deep_len", "u8"),  # the deepest division code's length: which codes are there
+    RowColumn("has_building", "u8"), RowColumn("has_house", "u8"),
+    RowColumn("derived", "u8"),  # the house code was derived (matcher.derived_reason)
+    RowColumn("conf", "f64"), RowColumn("lon", "f64", fill=NAN), RowColumn("lat", "f64", fill=NAN),
+    RowColumn("district", "char", DIVISION_CODE["district"]),
+    RowColumn("street", "char", DIVISION_CODE["street"]),
+    RowColumn("community", "char", DIVISION_CODE["community"]),
+    RowColumn("building", "char", BUILDING_CODE), RowColumn("house", "char", HOUSE_CODE),
+)
+# The registry's lookup tables (keys -> int) and multimaps (keys -> a list, copied in as a table
+# and its "<name>.list_off" and "<name>.items" arrays), then its plain arrays, by the names Python
+# copies them in under (csrc/core.h `registry` has a member of each name).
+REGISTRY_TABLES = ("by_label", "roads", "houses")
+REGISTRY_MULTIMAPS = ("div_names", "div_prefix", "est_names", "est_keys", "by_door", "rooms")
+REGISTRY_ARRAYS = ("hit_code", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
+                   "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",
+                   "layout_units_written", "layout_units", "layout_floors", "layout_rooms",
+                   "building_code", "building_community", "building_lon", "building_lat",
+                   "building_planned", "estate_doors_off", "estate_doors", "house_code")
+REGISTRY_SCALARS = ("max_name",)  # int32 values, copied in as one-element arrays
+INDEX_KEY_BASE = 0x10000  # an index in a key: two code points from here (native.index_key)
+CHAR_DELETE, CHAR_DEFER = 0xFFFFFFFE, 0xFFFFFFFF  # the character table's markers

@@ -1,0 +1,140 @@
+"""`rules.py` rendered as C: the text of `rules_gen.h`, the header the native matcher's sources
+include for every word list, constant, code width, enum and interface table they share with the
+Python reference. `native_build.py` writes it next to the sources it compiles (it is generated,
+never committed), so the C side cannot drift from the Python values."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable
+
+from address_registry import rules as default_rules
+
+_C_TYPES = {"u8": "uint8_t", "f64": "double", "char": "char"}
+# The rules rendered under their own names: word lists (NULL-terminated arrays of U"" words),
+# character sets (one U"" string) and single characters (a #define of the code point).
+WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END", "ESTATE_END",
+              "COMMITTEE", "ESTATE_TAIL")
+CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES")
+CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
+         "PHASE", "QUARTER")
+
+
+def _chars(text: str) -> str:
+    """A U"" literal of `text` (UTF-8 source: the compiler reads the characters as written)."""
+    return 'U"' + text + '"'
+
+
+def _words(name: str, words: Iterable[str]) -> str:
+    items = ", ".join(f"(const u32 *){_chars(w)}" for w in words)
+    return f"static const u32 *const {name}[] UNUSED = {{{items}, NULL}};"
+
+
+def _set(name: str, chars: str) -> str:
+    return f"static const u32 {name}[] UNUSED = {_chars(chars)};"
+
+
+def _char(name: str, ch: str) -> str:
+    assert len(ch) == 1, f"{name} must be one character, not {ch!r}"
+    return f"#define {name} 0x{ord(ch):x}u  /* {ch} */"
+
+
+def _enum(prefix: str, names: Iterable[str]) -> str:
+    return "enum { " + ", ".join(f"{prefix}{n.upper()}" for n in names) + " };"
+
+
+def header(r: types.ModuleType = default_rules) -> str:
+    """The text of rules_gen.h for the rules module `r` (default address_registry.rules)."""
+    numerals = "\n".join(f"        case 0x{ord(c):x}u: return {v};  /* {c} */"
+                         for c, v in r.NUMERALS.items())
+    codes = "\n".join(f"#define CODE_{level.upper()} {width}"
+                      for level, width in r.DIVISION_CODE.items())
+    confidences = {name: getattr(r, name) for name in (
+        "DIVISION_EXACT", "DIVISION_INEXACT", "SCOPE_DISAGREES", "DOOR_BUILDING", "DOOR_ESTATE",
+        "DOOR_ESTATE_NAMED", "DOOR_AGREES", "SAME_ROOM", "DERIVED")}
+    columns = "\n".join(f"    {_C_TYPES[c.kind]} *{c.name};  /* {c.width} a row */"
+                        for c in r.ROW_COLUMNS)
+    spans = ", ".join(f"(p).level[{f.upper()}]" if f in r.DIVISION_CODE else f"(p).{f}"
+                      for f in r.PARSE_FIELDS)
+    tables = " ".join([f"X({t}, {t})" for t in r.REGISTRY_TABLES] +
+                      [f"X({m}, {m}.t)" for m in r.REGISTRY_MULTIMAPS])
+    arrays = " ".join([f"X({m}.{part})" for m in r.REGISTRY_MULTIMAPS
+                       for part in ("list_off", "items")] + [f"X({a})" for a in r.REGISTRY_ARRAYS])
+    scalars = " ".join(f"X({s})" for s in r.REGISTRY_SCALARS)
+    assert len(r.HOWS) <= r.HOW_SLOTS, "HOW_SLOTS must hold every how"
+    return f"""\
+/* Generated from address_registry/rules.py by address_registry/rules_c.py: do not edit.
+ * The rules the C matcher shares with the Python reference (see rules.py for what each means). */
+#ifndef SHUCANG_ADDR_RULES_GEN_H
+#define SHUCANG_ADDR_RULES_GEN_H
+
+#include <stdint.h>
+
+typedef uint32_t u32;
+#define UNUSED __attribute__((unused))
+
+/* ---- text ---- */
+#define MAX_CHARS {r.MAX_CHARS}
+#define MAX_INPUT {r.MAX_INPUT}
+#define SEP 0x{ord(r.SEPARATOR):x}u
+#define CH_DELETE 0x{r.CHAR_DELETE:x}u
+#define CH_DEFER 0x{r.CHAR_DEFER:x}u
+#define INDEX_KEY_BASE 0x{r.INDEX_KEY_BASE:x}u
+
+/* ---- normalization ---- */
+/* A numeral's value (十 10, 百 100, 千 1000), or -1. */
+static inline int numeral(u32 c) {{
+    switch (c) {{
+{numerals}
+        default: return -1;
+    }}
+}}
+/* ---- word lists, character sets and characters ---- */
+{chr(10).join(_words(name, getattr(r, name)) for name in WORD_LISTS)}
+{chr(10).join(_set(name, getattr(r, name)) for name in CHAR_SETS)}
+{chr(10).join(_char(name, getattr(r, name)) for name in CHARS)}
+/* the characters a building synonym and a road end start with */
+{_set("SYNONYM_STARTS", "".join(dict.fromkeys(w[0] for w in r.BUILDING_SYNONYMS)))}
+{_set("ROAD_END_STARTS", "".join(dict.fromkeys(w[0] for w in r.ROAD_END)))}
+{_words("UNIT_MARK", [r.UNIT])}
+{_words("FLOOR_MARKS", list(r.FLOOR_MARKS))}
+{_set("PHASE_NUMERALS", r.PHASE_NUMERALS + "0123456789")}
+{_words("GENERIC", [r.GENERIC])}
+
+/* ---- parsing ---- */
+#define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}
+/* the division levels, shallowest first (a hit's rank) */
+{_enum("", r.DIVISION_CODE)}
+/* a parse's spans in ParsedAddress's field order */
+#define PARSE_FIELD_COUNT {len(r.PARSE_FIELDS)}
+#define PARSE_SPANS(p) {{{spans}}}
+
+/* ---- matching ---- */
+{_enum("L_", r.LEVEL_ORDER)}
+{_enum("HOW_", r.HOWS)}
+#define HOW_SLOTS {r.HOW_SLOTS}
+static const double HOW_CONF[HOW_SLOTS] UNUSED = {{{", ".join(map(repr, r.NAME_CONFIDENCE.values()))}}};
+{chr(10).join(f"#define CONF_{k} {v!r}" for k, v in confidences.items())}
+
+/* ---- codes ---- */
+{codes}
+#define CODE_MAX CODE_COMMUNITY
+#define CODE_ESTATE {r.ESTATE_CODE}
+#define CODE_BUILDING {r.BUILDING_CODE}
+#define CODE_UNIT {r.UNIT_CODE}
+#define CODE_ROOM {r.ROOM_CODE}
+#define CODE_HOUSE {r.HOUSE_CODE}
+
+/* ---- the interface with native.py ---- */
+/* The per-row output columns (native.py's _Columns), in rules.ROW_COLUMNS order. */
+typedef struct {{
+{columns}
+}} columns;
+/* The registry's members by the names Python copies them in under: X(name, member) for the
+ * tables, X(member) for the arrays and the int32 scalars. */
+#define REGISTRY_TABLES(X) {tables}
+#define REGISTRY_ARRAYS(X) {arrays}
+#define REGISTRY_SCALARS(X) {scalars}
+
+#endif
+"""
