@@ -8,6 +8,7 @@ and every later step passes it through."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TypedDict
 
@@ -23,7 +24,12 @@ from foundation.duck import one_row
 from foundation.settings import settings
 from warehouse import quarantine
 from warehouse.manifest import NotPublishedError, current_files
-from warehouse.publish import ADDRESS_COLUMNS, SNAPSHOT_PARQUET, publish, published_columns
+from warehouse.publish import ADDRESS_COLUMNS, publish, published_columns
+from warehouse.snapshots import SNAPSHOT_PARQUET
+
+log = logging.getLogger(__name__)
+# how the ledger says a published load's warehouse view still shows the snapshot before it
+VIEW_PENDING = "warehouse view sync pending"
 
 
 class LoadRef(TypedDict):
@@ -201,9 +207,15 @@ def publish_step(ref: LoadRef | None) -> LoadRef | None:
                      excluded=[work / "invalid_rows.parquet"],
                      quality_score=float(score_file.read_text()) if score_file.exists() else None)
     _, quarantined = quarantine.seal(ref["dataset"], ref["load_id"])
+    notes = {}
+    if result.view_pending:
+        # published and recorded all the same: readers go through the manifest; the view follows
+        log.warning("%s: load %s published; %s", ref["dataset"], ref["load_id"], result.view_pending)
+        earlier = ledger.get_load(ref["load_id"])["reason"]
+        notes["reason"] = "; ".join(filter(None, [earlier, f"{VIEW_PENDING}: {result.view_pending}"]))
     ledger.update_load(ref["load_id"], status=LoadStatus.published,
                        rows_published=result.rows_published, rows_quarantined=quarantined,
-                       snapshot_id=result.snapshot_id)
+                       snapshot_id=result.snapshot_id, **notes)
     ledger.assert_conserved(ref["load_id"])
     return ref
 

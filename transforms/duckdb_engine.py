@@ -9,6 +9,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from warehouse.snapshots import SNAPSHOT_PARQUET
+
 
 def sql_file_list(files: list[Path]) -> str:
     """A DuckDB list literal of file paths, quoted, for read_parquet()."""
@@ -34,10 +36,11 @@ def run_duckdb(sql: str, inputs: dict[str, list[Path]]) -> pa.Table:
 
 
 def copy_duckdb(sql: str, inputs: dict[str, list[Path]], target: Path) -> None:
-    """Run `sql` over `inputs` and stream its result into one Parquet file (one COPY)."""
+    """Run `sql` over `inputs` and stream its result into one Parquet file (one COPY), written the
+    way snapshots are, so the publisher links it in as it is."""
     con = connect_inputs(inputs)
     try:
-        con.execute(f"COPY ({sql}) TO '{_quoted(target)}' (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY ({sql}) TO '{_quoted(target)}' ({SNAPSHOT_PARQUET})")
     finally:
         con.close()
 
