@@ -16,7 +16,7 @@ import duckdb
 
 from foundation.settings import number, settings
 from foundation.sql import ident, literal, paths
-from warehouse.manifest import Manifest, published_datasets, read_manifest
+from warehouse.manifest import Manifest, ManifestError, published_datasets, read_manifest
 
 log = logging.getLogger(__name__)
 VIEWS_TABLE = "shucang.views"
@@ -97,13 +97,27 @@ def sync_views(exports: Path | None = None, wait: float | None = None) -> ViewSy
             f"SELECT v.dataset, v.snapshot_id FROM {VIEWS_TABLE} v JOIN duckdb_views() d"
             " ON d.view_name = v.dataset AND d.schema_name = 'main'").fetchall())
         recorded = {r[0] for r in con.execute(f"SELECT dataset FROM {VIEWS_TABLE}").fetchall()}
-        current = {d: read_manifest(d, exports) for d in published_datasets(exports)}
-        repointed = [d for d, m in current.items() if m.files and shown.get(d) != m.snapshot_id]
-        for d in repointed:
-            _repoint(con, current[d], exports)
-        dropped = sorted(recorded - set(current))
+        published = published_datasets(exports)
+        current, failed = {}, []
+        for d in published:
+            try:
+                current[d] = read_manifest(d, exports)
+            except ManifestError as e:  # its view stays as it is until the manifest is mended
+                failed.append(str(e))
+        repointed = []
+        for d, m in current.items():
+            if m.files and shown.get(d) != m.snapshot_id:
+                try:
+                    _repoint(con, m, exports)
+                    repointed.append(d)
+                except duckdb.Error as e:  # e.g. a file of the snapshot went missing
+                    con.execute("ROLLBACK")
+                    failed.append(f"view {d}: {e}")
+        dropped = sorted(recorded - set(published))
         for d in dropped:
             _drop(con, d)
     finally:
         con.close()
-    return ViewSync(repointed, dropped)
+    if failed:
+        log.warning("warehouse view sync incomplete: %s", "; ".join(failed))
+    return ViewSync(repointed, dropped, "; ".join(failed) or None)

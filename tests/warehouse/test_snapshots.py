@@ -100,6 +100,15 @@ def test_a_view_without_a_manifest_is_dropped(published: dict, home: Path) -> No
     assert _view(audit.DATASET) == (None, None)
 
 
+def test_an_unreadable_manifest_does_not_hold_up_the_other_views(published: dict, home: Path) -> None:
+    (dataset_dir("grid_event") / "manifest.json").write_text("{", "utf-8")
+    log = audit.export_dataset()  # published, and every readable manifest's view synced
+    assert _view(audit.DATASET) == (log.snapshot_id, log.rows)
+    assert _view("parking_lot")[0] == published["parking_lot"].snapshot_id
+    pending = sync_views().pending
+    assert pending is not None and "grid_event/manifest.json is not JSON" in pending
+
+
 KILL = """
 import os, signal, sys
 from pathlib import Path
