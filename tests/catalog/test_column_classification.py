@@ -13,6 +13,7 @@ from contracts.contract import load_contracts
 from contracts.schema import SchemaColumn, published_schema
 from warehouse.manifest import read_manifest
 from warehouse.publish import publish
+from warehouse.snapshots import new_snapshot_id
 
 
 def _column(dataset: str, name: str) -> SchemaColumn:
@@ -70,11 +71,12 @@ def test_published_manifest_schema_carries_the_classification(home: Path) -> Non
     contract = load_contracts()["resident_evaluation"]
     data = home / "addressed.parquet"
     con = duckdb.connect()
-    con.register("staged", table_for(contract, synthetic_rows()["resident_evaluation"], "L1"))
+    load_id = new_snapshot_id()
+    con.register("staged", table_for(contract, synthetic_rows()["resident_evaluation"], load_id))
     con.execute("COPY (SELECT *, row_number() OVER () AS _row, 'a.xlsx' AS _file, _row + 1 AS _line"
                 f" FROM staged) TO '{data}' (FORMAT parquet)")
     con.close()
-    publish(contract, "L1", data)
+    publish(contract, load_id, data)
     schema = {c.name: c.as_manifest() for c in read_manifest("resident_evaluation").columns}
     declared = {c.name: c.as_manifest() for c in published_schema(contract)}
     for name, col in declared.items():

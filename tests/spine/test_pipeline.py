@@ -111,7 +111,7 @@ def test_publish_killed_after_the_snapshot_is_placed_is_retried(home: Path, grid
     assert _snapshot() == before  # manifest and view both still on the old snapshot
     current = json.loads((home / "exports/grid_event/manifest.json").read_text())
     assert all((home / "exports/grid_event" / f["path"]).exists() for f in current["files"])
-    monkeypatch.undo()
+    monkeypatch.setattr("warehouse.snapshots.after_step", lambda dataset, step: None)
     load_id = ledger.list_loads("grid_event")[0]["load_id"]
     pipeline.publish_step({"dataset": "grid_event", "load_id": load_id})  # the Airflow retry
     load = ledger.get_load(load_id)
