@@ -27,7 +27,7 @@ from access.scope import DatasetScope, Scope
 from access.workflow import Status, require_live
 from foundation.files import sha256_file
 from foundation.settings import settings
-from warehouse.manifest import NotPublishedError, current_files, read_manifest
+from warehouse.manifest import NotPublishedError, read_manifest
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
@@ -80,20 +80,20 @@ def _build_dataset(
     con: duckdb.DuckDBPyConnection, dataset: str, dscope: DatasetScope, out: Path
 ) -> dict[str, Any]:
     source = read_manifest(dataset)
-    schema = {c["name"] for c in source["schema"]}
+    schema = {c.name for c in source.columns}
     missing = (set(dscope.columns) | set(dscope.rows)) - schema
     if missing:
         raise ScopeError(
-            f"dataset {dataset} snapshot {source['snapshot_id']} lacks granted columns"
+            f"dataset {dataset} snapshot {source.snapshot_id} lacks granted columns"
             f" {', '.join(sorted(missing))}"
         )
     target = out / f"{dataset}.parquet"
-    sql = select_sql(dscope, current_files(dataset), schema)
+    sql = select_sql(dscope, source.paths(), schema)
     con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
     rows = con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()
     described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{target}')").fetchall()
     return {
-        "source_snapshot": source["snapshot_id"],
+        "source_snapshot": source.snapshot_id,
         "rows": rows[0] if rows else 0,
         "masks": {c: m for c, m in dscope.columns.items() if m},
         "rows_scope": dscope.rows,

@@ -6,18 +6,17 @@ are only ever inserted; nothing here updates or deletes them."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import shutil
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy import insert, select
 
 from access.clock import now
 from access.db import engine
 from access.models import audit
-from warehouse.manifest import dataset_dir, write_manifest_atomically
+from contracts.contract import Grade, Importance, Opening, Sharing, Tier
+from warehouse.manifest import Manifest, ManifestFields
+from warehouse.snapshots import publish_snapshot
 
 DATASET = "access_audit"
 ACTIONS = ("query", "export", "download")
@@ -105,65 +104,21 @@ _TITLES = {
 }
 
 
-def export_dataset() -> dict[str, Any]:
-    """Publish the whole audit log as dataset `access_audit` and return its manifest."""
+# The dataset's identity and classification: access records of named staff are 较敏感 and stay
+# inside the bureau.
+FIELDS = ManifestFields(
+    dataset=DATASET, kind="log", title="数据访问审计日志", tier=Tier.city, owner="市数据资源管理局",
+    category="数据治理/访问审计", grade=Grade.L3, importance=Importance.important, sharing=Sharing.none,
+    opening=Opening.forbidden, update_frequency="hourly", primary_key=["id"],
+)
+COLUMNS = [FIELDS.column_tags.column(f.name, "", _TITLES[f.name], Grade.L3) for f in _SCHEMA]
+
+
+def export_dataset() -> Manifest:
+    """Publish the whole audit log as dataset `access_audit` and return its manifest. Each snapshot
+    holds every row, so the older ones are only kept for readers that opened them."""
     rows = events()
     for r in rows:
         at = r["at"]
         r["at"] = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at
-    table = pa.Table.from_pylist(rows, schema=_SCHEMA)
-    snapshot_id = f"{now():%Y%m%dT%H%M%S%f}"
-    rel = f"snapshots/{snapshot_id}/part-0.parquet"
-    path = dataset_dir(DATASET) / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd")
-    types = {pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.string(): "VARCHAR"}
-    manifest = {
-        "dataset": DATASET,
-        "title": "数据访问审计日志",
-        "snapshot_id": snapshot_id,
-        "published_at": now().isoformat(),
-        "contract_version": 1,
-        "tier": "city",
-        "owner": "市数据资源管理局",
-        "category": "数据治理/访问审计",
-        "grade": "L3",
-        "importance": "重要",
-        "sharing": "不予共享",
-        "opening": "禁止开放",
-        "update_frequency": "hourly",
-        "rows": table.num_rows,
-        "files": [
-            {
-                "path": rel,
-                "rows": table.num_rows,
-                "bytes": path.stat().st_size,
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            }
-        ],
-        "schema": [
-            {
-                "name": f.name,
-                "type": types.get(f.type, "TIMESTAMP WITH TIME ZONE"),
-                "title": _TITLES[f.name],
-                "grade": "L3",
-                "pii": None,
-                "mask": None,
-            }
-            for f in _SCHEMA
-        ],
-        "load_ids": [],
-        "quality_score": None,
-    }
-    write_manifest_atomically(DATASET, manifest)
-    _prune(keep=snapshot_id)
-    return manifest
-
-
-def _prune(keep: str) -> None:
-    # Earlier snapshots are the log's own past: the newest holds every row. The one before the
-    # current stays so a reader that just opened it can finish.
-    snapshots = sorted(p for p in (dataset_dir(DATASET) / "snapshots").iterdir()
-                       if p.is_dir() and p.name != keep)
-    for old in snapshots[:-1]:
-        shutil.rmtree(old, ignore_errors=True)
+    return publish_snapshot(FIELDS, pa.Table.from_pylist(rows, schema=_SCHEMA), declared=COLUMNS).manifest

@@ -412,7 +412,7 @@ def grants_audit(grant_id: str | None, limit: int, export: bool) -> None:
 
     if export:
         m = audit.export_dataset()
-        click.echo(f"access_audit snapshot {m['snapshot_id']}: {m['rows']} rows")
+        click.echo(f"access_audit snapshot {m.snapshot_id}: {m.rows} rows")
         return
     _table(audit.events(grant_id, limit), ["id", "at", "actor", "grant_id", "action", "outcome",
                                            "rows", "duration_ms", "statement", "reason"])

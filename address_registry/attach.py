@@ -15,7 +15,8 @@ from contracts.contract import Contract
 from foundation.duck import one_row
 from foundation.sql import ident, literal, path
 from warehouse import quarantine
-from warehouse.publish import ADDRESS_COLUMNS, SNAPSHOT_PARQUET, published_columns
+from warehouse.publish import ADDRESS_COLUMNS, published_columns
+from warehouse.snapshots import SNAPSHOT_PARQUET
 
 
 @dataclass(frozen=True)

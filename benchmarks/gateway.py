@@ -49,14 +49,15 @@ def machine() -> str:
 def publish_household(rows: int, streets: list[str]) -> Path:
     """A household_register snapshot of `rows` residents spread over `streets` (real NBS codes)."""
     from access import divisions
-    from warehouse.manifest import dataset_dir, write_manifest_atomically
+    from contracts.contract import load_contracts
+    from contracts.schema import published_schema
+    from warehouse.manifest import contract_fields
+    from warehouse.snapshots import Query, publish_snapshot
 
     communities = [c for c in divisions.community_names() if c[:9] in streets]
-    rel = "snapshots/B1/part-0.parquet"
-    path = dataset_dir("household_register") / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
+    contract = load_contracts()["household_register"]
     con = duckdb.connect()
-    con.execute(f"""COPY (
+    con.execute(f"""CREATE TEMP VIEW households AS
         WITH c AS (SELECT unnest(?::VARCHAR[]) AS community_code)
         SELECT '330106' || (1940 + i % 70)::VARCHAR || lpad((1 + i % 12)::VARCHAR, 2, '0')
                  || lpad((1 + i % 28)::VARCHAR, 2, '0') || lpad((i % 10000)::VARCHAR, 4, '0')
@@ -76,16 +77,11 @@ def publish_household(rows: int, streets: list[str]) -> Path:
                'building' AS match_level, 0.95 AS match_confidence
         FROM range({rows}) t(i)
         JOIN (SELECT community_code, row_number() OVER (ORDER BY community_code) - 1 AS k
-              FROM c) cc ON cc.k = i % {len(communities)}
-    ) TO '{path}' (FORMAT parquet, COMPRESSION zstd)""", [communities])
-    schema = con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()
-    write_manifest_atomically("household_register", {
-        "dataset": "household_register", "title": "户籍人口", "snapshot_id": "B1",
-        "published_at": dt.datetime.now(dt.UTC).isoformat(), "contract_version": 1, "rows": rows,
-        "files": [{"path": rel, "rows": rows, "bytes": path.stat().st_size, "sha256": ""}],
-        "schema": [{"name": r[0], "type": r[1]} for r in schema], "load_ids": ["L1"],
-        "quality_score": None})
-    return path
+              FROM c) cc ON cc.k = i % {len(communities)}""", [communities])
+    manifest = publish_snapshot(contract_fields(contract), Query(con, "SELECT * FROM households"),
+                                declared=published_schema(contract)).manifest
+    con.close()
+    return manifest.paths()[0]
 
 
 def paired(direct, gateway, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]

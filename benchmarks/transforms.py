@@ -22,51 +22,22 @@ import duckdb  # noqa: E402
 
 from contracts.contract import load_contracts  # noqa: E402
 from contracts.schema import published_schema  # noqa: E402
-from foundation.files import sha256_file  # noqa: E402
 from transforms.duckdb_engine import connect_inputs  # noqa: E402
 from transforms.model import load_models  # noqa: E402
-from transforms.publish import new_snapshot_id  # noqa: E402
 from transforms.runner import execute, run_model  # noqa: E402
-from warehouse.manifest import (  # noqa: E402
-    contract_fields,
-    current_files,
-    dataset_dir,
-    write_manifest_atomically,
-)
+from warehouse.manifest import contract_fields, current_files  # noqa: E402
+from warehouse.snapshots import Query, publish_snapshot  # noqa: E402
 
 MODELS = ("parking_berth_index", "parking_tidal_spare")
 LOTS = 2000
 
 
 def publish_file(dataset: str, sql: str, exports: Path) -> None:
-    """Write `sql`'s result as the dataset's snapshot and manifest (bare DuckDB, like a feed)."""
+    """Write `sql`'s result as the dataset's snapshot through the one snapshot writer, as a feed."""
     contract = load_contracts()[dataset]
-    sid = new_snapshot_id()
-    path = dataset_dir(dataset, exports) / "snapshots" / sid / "part-0.parquet"
-    path.parent.mkdir(parents=True)
-    duckdb.execute(f"COPY ({sql}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
-    rows = duckdb.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0]  # type: ignore[index]
-    write_manifest_atomically(
-        dataset,
-        {
-            **contract_fields(contract),
-            "snapshot_id": sid,
-            "published_at": "2026-11-22T00:00:00+00:00",
-            "rows": rows,
-            "files": [
-                {
-                    "path": f"snapshots/{sid}/part-0.parquet",
-                    "rows": rows,
-                    "bytes": path.stat().st_size,
-                    "sha256": sha256_file(path),
-                }
-            ],
-            "schema": [c.as_manifest() for c in published_schema(contract)],
-            "load_ids": [],
-            "quality_score": None,
-        },
-        exports,
-    )
+    with duckdb.connect() as con:
+        publish_snapshot(contract_fields(contract), Query(con, sql), declared=published_schema(contract),
+                         exports=exports)
 
 
 def make_inputs(rows: int, exports: Path) -> None:

@@ -23,7 +23,7 @@ from foundation.settings import settings
 from foundation.sql import ident
 from foundation.sql import path as sql_path
 from foundation.sql import paths as sql_paths
-from warehouse.manifest import NotPublishedError, current_files, read_manifest
+from warehouse.manifest import Manifest, NotPublishedError, read_manifest
 
 FORMAT = "shucang-backflow/1"
 UPPER_TIER = {"community": "district"}
@@ -55,13 +55,13 @@ def community_contracts(contracts: dict[str, Contract] | None = None) -> list[Co
     return [c for c in contracts.values() if c.tier == Tier.community]
 
 
-def _columns(contract: Contract, manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    present = {c["name"] for c in manifest.get("schema", [])}
+def _columns(contract: Contract, manifest: Manifest) -> list[dict[str, Any]]:
+    present = {c.name for c in manifest.columns}
     cols = [c.as_manifest() for c in published_schema(contract) if c.name != "_load_id"]
     missing = [c["name"] for c in cols if c["name"] not in present]
     if missing:
         raise BackflowError(
-            f"{contract.id}: snapshot {manifest['snapshot_id']} lacks columns {missing} that its"
+            f"{contract.id}: snapshot {manifest.snapshot_id} lacks columns {missing} that its"
             " contract publishes; republish it before backflow"
         )
     return cols
@@ -106,13 +106,13 @@ def export_dataset(
         manifest = read_manifest(contract.id, exports)
     except NotPublishedError:
         return BackflowResult(contract.id, "unpublished", 0, None)
-    batch = (root or backflow_root()) / contract.id / manifest["snapshot_id"]
+    batch = (root or backflow_root()) / contract.id / manifest.snapshot_id
     done = batch / "manifest.json"
     if done.exists():
         return BackflowResult(contract.id, "unchanged", json.loads(done.read_text("utf-8"))["rows"], batch)
     batch.mkdir(parents=True, exist_ok=True)
     columns = _columns(contract, manifest)
-    files = current_files(contract.id, exports)
+    files = manifest.paths(exports)
     csv_path = batch / f"{contract.id}.csv"
     rows = _write_csv(files, columns, contract.primary_key, csv_path)
     codes = [c for c in CODE_COLUMNS if any(col["name"] == c for col in columns)]
@@ -124,8 +124,8 @@ def export_dataset(
         "provider": contract.owner,
         "from_tier": str(contract.tier),
         "to_tier": UPPER_TIER[str(contract.tier)],
-        "snapshot_id": manifest["snapshot_id"],
-        "published_at": manifest.get("published_at"),
+        "snapshot_id": manifest.snapshot_id,
+        "published_at": manifest.published_at.isoformat(),
         "exported_at": dt.datetime.now(dt.UTC).isoformat(),
         "contract_version": contract.version,
         "grade": str(contract.grade),

@@ -51,19 +51,19 @@ def _distributions(e: CatalogEntry, base_uri: str) -> list[dict[str, Any]]:
     if not e.manifest:
         return []
     out = []
-    for f in e.manifest.get("files", []):
+    for f in e.manifest.files:
         out.append(
             {
-                "@id": f"{base_uri}/dataset/{e.id}/{f['path']}",
+                "@id": f"{base_uri}/dataset/{e.id}/{f.path}",
                 "@type": "dcat:Distribution",
-                "dct:title": _zh(f"{e.title}（Parquet 快照 {e.manifest['snapshot_id']}）"),
+                "dct:title": _zh(f"{e.title}（Parquet 快照 {e.manifest.snapshot_id}）"),
                 "dcat:mediaType": {"@id": PARQUET_MEDIA_TYPE},
                 "dct:format": {"@id": f"{EU}file-type/PARQUET"},
-                "dcat:byteSize": {"@value": str(f["bytes"]), "@type": "xsd:nonNegativeInteger"},
+                "dcat:byteSize": {"@value": str(f.bytes), "@type": "xsd:nonNegativeInteger"},
                 "spdx:checksum": {
                     "@type": "spdx:Checksum",
                     "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
-                    "spdx:checksumValue": f["sha256"],
+                    "spdx:checksumValue": f.sha256,
                 },
                 "dcat:accessURL": {"@id": f"{base_uri}/dataset/{e.id}"},
             }

@@ -13,10 +13,10 @@ from typing import Any
 
 from contracts.categories import lookup, resolve
 from contracts.contract import Contract, load_contracts
-from contracts.schema import SchemaColumn, manifest_schema
+from contracts.schema import SchemaColumn
 from transforms.classify import Classified, classify_all
 from transforms.model import Model, load_models
-from warehouse.manifest import NotPublishedError, published_datasets, read_manifest
+from warehouse.manifest import Manifest, NotPublishedError, published_datasets, read_manifest
 
 TIER_DIGIT = {"province": "1", "city": "2", "district": "3", "community": "4"}
 GRANULARITY_ORDER = ("district", "street", "community", "building", "house")
@@ -50,7 +50,7 @@ class CatalogEntry:
     data_items: tuple[SchemaColumn, ...]
     inputs: tuple[str, ...] = ()
     lineage: dict[str, Any] = field(default_factory=dict)
-    manifest: dict[str, Any] | None = None
+    manifest: Manifest | None = None
 
     @property
     def published(self) -> bool:
@@ -60,12 +60,12 @@ class CatalogEntry:
     @property
     def publish_date(self) -> str | None:
         """ISO time of the current snapshot, or None."""
-        return self.manifest.get("published_at") if self.manifest else None
+        return self.manifest.published_at.isoformat() if self.manifest else None
 
     @property
     def rows(self) -> int | None:
         """Rows in the current snapshot, or None."""
-        return self.manifest.get("rows") if self.manifest else None
+        return self.manifest.rows if self.manifest else None
 
     @property
     def owner(self) -> str:
@@ -117,11 +117,11 @@ def resource_code(dataset: str, category_code: str | None, tier: str) -> str:
     return f"{category_code or '0000'}/{TIER_DIGIT.get(tier, '9')}{serial:05d}"
 
 
-def _typed(cols: tuple[SchemaColumn, ...], manifest: dict[str, Any] | None) -> tuple[SchemaColumn, ...]:
+def _typed(cols: tuple[SchemaColumn, ...], manifest: Manifest | None) -> tuple[SchemaColumn, ...]:
     """Columns with the types the manifest records, where one exists."""
     if not manifest:
         return cols
-    types = {c.name: c.type for c in manifest_schema(manifest)}
+    types = {c.name: c.type for c in manifest.columns}
     return tuple(replace(c, type=types.get(c.name, c.type)) for c in cols)
 
 
@@ -131,7 +131,7 @@ def _finest(columns: tuple[SchemaColumn, ...]) -> str | None:
     return next((g for g in reversed(GRANULARITY_ORDER) if g in levels), None)
 
 
-def _from_contract(c: Contract, cls: Classified, manifest: dict[str, Any] | None) -> CatalogEntry:
+def _from_contract(c: Contract, cls: Classified, manifest: Manifest | None) -> CatalogEntry:
     cat = resolve(c.category)
     return CatalogEntry(
         c.id,
@@ -156,7 +156,7 @@ def _from_contract(c: Contract, cls: Classified, manifest: dict[str, Any] | None
     )
 
 
-def _from_model(m: Model, cls: Classified, manifest: dict[str, Any] | None) -> CatalogEntry:
+def _from_model(m: Model, cls: Classified, manifest: Manifest | None) -> CatalogEntry:
     cat = resolve(m.category)
     return CatalogEntry(
         m.id,
@@ -183,35 +183,34 @@ def _from_model(m: Model, cls: Classified, manifest: dict[str, Any] | None) -> C
     )
 
 
-def _from_manifest(m: dict[str, Any]) -> CatalogEntry:
-    ds = m["dataset"]
-    cat = lookup(m.get("category", ""))
-    cols = tuple(manifest_schema(m))
+def _from_manifest(m: Manifest) -> CatalogEntry:
+    cat = lookup(m.category)
+    cols = tuple(m.columns)
     return CatalogEntry(
-        ds,
+        m.dataset,
         "published",
-        m.get("title", ds),
-        m.get("description", ""),
-        m.get("owner", ""),
-        resource_code(ds, cat.code if cat else None, m.get("tier", "")),
-        m.get("category", ""),
+        m.title,
+        m.description,
+        m.owner,
+        resource_code(m.dataset, cat.code if cat else None, m.tier),
+        m.category,
         cat.code if cat else None,
-        m.get("tier", ""),
-        tuple(m.get("tags", ())),
+        str(m.tier),
+        m.tags,
         None,
-        m.get("update_frequency", ""),
-        m.get("grade", ""),
-        m.get("importance", ""),
-        m.get("sharing", ""),
-        m.get("opening", ""),
+        m.update_frequency,
+        str(m.grade),
+        str(m.importance),
+        str(m.sharing),
+        str(m.opening),
         _finest(cols),
         cols,
-        lineage=m.get("lineage", {}),
+        lineage={k: v.model_dump() for k, v in m.lineage.items()},
         manifest=m,
     )
 
 
-def _manifest(dataset: str, exports: Path | None) -> dict[str, Any] | None:
+def _manifest(dataset: str, exports: Path | None) -> Manifest | None:
     try:
         return read_manifest(dataset, exports)
     except NotPublishedError:

@@ -160,7 +160,7 @@ def address_levels(
             ).fetchall()
         )
         root = (quarantine_root or settings().quarantine) / entry.id
-        files = [root / f"{lid}.parquet" for lid in entry.manifest.get("load_ids", [])]
+        files = [root / f"{lid}.parquet" for lid in entry.manifest.load_ids]
         files = [f for f in files if f.exists()]
         if files:
             got = con.execute(
@@ -197,7 +197,7 @@ def gather(
         last = as_utc(e.publish_date)
         age = (now - last).total_seconds() if last else None
         declared = FREQUENCY_SECONDS.get(e.update_frequency)
-        manifest_score = e.manifest.get("quality_score") if e.manifest else None
+        manifest_score = e.manifest.quality_score if e.manifest else None
         out.append(
             Facts(
                 e.id,

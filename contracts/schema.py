@@ -2,7 +2,8 @@
 (typed) + `_load_id` + the standard address columns for contracts with an `address:`. Each column
 carries its full classification: grade, PII kind, default mask, category, tier, source department,
 address granularity, update frequency and importance. Once a dataset is published, its manifest's
-`schema` is the truth; this module is what lineage and the catalog use until then.
+`schema` is the truth (warehouse.manifest); this module is what lineage and the catalog use until
+then.
 It reads contracts only, never data.
 
 Inheritance: a column takes its dataset's category unless it declares its own; tier, source
@@ -13,7 +14,6 @@ building, the address text column -> the contract's declared granularity); other
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from contracts.categories import lookup
 from contracts.contract import Contract, Grade
@@ -62,12 +62,6 @@ class DatasetTags:
         """The tags a contract declares for its dataset."""
         return cls(contract.category, str(contract.tier), contract.owner, contract.update_frequency,
                    str(contract.importance))
-
-    @classmethod
-    def of_manifest(cls, manifest: dict[str, Any]) -> DatasetTags:
-        """The dataset-level tags a manifest records ("" where it records none)."""
-        return cls(*(str(manifest.get(k) or "") for k in
-                     ("category", "tier", "owner", "update_frequency", "importance")))
 
     def column(self, name: str, type: str, title: str, grade: Grade = Grade.L1, pii: str | None = None,
                mask: str | None = None, *, category: str | None = None,
@@ -136,30 +130,3 @@ def published_schema(contract: Contract) -> list[SchemaColumn]:
                                 else (Grade.L1, None, None))
             cols.append(tags.column(name, typ, title, grade, pii, mask, address_granularity=granularity))
     return cols
-
-
-def manifest_schema(manifest: dict[str, Any]) -> list[SchemaColumn]:
-    """The schema recorded in a published manifest, as SchemaColumns. A manifest written before
-    columns carried the full classification gets it by the same inheritance rules: the dataset's
-    tags, and the granularity of the standard address columns by name."""
-    tags = DatasetTags.of_manifest(manifest)
-    out = []
-    for c in manifest.get("schema") or []:
-        name = c["name"]
-        out.append(
-            SchemaColumn(
-                name,
-                c.get("type") or "VARCHAR",
-                c.get("title") or name,
-                Grade(c.get("grade") or "L1"),
-                c.get("pii"),
-                c.get("mask"),
-                c.get("category") or tags.category,
-                c.get("tier") or tags.tier,
-                c.get("owner") or tags.owner,
-                c["address_granularity"] if "address_granularity" in c else ADDRESS_GRANULARITY.get(name),
-                c.get("update_frequency") or tags.update_frequency,
-                c.get("importance") or tags.importance,
-            )
-        )
-    return out

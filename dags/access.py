@@ -37,7 +37,7 @@ def expiry_dag() -> DAG:
             from access.audit import export_dataset
 
             manifest = export_dataset()
-            return {"snapshot_id": manifest["snapshot_id"], "rows": manifest["rows"]}
+            return {"snapshot_id": manifest.snapshot_id, "rows": manifest.rows}
 
         expire() >> export_audit()
     return dag

@@ -17,7 +17,7 @@ from feeds.numerals import cn_to_number
 from feeds.readers import csv_rejects, register_raw
 from foundation.duck import one_row
 from warehouse import quarantine
-from warehouse.publish import SNAPSHOT_PARQUET
+from warehouse.snapshots import SNAPSHOT_PARQUET
 
 FULL_WIDTH = "０１２３４５６７８９．－：／，＋"
 HALF_WIDTH = "0123456789.-:/,+"

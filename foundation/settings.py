@@ -33,6 +33,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHUCANG_CONTROL_URL", None, "str",
             "SQLAlchemy URL of the control plane; default sqlite:///$SHUCANG_HOME/control.db"),
     Setting("SHUCANG_HTTP_BASE", "http://127.0.0.1:8765", "str", "base URL of the city-tier JSON feeds"),
+    Setting("SHUCANG_KEEP_SNAPSHOTS", "3", "int",
+            "snapshots kept per dataset, the current one included (older ones are deleted on publish)"),
+    Setting("SHUCANG_WAREHOUSE_WAIT", "5", "float",
+            "seconds a publish waits for warehouse.duckdb held by another process before it leaves"
+            " the view sync pending (`shucang warehouse sync` catches up)"),
     Setting("SHUCANG_ACCESS_SECRET", None, "secret",
             "master secret for pseudonyms, sessions and tokens; default a key file made on first use"),
     Setting("SHUCANG_USER", None, "str", "the CLI's acting user id for access commands"),

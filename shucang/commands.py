@@ -1,4 +1,4 @@
-"""The spine's commands: `shucang feeds ...`, `loads list`, `quarantine show`, `warehouse query`."""
+"""The spine's commands: `shucang feeds ...`, `loads list`, `quarantine show`, `warehouse query|sync`."""
 
 from __future__ import annotations
 
@@ -210,3 +210,18 @@ def warehouse_query(sql: str, as_json: bool, limit: int) -> None:
                               ensure_ascii=False, indent=2))
         return
     print_rows(f"{len(rows)} row(s)", [dict(zip(names, r, strict=True)) for r in rows], names)
+
+
+@warehouse.command("sync")
+@click.option("--wait", default=30.0, show_default=True,
+              help="Seconds to wait for warehouse.duckdb while another process holds it.")
+def warehouse_sync(wait: float) -> None:
+    """Point every dataset's view at the snapshot its manifest names (after a publish left the
+    view sync pending, e.g. while a DuckDB CLI held the file)."""
+    from warehouse.views import sync_views
+
+    done = sync_views(wait=wait)
+    if done.pending:
+        fail(done.pending)
+    names = f": {', '.join(done.repointed)}" if done.repointed else ""
+    console.print(f"repointed {len(done.repointed)} view(s){names}; dropped {len(done.dropped)}")

@@ -8,6 +8,7 @@ and every later step passes it through."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TypedDict
 
@@ -28,6 +29,10 @@ from quality.store import load_quality
 from warehouse import quarantine
 from warehouse.manifest import NotPublishedError, current_files
 from warehouse.publish import publish
+
+log = logging.getLogger(__name__)
+# how the ledger says a published load's warehouse view still shows the snapshot before it
+VIEW_PENDING = "warehouse view sync pending"
 
 
 class LoadRef(TypedDict):
@@ -162,9 +167,15 @@ def publish_step(ref: LoadRef | None) -> LoadRef | None:
                      excluded=[work / "invalid_rows.parquet"],
                      quality_score=validation["score"] if validation else None)
     _, quarantined = quarantine.seal(ref["dataset"], ref["load_id"])
+    notes = {}
+    if result.view_pending:
+        # published and recorded all the same: readers go through the manifest; the view follows
+        log.warning("%s: load %s published; %s", ref["dataset"], ref["load_id"], result.view_pending)
+        earlier = ledger.get_load(ref["load_id"])["reason"]
+        notes["reason"] = "; ".join(filter(None, [earlier, f"{VIEW_PENDING}: {result.view_pending}"]))
     ledger.update_load(ref["load_id"], status=LoadStatus.published,
                        rows_published=result.rows_published, rows_quarantined=quarantined,
-                       snapshot_id=result.snapshot_id)
+                       snapshot_id=result.snapshot_id, **notes)
     ledger.assert_conserved(ref["load_id"])
     return ref
 

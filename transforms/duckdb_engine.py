@@ -10,6 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from foundation.sql import ident, path, paths
+from warehouse.snapshots import SNAPSHOT_PARQUET
 
 
 def connect_inputs(inputs: dict[str, list[Path]]) -> duckdb.DuckDBPyConnection:
@@ -31,10 +32,11 @@ def run_duckdb(sql: str, inputs: dict[str, list[Path]]) -> pa.Table:
 
 
 def copy_duckdb(sql: str, inputs: dict[str, list[Path]], target: Path) -> None:
-    """Run `sql` over `inputs` and stream its result into one Parquet file (one COPY)."""
+    """Run `sql` over `inputs` and stream its result into one Parquet file (one COPY), written the
+    way snapshots are, so the publisher links it in as it is."""
     con = connect_inputs(inputs)
     try:
-        con.execute(f"COPY ({sql}) TO {path(target)} (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY ({sql}) TO {path(target)} ({SNAPSHOT_PARQUET})")
     finally:
         con.close()
 

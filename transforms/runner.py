@@ -12,15 +12,15 @@ from typing import Literal
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from contracts.contract import load_contracts
 from foundation.sql import ident
 from transforms.classify import Classified, classify_all
 from transforms.duckdb_engine import copy_duckdb, open_result, run_duckdb
 from transforms.model import Model, ModelError, load_models, run_order
-from transforms.publish import build_path, new_snapshot_id, publish_model_output
-from warehouse.manifest import NotPublishedError, current_files, read_manifest
+from transforms.publish import build_path, publish_model_output
+from warehouse.manifest import Manifest, NotPublishedError, current_files, read_manifest
+from warehouse.snapshots import Rows
 
 Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -51,7 +51,7 @@ def input_snapshots(model: Model, exports: Path | None = None) -> dict[str, str]
     out = {}
     for name in model.inputs:
         try:
-            out[name] = read_manifest(name, exports)["snapshot_id"]
+            out[name] = read_manifest(name, exports).snapshot_id
         except NotPublishedError:
             raise MissingInputError(
                 f"model {model.id} reads {name}, which has no published snapshot yet:"
@@ -99,21 +99,22 @@ def check_output(model: Model, result: pa.Table | Path) -> None:
         )
 
 
-def build(model: Model, engine: Engine, target: Path, exports: Path | None = None) -> None:
-    """Run `model` on `engine` into the Parquet file `target` (DuckDB streams one COPY)."""
+def build(model: Model, engine: Engine, target: Path, exports: Path | None = None) -> Rows:
+    """Run `model` on `engine`: DuckDB streams one COPY into the Parquet file `target` (written as
+    snapshots are) and returns it; Spark returns its result as an Arrow table."""
     if engine == "duckdb":
         input_snapshots(model, exports)
         copy_duckdb(model.sql, {n: current_files(n, exports) for n in model.inputs}, target)
-    else:
-        pq.write_table(execute(model, engine, exports), target, compression="zstd")
+        return target
+    return execute(model, engine, exports)
 
 
-def _unchanged(model: Model, snaps: dict[str, str], exports: Path | None) -> dict | None:  # type: ignore[type-arg]
+def _unchanged(model: Model, snaps: dict[str, str], exports: Path | None) -> Manifest | None:
     try:
         last = read_manifest(model.id, exports)
     except NotPublishedError:
         return None
-    built_from = {i["dataset"]: i["snapshot_id"] for i in last.get("inputs", [])}
+    built_from = {i.dataset: i.snapshot_id for i in last.inputs}
     return last if built_from == snaps else None
 
 
@@ -138,29 +139,27 @@ def run_model(
         return RunResult(
             model_id,
             "unchanged",
-            last.get("engine", engine),
-            last["rows"],
-            last["snapshot_id"],
+            last.engine or engine,
+            last.rows,
+            last.snapshot_id,
             time.perf_counter() - start,
         )
-    snapshot_id = new_snapshot_id()
-    target = build_path(model.id, snapshot_id, exports)
+    target = build_path(model.id, exports)
     try:
-        build(model, engine, target, exports)
-        check_output(model, target)
+        built = build(model, engine, target, exports)
+        check_output(model, built)
         manifest = publish_model_output(
             model,
             classified[model_id],
-            target,
-            snapshot_id,
+            built,
             engine=engine,
             input_snapshots=snaps,
             exports=exports,
         )
     finally:
-        target.unlink(missing_ok=True)  # renamed into the snapshot on success; debris on failure
+        target.unlink(missing_ok=True)  # linked into the snapshot on success; debris on failure
     return RunResult(
-        model_id, "published", engine, manifest["rows"], snapshot_id, time.perf_counter() - start
+        model_id, "published", engine, manifest.rows, manifest.snapshot_id, time.perf_counter() - start
     )
 
 

@@ -9,7 +9,7 @@ import sqlglot
 from sqlglot import exp
 
 from foundation.settings import settings
-from warehouse.publish import connect_warehouse
+from warehouse.views import connect_warehouse
 
 
 class ReadOnlyQueryError(ValueError):

@@ -21,7 +21,7 @@ from tests.support.access_world import (
     household_scope,
     publish,
 )
-from warehouse.manifest import dataset_dir
+from warehouse.manifest import dataset_dir, read_manifest
 
 
 def _table(grant_id: str, dataset: str = "household_register") -> list[dict[str, object]]:
@@ -50,7 +50,8 @@ def test_artifact_holds_only_the_grant(granted: str) -> None:
     assert all(isinstance(r["birth_date"], int) for r in rows)
     assert entry["masks"]["household_id"] == "pseudonym"
     assert keys.verify(manifest)
-    assert entry["source_snapshot"] == "S1" and manifest["purpose"] == "核查辖区独居老人"
+    assert entry["source_snapshot"] == read_manifest("household_register").snapshot_id
+    assert manifest["purpose"] == "核查辖区独居老人"
 
 
 def _manifest_path(grant_id: str) -> Path:
@@ -86,14 +87,14 @@ def test_tampered_parquet_is_refused(granted: str) -> None:
 
 def test_rebuilt_when_the_source_is_republished(granted: str) -> None:
     before = artifacts.verified_manifest(granted)
-    publish("household_register", household_rows(90), snapshot_id="S2")
+    republished = publish("household_register", household_rows(90)).snapshot_id
     assert artifacts.rebuild_for_dataset("household_register") == [granted]
     assert artifacts.rebuild_for_dataset("grid_event") == []
     after = artifacts.verified_manifest(granted)
-    assert after["datasets"]["household_register"]["source_snapshot"] == "S2"
+    assert after["datasets"]["household_register"]["source_snapshot"] == republished
     assert after["datasets"]["household_register"]["rows"] == 60
     assert before["build"] != after["build"]
-    assert workflow.get_grant(granted)["source_snapshots"] == {"household_register": "S2"}
+    assert workflow.get_grant(granted)["source_snapshots"] == {"household_register": republished}
     artifacts.rebuild_for_dataset("household_register")
     builds = sorted(p.name for p in artifacts.grant_dir(granted).glob("build-*"))
     assert len(builds) == 2  # the current build and the one before it

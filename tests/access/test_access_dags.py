@@ -52,18 +52,18 @@ def test_expiry_task_expires_due_grants(dags: ModuleType, granted: str) -> None:
     assert not artifacts.grant_dir(granted).exists()
     export = dags.shucang_access_expiry.get_task("export_audit").python_callable
     assert export()["rows"] == 0  # nothing was read under the grant
-    assert export()["snapshot_id"] == read_manifest("access_audit")["snapshot_id"]
+    assert export()["snapshot_id"] == read_manifest("access_audit").snapshot_id
 
 
 def test_rebuild_task_uses_the_triggering_asset(dags: ModuleType, granted: str) -> None:
     from airflow.sdk import Asset
 
-    publish("household_register", household_rows(30), snapshot_id="S9")
+    republished = publish("household_register", household_rows(30)).snapshot_id
     rebuild = dags.shucang_access_rebuild.get_task("rebuild").python_callable
     event_key = Asset(name="household_register", uri="shucang://dataset/household_register")
     assert rebuild(triggering_asset_events={event_key: []}) == {"household_register": [granted]}
     manifest = artifacts.verified_manifest(granted)
-    assert manifest["datasets"]["household_register"]["source_snapshot"] == "S9"
+    assert manifest["datasets"]["household_register"]["source_snapshot"] == republished
 
 
 RUN_EXPIRY_DAG = """

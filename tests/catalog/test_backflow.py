@@ -33,7 +33,7 @@ def test_csv_and_manifest_agree(published: dict, home: Path) -> None:
     assert hashlib.sha256(raw).hexdigest() == manifest["file"]["sha256"]
     assert not raw.startswith(b"\xef\xbb\xbf")  # UTF-8 without BOM
     rows = list(csv.DictReader(raw.decode("utf-8").splitlines()))
-    assert len(rows) == manifest["rows"] == published["elderly_care"]["rows"]
+    assert len(rows) == manifest["rows"] == published["elderly_care"].rows
     assert list(rows[0]) == [c["name"] for c in manifest["columns"]]
     assert "_load_id" not in rows[0] and "community_code" in rows[0]
     matched = sum(1 for x in rows if x["community_code"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from catalog.entry import CatalogError, build_catalog, find_entry, resource_code
-from contracts.contract import load_contracts
+from contracts.contract import Grade, load_contracts
 
 
 def test_every_contract_and_model_is_an_entry_with_core_metadata(home: Path) -> None:
@@ -46,33 +46,25 @@ def test_resource_code_is_stable_and_shaped() -> None:
 
 def test_published_entry_carries_manifest_facts(published: dict) -> None:
     e = find_entry(build_catalog(), "grid_event")
-    assert e.published and e.rows == published["grid_event"]["rows"]
-    assert e.publish_date == published["grid_event"]["published_at"]
+    assert e.published and e.rows == published["grid_event"].rows
+    assert e.publish_date == published["grid_event"].published_at.isoformat()
     assert e.data_items[0].type == "VARCHAR"
 
 
 def test_manifest_only_dataset_is_listed(published: dict, home: Path) -> None:
-    from warehouse.manifest import write_manifest_atomically
+    import pyarrow as pa
 
-    write_manifest_atomically(
-        "access_audit",
-        {
-            "dataset": "access_audit",
-            "title": "数据访问审计日志",
-            "snapshot_id": "s1",
-            "published_at": "2026-11-22T00:00:00+00:00",
-            "tier": "city",
-            "owner": "市数据资源管理局",
-            "category": "数据治理/访问审计",
-            "grade": "L3",
-            "sharing": "不予共享",
-            "opening": "禁止开放",
-            "update_frequency": "hourly",
-            "rows": 0,
-            "files": [],
-            "schema": [{"name": "actor", "type": "VARCHAR", "title": "操作人", "grade": "L2"}],
-        },
+    from contracts.schema import SchemaColumn
+    from warehouse.manifest import ManifestFields
+    from warehouse.snapshots import publish_snapshot
+
+    fields = ManifestFields(
+        dataset="access_audit", kind="log", title="数据访问审计日志", tier="city", owner="市数据资源管理局",
+        category="数据治理/访问审计", grade="L3", sharing="不予共享", opening="禁止开放",
+        update_frequency="hourly",
     )
+    table = pa.table({"actor": pa.array([], pa.string())})
+    publish_snapshot(fields, table, declared=[SchemaColumn("actor", "", "操作人", Grade.L2)])
     e = find_entry(build_catalog(), "access_audit")
     assert e.kind == "published" and e.category_code == "1101" and e.data_items[0].title == "操作人"
 

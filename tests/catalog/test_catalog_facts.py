@@ -94,7 +94,7 @@ def test_queries_are_attributed_through_grants(events: list, grants: dict, expec
 
 
 def test_address_levels_count_quarantined_unresolved_rows(published: dict, home: Path) -> None:
-    (load_id,) = published["grid_event"]["load_ids"]
+    (load_id,) = published["grid_event"].load_ids
     folder = home / "quarantine" / "grid_event"
     folder.mkdir(parents=True)
     pq.write_table(

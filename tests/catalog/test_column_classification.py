@@ -1,5 +1,5 @@
-"""Every column carries its full classification: the inheritance rules for contract columns, old
-manifests, and the schema a publish writes into the manifest."""
+"""Every column carries its full classification: the inheritance rules for contract columns and the
+schema a publish writes into the manifest (old manifests: tests/warehouse/test_manifest.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ import duckdb
 import pytest
 
 from contracts.contract import load_contracts
-from contracts.schema import SchemaColumn, manifest_schema, published_schema
+from contracts.schema import SchemaColumn, published_schema
 from tests.support.synthetic_inputs import synthetic_rows, table_for
 from warehouse.manifest import read_manifest
 from warehouse.publish import publish
-
-CLASSIFICATION = ("category", "tier", "owner", "address_granularity", "update_frequency", "importance")
+from warehouse.snapshots import new_snapshot_id
 
 
 def _column(dataset: str, name: str) -> SchemaColumn:
@@ -68,37 +67,17 @@ def test_manifest_keeps_the_old_keys_and_adds_the_classification() -> None:
                  "address_granularity": None, "update_frequency": "daily", "importance": "一般"}
 
 
-def test_old_manifest_without_column_classification_inherits_the_datasets() -> None:
-    old = {"category": "人口/流动人口", "tier": "district", "owner": "公安分局", "update_frequency": "daily",
-           "importance": "重要",
-           "schema": [{"name": "phone", "type": "VARCHAR", "title": "手机", "grade": "L3", "pii": "phone",
-                       "mask": "phone"},
-                      {"name": "house_code", "type": "VARCHAR", "title": "房屋代码", "grade": "L1"}]}
-    phone, house = manifest_schema(old)
-    assert (phone.grade, phone.pii, phone.mask) == ("L3", "phone", "phone")
-    assert {k: getattr(phone, k) for k in CLASSIFICATION} == {
-        "category": "人口/流动人口", "tier": "district", "owner": "公安分局", "address_granularity": None,
-        "update_frequency": "daily", "importance": "重要"}
-    assert house.address_granularity == "house"
-    assert manifest_schema({"schema": [{"name": "x"}]})[0].category == ""  # nothing to inherit
-
-
-def test_round_trip_through_a_manifest() -> None:
-    cols = published_schema(load_contracts()["resident_evaluation"])
-    manifest = {"schema": [c.as_manifest() for c in cols]}
-    assert manifest_schema(manifest) == cols
-
-
 def test_published_manifest_schema_carries_the_classification(home: Path) -> None:
     contract = load_contracts()["resident_evaluation"]
     data = home / "addressed.parquet"
     con = duckdb.connect()
-    con.register("staged", table_for(contract, synthetic_rows()["resident_evaluation"], "L1"))
+    load_id = new_snapshot_id()
+    con.register("staged", table_for(contract, synthetic_rows()["resident_evaluation"], load_id))
     con.execute("COPY (SELECT *, row_number() OVER () AS _row, 'a.xlsx' AS _file, _row + 1 AS _line"
                 f" FROM staged) TO '{data}' (FORMAT parquet)")
     con.close()
-    publish(contract, "L1", data)
-    schema = {c["name"]: c for c in read_manifest("resident_evaluation")["schema"]}
+    publish(contract, load_id, data)
+    schema = {c.name: c.as_manifest() for c in read_manifest("resident_evaluation").columns}
     declared = {c.name: c.as_manifest() for c in published_schema(contract)}
     for name, col in declared.items():
         assert {k: schema[name][k] for k in col if k != "type"} == {k: v for k, v in col.items() if k != "type"}

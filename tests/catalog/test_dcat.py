@@ -21,7 +21,7 @@ def test_catalog_document_shape(published: dict) -> None:
     assert grid["shucang:sharingAttribute"] == "有条件共享"
     assert grid["dcat:theme"]["skos:prefLabel"]["@value"] == "事件/网格事件"
     (dist,) = grid["dcat:distribution"]
-    assert dist["spdx:checksum"]["spdx:checksumValue"] == published["grid_event"]["files"][0]["sha256"]
+    assert dist["spdx:checksum"]["spdx:checksumValue"] == published["grid_event"].files[0].sha256
     assert "dct:modified" in grid
     assert nodes["household_register"]["dcat:distribution"] == []  # not published
     assert [s["@id"] for s in nodes["grid_event_closure"]["dct:source"]] == [

@@ -70,6 +70,14 @@ def test_warehouse_query_and_refusal(loaded: Path) -> None:
     assert code == 1 and "only queries are allowed" in out
 
 
+def test_warehouse_sync_rebuilds_the_views_from_the_manifests(loaded: Path) -> None:
+    (loaded / "warehouse.duckdb").unlink()
+    code, out = _run("warehouse", "sync")
+    assert code == 0 and "repointed 1 view(s): grid_event; dropped 0" in out
+    code, out = _run("warehouse", "query", "--json", "SELECT count(*) AS n FROM grid_event")
+    assert code == 0 and json.loads(out) == [{"n": 1}]
+
+
 def test_rejected_feed_exits_non_zero(home: Path, grid_dir: Path) -> None:
     (grid_dir / "cut.csv").write_bytes(csv_bytes(GRID_HEADER, [grid_row(1)])[:-5])
     code, out = _run("feeds", "run", "grid_event")

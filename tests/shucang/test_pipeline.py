@@ -27,7 +27,7 @@ def _write(d: Path, name: str, rows: list[list[str]]) -> Path:
 
 def _snapshot() -> tuple[str, list[tuple]]:
     m = read_manifest("grid_event")
-    return m["snapshot_id"], query("SELECT event_id, status, level FROM grid_event ORDER BY 1")[1]
+    return m.snapshot_id, query("SELECT event_id, status, level FROM grid_event ORDER BY 1")[1]
 
 
 def test_conservation_and_rerun_is_a_no_op(home: Path, grid_dir: Path) -> None:
@@ -72,8 +72,8 @@ def test_incremental_upsert_by_primary_key(home: Path, grid_dir: Path) -> None:
     assert rows == [("SJ202611200001", "办结", 2), ("SJ202611200002", "办结", 2),
                     ("SJ202611200003", "办结", 4)]
     m = read_manifest("grid_event")
-    assert m["rows"] == 3 and len(m["load_ids"]) == 2
-    assert m["schema"][0] == {"name": "event_id", "type": "VARCHAR", "title": "事件编号", "grade": "L1",
+    assert m.rows == 3 and len(m.load_ids) == 2
+    assert m.columns[0].as_manifest() == {"name": "event_id", "type": "VARCHAR", "title": "事件编号", "grade": "L1",
                               "pii": None, "mask": None, "category": "事件/网格事件", "tier": "district",
                               "owner": "区社会治理综合指挥中心", "address_granularity": None,
                               "update_frequency": "hourly", "importance": "一般"}
@@ -108,22 +108,29 @@ def test_rejected_load_leaves_the_warehouse_as_it_was(home: Path, grid_dir: Path
     assert rejected["status"] == "rejected" and rejected["reason"].startswith("rejected:schema_drift")
 
 
-def test_publish_is_atomic_when_it_fails_midway(home: Path, grid_dir: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_publish_killed_after_the_snapshot_is_placed_is_retried(home: Path, grid_dir: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     _write(grid_dir, "a.csv", [grid_row(1)])
     pipeline.run_feed("grid_event")
     before = _snapshot()
     _write(grid_dir, "b.csv", [grid_row(1, 事件等级="4"), grid_row(2)])
 
-    def crash(*_a: object, **_k: object) -> None:
-        raise OSError("disk full while switching the view")
+    def crash(dataset: str, step: str) -> None:
+        if step == "placed":
+            raise OSError("killed between placing the snapshot and swapping the manifest")
 
-    monkeypatch.setattr("warehouse.publish._refresh_view", crash)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr("warehouse.snapshots.after_step", crash)
+    with pytest.raises(OSError, match="killed"):
         pipeline.run_feed("grid_event")
-    assert _snapshot() == before
+    assert _snapshot() == before  # manifest and view both still on the old snapshot
     current = json.loads((home / "exports/grid_event/manifest.json").read_text())
     assert all((home / "exports/grid_event" / f["path"]).exists() for f in current["files"])
+    monkeypatch.setattr("warehouse.snapshots.after_step", lambda dataset, step: None)
+    load_id = ledger.list_loads("grid_event")[0]["load_id"]
+    pipeline.publish_step({"dataset": "grid_event", "load_id": load_id})  # the Airflow retry
+    load = ledger.get_load(load_id)
+    assert (load["status"], load["rows_published"], load["snapshot_id"]) == ("published", 2, load_id)
+    assert _snapshot() == (load_id, [("SJ202611200001", "办结", 4), ("SJ202611200002", "办结", 2)])
 
 
 @pytest.mark.parametrize(("sql", "message"), [

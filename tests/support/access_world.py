@@ -1,21 +1,22 @@
 """Builders for the access tests: published fixture snapshots written through the warehouse
-manifest seam, scopes, and a request driven through the whole workflow to a grant."""
+snapshot writer, scopes, and a request driven through the whole workflow to a grant."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from access.scope import DatasetScope, Scope
-from warehouse.manifest import dataset_dir, write_manifest_atomically
+from contracts.contract import load_contracts
+from contracts.schema import published_schema
+from warehouse.manifest import Manifest, contract_fields
+from warehouse.snapshots import publish_snapshot
 
 XIXI, BEISHAN = "330106004", "330106002"  # 西溪街道, 北山街道 (西湖区)
 XIXI_COMMUNITIES = ("330106004053", "330106004055")
@@ -84,34 +85,13 @@ def grid_rows(n: int = 40) -> list[dict[str, Any]]:
     ]
 
 
-def publish(dataset: str, rows: list[dict[str, Any]], snapshot_id: str = "S1") -> dict[str, Any]:
-    """Write `rows` as the current snapshot of `dataset` the way the publisher does."""
+def publish(dataset: str, rows: list[dict[str, Any]]) -> Manifest:
+    """Publish `rows` as the current snapshot of `dataset` through the one snapshot writer, with
+    its contract's classification."""
+    contract = load_contracts()[dataset]
     table = pa.Table.from_pylist(rows)
-    rel = f"snapshots/{snapshot_id}/part-0.parquet"
-    path = dataset_dir(dataset) / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path)
-    manifest = {
-        "dataset": dataset,
-        "title": dataset,
-        "snapshot_id": snapshot_id,
-        "published_at": dt.datetime.now(dt.UTC).isoformat(),
-        "contract_version": 1,
-        "rows": table.num_rows,
-        "files": [
-            {
-                "path": rel,
-                "rows": table.num_rows,
-                "bytes": path.stat().st_size,
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            }
-        ],
-        "schema": [{"name": f.name, "type": str(f.type)} for f in table.schema],
-        "load_ids": ["L1"],
-        "quality_score": None,
-    }
-    write_manifest_atomically(dataset, manifest)
-    return manifest
+    declared = [c for c in published_schema(contract) if c.name in table.column_names]
+    return publish_snapshot(contract_fields(contract), table, declared=declared).manifest
 
 
 def household_scope(street: str = XIXI, **columns: str | None) -> Scope:

@@ -1,5 +1,5 @@
 """Test fixture: publishes small, deterministic snapshots of the source datasets the models and
-the catalog read (Parquet + manifest through warehouse.manifest, as the spine's publisher does),
+the catalog read (through warehouse.snapshots, the writer every publisher uses),
 using real NBS community codes of Hangzhou's Xihu district. Test data only."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 
 from contracts.contract import Contract, load_contracts
 from contracts.schema import published_schema
-from transforms.publish import new_snapshot_id, write_snapshot
-from warehouse.manifest import contract_fields, write_manifest_atomically
+from warehouse.manifest import Manifest, contract_fields, upgrade_manifest
+from warehouse.snapshots import new_snapshot_id, publish_snapshot
 
 ARROW = {
     "VARCHAR": pa.string(),
@@ -226,29 +226,13 @@ def table_for(contract: Contract, rows: list[dict[str, Any]], load_id: str) -> p
     return pa.table({c.name: pa.array([r.get(c.name) for r in rows], type=ARROW[c.type]) for c in schema})
 
 
-def publish_rows(
-    contract: Contract,
-    rows: list[dict[str, Any]],
-    exports: Path | None = None,
-    published_at: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """Publish `rows` as the current snapshot of `contract`'s dataset; returns the manifest."""
-    snapshot_id = new_snapshot_id()
-    load_id = f"L{snapshot_id}"
+def publish_rows(contract: Contract, rows: list[dict[str, Any]], exports: Path | None = None) -> Manifest:
+    """Publish `rows` as the current snapshot of `contract`'s dataset through the one snapshot
+    writer; returns the manifest."""
+    load_id = new_snapshot_id()  # a load id: the same scheme
     table = table_for(contract, rows, load_id)
-    files = write_snapshot(contract.id, table, snapshot_id, exports)
-    manifest = {
-        **contract_fields(contract),
-        "snapshot_id": snapshot_id,
-        "published_at": (published_at or dt.datetime.now(dt.UTC)).isoformat(),
-        "rows": table.num_rows,
-        "files": files,
-        "schema": [c.as_manifest() for c in published_schema(contract)],
-        "load_ids": [load_id],
-        "quality_score": None,
-    }
-    write_manifest_atomically(contract.id, manifest, exports)
-    return manifest
+    fields = contract_fields(contract)
+    return publish_snapshot(fields, table, declared=published_schema(contract), exports=exports).manifest
 
 
 def synthetic_rows(seed: int = 7) -> dict[str, list[dict[str, Any]]]:
@@ -263,19 +247,20 @@ def synthetic_rows(seed: int = 7) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def publish_synthetic(exports: Path | None = None, seed: int = 7) -> dict[str, dict[str, Any]]:
+def publish_synthetic(exports: Path | None = None, seed: int = 7) -> dict[str, Manifest]:
     """Publish every synthetic dataset; returns manifests by dataset id."""
     contracts = load_contracts()
     return {ds: publish_rows(contracts[ds], rows, exports) for ds, rows in synthetic_rows(seed).items()}
 
 
-def published_copy(template: Path, exports: Path) -> dict[str, dict[str, Any]]:
+def published_copy(template: Path, exports: Path) -> dict[str, Manifest]:
     """Copy a tree made by publish_synthetic(template) to `exports`; manifests by dataset id."""
     import json
     import shutil
 
     shutil.copytree(template, exports, dirs_exist_ok=True)
-    return {p.parent.name: json.loads(p.read_text("utf-8")) for p in exports.glob("*/manifest.json")}
+    return {p.parent.name: upgrade_manifest(json.loads(p.read_text("utf-8")))
+            for p in exports.glob("*/manifest.json")}
 
 
 @pytest.fixture(scope="session")
@@ -287,6 +272,6 @@ def synthetic_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def published(home: Path, synthetic_template: Path) -> dict[str, dict[str, Any]]:
+def published(home: Path, synthetic_template: Path) -> dict[str, Manifest]:
     """Every synthetic source dataset published under `home`; manifests by dataset id."""
     return published_copy(synthetic_template, home / "exports")

@@ -25,6 +25,7 @@ from transforms.runner import (
     run_models,
 )
 from warehouse.manifest import current_files, read_manifest
+from warehouse.snapshots import keep_snapshots
 
 
 def _rows(dataset: str) -> list[dict[str, Any]]:
@@ -36,19 +37,19 @@ def test_run_all_publishes_every_model_with_lineage(published: dict) -> None:
     results = run_models()
     assert [r.status for r in results] == ["published"] * len(load_models())
     m = read_manifest("grid_event_closure")
-    assert m["kind"] == "derived" and m["grade"] == "L3" and m["rows"] == len(_rows("grid_event_closure"))
-    assert {i["dataset"]: i["snapshot_id"] for i in m["inputs"]} == {
-        "grid_event": published["grid_event"]["snapshot_id"]
+    assert m.kind == "model" and m.grade == "L3" and m.rows == len(_rows("grid_event_closure"))
+    assert {i.dataset: i.snapshot_id for i in m.inputs} == {
+        "grid_event": published["grid_event"].snapshot_id
     }
-    assert m["lineage"]["overdue"]["sources"] == [
+    assert m.lineage["overdue"].sources == [
         "grid_event.closed_at",
         "grid_event.deadline_at",
         "grid_event.level",
         "grid_event.reported_at",
     ]
-    assert m["lineage"]["escalations"]["sources"] == ["grid_event.escalated", "grid_event.escalated_at"]
-    assert [c["name"] for c in m["schema"]][:3] == ["scope", "street_code", "community_code"]
-    assert all(f["sha256"] and f["rows"] == m["rows"] for f in m["files"])
+    assert m.lineage["escalations"].sources == ["grid_event.escalated", "grid_event.escalated_at"]
+    assert [c.name for c in m.columns][:3] == ["scope", "street_code", "community_code"]
+    assert all(f.sha256 and f.rows == m.rows for f in m.files)
 
 
 def test_berth_index_matches_python(published: dict) -> None:
@@ -216,10 +217,9 @@ def test_duckdb_engine_never_opens_the_warehouse_file(published: dict, home: Pat
 
 
 def test_old_snapshots_are_pruned_current_kept(published: dict, home: Path) -> None:
-    from transforms.publish import KEEP_SNAPSHOTS
-
-    ids = [run_model("grid_event_closure").snapshot_id for _ in range(KEEP_SNAPSHOTS + 2)]
+    keep = keep_snapshots()
+    ids = [run_model("grid_event_closure").snapshot_id for _ in range(keep + 2)]
     folders = sorted(p.name for p in (home / "exports" / "grid_event_closure" / "snapshots").iterdir())
-    assert folders == ids[-KEEP_SNAPSHOTS:]
-    assert read_manifest("grid_event_closure")["snapshot_id"] == ids[-1]
+    assert folders == ids[-keep:]
+    assert read_manifest("grid_event_closure").snapshot_id == ids[-1]
     assert not list((home / "exports" / "grid_event_closure" / ".build").iterdir())

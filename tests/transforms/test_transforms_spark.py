@@ -86,6 +86,6 @@ def test_spark_run_publishes_the_same_schema(snapshots: Path) -> None:
     duck = read_manifest("parking_berth_index", snapshots)
     result = run_model("parking_berth_index", "spark", exports=snapshots)
     spark = read_manifest("parking_berth_index", snapshots)
-    assert result.status == "published" and spark["engine"] == "spark"
-    assert spark["rows"] == duck["rows"] and spark["schema"] == duck["schema"]
-    assert spark["lineage"] == duck["lineage"]
+    assert result.status == "published" and spark.engine == "spark"
+    assert spark.rows == duck.rows and spark.columns == duck.columns
+    assert spark.lineage == duck.lineage
