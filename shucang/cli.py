@@ -11,6 +11,7 @@ import click
 SUBCOMMANDS: dict[str, str] = {
     "feeds": "shucang.commands:feeds",
     "loads": "shucang.commands:loads",
+    "control": "shucang.control_schema:control_group",
     "quarantine": "shucang.commands:quarantine_group",
     "warehouse": "shucang.commands:warehouse",
     "demo": "shucang.demo:demo",
