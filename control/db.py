@@ -5,6 +5,9 @@ control/migrations/ (`control.migrate`), which `engine()` applies once per datab
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event, exc, make_url
@@ -28,8 +31,39 @@ class ControlPlaneUnavailable(RuntimeError):
                    " resume where they stopped.")
 
 
+@contextmanager
+def outages_reported(url: str | None = None) -> Iterator[None]:
+    """Turn a lost or refused control-plane connection inside the block into ControlPlaneUnavailable."""
+    try:
+        yield
+    except (exc.OperationalError, exc.InterfaceError) as e:
+        raise ControlPlaneUnavailable.from_error(url or settings().control_url, e) from e
+
+
+def _not_across_fork(eng: Engine) -> Engine:
+    """A process forked after using `eng` (a worker of Airflow's or Celery's, say) opens its own
+    connections instead of sharing its parent's: a pooled connection made by another pid is
+    dropped, unclosed, at checkout (SQLAlchemy's recipe for pools and multiprocessing)."""
+
+    @event.listens_for(eng, "connect")
+    def _remember_pid(dbapi_conn, record):  # type: ignore[no-untyped-def]
+        record.info["pid"] = os.getpid()
+
+    @event.listens_for(eng, "checkout")
+    def _same_pid(dbapi_conn, record, proxy):  # type: ignore[no-untyped-def]
+        if record.info.get("pid") != os.getpid():
+            record.dbapi_connection = proxy.dbapi_connection = None
+            raise exc.DisconnectionError("connection made by another process")
+
+    return eng
+
+
 @functools.cache
 def _engine(url: str) -> Engine:
+    return _not_across_fork(_new_engine(url))
+
+
+def _new_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         eng = create_engine(url, connect_args={"timeout": 60})
 
@@ -53,10 +87,8 @@ def engine(url: str | None = None) -> Engine:
     url = url or settings().control_url
     eng = _engine(url)
     if _schema_key(url) not in _MIGRATED:
-        try:
+        with outages_reported(url):
             migrate.upgrade(eng)
-        except (exc.OperationalError, exc.InterfaceError) as e:
-            raise ControlPlaneUnavailable.from_error(url, e) from e
         _MIGRATED.add(_schema_key(url))  # after: the first connection may have made the file
     return eng
 

@@ -21,6 +21,7 @@ import duckdb
 from contracts.contract import Contract
 from contracts.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
 from contracts.schema import DatasetTags, published_schema
+from foundation import faults
 from foundation.duck import one_row
 from foundation.files import sha256_file
 from foundation.settings import settings
@@ -186,7 +187,11 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
             schema = _schema(con, contract, part)
         finally:
             con.close()
+        # a publish of this load killed before its manifest swap left this folder; no manifest
+        # names it (a load whose swap happened is not published again), so it is replaced
+        shutil.rmtree(final_dir, ignore_errors=True)
         tmp_dir.rename(final_dir)
+        faults.point("publish.snapshot_written")
         final_part = final_dir / part.name
         manifest = {
             **contract_fields(contract), "snapshot_id": snapshot_id,
