@@ -73,13 +73,11 @@ def show(dataset: str, as_json: bool) -> None:
         e = find_entry(entries, dataset)
     except KeyError as err:
         raise click.ClickException(str(err.args[0])) from None
-    facts, status = gather([e])
-    f = facts[0]
+    f = gather([e])[0]
     if as_json:
         out = {
             **e.as_json(),
             "facts": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in f.__dict__.items()},
-            "absent_sources": status.notes,
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
@@ -100,8 +98,7 @@ def show(dataset: str, as_json: bool) -> None:
     )
     click.echo(
         f"  质量分 {f.quality_score if f.quality_score is not None else '—'}"
-        f" | 授权 {f.active_grants if f.active_grants is not None else '—'}"
-        f" | 查询 {f.queries if f.queries is not None else '—'}"
+        f" | 授权 {f.active_grants} | 查询 {f.queries}"
         f" | 地址匹配率 {f.match_rate if f.match_rate is not None else '—'}"
     )
     if e.inputs:
@@ -109,8 +106,6 @@ def show(dataset: str, as_json: bool) -> None:
     click.echo("  信息项:")
     for line in render(COLUMN_HEADER, [_column_row(c, e.lineage.get(c.name)) for c in e.data_items], "    "):
         click.echo(line)
-    for note in status.notes:
-        click.echo(f"  ({note})")
 
 
 @catalog.command("search")

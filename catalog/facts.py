@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +31,6 @@ GRACE = 1.5
 LATE = 3.0
 
 
-@dataclass
-class SourceStatus:
-    """Which optional fact sources were available when the facts were gathered."""
-
-    quality_scores: bool = False
-    grants: bool = False
-    audit: bool = False
-    notes: list[str] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Facts:
     """The live facts of one dataset."""
@@ -54,8 +44,8 @@ class Facts:
     timeliness: str  # on_time | late | stale | unpublished
     loads: int
     quality_score: float | None
-    active_grants: int | None  # None: the access package is not installed
-    queries: int | None
+    active_grants: int
+    queries: int  # successful queries, exports and downloads through its grants
     match_rate: float | None  # matched to a community / rows that reached the address stage
     address_levels: dict[str, int] | None  # rows per match level, `unresolved` = quarantined
 
@@ -101,9 +91,8 @@ def _median_interval(rows: list[dict[str, Any]]) -> float | None:
     return statistics.median(gaps) if gaps else None
 
 
-def quality_scores(status: SourceStatus) -> dict[str, float]:
-    """Latest quality score per dataset from quality.latest_scores(), when it exists."""
-    status.quality_scores = True
+def quality_scores() -> dict[str, float]:
+    """Latest quality score per dataset (quality's store)."""
     out = {}
     for ds, value in dict(latest_scores()).items():
         score = value.get("score") if isinstance(value, dict) else value
@@ -112,7 +101,7 @@ def quality_scores(status: SourceStatus) -> dict[str, float]:
     return out
 
 
-def quality_history(status: SourceStatus) -> list[tuple[str, dt.datetime, float]]:
+def quality_history() -> list[tuple[str, dt.datetime, float]]:
     """(dataset, validated_at, score) of every validated load, from quality's `quality_loads`."""
     table = quality_loads
     q = select(table.c.dataset, table.c.validated_at, table.c.score).order_by(table.c.validated_at)
@@ -120,9 +109,8 @@ def quality_history(status: SourceStatus) -> list[tuple[str, dt.datetime, float]
         return [(d, as_utc(at), float(score)) for d, at, score in c.execute(q)]  # type: ignore[misc]
 
 
-def grants_by_dataset(status: SourceStatus) -> tuple[dict[str, int], dict[str, list[str]]]:
+def grants_by_dataset() -> tuple[dict[str, int], dict[str, list[str]]]:
     """Active grants per dataset, and the datasets of every grant (for attributing queries)."""
-    status.grants = True
     active: dict[str, int] = {}
     datasets_of: dict[str, list[str]] = {}
     for g in list_grants():
@@ -134,9 +122,8 @@ def grants_by_dataset(status: SourceStatus) -> tuple[dict[str, int], dict[str, l
     return active, datasets_of
 
 
-def audit_events(status: SourceStatus) -> list[dict[str, Any]]:
-    """Every audit event (query, export, download, refusal), when the access package exists."""
-    status.audit = True
+def audit_events() -> list[dict[str, Any]]:
+    """Every audit event (query, export, download, refusal) of the access package."""
     return list(audit.events())
 
 
@@ -198,14 +185,13 @@ def match_rate(levels: dict[str, int] | None) -> float | None:
 
 def gather(
     entries: list[CatalogEntry], now: dt.datetime | None = None, exports: Path | None = None
-) -> tuple[list[Facts], SourceStatus]:
-    """Live facts of every entry, and which optional sources were there."""
+) -> list[Facts]:
+    """Live facts of every entry."""
     now = now or dt.datetime.now(dt.UTC)
-    status = SourceStatus()
     by_ds = published_loads()
-    scores = quality_scores(status)
-    active, datasets_of = grants_by_dataset(status)
-    queries = queries_by_dataset(audit_events(status), datasets_of)
+    scores = quality_scores()
+    active, datasets_of = grants_by_dataset()
+    queries = queries_by_dataset(audit_events(), datasets_of)
     out = []
     for e in entries:
         last = as_utc(e.publish_date)
@@ -223,13 +209,13 @@ def gather(
                 timeliness(age, declared),
                 len(by_ds.get(e.id, [])),
                 scores.get(e.id, manifest_score),
-                active.get(e.id, 0) if status.grants else None,
-                queries.get(e.id, 0) if status.audit else None,
+                active.get(e.id, 0),
+                queries.get(e.id, 0),
                 match_rate(levels := address_levels(e, exports)),
                 levels,
             )
         )
-    return out, status
+    return out
 
 
 def quarantine_reasons(root: Path | None = None) -> list[tuple[str, str, int]]:

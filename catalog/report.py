@@ -19,7 +19,7 @@ import pandas as pd
 from catalog import report_charts as charts
 from catalog import report_data as data
 from catalog.entry import build_catalog
-from catalog.facts import SourceStatus, all_loads, gather, quality_history, quarantine_reasons
+from catalog.facts import all_loads, gather, quality_history, quarantine_reasons
 from foundation.settings import settings
 
 
@@ -42,7 +42,6 @@ class Report:
     table: pd.DataFrame
     quarantine: pd.DataFrame
     sections: list[Section]
-    status: SourceStatus
     summary: dict[str, int] = field(default_factory=dict)
 
 
@@ -62,14 +61,10 @@ def build_report(now: dt.datetime | None = None, exports: Path | None = None) ->
     """Gather entries, facts and the ledger, and render every chart."""
     now = now or dt.datetime.now(dt.UTC)
     entries = build_catalog(exports)
-    facts, status = gather(entries, now, exports)
+    facts = gather(entries, now, exports)
     table = data.datasets_table(entries, facts)
     reasons = data.quarantine(quarantine_reasons())
-    usage_note = (
-        "the access package is not installed, so grants and queries are unknown"
-        if not status.grants
-        else "no active grants and no queries yet"
-    )
+    usage_note = "no active grants and no queries yet"
     sections = [
         _section(
             "category_tier",
@@ -88,7 +83,7 @@ def build_report(now: dt.datetime | None = None, exports: Path | None = None) ->
         _section(
             "quality_trend",
             "质量趋势",
-            data.quality_trend(all_loads(), quality_history(status)),
+            data.quality_trend(all_loads(), quality_history()),
             charts.quality_trend,
             "neither the ledger nor quality has a finished, counted load yet",
         ),
@@ -113,7 +108,7 @@ def build_report(now: dt.datetime | None = None, exports: Path | None = None) ->
         "stale": int((table["timeliness"] == "stale").sum()),
         "quarantined_rows": int(reasons["rows"].sum()) if len(reasons) else 0,
     }
-    return Report(now, data.week_label(now), table, reasons, sections, status, summary)
+    return Report(now, data.week_label(now), table, reasons, sections, summary)
 
 
 TEMPLATE = jinja2.Template(
@@ -163,10 +158,9 @@ def render_markdown(r: Report) -> str:
         top = r.quarantine.groupby("reason_code")["rows"].sum().sort_values(ascending=False).head(5)
         lines += ["", "## 主要隔离原因", ""] + [f"- {k}: {v} 行" for k, v in top.items()]
     missing = [sec for sec in r.sections if sec.chart is None]
-    if missing or r.status.notes:
+    if missing:
         lines += ["", "## 未出图的部分", ""]
         lines += [f"- {sec.title}: {sec.note}" for sec in missing]
-        lines += [f"- {n}" for n in r.status.notes]
     return "\n".join(lines) + "\n"
 
 

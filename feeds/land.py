@@ -60,6 +60,7 @@ def land(contract: Contract, since: str | None = None) -> str | None:
         else:
             candidates = _file_candidates(contract, s.feeds)
         _remove_orphans(base, ledger.load_ids(contract.id), keep=incoming)
+        faults.point("land.start")
         known = ledger.known_sha256(contract.id)
         fresh: list[dict] = []
         for cand in candidates:

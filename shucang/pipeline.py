@@ -26,6 +26,7 @@ from typing import Any, TypedDict
 import duckdb
 from sqlalchemy import exc
 
+from address_registry.attach import attach_addresses
 from contracts.contract import DATASETS_DIR, Contract, load_contract
 from control import lease, ledger
 from control.db import ControlPlaneUnavailable, outages_reported
@@ -36,9 +37,12 @@ from feeds.stage import stage
 from foundation import faults
 from foundation.duck import one_row
 from foundation.settings import settings
+from foundation.sql import ident, paths
+from quality.quarantine_failures import quarantine_failures
+from quality.store import load_quality
 from warehouse import quarantine
 from warehouse.manifest import NotPublishedError, current_files, read_manifest
-from warehouse.publish import ADDRESS_COLUMNS, SNAPSHOT_PARQUET, publish, published_columns
+from warehouse.publish import publish
 
 
 class LoadRef(TypedDict):
@@ -85,10 +89,6 @@ def workdir(ref: LoadRef) -> Path:
     return settings().staging / ref["dataset"] / ref["load_id"]
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _reject(ref: LoadRef, err: LoadRejected, rows_in: int | None = None) -> None:
     """Record a whole-load rejection in the quarantine and the ledger."""
     quarantine.write_part_records(ref["dataset"], ref["load_id"], "rejected", [{
@@ -105,11 +105,11 @@ def latest_cursor(contract: Contract) -> str | None:
     if not contract.cursor:
         return None
     try:
-        files = ", ".join(f"'{p}'" for p in current_files(contract.id))
+        files = current_files(contract.id)
     except NotPublishedError:
         return None
     with duckdb.connect() as con:
-        value = one_row(con, f"SELECT max({_q(contract.cursor)}) FROM read_parquet([{files}])")[0]
+        value = one_row(con, f"SELECT max({ident(contract.cursor)}) FROM read_parquet({paths(files)})")[0]
     return value.isoformat() if value is not None else None
 
 
@@ -217,42 +217,13 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
 
 @_step("address", LoadStatus.addressed)
 def address_step(ref: LoadRef | None) -> LoadRef | None:
-    """Match each distinct address once; unresolvable addresses go to quarantine."""
+    """Match each distinct address once (address_registry.attach); unresolved rows are quarantined
+    there and stay visible to the match-rate gate."""
     assert ref is not None
     contract = contract_for(ref["dataset"])
-    if contract.address is None:
-        _record(ref, LoadStatus.addressed)
-        return ref
-    from address_registry import match_many
-
-    work = workdir(ref)
-    staged, matches, addressed = (work / "staged.parquet", work / "addresses.parquet",
-                                  work / "addressed.parquet")
-    col = _q(contract.address.column)
-    con = duckdb.connect()
-    try:
-        distinct = con.sql(
-            f"SELECT DISTINCT {col} AS address FROM '{staged}' WHERE {col} IS NOT NULL").to_arrow_table()
-        table = match_many(distinct.column("address"))
-        con.register("matched", table)
-        con.execute(f"COPY matched TO '{matches}' (FORMAT parquet)")
-        faults.point("address.matched")
-        quarantine.write_part_sql(
-            con, contract.id, ref["load_id"], "address",
-            f"SELECT s._file AS source_file, s._line AS line, '{contract.address.column}' AS column,"
-            f" s.{col} AS raw_value, 'address_unresolved' AS reason_code,"
-            f" coalesce(m.reason, 'address not recognised') AS reason,"
-            f" to_json(s) AS record FROM '{staged}' s JOIN '{matches}' m ON s.{col} = m.address"
-            f" WHERE m.match_level = 'none'")
-        faults.point("address.quarantined")
-        cols = ", ".join(f"m.{c}" if c in ADDRESS_COLUMNS else f"s.{_q(c)}"
-                         for c in published_columns(contract))
-        con.execute(
-            f"COPY (SELECT {cols} FROM '{staged}' s LEFT JOIN '{matches}' m"
-            f" ON s.{col} = m.address WHERE m.match_level IS DISTINCT FROM 'none')"
-            f" TO '{addressed}' ({SNAPSHOT_PARQUET})")
-    finally:
-        con.close()
+    if contract.address is not None:
+        work = workdir(ref)
+        attach_addresses(contract, ref["load_id"], work / "staged.parquet", work)
     faults.point("address.written")
     _record(ref, LoadStatus.addressed)
     return ref
@@ -270,6 +241,7 @@ def validate_step(ref: LoadRef | None) -> LoadRef | None:
     """Run the contract's great_expectations suite; failing rows go to quarantine, a failing gate
     rejects the whole load."""
     assert ref is not None
+    # great_expectations takes seconds to import: only the process that validates pays for it
     from quality.validate import validate_load
 
     contract = contract_for(ref["dataset"])
@@ -277,28 +249,15 @@ def validate_step(ref: LoadRef | None) -> LoadRef | None:
     report = validate_load(contract, data, load_id=ref["load_id"])
     faults.point("validate.checked")
     work = workdir(ref)
-    con = duckdb.connect()
-    try:
-        con.register("failures", report.failures)
-        quarantine.write_part_sql(
-            con, contract.id, ref["load_id"], "validate",
-            f"SELECT any_value(d._file) AS source_file, any_value(d._line) AS line,"
-            f" arg_min(f.column, f.column) AS column, arg_min(f.value, f.column) AS raw_value,"
-            f" arg_min(f.reason_code, f.column) AS reason_code,"
-            f" string_agg(DISTINCT f.reason, '; ') AS reason, to_json(any_value(d)) AS record"
-            f" FROM failures f JOIN '{data}' d USING (_row) GROUP BY f._row")
-        con.execute(f"COPY (SELECT DISTINCT _row FROM failures) TO '{work / 'invalid_rows.parquet'}'"
-                    " (FORMAT parquet)")
-    finally:
-        con.close()
+    quarantine_failures(contract.id, ref["load_id"], report.failures, data,
+                        work / "invalid_rows.parquet", already=[work / "unresolved_rows.parquet"])
+    faults.point("validate.quarantined")
     blocking = report.blocking
     if blocking:
         gate = blocking[0]
         err = GateRejected(gate.name, "; ".join(g.message for g in blocking))
         _reject(ref, err, rows_in=ledger.get_load(ref["load_id"])["rows_in"])
         raise err
-    (work / "quality_score").write_text(str(report.score))  # before the ledger: publish reads it
-    faults.point("validate.quarantined")
     _record(ref, LoadStatus.validated)
     return ref
 
@@ -311,10 +270,10 @@ def publish_step(ref: LoadRef | None) -> LoadRef | None:
     work = workdir(ref)
     done = in_current_snapshot(ref)
     if done is None:
-        score_file = work / "quality_score"
+        validation = load_quality(ref["load_id"])
         result = publish(contract, ref["load_id"], validated_input(ref),
                          excluded=[work / "invalid_rows.parquet"],
-                         quality_score=float(score_file.read_text()) if score_file.exists() else None)
+                         quality_score=validation["score"] if validation else None)
         done = result.snapshot_id, result.rows_published
     faults.point("publish.manifest_swapped")
     _, quarantined = quarantine.seal(ref["dataset"], ref["load_id"])
@@ -335,10 +294,9 @@ def in_current_snapshot(ref: LoadRef) -> tuple[str, int] | None:
         return None
     if manifest["snapshot_id"] != ref["load_id"]:
         return None
-    files = ", ".join(f"'{p}'" for p in current_files(ref["dataset"]))
     with duckdb.connect() as con:
-        rows = one_row(con, f"SELECT count(*) FROM read_parquet([{files}]) WHERE _load_id = $1",
-                       [ref["load_id"]])[0]
+        rows = one_row(con, f"SELECT count(*) FROM read_parquet({paths(current_files(ref['dataset']))})"
+                       " WHERE _load_id = $1", [ref["load_id"]])[0]
     return manifest["snapshot_id"], int(rows)
 
 

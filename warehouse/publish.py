@@ -187,6 +187,7 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
             schema = _schema(con, contract, part)
         finally:
             con.close()
+        faults.point("publish.merged")
         # a publish of this load killed before its manifest swap left this folder; no manifest
         # names it (a load whose swap happened is not published again), so it is replaced
         shutil.rmtree(final_dir, ignore_errors=True)

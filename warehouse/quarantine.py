@@ -14,6 +14,8 @@ import pyarrow.parquet as pq
 
 from foundation.duck import one_row
 from foundation.settings import settings
+from foundation.sql import ident, literal
+from foundation.sql import path as sql_path
 
 SCHEMA = pa.schema([
     ("dataset", pa.string()),
@@ -56,13 +58,13 @@ def write_part_sql(con: duckdb.DuckDBPyConnection, dataset: str, load_id: str, s
     reason, record) as a stage's quarantine part; return how many."""
     path = part_path(dataset, load_id, stage)
     path.parent.mkdir(parents=True, exist_ok=True)
-    casts = ", ".join(f'CAST("{c}" AS {"BIGINT" if c == "line" else "VARCHAR"}) AS "{c}"'
+    casts = ", ".join(f'CAST({ident(c)} AS {"BIGINT" if c == "line" else "VARCHAR"}) AS {ident(c)}'
                       for c in COLUMNS[3:])
     con.execute(
-        f"COPY (SELECT '{dataset}' AS dataset, '{load_id}' AS load_id, '{stage}' AS stage, {casts}"
-        f" FROM ({select_sql})) TO '{path}' (FORMAT parquet)"
+        f"COPY (SELECT {literal(dataset)} AS dataset, {literal(load_id)} AS load_id,"
+        f" {literal(stage)} AS stage, {casts} FROM ({select_sql})) TO {sql_path(path)} (FORMAT parquet)"
     )
-    return int(one_row(con, f"SELECT count(*) FROM read_parquet('{path}')")[0])
+    return int(one_row(con, f"SELECT count(*) FROM read_parquet({sql_path(path)})")[0])
 
 
 def seal(dataset: str, load_id: str) -> tuple[Path, int]:

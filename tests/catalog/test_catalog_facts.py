@@ -49,7 +49,7 @@ def test_facts_from_manifest_and_ledger(published: dict) -> None:
     for hours in (30, 20, 8):  # intervals 10 h and 12 h -> median 11 h
         record_load("grid_event", now - dt.timedelta(hours=hours), 100, 90)
     entries = build_catalog()
-    facts = {f.dataset: f for f in gather(entries, now + dt.timedelta(hours=2))[0]}
+    facts = {f.dataset: f for f in gather(entries, now + dt.timedelta(hours=2))}
     g = facts["grid_event"]
     assert g.rows == 300 and g.loads == 3 and g.actual_seconds == 11 * 3600
     assert g.declared_seconds == 3600 and g.timeliness == "late"  # 2 h old, hourly
@@ -104,7 +104,7 @@ def test_address_levels_count_quarantined_unresolved_rows(published: dict, home:
     pq.write_table(
         pa.table({"load_id": ["older"], "reason_code": ["address_unresolved"]}), folder / "older.parquet"
     )  # not a load of the current snapshot
-    facts = {f.dataset: f for f in gather(build_catalog())[0]}
+    facts = {f.dataset: f for f in gather(build_catalog())}
     g = facts["grid_event"]
     assert g.address_levels == {"community": 291, "unmatched": 9, "unresolved": 3}
     assert g.match_rate == round(291 / 303, 4)

@@ -29,17 +29,17 @@ from warehouse.query import query
 pytestmark = pytest.mark.xdist_group("faults")
 
 KILL_POINTS = [
-    "land.copied", "land.moved", "land.recorded",
+    "land.start", "land.copied", "land.moved", "land.recorded",
     "stage.start", "stage.written", "stage.recorded",
-    "address.start", "address.matched", "address.quarantined", "address.written", "address.recorded",
+    "address.start", "address.written", "address.recorded",
     "validate.start", "validate.checked", "validate.quarantined", "validate.recorded",
-    "publish.start", "publish.snapshot_written", "publish.manifest_swapped", "publish.sealed",
-    "publish.recorded",
+    "publish.start", "publish.merged", "publish.snapshot_written", "publish.manifest_swapped",
+    "publish.sealed", "publish.recorded",
 ]
 STEPS_WITH_BOUNDARIES = ("stage", "address", "validate", "publish")
 # PostgreSQL gets a point before the load is recorded, one mid-way and both around the manifest
 # swap: only the control plane differs, and each case costs half a minute on a loaded machine
-PG_POINTS = ["land.moved", "address.quarantined", "publish.snapshot_written",
+PG_POINTS = ["land.moved", "validate.quarantined", "publish.snapshot_written",
              "publish.manifest_swapped"]
 
 OLD = {("SJ202611200001", "上报"), ("SJ202611200002", "办结")}
@@ -144,7 +144,7 @@ def test_every_point_in_the_code_is_killed_at() -> None:
 def test_an_error_marks_the_load_failed_and_the_next_run_resumes_it(home: Path, grid_dir: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     _deliveries(grid_dir)
-    monkeypatch.setenv("SHUCANG_FAULT_POINT", "address.matched:raise")
+    monkeypatch.setenv("SHUCANG_FAULT_POINT", "address.written:raise")
     with pytest.raises(pipeline.LoadFailed, match="failed in address: FaultInjected"):
         pipeline.run_feed("grid_event")
     (failed,) = ledger.unfinished_loads("grid_event")

@@ -13,7 +13,7 @@ from feeds.errors import LoadRejected
 from shucang import pipeline
 from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
 from warehouse import quarantine
-from warehouse.manifest import read_manifest
+from warehouse.manifest import NotPublishedError, read_manifest
 from warehouse.query import ReadOnlyQueryError, query
 
 pytestmark = pytest.mark.xdist_group("pipeline")
@@ -31,11 +31,12 @@ def _snapshot() -> tuple[str, list[tuple]]:
 
 
 def test_conservation_and_rerun_is_a_no_op(home: Path, grid_dir: Path) -> None:
-    _write(grid_dir, "a.csv", [grid_row(1), grid_row(2, 事件等级="高"), grid_row(3, 发生地点="@@@ ###"),
-                               grid_row(1)])
+    # ten good rows keep the match rate (10 of 11 rows that reach the address step) above 90%
+    _write(grid_dir, "a.csv", [*(grid_row(i) for i in range(1, 11)), grid_row(11, 事件等级="高"),
+                               grid_row(12, 发生地点="@@@ ###"), grid_row(1)])
     ref = pipeline.run_feed("grid_event")
     load = ledger.get_load(ref["load_id"])
-    assert (load["rows_in"], load["rows_published"], load["rows_quarantined"]) == (4, 1, 3)
+    assert (load["rows_in"], load["rows_published"], load["rows_quarantined"]) == (13, 10, 3)
     ledger.assert_conserved(ref["load_id"])
     codes = sorted(quarantine.read("grid_event").column("reason_code").to_pylist())
     assert codes == ["address_unresolved", "cast", "duplicate_key"]
@@ -45,6 +46,19 @@ def test_conservation_and_rerun_is_a_no_op(home: Path, grid_dir: Path) -> None:
     assert _snapshot() == before
     assert (home / "exports/grid_event/manifest.json").read_bytes() == manifest_bytes
     assert len(ledger.list_loads("grid_event")) == 1
+
+
+def test_the_match_rate_gate_counts_unresolved_addresses(home: Path, grid_dir: Path) -> None:
+    # 2 of 10 addresses readable against min_match_rate 0.9: the gate sees all ten and rejects
+    _write(grid_dir, "a.csv", [grid_row(1), grid_row(2),
+                               *(grid_row(i, 发生地点=f"无法识别{i}") for i in range(3, 11))])
+    with pytest.raises(pipeline.GateRejected, match="20.0% of addresses matched"):
+        pipeline.run_feed("grid_event")
+    (load,) = ledger.list_loads("grid_event")
+    assert load["status"] == "rejected" and load["reason"].startswith("rejected:gate:address_match_rate")
+    assert (load["rows_in"], load["rows_published"], load["rows_quarantined"]) == (10, 0, 10)
+    with pytest.raises(NotPublishedError):
+        read_manifest("grid_event")
 
 
 def test_incremental_upsert_by_primary_key(home: Path, grid_dir: Path) -> None:

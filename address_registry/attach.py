@@ -1,0 +1,62 @@
+"""The address step of a load: match each distinct address string of a staged Parquet file once and
+join the registry's codes onto every row. Rows whose address cannot be resolved stay in the
+addressed file (match_level 'none'), so the match-rate gate counts every row that reached this
+step; they are quarantined here as `address_unresolved` and listed for the publisher to leave out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from address_registry.match import match_many
+from contracts.contract import Contract
+from foundation.duck import one_row
+from foundation.sql import ident, literal, path
+from warehouse import quarantine
+from warehouse.publish import ADDRESS_COLUMNS, SNAPSHOT_PARQUET, published_columns
+
+
+@dataclass(frozen=True)
+class AddressedLoad:
+    """What the address step wrote: the addressed rows, the unresolved row ids, their count."""
+
+    addressed: Path
+    unresolved_rows: Path
+    unresolved: int
+
+
+def attach_addresses(contract: Contract, load_id: str, staged: Path, work: Path) -> AddressedLoad:
+    """Match the contract's address column of `staged` and write, under `work`, addresses.parquet
+    (one row per distinct string), addressed.parquet (every row with its codes) and
+    unresolved_rows.parquet (the _row of each row quarantined as address_unresolved)."""
+    if contract.address is None:
+        raise ValueError(f"{contract.id} has no address column to match")
+    column = contract.address.column
+    col = ident(column)
+    matches, addressed, unresolved = (work / "addresses.parquet", work / "addressed.parquet",
+                                      work / "unresolved_rows.parquet")
+    join = (f"FROM read_parquet({path(staged)}) s"
+            f" LEFT JOIN read_parquet({path(matches)}) m ON s.{col} = m.address")
+    con = duckdb.connect()
+    try:
+        distinct = con.sql(f"SELECT DISTINCT {col} AS address FROM read_parquet({path(staged)})"
+                           f" WHERE {col} IS NOT NULL").to_arrow_table()
+        con.register("matched", match_many(distinct.column("address")))
+        con.execute(f"COPY matched TO {path(matches)} (FORMAT parquet)")
+        quarantine.write_part_sql(
+            con, contract.id, load_id, "address",
+            f"SELECT s._file AS source_file, s._line AS line, {literal(column)} AS column,"
+            f" s.{col} AS raw_value, 'address_unresolved' AS reason_code,"
+            f" coalesce(m.reason, 'address not recognised') AS reason, to_json(s) AS record"
+            f" {join} WHERE m.match_level = 'none'")
+        cols = ", ".join(f"m.{c}" if c in ADDRESS_COLUMNS else f"s.{ident(c)}"
+                         for c in published_columns(contract))
+        con.execute(f"COPY (SELECT {cols} {join}) TO {path(addressed)} ({SNAPSHOT_PARQUET})")
+        con.execute(f"COPY (SELECT s._row {join} WHERE m.match_level = 'none') TO {path(unresolved)}"
+                    " (FORMAT parquet)")
+        count = int(one_row(con, f"SELECT count(*) FROM read_parquet({path(unresolved)})")[0])
+    finally:
+        con.close()
+    return AddressedLoad(addressed, unresolved, count)
