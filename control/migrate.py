@@ -5,7 +5,6 @@ the same tables. Configured in code; no alembic.ini is read."""
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import zlib
 from collections.abc import Iterator
@@ -18,6 +17,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, text
+
+from foundation.files import exclusive_lock
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Alembic's bookkeeping table; named for us so a shared database's other Alembic user (Airflow's
@@ -70,14 +71,8 @@ def _sqlite_file_lock(eng: Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    path = Path(f"{database}.migrate.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    with exclusive_lock(Path(f"{database}.migrate.lock")):
+        yield
 
 
 def upgrade(eng: Engine, revision: str = "head") -> str | None:

@@ -6,7 +6,6 @@ at a time (the Airflow pool `shucang_warehouse` has one slot; a lock file guards
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import shutil
 import time
@@ -23,7 +22,7 @@ from contracts.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
 from contracts.schema import DatasetTags, published_schema
 from foundation import faults
 from foundation.duck import one_row
-from foundation.files import sha256_file
+from foundation.files import exclusive_lock, sha256_file
 from foundation.settings import settings
 from warehouse.manifest import (
     NotPublishedError,
@@ -61,14 +60,8 @@ def _q(name: str) -> str:
 @contextmanager
 def publisher_lock() -> Iterator[None]:
     """Exclusive lock held while publishing, across processes on this machine."""
-    path = settings().home / ".publish.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    with exclusive_lock(settings().home / ".publish.lock"):
+        yield
 
 
 def connect_warehouse(read_only: bool = False, attempts: int = 60) -> duckdb.DuckDBPyConnection:
