@@ -48,12 +48,12 @@ NEW = {("SJ202611200001", "办结"), ("SJ202611200002", "办结"), ("SJ202611200
 
 def _deliveries(grid_dir: Path) -> None:
     """Publish a first delivery, then drop a second one: an update, a new row, a row that cannot
-    be typed and one whose address is unknown (4 rows in: 2 published, 2 quarantined)."""
+    be typed and a repeated key (4 rows in: 2 published, 2 quarantined)."""
     first = [grid_row(1, 处置状态="上报", 派发时间="", 处置时间="", 办结时间=""), grid_row(2)]
     (grid_dir / "a.csv").write_bytes(csv_bytes(GRID_HEADER, first))
     assert pipeline.run_feed("grid_event") is not None
     (grid_dir / "b.csv").write_bytes(csv_bytes(GRID_HEADER, [
-        grid_row(1), grid_row(3), grid_row(4, 事件等级="高"), grid_row(5, 发生地点="@@@ ###")]))
+        grid_row(1), grid_row(3), grid_row(4, 事件等级="高"), grid_row(3)]))
 
 
 def _published() -> set[tuple[str, str]]:
@@ -101,7 +101,7 @@ def _assert_recovered(home: Path) -> None:
     assert (second["rows_in"], second["rows_published"], second["rows_quarantined"]) == (4, 2, 2)
     ledger.assert_conserved(second["load_id"])
     codes = quarantine.read("grid_event", second["load_id"]).column("reason_code").to_pylist()
-    assert sorted(codes) == ["address_unresolved", "cast"]
+    assert sorted(codes) == ["cast", "duplicate_key"]
     assert ledger.unfinished_loads("grid_event") == []
     assert lease.current("grid_event") is None
     landed = {p.name for p in (home / "landing" / "grid_event").iterdir()}

@@ -118,12 +118,20 @@ def test_publish_is_atomic_when_it_fails_midway(home: Path, grid_dir: Path,
     def crash(*_a: object, **_k: object) -> None:
         raise OSError("disk full while switching the view")
 
+    import warehouse.publish
+
+    refresh = warehouse.publish._refresh_view
     monkeypatch.setattr("warehouse.publish._refresh_view", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(pipeline.LoadFailed, match="failed in publish: OSError: disk full"):
         pipeline.run_feed("grid_event")
     assert _snapshot() == before
     current = json.loads((home / "exports/grid_event/manifest.json").read_text())
     assert all((home / "exports/grid_event" / f["path"]).exists() for f in current["files"])
+    (failed,) = ledger.unfinished_loads("grid_event")
+    assert (failed["status"], failed["step"]) == ("failed", "validated")
+    monkeypatch.setattr("warehouse.publish._refresh_view", refresh)
+    assert pipeline.run_feed("grid_event")["load_id"] == failed["load_id"]  # resumed, not skipped
+    assert ledger.get_load(failed["load_id"])["status"] == "published"
 
 
 @pytest.mark.parametrize(("sql", "message"), [
