@@ -11,7 +11,6 @@ under registry/; it does not merge sources or match addresses."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from address_registry.codes import CodeLedger, LedgerEntry
+from foundation.files import exclusive_lock
 from foundation.settings import settings
 
 TABLES = ("estates", "buildings", "houses", "names", "conflicts")
@@ -53,14 +53,8 @@ def version_dir(version: int, base: Path | None = None) -> Path:
 @contextlib.contextmanager
 def build_lock(base: Path | None = None) -> Iterator[None]:
     """Exclusive lock so two builds never interleave their versions or ledgers."""
-    base = base or root()
-    base.mkdir(parents=True, exist_ok=True)
-    with (base / ".lock").open("w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    with exclusive_lock((base or root()) / ".lock"):
+        yield
 
 
 _LEDGER_SCHEMA = pa.schema([("kind", pa.string()), ("key", pa.string()), ("code", pa.string()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -41,6 +42,8 @@ loads = Table(
     Column("files_rejected", Integer, default=0),  # files refused whole; the others still loaded
     Column("snapshot_id", String(40)),
     Column("reason", Text),  # why a load was rejected, or which of its files were
+    Column("step", String(20)),  # the last step completed (a LoadStatus of STEPS); resumed after it
+    Column("error", Text),  # why the machinery last failed on this load (it stays resumable)
 )
 
 landed_files = Table(
@@ -67,6 +70,13 @@ class LoadStatus:
     noop = "noop"  # nothing new to load
 
 
+# The steps of a load in order, each named by the status it leaves the load in.
+STEPS = (LoadStatus.landed, LoadStatus.staged, LoadStatus.addressed, LoadStatus.validated,
+         LoadStatus.published)
+# A load in one of these states is finished; any other is resumed by the next run of its dataset.
+TERMINAL = frozenset({LoadStatus.published, LoadStatus.rejected, LoadStatus.noop})
+
+
 class ConservationError(AssertionError):
     """A load's counts do not add up: some row was neither published nor quarantined."""
 
@@ -85,16 +95,24 @@ def new_load_id(dataset: str) -> str:
     return f"{_now():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
 
 
-def start_load(dataset: str) -> str:
-    """Record a new load for `dataset` and return its id."""
-    load_id = new_load_id(dataset)
+def start_load(dataset: str, files: Sequence[dict[str, Any]] = (), load_id: str | None = None) -> str:
+    """Record a new landed load for `dataset` with the files it landed (sha256, source,
+    landed_path, bytes) in one transaction, and return its id: a load exists with all its files
+    or not at all."""
+    load_id = load_id or new_load_id(dataset)
+    now = _now()
     with engine().begin() as c:
         c.execute(
             insert(loads).values(
-                load_id=load_id, dataset=dataset, status=LoadStatus.landed, started_at=_now(),
-                files=0, bytes=0,
+                load_id=load_id, dataset=dataset, status=LoadStatus.landed, step=LoadStatus.landed,
+                started_at=now, files=len(files), bytes=sum(f["bytes"] for f in files),
             )
         )
+        if files:
+            c.execute(
+                insert(landed_files),
+                [{**f, "dataset": dataset, "load_id": load_id, "landed_at": now} for f in files],
+            )
     return load_id
 
 
@@ -105,26 +123,15 @@ def known_sha256(dataset: str) -> set[str]:
         return {r[0] for r in rows}
 
 
-def record_landed(load_id: str, dataset: str, files: list[dict[str, Any]]) -> None:
-    """Register the files landed by `load_id` (sha256, source, landed_path, bytes)."""
-    now = _now()
-    with engine().begin() as c:
-        if files:
-            c.execute(
-                insert(landed_files),
-                [{**f, "dataset": dataset, "load_id": load_id, "landed_at": now} for f in files],
-            )
-        c.execute(
-            update(loads)
-            .where(loads.c.load_id == load_id)
-            .values(files=len(files), bytes=sum(f["bytes"] for f in files))
-        )
+def load_ids(dataset: str) -> set[str]:
+    """The id of every load of `dataset`."""
+    with engine().connect() as c:
+        return {r[0] for r in c.execute(select(loads.c.load_id).where(loads.c.dataset == dataset))}
 
 
 def update_load(load_id: str, **values: Any) -> None:
     """Set columns of a load row (status, counts, reason, ...)."""
-    if values.get("status") in {LoadStatus.published, LoadStatus.rejected, LoadStatus.noop,
-                                LoadStatus.failed}:
+    if values.get("status") in TERMINAL | {LoadStatus.failed}:
         values.setdefault("finished_at", _now())
     with engine().begin() as c:
         c.execute(update(loads).where(loads.c.load_id == load_id).values(**values))
@@ -146,6 +153,22 @@ def list_loads(dataset: str | None = None, limit: int = 50) -> list[dict[str, An
         q = q.where(loads.c.dataset == dataset)
     with engine().connect() as c:
         return [dict(r) for r in c.execute(q).mappings()]
+
+
+def unfinished_loads(dataset: str | None = None) -> list[dict[str, Any]]:
+    """Loads not in a terminal state (stopped by a crash or failed), oldest first."""
+    q = select(loads).where(loads.c.status.not_in(sorted(TERMINAL))).order_by(loads.c.started_at)
+    if dataset:
+        q = q.where(loads.c.dataset == dataset)
+    with engine().connect() as c:
+        return [dict(r) for r in c.execute(q).mappings()]
+
+
+def progress(load: dict[str, Any]) -> int:
+    """How many of STEPS `load` has completed (1: landed ... 5: published). A load recorded before
+    `step` existed says it by its status; a failed one of those had at least landed."""
+    done = load.get("step") or load["status"]
+    return STEPS.index(done) + 1 if done in STEPS else 1
 
 
 def assert_conserved(load_id: str) -> None:

@@ -1,6 +1,11 @@
 """Landing: copy each new source object, byte for byte, into landing/<dataset>/<load_id>/, hash it
 with sha256, make it read-only and record it in the ledger. Bytes already landed for the dataset are
-skipped, so running a feed again on the same input opens no load at all."""
+skipped, so running a feed again on the same input opens no load at all.
+
+The load and its files enter the ledger in one transaction after the files are in place, so a
+crash leaves either a recorded load (which the pipeline resumes) or a folder nobody refers to,
+which the next landing of the dataset removes. The caller holds the dataset's lease, so no other
+run lands the dataset between the sha256 check and the ledger write."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from pathlib import Path
 from contracts.contract import Contract
 from control import ledger
 from feeds.http_source import fetch_pages
+from foundation import faults
 from foundation.files import sha256_file
 from foundation.settings import settings
 
@@ -53,6 +59,8 @@ def land(contract: Contract, since: str | None = None) -> str | None:
                           for p in pages]
         else:
             candidates = _file_candidates(contract, s.feeds)
+        _remove_orphans(base, ledger.load_ids(contract.id), keep=incoming)
+        faults.point("land.start")
         known = ledger.known_sha256(contract.id)
         fresh: list[dict] = []
         for cand in candidates:
@@ -64,9 +72,10 @@ def land(contract: Contract, since: str | None = None) -> str | None:
             known.add(sha)
             fresh.append({"sha256": sha, "source": cand.source, "name": cand.name, "tmp": tmp,
                           "bytes": size})
+        faults.point("land.copied")
         if not fresh:
             return None
-        load_id = ledger.start_load(contract.id)
+        load_id = ledger.new_load_id(contract.id)
         dest = base / load_id
         dest.mkdir()
         for f in fresh:
@@ -74,10 +83,19 @@ def land(contract: Contract, since: str | None = None) -> str | None:
             os.replace(f.pop("tmp"), final)
             final.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
             f["landed_path"] = str(final)
-        ledger.record_landed(load_id, contract.id, fresh)
-        return load_id
+        faults.point("land.moved")
+        return ledger.start_load(contract.id, fresh, load_id=load_id)
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
+
+
+def _remove_orphans(base: Path, recorded: set[str], keep: Path) -> None:
+    """Remove what a landing killed before its ledger write left under landing/<dataset>/: its
+    scratch folder and its load folder. No ledger row names them, and their bytes are still at
+    the source (or fetched again), so they are landed anew."""
+    for entry in base.iterdir():
+        if entry != keep and entry.is_dir() and entry.name not in recorded:
+            shutil.rmtree(entry)
 
 
 def landed_files(dataset: str, load_id: str) -> list[Path]:

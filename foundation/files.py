@@ -1,14 +1,30 @@
-"""File hashing and atomic writes: a reader of a path sees the old file or the new one, never a
-part of either."""
+"""File hashing, atomic writes (a reader of a path sees the old file or the new one, never a part
+of either) and exclusive lock files across the processes of one machine."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BLOCK = 8 << 20
+
+
+@contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (made with its folder if missing) for the block;
+    other processes of this machine wait for it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def sha256_file(path: Path) -> str:

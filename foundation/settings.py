@@ -59,6 +59,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHUCANG_QUALITY_SMTP_PASSWORD", None, "secret", "SMTP login password"),
     Setting("SHUCANG_QUALITY_SMTP_FROM", "shucang@localhost", "str", "sender of failed-gate mail"),
     Setting("SHUCANG_QUALITY_SMTP_TO", None, "str", "comma-separated recipients of failed-gate mail"),
+    Setting("SHUCANG_LEASE_TTL", "300", "float",
+            "seconds a dataset's lease lasts unless its holder renews it (a crashed holder's expires)"),
+    Setting("SHUCANG_LEASE_WAIT", "10", "float",
+            "seconds a run waits for another run of the same dataset before it gives up"),
+    Setting("SHUCANG_FAULT_POINT", None, "str",
+            "tests only: the named point where a load kills itself (`NAME:raise` raises instead)"),
     Setting("SHUCANG_SCREENSHOTS", None, "path", "where the browser tests save their screenshots"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}

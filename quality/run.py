@@ -10,6 +10,7 @@ interprets no results.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,7 +70,9 @@ def batch_database(dataset: str, load_id: str, data: Path) -> Iterator[Path]:
     """A DuckDB file holding only the batch view, removed afterwards."""
     work = quality_home() / "work"
     work.mkdir(parents=True, exist_ok=True)
-    db = work / f"{dataset}.{load_id}.duckdb"
+    # unique per run: a load validated again in one process (resumed after a failure) must not
+    # meet the DuckDB instance GX's engine of the first run may still keep open
+    db = work / f"{dataset}.{load_id}.{uuid.uuid4().hex[:8]}.duckdb"
     try:
         with duckdb.connect(str(db)) as con:
             con.execute(batch_view_sql(data))

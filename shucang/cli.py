@@ -11,6 +11,7 @@ import click
 SUBCOMMANDS: dict[str, str] = {
     "feeds": "shucang.commands:feeds",
     "loads": "shucang.commands:loads",
+    "control": "shucang.control_schema:control_group",
     "quarantine": "shucang.commands:quarantine_group",
     "warehouse": "shucang.commands:warehouse",
     "demo": "shucang.demo:demo",
@@ -40,6 +41,17 @@ class _LazyGroup(click.Group):
             return super().get_command(ctx, cmd_name)
         module, _, attr = target.partition(":")
         return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; an unreachable control plane is a message and exit 1, not a traceback."""
+        from control.db import ControlPlaneUnavailable, outages_reported
+
+        try:
+            with outages_reported():
+                return super().invoke(ctx)
+        except ControlPlaneUnavailable as e:
+            click.secho(f"error: {e}", fg="red", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -103,8 +103,9 @@ def feeds_serve(port: int, data: Path | None) -> None:
 def feeds_run(datasets: tuple[str, ...], tier: str | None) -> None:
     """Land, stage, address, validate and publish DATASETS now, in this process."""
     from contracts.contract import contracts_for_tier, load_contracts
+    from control.lease import LeaseHeld
     from feeds.errors import LoadRejected
-    from shucang.pipeline import run_feed
+    from shucang.pipeline import LoadFailed, run_feed
 
     known = load_contracts()
     ids = list(datasets) + ([c.id for c in contracts_for_tier(tier)] if tier else [])
@@ -125,6 +126,9 @@ def feeds_run(datasets: tuple[str, ...], tier: str | None) -> None:
             except LoadRejected as e:
                 failed = True
                 console.print(f"[red]{dataset}[/]: {e.reason_code}: {e.message}")
+            except (LoadFailed, LeaseHeld) as e:
+                failed = True
+                console.print(f"[red]{dataset}[/]: {e}")
             bar.advance(task)
     if failed:
         sys.exit(1)
@@ -138,17 +142,68 @@ def loads() -> None:
 @loads.command("list")
 @click.option("--dataset")
 @click.option("--limit", default=30, show_default=True)
+@click.option("--unfinished", is_flag=True,
+              help="Only loads stopped before a terminal state (crashed, failed, or running now).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def loads_list(dataset: str | None, limit: int, as_json: bool) -> None:
-    """Recent loads with status and row counts (rows_in = published + quarantined)."""
-    from control.ledger import list_loads
+def loads_list(dataset: str | None, limit: int, unfinished: bool, as_json: bool) -> None:
+    """Recent loads with status and row counts (rows_in = published + quarantined). An unfinished
+    load shows its last completed step, its error and who holds its dataset now: `stuck` when
+    nobody does (the next run of the dataset resumes it)."""
+    from control import lease, ledger
 
-    rows = list_loads(dataset, limit)
+    rows = (ledger.unfinished_loads(dataset)[-limit:][::-1] if unfinished
+            else ledger.list_loads(dataset, limit))
+    for row in rows:
+        if row["status"] not in ledger.TERMINAL:
+            held = lease.current(row["dataset"])
+            row["held_by"] = held["holder"] if held else "stuck"
     if as_json:
         click.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
         return
-    print_rows("loads", rows, ["load_id", "dataset", "status", "files", "rows_in", "rows_published",
-                               "rows_quarantined", "reason"])
+    print_rows("loads", rows, ["load_id", "dataset", "status", "step", "files", "rows_in",
+                               "rows_published", "rows_quarantined", "reason", "error", "held_by"])
+
+
+@loads.command("resume")
+@click.argument("load_id")
+def loads_resume(load_id: str) -> None:
+    """Run the remaining steps of unfinished load LOAD_ID now, after its last completed step."""
+    from control.lease import LeaseHeld
+    from feeds.errors import LoadRejected
+    from shucang.pipeline import LoadFailed, LoadFinished, resume_load
+
+    try:
+        ref = resume_load(load_id)
+    except KeyError as e:
+        fail(str(e.args[0]))
+        return
+    except LoadRejected as e:
+        fail(f"load {load_id}: {e.reason_code}: {e.message}")
+        return
+    except (LoadFinished, LoadFailed, LeaseHeld) as e:
+        fail(str(e))
+        return
+    console.print(f"load {load_id} " + ("published" if ref else "finished with nothing to publish"))
+
+
+@loads.command("abandon")
+@click.argument("load_id")
+@click.option("--reason", required=True, help="Why the load is given up (kept with its rows).")
+def loads_abandon(load_id: str, reason: str) -> None:
+    """Give up unfinished load LOAD_ID: it becomes rejected:abandoned and all its rows are counted
+    as quarantined with REASON. Its files stay landed, so the same bytes are not loaded again."""
+    from control.lease import LeaseHeld
+    from shucang.pipeline import LoadFinished, abandon_load
+
+    try:
+        abandon_load(load_id, reason)
+    except KeyError as e:
+        fail(str(e.args[0]))
+        return
+    except (LoadFinished, LeaseHeld) as e:
+        fail(str(e))
+        return
+    console.print(f"load {load_id} abandoned: {reason}")
 
 
 @click.group("quarantine")

@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from contracts.schema import SchemaColumn
+from foundation import faults
 from foundation.clock import utcnow
 from foundation.duck import one_row
 from foundation.files import sha256_file
@@ -205,10 +206,12 @@ def publish_snapshot(fields: ManifestFields, rows: Rows, *, declared: Sequence[S
         count, described, load_ids = _described(tmp / PART)
         columns = _columns(fields, declared, described)
         after_step(fields.dataset, "written")
+        faults.point("publish.merged")
         if final.exists():  # placed by a publish killed before its manifest swap; nobody reads it
             shutil.rmtree(final)
         tmp.rename(final)
         after_step(fields.dataset, "placed")
+        faults.point("publish.snapshot_written")
         part = final / PART
         manifest = Manifest.model_validate({
             **fields.model_dump(), "snapshot_id": sid, "published_at": utcnow(), "rows": count,

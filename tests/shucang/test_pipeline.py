@@ -120,17 +120,18 @@ def test_publish_killed_after_the_snapshot_is_placed_is_retried(home: Path, grid
             raise OSError("killed between placing the snapshot and swapping the manifest")
 
     monkeypatch.setattr("warehouse.snapshots.after_step", crash)
-    with pytest.raises(OSError, match="killed"):
+    with pytest.raises(pipeline.LoadFailed, match="failed in publish: OSError: killed"):
         pipeline.run_feed("grid_event")
     assert _snapshot() == before  # manifest and view both still on the old snapshot
     current = json.loads((home / "exports/grid_event/manifest.json").read_text())
     assert all((home / "exports/grid_event" / f["path"]).exists() for f in current["files"])
     monkeypatch.setattr("warehouse.snapshots.after_step", lambda dataset, step: None)
-    load_id = ledger.list_loads("grid_event")[0]["load_id"]
-    pipeline.publish_step({"dataset": "grid_event", "load_id": load_id})  # the Airflow retry
-    load = ledger.get_load(load_id)
-    assert (load["status"], load["rows_published"], load["snapshot_id"]) == ("published", 2, load_id)
-    assert _snapshot() == (load_id, [("SJ202611200001", "办结", 4), ("SJ202611200002", "办结", 2)])
+    (failed,) = ledger.unfinished_loads("grid_event")
+    assert (failed["status"], failed["step"]) == ("failed", "validated")
+    assert pipeline.run_feed("grid_event")["load_id"] == failed["load_id"]  # resumed, not skipped
+    load = ledger.get_load(failed["load_id"])
+    assert (load["status"], load["rows_published"], load["snapshot_id"]) == ("published", 2, failed["load_id"])
+    assert _snapshot() == (failed["load_id"], [("SJ202611200001", "办结", 4), ("SJ202611200002", "办结", 2)])
 
 
 @pytest.mark.parametrize(("sql", "message"), [
