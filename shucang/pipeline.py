@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TypedDict
 
 import duckdb
+import pyarrow as pa
 
-from contracts.contract import DATASETS_DIR, Contract, load_contract
+from contracts.contract import Contract, contracts_dir, load_contract
 from control import ledger
 from control.ledger import LoadStatus
 from feeds.errors import LoadRejected
@@ -21,6 +22,8 @@ from feeds.land import land, landed_files
 from feeds.stage import stage
 from foundation.duck import one_row
 from foundation.settings import settings
+from foundation.sql import ident, literal
+from foundation.sql import path as sql_path
 from warehouse import quarantine
 from warehouse.manifest import NotPublishedError, current_files
 from warehouse.publish import ADDRESS_COLUMNS, SNAPSHOT_PARQUET, publish, published_columns
@@ -40,8 +43,8 @@ class GateRejected(LoadRejected):
 
 
 def contract_for(dataset: str) -> Contract:
-    """The contract of `dataset` from catalog/datasets/."""
-    return load_contract(DATASETS_DIR / f"{dataset}.yaml")
+    """The contract of `dataset` from the contracts folder (catalog/datasets/ by default)."""
+    return load_contract(contracts_dir() / f"{dataset}.yaml")
 
 
 def workdir(ref: LoadRef) -> Path:
@@ -147,26 +150,49 @@ def address_step(ref: LoadRef | None) -> LoadRef | None:
     return ref
 
 
-def validated_input(ref: LoadRef) -> Path:
-    """The Parquet file validation and publishing read: addressed rows if any, else staged."""
+def checked_input(ref: LoadRef) -> Path:
+    """The Parquet file validation reads: addressed rows if any, else staged."""
     work = workdir(ref)
     addressed = work / "addressed.parquet"
     return addressed if addressed.exists() else work / "staged.parquet"
 
 
+def validated_input(ref: LoadRef) -> Path:
+    """The Parquet file publishing reads: the checked rows, with the values warn checks set to
+    NULL where the contract says `on_fail: set_null`."""
+    nulled = workdir(ref) / "nulled.parquet"
+    return nulled if nulled.exists() else checked_input(ref)
+
+
+def _set_null(con: duckdb.DuckDBPyConnection, data: Path, nulled: pa.Table, out: Path) -> None:
+    """Copy `data` to `out` with the (_row, column) cells of `nulled` set to NULL."""
+    con.register("nulled", nulled)
+    columns = sorted(set(nulled.column("column").to_pylist()))
+    replace = ", ".join(
+        f"CASE WHEN _row IN (SELECT _row FROM nulled WHERE \"column\" = {literal(c)}) THEN NULL"
+        f" ELSE {ident(c)} END AS {ident(c)}" for c in columns)
+    con.execute(f"COPY (SELECT * REPLACE ({replace}) FROM read_parquet({sql_path(data)}))"
+                f" TO {sql_path(out)} ({SNAPSHOT_PARQUET})")
+
+
 def validate_step(ref: LoadRef | None) -> LoadRef | None:
-    """Run the contract's great_expectations suite; failing rows go to quarantine, a failing gate
-    rejects the whole load."""
+    """Run the contract's great_expectations suite; rows failing an error check go to quarantine,
+    rows failing only warn checks are published (their findings recorded by quality), a failing
+    gate rejects the whole load."""
     if ref is None:
         return None
     from quality.validate import validate_load
 
     contract = contract_for(ref["dataset"])
-    data = validated_input(ref)
+    data = checked_input(ref)
     report = validate_load(contract, data, load_id=ref["load_id"])
     work = workdir(ref)
+    nulled = work / "nulled.parquet"
+    nulled.unlink(missing_ok=True)  # a retried validation decides afresh
     con = duckdb.connect()
     try:
+        if report.nulled.num_rows:
+            _set_null(con, data, report.nulled, nulled)
         con.register("failures", report.failures)
         quarantine.write_part_sql(
             con, contract.id, ref["load_id"], "validate",

@@ -11,8 +11,8 @@ import pytest
 from control import ledger
 from feeds.errors import LoadRejected
 from shucang import pipeline
-from warehouse import quarantine
 from tests.spine.conftest import GRID_HEADER, csv_bytes, grid_row
+from warehouse import quarantine
 from warehouse.manifest import read_manifest
 from warehouse.query import ReadOnlyQueryError, query
 
