@@ -20,7 +20,7 @@ def _catalog() -> list[CatalogEntry]:
     loaded = read_contracts()
     for problem in loaded.problems:
         click.echo(f"warning: {problem.left_out}", err=True)
-    return build_catalog(contracts=loaded.contracts)
+    return build_catalog(contracts=loaded)
 
 
 def _line(e: CatalogEntry) -> str:

@@ -67,6 +67,10 @@ def _hint(error: Any, path: list[int | str], known: list[str]) -> str:
     """How to fix one pydantic error, where something better than its message can be said."""
     kind = error["type"]
     if kind == "extra_forbidden":
+        owners = [k for k, m in SOURCES.items() if path[:1] == ["source"] and path[-1] in m.model_fields]
+        if owners:
+            return (f"{path[-1]} is a field of {' and '.join(owners)} sources; "
+                    f"this one takes: {', '.join(known)}")
         close = difflib.get_close_matches(str(path[-1]), known, n=1)
         return f"did you mean {close[0]!r}?" if close else f"remove it; known here: {', '.join(known)}"
     if kind == "missing":

@@ -11,12 +11,14 @@ import logging
 import os
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from contracts.contract import Contract
 from foundation.files import temporary_beside
+from foundation.sql import path as sql_path
 from quality.context import build_data_docs, data_docs_index, quality_home
 from quality.failures import FAILURE_SCHEMA, failure_rows
 from quality.gates import Profile, Thresholds, batch_gates, profile, schema_gate
@@ -35,12 +37,20 @@ def findings_path(dataset: str, load_id: str) -> Path:
     return quality_home() / "findings" / dataset / f"{load_id}.parquet"
 
 
-def write_findings(dataset: str, load_id: str, findings: pa.Table) -> Path:
-    """Keep a load's findings (FAILURE_SCHEMA rows), replacing those of an earlier run of it."""
+def write_findings(dataset: str, load_id: str, findings: pa.Table, data: Path) -> Path:
+    """Keep a load's findings (FAILURE_SCHEMA rows, with the landed file and line of each row
+    where `data` records them), replacing those of an earlier run of the load."""
     path = findings_path(dataset, load_id)
     path.parent.mkdir(parents=True, exist_ok=True)
+    present = set(pq.read_schema(data).names)
+    where = [f"d.{c} AS {alias}" if c in present else f"CAST(NULL AS {typ}) AS {alias}"
+             for c, alias, typ in (("_file", "source_file", "VARCHAR"), ("_line", "line", "BIGINT"))]
     tmp = temporary_beside(path)
-    pq.write_table(findings, tmp)
+    with duckdb.connect() as con:
+        con.register("findings", findings)
+        con.execute(f"COPY (SELECT f.*, {', '.join(where)} FROM findings f"
+                    f" LEFT JOIN read_parquet({sql_path(data)}) d USING (_row) ORDER BY f._row, f.\"column\")"
+                    f" TO {sql_path(tmp)} (FORMAT parquet)")
     os.replace(tmp, path)
     return path
 
@@ -56,14 +66,14 @@ def validate_load(contract: Contract, data: Path, *, load_id: str,
     schema = schema_gate(contract, data)
     if not schema.passed:
         # The suite's expectations assume the contracted types; a drifted load is rejected whole.
-        return _finish(contract, load_id, prof, FAILURE_SCHEMA.empty_table(), [schema], None)
+        return _finish(contract, load_id, data, prof, FAILURE_SCHEMA.empty_table(), [schema], None)
     run = run_suite(contract, data, load_id=load_id)
     findings = failure_rows(run.result, data)
     gates = [schema, *batch_gates(contract, load_id, prof, run.result, thresholds)]
-    return _finish(contract, load_id, prof, findings, gates, run)
+    return _finish(contract, load_id, data, prof, findings, gates, run)
 
 
-def _finish(contract: Contract, load_id: str, prof: Profile, findings: pa.Table,
+def _finish(contract: Contract, load_id: str, data: Path, prof: Profile, findings: pa.Table,
             gates: list[GateResult], run: SuiteRun | None) -> ValidationReport:
     """Score, store, document and (on a failed gate) notify; then hand back the report."""
     errors = findings.filter(pc.equal(findings.column("severity"), "error"))
@@ -72,7 +82,7 @@ def _finish(contract: Contract, load_id: str, prof: Profile, findings: pa.Table,
     # the suite could not run on counts as wholly invalid.
     score = quality_score(prof.rows, distinct_rows(findings) if run else prof.rows, gates)
     suite = run.result.suite_name if run else suite_name(contract)
-    write_findings(contract.id, load_id, findings)
+    write_findings(contract.id, load_id, findings, data)
     record_validation(
         {"load_id": load_id, "dataset": contract.id, "rows": prof.rows,
          "failing_rows": distinct_rows(errors), "failures": errors.num_rows, "score": score,
