@@ -176,10 +176,10 @@ class IdentifierCheck(Check):
 
     format: ClassVar[bool] = True
     label: ClassVar[str] = ""  # what the value should have been, before the rule's own reason
-    expectation_type: ClassVar[str]
 
     def expectation(self, column: str) -> ExpectationSpec:
-        return ExpectationSpec(self.expectation_type, {"column": column})
+        # the custom expectation of quality/expectations.py named after the check
+        return ExpectationSpec(f"expect_column_values_to_be_valid_{self.kind}", {"column": column})
 
     def reason_sql(self, column: str) -> str:
         return (f"{said_sql(column)} || {literal(': ' + self.label)}"
@@ -197,7 +197,6 @@ class ResidentId(IdentifierCheck):
 
     kind: Literal["resident_id"] = "resident_id"
     label: ClassVar[str] = "not a GB 11643 resident ID: "
-    expectation_type: ClassVar[str] = "expect_column_values_to_be_valid_resident_id"
 
 
 @register
@@ -205,7 +204,6 @@ class Mobile(IdentifierCheck):
     """A mainland mobile number (1[3-9] and 9 more digits)."""
 
     kind: Literal["mobile"] = "mobile"
-    expectation_type: ClassVar[str] = "expect_column_values_to_be_valid_mobile"
 
 
 @register
@@ -214,7 +212,6 @@ class CreditCode(IdentifierCheck):
 
     kind: Literal["credit_code"] = "credit_code"
     label: ClassVar[str] = "not a GB 32100 credit code: "
-    expectation_type: ClassVar[str] = "expect_column_values_to_be_valid_credit_code"
 
 
 @register
