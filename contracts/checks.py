@@ -61,10 +61,6 @@ class Check(BaseModel, ABC):
     # checks the written form of an identifier or code: warns by default on optional PII columns
     format: ClassVar[bool] = False
 
-    def arguments(self) -> dict[str, Any]:
-        """The check's own arguments (its fields other than kind and the options)."""
-        return self.model_dump(mode="json", exclude={"kind", *OPTIONS})
-
     def columns(self) -> tuple[str, ...]:
         """Other columns of the contract the check names."""
         return ()

@@ -79,6 +79,8 @@ def _hint(error: Any, path: list[int | str], known: list[str]) -> str:
         return f"source kinds: {', '.join(SOURCES)}"
     if kind == "literal_error":
         return "use one of the values listed"
+    if "unknown check" in error["msg"]:
+        return f"check kinds: {', '.join(CHECKS)}"
     return ""
 
 

@@ -42,7 +42,7 @@ CASES = [
     ("misspelt check", _phone_checks(_doc(), ["mobil"]), "grid_event", "columns.5.checks.0",
      "reporter_phone", "unknown check 'mobil'", ""),
     ("misspelt check hint", _phone_checks(_doc(), ["mobil"]), "grid_event", "columns.5.checks.0",
-     "reporter_phone", "did you mean 'mobile'?", ""),
+     "reporter_phone", "did you mean 'mobile'?", "check kinds: regex, in_set, between"),
     ("bad regex", _phone_checks(_doc(), [{"regex": "["}]), "grid_event", "columns.5.checks.0.pattern",
      "reporter_phone", "does not compile", ""),
     ("between takes two", _phone_checks(_doc(), [{"between": [1]}]), "grid_event", "columns.5.checks.0",
