@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from access.divisions import CODE_LENGTH
 from access.errors import ClassificationError, ScopeError
 from access.masks import MASKS
-from contracts.contract import DATASETS_DIR, Contract, Grade, Sharing, load_contracts
+from contracts.contract import Contract, Grade, LoadedContracts, Sharing, contracts_dir, read_contracts
 from contracts.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
 from contracts.schema import SchemaColumn, published_schema
 
@@ -24,14 +25,21 @@ MAX_PERIOD_DAYS = 366
 
 
 def contracts() -> dict[str, Contract]:
-    """Every dataset contract, re-read only when a contract file changed (YAML parsing is slow)."""
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(DATASETS_DIR.glob("*.yaml")))
-    return _contracts(stamp)
+    """Every valid dataset contract (a broken one is left out: see loaded_contracts)."""
+    return loaded_contracts().contracts
+
+
+def loaded_contracts() -> LoadedContracts:
+    """The contracts and the problems of the broken ones, re-read only when a contract file
+    changed (YAML parsing is slow)."""
+    folder = contracts_dir()
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml")))
+    return _contracts(folder, stamp)
 
 
 @functools.lru_cache(maxsize=2)
-def _contracts(stamp: tuple[tuple[str, int], ...]) -> dict[str, Contract]:
-    return load_contracts(DATASETS_DIR)
+def _contracts(folder: Path, stamp: tuple[tuple[str, int], ...]) -> LoadedContracts:
+    return read_contracts(folder)
 
 
 class DatasetScope(BaseModel):

@@ -10,8 +10,17 @@ from typing import Any
 import click
 
 from catalog.entry import CatalogEntry, build_catalog, find_entry
+from contracts.contract import read_contracts
 from contracts.schema import SchemaColumn
 from foundation.table import render
+
+
+def _catalog() -> list[CatalogEntry]:
+    """The catalog, after a warning on stderr for each broken contract (its dataset is left out)."""
+    loaded = read_contracts()
+    for problem in loaded.problems:
+        click.echo(f"warning: {problem.left_out}", err=True)
+    return build_catalog(contracts=loaded)
 
 
 def _line(e: CatalogEntry) -> str:
@@ -49,7 +58,7 @@ def list_(tier: str | None, category: str | None, as_json: bool) -> None:
     """Every dataset: contracts, derived models and other published datasets."""
     entries = [
         e
-        for e in build_catalog()
+        for e in _catalog()
         if (not tier or e.tier == tier)
         and (not category or e.category == category or e.category.split("/")[0] == category)
     ]
@@ -68,7 +77,7 @@ def show(dataset: str, as_json: bool) -> None:
     """One dataset's catalog entry, live facts and column lineage."""
     from catalog.facts import gather
 
-    entries = build_catalog()
+    entries = _catalog()
     try:
         e = find_entry(entries, dataset)
     except KeyError as err:
@@ -114,7 +123,7 @@ def search_(query: tuple[str, ...]) -> None:
     """Search titles, tags, categories, columns, descriptions (停车 finds 停车场泊位)."""
     from catalog.search import search
 
-    hits = search(build_catalog(), " ".join(query))
+    hits = search(_catalog(), " ".join(query))
     if not hits:
         raise click.ClickException(f"nothing matches {' '.join(query)!r}")
     for h in hits:
@@ -142,7 +151,7 @@ def dcat(out: Path | None, base_uri: str) -> None:
     """Export the catalog as DCAT-AP JSON-LD."""
     from catalog.dcat import to_jsonld
 
-    text = json.dumps(to_jsonld(build_catalog(), base_uri), ensure_ascii=False, indent=2)
+    text = json.dumps(to_jsonld(_catalog(), base_uri), ensure_ascii=False, indent=2)
     if out:
         out.write_text(text, encoding="utf-8")
         click.echo(str(out))

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from contracts.categories import lookup, resolve
-from contracts.contract import Contract, load_contracts
+from contracts.contract import Contract, LoadedContracts, read_contracts
 from contracts.schema import SchemaColumn
 from transforms.classify import Classified, classify_all
-from transforms.model import Model, load_models
+from transforms.model import Model, load_models, run_order
 from warehouse.manifest import Manifest, NotPublishedError, published_datasets, read_manifest
 
 TIER_DIGIT = {"province": "1", "city": "2", "district": "3", "community": "4"}
@@ -217,18 +217,29 @@ def _manifest(dataset: str, exports: Path | None) -> Manifest | None:
         return None
 
 
+def _without(models: dict[str, Model], left_out: set[str]) -> dict[str, Model]:
+    """The models that read none of the `left_out` datasets, directly or through another model."""
+    out: dict[str, Model] = {}
+    for mid in run_order(models):
+        if not any(i in left_out or (i in models and i not in out) for i in models[mid].inputs):
+            out[mid] = models[mid]
+    return out
+
+
 def build_catalog(
     exports: Path | None = None,
-    contracts: dict[str, Contract] | None = None,
+    contracts: LoadedContracts | None = None,
     models: dict[str, Model] | None = None,
 ) -> list[CatalogEntry]:
-    """Every dataset the warehouse knows, by id; CatalogError if two share a resource code."""
-    contracts = contracts if contracts is not None else load_contracts()
-    models = models if models is not None else load_models()
-    classified = classify_all(contracts, models)
-    entries = [_from_contract(c, classified[i], _manifest(i, exports)) for i, c in contracts.items()]
+    """Every dataset the warehouse knows, by id; CatalogError if two share a resource code. A
+    broken contract's dataset is left out, and so are the models that read it."""
+    loaded = contracts if contracts is not None else read_contracts()
+    valid = loaded.contracts
+    models = _without(models if models is not None else load_models(), {p.stem for p in loaded.broken})
+    classified = classify_all(valid, models)
+    entries = [_from_contract(c, classified[i], _manifest(i, exports)) for i, c in valid.items()]
     entries += [_from_model(m, classified[i], _manifest(i, exports)) for i, m in models.items()]
-    known = set(contracts) | set(models)
+    known = set(valid) | set(models)
     entries += [
         _from_manifest(read_manifest(d, exports)) for d in published_datasets(exports) if d not in known
     ]

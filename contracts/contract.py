@@ -4,20 +4,38 @@ classification and masking. This module owns its schema and loading; it reads no
 
 from __future__ import annotations
 
-import re
+import logging
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from contracts.categories import CategoryPath
-from foundation.settings import REPO_ROOT
+from contracts.checks import CHECKS, AnyCheck, Check, Severity
+from contracts.problems import ContractProblem, from_validation, from_yaml_error
+from contracts.sources import SOURCES, Source, SourceBase
+from foundation.settings import REPO_ROOT, value
+
+log = logging.getLogger(__name__)
 
 
 class ContractError(ValueError):
-    """A contract file is missing, unreadable or violates the contract schema."""
+    """A contract file is missing, unreadable or violates the contract schema; `problems` lists
+    every error found in it."""
+
+    def __init__(self, problems: list[ContractProblem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+class SourceKindError(TypeError):
+    """Code for one source kind was handed a contract whose source is another kind."""
+
+
+S = TypeVar("S", bound=SourceBase)
 
 
 class Tier(StrEnum):
@@ -77,57 +95,6 @@ FREQUENCY_SECONDS: dict[str, int] = {
     "monthly": 31 * 86400,
 }
 
-CHECK_KINDS = {
-    # kind: whether it takes an argument
-    "regex": True,
-    "in_set": True,
-    "between": True,
-    "after": True,  # this timestamp is not before the named column's
-    "resident_id": False,
-    "mobile": False,
-    "credit_code": False,
-    "not_future": False,
-}
-
-
-class Check(BaseModel):
-    """One column check, written in YAML as a bare name (`mobile`) or a one-key map
-    (`regex: '^\\d+$'`, `in_set: [...]`, `between: [1, 4]`, `after: reported_at`)."""
-
-    model_config = ConfigDict(frozen=True)
-    kind: str
-    arg: Any = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_yaml(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return {"kind": value}
-        if isinstance(value, dict) and "kind" not in value:
-            if len(value) != 1:
-                raise ValueError(f"a check is one name or a one-key map, got {value!r}")
-            ((kind, arg),) = value.items()
-            return {"kind": kind, "arg": arg}
-        return value
-
-    @model_validator(mode="after")
-    def _known(self) -> Check:
-        if self.kind not in CHECK_KINDS:
-            raise ValueError(f"unknown check {self.kind!r}; known: {', '.join(sorted(CHECK_KINDS))}")
-        if CHECK_KINDS[self.kind] and self.arg is None:
-            raise ValueError(f"check {self.kind!r} needs an argument")
-        if self.kind == "regex":
-            try:
-                re.compile(self.arg)
-            except re.error as e:
-                raise ValueError(f"regex {self.arg!r} does not compile: {e}") from None
-        if self.kind == "between" and (not isinstance(self.arg, list) or len(self.arg) != 2):
-            raise ValueError("between takes [min, max]")
-        if self.kind == "in_set" and not isinstance(self.arg, list):
-            raise ValueError("in_set takes a list")
-        return self
-
-
 class Column(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -135,7 +102,7 @@ class Column(BaseModel):
     type: ColumnType
     source: str | None = None  # the header in the feed; defaults to `name`
     required: bool = False
-    checks: tuple[Check, ...] = ()
+    checks: tuple[AnyCheck, ...] = ()
     pii: PiiKind | None = None
     grade: Grade = Grade.L1
     mask: str | None = None  # default mask profile name when shared (see access)
@@ -146,19 +113,25 @@ class Column(BaseModel):
     def source_name(self) -> str:
         return self.source or self.name
 
+    def severity(self, check: Check) -> Severity:
+        """The severity of one of this column's checks: as written, else `warn` for a format check
+        on an optional PII column (a landline in an optional phone column is published with a
+        finding, not quarantined), else `error`."""
+        if check.severity:
+            return check.severity
+        return "warn" if check.format and self.pii and not self.required else "error"
 
-class Source(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    kind: Literal["file", "http"]
-    format: Literal["csv", "xlsx", "json"]
-    location: str  # file glob relative to the feeds folder, or a path on the HTTP feed server
-    encoding: Literal["auto", "utf-8", "gbk", "gb18030"] = "auto"
-    schedule: str
-    delimiter: str = ","
-    sheet: str | None = None
-    records_path: str = "data"  # where a JSON page keeps its records
-    page_size: int = 500
-    cursor_param: str | None = None  # query parameter that carries the incremental cursor
+    @model_validator(mode="after")
+    def _on_fail(self) -> Column:
+        for check in self.checks:
+            if check.on_fail != "set_null":
+                continue
+            if self.required:
+                raise ValueError(f"check {check.kind}: on_fail: set_null cannot apply to a required column")
+            if self.severity(check) != "warn":
+                raise ValueError(f"check {check.kind}: on_fail: set_null needs severity: warn "
+                                 "(an error quarantines the whole row)")
+        return self
 
 
 class AddressSpec(BaseModel):
@@ -213,12 +186,20 @@ class Contract(BaseModel):
             raise ValueError(f"address.column names unknown column {self.address.column!r}")
         for c in self.columns:
             for check in c.checks:
-                if check.kind == "after" and check.arg not in names:
-                    raise ValueError(f"column {c.name!r}: after names unknown column {check.arg!r}")
+                for other in check.columns():
+                    if other not in names:
+                        raise ValueError(f"column {c.name!r}: {check.kind} names unknown column {other!r}")
         worst = max((c.grade for c in self.columns), default=Grade.L1)
         if worst > self.grade:
             raise ValueError(f"grade {self.grade} is lower than its most sensitive column ({worst})")
         return self
+
+    def source_of(self, kind: type[S]) -> S:
+        """The contract's source as the model `kind`; SourceKindError if it is another kind."""
+        if not isinstance(self.source, kind):
+            raise SourceKindError(f"{self.id}: its source is {self.source.kind!r}, not "
+                                  f"{kind.model_fields['kind'].default!r}")
+        return self.source
 
     def column(self, name: str) -> Column:
         """The column called `name`."""
@@ -231,36 +212,107 @@ class Contract(BaseModel):
 DATASETS_DIR = REPO_ROOT / "catalog" / "datasets"
 
 
-def _describe(err: ValidationError) -> str:
-    parts = []
-    for e in err.errors():
-        field = ".".join(str(p) for p in e["loc"]) or "(top level)"
-        parts.append(f"field {field}: {e['msg']}")
-    return "; ".join(parts)
+def contracts_dir() -> Path:
+    """The folder of the dataset contracts: $SHUCANG_CONTRACTS, else catalog/datasets."""
+    got = value("SHUCANG_CONTRACTS")
+    return Path(got).resolve() if got else DATASETS_DIR
 
 
-def load_contract(path: Path) -> Contract:
-    """Read and validate one contract file; errors name the file and the field."""
+def _fields_at(raw: dict[str, Any], path: list[int | str]) -> list[str]:
+    """The field names a contract accepts at `path` (the mapping holding an unknown field)."""
+    def fields(model: type[BaseModel]) -> list[str]:
+        return sorted(model.model_fields)
+
+    match path:
+        case []:
+            return fields(Contract)
+        case ["source"]:
+            source = raw.get("source")
+            kind = source.get("kind") if isinstance(source, dict) else None
+            return fields(SOURCES[kind]) if kind in SOURCES else []
+        case ["address"]:
+            return fields(AddressSpec)
+        case ["columns", int()]:
+            return fields(Column)
+        case ["columns", int(), "checks", int()]:
+            return sorted({f for cls in CHECKS.values() for f in cls.model_fields})
+    return []
+
+
+def _problems(path: Path) -> tuple[Contract | None, list[ContractProblem]]:
+    """The contract in `path`, or None and every problem found in it."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
-        raise ContractError(f"{path}: cannot read contract: {e}") from e
+        return None, [from_yaml_error(path, e)]
     if not isinstance(raw, dict):
-        raise ContractError(f"{path}: a contract is a YAML mapping, got {type(raw).__name__}")
+        return None, [ContractProblem(path, "(file)",
+                                      f"a contract is a YAML mapping, got {type(raw).__name__}",
+                                      "start the file with `id: <dataset id>` and the other fields")]
+    tier = raw.get("tier") if isinstance(raw.get("tier"), str) else None
+    problems = []
+    if raw.get("id") != path.stem:
+        problems.append(ContractProblem(
+            path, "id", f"{raw.get('id')!r} must match the file name {path.stem!r}",
+            f"set id: {path.stem}, or rename the file to {raw.get('id')}.yaml"))
     try:
         contract = Contract.model_validate(raw)
     except ValidationError as e:
-        raise ContractError(f"{path}: {_describe(e)}") from None
-    if contract.id != path.stem:
-        raise ContractError(f"{path}: field id: {contract.id!r} must match the file name {path.stem!r}")
+        problems += from_validation(path, raw, e, lambda p: _fields_at(raw, p))
+        return None, [replace(p, tier=tier) for p in problems]
+    return (None if problems else contract), [replace(p, tier=tier) for p in problems]
+
+
+def load_contract(path: Path) -> Contract:
+    """Read and validate one contract file; ContractError lists every problem, each naming the
+    file and the field."""
+    contract, problems = _problems(path)
+    if contract is None:
+        raise ContractError(problems)
     return contract
 
 
-def load_contracts(folder: Path = DATASETS_DIR) -> dict[str, Contract]:
-    """All contracts in `folder`, keyed by dataset id."""
-    return {p.stem: load_contract(p) for p in sorted(folder.glob("*.yaml"))}
+@dataclass(frozen=True)
+class LoadedContracts:
+    """The contracts of a folder that are valid, and the problems of those that are not: one bad
+    contract is one bad feed, never a broken catalog."""
+
+    contracts: dict[str, Contract]
+    problems: list[ContractProblem] = field(default_factory=list)
+
+    @property
+    def broken(self) -> list[Path]:
+        """The files with problems, in name order."""
+        return sorted({p.file for p in self.problems})
+
+    def problems_of_tier(self, tier: Tier | str) -> list[ContractProblem]:
+        """The problems of broken files that declare `tier`, or no tier this catalog knows (such a
+        file may belong to any tier)."""
+        return [p for p in self.problems if p.tier == tier or p.tier not in set(Tier)]
 
 
-def contracts_for_tier(tier: Tier | str, folder: Path = DATASETS_DIR) -> list[Contract]:
-    """The contracts of one tier, in id order."""
+def read_contracts(folder: Path | None = None, files: list[Path] | None = None) -> LoadedContracts:
+    """Every contract in `folder` (default contracts_dir()), or just `files`: the good ones by id
+    and the problems of the bad."""
+    good: dict[str, Contract] = {}
+    problems: list[ContractProblem] = []
+    for path in files if files is not None else sorted((folder or contracts_dir()).glob("*.yaml")):
+        contract, found = _problems(path)
+        problems += found
+        if contract is not None:
+            good[contract.id] = contract
+    return LoadedContracts(good, problems)
+
+
+def load_contracts(folder: Path | None = None) -> dict[str, Contract]:
+    """The valid contracts in `folder`, keyed by dataset id; each broken one is logged and left
+    out (see read_contracts for its problems)."""
+    loaded = read_contracts(folder)
+    for problem in loaded.problems:
+        log.warning("contract left out: %s", problem)
+    return loaded.contracts
+
+
+def contracts_for_tier(tier: Tier | str, folder: Path | None = None) -> list[Contract]:
+    """The valid contracts of one tier, in id order."""
     return [c for c in load_contracts(folder).values() if c.tier == Tier(tier)]

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from contracts.contract import Contract, load_contracts
+from contracts.sources import HttpSource
 
 log = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8))
@@ -126,7 +127,7 @@ def load_collections(data_dir: Path, contracts: dict[str, Contract] | None = Non
     folder = data_dir / "http" if (data_dir / "http").is_dir() else data_dir
     out = {}
     for c in (contracts or load_contracts()).values():
-        if c.source.kind != "http":
+        if not isinstance(c.source, HttpSource):
             continue
         path = folder / f"{c.id}.json"
         try:

@@ -8,19 +8,15 @@ from pathlib import Path
 
 import httpx
 
-from contracts.contract import Contract
+from contracts.sources import HttpSource
 from feeds.errors import FeedUnavailable
-from foundation.settings import settings
 
 MAX_PAGES = 100_000
 
 
-def fetch_pages(contract: Contract, dest: Path, since: str | None = None) -> list[Path]:
-    """Download all pages of `contract`'s HTTP source into `dest`; return the page files in order.
-
-    Server errors and timeouts raise FeedUnavailable (the task retries with backoff)."""
-    src = contract.source
-    url = settings().http_base.rstrip("/") + src.location
+def fetch_pages(dataset: str, src: HttpSource, url: str, dest: Path, since: str | None = None) -> list[Path]:
+    """Download all pages of `dataset`'s HTTP source at `url` into `dest`; return the page files
+    in order. Server errors and timeouts raise FeedUnavailable (the task retries with backoff)."""
     dest.mkdir(parents=True, exist_ok=True)
     pages: list[Path] = []
     page: int | None = 1
@@ -32,10 +28,10 @@ def fetch_pages(contract: Contract, dest: Path, since: str | None = None) -> lis
             try:
                 resp = client.get(url, params=params)
             except httpx.HTTPError as e:
-                raise FeedUnavailable(f"{contract.id}: GET {url} page {page} failed: {e}") from e
+                raise FeedUnavailable(f"{dataset}: GET {url} page {page} failed: {e}") from e
             if resp.status_code != 200:
                 raise FeedUnavailable(
-                    f"{contract.id}: GET {resp.url} answered {resp.status_code}: {resp.text[:200]}"
+                    f"{dataset}: GET {resp.url} answered {resp.status_code}: {resp.text[:200]}"
                 )
             path = dest / f"page-{page:05d}.json"
             path.write_bytes(resp.content)
@@ -43,5 +39,5 @@ def fetch_pages(contract: Contract, dest: Path, since: str | None = None) -> lis
             try:
                 page = json.loads(resp.content).get("next_page")
             except (ValueError, AttributeError) as e:
-                raise FeedUnavailable(f"{contract.id}: page {page} of {url} is not a JSON object") from e
+                raise FeedUnavailable(f"{dataset}: page {page} of {url} is not a JSON object") from e
     return pages

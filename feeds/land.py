@@ -13,29 +13,14 @@ import os
 import shutil
 import stat
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 from contracts.contract import Contract
 from control import ledger
-from feeds.http_source import fetch_pages
+from feeds.sources import connector_for
 from foundation import faults
 from foundation.files import sha256_file
 from foundation.settings import settings
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A source object offered for landing: where it came from and a readable local copy."""
-
-    source: str
-    path: Path
-    name: str
-
-
-def _file_candidates(contract: Contract, feeds: Path) -> list[Candidate]:
-    paths = sorted(p for p in feeds.glob(contract.source.location) if p.is_file())
-    return [Candidate(str(p), p, str(p.relative_to(feeds)).replace(os.sep, "__")) for p in paths]
 
 
 def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
@@ -47,18 +32,14 @@ def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
 def land(contract: Contract, since: str | None = None) -> str | None:
     """Land the new objects of `contract`'s source; return the new load id, or None if nothing is new.
 
-    `since` is the incremental cursor passed to HTTP sources (the latest published cursor value)."""
+    The source's connector (feeds/sources.py) offers the objects; `since` is the incremental cursor
+    (the latest published cursor value) for sources that page from it."""
     s = settings()
     base = s.landing / contract.id
     incoming = base / f".incoming-{uuid.uuid4().hex}"
     incoming.mkdir(parents=True)
     try:
-        if contract.source.kind == "http":
-            pages = fetch_pages(contract, incoming / "fetched", since)
-            candidates = [Candidate(f"{s.http_base}{contract.source.location}#{p.name}", p, p.name)
-                          for p in pages]
-        else:
-            candidates = _file_candidates(contract, s.feeds)
+        candidates = connector_for(contract).candidates(contract, incoming, since)
         _remove_orphans(base, ledger.load_ids(contract.id), keep=incoming)
         faults.point("land.start")
         known = ledger.known_sha256(contract.id)

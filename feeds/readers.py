@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from contracts.contract import Contract
+from contracts.sources import FileSource, HttpSource
 from feeds.encoding import detect_encoding, transcode_to_utf8
 from feeds.errors import EmptyInput, LoadRejected, SchemaDrift, TruncatedFile
 
@@ -81,7 +82,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     """SQL reading one CSV file (transcoded to UTF-8 under `workdir` when it is GBK)."""
     if path.stat().st_size == 0:
         raise EmptyInput(f"{path.name}: file is empty (0 bytes); expected a header and rows")
-    encoding = detect_encoding(path, contract.source.encoding)
+    encoding = detect_encoding(path, contract.source_of(FileSource).encoding)
     readable = path
     if encoding != "utf-8":
         readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
@@ -91,7 +92,8 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
             f"{path.name}: file ends in the middle of a row (no line terminator after "
             f"{tail[:60]!r}); the export was cut off"
         )
-    header = _csv_header(readable, contract.source.delimiter)
+    delimiter = contract.source_of(FileSource).delimiter
+    header = _csv_header(readable, delimiter)
     check_header(contract, header, path.name)
     batch.encodings.add(encoding)
     batch.csv_files[idx] = path.name
@@ -100,7 +102,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     columns = "{" + ", ".join(f"{_sql_str(h.strip().lstrip(chr(0xFEFF)))}: 'VARCHAR'" for h in header) + "}"
     return (
         f"SELECT {cols} FROM read_csv({_sql_str(str(readable))}, header=true, auto_detect=false,"
-        f" columns={columns}, delim={_sql_str(contract.source.delimiter)}, quote='\"', escape='\"',"
+        f" columns={columns}, delim={_sql_str(delimiter)}, quote='\"', escape='\"',"
         f" store_rejects=true, ignore_errors=true, rejects_scan='rejects_scan_{idx}',"
         f" rejects_table='rejects_errors_{idx}')"
     )
@@ -187,7 +189,7 @@ def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
 def _xlsx_records(contract: Contract, path: Path, batch: RawBatch) -> list[Record]:
     """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped."""
     names = [c.source_name for c in contract.columns]
-    rows = _sheet_rows(path, contract.source.sheet)
+    rows = _sheet_rows(path, contract.source_of(FileSource).sheet)
     h = _find_header(contract, rows, path.name)
     header = [str(v).strip() if v is not None else "" for v in rows[h]]
     check_header(contract, header, path.name)
@@ -221,9 +223,10 @@ def _json_records(contract: Contract, path: Path) -> list[Record]:
         page = json.loads(path.read_bytes())
     except ValueError as e:
         raise TruncatedFile(f"{path.name}: not complete JSON ({e})") from e
-    items = page.get(contract.source.records_path) if isinstance(page, dict) else None
+    records_path = contract.source_of(HttpSource).records_path
+    items = page.get(records_path) if isinstance(page, dict) else None
     if not isinstance(items, list):
-        raise SchemaDrift(f"{path.name}: no list of records under {contract.source.records_path!r}")
+        raise SchemaDrift(f"{path.name}: no list of records under {records_path!r}")
     if items:
         check_header(contract, {k for item in items if isinstance(item, dict) for k in item}, path.name)
     return [(i, [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])

@@ -32,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
             "where the sample feeds are written and read; default $SHUCANG_HOME/feeds"),
     Setting("SHUCANG_CONTROL_URL", None, "str",
             "SQLAlchemy URL of the control plane; default sqlite:///$SHUCANG_HOME/control.db"),
+    Setting("SHUCANG_CONTRACTS", None, "path",
+            "folder of the dataset contracts (<id>.yaml); default catalog/datasets in the repository"),
     Setting("SHUCANG_HTTP_BASE", "http://127.0.0.1:8765", "str", "base URL of the city-tier JSON feeds"),
     Setting("SHUCANG_KEEP_SNAPSHOTS", "3", "int",
             "snapshots kept per dataset, the current one included (older ones are deleted on publish)"),

@@ -39,9 +39,10 @@ def validate_cmd(dataset: str, parquet: Path, load_id: str | None, show: int) ->
     contract = _contract(dataset)
     report = validate_load(contract, parquet, load_id=load_id or f"adhoc-{parquet.stem}")
     click.echo(f"{dataset}: {report.rows} rows, {report.failing_rows} failing "
-               f"({report.failures.num_rows} failures), score {report.score}")
-    for f in report.failures.slice(0, show).to_pylist():
-        click.echo(f"  row {f['_row']}: {f['reason_code']}: {f['reason']}")
+               f"({report.failures.num_rows} failures), {report.warnings.num_rows} warnings, "
+               f"score {report.score}")
+    for f in [*report.failures.to_pylist(), *report.warnings.to_pylist()][:show]:
+        click.echo(f"  row {f['_row']}: {f['severity']} {f['reason_code']}: {f['reason']}")
     for g in report.gates:
         click.echo(f"  gate {g.name}: {'ok' if g.passed else 'FAILED'} - {g.message}")
     click.echo(f"GX result: {report.result_path}")

@@ -1,7 +1,7 @@
 """Row-level failures of a GX validation as one Arrow table for the quarantine: for every
 row-level expectation that found offending rows, GX's own `unexpected_index_query` (its WHERE
 condition, for plain ones) is run on DuckDB and turned into (_row, column, expectation, value,
-reason_code, reason) rows.
+reason_code, reason, severity, on_fail) rows; the reason is the contract check's own.
 
 It reads GX results and the load's Parquet; it writes nothing (the pipeline quarantines).
 """
@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
 import sqlglot
 from great_expectations.core import ExpectationSuiteValidationResult
+from pydantic import TypeAdapter
 from sqlglot import exp
 
+from contracts.checks import AnyCheck, problem_macro, text_sql
+from foundation.sql import ident, literal
 from quality import identifiers as ids
 from quality.rules import Rule, config_of
 from quality.run import BATCH_VIEW, batch_view_sql
@@ -29,6 +31,8 @@ FAILURE_SCHEMA = pa.schema([
     ("value", pa.string()),
     ("reason_code", pa.string()),
     ("reason", pa.string()),
+    ("severity", pa.string()),  # error: quarantined; warn: published with this finding
+    ("on_fail", pa.string()),  # keep, or set_null: a warn publishes the value as NULL
 ])
 
 
@@ -36,56 +40,34 @@ class FailureQueryError(RuntimeError):
     """GX's unexpected_index_query for an expectation could not be run on DuckDB."""
 
 
-def _lit(text: Any) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
+CHECK = TypeAdapter(AnyCheck)
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _text(col: str) -> str:
-    return f"coalesce(CAST({_q(col)} AS VARCHAR), 'NULL')"
-
-
-def _reason_sql(rule: Rule, kwargs: dict[str, Any]) -> str:
-    """A DuckDB expression giving the human reason for one offending row."""
+def _reason_sql(rule: Rule) -> str:
+    """A DuckDB expression giving the human reason for one offending row: the contract check's
+    own reason, or that of the two rules every contract has."""
     col = rule.column
-    said = f"{_lit(col + ' = ')} || {_text(col)}"
-    match rule.kind:
-        case "required":
-            return _lit(f"{col} is empty but the contract requires a value")
-        case "regex":
-            return f"{said} || {_lit(' does not match ' + kwargs['regex'])}"
-        case "in_set":
-            return f"{said} || {_lit(' is not one of ' + ', '.join(map(str, kwargs['value_set'])))}"
-        case "between":
-            span = f" is outside [{kwargs['min_value']}, {kwargs['max_value']}]"
-            return f"{said} || {_lit(span)}"
-        case "after":
-            other = rule.other or ""
-            return (f"{said} || {_lit(' is before ' + other + ' = ')} || {_text(other)}")
-        case "resident_id":
-            return f"{said} || ': ' || {_lit('not a GB 11643 resident ID: ')} || " \
-                   f"({ids.resident_id_problem_sql(_q(col))})"
-        case "credit_code":
-            return f"{said} || ': ' || {_lit('not a GB 32100 credit code: ')} || " \
-                   f"({ids.credit_code_problem_sql(_q(col))})"
-        case "mobile":
-            return f"{said} || {_lit(': ' + ids.R_MOBILE)}"
-        case "not_future":
-            return f"{said} || {_lit(' is in the future (Beijing time)')}"
-        case "primary_key":
-            keys = col.split(",")
-            shown = " || ', ' || ".join(f"{_lit(k + ' = ')} || {_text(k)}" for k in keys)
-            return f"{shown} || {_lit(' occurs more than once (primary key)')}"
-    raise ValueError(f"no reason text for rule kind {rule.kind!r}")
+    if rule.kind == "required":
+        return literal(f"{col} is empty but the contract requires a value")
+    if rule.kind == "primary_key":
+        keys = col.split(",")
+        shown = " || ', ' || ".join(f"{literal(k + ' = ')} || {text_sql(k)}" for k in keys)
+        return f"{shown} || {literal(' occurs more than once (primary key)')}"
+    if rule.check is None:
+        raise FailureQueryError(f"{col}: rule {rule.kind!r} records no contract check to give a reason")
+    return CHECK.validate_python(rule.check).reason_sql(col)
 
 
 def _value_sql(rule: Rule) -> str:
     if rule.kind == "primary_key":
-        return " || '|' || ".join(_text(k) for k in rule.column.split(","))
-    return f"CAST({_q(rule.column)} AS VARCHAR)"
+        return " || '|' || ".join(text_sql(k) for k in rule.column.split(","))
+    return f"CAST({ident(rule.column)} AS VARCHAR)"
+
+
+def install_problem_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The identifier rules as the macros identifier checks name in their reasons."""
+    for kind, problem_sql in ids.PROBLEM_SQL.items():
+        con.execute(f"CREATE OR REPLACE TEMP MACRO {problem_macro(kind)}(v) AS ({problem_sql('v')})")
 
 
 def _offending_query(rule: Rule, gx_query: object) -> str:
@@ -93,7 +75,7 @@ def _offending_query(rule: Rule, gx_query: object) -> str:
     primary key, where GX's compound-column query is unusable on DuckDB (it cross-joins the batch
     and leaves a bind parameter), so the same definition is written as a window count."""
     if rule.kind == "primary_key":
-        keys = ", ".join(_q(k) for k in rule.column.split(","))
+        keys = ", ".join(ident(k) for k in rule.column.split(","))
         return (f"SELECT * FROM (SELECT *, count(*) OVER (PARTITION BY {keys}) AS _n"
                 f" FROM {BATCH_VIEW}) AS counted WHERE _n > 1")
     if not isinstance(gx_query, str):
@@ -122,16 +104,16 @@ class _Offence:
 
     rule: Rule
     expectation: str
-    kwargs: dict[str, Any]
     count: int
     query: str  # lists the offending rows of the batch view
 
     def select(self, source: str) -> str:
         return (
-            f"SELECT CAST(_row AS BIGINT) AS _row, {_lit(self.rule.column)} AS \"column\","
-            f" {_lit(self.expectation)} AS expectation, {_value_sql(self.rule)} AS value,"
-            f" {_lit(self.rule.reason_code)} AS reason_code,"
-            f" {_reason_sql(self.rule, self.kwargs)} AS reason FROM ({source}) AS offending"
+            f"SELECT CAST(_row AS BIGINT) AS _row, {literal(self.rule.column)} AS \"column\","
+            f" {literal(self.expectation)} AS expectation, {_value_sql(self.rule)} AS value,"
+            f" {literal(self.rule.reason_code)} AS reason_code,"
+            f" {_reason_sql(self.rule)} AS reason, {literal(self.rule.severity)} AS severity,"
+            f" {literal(self.rule.on_fail)} AS on_fail FROM ({source}) AS offending"
         )
 
 
@@ -144,8 +126,7 @@ def _offences(result: ExpectationSuiteValidationResult) -> list[_Offence]:
         if rule is None or not rule.row_level or not count:
             continue
         query = _offending_query(rule, r.result.get("unexpected_index_query"))
-        out.append(_Offence(rule, config.type, config.kwargs,
-                            int(count), query))
+        out.append(_Offence(rule, config.type, int(count), query))
     return out
 
 
@@ -164,6 +145,7 @@ def failure_rows(result: ExpectationSuiteValidationResult, data: Path) -> pa.Tab
     con = duckdb.connect()
     try:
         con.execute(batch_view_sql(data))
+        install_problem_macros(con)
         if plain:
             flags = ", ".join(f"coalesce(({c}), false) AS _offends_{i}" for i, c in plain.items())
             hit = " OR ".join(f"coalesce(({c}), false)" for c in plain.values())

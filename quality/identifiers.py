@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 
 from divisions.reference import REFERENCE as DIVISIONS_CSV
 
@@ -172,3 +173,12 @@ def credit_code_problem_sql(col: str) -> str:
         f" <> substr({col}, 18, 1) THEN '{R_CREDIT_CHECK}'"
         f" END"
     )
+
+
+# The SQL form of each rule by the contract check that applies it (contracts.checks.IdentifierCheck);
+# failure queries install each as the DuckDB macro contracts.checks.problem_macro(<check>).
+PROBLEM_SQL: dict[str, Callable[[str], str]] = {
+    "resident_id": resident_id_problem_sql,
+    "mobile": mobile_problem_sql,
+    "credit_code": credit_code_problem_sql,
+}

@@ -1,6 +1,7 @@
-"""Row failures of a validation into the load's quarantine: one quarantined record per failing row
-(its reasons joined), and the list of rows the publisher leaves out. Rows an earlier step already
-quarantined (named in `already`) are not quarantined twice."""
+"""What a validation does to a load's rows: failures of error checks into the load's quarantine
+(one record per failing row, its reasons joined) with the list of rows the publisher leaves out
+(rows an earlier step already quarantined, named in `already`, are not quarantined twice); values
+of warn checks with `on_fail: set_null` written out as NULL."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from foundation.sql import path, paths
+from foundation.sql import ident, literal, path, paths
 from warehouse import quarantine
+from warehouse.snapshots import SNAPSHOT_PARQUET
 
 
 def quarantine_failures(dataset: str, load_id: str, failures: pa.Table, data: Path,
@@ -36,3 +38,18 @@ def quarantine_failures(dataset: str, load_id: str, failures: pa.Table, data: Pa
     finally:
         con.close()
     return count
+
+
+def write_nulled(data: Path, nulled: pa.Table, out: Path) -> None:
+    """Copy `data` to `out` with the (_row, column) cells of `nulled` set to NULL."""
+    columns = sorted(set(nulled.column("column").to_pylist()))
+    replace = ", ".join(
+        f"CASE WHEN _row IN (SELECT _row FROM nulled WHERE \"column\" = {literal(c)}) THEN NULL"
+        f" ELSE {ident(c)} END AS {ident(c)}" for c in columns)
+    con = duckdb.connect()
+    try:
+        con.register("nulled", nulled)
+        con.execute(f"COPY (SELECT * REPLACE ({replace}) FROM read_parquet({path(data)}))"
+                    f" TO {path(out)} ({SNAPSHOT_PARQUET})")
+    finally:
+        con.close()

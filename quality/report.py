@@ -1,5 +1,6 @@
 """The result types validate_load hands to the pipeline: the row failures to quarantine, the
-batch gates (a failed one blocks the publish), the score and where GX stored its result.
+warnings published with their rows, the batch gates (a failed one blocks the publish), the score
+and where GX stored its result.
 
 Plain frozen dataclasses; no behaviour beyond describing themselves.
 """
@@ -40,7 +41,8 @@ class ValidationReport:
     dataset: str
     load_id: str
     rows: int
-    failures: pa.Table  # _row, column, expectation, value, reason_code, reason
+    failures: pa.Table  # error findings, to quarantine: _row, column, expectation, value, reason ...
+    warnings: pa.Table  # warn findings: the rows are published (with on_fail set_null, the value nulled)
     gates: list[GateResult]
     score: float  # 0-100
     suite: str  # GX suite name
@@ -55,8 +57,14 @@ class ValidationReport:
 
     @property
     def failing_rows(self) -> int:
-        """How many distinct rows failed at least one expectation."""
+        """How many distinct rows failed at least one error-severity expectation."""
         return distinct_rows(self.failures)
+
+    @property
+    def nulled(self) -> pa.Table:
+        """(_row, column) of the offending values a warn check publishes as NULL."""
+        return self.warnings.filter(pc.equal(self.warnings.column("on_fail"), "set_null")) \
+            .select(["_row", "column"])
 
 
 def distinct_rows(failures: pa.Table) -> int:

@@ -14,12 +14,15 @@ MATCH_LEVELS = ("none", "district", "street", "community", "road", "estate", "bu
 
 @dataclass(frozen=True)
 class Rule:
-    """What an expectation enforces: the contract rule, its column and whether it judges rows."""
+    """What an expectation enforces: the contract rule, its column, whether it judges rows, how
+    severe a failure is and, for a column check, the check as the contract wrote it."""
 
-    kind: str  # a check kind of contracts.contract, or required / primary_key / address_match_rate
+    kind: str  # a check kind of contracts.checks, or required / primary_key / address_match_rate
     column: str
     row_level: bool = True
-    other: str | None = None  # the second column of an `after` check
+    severity: str = "error"  # error: the row is quarantined; warn: published with a finding
+    on_fail: str = "keep"  # keep or set_null: what a warn does to the offending value
+    check: dict[str, Any] | None = None  # the check's fields (kind, arguments, options)
 
     @property
     def reason_code(self) -> str:
@@ -27,13 +30,16 @@ class Rule:
 
     def meta(self) -> dict[str, Any]:
         return {"shucang": {"kind": self.kind, "column": self.column, "row_level": self.row_level,
-                            "other": self.other}}
+                            "severity": self.severity, "on_fail": self.on_fail, "check": self.check}}
 
     @classmethod
     def of(cls, expectation_meta: dict[str, Any] | None) -> Rule | None:
         """The rule recorded in an expectation's meta, if it is one of ours."""
         s = (expectation_meta or {}).get("shucang")
-        return cls(s["kind"], s["column"], s["row_level"], s.get("other")) if s else None
+        if not s:
+            return None
+        return cls(s["kind"], s["column"], s["row_level"], s.get("severity", "error"),
+                   s.get("on_fail", "keep"), s.get("check"))
 
 
 def matched_levels(granularity: str) -> list[str]:

@@ -1,8 +1,9 @@
 """Control-plane tables of quality: one row per validated load (score, verdict, where GX stored
 the result), its per-load metrics (row count, null rates, distinct keys) that later gates compare
-against, and its gate results. Same code on SQLite and PostgreSQL through control.db.
+against, its gate results and its findings per column and severity (validate keeps them row by row as
+Parquet). Same code on SQLite and PostgreSQL through control.db.
 
-It owns these three tables and their queries; it never touches the ledger's tables.
+It owns these four tables and their queries; it never touches the ledger's tables.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+import pyarrow as pa
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -53,6 +55,17 @@ quality_metrics = Table(
     Column("value", Float, nullable=False),
 )
 
+quality_findings = Table(
+    "quality_findings",
+    metadata,
+    Column("load_id", String(40), primary_key=True),
+    Column("column_name", String(80), primary_key=True),
+    Column("reason_code", String(80), primary_key=True),
+    Column("severity", String(10), primary_key=True),  # error (quarantined) | warn (published)
+    Column("dataset", String(80), nullable=False, index=True),
+    Column("rows", BigInteger, nullable=False),
+)
+
 quality_gates = Table(
     "quality_gates",
     metadata,
@@ -66,12 +79,22 @@ quality_gates = Table(
 )
 
 
+def finding_counts(findings: pa.Table) -> list[dict[str, Any]]:
+    """Rows with findings per (column, reason code, severity), for quality_findings."""
+    if not findings.num_rows:
+        return []
+    grouped = findings.group_by(["column", "reason_code", "severity"]).aggregate([("_row", "count_distinct")])
+    return [{"column_name": r["column"], "reason_code": r["reason_code"], "severity": r["severity"],
+             "rows": r["_row_count_distinct"]} for r in grouped.to_pylist()]
+
+
 def record_validation(load: dict[str, Any], metrics: Iterable[tuple[str, str, float]],
-                      gates: Iterable[dict[str, Any]]) -> None:
-    """Store (replacing any earlier run of the same load) a validation, its metrics and gates."""
+                      gates: Iterable[dict[str, Any]], findings: Iterable[dict[str, Any]] = ()) -> None:
+    """Store (replacing any earlier run of the same load) a validation, its metrics, gates and
+    finding counts (see finding_counts)."""
     load_id, dataset = load["load_id"], load["dataset"]
     with engine().begin() as c:
-        for table in (quality_gates, quality_metrics, quality_loads):
+        for table in (quality_findings, quality_gates, quality_metrics, quality_loads):
             c.execute(delete(table).where(table.c.load_id == load_id))
         at = load.get("validated_at") or dt.datetime.now(dt.UTC)
         c.execute(insert(quality_loads).values({**load, "validated_at": at}))
@@ -82,6 +105,9 @@ def record_validation(load: dict[str, Any], metrics: Iterable[tuple[str, str, fl
         grows = [{**g, "load_id": load_id, "dataset": dataset} for g in gates]
         if grows:
             c.execute(insert(quality_gates), grows)
+        frows = [{**f, "load_id": load_id, "dataset": dataset} for f in findings]
+        if frows:
+            c.execute(insert(quality_findings), frows)
 
 
 def metric_history(dataset: str, metric: str, load_ids: list[str]) -> dict[str, dict[str, float]]:
@@ -112,10 +138,13 @@ def latest_scores() -> dict[str, float]:
 
 
 def load_quality(load_id: str) -> dict[str, Any] | None:
-    """The stored validation of one load, with its gates, or None."""
+    """The stored validation of one load, with its gates and finding counts, or None."""
     with engine().connect() as c:
         row = c.execute(select(quality_loads).where(quality_loads.c.load_id == load_id)).mappings().first()
         if row is None:
             return None
         gates = c.execute(select(quality_gates).where(quality_gates.c.load_id == load_id)).mappings()
-        return {**dict(row), "gates": [dict(g) for g in gates]}
+        f = quality_findings.c
+        findings = c.execute(select(quality_findings).where(f.load_id == load_id)
+                             .order_by(f.severity, f.column_name)).mappings()
+        return {**dict(row), "gates": [dict(g) for g in gates], "findings": [dict(f) for f in findings]}

@@ -1,5 +1,6 @@
-"""The great_expectations suite of a dataset, generated from its contract: one expectation per
-column check, plus not-null for required columns, uniqueness of the primary key, and (for
+"""The great_expectations suite of a dataset, generated from its contract: the expectation each
+column check declares (contracts.checks, by GX type name; the custom types are registered by
+quality.expectations), plus not-null for required columns, uniqueness of the primary key, and (for
 contracts with an address) the address matched rate. Each expectation carries `meta.shucang`
 saying which contract rule it enforces, so results map back to reason codes.
 
@@ -11,36 +12,23 @@ from __future__ import annotations
 import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
+from great_expectations.expectations.registry import get_expectation_impl
 
-from contracts.contract import Check, Column, Contract
+from contracts.checks import Check, ExpectationSpec
+from contracts.contract import Column, Contract
 from quality import expectations as custom
 from quality.rules import Rule, matched_levels
 
 
-def _check_expectation(col: Column, check: Check) -> Expectation:
-    name = col.name
-    match check.kind:
-        case "regex":
-            return gxe.ExpectColumnValuesToMatchRegex(column=name, regex=check.arg)
-        case "in_set":
-            return gxe.ExpectColumnValuesToBeInSet(column=name, value_set=list(check.arg))
-        case "between":
-            low, high = check.arg
-            return gxe.ExpectColumnValuesToBeBetween(column=name, min_value=low, max_value=high)
-        case "after":
-            return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A=name, column_B=check.arg, or_equal=True,
-                ignore_row_if="either_value_is_missing",
-            )
-        case "resident_id":
-            return custom.ExpectColumnValuesToBeValidResidentId(column=name)
-        case "mobile":
-            return custom.ExpectColumnValuesToBeValidMobile(column=name)
-        case "credit_code":
-            return custom.ExpectColumnValuesToBeValidCreditCode(column=name)
-        case "not_future":
-            return custom.ExpectColumnValuesToNotBeInTheFuture(column=name)
-    raise ValueError(f"column {name!r}: no expectation for check kind {check.kind!r}")
+def gx_expectation(spec: ExpectationSpec) -> Expectation:
+    """The GX expectation a contract check declares, by its registered type name."""
+    return get_expectation_impl(spec.type)(**spec.kwargs)
+
+
+def check_rule(col: Column, check: Check) -> Rule:
+    """The rule a column check enforces, with its severity resolved for the column."""
+    return Rule(check.kind, col.name, severity=col.severity(check), on_fail=check.on_fail,
+                check=check.model_dump(mode="json"))
 
 
 def expectations_for(contract: Contract) -> list[tuple[Expectation, Rule]]:
@@ -50,8 +38,7 @@ def expectations_for(contract: Contract) -> list[tuple[Expectation, Rule]]:
         if col.required:
             out.append((gxe.ExpectColumnValuesToNotBeNull(column=col.name), Rule("required", col.name)))
         for check in col.checks:
-            other = check.arg if check.kind == "after" else None
-            out.append((_check_expectation(col, check), Rule(check.kind, col.name, other=other)))
+            out.append((gx_expectation(check.expectation(col.name)), check_rule(col, check)))
     keys = list(contract.primary_key)
     if len(keys) == 1:
         unique: Expectation = gxe.ExpectColumnValuesToBeUnique(column=keys[0])

@@ -10,6 +10,7 @@ import click
 # name -> "module:attribute" of a click command or group. Owners add their line here.
 SUBCOMMANDS: dict[str, str] = {
     "feeds": "shucang.commands:feeds",
+    "contracts": "shucang.commands:contracts",
     "loads": "shucang.commands:loads",
     "control": "shucang.control_schema:control_group",
     "quarantine": "shucang.commands:quarantine_group",

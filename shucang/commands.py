@@ -1,4 +1,5 @@
-"""The spine's commands: `shucang feeds ...`, `loads list`, `quarantine show`, `warehouse query|sync`."""
+"""The spine's commands: `shucang feeds ...`, `contracts check`, `loads list`, `quarantine show`,
+`warehouse query|sync`."""
 
 from __future__ import annotations
 
@@ -57,15 +58,25 @@ def feeds() -> None:
     """Feeds: generate samples, serve the HTTP feed, run a dataset's load."""
 
 
+def valid_contracts() -> dict[str, Any]:
+    """The valid contracts by id, after a warning for each problem of the broken ones."""
+    from contracts.contract import read_contracts
+
+    loaded = read_contracts()
+    for problem in loaded.problems:
+        console.print(f"[bold yellow]warning:[/] {problem.left_out}", highlight=False)
+    return loaded.contracts
+
+
 @feeds.command("list")
 def feeds_list() -> None:
-    """Every dataset contract with its tier, source and classification."""
-    from contracts.contract import load_contracts
-
+    """Every dataset contract with its tier, source and classification (a broken contract is
+    named in a warning and left out)."""
+    columns = ["dataset", "title", "tier", "source", "format", "grade", "sharing"]
     rows = [{"dataset": c.id, "title": c.title, "tier": c.tier.value, "source": c.source.kind,
              "format": c.source.format, "grade": c.grade.value, "sharing": c.sharing.value}
-            for c in load_contracts().values()]
-    print_rows("datasets", rows, list(rows[0]))
+            for c in valid_contracts().values()]
+    print_rows("datasets", rows, columns)
 
 
 @feeds.command("sample")
@@ -102,13 +113,12 @@ def feeds_serve(port: int, data: Path | None) -> None:
 @click.option("--tier", help="Run every dataset of this tier.")
 def feeds_run(datasets: tuple[str, ...], tier: str | None) -> None:
     """Land, stage, address, validate and publish DATASETS now, in this process."""
-    from contracts.contract import contracts_for_tier, load_contracts
     from control.lease import LeaseHeld
     from feeds.errors import LoadRejected
     from shucang.pipeline import LoadFailed, run_feed
 
-    known = load_contracts()
-    ids = list(datasets) + ([c.id for c in contracts_for_tier(tier)] if tier else [])
+    known = valid_contracts()
+    ids = list(datasets) + ([c.id for c in known.values() if c.tier == tier] if tier else [])
     if not ids:
         fail("name at least one dataset, or --tier")
     unknown = [d for d in ids if d not in known]
@@ -132,6 +142,34 @@ def feeds_run(datasets: tuple[str, ...], tier: str | None) -> None:
             bar.advance(task)
     if failed:
         sys.exit(1)
+
+
+@click.group()
+def contracts() -> None:
+    """Dataset contracts: check them before they reach a feed, the catalog or a DAG."""
+
+
+@contracts.command("check")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def contracts_check(files: tuple[Path, ...]) -> None:
+    """Validate FILES (default: every contract of the contracts folder) and list every problem of
+    every file at once, with its field and a hint. Exits 1 if any file has a problem."""
+    from contracts.contract import read_contracts
+
+    loaded = read_contracts(files=list(files) or None)
+    checked = len(loaded.contracts) + len(loaded.broken)
+    for file in loaded.broken:
+        console.print(f"[bold red]{file}[/]", highlight=False)
+        for p in (p for p in loaded.problems if p.file == file):
+            column = f"column {p.column}, " if p.column else ""
+            console.print(f"  {column}field [bold]{p.field}[/]: {p.message}", highlight=False)
+            if p.hint:
+                console.print(f"    hint: {p.hint}", highlight=False)
+    if loaded.problems:
+        console.print(f"{len(loaded.problems)} problem(s) in {len(loaded.broken)} of {checked} contract(s)")
+        sys.exit(1)
+    tiers = sorted({c.tier.value for c in loaded.contracts.values()})
+    console.print(f"{checked} contract(s) valid ({', '.join(tiers) or 'no tiers'})")
 
 
 @click.group()

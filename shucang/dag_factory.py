@@ -1,6 +1,8 @@
 """Builds the four tier DAGs from the contracts: a mapped task group per dataset of the tier running
 land -> stage -> address -> validate -> publish. Parsing a DAG file does no I/O: which datasets a
-tier has is read by the first task at run time, so adding a contract needs no DAG code."""
+tier has is read by the first task at run time, so adding a contract needs no DAG code. A broken
+contract is one broken feed: the valid ones load, and the task `contracts` fails naming its file
+and field."""
 
 from __future__ import annotations
 
@@ -78,10 +80,25 @@ def build_tier_dag(tier: str) -> DAG:
 
         @task
         def datasets() -> list[str]:
-            """The ids of this tier's contracts."""
+            """The ids of this tier's valid contracts."""
             from contracts.contract import contracts_for_tier
 
             return [c.id for c in contracts_for_tier(tier)]
+
+        @task(task_id="contracts", retries=0)
+        def check_contracts() -> int:
+            """Fail, naming each file and field, when a contract that may belong to this tier is
+            broken; the tier's valid feeds load all the same. Returns how many are valid."""
+            from airflow.sdk.exceptions import AirflowFailException
+
+            from contracts.contract import read_contracts
+
+            loaded = read_contracts()
+            problems = loaded.problems_of_tier(tier)
+            if problems:
+                raise AirflowFailException("broken contract(s), left out of this run: "
+                                           + "; ".join(str(p) for p in problems))
+            return sum(c.tier == tier for c in loaded.contracts.values())
 
         @task_group
         def feed(dataset: str) -> None:
@@ -99,4 +116,5 @@ def build_tier_dag(tier: str) -> DAG:
             publish(ref)
 
         feed.expand(dataset=datasets())
+        check_contracts()
     return dag

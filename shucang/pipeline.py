@@ -28,7 +28,7 @@ import duckdb
 from sqlalchemy import exc
 
 from address_registry.attach import attach_addresses
-from contracts.contract import DATASETS_DIR, Contract, load_contract
+from contracts.contract import Contract, contracts_dir, load_contract
 from control import lease, ledger
 from control.db import ControlPlaneUnavailable, outages_reported
 from control.ledger import STEPS, LoadStatus
@@ -39,7 +39,7 @@ from foundation import faults
 from foundation.duck import one_row
 from foundation.settings import settings
 from foundation.sql import ident, paths
-from quality.quarantine_failures import quarantine_failures
+from quality.quarantine_failures import quarantine_failures, write_nulled
 from quality.store import load_quality
 from warehouse import quarantine
 from warehouse.manifest import NotPublishedError, current_files, read_manifest
@@ -85,8 +85,8 @@ class Abandoned(LoadRejected):
 
 
 def contract_for(dataset: str) -> Contract:
-    """The contract of `dataset` from catalog/datasets/."""
-    return load_contract(DATASETS_DIR / f"{dataset}.yaml")
+    """The contract of `dataset` from the contracts folder (catalog/datasets/ by default)."""
+    return load_contract(contracts_dir() / f"{dataset}.yaml")
 
 
 def workdir(ref: LoadRef) -> Path:
@@ -234,26 +234,38 @@ def address_step(ref: LoadRef | None) -> LoadRef | None:
     return ref
 
 
-def validated_input(ref: LoadRef) -> Path:
-    """The Parquet file validation and publishing read: addressed rows if any, else staged."""
+def checked_input(ref: LoadRef) -> Path:
+    """The Parquet file validation reads: addressed rows if any, else staged."""
     work = workdir(ref)
     addressed = work / "addressed.parquet"
     return addressed if addressed.exists() else work / "staged.parquet"
 
 
+def validated_input(ref: LoadRef) -> Path:
+    """The Parquet file publishing reads: the checked rows, with the values warn checks set to
+    NULL where the contract says `on_fail: set_null`."""
+    nulled = workdir(ref) / "nulled.parquet"
+    return nulled if nulled.exists() else checked_input(ref)
+
+
 @_step("validate", LoadStatus.validated)
 def validate_step(ref: LoadRef | None) -> LoadRef | None:
-    """Run the contract's great_expectations suite; failing rows go to quarantine, a failing gate
-    rejects the whole load."""
+    """Run the contract's great_expectations suite; rows failing an error check go to quarantine,
+    rows failing only warn checks are published (their findings recorded by quality), a failing
+    gate rejects the whole load."""
     assert ref is not None
     # great_expectations takes seconds to import: only the process that validates pays for it
     from quality.validate import validate_load
 
     contract = contract_for(ref["dataset"])
-    data = validated_input(ref)
+    data = checked_input(ref)
     report = validate_load(contract, data, load_id=ref["load_id"])
     faults.point("validate.checked")
     work = workdir(ref)
+    nulled = work / "nulled.parquet"
+    nulled.unlink(missing_ok=True)  # a retried validation decides afresh
+    if report.nulled.num_rows:
+        write_nulled(data, report.nulled, nulled)
     quarantine_failures(contract.id, ref["load_id"], report.failures, data,
                         work / "invalid_rows.parquet", already=[work / "unresolved_rows.parquet"])
     faults.point("validate.quarantined")

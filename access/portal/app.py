@@ -25,6 +25,7 @@ from access.scope import (
     column_type,
     contracts,
     default_mask,
+    loaded_contracts,
     requestable,
 )
 
@@ -54,9 +55,12 @@ def _user(request: Request) -> dict[str, Any]:
 
 def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("user", None)
+    user = context["user"]
+    # the bureau maintains the contracts: it is told which are broken (their datasets are hidden)
+    problems = loaded_contracts().problems if user and user["org_kind"] == "bureau" else []
     return TEMPLATES.TemplateResponse(request, name, {
         "status_zh": STATUS_ZH, "decision_zh": DECISION_ZH, "grade_zh": GRADE_ZH,
-        "masks": MASKS, **context}, status_code=status_code)
+        "masks": MASKS, "contract_problems": problems, **context}, status_code=status_code)
 
 
 def _catalog() -> list[dict[str, Any]]:
@@ -88,7 +92,7 @@ def _review_queue(user: dict[str, Any]) -> list[dict[str, Any]]:
     known = contracts()
     for r in workflow.list_requests(workflow.Status.reviewing):
         pending = [d for d in r["requested"]["datasets"]
-                   if known[d].owner == user["department"] and d not in r["decisions"]]
+                   if d in known and known[d].owner == user["department"] and d not in r["decisions"]]
         if pending:
             mine.append({**r, "pending": pending})
     return mine

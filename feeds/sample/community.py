@@ -28,7 +28,7 @@ from feeds.sample.model import (
     transform,
     ts,
 )
-from feeds.sample.people import Person, bad_check_digit, bad_mobile
+from feeds.sample.people import WARN_MOBILE, Person, bad_check_digit, bad_mobile
 from feeds.sample.world import Community, House
 
 _FULLWIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
@@ -302,7 +302,7 @@ def resident_evaluation(ctx: Context) -> list[FeedFile]:
             Dirt("out_of_range:满意度评分", "check:between", 1, set_value("满意度评分（1-5）", 10)),
             Dirt("uncastable:满意度评分", "cast", 1, set_value("满意度评分（1-5）", "满意")),
             Dirt("missing_required:评价事项", "required", 1, set_value("评价事项", None)),
-            Dirt("invalid_mobile", "check:mobile", 1, transform("联系电话", lambda _, rng: bad_mobile(rng))),
+            Dirt("invalid_mobile", WARN_MOBILE, 1, transform("联系电话", lambda _, rng: bad_mobile(rng))),
         ],
     )
 

@@ -26,7 +26,13 @@ from feeds.sample.model import (
     transform,
     ts,
 )
-from feeds.sample.people import OTHER_PROVINCE_COUNTIES, bad_mobile, impossible_birth_id, mobile
+from feeds.sample.people import (
+    OTHER_PROVINCE_COUNTIES,
+    WARN_MOBILE,
+    bad_mobile,
+    impossible_birth_id,
+    mobile,
+)
 from feeds.sample.world import House
 
 CATEGORIES = (
@@ -132,7 +138,7 @@ def grid_event(ctx: Context) -> list[FeedFile]:
             [
                 Dirt(
                     "invalid_mobile",
-                    "check:mobile",
+                    WARN_MOBILE,
                     1,
                     lambda row, rng: row.values.update({"联系电话": bad_mobile(rng)}),
                 ),
@@ -211,7 +217,7 @@ def floating_population(ctx: Context) -> list[FeedFile]:
         ),
         Dirt(
             "invalid_mobile",
-            "check:mobile",
+            WARN_MOBILE,
             1,
             lambda row, rng: row.values.update({"联系电话": bad_mobile(rng)}),
         ),

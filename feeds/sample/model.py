@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from contracts.contract import Contract
+from contracts.sources import HttpSource
 from feeds.sample.addresses import VARIANTS, AddressRenderer, Rendered
 
 ANCHOR = date(2026, 11, 20)
@@ -110,7 +111,7 @@ class FeedFile:
     def folder(self) -> str:
         """The folder under the output root: the contract's location glob without its file part,
         or 'http' for HTTP sources."""
-        if self.contract.source.kind == "http":
+        if isinstance(self.contract.source, HttpSource):
             return "http"
         return self.contract.source.location.rsplit("/", 1)[0]
 

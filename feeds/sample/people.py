@@ -119,6 +119,12 @@ def mobile(rng: random.Random) -> str:
     return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
+# What a bad mobile in an optional phone column must answer: the contract's mobile check warns there
+# (a format check on an optional PII column), so the row is published with a finding. In a
+# required phone column it is still `check:mobile`, quarantined.
+WARN_MOBILE = "warn:check:mobile"
+
+
 def bad_mobile(rng: random.Random) -> str:
     """A contact number that is not a mobile: too short, bad prefix or a landline."""
     return rng.choice(

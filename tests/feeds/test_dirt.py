@@ -1,5 +1,6 @@
 """Every kind of dirt the sample generator plants (feeds/sample, catalogued in dirt.json) ends where
-it must: published, quarantined with its specific reason code, or its file refused with its code.
+it must: published, published with a warn finding (`warn:<reason code>`), quarantined with its
+specific reason code, or its file refused with its code.
 One test per kind; a new kind of dirt fails `test_every_kind_has_a_test` until it gets one."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 pytestmark = pytest.mark.xdist_group("sample_run")
@@ -91,9 +93,12 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
                         break
                 except LoadRejected as e:
                     rejected.append(f"{dataset}: {e.reason_code}")
+        findings = sorted((home / "quality" / "findings").glob("*/*.parquet"))
         yield {
             "home": home,
             "quarantine": quarantine.read().to_pylist(),
+            "warnings": [{**f, "dataset": p.parent.name} for p in findings
+                         for f in pq.read_table(p).to_pylist() if f["severity"] == "warn"],
             "rejected": rejected,
             "dirt": json.loads((home / "feeds" / "dirt.json").read_text(encoding="utf-8")),
         }
@@ -116,13 +121,16 @@ def _landed(entry: dict[str, Any]) -> tuple[str, int | None]:
 
 
 def _where(run: dict[str, Any], entry: dict[str, Any]) -> set[str]:
-    """Reason codes recorded for the entry's file (and line, for row-level dirt)."""
+    """Reason codes quarantined for the entry's file (and line, for row-level dirt), and
+    `warn:<reason code>` for the warn findings of its published rows."""
     landed_suffix, line = _landed(entry)
     out = set()
-    for q in run["quarantine"]:
+    records = [(q, q["reason_code"]) for q in run["quarantine"]]
+    records += [(w, "warn:" + w["reason_code"]) for w in run["warnings"]]
+    for q, code in records:
         same_file = q["dataset"] == entry["dataset"] and (q["source_file"] or "").endswith(landed_suffix)
         if same_file and (line is None or q["line"] == line):
-            out.add(q["reason_code"])
+            out.add(code)
     return out
 
 
@@ -155,7 +163,9 @@ def test_dirt_ends_where_it_must(sample_run: dict[str, Any], kind: str) -> None:
     wrong = []
     for e in entries:
         codes = _where(sample_run, e)
-        if e["expect"] != "published":
+        if e["expect"].startswith("warn:"):  # published, with the finding recorded
+            ok = codes == {e["expect"]}
+        elif e["expect"] != "published":
             ok = e["expect"] in codes
         elif e["line"] is None:  # a whole file that must load: none of it refused
             ok = not any(c.startswith("rejected:") for c in codes)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from contracts.contract import CHECK_KINDS, load_contracts
+from contracts.checks import CHECKS
+from contracts.contract import load_contracts
 from quality.report import GateResult
 from quality.rules import Rule, matched_levels
 from quality.score import quality_score
@@ -85,7 +86,7 @@ def test_suite_has_an_expectation_per_contract_rule(dataset: str) -> None:
     rules = [rule for _, rule in expectations_for(c)]
     wanted = [("required", col.name) for col in c.columns if col.required]
     wanted += [(check.kind, col.name) for col in c.columns for check in col.checks]
-    assert sorted((r.kind, r.column) for r in rules if r.kind in {*CHECK_KINDS, "required"}) \
+    assert sorted((r.kind, r.column) for r in rules if r.kind in {*CHECKS, "required"}) \
         == sorted(wanted)
     assert [r.column for r in rules if r.kind == "primary_key"] == [",".join(c.primary_key)]
     assert any(r.kind == "address_match_rate" for r in rules) is (c.address is not None)
@@ -96,7 +97,7 @@ def test_suite_has_an_expectation_per_contract_rule(dataset: str) -> None:
 
 def test_every_check_kind_has_an_expectation() -> None:
     seen = {r.kind for c in load_contracts().values() for _, r in expectations_for(c)}
-    assert set(CHECK_KINDS) <= seen
+    assert set(CHECKS) <= seen
 
 
 @pytest.mark.parametrize(("granularity", "levels"), [

@@ -35,11 +35,12 @@ def contract(dataset: str) -> Contract:
 def valid_value(c: Contract, name: str, i: int) -> Any:
     """A value of column `name` that passes every check of it, varied by row index `i`."""
     col = c.column(name)
-    kinds = {k.kind: k.arg for k in col.checks}
+    kinds: dict[str, Any] = {k.kind: k for k in col.checks}
     if "in_set" in kinds:
-        return kinds["in_set"][i % len(kinds["in_set"])]
+        values = kinds["in_set"].values
+        return values[i % len(values)]
     if "between" in kinds:
-        low, high = kinds["between"]
+        low, high = kinds["between"].min, kinds["between"].max
         v = low + (i % max(1, int(high - low) + 1))
         return float(v) if col.type == "double" else int(v)
     if "resident_id" in kinds:
@@ -49,7 +50,7 @@ def valid_value(c: Contract, name: str, i: int) -> Any:
     if "mobile" in kinds:
         return f"13{i % 10}{i:08d}"[:11]
     if "regex" in kinds:
-        return _from_regex(kinds["regex"], i)
+        return _from_regex(kinds["regex"].pattern, i)
     if "after" in kinds:
         order = [x.name for x in c.columns if x.type == "timestamp" or x.type == "date"]
         step = dt.timedelta(hours=order.index(name))
