@@ -159,6 +159,10 @@ class Source(BaseModel):
     records_path: str = "data"  # where a JSON page keeps its records
     page_size: int = 500
     cursor_param: str | None = None  # query parameter that carries the incremental cursor
+    # a feed header naming columns the contract does not: refuse the file, or ignore them (the
+    # drift is named in the ledger); unset = refuse for 有条件共享/不予共享 data, whose every
+    # column must be classified before it is shared, ignore for 无条件共享 data
+    on_extra_columns: Literal["refuse", "ignore"] | None = None
 
 
 class AddressSpec(BaseModel):
@@ -219,6 +223,13 @@ class Contract(BaseModel):
         if worst > self.grade:
             raise ValueError(f"grade {self.grade} is lower than its most sensitive column ({worst})")
         return self
+
+    @property
+    def extra_columns(self) -> str:
+        """What a feed file with undeclared columns gets: refuse or ignore."""
+        if self.source.on_extra_columns:
+            return self.source.on_extra_columns
+        return "ignore" if self.sharing == Sharing.unconditional else "refuse"
 
     def column(self, name: str) -> Column:
         """The column called `name`."""

@@ -93,7 +93,7 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
         result = stage(contract, ref["load_id"], landed_files(ref["dataset"], ref["load_id"]),
                        workdir(ref))
     except LoadRejected as e:
-        _reject(ref, e)
+        _reject(ref, e, rows_in=e.rows)
         raise
     if result.rows_in == 0 and not result.rejected_files:
         # e.g. an HTTP page past the cursor: nothing to publish, and no new snapshot for nothing
@@ -103,7 +103,8 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
     ledger.update_load(ref["load_id"], status=LoadStatus.staged, rows_in=result.rows_in,
                        encoding=",".join(result.encodings) or None, blank_lines=result.blank_lines,
                        files_rejected=len(result.rejected_files),
-                       reason="; ".join(f"{name}: {why}" for name, why in result.rejected_files) or None)
+                       reason="; ".join([f"{name}: {why}" for name, why in result.rejected_files]
+                                        + [f"drift: {d}" for d in result.drift]) or None)
     return ref
 
 

@@ -116,12 +116,14 @@ def _landed(entry: dict[str, Any]) -> tuple[str, int | None]:
 
 
 def _where(run: dict[str, Any], entry: dict[str, Any]) -> set[str]:
-    """Reason codes recorded for the entry's file (and line, for row-level dirt)."""
+    """Reason codes recorded for the entry's file (and line, for row-level dirt). A row of a file
+    refused whole is quarantined with the file's code: its own dirt is not judged."""
     landed_suffix, line = _landed(entry)
     out = set()
     for q in run["quarantine"]:
         same_file = q["dataset"] == entry["dataset"] and (q["source_file"] or "").endswith(landed_suffix)
-        if same_file and (line is None or q["line"] == line):
+        refused_row = line is not None and q["reason_code"].startswith("rejected:")
+        if same_file and (line is None or q["line"] == line) and not refused_row:
             out.add(q["reason_code"])
     return out
 
