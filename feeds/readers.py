@@ -57,6 +57,13 @@ class RawBatch:
         """Report a row of file `idx` that the reader left out, as a quarantine record."""
         self.skipped.setdefault(idx, []).append(record)
 
+    def note_extra(self, name: str, extra: list[str]) -> None:
+        """Record that file `name`'s columns `extra`, not in the contract, were ignored."""
+        if extra:
+            shown = ", ".join(extra[:10]) + (f" and {len(extra) - 10:,} more" if len(extra) > 10 else "")
+            self.drift.append(f"{name}: column(s) {shown} not in the contract, ignored"
+                              " (on_extra_columns: ignore)")
+
     def refuse(self, path: Path, err: LoadRejected, contract: Contract) -> None:
         """Refuse the file at `path` whole, its rows counted and quarantined with `err`."""
         self.rejected.append((path.name, err))
@@ -162,14 +169,11 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     if scan.unterminated and _last_record_short(path, scan, header, delimiter):
         raise TruncatedFile(f"{name}: the last row (at byte {scan.last_record_at}) has fewer fields than"
                             f" the header's {len(header)} and no line end: the export was cut off")
-    extra = check_header(contract, header, name)
-    unnamed = [i + 1 for i, h in enumerate(header) if not h]
-    if extra:
-        batch.drift.append(f"{name}: column(s) {', '.join(extra[:10])} not in the contract, ignored"
-                           " (on_extra_columns: ignore)")
+    batch.note_extra(name, check_header(contract, header, name))
+    unnamed = [str(i + 1) for i, h in enumerate(header) if not h]
     if unnamed:
-        batch.drift.append(f"{name}: {len(unnamed)} column(s) without a header name (a trailing"
-                           " delimiter) ignored")
+        batch.drift.append(f"{name}: column(s) without a header name at position(s)"
+                           f" {', '.join(unnamed[:10])} ignored (a trailing delimiter writes one)")
     batch.csv_files[idx] = name
     names = [h or f"_unnamed_{i + 1}" for i, h in enumerate(header)]
     if numbered:
@@ -244,9 +248,10 @@ class Uncached:
 
 
 def _has_formulas(path: Path) -> bool:
+    """Whether some worksheet holds a formula (an <f> element), before reading them all again."""
     with zipfile.ZipFile(path) as z:
-        return any(b"<f>" in z.read(n) or b"<f " in z.read(n)
-                   for n in z.namelist() if n.startswith("xl/worksheets/"))
+        sheets = (z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+        return any(b"<f>" in xml or b"<f " in xml for xml in sheets)
 
 
 def _mark_uncached(path: Path, sheet: str, rows: list[list[Any]]) -> None:
@@ -317,7 +322,7 @@ def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> 
     rows = _sheet_rows(path, contract.source.sheet)
     h = _find_header(contract, rows, path.name)
     header = [str(v).strip() if v is not None else "" for v in rows[h]]
-    check_header(contract, header, path.name)
+    batch.note_extra(path.name, check_header(contract, header, path.name))
     pos = {name: header.index(name) for name in names}
     records, blank = [], 0
     for i, row in enumerate(rows[h + 1:], start=h + 2):
@@ -350,7 +355,7 @@ def _json_text(value: Any) -> str | None:
     return str(value)
 
 
-def _json_records(contract: Contract, path: Path) -> list[Record]:
+def _json_records(contract: Contract, path: Path, batch: RawBatch) -> list[Record]:
     """The records under `records_path` of one JSON page."""
     names = [c.source_name for c in contract.columns]
     try:
@@ -361,7 +366,8 @@ def _json_records(contract: Contract, path: Path) -> list[Record]:
     if not isinstance(items, list):
         raise SchemaDrift(f"{path.name}: no list of records under {contract.source.records_path!r}")
     if items:
-        check_header(contract, {k for item in items if isinstance(item, dict) for k in item}, path.name)
+        keys = {k for item in items if isinstance(item, dict) for k in item}
+        batch.note_extra(path.name, check_header(contract, sorted(keys), path.name))
     return [(i, [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
             for i, item in enumerate(items, start=1)]
 
@@ -384,7 +390,7 @@ def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list
                 batch.sources.append((idx, path.name, _csv_select(contract, idx, path, workdir, batch)))
                 continue
             records = (_xlsx_records(contract, idx, path, batch) if fmt == "xlsx"
-                       else _json_records(contract, path))
+                       else _json_records(contract, path, batch))
         except LoadRejected as e:
             batch.refuse(path, e, contract)
             continue
