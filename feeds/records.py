@@ -36,65 +36,93 @@ class RecordScan:
         return len(self.line_ends) > 1
 
 
+def _plain_lines(chunk: bytes, after_line_end: bool) -> tuple[int, str] | None:
+    """(line ends, their style) for a chunk that bytes methods can count alone: no quote, NUL or
+    blank line, only LF or only CRLF line ends, not starting a blank line nor ending between CR
+    and LF. None for any other chunk, which the vectorized pass counts."""
+    if b'"' in chunk or b"\x00" in chunk or chunk.startswith(b"\n") or chunk.endswith(b"\r"):
+        return None
+    if after_line_end and chunk.startswith(b"\r\n"):
+        return None
+    lf = chunk.count(b"\n")
+    if b"\r" not in chunk:  # memchr: far cheaper than counting
+        return None if b"\n\n" in chunk else (lf, "lf")
+    if chunk.count(b"\r") == lf == chunk.count(b"\r\n") and b"\n\r\n" not in chunk:
+        return lf, "crlf"
+    return None
+
+
 def scan_csv(path: Path) -> RecordScan:
-    """Count the records and lines of the CSV file at `path` (streamed, vectorized)."""
+    """Count the records and lines of the CSV file at `path` (streamed; bytes methods for plain
+    chunks, a vectorized pass for the others)."""
     size = path.stat().st_size
     if size == 0:
         return RecordScan(0, 0, 0, frozenset(), -1, -1, 0, False, 0)
-    data = np.memmap(path, dtype=np.uint8, mode="r")
     parity = 0  # quotes seen so far, mod 2
     last_end = -1  # offset of the last physical line end
     last_record_end = -1  # offset of the last record end (outside quotes)
     nonblank_records = nonblank_lines = 0
     styles: set[str] = set()
     nul_at = last_quote = -1
-    for start in range(0, size, CHUNK):
-        stop = min(start + CHUNK, size)
-        look = np.asarray(data[start:min(stop + 1, size)])  # one byte ahead, to see CR LF pairs
-        a = look[: stop - start]
-        if nul_at < 0:
-            nuls = np.flatnonzero(a == NUL)
-            nul_at = start + int(nuls[0]) if nuls.size else -1
-        lf = a == LF
-        cr = a == CR
-        next_lf = np.zeros_like(cr)
-        next_lf[:-1] = lf[1:]
-        if look.size > a.size:
-            next_lf[-1] = look[-1] == LF
-        ends = lf | (cr & ~next_lf)
-        positions = np.flatnonzero(ends)
-        quotes = a == QUOTE
-        if quotes.any():
-            cum = np.cumsum(quotes, dtype=np.int64)
-            outside = ((cum[positions] + parity) & 1) == 0
-            last_quote = start + int(np.flatnonzero(quotes)[-1])
-            parity = int((cum[-1] + parity) & 1)
-        else:
-            outside = np.full(positions.size, parity == 0)
-        if positions.size:
-            glob = positions + start
-            prev = np.empty_like(glob)
-            prev[0] = last_end
-            prev[1:] = glob[:-1]
-            crlf = a[positions] == LF
-            before = glob - 1
-            crlf &= before >= 0
-            crlf[crlf] = data[before[crlf]] == CR
-            content = glob - prev - 1 - crlf
-            blank = content == 0
-            nonblank_lines += int(np.count_nonzero(~blank))
-            nonblank_records += int(np.count_nonzero(~blank & outside))
-            styles.update(s for s, hit in (("crlf", crlf.any()), ("lf", (lf[positions] & ~crlf).any()),
-                                            ("cr", cr[positions].any())) if hit)
-            last_end = int(glob[-1])
-            if outside.any():
-                last_record_end = int(glob[np.flatnonzero(outside)[-1]])
+    prev_byte = -1
+    with path.open("rb") as f:
+        start = 0
+        while chunk := f.read(CHUNK):
+            plain = _plain_lines(chunk, start - 1 == last_end)
+            if plain:  # the usual chunk: no quote, NUL or blank line, one style of line end
+                count, style = plain
+                nonblank_lines += count
+                if parity == 0:
+                    nonblank_records += count
+                if count:
+                    styles.add(style)
+                    last_end = start + chunk.rfind(b"\n")
+                    if parity == 0:
+                        last_record_end = last_end
+            else:
+                a = np.frombuffer(chunk, dtype=np.uint8)
+                if nul_at < 0:
+                    nuls = np.flatnonzero(a == NUL)
+                    nul_at = start + int(nuls[0]) if nuls.size else -1
+                lf = a == LF
+                cr = a == CR
+                next_lf = np.zeros_like(cr)
+                next_lf[:-1] = lf[1:]
+                next_lf[-1] = f.peek(1)[:1] == b"\n"  # one byte ahead, to see a CR LF pair
+                positions = np.flatnonzero(lf | (cr & ~next_lf))
+                quotes = a == QUOTE
+                if quotes.any():
+                    cum = np.cumsum(quotes, dtype=np.uint8)  # wraps at 256, an even number: parity holds
+                    outside = ((cum[positions] + parity) & 1) == 0
+                    last_quote = start + int(np.flatnonzero(quotes)[-1])
+                    parity = int((cum[-1] + parity) & 1)
+                else:
+                    outside = np.full(positions.size, parity == 0)
+                if positions.size:
+                    glob = positions + start
+                    prev = np.empty_like(glob)
+                    prev[0] = last_end
+                    prev[1:] = glob[:-1]
+                    before = np.where(positions > 0, a[np.maximum(positions - 1, 0)], prev_byte)
+                    crlf = lf[positions] & (before == CR)
+                    blank = (glob - prev - 1 - crlf) == 0
+                    nonblank_lines += int(np.count_nonzero(~blank))
+                    nonblank_records += int(np.count_nonzero(~blank & outside))
+                    hits = {"crlf": crlf.any(), "lf": (lf[positions] & ~crlf).any(),
+                            "cr": cr[positions].any()}
+                    styles.update(style for style, hit in hits.items() if hit)
+                    last_end = int(glob[-1])
+                    if outside.any():
+                        last_record_end = int(glob[np.flatnonzero(outside)[-1]])
+            prev_byte = chunk[-1]
+            start += len(chunk)
     unterminated = last_end < size - 1 or (parity == 1 and last_record_end < size - 1)
     tail_line = 1 if last_end < size - 1 else 0
     tail_record = 1 if last_record_end < size - 1 else 0
     open_line = 0
     if parity:
-        open_line = int(np.count_nonzero(np.asarray(data[:last_quote]) == LF)) + 1
+        with path.open("rb") as f:
+            open_line = f.read(last_quote).count(b"\n") + 1
     return RecordScan(
         size=size, records=max(nonblank_records + tail_record - 1, 0),
         lines=max(nonblank_lines + tail_line - 1, 0), line_ends=frozenset(styles), nul_at=nul_at,
