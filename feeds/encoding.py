@@ -1,6 +1,7 @@
 """Text encodings of feed files: which one a file is really in (UTF-8 or GB18030, the superset of
-GBK), and a streaming transcode to UTF-8 so DuckDB can read GBK files. Decoding is strict: a byte
-sequence valid in neither is a rejection, never a silent replacement character."""
+GBK), a streaming transcode to UTF-8 so DuckDB can read GBK files, and a record-by-record rewrite
+for files no single codec reads. Decoding is strict: a record valid in neither encoding is left out
+and reported with its byte offset, never read with a silent replacement character."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Readers turn each of a load's landed files into a relation of text columns named as the feed
 names them (the contract's `source` names), rows in file order; Excel and JSON rows also carry
 `_line` (the sheet row, or the record's place in its page), CSV lines are counted by the stager.
-They check structure, not values: a missing or renamed column, a truncated file or undecodable
-bytes refuse that file; a row with the wrong number of fields is reported for quarantine. Typing
+They check structure, not values: a missing, renamed or (by the contract) extra column, a
+truncated file, an unclosed quote or a UTF-16 file refuse that file; a row with the wrong number of
+fields, undecodable bytes or a formula without a value is reported for quarantine. Typing
 is the stager's job."""
 
 from __future__ import annotations
