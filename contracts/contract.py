@@ -201,6 +201,13 @@ class Contract(BaseModel):
                                   f"{kind.model_fields['kind'].default!r}")
         return self.source
 
+    @property
+    def extra_columns(self) -> str:
+        """What a feed file with undeclared columns gets: refuse or ignore."""
+        if self.source.on_extra_columns:
+            return self.source.on_extra_columns
+        return "ignore" if self.sharing == Sharing.unconditional else "refuse"
+
     def column(self, name: str) -> Column:
         """The column called `name`."""
         for c in self.columns:

@@ -1,11 +1,13 @@
 """Text encodings of feed files: which one a file is really in (UTF-8 or GB18030, the superset of
-GBK), and a streaming transcode to UTF-8 so DuckDB can read GBK files. Decoding is strict: a byte
-sequence valid in neither is a rejection, never a silent replacement character."""
+GBK), a streaming transcode to UTF-8 so DuckDB can read GBK files, and a record-by-record rewrite
+for files no single codec reads. Decoding is strict: a record valid in neither encoding is left out
+and reported with its byte offset, never read with a silent replacement character."""
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from feeds.errors import EncodingRejected
@@ -52,9 +54,11 @@ def detect_encoding(path: Path, declared: str = "auto") -> str:
     with path.open("rb") as f:
         head = f.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise EncodingRejected(
+        err = EncodingRejected(
             f"{path.name}: file is UTF-16 (byte-order mark {head[:2].hex()}); feeds must be UTF-8 or GBK"
         )
+        err.utf16 = True
+        raise err
     first = _ALIASES.get(declared, "utf-8")
     order = [first] + [e for e in ("utf-8", "gb18030") if e != first]
     offsets = {}
@@ -77,3 +81,120 @@ def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> Path:
             fout.write(decoder.decode(chunk, final=False))
         fout.write(decoder.decode(b"", final=True))
     return dst
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """A record of a CSV file that cannot be read as text: its data-record number (1 = the first
+    row after the header), physical line, byte offset of the first bad byte, and why."""
+
+    record: int
+    line: int
+    offset: int
+    why: str
+    raw: str  # the record's bytes, undecodable ones as \\x escapes
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """What `rewrite_records` wrote: how many data records, lines per encoding, and the records it
+    left out."""
+
+    path: Path
+    records: int
+    encodings: dict[str, int]
+    bad: list[BadRecord]
+
+    def summary(self, name: str) -> str:
+        """One sentence for the ledger on what was decoded how."""
+        parts = [f"{n} line(s) {enc}" for enc, n in sorted(self.encodings.items())]
+        return f"{name}: decoded record by record ({', '.join(parts) or 'no text'})"
+
+
+def _decode(record: bytes) -> tuple[str | None, str, int]:
+    """The record's text and encoding (ASCII text is 'ascii'); else None, why, and the offset of
+    the bad byte within the record."""
+    nul = record.find(b"\x00")
+    if nul >= 0:
+        return None, "a NUL byte", nul
+    try:
+        text = record.decode("utf-8")
+        return text, "ascii" if text.isascii() else "utf-8", -1
+    except UnicodeDecodeError as e:
+        utf8_at = e.start
+    try:
+        return record.decode("gb18030"), "gb18030", -1
+    except UnicodeDecodeError:
+        bad = record[utf8_at:utf8_at + 4]
+        return None, f"bytes valid neither as UTF-8 nor as GBK/GB18030 ({bad!r})", utf8_at
+
+
+def _physical_lines(src: Path) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, line without its terminator) for each line of `src`, ends LF, CRLF or CR."""
+    offset = 0
+    rest = b""
+    with src.open("rb") as f:
+        while True:
+            chunk = f.read(CHUNK)
+            data = rest + chunk
+            if not data:
+                return
+            if chunk:
+                cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
+                if cut < 0 or (data[cut] == 0x0D and cut == len(data) - 1):
+                    rest = data  # a CR at the very end may be half of a CR LF
+                    continue
+                data, rest = data[: cut + 1], data[cut + 1:]
+            else:
+                rest = b""
+            for line in data.splitlines(keepends=True):
+                body = line.rstrip(b"\r\n")
+                yield offset, body
+                offset += len(line)
+            if not chunk:
+                return
+
+
+def rewrite_records(src: Path, dst: Path, delimiter: str) -> Rewritten:
+    """Write `src` as UTF-8 with LF line ends, each record decoded on its own (UTF-8 first, then
+    GB18030) and prefixed with its record number as a first field `_line`. Records with NUL bytes
+    or bytes valid in neither encoding are left out and returned as `bad`, with their byte offset.
+
+    For files no single decoding reads: a UTF-8 BOM before GBK text, exports of both encodings
+    concatenated, a few corrupted bytes, NULs, mixed line ends."""
+    counts: dict[str, int] = {}
+    bad: list[BadRecord] = []
+    number = 0  # data records so far; the header is record 0
+    pending: list[bytes] = []
+    start = line_no = first_line = 0
+    with dst.open("w", encoding="utf-8", newline="") as out:
+        for offset, body in _physical_lines(src):
+            line_no += 1
+            if not pending:
+                start, first_line = offset, line_no
+                if offset == 0 and body.startswith(codecs.BOM_UTF8):
+                    body = body[len(codecs.BOM_UTF8):]
+                    start = len(codecs.BOM_UTF8)
+            pending.append(body)
+            if sum(p.count(b'"') for p in pending) % 2:
+                continue  # a quoted field goes on to the next line
+            record = b"\n".join(pending)
+            pending = []
+            if not record:
+                continue  # blank lines hold no record
+            text, enc, at = _decode(record)
+            if number == 0:
+                if text is None:
+                    raise EncodingRejected(f"{src.name}: the header line holds {enc} at byte {start + at}")
+                out.write(f"_line{delimiter}{text}\n")
+            elif text is None:
+                bad.append(BadRecord(number, first_line, start + at, enc,
+                                     record.decode("utf-8", "backslashreplace")))
+            else:
+                out.write(f"{number}{delimiter}{text}\n")
+            counts[enc] = counts.get(enc, 0) + 1
+            number += 1
+        if pending:  # a quote left open to the end: the reader refuses it; write it as it is
+            text = b"\n".join(pending).decode("utf-8", "replace")
+            out.write(f"{number}{delimiter}{text}\n")
+    return Rewritten(dst, max(number - 1, 0), counts, bad)

@@ -12,14 +12,23 @@ class LoadRejected(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        # the data records of the refused input, counted from its bytes (None: not known)
+        self.rows: int | None = None
 
 
 class EncodingRejected(LoadRejected):
     reason_code = "rejected:encoding"
+    utf16 = False  # the file is UTF-16: no record-by-record decoding can read it
 
 
 class TruncatedFile(LoadRejected):
     reason_code = "rejected:truncated"
+
+
+class MalformedFile(LoadRejected):
+    """The file's records cannot be told apart (a quote left open joins the lines after it)."""
+
+    reason_code = "rejected:malformed"
 
 
 class SchemaDrift(LoadRejected):

@@ -1,14 +1,16 @@
 """Readers turn each of a load's landed files into a relation of text columns named as the feed
 names them (the contract's `source` names), rows in file order; Excel and JSON rows also carry
 `_line` (the sheet row, or the record's place in its page), CSV lines are counted by the stager.
-They check structure, not values: a missing or renamed column, a truncated file or undecodable
-bytes refuse that file; a row with the wrong number of fields is reported for quarantine. Typing
+They check structure, not values: a missing, renamed or (by the contract) extra column, a
+truncated file, an unclosed quote or a UTF-16 file refuse that file; a row with the wrong number of
+fields, undecodable bytes or a formula without a value is reported for quarantine. Typing
 is the stager's job."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import zipfile
 from collections.abc import Iterable
@@ -21,8 +23,10 @@ import pyarrow as pa
 
 from contracts.contract import Contract
 from contracts.sources import FileSource, HttpSource
-from feeds.encoding import detect_encoding, transcode_to_utf8
-from feeds.errors import EmptyInput, LoadRejected, SchemaDrift, TruncatedFile
+from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
+from feeds.errors import EmptyInput, EncodingRejected, LoadRejected, MalformedFile, SchemaDrift, TruncatedFile
+from feeds.records import RecordScan, scan_csv
+from feeds.refused import refused_rows
 
 
 @dataclass
@@ -38,26 +42,69 @@ class RawBatch:
     csv_files: dict[int, str] = field(default_factory=dict)
     # files refused whole (truncated, undecodable, drifted header): the other files still load
     rejected: list[tuple[str, LoadRejected]] = field(default_factory=list)
+    # CSV files by index: what their bytes hold, counted apart from the reader
+    scans: dict[int, RecordScan] = field(default_factory=dict)
+    # by file index, the quarantine records of rows the reader left out (undecodable CSV records,
+    # formula cells without a value); DuckDB's rejects are added by csv_rejects()
+    skipped: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # files whose relation carries `_line` (workbooks, JSON pages, rewritten CSV)
+    numbered: set[int] = field(default_factory=set)
+    # what was read differently from the contract (extra columns ignored, mixed encodings)
+    drift: list[str] = field(default_factory=list)
+    delimiter: str = ","
+    # one quarantine record per data row of the refused files
+    refused_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def skip(self, idx: int, record: dict[str, Any]) -> None:
+        """Report a row of file `idx` that the reader left out, as a quarantine record."""
+        self.skipped.setdefault(idx, []).append(record)
+
+    def note_extra(self, name: str, extra: list[str]) -> None:
+        """Record that file `name`'s columns `extra`, not in the contract, were ignored."""
+        if extra:
+            shown = ", ".join(extra[:10]) + (f" and {len(extra) - 10:,} more" if len(extra) > 10 else "")
+            self.drift.append(f"{name}: column(s) {shown} not in the contract, ignored"
+                              " (on_extra_columns: ignore)")
+
+    def refuse(self, path: Path, err: LoadRejected, contract: Contract) -> None:
+        """Refuse the file at `path` whole, its rows counted and quarantined with `err`."""
+        self.rejected.append((path.name, err))
+        records_path = contract.source.records_path if isinstance(contract.source, HttpSource) else ""
+        self.refused_rows += refused_rows(path, path.name, contract.source.format, err, records_path)
 
 
-def check_header(contract: Contract, found: Iterable[str], file: str) -> None:
-    """Reject unless the header names exactly the contract's source columns (any order)."""
+def _delimiter(contract: Contract) -> str:
+    """The field delimiter of the contract's files ("," for sources that are not files)."""
+    return contract.source.delimiter if isinstance(contract.source, FileSource) else ","
+
+
+def check_header(contract: Contract, found: Iterable[str], file: str) -> list[str]:
+    """Check that the header names the contract's source columns (in any order); return the extra
+    columns it names that the contract lets pass (`on_extra_columns: ignore`), else reject."""
     expected = {c.source_name for c in contract.columns}
     got = [h.strip().lstrip("\ufeff") for h in found if h is not None and str(h).strip() != ""]
     missing = sorted(expected - set(got))
-    unexpected = sorted(set(got) - expected)
-    if missing or unexpected:
+    unexpected = [u for u in dict.fromkeys(got) if u not in expected]
+    refuse_extra = unexpected and contract.extra_columns == "refuse"
+    if missing or refuse_extra:
         parts = []
         for m in missing:
             col = next(c.name for c in contract.columns if c.source_name == m)
             parts.append(f"column {m!r} ({col}) is missing")
-        if unexpected:
-            parts.append(f"unexpected column(s) {', '.join(repr(u) for u in unexpected)}")
+        if refuse_extra:
+            shown = ", ".join(repr(u) for u in unexpected[:10])
+            more = f" and {len(unexpected) - 10:,} more" if len(unexpected) > 10 else ""
+            parts.append(f"unexpected column(s) {shown}{more} ({contract.sharing.value} data refuses"
+                         " columns the contract does not declare: on_extra_columns: refuse)")
+        hint = ""
+        if missing and len(got) == 1 and _delimiter(contract) not in got[0]:
+            hint = "; the header is one field: is the file separated by another delimiter?"
         raise SchemaDrift(f"{file}: header does not match contract {contract.id} v{contract.version}: "
-                          + "; ".join(parts))
+                          + "; ".join(parts) + hint)
     dupes = sorted({h for h in got if got.count(h) > 1})
     if dupes:
         raise SchemaDrift(f"{file}: column(s) {', '.join(dupes)} appear more than once in the header")
+    return unexpected
 
 
 def _sql_str(value: str) -> str:
@@ -66,40 +113,84 @@ def _sql_str(value: str) -> str:
 
 def _csv_header(path: Path, delimiter: str) -> list[str]:
     with path.open(encoding="utf-8", newline="") as f:
-        return next(csv.reader(f, delimiter=delimiter), [])
+        return [h.strip().lstrip("\ufeff") for h in next(csv.reader(f, delimiter=delimiter), [])]
 
 
-def _ends_with_newline(path: Path) -> bool:
+def _open_quote(path: Path, scan: RecordScan) -> LoadRejected:
+    """Why a file whose last quote is never closed is refused: cut inside a quoted field (nothing
+    after the quote but the rest of that record) or a stray quote joining the lines after it."""
+    err: LoadRejected
+    where = f"the quote at byte {scan.open_quote_at} (line {scan.open_quote_line}) is never closed"
+    if scan.lines + 1 > scan.open_quote_line:
+        err = MalformedFile(
+            f"{path.name}: {where}, so a CSV reader joins the {scan.lines + 1 - scan.open_quote_line:,}"
+            f" line(s) after it into one field and every row after it would be shifted")
+    else:
+        err = TruncatedFile(f"{path.name}: file ends inside a quoted field ({where}); the export was cut off")
+    return err
+
+
+def _last_record_short(path: Path, scan: RecordScan, header: list[str], delimiter: str) -> bool:
+    """Whether the unterminated last record has fewer fields than the header (cut off)."""
     with path.open("rb") as f:
-        f.seek(0, 2)
-        if f.tell() == 0:
-            return True
-        f.seek(-1, 2)
-        return f.read(1) in (b"\n", b"\r")
+        f.seek(scan.last_record_at)
+        tail = f.read().decode("utf-8", "replace")
+    fields = next(csv.reader(io.StringIO(tail), delimiter=delimiter), [])
+    return 0 < len(fields) < len(header) and scan.records > 0
 
 
 def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch) -> str:
-    """SQL reading one CSV file (transcoded to UTF-8 under `workdir` when it is GBK)."""
+    """SQL reading one CSV file: as it is when DuckDB can read it whole (UTF-8, one style of line
+    end, no NUL), transcoded to UTF-8 when it is GBK, else rewritten record by record (see
+    `rewrite_records`) with each record's number as `_line`."""
+    name, delimiter = path.name, contract.source_of(FileSource).delimiter
     if path.stat().st_size == 0:
-        raise EmptyInput(f"{path.name}: file is empty (0 bytes); expected a header and rows")
-    encoding = detect_encoding(path, contract.source_of(FileSource).encoding)
-    readable = path
-    if encoding != "utf-8":
+        raise EmptyInput(f"{name}: file is empty (0 bytes); expected a header and rows")
+    try:
+        encoding: str | None = detect_encoding(path, contract.source_of(FileSource).encoding)
+    except EncodingRejected as e:
+        if e.utf16:
+            raise
+        encoding = None
+    scan = scan_csv(path)
+    batch.scans[idx] = scan
+    if scan.open_quote_at >= 0:
+        raise _open_quote(path, scan)
+    readable, numbered = path, encoding is None or scan.nul_at >= 0 or scan.mixed_line_ends
+    if numbered:
+        rewritten = rewrite_records(path, workdir / f"{idx:05d}.records.csv", delimiter)
+        readable = rewritten.path
+        for bad in rewritten.bad:
+            batch.skip(idx, {"source_file": name, "line": bad.record, "column": None, "raw_value": bad.raw,
+                             "reason_code": "malformed_row",
+                             "reason": f"line {bad.line} holds {bad.why} at byte {bad.offset}",
+                             "record": json.dumps({"line": bad.raw}, ensure_ascii=False)})
+        batch.encodings.update(e for e in rewritten.encodings if e != "ascii")
+        if encoding is None:
+            batch.drift.append(rewritten.summary(name))
+    elif encoding is not None and encoding != "utf-8":
         readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
-    if not _ends_with_newline(readable):
-        tail = readable.read_bytes()[-200:].decode("utf-8", "replace").rsplit("\n", 1)[-1]
-        raise TruncatedFile(
-            f"{path.name}: file ends in the middle of a row (no line terminator after "
-            f"{tail[:60]!r}); the export was cut off"
-        )
-    delimiter = contract.source_of(FileSource).delimiter
-    header = _csv_header(readable, delimiter)
-    check_header(contract, header, path.name)
-    batch.encodings.add(encoding)
-    batch.csv_files[idx] = path.name
+    if encoding:
+        batch.encodings.add(encoding)
+    header = _csv_header(readable, delimiter)[1 if numbered else 0:]
+    if scan.unterminated and _last_record_short(path, scan, header, delimiter):
+        raise TruncatedFile(f"{name}: the last row (at byte {scan.last_record_at}) has fewer fields than"
+                            f" the header's {len(header)} and no line end: the export was cut off")
+    batch.note_extra(name, check_header(contract, header, name))
+    unnamed = [str(i + 1) for i, h in enumerate(header) if not h]
+    if unnamed:
+        batch.drift.append(f"{name}: column(s) without a header name at position(s)"
+                           f" {', '.join(unnamed[:10])} ignored (a trailing delimiter writes one)")
+    batch.csv_files[idx] = name
+    names = [h or f"_unnamed_{i + 1}" for i, h in enumerate(header)]
+    if numbered:
+        names = ["_line", *names]
+        batch.numbered.add(idx)
     cols = ", ".join(f'"{c.source_name}"' for c in contract.columns)
+    if numbered:
+        cols = "CAST(_line AS BIGINT) AS _line, " + cols
     # the header is known and checked: naming its columns lets DuckDB skip sniffing the file
-    columns = "{" + ", ".join(f"{_sql_str(h.strip().lstrip(chr(0xFEFF)))}: 'VARCHAR'" for h in header) + "}"
+    columns = "{" + ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in names) + "}"
     return (
         f"SELECT {cols} FROM read_csv({_sql_str(str(readable))}, header=true, auto_detect=false,"
         f" columns={columns}, delim={_sql_str(delimiter)}, quote='\"', escape='\"',"
@@ -108,22 +199,36 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     )
 
 
-def csv_rejects(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> list[dict[str, Any]]:
-    """Rows DuckDB could not split into the header's fields, after the relation was scanned."""
-    out = []
+def _record_number(csv_line: str, delimiter: str) -> int | None:
+    head = csv_line.split(delimiter, 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def csv_rejects(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[int, list[dict[str, Any]]]:
+    """Per file, the rows the reader left out: those `batch.skipped` holds and those DuckDB could
+    not split into the header's fields (known after the relation was scanned). `line` is the
+    row's number in its file."""
+    out = {idx: list(rows) for idx, rows in batch.skipped.items()}
     for idx, name in batch.csv_files.items():
+        found = out.setdefault(idx, [])
         try:
             rows = con.execute(
-                f"SELECT line, min(error_message), any_value(csv_line) FROM rejects_errors_{idx}"
-                " GROUP BY line ORDER BY line"
+                f"SELECT line, min(byte_position), min(error_message), any_value(csv_line)"
+                f" FROM rejects_errors_{idx} GROUP BY line ORDER BY line"
             ).fetchall()
         except duckdb.CatalogException:
             continue  # nothing was rejected, so DuckDB created no table
-        for line, message, csv_line in rows:
-            out.append({"source_file": name, "line": int(line) - 1, "column": None,
-                        "raw_value": csv_line, "reason_code": "malformed_row",
-                        "reason": f"row does not have the header's fields: {message}",
-                        "record": json.dumps({"line": csv_line}, ensure_ascii=False)})
+        numbered = idx in batch.numbered
+        for line, byte, message, csv_line in rows:
+            number = int(line) - 1
+            at = f" at byte {byte}" if byte is not None else ""
+            if numbered:  # the rewritten file's first field is the record's number in the original
+                number = _record_number(csv_line or "", batch.delimiter) or number
+                at = ""
+            found.append({"source_file": name, "line": number, "column": None,
+                          "raw_value": csv_line, "reason_code": "malformed_row",
+                          "reason": f"row does not have the header's fields{at}: {message}",
+                          "record": json.dumps({"line": csv_line}, ensure_ascii=False)})
     return out
 
 
@@ -142,16 +247,47 @@ def _cell_text(value: Any) -> str | None:
     return text or None
 
 
-def _sheet_rows(path: Path, sheet: str | None) -> list[list[Any]]:
-    """All rows of a worksheet with merged data cells filled from their top-left cell."""
+@dataclass(frozen=True)
+class Uncached:
+    """A formula cell saved without its value (written by a program, never computed)."""
+
+    formula: str
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether some worksheet holds a formula (an <f> element), before reading them all again."""
+    with zipfile.ZipFile(path) as z:
+        sheets = (z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+        return any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+
+
+def _mark_uncached(path: Path, sheet: str, rows: list[list[Any]]) -> None:
+    """Put an Uncached in `rows` where a formula cell has no saved value (openpyxl reads None)."""
     import openpyxl
 
+    ws = openpyxl.load_workbook(path, data_only=False)[sheet]
+    for r, row in enumerate(ws.iter_rows(values_only=True)):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and v.startswith("=") and r < len(rows) and c < len(rows[r]) \
+                    and rows[r][c] is None:
+                rows[r][c] = Uncached(v)
+
+
+def _sheet_rows(path: Path, sheet: str | None) -> list[list[Any]]:
+    """All rows of a worksheet with merged data cells filled from their top-left cell, formula
+    cells without a saved value as Uncached."""
+    import openpyxl
+
+    if path.stat().st_size == 0:
+        raise EmptyInput(f"{path.name}: workbook is empty (0 bytes); expected an .xlsx file")
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise TruncatedFile(f"{path.name}: not a readable .xlsx workbook ({e}); truncated or corrupt") from e
     ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    if _has_formulas(path):
+        _mark_uncached(path, ws.title, rows)
     for rng in ws.merged_cells.ranges:
         top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
         for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
@@ -186,22 +322,32 @@ def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
     return pa.table(cols, schema=schema)
 
 
-def _xlsx_records(contract: Contract, path: Path, batch: RawBatch) -> list[Record]:
-    """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped."""
+def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
+    """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped,
+    rows with a formula saved without its value reported for quarantine."""
     names = [c.source_name for c in contract.columns]
     rows = _sheet_rows(path, contract.source_of(FileSource).sheet)
     h = _find_header(contract, rows, path.name)
     header = [str(v).strip() if v is not None else "" for v in rows[h]]
-    check_header(contract, header, path.name)
+    batch.note_extra(path.name, check_header(contract, header, path.name))
     pos = {name: header.index(name) for name in names}
     records, blank = [], 0
     for i, row in enumerate(rows[h + 1:], start=h + 2):
+        cells = [row[pos[n]] if pos[n] < len(row) else None for n in names]
+        uncached = [(n, v) for n, v in zip(names, cells, strict=True) if isinstance(v, Uncached)]
+        if uncached:
+            batch.skip(idx, {"source_file": path.name, "line": i, "column": uncached[0][0],
+                             "raw_value": uncached[0][1].formula, "reason_code": "formula_uncached",
+                             "reason": "; ".join(f"{n}: the formula {v.formula} was saved without its"
+                                                 f" value (open and save the workbook in Excel or WPS)"
+                                                 for n, v in uncached),
+                             "record": json.dumps([str(v) for v in row], ensure_ascii=False)})
+            continue
         texts = [_cell_text(v) for v in row]
         if all(t is None for t in texts):
             blank += 1
             continue
-        values = [texts[pos[n]] if pos[n] < len(texts) else None for n in names]
-        records.append((i, values))
+        records.append((i, [_cell_text(v) for v in cells]))
     batch.blank_lines += blank
     return records
 
@@ -216,7 +362,7 @@ def _json_text(value: Any) -> str | None:
     return str(value)
 
 
-def _json_records(contract: Contract, path: Path) -> list[Record]:
+def _json_records(contract: Contract, path: Path, batch: RawBatch) -> list[Record]:
     """The records under `records_path` of one JSON page."""
     names = [c.source_name for c in contract.columns]
     try:
@@ -228,7 +374,8 @@ def _json_records(contract: Contract, path: Path) -> list[Record]:
     if not isinstance(items, list):
         raise SchemaDrift(f"{path.name}: no list of records under {records_path!r}")
     if items:
-        check_header(contract, {k for item in items if isinstance(item, dict) for k in item}, path.name)
+        keys = {k for item in items if isinstance(item, dict) for k in item}
+        batch.note_extra(path.name, check_header(contract, sorted(keys), path.name))
     return [(i, [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
             for i, item in enumerate(items, start=1)]
 
@@ -238,28 +385,24 @@ def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list
     """Read a load's files by the contract's format: one relation per file in `batch.sources`
     (Excel and JSON rows are registered on `con` as Arrow tables `raw_<index>`).
 
-    A file refused whole is listed in `batch.rejected` and the others load; when every file is
-    refused, the first refusal is raised for the whole load."""
+    A file refused whole is listed in `batch.rejected`, its rows in `batch.refused_rows`, and the
+    others load."""
     if not files:
         raise EmptyInput(f"{contract.id}: the load has no files")
     fmt = contract.source.format
     names = [c.source_name for c in contract.columns]
-    batch = RawBatch()
+    batch = RawBatch(delimiter=_delimiter(contract))
     for idx, path in enumerate(files):
         try:
             if fmt == "csv":
                 batch.sources.append((idx, path.name, _csv_select(contract, idx, path, workdir, batch)))
                 continue
-            records = (_xlsx_records(contract, path, batch) if fmt == "xlsx"
-                       else _json_records(contract, path))
+            records = (_xlsx_records(contract, idx, path, batch) if fmt == "xlsx"
+                       else _json_records(contract, path, batch))
         except LoadRejected as e:
-            batch.rejected.append((path.name, e))
+            batch.refuse(path, e, contract)
             continue
         con.register(f"raw_{idx}", _arrow_batch(names, records))
         batch.sources.append((idx, path.name, f"SELECT * FROM raw_{idx}"))
-    if len(batch.rejected) == len(files):
-        first = batch.rejected[0][1]
-        if len(files) > 1:
-            first.message += f" (and all {len(files)} files of the load were refused)"
-        raise first
+        batch.numbered.add(idx)
     return batch

@@ -13,8 +13,10 @@ import pyarrow as pa
 from duckdb import func
 
 from contracts.contract import Column, Contract
+from feeds.errors import LoadRejected, MalformedFile, SchemaDrift
 from feeds.numerals import cn_to_number
-from feeds.readers import csv_rejects, register_raw
+from feeds.readers import RawBatch, csv_rejects, register_raw
+from feeds.records import RecordScan
 from foundation.duck import one_row
 from warehouse import quarantine
 from warehouse.snapshots import SNAPSHOT_PARQUET
@@ -40,6 +42,7 @@ class StageResult:
     blank_lines: int
     encodings: tuple[str, ...]
     rejected_files: tuple[tuple[str, str], ...] = ()  # (file, reason) refused whole
+    drift: tuple[str, ...] = ()  # what was read other than the contract says (extra columns ignored ...)
 
 
 def _q(name: str) -> str:
@@ -239,10 +242,10 @@ def _line_fix(con: duckdb.DuckDBPyConnection, skipped: list[dict]) -> set[str]:
 
 
 def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]],
-              csv: bool, shifted: set[str]) -> str:
+              numbered: set[int], shifted: set[str]) -> str:
     """SQL numbering the typed rows of every file: `_row` unique in the load, `_file`, `_line`
-    (CSV: the row's position in its file, which is its rowid in the typed table, corrected for the
-    rows the reader skipped) and `_load_id`.
+    (given by the reader for files in `numbered`; else the row's position in its file, which is its
+    rowid in the typed table, corrected for the rows the reader skipped) and `_load_id`.
 
     `_file` and `_load_id` are ENUM constants: Parquet stores them as plain strings, but the writer
     takes an enum's dictionary as it is instead of hashing the same text for every row."""
@@ -251,7 +254,7 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
     parts = []
     for idx, name, table in typed:
         line = "_line"
-        if csv:
+        if idx not in numbered:
             line = f"{table}.rowid + 1"
             if name in shifted:
                 line += (f" + (SELECT count(*) FROM fix WHERE fix.f = {_lit([name])[1:-1]}"
@@ -262,36 +265,94 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
     return " UNION ALL ".join(parts)
 
 
-def _rejected_file_records(batch_rejected: list) -> list[dict]:
+# A column is taken to have changed type when this many of its values in one file, and all of
+# them, cannot be read: fewer could be a few rows of dirt in a small file.
+TYPE_DRIFT_VALUES = 10
+
+
+def _check_rows_read(con: duckdb.DuckDBPyConnection, scan: RecordScan, name: str, table: str,
+                     unreadable: int) -> None:
+    """Refuse the file unless the reader returned (or reported) every record its bytes hold."""
+    read = one_row(con, f"SELECT count(*) FROM {table}")[0] + unreadable
+    if read != scan.records:
+        raise MalformedFile(
+            f"{name}: the file's line ends delimit {scan.records:,} records but the CSV reader read"
+            f" {read:,}: rows would be lost or shifted (a stray quote or line end inside a field?)")
+
+
+def _check_types(con: duckdb.DuckDBPyConnection, contract: Contract, name: str, table: str) -> None:
+    """Refuse the file when a typed column cannot read a single one of its values (at least
+    TYPE_DRIFT_VALUES of them): the feed changed the column's type, which is schema drift, not
+    row dirt."""
+    if one_row(con, f"SELECT count(*) FILTER (WHERE _bad) FROM {table}")[0] < TYPE_DRIFT_VALUES:
+        return
+    for col in contract.columns:
+        if col.type == "string":
+            continue
+        raw = f"NULLIF(trim(json_extract_string(_raw, {_lit([col.source_name])[1:-1]}), '{SPACES}'), '')"
+        values, read, example = one_row(
+            con, f"SELECT count({raw}), count({_q(col.name)}), any_value({raw}) FROM {table}")
+        if values >= TYPE_DRIFT_VALUES and read == 0:
+            raise SchemaDrift(
+                f"{name}: column {col.source_name!r} ({col.name}) is {col.type} in contract"
+                f" {contract.id} v{contract.version}, but none of its {values:,} values reads as one"
+                f" (e.g. {example!r}): the feed changed the column's type")
+
+
+def _rejected_file_records(batch: RawBatch) -> list[dict]:
+    """One record per refused file (its reason, no line) and one per row of it."""
     return [{"source_file": name, "reason_code": err.reason_code, "reason": err.message}
-            for name, err in batch_rejected]
+            for name, err in batch.rejected] + batch.refused_rows
 
 
 def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) -> StageResult:
     """Type a load's landed files; write staged.parquet and the stage's quarantine part.
 
     Pass one types each file in parallel into its own in-memory table, rows in file order (DuckDB
-    keeps insertion order), flagging unreadable rows `_bad` with their raw text. Pass two numbers
-    the rows from their rowid (a row-number window would serialize the CSV scan), quarantines what
-    must be, and writes the readable rows as staged.parquet in the published column order: the
-    load's only Parquet write, and the file a clean first load publishes as it is."""
+    keeps insertion order), flagging unreadable rows `_bad` with their raw text; a CSV file whose
+    reader did not account for every record of its bytes, or a column none of whose values can be
+    read, refuses that file. Pass two numbers the rows from their rowid (a row-number window would
+    serialize the CSV scan), quarantines what must be, and writes the readable rows as
+    staged.parquet in the published column order: the load's only Parquet write, and the file a
+    clean first load publishes as it is. When every file is refused, the first refusal is raised
+    with all their rows counted."""
     workdir.mkdir(parents=True, exist_ok=True)
     staged = workdir / "staged.parquet"
     con = connect()
     try:
         con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
         batch = register_raw(con, contract, files, workdir)
-        csv = contract.source.format == "csv"
-        typed = []
-        for idx, name, source in batch.sources:
+        for idx, _name, source in batch.sources:
             # a parallel CREATE TABLE AS keeps insertion order, so a row's rowid is its place in
             # the file; the table lives in memory (spilling to workdir/spill), never as a file
-            select = typed_select(contract, source, keep_line=not csv)
+            select = typed_select(contract, source, keep_line=idx in batch.numbered)
             con.execute(f"CREATE TEMP TABLE typed_{idx} AS {select}")
+        unreadable = csv_rejects(con, batch)
+        typed = []
+        for idx, name, _source in batch.sources:
+            try:
+                if idx in batch.scans:
+                    _check_rows_read(con, batch.scans[idx], name, f"typed_{idx}",
+                                     len(unreadable.get(idx, [])))
+                _check_types(con, contract, name, f"typed_{idx}")
+            except LoadRejected as e:
+                batch.refuse(files[idx], e, contract)
+                unreadable.pop(idx, None)
+                continue
             typed.append((idx, name, f"typed_{idx}"))
-        malformed = csv_rejects(con, batch)
+        if batch.rejected:
+            quarantine.write_part_records(contract.id, load_id, "rejected_files",
+                                          _rejected_file_records(batch))
+        if not typed:
+            _, first = batch.rejected[0]
+            if len(files) > 1:
+                first.message += f" (and all {len(files)} files of the load were refused)"
+            first.rows = len(batch.refused_rows)
+            raise first
+        malformed = [r for rows in unreadable.values() for r in rows]
+        shifted = [r for idx, rows in unreadable.items() if idx not in batch.numbered for r in rows]
         con.execute(f"CREATE TEMP VIEW numbered AS "
-                    f"{_numbered(contract, load_id, typed, csv, _line_fix(con, malformed))}")
+                    f"{_numbered(contract, load_id, typed, batch.numbered, _line_fix(con, shifted))}")
         con.execute("CREATE TEMP TABLE unreadable AS SELECT * FROM numbered WHERE _bad")
         bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
         selects = [_failure_select(contract, "unreadable")] if bad else []
@@ -309,9 +370,6 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
                                                     " UNION ALL ".join(selects))
         if malformed:
             quarantine.write_part_records(contract.id, load_id, "stage_structure", malformed)
-        if batch.rejected:
-            quarantine.write_part_records(contract.id, load_id, "rejected_files",
-                                          _rejected_file_records(batch.rejected))
         cols = ", ".join(_q(c) for c in [c.name for c in contract.columns] + BOOKKEEPING)
         dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
         # rows carry their file and line, so the file need not keep their order: unordered, the
@@ -320,9 +378,11 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         con.execute(f"COPY (SELECT {cols} FROM {good}{dup_rows}) TO '{staged}' ({SNAPSHOT_PARQUET})")
     finally:
         con.close()
+    refused = len(batch.refused_rows)
     return StageResult(
-        staged=staged, rows_in=rows_good + bad + len(malformed), rows_staged=rows_good - n_dupes,
-        rows_quarantined=quarantined + len(malformed), blank_lines=batch.blank_lines,
+        staged=staged, rows_in=rows_good + bad + len(malformed) + refused, rows_staged=rows_good - n_dupes,
+        rows_quarantined=quarantined + len(malformed) + refused, blank_lines=batch.blank_lines,
         encodings=tuple(sorted(batch.encodings)),
         rejected_files=tuple((name, f"{err.reason_code}: {err.message}") for name, err in batch.rejected),
+        drift=tuple(batch.drift),
     )

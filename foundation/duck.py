@@ -8,8 +8,9 @@ import duckdb
 
 
 def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...]:
-    """The single row an aggregate query returns (DuckDB's fetchone() is typed as optional)."""
-    row = con.execute(sql, params).fetchone() if params is not None else con.execute(sql).fetchone()
-    if row is None:  # pragma: no cover - aggregates without GROUP BY always return one row
+    """The single row an aggregate query returns. The result is fetched to its end: a result left
+    open makes the connection refuse the next register() or execute()."""
+    rows = con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+    if not rows:  # pragma: no cover - aggregates without GROUP BY always return one row
         raise LookupError(f"query returned no row: {sql[:200]}")
-    return row
+    return rows[0]

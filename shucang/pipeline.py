@@ -205,7 +205,7 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
     try:
         result = stage(contract, ref["load_id"], landed_files(ref["dataset"], ref["load_id"]), work)
     except LoadRejected as e:
-        _reject(ref, e)
+        _reject(ref, e, rows_in=e.rows)
         raise
     faults.point("stage.written")
     if result.rows_in == 0 and not result.rejected_files:
@@ -216,7 +216,8 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
     _record(ref, LoadStatus.staged, rows_in=result.rows_in,
             encoding=",".join(result.encodings) or None, blank_lines=result.blank_lines,
             files_rejected=len(result.rejected_files),
-            reason="; ".join(f"{name}: {why}" for name, why in result.rejected_files) or None)
+            reason="; ".join([f"{name}: {why}" for name, why in result.rejected_files]
+                             + [f"drift: {d}" for d in result.drift]) or None)
     return ref
 
 

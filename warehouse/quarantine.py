@@ -69,7 +69,8 @@ def write_part_sql(con: duckdb.DuckDBPyConnection, dataset: str, load_id: str, s
 
 def seal(dataset: str, load_id: str) -> tuple[Path, int]:
     """Gather every stage's part of a load into its final quarantine file; return (path, number of
-    input rows quarantined, not counting the `rejected:*` records of files or loads refused whole)."""
+    input rows quarantined). The rows of a refused file are each a `rejected:*` record with its
+    line; the one record saying why a file or load was refused (no line) is not a row."""
     parts = sorted((settings().staging / dataset / load_id).glob("quarantine-*.parquet"))
     tables = [pq.read_table(p, schema=SCHEMA) for p in parts]
     table = pa.concat_tables(tables) if tables else SCHEMA.empty_table()
@@ -78,7 +79,8 @@ def seal(dataset: str, load_id: str) -> tuple[Path, int]:
     tmp = out.with_suffix(".tmp")
     pq.write_table(table, tmp)
     tmp.replace(out)
-    whole = pc.starts_with(table.column("reason_code"), "rejected:")
+    whole = pc.and_(pc.starts_with(table.column("reason_code"), "rejected:"),
+                    pc.is_null(table.column("line")))
     return out, table.num_rows - int(pc.sum(whole).as_py() or 0)
 
 

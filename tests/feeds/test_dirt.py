@@ -122,14 +122,16 @@ def _landed(entry: dict[str, Any]) -> tuple[str, int | None]:
 
 def _where(run: dict[str, Any], entry: dict[str, Any]) -> set[str]:
     """Reason codes quarantined for the entry's file (and line, for row-level dirt), and
-    `warn:<reason code>` for the warn findings of its published rows."""
+    `warn:<reason code>` for the warn findings of its published rows. A row of a file refused
+    whole is quarantined with the file's code: its own dirt is not judged."""
     landed_suffix, line = _landed(entry)
     out = set()
     records = [(q, q["reason_code"]) for q in run["quarantine"]]
     records += [(w, "warn:" + w["reason_code"]) for w in run["warnings"]]
     for q, code in records:
         same_file = q["dataset"] == entry["dataset"] and (q["source_file"] or "").endswith(landed_suffix)
-        if same_file and (line is None or q["line"] == line):
+        refused_row = line is not None and q["reason_code"].startswith("rejected:")
+        if same_file and (line is None or q["line"] == line) and not refused_row:
             out.add(code)
     return out
 

@@ -1,0 +1,71 @@
+"""The rows of a file refused whole, as quarantine records, so that a refused file's rows are
+counted and each is kept with the file's reason: every data line of a CSV file as its line ends
+define them (a quote cannot join lines here: an unclosed quote is a usual reason for refusing),
+every non-blank row under the first of a workbook, every record of a JSON page. Bytes that no
+encoding reads are kept as \\x escapes."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from feeds.errors import LoadRejected
+
+
+def _text_lines(data: bytes) -> list[str]:
+    """Non-blank lines under the header of a text file, in whatever encoding each line is in."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return [line for line in data.decode("utf-16", "replace").splitlines() if line][1:]
+    out = []
+    for raw in data.splitlines():
+        if not raw:
+            continue
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                out.append(raw.decode("gb18030"))
+            except UnicodeDecodeError:
+                out.append(raw.decode("utf-8", "backslashreplace"))
+    return out[1:]
+
+
+def _sheet_lines(path: Path) -> list[str]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return []  # not a workbook: no rows can be told apart
+    rows = [r for r in wb.worksheets[0].iter_rows(values_only=True) if any(v is not None for v in r)]
+    return [json.dumps(["" if v is None else str(v) for v in r], ensure_ascii=False) for r in rows[1:]]
+
+
+def _json_lines(data: bytes, records_path: str) -> list[str]:
+    try:
+        page = json.loads(data)
+    except ValueError:
+        return []
+    items = page.get(records_path) if isinstance(page, dict) else None
+    return [json.dumps(i, ensure_ascii=False) for i in items] if isinstance(items, list) else []
+
+
+def refused_rows(path: Path, name: str, fmt: str, err: LoadRejected,
+                 records_path: str = "data") -> list[dict[str, Any]]:
+    """One quarantine record per data row (numbered from 1 under the header) of the refused file
+    at `path` (landed as `name`); sets `err.rows` to how many."""
+    if fmt == "xlsx":
+        lines = _sheet_lines(path)
+    elif fmt == "json":
+        lines = _json_lines(path.read_bytes(), records_path)
+    else:
+        lines = _text_lines(path.read_bytes())
+    rows = [{"source_file": name, "line": n, "column": None, "raw_value": None,
+             "reason_code": err.reason_code, "reason": f"file refused whole: {err.message}",
+             "record": json.dumps({"line": text}, ensure_ascii=False)}
+            for n, text in enumerate(lines, start=1)]
+    err.rows = len(rows)
+    return rows

@@ -1,0 +1,310 @@
+"""The dirt corpus: feed files as real exporters write them (Excel and WPS save-as-CSV, database
+dumps, hand edits), built byte by byte from a clean base sample, each with the verdict it must get
+and how many rows must end under each reason. `CASES` is the one case table; the builder functions
+below make every input from the base rows so a case states only what differs."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import openpyxl
+
+from feeds.sample.identifiers import resident_id_check_digit
+from tests.support.grid import GRID_HEADER, grid_row
+
+N = 20  # rows in every base sample
+
+ELEVATOR_HEADER = ["alarm_id", "device_id", "address", "fault_type", "fault_at", "recovered_at"]
+ELDERLY_HEADER = ["身份证号", "姓名", "年龄", "照护等级", "居住地址", "联系电话", "评估日期"]
+
+
+def elevator_row(n: int, **over: str) -> list[str]:
+    """A valid elevator fault alarm; keyword arguments replace fields by header name."""
+    row = {"alarm_id": f"EA{n:010d}", "device_id": f"31103301{n:04d}", "fault_type": "困人",
+           "address": "杭州市西湖区翠苑街道翠苑一区社区文三路100号", "fault_at": "2026-11-20 08:00:00",
+           "recovered_at": "2026-11-20 08:30:00"}
+    row.update(over)
+    return [row[h] for h in ELEVATOR_HEADER]
+
+
+def resident_id(n: int) -> str:
+    body = f"33010619500101{n:03d}"
+    return body + resident_id_check_digit(body)
+
+
+def elderly_row(n: int) -> list[object]:
+    """A valid row of the elderly care workbook."""
+    return [resident_id(n), f"张{n}", 70 + n % 20, "轻度", "翠苑一区3幢2单元502室", "13800138000",
+            dt.datetime(2026, 3, 5)]
+
+
+def text(header: list[str], rows: list[list[str]], *, delim: str = ",", eol: str = "\n",
+         final_eol: bool = True, quote: bool = False, trailer: str = "") -> str:
+    """CSV text of `header` and `rows`; `quote` wraps every field in double quotes, `trailer` ends
+    every line (a trailing delimiter, say)."""
+    def line(fields: list[str]) -> str:
+        cells = ['"' + f.replace('"', '""') + '"' for f in fields] if quote else fields
+        return delim.join(cells) + trailer
+    body = eol.join(line(r) for r in [header, *rows])
+    return body + (eol if final_eol else "")
+
+
+def grid(rows: int = N, **kw: object) -> str:
+    return text(GRID_HEADER, [grid_row(i) for i in range(1, rows + 1)], **kw)  # type: ignore[arg-type]
+
+
+def elevator(rows: int = N, **kw: object) -> str:
+    return text(ELEVATOR_HEADER, [elevator_row(i) for i in range(1, rows + 1)], **kw)  # type: ignore[arg-type]
+
+
+def quoted_header() -> bytes:
+    """Header fields quoted, data not (some report tools)."""
+    head, body = grid().split("\n", 1)
+    return gbk(",".join(f'"{h}"' for h in head.split(",")) + "\n" + body)
+
+
+def line_break_in_field() -> bytes:
+    """Row 3's address holds a line break inside its quoted field (Alt+Enter in an Excel cell)."""
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    rows[2][4] = '"杭州市西湖区翠苑街道翠苑一区社区\r\n文三路100号"'
+    return gbk(text(GRID_HEADER, rows, eol="\r\n"))
+
+
+def two_files_one_cut() -> dict[str, bytes]:
+    return {"a.csv": gbk(grid()), "b.csv": gbk(text(GRID_HEADER, [grid_row(i) for i in range(21, 41)]))[:-60]}
+
+
+def gbk(s: str) -> bytes:
+    return s.encode("gbk")
+
+
+def utf8(s: str) -> bytes:
+    return s.encode("utf-8")
+
+
+def replace_line(data: bytes, line: int, new: bytes) -> bytes:
+    """`data` with physical line `line` (1 = the header, LF-terminated) replaced by `new`."""
+    lines = data.split(b"\n")
+    lines[line - 1] = new
+    return b"\n".join(lines)
+
+
+def with_bytes(data: bytes, line: int, at: int, insert: bytes) -> bytes:
+    """`data` with `insert` put `at` bytes into physical line `line`."""
+    lines = data.split(b"\n")
+    lines[line - 1] = lines[line - 1][:at] + insert + lines[line - 1][at:]
+    return b"\n".join(lines)
+
+
+def columns(header: list[str], rows: list[list[str]], order: list[int]) -> tuple[list[str], list[list[str]]]:
+    return [header[i] for i in order], [[r[i] for i in order] for r in rows]
+
+
+def reordered_grid() -> bytes:
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    order = list(reversed(range(len(GRID_HEADER))))
+    return gbk(text(*columns(GRID_HEADER, rows, order)))
+
+
+def extra_column(builder: Callable[..., str], header: list[str], row: Callable[..., list[str]],
+                 encode: Callable[[str], bytes]) -> bytes:
+    rows = [[*row(i), f"备注{i}"] for i in range(1, N + 1)]
+    return encode(text([*header, "备注"], rows))
+
+
+def gbk_halves() -> bytes:
+    """The first half of the rows written as UTF-8, the second as GBK (two exports concatenated)."""
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    first = text(GRID_HEADER, rows[: N // 2])
+    second = text(GRID_HEADER, rows[N // 2:]).split("\n", 1)[1]
+    return utf8(first) + gbk(second)
+
+
+def unclosed_quote() -> bytes:
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    rows[4][4] = '"' + rows[4][4]  # an opening quote nobody closes, in row 5's address
+    return gbk(text(GRID_HEADER, rows))
+
+
+def grid_with(changes: dict[int, dict[str, str]], rows: int = N) -> bytes:
+    return gbk(text(GRID_HEADER, [grid_row(i, **changes.get(i, {})) for i in range(1, rows + 1)]))
+
+
+def gb18030_four_byte() -> bytes:
+    """Row 2's address ends in 𠀾, a character GBK lacks and GB18030 writes in four bytes."""
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    rows[1][4] += "𠀾"
+    return text(GRID_HEADER, rows).encode("gb18030")
+
+
+def repeated_rows() -> bytes:
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    return gbk(text(GRID_HEADER, rows + rows[:3]))
+
+
+def wide() -> bytes:
+    """A header of 10,000 columns (the contract's and 9,987 nobody declared)."""
+    extra = [f"c{i}" for i in range(10_000 - len(GRID_HEADER))]
+    rows = [grid_row(i) + [""] * len(extra) for i in range(1, 4)]
+    return gbk(text(GRID_HEADER + extra, rows))
+
+
+def workbook(rows: list[list[object]], *, header: list[str] = ELDERLY_HEADER,
+             edit: Callable[[openpyxl.worksheet.worksheet.Worksheet], None] | None = None) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    if edit:
+        edit(ws)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def elderly(rows: int = N, **kw: object) -> bytes:
+    return workbook([elderly_row(i) for i in range(1, rows + 1)], **kw)  # type: ignore[arg-type]
+
+
+def merge_data_cells(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    """Two rows share one merged 照护等级 cell (hand-filled ledgers do)."""
+    ws.merge_cells("D2:D3")
+
+
+def formula_cells(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    """年龄 of rows 2-4 as formulas saved without cached values (written by a script, never opened
+    in Excel)."""
+    for r in (2, 3, 4):
+        ws.cell(row=r, column=3).value = "=2026-1950"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One load of the corpus (one file, or several named files), the verdict it must get and where
+    its rows must end.
+
+    `rows` is the true number of data records in the bytes; `counts` maps `published` and each
+    reason code to its rows (a refused file: its `rejected:*` code to all its rows). The load is
+    refused when every row is refused, else loaded. `source` overrides contract source settings;
+    `drift` is a text the ledger's reason must hold."""
+
+    name: str
+    dataset: str
+    data: Callable[[], bytes | dict[str, bytes]]
+    rows: int
+    counts: dict[str, int]
+    file: str = "a.csv"
+    source: dict[str, str] = field(default_factory=dict)
+    drift: str | None = None
+    note: str = ""
+    verdict: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        refused = [c for c in self.counts if c.startswith("rejected:")]
+        whole = refused and sum(self.counts[c] for c in refused) == self.rows
+        object.__setattr__(self, "verdict", refused[0] if whole else "loaded")
+
+    def files(self) -> dict[str, bytes]:
+        """The load's files by name."""
+        data = self.data()
+        return data if isinstance(data, dict) else {self.file: data}
+
+
+def loaded(n: int = N, **reasons: int) -> dict[str, int]:
+    """Counts of a loaded file: `n` rows in, those not under a reason published."""
+    counts = {r.replace("__", ":"): k for r, k in reasons.items()}
+    return {"published": n - sum(counts.values()), **counts}
+
+
+def refused(code: str, n: int = N) -> dict[str, int]:
+    return {code: n}
+
+
+G, E, X = "grid_event", "iot_elevator_fault", "elderly_care"
+
+CASES = [
+    # -- clean exports as different tools write them
+    Case("gbk_lf", G, lambda: gbk(grid()), N, loaded()),
+    Case("utf8", G, lambda: utf8(grid()), N, loaded()),
+    Case("utf8_bom_excel", G, lambda: codecs.BOM_UTF8 + utf8(grid(eol="\r\n")), N, loaded(),
+         note="Excel 'CSV UTF-8': BOM and CRLF"),
+    Case("excel_gbk_crlf_no_final_eol", G, lambda: gbk(grid(eol="\r\n", final_eol=False)), N, loaded(),
+         note="Excel 'CSV (逗号分隔)' on a Chinese Windows"),
+    Case("no_final_eol", G, lambda: gbk(grid(final_eol=False)), N, loaded()),
+    Case("cr_only", G, lambda: gbk(grid(eol="\r")), N, loaded(), note="classic Mac Excel"),
+    Case("mixed_crlf_lf", G, lambda: gbk(grid(eol="\r\n")).replace(b"\r\n", b"\n", 7), N, loaded()),
+    Case("trailing_delimiter", G, lambda: gbk(grid(trailer=",")), N, loaded(), drift="without a header name",
+         note="DB tools, WPS"),
+    Case("quoted_everything", G, lambda: gbk(grid(quote=True)), N, loaded(), note="DB dumps"),
+    Case("tab_separated_as_csv", G, lambda: gbk(grid(delim="\t")), N, refused("rejected:schema_drift"),
+         note="a TSV under .csv: one header field that names no column"),
+    Case("quoted_numbers_thousands", G, lambda: grid_with({3: {"事件等级": '"1,000"'}, 4: {"事件等级": '"３"'}}),
+         N, loaded(**{"check__between": 1})),
+    Case("reordered_columns", G, reordered_grid, N, loaded()),
+    Case("header_trailing_spaces", G,
+         lambda: gbk(grid()).replace("事件等级".encode("gbk"), "事件等级  ".encode("gbk"), 1), N, loaded()),
+    Case("blank_lines", G, lambda: replace_line(replace_line(gbk(grid()), 5, b""), 9, b"\r"), N - 2, loaded(N - 2)),
+    Case("header_only", G, lambda: gbk(grid(0)), 0, {}),
+    Case("header_only_no_eol", G, lambda: gbk(grid(0, final_eol=False)), 0, {}),
+    Case("gb18030_four_byte", G, gb18030_four_byte, N, loaded()),
+    Case("fullwidth_digits", G, lambda: grid_with({6: {"事件等级": "３"}}), N, loaded()),
+    Case("quoted_header", G, quoted_header, N, loaded()),
+    Case("line_break_in_quoted_field", G, line_break_in_field, N, loaded()),
+    Case("spaces_around_values", G, lambda: grid_with({2: {"事件等级": " 2 ", "处置状态": "办结 "},
+                                                       3: {"事件编号": "　SJ202611200003"}}), N, loaded()),
+    Case("db_dump_null_markers", G, lambda: grid_with({4: {"升级时间": "NULL"}, 5: {"升级时间": "\\N"}}), N,
+         loaded(cast=2), note="mysqldump/psql NULL markers in an optional timestamp: unreadable text"),
+    Case("excel_scientific_phone", G, lambda: grid_with({7: {"联系电话": "1.38001E+10"}}), N,
+         loaded(check__mobile=1), note="Excel shows an 11-digit number as 1.38001E+10 and saves it so"),
+    Case("semicolon_separated", G, lambda: gbk(grid(delim=";")), N, refused("rejected:schema_drift"),
+         note="a European-locale Excel writes ; between fields"),
+    # -- broken rows: quarantined, the rest loads
+    Case("nul_bytes", G, lambda: with_bytes(with_bytes(gbk(grid()), 4, 5, b"\x00"), 12, 3, b"\x00\x00"), N,
+         loaded(malformed_row=2)),
+    Case("bad_gbk_bytes", G, lambda: with_bytes(with_bytes(gbk(grid()), 6, 30, b"\xff"), 15, 30, b"\x80"), N,
+         loaded(malformed_row=2)),
+    Case("bad_utf8_bytes", E, lambda: with_bytes(utf8(elevator()), 6, 3, b"\xff\xfe"), N, loaded(malformed_row=1)),
+    Case("utf8_bom_then_gbk", G, lambda: codecs.BOM_UTF8 + gbk(grid()), N, loaded()),
+    Case("utf8_and_gbk_halves", G, gbk_halves, N, loaded(), drift="decoded record by record"),
+    Case("missing_field", G, lambda: replace_line(gbk(grid()), 7, gbk(",".join(grid_row(6)[:-1]))), N,
+         loaded(malformed_row=1)),
+    Case("extra_field", G, lambda: replace_line(gbk(grid()), 7, gbk(",".join(grid_row(6) + ["x"]))), N,
+         loaded(malformed_row=1)),
+    Case("repeated_rows", G, repeated_rows, N + 3, loaded(N + 3, duplicate_key=3)),
+    Case("cast_some", G, lambda: grid_with({2: {"事件等级": "高"}}), N, loaded(cast=1)),
+    # -- files refused whole
+    Case("cut_inside_quote", G, lambda: gbk(grid(quote=True))[:-40], N, refused("rejected:truncated")),
+    Case("cut_mid_row", G, lambda: gbk(grid())[:-60], N, refused("rejected:truncated")),
+    Case("unclosed_quote_middle", G, unclosed_quote, N, refused("rejected:malformed")),
+    Case("extra_column_refused", G, lambda: extra_column(grid, GRID_HEADER, grid_row, gbk), N,
+         refused("rejected:schema_drift"), note="有条件共享: extra columns refused by default"),
+    Case("extra_column_ignored_by_setting", G, lambda: extra_column(grid, GRID_HEADER, grid_row, gbk), N,
+         loaded(), source={"on_extra_columns": "ignore"}, drift="not in the contract, ignored"),
+    Case("extra_column_refused_by_setting", E, lambda: extra_column(elevator, ELEVATOR_HEADER, elevator_row, utf8),
+         N, refused("rejected:schema_drift"), source={"on_extra_columns": "refuse"}),
+    Case("one_of_two_files_cut", G, two_files_one_cut, 2 * N, {"published": N, "rejected:truncated": N}),
+    Case("extra_column_ignored", E, lambda: extra_column(elevator, ELEVATOR_HEADER, elevator_row, utf8), N,
+         loaded(), drift="not in the contract, ignored",
+         note="无条件共享: extra columns ignored by default, the drift recorded"),
+    Case("missing_column", G, lambda: gbk(text(GRID_HEADER[:-1], [grid_row(i)[:-1] for i in range(1, N + 1)])),
+         N, refused("rejected:schema_drift")),
+    Case("type_changed", G, lambda: grid_with({i: {"事件等级": "较大"} for i in range(1, N + 1)}), N,
+         refused("rejected:schema_drift")),
+    Case("utf16", G, lambda: grid().encode("utf-16"), N, refused("rejected:encoding")),
+    Case("ten_thousand_columns", G, wide, 3, refused("rejected:schema_drift", 3)),
+    Case("empty_csv", G, lambda: b"", 0, refused("rejected:empty", 0)),
+    # -- workbooks
+    Case("xlsx_clean", X, elderly, N, loaded(), file="a.xlsx"),
+    Case("xlsx_empty", X, lambda: b"", 0, refused("rejected:empty", 0), file="a.xlsx"),
+    Case("xlsx_not_a_workbook", X, lambda: b"PK\x03\x04garbage", 0, refused("rejected:truncated", 0),
+         file="a.xlsx"),
+    Case("xlsx_merged_data_cells", X, lambda: elderly(edit=merge_data_cells), N, loaded(), file="a.xlsx"),
+    Case("xlsx_formulas_without_values", X, lambda: elderly(edit=formula_cells), N,
+         loaded(formula_uncached=3), file="a.xlsx"),
+]
