@@ -49,9 +49,9 @@ def quote(name: str) -> str:
 
 
 def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str]) -> str:
-    """The SELECT that cuts a published snapshot down to a grant: granted columns (masked) plus the
-    row-scope columns, and only rows inside the row scope. Pseudonyms (HMAC, ~5 us a value in
-    SQL) are computed once per distinct value and joined back."""
+    """The SELECT that cuts a published snapshot down to a grant: exactly the granted columns
+    (masked), and only rows inside the row scope (whose column is not shown unless granted).
+    Pseudonyms (HMAC, ~5 us a value in SQL) are computed once per distinct value and joined."""
     where = []
     for key, code in dataset_scope.rows.items():
         if not code.isdigit():  # validated at submission; re-checked because it is spliced in SQL
@@ -72,7 +72,6 @@ def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str])
         else:
             expr = f"src.{quote(col)}"
         cols.append(f"{expr} AS {quote(col)}")
-    cols += [f"src.{quote(k)}" for k in dataset_scope.rows if k not in dataset_scope.columns]
     return f"WITH {', '.join(ctes)} SELECT {', '.join(cols)} FROM src{''.join(joins)}"
 
 

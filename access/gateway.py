@@ -5,14 +5,16 @@ allowed or refused, is audited. Also serves exports/downloads of a grant's datas
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import shutil
 import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,8 @@ from access.workflow import require_live
 from foundation import settings as config
 from foundation.settings import settings
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class QueryResult:
@@ -48,7 +52,8 @@ class QueryResult:
 
 def relations(grant_id: str, manifest: Mapping[str, Any]) -> dict[str, Relation]:
     """Each granted dataset as a relation: its granted columns over its artifact files, with the
-    grant's row scope applied again (defence in depth: the artifact was cut to it already)."""
+    grant's row scope applied again where its column is granted (defence in depth: the artifact
+    was cut to it already, and holds no column that was not granted)."""
     out = {}
     for dataset, entry in manifest["datasets"].items():
         scope = manifest["scope"]["datasets"][dataset]
@@ -56,7 +61,8 @@ def relations(grant_id: str, manifest: Mapping[str, Any]) -> dict[str, Relation]
         visible = {c: types[c] for c in scope["columns"]}
         files = tuple(str(p) for p in files_of(grant_id, manifest, dataset))
         where = " AND ".join(
-            f"{quote(k)} = '{v}'" for k, v in scope["rows"].items() if str(v).isdigit()
+            f"{quote(k)} = '{v}'" for k, v in scope["rows"].items()
+            if str(v).isdigit() and k in visible
         )
         paths = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         sql = f"SELECT {', '.join(quote(c) for c in visible)} FROM read_parquet([{paths}])" + (
@@ -165,55 +171,64 @@ def authenticated(secret: str, action: str, grant_id: str | None = None) -> str:
         raise
 
 
-def query(grant_id: str, sql: str, actor: str) -> QueryResult:
-    """Run one SELECT under a live grant as `actor`; refusals raise and are audited."""
+@dataclass
+class _Attempt:
+    """What an audited attempt learnt on its way (filled in by the caller as it goes)."""
+
+    grant: dict[str, Any] = field(default_factory=dict)
+    rewritten: str | None = None
+    rows: int | None = None
+
+
+@contextlib.contextmanager
+def _audited(actor: str, action: str, grant_id: str, statement: str) -> Iterator[_Attempt]:
+    """Record exactly one audit row for the attempt in the block, whatever it raises: an
+    AccessError is recorded and re-raised; anything else is recorded and raised as QueryFailed
+    (a clear refusal, never a traceback or an HTTP 500)."""
     start = time.perf_counter()
-    grant: dict[str, Any] = {}
-    rewritten: Rewritten | None = None
+    attempt = _Attempt()
+
+    def record(outcome: str, reason: str | None) -> None:
+        g = attempt.grant
+        audit.record(actor, action, outcome, grant_id=grant_id, org_id=g.get("org_id"),
+                     purpose=g.get("purpose"), statement=statement, rewritten=attempt.rewritten,
+                     rows=attempt.rows, duration_ms=(time.perf_counter() - start) * 1000,
+                     artifact_sha256=g.get("artifact_sha256") if outcome == "ok" else None,
+                     reason=reason)
+
     try:
-        grant, manifest = _grant_for(grant_id, actor)
+        yield attempt
+    except AccessError as e:
+        record("error" if isinstance(e, QueryFailed) else "refused", str(e))
+        raise
+    except Exception as e:
+        log.exception("gateway %s on grant %s failed unexpectedly", action, grant_id)
+        record("error", f"{type(e).__name__}: {e}")
+        raise QueryFailed(f"the gateway could not answer ({type(e).__name__}); the attempt is"
+                          " audited, tell the data bureau if it persists") from None
+    record("ok", None)
+
+
+def query(grant_id: str, sql: str, actor: str) -> QueryResult:
+    """Run one SELECT under a live grant as `actor`; every attempt is audited once, refusals and
+    failures raise an AccessError."""
+    start = time.perf_counter()
+    with _audited(actor, "query", grant_id, sql) as attempt:
+        attempt.grant, manifest = _grant_for(grant_id, actor)
         rels = relations(grant_id, manifest)
         rewritten = rewrite(sql, rels, community_columns(manifest))
+        attempt.rewritten = rewritten.sql
         table = _execute(rewritten.sql, [f for r in rels.values() for f in r.files])
-    except AccessError as e:
-        audit.record(
-            actor,
-            "query",
-            "refused" if not isinstance(e, QueryFailed) else "error",
-            grant_id=grant_id,
-            org_id=grant.get("org_id"),
-            purpose=grant.get("purpose"),
-            statement=sql,
-            rewritten=rewritten.sql if rewritten else None,
-            duration_ms=(time.perf_counter() - start) * 1000,
-            reason=str(e),
-        )
-        raise
-    ms = (time.perf_counter() - start) * 1000
-    audit.record(
-        actor,
-        "query",
-        "ok",
-        grant_id=grant_id,
-        org_id=grant["org_id"],
-        purpose=grant["purpose"],
-        statement=sql,
-        rewritten=rewritten.sql,
-        rows=table.num_rows,
-        duration_ms=ms,
-        artifact_sha256=grant["artifact_sha256"],
-    )
-    return QueryResult(table, rewritten, ms)
+        attempt.rows = table.num_rows
+    return QueryResult(table, rewritten, (time.perf_counter() - start) * 1000)
 
 
 def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> tuple[bytes, str]:
     """A granted dataset's artifact as Parquet bytes or CSV (UTF-8 with BOM, opens in Excel), with
     a file name; audited as a download (Parquet) or export (CSV)."""
-    start = time.perf_counter()
-    grant: dict[str, Any] = {}
     action = "download" if fmt == "parquet" else "export"
-    try:
-        grant, manifest = _grant_for(grant_id, actor)
+    with _audited(actor, action, grant_id, f"{dataset}.{fmt}") as attempt:
+        attempt.grant, manifest = _grant_for(grant_id, actor)
         if fmt not in ("parquet", "csv"):
             raise ScopeError(f"format {fmt!r}: choose parquet or csv")
         if dataset not in manifest["datasets"]:
@@ -221,10 +236,10 @@ def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> t
                 f"grant {grant_id} has no data for {dataset!r}; it holds "
                 f"{', '.join(manifest['datasets']) or 'nothing yet'}"
             )
-        paths = files_of(grant_id, manifest, dataset)
         if fmt == "parquet":
-            body = Path(paths[0]).read_bytes()  # one file per dataset (see artifacts)
-            rows = manifest["datasets"][dataset]["rows"]
+            # the artifact file holds exactly the granted columns (see artifacts.select_sql)
+            body = Path(files_of(grant_id, manifest, dataset)[0]).read_bytes()
+            attempt.rows = manifest["datasets"][dataset]["rows"]
         else:
             rel = relations(grant_id, manifest)[dataset]
             con = locked_connection(list(rel.files))
@@ -235,30 +250,5 @@ def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> t
             buf = io.BytesIO()
             buf.write("\ufeff".encode())
             pacsv.write_csv(table, buf)
-            body, rows = buf.getvalue(), table.num_rows
-    except AccessError as e:
-        audit.record(
-            actor,
-            action,
-            "refused",
-            grant_id=grant_id,
-            org_id=grant.get("org_id"),
-            purpose=grant.get("purpose"),
-            statement=f"{dataset}.{fmt}",
-            reason=str(e),
-            duration_ms=(time.perf_counter() - start) * 1000,
-        )
-        raise
-    audit.record(
-        actor,
-        action,
-        "ok",
-        grant_id=grant_id,
-        org_id=grant["org_id"],
-        purpose=grant["purpose"],
-        statement=f"{dataset}.{fmt}",
-        rows=rows,
-        duration_ms=(time.perf_counter() - start) * 1000,
-        artifact_sha256=grant["artifact_sha256"],
-    )
+            body, attempt.rows = buf.getvalue(), table.num_rows
     return body, f"{grant_id}-{dataset}.{fmt}"

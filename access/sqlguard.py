@@ -21,11 +21,25 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import traverse_scope
+from sqlglot.tokens import Tokenizer, TokenType
 
 from access.errors import QueryRefused
 from access.masks import SMALL_CELL
 
 MAX_SQL_CHARS = 20_000
+# Both parsers (and json.loads of DuckDB's tree) recurse once per nesting level and per operand of a
+# chained operator; Python's stack ends near 50 nested parentheses in sqlglot and 400 chained `+`
+# in DuckDB's JSON. The limits sit well below, so every statement that passes them parses.
+MAX_NESTING = 24  # parentheses, CASE ... END and runs of NOT, counted together
+MAX_OPERATORS = 200  # binary operators in the whole statement
+_OPENS = {TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE, TokenType.CASE}
+_CLOSES = {TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE, TokenType.END}
+_OPERATORS = {
+    TokenType.PLUS, TokenType.DASH, TokenType.STAR, TokenType.SLASH, TokenType.MOD,
+    TokenType.DPIPE, TokenType.EQ, TokenType.NEQ, TokenType.LT, TokenType.LTE, TokenType.GT,
+    TokenType.GTE, TokenType.AND, TokenType.OR, TokenType.DIV, TokenType.CARET, TokenType.AMP,
+    TokenType.PIPE, TokenType.DCOLON, TokenType.ARROW,
+}
 # Functions that reach outside the query (files, settings, catalogs, variables) or build rows from
 # whole relations: refused by name whatever sqlglot class they parse to.
 _FORBIDDEN_FUNCTION = re.compile(
@@ -78,6 +92,33 @@ class Rewritten:
 
 def _refuse(msg: str) -> QueryRefused:
     return QueryRefused(f"refused: {msg}")
+
+
+def check_size(sql: str) -> None:
+    """Refuse, before any parser sees it, a statement too long, too deeply nested or with too many
+    operators to parse without exhausting the stack; the tokenizer used here does not recurse."""
+    if len(sql) > MAX_SQL_CHARS:
+        raise _refuse(f"statement longer than {MAX_SQL_CHARS} characters")
+    try:
+        tokens = Tokenizer(dialect="duckdb").tokenize(sql)
+    except SqlglotError as e:
+        raise _refuse(f"cannot read the statement: {str(e).splitlines()[0]}") from None
+    depth = deepest = operators = nots = 0
+    for token in tokens:
+        nots = nots + 1 if token.token_type == TokenType.NOT else 0  # NOT NOT x nests unbracketed
+        if token.token_type in _OPENS:
+            depth += 1
+        elif token.token_type in _CLOSES:
+            depth -= 1
+        elif token.token_type in _OPERATORS:
+            operators += 1
+        deepest = max(deepest, depth + nots)
+    if deepest > MAX_NESTING:
+        raise _refuse(f"expressions nested {deepest} levels deep; at most {MAX_NESTING} are read"
+                      " (write the condition flat, or use a CTE)")
+    if operators > MAX_OPERATORS:
+        raise _refuse(f"{operators} operators in one statement; at most {MAX_OPERATORS} are read"
+                      " (use IN (...) instead of a chain of OR/=, or several statements)")
 
 
 _local = threading.local()
@@ -303,7 +344,10 @@ def rewrite(
         if key in _accepted:
             _accepted.move_to_end(key)
             return _accepted[key]
-    result = _rewrite(sql, relations, community_columns)
+    try:
+        result = _rewrite(sql, relations, community_columns)
+    except RecursionError:  # a safety net: check_size keeps parsers well inside the stack
+        raise _refuse("the statement is nested too deeply to check") from None
     with _accepted_lock:
         _accepted[key] = result
         while len(_accepted) > KEEP_ACCEPTED:
@@ -314,8 +358,7 @@ def rewrite(
 def _rewrite(
     sql: str, relations: Mapping[str, Relation], community_columns: set[str] | None
 ) -> Rewritten:
-    if len(sql) > MAX_SQL_CHARS:
-        raise _refuse(f"statement longer than {MAX_SQL_CHARS} characters")
+    check_size(sql)
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in sql) or "\u2028" in sql or "\ufeff" in sql:
         raise _refuse("control characters in the statement")
     relations = {k.lower(): v for k, v in relations.items()}

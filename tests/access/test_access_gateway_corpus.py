@@ -21,7 +21,7 @@ from access_world import (
     shared_home,
 )
 
-from access import artifacts, gateway
+from access import artifacts, audit, gateway
 from access.errors import QueryFailed, QueryRefused
 
 RAW = "{home}/exports/household_register/snapshots/S1/part-0.parquet"
@@ -112,6 +112,14 @@ REFUSED = [
     "SELECT typeof(name), current_setting('threads') FROM household_register",
     "PIVOT household_register ON sex USING count(*)",
     "SELECT * FROM household_register --\r\n; SELECT 1",
+    # nesting and size beyond what the parsers read without exhausting the stack
+    "SELECT " + "(" * 60 + "1" + ")" * 60,
+    "SELECT " + "NOT " * 200 + "true",
+    "SELECT " + "CASE WHEN true THEN " * 80 + "1" + " END" * 80,
+    "SELECT " + "(SELECT " * 80 + "1" + ")" * 80,
+    "SELECT " + "+".join(["1"] * 900),
+    "SELECT name FROM household_register WHERE " + " OR ".join(f"name = '{i}'" for i in range(300)),
+    "SELECT '" + "x" * 30_000 + "'",
 ]
 
 _ROWS = household_rows()
@@ -178,8 +186,11 @@ def world(tmp_path_factory: Any) -> Iterator[tuple[str, Path]]:
 @pytest.mark.parametrize("sql", REFUSED, ids=range(len(REFUSED)))
 def test_refused(world: tuple[str, Path], sql: str) -> None:
     grant, home = world
+    before = len(audit.events(grant))
     with pytest.raises(QueryRefused):
-        gateway.query(grant, sql.format(home=home), "chen")
+        gateway.query(grant, sql.replace("{home}", str(home)), "chen")
+    [event] = audit.events(grant)[before:]  # exactly one audit row per attempt
+    assert event["outcome"] == "refused" and event["reason"].startswith("refused: ")
 
 
 @pytest.mark.parametrize(("sql", "rows"), ANSWERED, ids=range(len(ANSWERED)))

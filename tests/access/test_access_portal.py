@@ -196,6 +196,10 @@ def test_app_api_with_token(granted: str) -> None:
         f"/api/grants/{granted}/query", headers=headers, json={"sql": "SELECT * FROM grid_event"}
     )
     assert refused.status_code == 400 and refused.json()["error"] == "QueryRefused"
+    nested = client.post(
+        f"/api/grants/{granted}/query", headers=headers, json={"sql": "SELECT " + "(" * 80 + "1" + ")" * 80}
+    )
+    assert nested.status_code == 400 and "nested" in nested.json()["message"]
     data = client.get(f"/api/grants/{granted}/household_register.parquet", headers=headers)
     assert pq.read_table(io.BytesIO(data.content)).num_rows == 40
     other = {"Authorization": f"Bearer {orgs.issue_token('zhao')}"}  # 北山街道
@@ -203,7 +207,7 @@ def test_app_api_with_token(granted: str) -> None:
     workflow.revoke(granted, "wang", "结束")
     gone = client.get(f"/api/grants/{granted}/household_register.parquet", headers=headers)
     assert gone.status_code == 400 and gone.json()["error"] == "GrantNotActiveError"
-    assert [e["actor"] for e in audit.events(granted)] == ["sun"] * 4
+    assert [e["actor"] for e in audit.events(granted)] == ["sun"] * 5
     bad = {"Authorization": "Bearer sct_0000_forged"}
     assert (
         client.post(f"/api/grants/{granted}/query", headers=bad, json={"sql": "SELECT 1"}).status_code == 401
