@@ -34,6 +34,7 @@ from access.errors import (
 from access.orgs import authenticate as get_user_by_token
 from access.orgs import get_user
 from access.sqlguard import Relation, Rewritten, rewrite
+from access.suppression import STATISTICS_MARK
 from access.workflow import require_live
 from foundation import settings as config
 from foundation.settings import settings
@@ -70,14 +71,6 @@ def relations(grant_id: str, manifest: Mapping[str, Any]) -> dict[str, Relation]
         )
         out[dataset] = Relation(columns=visible, source_sql=sql, files=files)
     return out
-
-
-def community_columns(manifest: Mapping[str, Any]) -> set[str]:
-    """Columns whose values identify a community: grouping by one suppresses small cells."""
-    cols = {"community_code", "building_code", "house_code"}
-    for scope in manifest["scope"]["datasets"].values():
-        cols |= {c for c, m in scope["columns"].items() if m == "address_community"}
-    return cols
 
 
 def spill_root() -> Path:
@@ -216,7 +209,7 @@ def query(grant_id: str, sql: str, actor: str) -> QueryResult:
     with _audited(actor, "query", grant_id, sql) as attempt:
         attempt.grant, manifest = _grant_for(grant_id, actor)
         rels = relations(grant_id, manifest)
-        rewritten = rewrite(sql, rels, community_columns(manifest))
+        rewritten = rewrite(sql, rels, statistics=STATISTICS_MARK in attempt.grant["purpose"])
         attempt.rewritten = rewritten.sql
         table = _execute(rewritten.sql, [f for r in rels.values() for f in r.files])
         attempt.rows = table.num_rows

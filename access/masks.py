@@ -1,6 +1,6 @@
 """Masks for Chinese identifiers as DuckDB macros: resident ID (birth date hidden), mobile
 (138****1234), name (张**), address truncated to community, date to year, keyed HMAC-SHA256
-pseudonym, small-cell suppression. Installed as TEMP macros on the connection that compiles a grant
+pseudonym. Installed as TEMP macros on the connection that compiles a grant
 artifact, never on the gateway's connection (the pseudonym key must not be callable by analysts)."""
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import duckdb
 import pyarrow as pa
 
 from access import divisions
-
-SMALL_CELL = 5  # counts below this are suppressed in community-level aggregates
 
 
 @dataclass(frozen=True)
@@ -62,8 +60,6 @@ _MACROS = (
            nullif(regexp_extract(v, '^(.*?(街道|镇|乡))', 1), ''),
            '***') END""",
     "CREATE OR REPLACE TEMP MACRO mask_date_year(v) AS CAST(year(v) AS BIGINT)",
-    "CREATE OR REPLACE TEMP MACRO suppress_small(n) AS CASE WHEN n < "
-    f"{SMALL_CELL} THEN NULL ELSE n END",
 )
 
 

@@ -23,8 +23,8 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import traverse_scope
 from sqlglot.tokens import Tokenizer, TokenType
 
+from access import suppression
 from access.errors import QueryRefused
-from access.masks import SMALL_CELL
 
 MAX_SQL_CHARS = 20_000
 # Both parsers (and json.loads of DuckDB's tree) recurse once per nesting level and per operand of a
@@ -87,7 +87,6 @@ class Rewritten:
 
     sql: str
     relations: tuple[str, ...]
-    suppressed: tuple[str, ...]  # projections wrapped in small-cell suppression
 
 
 def _refuse(msg: str) -> QueryRefused:
@@ -297,55 +296,25 @@ def _replace_relations(stmt: exp.Expr, relations: Mapping[str, Relation]) -> lis
     return used
 
 
-def _group_keys(select: exp.Select) -> set[str]:
-    group = select.args.get("group")
-    if group is None:
-        return set()
-    keys = {c.name.lower() for c in group.find_all(exp.Column)}
-    if group.args.get("all"):  # GROUP BY ALL: every projection without an aggregate
-        for proj in select.expressions:
-            if not proj.find(exp.AggFunc):
-                keys |= {c.name.lower() for c in proj.find_all(exp.Column)}
-    return keys
-
-
-def _suppress_small_cells(stmt: exp.Expr, community_columns: set[str]) -> list[str]:
-    """In every SELECT (outer or nested) that groups by a community-level column, wrap its COUNT
-    projections in small-cell suppression (below SMALL_CELL -> NULL)."""
-    wrapped = []
-    for select in list(stmt.find_all(exp.Select)):
-        if not _group_keys(select) & community_columns:
-            continue
-        for proj in select.expressions:
-            target = proj.this if isinstance(proj, exp.Alias) else proj
-            if isinstance(target, exp.Count):
-                small = exp.LT(this=target.copy(), expression=exp.Literal.number(SMALL_CELL))
-                target.replace(exp.Case(ifs=[exp.If(this=small, true=exp.Null())],
-                                        default=target.copy()))
-                wrapped.append(proj.alias_or_name)
-    return wrapped
-
-
 _accepted: OrderedDict[tuple[Any, ...], Rewritten] = OrderedDict()
 _accepted_lock = threading.Lock()
 KEEP_ACCEPTED = 512
 
 
-def rewrite(
-    sql: str, relations: Mapping[str, Relation], community_columns: set[str] | None = None
-) -> Rewritten:
+def rewrite(sql: str, relations: Mapping[str, Relation], statistics: bool = False) -> Rewritten:
     """Check `sql` and return the statement to execute, with every relation replaced by its
-    granted subquery; QueryRefused (with the reason) for anything else. An accepted statement is
+    granted subquery and small cells suppressed (access.suppression; `statistics`: the grant
+    returns aggregate output only); QueryRefused (with the reason) for anything else. An accepted statement is
     remembered for the same relations (apps repeat theirs on a schedule); refusals never are."""
     key = (sql, tuple(sorted((n, r.source_sql, tuple(r.columns.items()), r.files)
                              for n, r in relations.items())),
-           tuple(sorted(community_columns or ())))
+           statistics)
     with _accepted_lock:
         if key in _accepted:
             _accepted.move_to_end(key)
             return _accepted[key]
     try:
-        result = _rewrite(sql, relations, community_columns)
+        result = _rewrite(sql, relations, statistics)
     except RecursionError:  # a safety net: check_size keeps parsers well inside the stack
         raise _refuse("the statement is nested too deeply to check") from None
     with _accepted_lock:
@@ -355,9 +324,7 @@ def rewrite(
     return result
 
 
-def _rewrite(
-    sql: str, relations: Mapping[str, Relation], community_columns: set[str] | None
-) -> Rewritten:
+def _rewrite(sql: str, relations: Mapping[str, Relation], statistics: bool) -> Rewritten:
     check_size(sql)
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in sql) or "\u2028" in sql or "\ufeff" in sql:
         raise _refuse("control characters in the statement")
@@ -382,9 +349,9 @@ def _rewrite(
             + ")"
         ) from None
     _check_row_references(stmt)
+    suppression.enforce(stmt, statistics)
     used = _replace_relations(stmt, relations)
-    suppressed = _suppress_small_cells(stmt, community_columns or set())
     final = stmt.sql(dialect="duckdb", comments=False)
     files = {f for name in used for f in relations[name].files}
     _duckdb_check(final, set(), files=files)
-    return Rewritten(final, tuple(sorted(set(used))), tuple(suppressed))
+    return Rewritten(final, tuple(sorted(set(used))))

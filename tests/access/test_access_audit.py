@@ -54,7 +54,7 @@ def test_every_attempt_is_audited_once(granted: str, call: str, arg: str, action
 def test_an_unexpected_failure_is_audited_and_refused_clearly(
     granted: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(gateway, "rewrite", broken)

@@ -50,8 +50,6 @@ CASES = [
     ("mask_date_year(?)", [dt.date(1990, 5, 17)], 1990),
     ("mask_date_year(?)", [dt.datetime(2024, 1, 2, 3, 4)], 2024),
     ("mask_date_year(CAST(? AS DATE))", [None], None),
-    ("suppress_small(?)", [4], None),
-    ("suppress_small(?)", [5], 5),
     ("mask_pseudonym(?)", ["HH00001"], masks.pseudonym(KEY, "HH00001")),
     ("mask_pseudonym(?)", ["户号一"], masks.pseudonym(KEY, "户号一")),
     ("mask_pseudonym(?)", [None], None),
