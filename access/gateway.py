@@ -31,11 +31,11 @@ from access.errors import (
     QueryFailed,
     ScopeError,
 )
+from access.grants import require_live
 from access.orgs import authenticate as get_user_by_token
 from access.orgs import get_user
 from access.sqlguard import Relation, Rewritten, rewrite
 from access.suppression import STATISTICS_MARK
-from access.workflow import require_live
 from foundation import settings as config
 from foundation.settings import settings
 

@@ -11,32 +11,22 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Table, insert, select, update
 
+from access import artifacts
 from access import scope as scopes
 from access.clock import aware, now, working_days_between  # noqa: F401 (re-exported)
 from access.db import engine, one
 from access.errors import (
-    GrantNotActiveError,
     PermissionDenied,
     ScopeError,
     WorkflowError,
 )
+from access.grants import Status, get_grant, require_live  # noqa: F401 (re-exported)
 from access.models import grants, requests, transitions
 from access.orgs import get_user
 from contracts.contract import Contract
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 REVIEW_WORKING_DAYS = 10
-
-
-class Status:
-    """A request's status (a grant's is active, expired or revoked)."""
-
-    submitted = "submitted"  # waiting for the bureau
-    reviewing = "reviewing"  # bureau passed it on; waiting for the owning department(s)
-    denied = "denied"
-    active = "active"
-    expired = "expired"
-    revoked = "revoked"
 
 
 DECISIONS = ("approved", "narrowed", "denied")
@@ -226,8 +216,6 @@ def decide(
             return Status.denied
         grant_id = _open_grant(c, req, asked, kept)
         _move(c, req, (Status.reviewing,), Status.active, actor, f"grant {grant_id}")
-    from access import artifacts  # heavy (DuckDB); only needed once a grant exists
-
     artifacts.build_quietly(grant_id)
     return Status.active
 
@@ -260,29 +248,6 @@ def _open_grant(
     return grant_id
 
 
-def get_grant(grant_id: str) -> dict[str, Any]:
-    """One grant row; UnknownEntityError if absent."""
-    return one(select(grants).where(grants.c.grant_id == grant_id),
-               f"no grant {grant_id!r} (see `shucang grants list`)")
-
-
-def require_live(grant_id: str, at: dt.datetime | None = None) -> dict[str, Any]:
-    """The grant if it is active and inside its validity now; GrantNotActiveError otherwise."""
-    g = get_grant(grant_id)
-    at = at or now()
-    if g["status"] != Status.active:
-        raise GrantNotActiveError(
-            f"grant {grant_id} is {g['status']}"
-            + (f" ({g['end_reason']})" if g["end_reason"] else "")
-            + ": access refused"
-        )
-    if at < aware(g["valid_from"]):
-        raise GrantNotActiveError(f"grant {grant_id} is valid only from {g['valid_from']}")
-    if at >= aware(g["valid_to"]):
-        raise GrantNotActiveError(f"grant {grant_id} ended at {g['valid_to']}: access refused")
-    return g
-
-
 def _end_grant(grant_id: str, new: str, actor: str, reason: str) -> None:
     with engine().begin() as c:
         g = one(select(grants).where(grants.c.grant_id == grant_id).with_for_update(),
@@ -296,8 +261,6 @@ def _end_grant(grant_id: str, new: str, actor: str, reason: str) -> None:
         )
         req = _load_request(c, g["request_id"], lock=True)
         _move(c, req, (Status.active,), new, actor, reason)
-    from access import artifacts
-
     artifacts.delete(grant_id)
 
 

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from contracts.categories import CategoryPath
+from contracts.masks import check_fit
 from foundation.settings import REPO_ROOT
 
 
@@ -141,6 +142,12 @@ class Column(BaseModel):
     mask: str | None = None  # default mask profile name when shared (see access)
     category: CategoryPath | None = None  # the column's own category where it differs from the dataset's
     description: str = ""
+
+    @model_validator(mode="after")
+    def _mask_fits(self) -> Column:
+        if self.mask is not None:
+            check_fit(self.mask, str(self.pii) if self.pii else None, f"column {self.name!r}")
+        return self
 
     @property
     def source_name(self) -> str:

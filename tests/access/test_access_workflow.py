@@ -75,6 +75,9 @@ SUBMISSION_REFUSALS = [
     ({"resident_id": "date_year"}, None, ScopeError),  # a date mask on a string
     ({"birth_date": "phone"}, None, ScopeError),  # a text mask on a date
     ({"lon": "name"}, None, ScopeError),  # a text mask on a coordinate
+    ({"address": "phone"}, None, ScopeError),  # a mask of another PII kind (would show the room)
+    ({"name": "resident_id"}, None, ScopeError),
+    ({"sex": "address_community"}, None, ScopeError),  # an address mask on a column without PII
     # codes and coordinates that pinpoint a house are as sensitive as the address (L3 here)
     ({"house_code": None}, None, ClassificationError),
     ({"building_code": None}, None, ClassificationError),
@@ -134,6 +137,7 @@ NARROWINGS = [
     ({"name": "name", "sex": None}, {"community_code": "330106002051"}, None, False),
     ({"name": "name", "sex": None}, {}, None, False),  # all rows
     ({"name": "name", "sex": None}, {"street_code": XIXI}, 60, False),  # longer period
+    ({"name": "phone", "sex": None}, {"street_code": XIXI}, None, False),  # a mask that does not fit
 ]
 
 
