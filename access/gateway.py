@@ -1,18 +1,15 @@
-"""The SQL gateway: runs one analyst SELECT against one live grant on a fresh in-memory DuckDB
-connection that can read only the grant's artifact files (external access off, allowed_paths set,
-extension autoload/autoinstall off, replacement scans off, configuration locked). Every attempt,
-allowed or refused, is audited. Also serves exports/downloads of a grant's datasets."""
+"""The SQL gateway: runs one analyst SELECT against one live grant, checked and rewritten by
+access.sqlguard, in a worker process (access.workers: address-space limit, killed on timeout) on a
+locked in-memory DuckDB database that can read only the grant's artifact files (access.locked).
+Every attempt, allowed or refused, is audited once. Also serves exports/downloads of a grant's datasets."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import logging
-import shutil
-import tempfile
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from access import audit
+from access import audit, locked, workers
 from access.artifacts import files_of, quote, verified_manifest
 from access.errors import (
     AccessError,
@@ -79,46 +76,23 @@ def spill_root() -> Path:
     return settings().home / "gateway_spill"
 
 
-def locked_database(files: list[str]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database that may read exactly `files` (and write spill blocks to its
-    own empty folder) and cannot be reconfigured."""
-    spill_root().mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(":memory:", config={
-        "autoload_known_extensions": False, "autoinstall_known_extensions": False,
-        "allow_community_extensions": False, "python_enable_replacements": False,
-        "allow_persistent_secrets": False,
-        "memory_limit": config.value("SHUCANG_GATEWAY_MEMORY") or "2GB",
-        "temp_directory": tempfile.mkdtemp(prefix="db-", dir=spill_root()),
-    })
-    con.execute("SET allowed_paths = ?", [files])
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
+def memory_limit() -> str:
+    """DuckDB memory limit of a gateway statement (SHUCANG_GATEWAY_MEMORY)."""
+    return config.value("SHUCANG_GATEWAY_MEMORY") or "2GB"
 
 
-def _close(db: duckdb.DuckDBPyConnection) -> None:
-    row = db.execute("SELECT current_setting('temp_directory')").fetchone()
-    db.close()
-    if row and row[0]:
-        shutil.rmtree(row[0], ignore_errors=True)
-
-
-_databases: OrderedDict[tuple[str, ...], duckdb.DuckDBPyConnection] = OrderedDict()
-_databases_lock = threading.Lock()
-KEEP_DATABASES = 16
+def address_space() -> int:
+    """Bytes of address space a gateway worker may map (SHUCANG_GATEWAY_ADDRESS_SPACE, default
+    the memory limit plus what the interpreter and libraries map)."""
+    explicit = config.value("SHUCANG_GATEWAY_ADDRESS_SPACE")
+    if explicit:
+        return workers.size_bytes(explicit)
+    return workers.size_bytes(memory_limit()) + workers.OVERHEAD_BYTES
 
 
 def locked_connection(files: list[str]) -> duckdb.DuckDBPyConnection:
-    """A cursor on the locked database for exactly `files`. Databases are kept per file set (one
-    artifact build): only SELECTs ever run on them, so a query cannot leave state for the next,
-    and a rebuild has new file names, hence a new database. Opening one costs ~70 ms."""
-    key = tuple(sorted(files))
-    with _databases_lock:
-        db = _databases.pop(key, None) or locked_database(list(key))
-        _databases[key] = db
-        while len(_databases) > KEEP_DATABASES:
-            _close(_databases.popitem(last=False)[1])
-        return db.cursor()
+    """A cursor on this process's locked database for exactly `files` (CSV exports)."""
+    return locked.connection(files, memory_limit(), spill_root())
 
 
 def _grant_for(grant_id: str, actor: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -136,20 +110,22 @@ def timeout_s() -> float:
     return config.number("SHUCANG_GATEWAY_TIMEOUT") or 300.0
 
 
+_pool: workers.Pool | None = None
+_pool_lock = threading.Lock()
+
+
+def pool() -> workers.Pool:
+    """The process's gateway worker pool (SHUCANG_GATEWAY_WORKERS workers, started on demand)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = workers.Pool(int(config.number("SHUCANG_GATEWAY_WORKERS") or 2))
+        return _pool
+
+
 def _execute(sql: str, files: list[str]) -> pa.Table:
-    con = locked_connection(files)
-    timer = threading.Timer(timeout_s(), con.interrupt)
-    timer.start()
-    try:
-        return con.sql(sql).to_arrow_table()
-    except duckdb.InterruptException:
-        raise QueryFailed(f"the statement ran longer than {timeout_s():.0f} s and was stopped"
-                          " (narrow it, or aggregate before returning rows)") from None
-    except duckdb.Error as e:
-        raise QueryFailed(f"the statement failed: {e}") from None
-    finally:
-        timer.cancel()
-        con.close()
+    job = workers.Job(sql, tuple(files), memory_limit(), spill_root())
+    return pool().run(job, timeout_s(), address_space())
 
 
 def authenticated(secret: str, action: str, grant_id: str | None = None) -> str:

@@ -67,6 +67,10 @@ _FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = (
     exp.ReadCSV,
     exp.ReadParquet,
 )
+# Functions whose arguments say how large a value to build: those arguments must be constants of at
+# most MAX_BUILT, so no statement can ask for a 100-million-character string or list.
+_SIZED_FUNCTIONS = {"repeat", "pad", "lpad", "rpad", "list_resize", "array_resize"}
+MAX_BUILT = 10_000
 _ALLOWED_TABLE_ARGS = {"this", "alias"}
 _DUCKDB_ROOTS = {"SELECT_NODE", "SET_OPERATION_NODE"}
 
@@ -150,14 +154,21 @@ def _duckdb_tree(sql: str) -> list[dict[str, Any]]:
     return statements
 
 
-def _walk_json(node: Any) -> Iterator[dict[str, Any]]:
+def _walk_json(
+    node: Any, ctes: frozenset[str] = frozenset()
+) -> Iterator[tuple[dict[str, Any], frozenset[str]]]:
+    """Every object of DuckDB's parse tree with the CTE names in scope where it stands: a CTE is
+    visible inside the query node that defines it, never elsewhere in the statement."""
     if isinstance(node, dict):
-        yield node
+        defined = node.get("cte_map", {}).get("map") if isinstance(node.get("cte_map"), dict) else None
+        if isinstance(defined, list):
+            ctes = ctes | {str(e["key"]).lower() for e in defined if isinstance(e, dict) and "key" in e}
+        yield node, ctes
         for v in node.values():
-            yield from _walk_json(v)
+            yield from _walk_json(v, ctes)
     elif isinstance(node, list):
         for v in node:
-            yield from _walk_json(v)
+            yield from _walk_json(v, ctes)
 
 
 def _duckdb_check(sql: str, names: set[str], files: set[str] | None) -> None:
@@ -169,14 +180,7 @@ def _duckdb_check(sql: str, names: set[str], files: set[str] | None) -> None:
     root = statements[0]["node"]
     if root.get("type") not in _DUCKDB_ROOTS:
         raise _refuse(f"DuckDB reads a {root.get('type')}, not a SELECT")
-    ctes = {
-        n["map"][i]["key"].lower()
-        for n in _walk_json(root)
-        if "map" in n and isinstance(n["map"], list)
-        for i in range(len(n["map"]))
-        if isinstance(n["map"][i], dict) and "key" in n["map"][i]
-    }
-    for node in _walk_json(root):
+    for node, ctes in _walk_json(root):
         kind = node.get("type")
         if kind == "BASE_TABLE":
             name = str(node.get("table_name", "")).lower()
@@ -189,7 +193,7 @@ def _duckdb_check(sql: str, names: set[str], files: set[str] | None) -> None:
             fn = node.get("function", {})
             args = [
                 a.get("literal", {}).get("text")
-                for a in _walk_json(fn.get("arguments", []))
+                for a, _ in _walk_json(fn.get("arguments", []))
                 if a.get("class") == "CONSTANT"
             ]
             if files is None or fn.get("function_name") != "read_parquet" or not set(args) <= files:
@@ -215,6 +219,26 @@ def _sqlglot_statement(sql: str) -> exp.Query:
     return stmt
 
 
+def _check_sizes(node: exp.Func, name: str) -> None:
+    for arg in list(node.iter_expressions())[1:]:
+        too_big = arg.is_number and abs(float(arg.name)) > MAX_BUILT
+        if not isinstance(arg, exp.Literal) or too_big:
+            raise _refuse(f"{name}() builds values whose size is given by {arg.sql('duckdb')[:40]}:"
+                          f" give a constant of at most {MAX_BUILT}")
+
+
+def _cte_in_scope(table: exp.Table) -> bool:
+    """Whether a CTE named like `table` is defined by a query enclosing it (scope, not text)."""
+    name = table.name.lower()
+    node = table.parent
+    while node is not None:
+        with_ = node.args.get("with_") if isinstance(node, exp.Query) else None
+        if with_ is not None and any(c.alias_or_name.lower() == name for c in with_.expressions):
+            return True
+        node = node.parent
+    return False
+
+
 def _check_nodes(stmt: exp.Expr, relations: Mapping[str, Relation]) -> set[str]:
     """Refuse forbidden constructs; return the CTE names the statement defines."""
     ctes: set[str] = set()
@@ -225,6 +249,8 @@ def _check_nodes(stmt: exp.Expr, relations: Mapping[str, Relation]) -> set[str]:
             name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
             if _FORBIDDEN_FUNCTION.match(name) or _FORBIDDEN_FUNCTION.match(node.key):
                 raise _refuse(f"function {name}() is not allowed")
+            if name.lower() in _SIZED_FUNCTIONS:
+                _check_sizes(node, name)
         if isinstance(node, exp.With) and node.args.get("recursive"):
             raise _refuse("recursive CTEs are not allowed")
         if isinstance(node, exp.CTE):
@@ -252,7 +278,7 @@ def _check_nodes(stmt: exp.Expr, relations: Mapping[str, Relation]) -> set[str]:
         if table.args.get("db") or table.args.get("catalog"):
             raise _refuse(f"qualified name {table.sql('duckdb')!r}: name granted relations only")
         name = table.name.lower()
-        if name not in relations and name not in ctes:
+        if name not in relations and not _cte_in_scope(table):
             raise _refuse(
                 f"relation {table.name!r} is not in this grant; granted: "
                 f"{', '.join(sorted(relations))}"

@@ -33,6 +33,7 @@ _BREAKDOWNS = {"histogram", "histogram_exact", "histogram_values", "approx_top_k
 # Aggregates returning the group's values themselves: row-level output, refused for statistics.
 _COLLECTIONS = {"list", "array_agg", "string_agg", "group_concat", "listagg", "arrayagg",
                 "groupconcat", "array_concat_agg", "bitstring_agg"}
+_SOURCES = {"from_", "joins", "with_"}  # a SELECT's sources: scopes of their own
 _PLAIN_ARGUMENT = (exp.Column, exp.Literal, exp.Star, exp.Null, exp.Boolean)
 
 
@@ -64,9 +65,9 @@ def _is_aggregate(node: exp.Expr) -> bool:
 
 def _own(select: exp.Select) -> Iterator[exp.Expr]:
     """The nodes of `select` itself, not those of the queries nested in it (their own scopes)."""
-    stack: list[exp.Expr] = [v for k, v in select.args.items() if k != "from" and k != "joins"
-                             for v in (v if isinstance(v, list) else [v])
-                             if isinstance(v, exp.Expr)]
+    stack: list[exp.Expr] = [e for k, v in select.args.items() if k not in _SOURCES
+                             for e in (v if isinstance(v, list) else [v])
+                             if isinstance(e, exp.Expr)]
     while stack:
         node = stack.pop()
         if isinstance(node, exp.Query | exp.Subquery):

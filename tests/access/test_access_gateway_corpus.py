@@ -120,6 +120,15 @@ REFUSED = [
     "SELECT " + "+".join(["1"] * 900),
     "SELECT name FROM household_register WHERE " + " OR ".join(f"name = '{i}'" for i in range(300)),
     "SELECT '" + "x" * 30_000 + "'",
+    # CTE names resolve by scope: one defined inside a subquery is not visible outside it
+    f'SELECT * FROM (WITH "{RAW}" AS (SELECT 1 AS x) SELECT x FROM "{RAW}"), "{RAW}"',
+    'SELECT * FROM (WITH q AS (SELECT sex FROM household_register) SELECT * FROM q) a, q',
+    # sizes of built values are bounded constants
+    "SELECT max(length(repeat(resident_id, 100000000))) FROM household_register",
+    "SELECT list_sum(list_resize([1], 300000000, 1))",
+    "SELECT levenshtein(repeat('a', 100000), repeat('b', 100000))",
+    "SELECT repeat(name, length(address) * 1000) FROM household_register",
+    "SELECT lpad(name, 50000000, '*') FROM household_register",
 ]
 
 _ROWS = household_rows()
@@ -215,6 +224,22 @@ def test_runaway_statement_is_interrupted(world: tuple[str, Path], monkeypatch: 
             + " WHERE t0.name || t6.name = 'x'")
     with pytest.raises(QueryFailed, match="longer than"):
         gateway.query(world[0], bomb, "chen")
+    monkeypatch.setenv("SHUCANG_GATEWAY_TIMEOUT", "60")  # the killed worker is replaced
+    assert gateway.query(world[0], "SELECT sex FROM household_register LIMIT 1", "chen").table.num_rows == 1
+
+
+def test_a_statement_beyond_the_memory_limit_fails_in_its_worker(
+    world: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's address space is limited by the OS; the statement fails there, the gateway
+    (this process) stays up and answers the next query from a fresh worker."""
+    monkeypatch.setenv("SHUCANG_GATEWAY_MEMORY", "256MB")
+    monkeypatch.setenv("SHUCANG_GATEWAY_ADDRESS_SPACE", "1400MB")
+    hog = ("SELECT repeat(a.name, 10000) || repeat(b.name, 10000) || repeat(c.name, 10000) AS v"
+           " FROM household_register a, household_register b, household_register c ORDER BY v")
+    with pytest.raises(QueryFailed, match="memory"):
+        gateway.query(world[0], hog, "chen")
+    assert gateway.query(world[0], "SELECT count(*) AS n FROM household_register", "chen").table.to_pylist() == [{"n": 40}]
 
 
 LOCKED_SETTINGS = [
