@@ -6,9 +6,11 @@ common query pays one pipe round trip and an Arrow IPC copy of its result."""
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 import resource
+import socket
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -71,18 +73,24 @@ def _serve(conn: Connection, address_space: int) -> None:
 
 
 class _Worker:
+    """A fresh interpreter running this module (`python -m access.workers FD BYTES`), never a fork
+    of a process that runs threads, and never a re-import of the caller's main script."""
+
     def __init__(self, address_space: int) -> None:
-        ctx = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, address_space), daemon=True,
-                                   name="shucang-gateway-worker")
-        self.process.start()
+        parent, child = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "access.workers", str(child.fileno()), str(address_space)],
+            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL)
         child.close()
+        self.conn = Connection(parent.detach())
         self.address_space = address_space
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(timeout=5)
+        self.process.wait(timeout=10)
         self.conn.close()
 
 
@@ -99,7 +107,7 @@ class Pool:
         with self._lock:
             while self._idle:
                 worker = self._idle.pop()
-                if worker.process.is_alive() and worker.address_space == address_space:
+                if worker.alive() and worker.address_space == address_space:
                     return worker
                 worker.kill()
         try:
@@ -119,9 +127,9 @@ class Pool:
                                   " (narrow it, or aggregate before returning rows)")
             kind, payload = worker.conn.recv()
             healthy = True
-        except (EOFError, OSError):
+        except (EOFError, OSError):  # the OS stopped the worker: it hit its address-space limit
             raise QueryFailed("the statement needed more memory than the gateway allows"
-                              " (SHUCANG_GATEWAY_MEMORY) and was stopped") from None
+                              " (SHUCANG_GATEWAY_MEMORY) and its worker was stopped") from None
         finally:
             with self._lock:
                 if healthy:
@@ -142,3 +150,7 @@ class Pool:
             for worker in self._idle:
                 worker.kill()
             self._idle.clear()
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]))
