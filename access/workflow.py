@@ -18,6 +18,7 @@ from access.db import engine, one
 from access.errors import (
     PermissionDenied,
     ScopeError,
+    SeparationOfDutiesError,
     WorkflowError,
 )
 from access.grants import Status, get_grant, require_live  # noqa: F401 (re-exported)
@@ -116,6 +117,15 @@ def _require_bureau(user: Mapping[str, Any]) -> None:
         raise PermissionDenied(f"user {user['user_id']} is not a bureau reviewer")
 
 
+def _not_own(req: Mapping[str, Any], actor: str, step: str) -> None:
+    """Separation of duties: the user who filed a request never reviews or decides it."""
+    if req["requester"] == actor:
+        raise SeparationOfDutiesError(
+            f"user {actor} filed request {req['request_id']} and cannot {step} it"
+            f"（申请人不能审核或决定自己的申请，请由本单位其他审核人办理）"
+        )
+
+
 def bureau_review(request_id: str, actor: str, approve: bool, note: str | None = None) -> str:
     """The bureau passes a submitted request to the owning department(s) or denies it."""
     user = get_user(actor)
@@ -124,6 +134,7 @@ def bureau_review(request_id: str, actor: str, approve: bool, note: str | None =
         raise ScopeError("a denial states its reason")
     with engine().begin() as c:
         req = _load_request(c, request_id, lock=True)
+        _not_own(req, actor, "review")
         new = Status.reviewing if approve else Status.denied
         _move(c, req, (Status.submitted,), new, actor, note)
     return new
@@ -163,6 +174,7 @@ def decide(
     user = get_user(actor)
     with engine().begin() as c:
         req = _load_request(c, request_id, lock=True)
+        _not_own(req, actor, "decide")
         if req["status"] != Status.reviewing:
             raise WorkflowError(
                 f"request {request_id} is {req['status']}; owners decide only after"

@@ -28,8 +28,8 @@ from access.portal.app import create_app
 SCREENSHOTS = Path(os.environ["SHUCANG_SCREENSHOTS"]) if os.environ.get("SHUCANG_SCREENSHOTS") else None
 
 
-def _client(user: str) -> TestClient:
-    client = TestClient(create_app())
+def _client(user: str, base: str = "http://testserver") -> TestClient:
+    client = TestClient(create_app(), base_url=base, headers={"Origin": base})
     r = client.post("/login", data={"token": orgs.issue_token(user)}, follow_redirects=False)
     assert r.status_code == 303
     return client
@@ -108,6 +108,72 @@ def test_refusals_render_in_chinese(city: dict[str, str]) -> None:
     anonymous = TestClient(create_app())
     assert anonymous.get("/", follow_redirects=False).headers["location"] == "/login"
     assert anonymous.post("/login", data={"token": "sct_nope"}).status_code == 403
+
+
+def test_security_headers_and_no_public_schema(city: dict[str, str]) -> None:
+    client = TestClient(create_app())
+    page = client.get("/login")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert header in page.headers
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert client.get("/openapi.json").status_code == 404
+    assert client.get("/docs").status_code == 404
+
+
+def test_session_cookie_is_secure_over_https(city: dict[str, str]) -> None:
+    client = TestClient(create_app(), base_url="https://testserver", headers={"Origin": "https://testserver"})
+    r = client.post("/login", data={"token": orgs.issue_token("chen")}, follow_redirects=False)
+    assert "secure" in r.headers["set-cookie"].lower() and "httponly" in r.headers["set-cookie"].lower()
+
+
+ORIGINS = [
+    # (headers of a state-changing form post, allowed)
+    ({"Origin": "http://testserver"}, True),
+    ({"Referer": "http://testserver/login"}, True),
+    ({"Origin": "http://evil.example"}, False),
+    ({"Referer": "http://evil.example/login"}, False),
+    ({}, False),
+]
+
+
+@pytest.mark.parametrize(("headers", "allowed"), ORIGINS)
+def test_forms_are_accepted_from_the_portal_only(city: dict[str, str], headers: dict[str, str], allowed: bool) -> None:
+    client = TestClient(create_app())
+    r = client.post("/login", data={"token": orgs.issue_token("chen")}, headers=headers, follow_redirects=False)
+    assert (r.status_code == 303) == allowed
+    if not allowed:
+        assert r.status_code == 403 and "请求来源不符" in r.text
+
+
+BAD_INPUT = [
+    # (path, form) that must give 400 with a Chinese message, never 500
+    ("/requests", {"dataset": "household_register", "purpose": "p", "scenario": "s", "columns": ["sex"],
+                   "start": "2026-13-45", "end": "2026-02-01"}),
+    ("/requests", {"dataset": "household_register", "purpose": "p", "scenario": "s", "columns": ["no_such"],
+                   "start": "2026-01-01", "end": "2026-02-01"}),
+]
+
+
+@pytest.mark.parametrize(("path", "form"), BAD_INPUT)
+def test_bad_input_is_a_4xx_in_chinese(city: dict[str, str], path: str, form: dict[str, Any]) -> None:
+    r = _client("chen").post(path, data=form, follow_redirects=False)
+    assert 400 <= r.status_code < 500 and ("输入有误" in r.text or "没有" in r.text or "no column" in r.text)
+
+
+def test_narrowing_an_unknown_dataset_is_a_4xx(city: dict[str, str]) -> None:
+    rid = workflow.submit("chen", "p", "s", household_scope())
+    workflow.bureau_review(rid, "wang", approve=True)
+    r = _client("li").post(f"/review/{rid}/decide", data={"action": "narrowed", "dataset": "nope", "reason": "r"},
+                           follow_redirects=False)
+    assert r.status_code == 400 and "输入有误" in r.text
+
+
+def test_a_department_sees_requests_for_its_own_datasets_only(city: dict[str, str]) -> None:
+    rid = workflow.submit("chen", "p", "s", household_scope())
+    assert _client("li").get(f"/requests/{rid}").status_code == 200  # 省公安厅 owns household_register
+    refused = _client("zhou").get(f"/requests/{rid}")  # the grid centre does not
+    assert refused.status_code == 403 and "本部门数据集" in refused.text
+    assert _client("zhao").get(f"/requests/{rid}").status_code == 403  # another street
 
 
 def test_other_org_cannot_download(granted: str) -> None:

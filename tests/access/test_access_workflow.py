@@ -18,6 +18,7 @@ from access.errors import (
     OrganizationError,
     PermissionDenied,
     ScopeError,
+    SeparationOfDutiesError,
     WorkflowError,
 )
 from access.models import requests, tokens
@@ -196,6 +197,21 @@ def test_permissions_and_order(backend: str, city: dict[str, str]) -> None:
         workflow.decide(rid, "li", "denied")  # reason missing
     assert workflow.decide(rid, "li", "denied", reason="无法律依据") == workflow.Status.denied
     assert workflow.show(rid)["grant"] is None
+
+
+def test_a_requester_never_reviews_or_decides_their_own_request(backend: str, city: dict[str, str]) -> None:
+    orgs.create_user("wu", "wu", "bureau", "reviewer")
+    everything = household_scope()
+    own = Scope(datasets={"household_register": DatasetScope(columns={"sex": None})},
+                start=everything.start, end=everything.end)
+    by_bureau = workflow.submit("wang", "全市统计", "统计", own)
+    with pytest.raises(SeparationOfDutiesError, match="申请人不能审核"):
+        workflow.bureau_review(by_bureau, "wang", approve=True)
+    by_owner = workflow.submit("li", "全市统计", "统计", own)  # the owner department's reviewer
+    workflow.bureau_review(by_owner, "wu", approve=True)
+    with pytest.raises(SeparationOfDutiesError, match="cannot decide"):
+        workflow.decide(by_owner, "li", "approved")
+    assert workflow.show(by_owner)["status"] == workflow.Status.reviewing
 
 
 def test_two_owners_decide_separately(backend: str, city: dict[str, str]) -> None:
