@@ -51,6 +51,17 @@ tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
+sessions = Table(
+    "access_sessions",
+    metadata,
+    Column("session_sha256", String(64), primary_key=True),  # the cookie value is never stored
+    Column("user_id", String(64), ForeignKey("access_users.user_id"), nullable=False, index=True),
+    Column("token_id", String(32), index=True),  # the app token it was opened with, if any
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
 requests = Table(
     "access_requests",
     metadata,

@@ -14,7 +14,7 @@ from access import divisions
 from access.clock import aware, now
 from access.db import engine, one
 from access.errors import AuthenticationError, OrganizationError, UnknownEntityError
-from access.models import orgs, tokens, users
+from access.models import orgs, sessions, tokens, users
 
 ORG_KINDS = ("bureau", "department", "street", "community", "app")
 ROLES = ("requester", "reviewer", "analyst", "admin")
@@ -126,11 +126,14 @@ def issue_token(user_id: str, days: int | None = 365) -> str:
 
 
 def revoke_token(token_id: str) -> None:
-    """Revoke an app token by its id (the part after `sct_`)."""
+    """Revoke an app token by its id (the part after `sct_`); portal sessions opened with it end
+    at once."""
     with engine().begin() as c:
         done = c.execute(
             update(tokens).where(tokens.c.token_id == token_id).values(revoked_at=now())
         ).rowcount
+        c.execute(update(sessions).where(sessions.c.token_id == token_id,
+                                         sessions.c.ended_at.is_(None)).values(ended_at=now()))
     if not done:
         raise UnknownEntityError(f"no token {token_id!r}")
 

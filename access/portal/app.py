@@ -175,13 +175,17 @@ def create_app() -> FastAPI:
     @app.post("/login")
     def login(request: Request, token: str = Form(...)) -> Response:
         user = orgs.authenticate(token.strip())
+        if user["org_kind"] == "app":
+            raise AuthenticationError("应用的令牌只用于数据接口（/api），不能登录门户")
         resp = RedirectResponse("/", status_code=303)
-        resp.set_cookie(session.COOKIE, session.issue(user["user_id"]), httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https")
+        cookie = session.issue(user["user_id"], token_id=token.strip().split("_")[1])
+        resp.set_cookie(session.COOKIE, cookie, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
         return resp
 
     @app.post("/logout")
-    def logout() -> Response:
+    def logout(request: Request) -> Response:
+        session.end(request.cookies.get(session.COOKIE))
         resp = RedirectResponse("/login", status_code=303)
         resp.delete_cookie(session.COOKIE)
         return resp

@@ -176,6 +176,41 @@ def test_a_department_sees_requests_for_its_own_datasets_only(city: dict[str, st
     assert _client("zhao").get(f"/requests/{rid}").status_code == 403  # another street
 
 
+def _signed_in(token: str) -> tuple[TestClient, str]:
+    client = TestClient(create_app(), headers={"Origin": "http://testserver"})
+    r = client.post("/login", data={"token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    return client, client.cookies[session.COOKIE]
+
+
+def _works(cookie: str) -> bool:
+    fresh = TestClient(create_app(), cookies={session.COOKIE: cookie})
+    return fresh.get("/", follow_redirects=False).status_code == 200
+
+
+def test_logout_ends_the_session_on_the_server(city: dict[str, str]) -> None:
+    client, cookie = _signed_in(orgs.issue_token("chen"))
+    assert _works(cookie)
+    client.post("/logout", follow_redirects=False)
+    assert not _works(cookie)  # a copy of the cookie is worthless after signing out
+
+
+def test_revoking_the_token_ends_its_sessions(city: dict[str, str]) -> None:
+    token = orgs.issue_token("chen")
+    _, cookie = _signed_in(token)
+    _, other = _signed_in(orgs.issue_token("chen"))
+    orgs.revoke_token(token.split("_")[1])
+    assert not _works(cookie) and _works(other)
+
+
+def test_app_tokens_do_not_sign_into_the_portal(city: dict[str, str]) -> None:
+    orgs.create_org("parking", "停车诱导系统", "app")
+    orgs.create_user("parking-bot", "parking", "parking", "analyst")
+    client = TestClient(create_app(), headers={"Origin": "http://testserver"})
+    r = client.post("/login", data={"token": orgs.issue_token("parking-bot")}, follow_redirects=False)
+    assert r.status_code == 403 and "不能登录门户" in r.text
+
+
 def test_other_org_cannot_download(granted: str) -> None:
     other = _client("zhao")
     r = other.get(f"/grants/{granted}/download/household_register.csv")
