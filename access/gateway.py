@@ -129,10 +129,16 @@ def _execute(sql: str, files: list[str]) -> pa.Table:
 
 
 def authenticated(secret: str, action: str, grant_id: str | None = None) -> str:
-    """The user id an app token belongs to; a failed attempt on a grant is audited (actor
-    `token:<token id>`, the part of the token that is not secret) and AuthenticationError raised."""
+    """The user id a token belongs to, when it may read `grant_id` (an app token reads only the
+    grants it is bound to); a failed attempt is audited (actor `token:<token id>`, the part of the
+    token that is not secret) and AuthenticationError raised."""
     try:
-        return str(get_user_by_token(secret)["user_id"])
+        user = get_user_by_token(secret)
+        bound = user["token_grants"]
+        if bound is not None and grant_id not in bound:
+            raise AuthenticationError(f"token {user['token_id']} is bound to grant(s)"
+                                      f" {', '.join(bound)}, not {grant_id}")
+        return str(user["user_id"])
     except AuthenticationError as e:
         parts = secret.split("_")
         hint = parts[1] if len(parts) > 2 and parts[0] == "sct" else "?"

@@ -175,7 +175,7 @@ def create_app() -> FastAPI:
     @app.post("/login")
     def login(request: Request, token: str = Form(...)) -> Response:
         user = orgs.authenticate(token.strip())
-        if user["org_kind"] == "app":
+        if user["org_kind"] == "app" or user["token_grants"] is not None:
             raise AuthenticationError("应用的令牌只用于数据接口（/api），不能登录门户")
         resp = RedirectResponse("/", status_code=303)
         cookie = session.issue(user["user_id"], token_id=token.strip().split("_")[1])

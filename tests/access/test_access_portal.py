@@ -17,10 +17,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from access_world import household_scope
+from access_world import grant_through, household_scope
 from fastapi.testclient import TestClient
 
 from access import audit, orgs, workflow
+from access.errors import OrganizationError
 from access.portal import session
 from access.portal.app import create_app
 
@@ -203,11 +204,23 @@ def test_revoking_the_token_ends_its_sessions(city: dict[str, str]) -> None:
     assert not _works(cookie) and _works(other)
 
 
-def test_app_tokens_do_not_sign_into_the_portal(city: dict[str, str]) -> None:
+def test_app_tokens_are_bound_to_their_grants_and_the_api(granted: str) -> None:
     orgs.create_org("parking", "停车诱导系统", "app")
     orgs.create_user("parking-bot", "parking", "parking", "analyst")
+    with pytest.raises(OrganizationError, match="names the grant"):
+        orgs.issue_token("parking-bot")  # an app's token always names its grant(s)
+    other = grant_through(household_scope(), purpose="出租房屋排查")  # a second grant of 西溪街道
+    token = orgs.issue_token("sun", grant_ids=[granted])
+    headers = {"Authorization": f"Bearer {token}"}
     client = TestClient(create_app(), headers={"Origin": "http://testserver"})
-    r = client.post("/login", data={"token": orgs.issue_token("parking-bot")}, follow_redirects=False)
+    assert [g["grant_id"] for g in client.get("/api/grants", headers=headers).json()] == [granted]
+    sql = {"sql": "SELECT count(*) AS n FROM household_register"}
+    assert client.post(f"/api/grants/{granted}/query", headers=headers, json=sql).status_code == 200
+    refused = client.post(f"/api/grants/{other}/query", headers=headers, json=sql)
+    assert refused.status_code == 401 and "bound to" in refused.json()["message"]
+    assert audit.events(other)[-1]["outcome"] == "refused"
+    assert client.get(f"/api/grants/{other}/manifest", headers=headers).status_code == 403
+    r = client.post("/login", data={"token": token}, follow_redirects=False)
     assert r.status_code == 403 and "不能登录门户" in r.text
 
 
