@@ -22,9 +22,9 @@ from access import keys, masks
 from access.clock import now
 from access.db import engine
 from access.errors import ArtifactIntegrityError, GrantNotActiveError, ScopeError
+from access.grants import Status, require_live
 from access.models import grants
 from access.scope import DatasetScope, Scope
-from access.workflow import Status, require_live
 from foundation.files import sha256_file
 from foundation.settings import settings
 from warehouse.manifest import NotPublishedError, read_manifest
@@ -49,9 +49,9 @@ def quote(name: str) -> str:
 
 
 def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str]) -> str:
-    """The SELECT that cuts a published snapshot down to a grant: granted columns (masked) plus the
-    row-scope columns, and only rows inside the row scope. Pseudonyms (HMAC, ~5 us a value in
-    SQL) are computed once per distinct value and joined back."""
+    """The SELECT that cuts a published snapshot down to a grant: exactly the granted columns
+    (masked), and only rows inside the row scope (whose column is not shown unless granted).
+    Pseudonyms (HMAC, ~5 us a value in SQL) are computed once per distinct value and joined."""
     where = []
     for key, code in dataset_scope.rows.items():
         if not code.isdigit():  # validated at submission; re-checked because it is spliced in SQL
@@ -62,17 +62,17 @@ def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str])
             + (f" WHERE {' AND '.join(where)})" if where else ")")]
     cols, joins = [], []
     for i, (col, mask) in enumerate(dataset_scope.columns.items()):
-        if mask == "pseudonym":
-            ctes.append(f"p{i} AS (SELECT v, {masks.mask_sql(mask, 'v', False)} AS h"
+        kind = masks.MASKS[mask] if mask else None
+        if kind is not None and kind.per_distinct_value:
+            ctes.append(f"p{i} AS (SELECT v, {kind.sql('v', False)} AS h"
                         f" FROM (SELECT DISTINCT {quote(col)} AS v FROM src))")
             joins.append(f" LEFT JOIN p{i} ON src.{quote(col)} = p{i}.v")
             expr = f"p{i}.h"
-        elif mask:
-            expr = masks.mask_sql(mask, f"src.{quote(col)}", "community_code" in schema)
+        elif kind is not None:
+            expr = kind.sql(f"src.{quote(col)}", "community_code" in schema)
         else:
             expr = f"src.{quote(col)}"
         cols.append(f"{expr} AS {quote(col)}")
-    cols += [f"src.{quote(k)}" for k in dataset_scope.rows if k not in dataset_scope.columns]
     return f"WITH {', '.join(ctes)} SELECT {', '.join(cols)} FROM src{''.join(joins)}"
 
 

@@ -153,12 +153,14 @@ def tokens_cli() -> None:
 @tokens_cli.command("issue")
 @click.argument("user_id")
 @click.option("--days", default=365, show_default=True, type=int)
+@click.option("--grant", "grant_ids", multiple=True,
+              help="bind the token to this grant (repeat for a set): an app token for the API")
 @_reports
-def tokens_issue(user_id: str, days: int) -> None:
+def tokens_issue(user_id: str, days: int, grant_ids: tuple[str, ...]) -> None:
     """Issue a token for USER_ID and print it (it cannot be shown again)."""
     from access.orgs import issue_token
 
-    click.echo(issue_token(user_id, days))
+    click.echo(issue_token(user_id, days, list(grant_ids) or None))
 
 
 @tokens_cli.command("revoke")

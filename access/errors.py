@@ -20,6 +20,10 @@ class PermissionDenied(AccessError):
     """The acting user's organization or role may not perform this step."""
 
 
+class SeparationOfDutiesError(PermissionDenied):
+    """A user tried to review or decide a request they filed themselves."""
+
+
 class ClassificationError(AccessError, ValueError):
     """A request asks for more than the dataset's classification allows (不予共享, raw L4, ...)."""
 

@@ -1,18 +1,17 @@
-"""The SQL gateway: runs one analyst SELECT against one live grant on a fresh in-memory DuckDB
-connection that can read only the grant's artifact files (external access off, allowed_paths set,
-extension autoload/autoinstall off, replacement scans off, configuration locked). Every attempt,
-allowed or refused, is audited. Also serves exports/downloads of a grant's datasets."""
+"""The SQL gateway: runs one analyst SELECT against one live grant, checked and rewritten by
+access.sqlguard, in a worker process (access.workers: address-space limit, killed on timeout) on a
+locked in-memory DuckDB database that can read only the grant's artifact files (access.locked).
+Every attempt, allowed or refused, is audited once. Also serves exports/downloads of a grant's datasets."""
 
 from __future__ import annotations
 
+import contextlib
 import io
-import shutil
-import tempfile
+import logging
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from access import audit
+from access import audit, locked, workers
 from access.artifacts import files_of, quote, verified_manifest
 from access.errors import (
     AccessError,
@@ -29,12 +28,15 @@ from access.errors import (
     QueryFailed,
     ScopeError,
 )
+from access.grants import require_live
 from access.orgs import authenticate as get_user_by_token
 from access.orgs import get_user
 from access.sqlguard import Relation, Rewritten, rewrite
-from access.workflow import require_live
+from access.suppression import STATISTICS_MARK
 from foundation import settings as config
 from foundation.settings import settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class QueryResult:
 
 def relations(grant_id: str, manifest: Mapping[str, Any]) -> dict[str, Relation]:
     """Each granted dataset as a relation: its granted columns over its artifact files, with the
-    grant's row scope applied again (defence in depth: the artifact was cut to it already)."""
+    grant's row scope applied again where its column is granted (defence in depth: the artifact
+    was cut to it already, and holds no column that was not granted)."""
     out = {}
     for dataset, entry in manifest["datasets"].items():
         scope = manifest["scope"]["datasets"][dataset]
@@ -56,7 +59,8 @@ def relations(grant_id: str, manifest: Mapping[str, Any]) -> dict[str, Relation]
         visible = {c: types[c] for c in scope["columns"]}
         files = tuple(str(p) for p in files_of(grant_id, manifest, dataset))
         where = " AND ".join(
-            f"{quote(k)} = '{v}'" for k, v in scope["rows"].items() if str(v).isdigit()
+            f"{quote(k)} = '{v}'" for k, v in scope["rows"].items()
+            if str(v).isdigit() and k in visible
         )
         paths = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         sql = f"SELECT {', '.join(quote(c) for c in visible)} FROM read_parquet([{paths}])" + (
@@ -66,60 +70,29 @@ def relations(grant_id: str, manifest: Mapping[str, Any]) -> dict[str, Relation]
     return out
 
 
-def community_columns(manifest: Mapping[str, Any]) -> set[str]:
-    """Columns whose values identify a community: grouping by one suppresses small cells."""
-    cols = {"community_code", "building_code", "house_code"}
-    for scope in manifest["scope"]["datasets"].values():
-        cols |= {c for c, m in scope["columns"].items() if m == "address_community"}
-    return cols
-
-
 def spill_root() -> Path:
     """SHUCANG_HOME/gateway_spill/: one empty folder per locked database for DuckDB's spill files
     (DuckDB always allows its temp directory, so it must not be a shared one like ./.tmp)."""
     return settings().home / "gateway_spill"
 
 
-def locked_database(files: list[str]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database that may read exactly `files` (and write spill blocks to its
-    own empty folder) and cannot be reconfigured."""
-    spill_root().mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(":memory:", config={
-        "autoload_known_extensions": False, "autoinstall_known_extensions": False,
-        "allow_community_extensions": False, "python_enable_replacements": False,
-        "allow_persistent_secrets": False,
-        "memory_limit": config.value("SHUCANG_GATEWAY_MEMORY") or "2GB",
-        "temp_directory": tempfile.mkdtemp(prefix="db-", dir=spill_root()),
-    })
-    con.execute("SET allowed_paths = ?", [files])
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
+def memory_limit() -> str:
+    """DuckDB memory limit of a gateway statement (SHUCANG_GATEWAY_MEMORY)."""
+    return config.value("SHUCANG_GATEWAY_MEMORY") or "2GB"
 
 
-def _close(db: duckdb.DuckDBPyConnection) -> None:
-    row = db.execute("SELECT current_setting('temp_directory')").fetchone()
-    db.close()
-    if row and row[0]:
-        shutil.rmtree(row[0], ignore_errors=True)
-
-
-_databases: OrderedDict[tuple[str, ...], duckdb.DuckDBPyConnection] = OrderedDict()
-_databases_lock = threading.Lock()
-KEEP_DATABASES = 16
+def address_space() -> int:
+    """Bytes of address space a gateway worker may map (SHUCANG_GATEWAY_ADDRESS_SPACE, default
+    the memory limit plus what the interpreter and libraries map)."""
+    explicit = config.value("SHUCANG_GATEWAY_ADDRESS_SPACE")
+    if explicit:
+        return workers.size_bytes(explicit)
+    return workers.size_bytes(memory_limit()) + workers.OVERHEAD_BYTES
 
 
 def locked_connection(files: list[str]) -> duckdb.DuckDBPyConnection:
-    """A cursor on the locked database for exactly `files`. Databases are kept per file set (one
-    artifact build): only SELECTs ever run on them, so a query cannot leave state for the next,
-    and a rebuild has new file names, hence a new database. Opening one costs ~70 ms."""
-    key = tuple(sorted(files))
-    with _databases_lock:
-        db = _databases.pop(key, None) or locked_database(list(key))
-        _databases[key] = db
-        while len(_databases) > KEEP_DATABASES:
-            _close(_databases.popitem(last=False)[1])
-        return db.cursor()
+    """A cursor on this process's locked database for exactly `files` (CSV exports)."""
+    return locked.connection(files, memory_limit(), spill_root())
 
 
 def _grant_for(grant_id: str, actor: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -137,27 +110,35 @@ def timeout_s() -> float:
     return config.number("SHUCANG_GATEWAY_TIMEOUT") or 300.0
 
 
+_pool: workers.Pool | None = None
+_pool_lock = threading.Lock()
+
+
+def pool() -> workers.Pool:
+    """The process's gateway worker pool (SHUCANG_GATEWAY_WORKERS workers, started on demand)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = workers.Pool(int(config.number("SHUCANG_GATEWAY_WORKERS") or 2))
+        return _pool
+
+
 def _execute(sql: str, files: list[str]) -> pa.Table:
-    con = locked_connection(files)
-    timer = threading.Timer(timeout_s(), con.interrupt)
-    timer.start()
-    try:
-        return con.sql(sql).to_arrow_table()
-    except duckdb.InterruptException:
-        raise QueryFailed(f"the statement ran longer than {timeout_s():.0f} s and was stopped"
-                          " (narrow it, or aggregate before returning rows)") from None
-    except duckdb.Error as e:
-        raise QueryFailed(f"the statement failed: {e}") from None
-    finally:
-        timer.cancel()
-        con.close()
+    job = workers.Job(sql, tuple(files), memory_limit(), spill_root())
+    return pool().run(job, timeout_s(), address_space())
 
 
 def authenticated(secret: str, action: str, grant_id: str | None = None) -> str:
-    """The user id an app token belongs to; a failed attempt on a grant is audited (actor
-    `token:<token id>`, the part of the token that is not secret) and AuthenticationError raised."""
+    """The user id a token belongs to, when it may read `grant_id` (an app token reads only the
+    grants it is bound to); a failed attempt is audited (actor `token:<token id>`, the part of the
+    token that is not secret) and AuthenticationError raised."""
     try:
-        return str(get_user_by_token(secret)["user_id"])
+        user = get_user_by_token(secret)
+        bound = user["token_grants"]
+        if bound is not None and grant_id not in bound:
+            raise AuthenticationError(f"token {user['token_id']} is bound to grant(s)"
+                                      f" {', '.join(bound)}, not {grant_id}")
+        return str(user["user_id"])
     except AuthenticationError as e:
         parts = secret.split("_")
         hint = parts[1] if len(parts) > 2 and parts[0] == "sct" else "?"
@@ -165,55 +146,64 @@ def authenticated(secret: str, action: str, grant_id: str | None = None) -> str:
         raise
 
 
-def query(grant_id: str, sql: str, actor: str) -> QueryResult:
-    """Run one SELECT under a live grant as `actor`; refusals raise and are audited."""
+@dataclass
+class _Attempt:
+    """What an audited attempt learnt on its way (filled in by the caller as it goes)."""
+
+    grant: dict[str, Any] = field(default_factory=dict)
+    rewritten: str | None = None
+    rows: int | None = None
+
+
+@contextlib.contextmanager
+def _audited(actor: str, action: str, grant_id: str, statement: str) -> Iterator[_Attempt]:
+    """Record exactly one audit row for the attempt in the block, whatever it raises: an
+    AccessError is recorded and re-raised; anything else is recorded and raised as QueryFailed
+    (a clear refusal, never a traceback or an HTTP 500)."""
     start = time.perf_counter()
-    grant: dict[str, Any] = {}
-    rewritten: Rewritten | None = None
+    attempt = _Attempt()
+
+    def record(outcome: str, reason: str | None) -> None:
+        g = attempt.grant
+        audit.record(actor, action, outcome, grant_id=grant_id, org_id=g.get("org_id"),
+                     purpose=g.get("purpose"), statement=statement, rewritten=attempt.rewritten,
+                     rows=attempt.rows, duration_ms=(time.perf_counter() - start) * 1000,
+                     artifact_sha256=g.get("artifact_sha256") if outcome == "ok" else None,
+                     reason=reason)
+
     try:
-        grant, manifest = _grant_for(grant_id, actor)
-        rels = relations(grant_id, manifest)
-        rewritten = rewrite(sql, rels, community_columns(manifest))
-        table = _execute(rewritten.sql, [f for r in rels.values() for f in r.files])
+        yield attempt
     except AccessError as e:
-        audit.record(
-            actor,
-            "query",
-            "refused" if not isinstance(e, QueryFailed) else "error",
-            grant_id=grant_id,
-            org_id=grant.get("org_id"),
-            purpose=grant.get("purpose"),
-            statement=sql,
-            rewritten=rewritten.sql if rewritten else None,
-            duration_ms=(time.perf_counter() - start) * 1000,
-            reason=str(e),
-        )
+        record("error" if isinstance(e, QueryFailed) else "refused", str(e))
         raise
-    ms = (time.perf_counter() - start) * 1000
-    audit.record(
-        actor,
-        "query",
-        "ok",
-        grant_id=grant_id,
-        org_id=grant["org_id"],
-        purpose=grant["purpose"],
-        statement=sql,
-        rewritten=rewritten.sql,
-        rows=table.num_rows,
-        duration_ms=ms,
-        artifact_sha256=grant["artifact_sha256"],
-    )
-    return QueryResult(table, rewritten, ms)
+    except Exception as e:
+        log.exception("gateway %s on grant %s failed unexpectedly", action, grant_id)
+        record("error", f"{type(e).__name__}: {e}")
+        raise QueryFailed(f"the gateway could not answer ({type(e).__name__}); the attempt is"
+                          " audited, tell the data bureau if it persists") from None
+    record("ok", None)
+
+
+def query(grant_id: str, sql: str, actor: str) -> QueryResult:
+    """Run one SELECT under a live grant as `actor`; every attempt is audited once, refusals and
+    failures raise an AccessError."""
+    start = time.perf_counter()
+    with _audited(actor, "query", grant_id, sql) as attempt:
+        attempt.grant, manifest = _grant_for(grant_id, actor)
+        rels = relations(grant_id, manifest)
+        rewritten = rewrite(sql, rels, statistics=STATISTICS_MARK in attempt.grant["purpose"])
+        attempt.rewritten = rewritten.sql
+        table = _execute(rewritten.sql, [f for r in rels.values() for f in r.files])
+        attempt.rows = table.num_rows
+    return QueryResult(table, rewritten, (time.perf_counter() - start) * 1000)
 
 
 def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> tuple[bytes, str]:
     """A granted dataset's artifact as Parquet bytes or CSV (UTF-8 with BOM, opens in Excel), with
     a file name; audited as a download (Parquet) or export (CSV)."""
-    start = time.perf_counter()
-    grant: dict[str, Any] = {}
     action = "download" if fmt == "parquet" else "export"
-    try:
-        grant, manifest = _grant_for(grant_id, actor)
+    with _audited(actor, action, grant_id, f"{dataset}.{fmt}") as attempt:
+        attempt.grant, manifest = _grant_for(grant_id, actor)
         if fmt not in ("parquet", "csv"):
             raise ScopeError(f"format {fmt!r}: choose parquet or csv")
         if dataset not in manifest["datasets"]:
@@ -221,10 +211,10 @@ def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> t
                 f"grant {grant_id} has no data for {dataset!r}; it holds "
                 f"{', '.join(manifest['datasets']) or 'nothing yet'}"
             )
-        paths = files_of(grant_id, manifest, dataset)
         if fmt == "parquet":
-            body = Path(paths[0]).read_bytes()  # one file per dataset (see artifacts)
-            rows = manifest["datasets"][dataset]["rows"]
+            # the artifact file holds exactly the granted columns (see artifacts.select_sql)
+            body = Path(files_of(grant_id, manifest, dataset)[0]).read_bytes()
+            attempt.rows = manifest["datasets"][dataset]["rows"]
         else:
             rel = relations(grant_id, manifest)[dataset]
             con = locked_connection(list(rel.files))
@@ -235,30 +225,5 @@ def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> t
             buf = io.BytesIO()
             buf.write("\ufeff".encode())
             pacsv.write_csv(table, buf)
-            body, rows = buf.getvalue(), table.num_rows
-    except AccessError as e:
-        audit.record(
-            actor,
-            action,
-            "refused",
-            grant_id=grant_id,
-            org_id=grant.get("org_id"),
-            purpose=grant.get("purpose"),
-            statement=f"{dataset}.{fmt}",
-            reason=str(e),
-            duration_ms=(time.perf_counter() - start) * 1000,
-        )
-        raise
-    audit.record(
-        actor,
-        action,
-        "ok",
-        grant_id=grant_id,
-        org_id=grant["org_id"],
-        purpose=grant["purpose"],
-        statement=f"{dataset}.{fmt}",
-        rows=rows,
-        duration_ms=(time.perf_counter() - start) * 1000,
-        artifact_sha256=grant["artifact_sha256"],
-    )
+            body, attempt.rows = buf.getvalue(), table.num_rows
     return body, f"{grant_id}-{dataset}.{fmt}"

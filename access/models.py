@@ -46,9 +46,21 @@ tokens = Table(
     Column("token_id", String(32), primary_key=True),
     Column("user_id", String(64), ForeignKey("access_users.user_id"), nullable=False, index=True),
     Column("token_sha256", String(64), nullable=False, unique=True),  # the secret is never stored
+    Column("grant_ids", JSON),  # an app token reads only these grants, by API; None: a person's
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
+)
+
+sessions = Table(
+    "access_sessions",
+    metadata,
+    Column("session_sha256", String(64), primary_key=True),  # the cookie value is never stored
+    Column("user_id", String(64), ForeignKey("access_users.user_id"), nullable=False, index=True),
+    Column("token_id", String(32), index=True),  # the app token it was opened with, if any
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
 )
 
 requests = Table(

@@ -14,7 +14,8 @@ from access import divisions
 from access.clock import aware, now
 from access.db import engine, one
 from access.errors import AuthenticationError, OrganizationError, UnknownEntityError
-from access.models import orgs, tokens, users
+from access.grants import get_grant
+from access.models import orgs, sessions, tokens, users
 
 ORG_KINDS = ("bureau", "department", "street", "community", "app")
 ROLES = ("requester", "reviewer", "analyst", "admin")
@@ -106,9 +107,17 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(user_id: str, days: int | None = 365) -> str:
-    """A new app token for `user_id`; the secret is returned once and only its hash is stored."""
-    get_user(user_id)
+def issue_token(user_id: str, days: int | None = 365, grant_ids: list[str] | None = None) -> str:
+    """A new token for `user_id`; the secret is returned once and only its hash is stored. With
+    `grant_ids` it is an app token: it reads those grants through the API and nothing else (no
+    portal sign-in); a user of an app organization gets only such tokens."""
+    user = get_user(user_id)
+    if user["org_kind"] == "app" and not grant_ids:
+        raise OrganizationError(f"user {user_id} is an app: its token names the grant(s) it reads"
+                                " (shucang tokens issue USER --grant G...)")
+    for grant_id in grant_ids or []:
+        if get_grant(grant_id)["org_id"] != user["org_id"]:
+            raise OrganizationError(f"grant {grant_id} does not belong to {user['org_id']}")
     token_id = secrets.token_hex(6)
     secret = f"sct_{token_id}_{secrets.token_urlsafe(24)}"
     expires = now() + dt.timedelta(days=days) if days else None
@@ -118,6 +127,7 @@ def issue_token(user_id: str, days: int | None = 365) -> str:
                 token_id=token_id,
                 user_id=user_id,
                 token_sha256=_hash(secret),
+                grant_ids=list(grant_ids) if grant_ids else None,
                 created_at=now(),
                 expires_at=expires,
             )
@@ -126,17 +136,22 @@ def issue_token(user_id: str, days: int | None = 365) -> str:
 
 
 def revoke_token(token_id: str) -> None:
-    """Revoke an app token by its id (the part after `sct_`)."""
+    """Revoke an app token by its id (the part after `sct_`); portal sessions opened with it end
+    at once."""
     with engine().begin() as c:
         done = c.execute(
             update(tokens).where(tokens.c.token_id == token_id).values(revoked_at=now())
         ).rowcount
+        c.execute(update(sessions).where(sessions.c.token_id == token_id,
+                                         sessions.c.ended_at.is_(None)).values(ended_at=now()))
     if not done:
         raise UnknownEntityError(f"no token {token_id!r}")
 
 
 def authenticate(secret: str) -> dict[str, Any]:
-    """The user an app token belongs to; AuthenticationError if unknown, revoked or expired."""
+    """The user a token belongs to, with `token_id` and `token_grants` (None for a person's
+    token, else the grants an app token may read); AuthenticationError if unknown, revoked or
+    expired."""
     with engine().connect() as c:
         row = (
             c.execute(select(tokens).where(tokens.c.token_sha256 == _hash(secret)))
@@ -149,4 +164,4 @@ def authenticate(secret: str) -> dict[str, Any]:
         raise AuthenticationError(f"token {row['token_id']} was revoked")
     if row["expires_at"] is not None and aware(row["expires_at"]) <= now():
         raise AuthenticationError(f"token {row['token_id']} expired at {row['expires_at']}")
-    return get_user(row["user_id"])
+    return {**get_user(row["user_id"]), "token_id": row["token_id"], "token_grants": row["grant_ids"]}

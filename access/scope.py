@@ -15,6 +15,7 @@ from access.divisions import CODE_LENGTH
 from access.errors import ClassificationError, ScopeError
 from access.masks import MASKS
 from contracts.contract import Contract, Grade, LoadedContracts, Sharing, contracts_dir, read_contracts
+from contracts.masks import MaskMisfit, check_fit
 from contracts.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
 from contracts.schema import SchemaColumn, published_schema
 
@@ -106,6 +107,14 @@ def published_columns(contract: Contract) -> list[str]:
     return names + list(ADDRESS_COLUMNS) if contract.address is not None else names
 
 
+def column_pii(contract: Contract, column: str) -> str | None:
+    """The PII kind of a contract column or a published address column (None: no PII)."""
+    if column in ADDRESS_COLUMNS and contract.address is not None:
+        return _address_column(contract, column).pii
+    pii = contract.column(column).pii
+    return str(pii) if pii else None
+
+
 def default_mask(contract: Contract, column: str) -> str | None:
     """The mask a request gets when it names no mask: the contract's default for this column."""
     if column in ADDRESS_COLUMNS:
@@ -114,16 +123,17 @@ def default_mask(contract: Contract, column: str) -> str | None:
 
 
 def check_columns(contract: Contract, columns: Mapping[str, str | None]) -> None:
-    """Raise unless every column exists, masks are known, L4 (L3 of 有条件共享) masked."""
+    """Raise unless every column exists, masks are known and fit the column's PII kind and type,
+    L4 (L3 of 有条件共享) masked."""
     if not columns:
         raise ScopeError(f"dataset {contract.id}: name at least one column")
     for name, mask in columns.items():
         grade = column_grade(contract, name)
-        if mask is not None and mask not in MASKS:
-            raise ScopeError(
-                f"dataset {contract.id} column {name}: unknown mask {mask!r}; "
-                f"known: {', '.join(MASKS)}"
-            )
+        if mask is not None:
+            try:
+                check_fit(mask, column_pii(contract, name), f"dataset {contract.id} column {name}")
+            except MaskMisfit as e:
+                raise ScopeError(f"{e}（脱敏方式与该列的个人信息类型不符）") from None
         kind = column_type(contract, name)
         if mask is not None and kind not in MASKS[mask].types:
             raise ScopeError(

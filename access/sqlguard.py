@@ -21,11 +21,25 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import traverse_scope
+from sqlglot.tokens import Tokenizer, TokenType
 
+from access import suppression
 from access.errors import QueryRefused
-from access.masks import SMALL_CELL
 
 MAX_SQL_CHARS = 20_000
+# Both parsers (and json.loads of DuckDB's tree) recurse once per nesting level and per operand of a
+# chained operator; Python's stack ends near 50 nested parentheses in sqlglot and 400 chained `+`
+# in DuckDB's JSON. The limits sit well below, so every statement that passes them parses.
+MAX_NESTING = 24  # parentheses, CASE ... END and runs of NOT, counted together
+MAX_OPERATORS = 200  # binary operators in the whole statement
+_OPENS = {TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE, TokenType.CASE}
+_CLOSES = {TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE, TokenType.END}
+_OPERATORS = {
+    TokenType.PLUS, TokenType.DASH, TokenType.STAR, TokenType.SLASH, TokenType.MOD,
+    TokenType.DPIPE, TokenType.EQ, TokenType.NEQ, TokenType.LT, TokenType.LTE, TokenType.GT,
+    TokenType.GTE, TokenType.AND, TokenType.OR, TokenType.DIV, TokenType.CARET, TokenType.AMP,
+    TokenType.PIPE, TokenType.DCOLON, TokenType.ARROW,
+}
 # Functions that reach outside the query (files, settings, catalogs, variables) or build rows from
 # whole relations: refused by name whatever sqlglot class they parse to.
 _FORBIDDEN_FUNCTION = re.compile(
@@ -53,6 +67,10 @@ _FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = (
     exp.ReadCSV,
     exp.ReadParquet,
 )
+# Functions whose arguments say how large a value to build: those arguments must be constants of at
+# most MAX_BUILT, so no statement can ask for a 100-million-character string or list.
+_SIZED_FUNCTIONS = {"repeat", "pad", "lpad", "rpad", "list_resize", "array_resize"}
+MAX_BUILT = 10_000
 _ALLOWED_TABLE_ARGS = {"this", "alias"}
 _DUCKDB_ROOTS = {"SELECT_NODE", "SET_OPERATION_NODE"}
 
@@ -73,11 +91,37 @@ class Rewritten:
 
     sql: str
     relations: tuple[str, ...]
-    suppressed: tuple[str, ...]  # projections wrapped in small-cell suppression
 
 
 def _refuse(msg: str) -> QueryRefused:
     return QueryRefused(f"refused: {msg}")
+
+
+def check_size(sql: str) -> None:
+    """Refuse, before any parser sees it, a statement too long, too deeply nested or with too many
+    operators to parse without exhausting the stack; the tokenizer used here does not recurse."""
+    if len(sql) > MAX_SQL_CHARS:
+        raise _refuse(f"statement longer than {MAX_SQL_CHARS} characters")
+    try:
+        tokens = Tokenizer(dialect="duckdb").tokenize(sql)
+    except SqlglotError as e:
+        raise _refuse(f"cannot read the statement: {str(e).splitlines()[0]}") from None
+    depth = deepest = operators = nots = 0
+    for token in tokens:
+        nots = nots + 1 if token.token_type == TokenType.NOT else 0  # NOT NOT x nests unbracketed
+        if token.token_type in _OPENS:
+            depth += 1
+        elif token.token_type in _CLOSES:
+            depth -= 1
+        elif token.token_type in _OPERATORS:
+            operators += 1
+        deepest = max(deepest, depth + nots)
+    if deepest > MAX_NESTING:
+        raise _refuse(f"expressions nested {deepest} levels deep; at most {MAX_NESTING} are read"
+                      " (write the condition flat, or use a CTE)")
+    if operators > MAX_OPERATORS:
+        raise _refuse(f"{operators} operators in one statement; at most {MAX_OPERATORS} are read"
+                      " (use IN (...) instead of a chain of OR/=, or several statements)")
 
 
 _local = threading.local()
@@ -110,14 +154,21 @@ def _duckdb_tree(sql: str) -> list[dict[str, Any]]:
     return statements
 
 
-def _walk_json(node: Any) -> Iterator[dict[str, Any]]:
+def _walk_json(
+    node: Any, ctes: frozenset[str] = frozenset()
+) -> Iterator[tuple[dict[str, Any], frozenset[str]]]:
+    """Every object of DuckDB's parse tree with the CTE names in scope where it stands: a CTE is
+    visible inside the query node that defines it, never elsewhere in the statement."""
     if isinstance(node, dict):
-        yield node
+        defined = node.get("cte_map", {}).get("map") if isinstance(node.get("cte_map"), dict) else None
+        if isinstance(defined, list):
+            ctes = ctes | {str(e["key"]).lower() for e in defined if isinstance(e, dict) and "key" in e}
+        yield node, ctes
         for v in node.values():
-            yield from _walk_json(v)
+            yield from _walk_json(v, ctes)
     elif isinstance(node, list):
         for v in node:
-            yield from _walk_json(v)
+            yield from _walk_json(v, ctes)
 
 
 def _duckdb_check(sql: str, names: set[str], files: set[str] | None) -> None:
@@ -129,14 +180,7 @@ def _duckdb_check(sql: str, names: set[str], files: set[str] | None) -> None:
     root = statements[0]["node"]
     if root.get("type") not in _DUCKDB_ROOTS:
         raise _refuse(f"DuckDB reads a {root.get('type')}, not a SELECT")
-    ctes = {
-        n["map"][i]["key"].lower()
-        for n in _walk_json(root)
-        if "map" in n and isinstance(n["map"], list)
-        for i in range(len(n["map"]))
-        if isinstance(n["map"][i], dict) and "key" in n["map"][i]
-    }
-    for node in _walk_json(root):
+    for node, ctes in _walk_json(root):
         kind = node.get("type")
         if kind == "BASE_TABLE":
             name = str(node.get("table_name", "")).lower()
@@ -149,7 +193,7 @@ def _duckdb_check(sql: str, names: set[str], files: set[str] | None) -> None:
             fn = node.get("function", {})
             args = [
                 a.get("literal", {}).get("text")
-                for a in _walk_json(fn.get("arguments", []))
+                for a, _ in _walk_json(fn.get("arguments", []))
                 if a.get("class") == "CONSTANT"
             ]
             if files is None or fn.get("function_name") != "read_parquet" or not set(args) <= files:
@@ -175,6 +219,26 @@ def _sqlglot_statement(sql: str) -> exp.Query:
     return stmt
 
 
+def _check_sizes(node: exp.Func, name: str) -> None:
+    for arg in list(node.iter_expressions())[1:]:
+        too_big = arg.is_number and abs(float(arg.name)) > MAX_BUILT
+        if not isinstance(arg, exp.Literal) or too_big:
+            raise _refuse(f"{name}() builds values whose size is given by {arg.sql('duckdb')[:40]}:"
+                          f" give a constant of at most {MAX_BUILT}")
+
+
+def _cte_in_scope(table: exp.Table) -> bool:
+    """Whether a CTE named like `table` is defined by a query enclosing it (scope, not text)."""
+    name = table.name.lower()
+    node = table.parent
+    while node is not None:
+        with_ = node.args.get("with_") if isinstance(node, exp.Query) else None
+        if with_ is not None and any(c.alias_or_name.lower() == name for c in with_.expressions):
+            return True
+        node = node.parent
+    return False
+
+
 def _check_nodes(stmt: exp.Expr, relations: Mapping[str, Relation]) -> set[str]:
     """Refuse forbidden constructs; return the CTE names the statement defines."""
     ctes: set[str] = set()
@@ -185,6 +249,8 @@ def _check_nodes(stmt: exp.Expr, relations: Mapping[str, Relation]) -> set[str]:
             name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
             if _FORBIDDEN_FUNCTION.match(name) or _FORBIDDEN_FUNCTION.match(node.key):
                 raise _refuse(f"function {name}() is not allowed")
+            if name.lower() in _SIZED_FUNCTIONS:
+                _check_sizes(node, name)
         if isinstance(node, exp.With) and node.args.get("recursive"):
             raise _refuse("recursive CTEs are not allowed")
         if isinstance(node, exp.CTE):
@@ -212,7 +278,7 @@ def _check_nodes(stmt: exp.Expr, relations: Mapping[str, Relation]) -> set[str]:
         if table.args.get("db") or table.args.get("catalog"):
             raise _refuse(f"qualified name {table.sql('duckdb')!r}: name granted relations only")
         name = table.name.lower()
-        if name not in relations and name not in ctes:
+        if name not in relations and not _cte_in_scope(table):
             raise _refuse(
                 f"relation {table.name!r} is not in this grant; granted: "
                 f"{', '.join(sorted(relations))}"
@@ -256,54 +322,27 @@ def _replace_relations(stmt: exp.Expr, relations: Mapping[str, Relation]) -> lis
     return used
 
 
-def _group_keys(select: exp.Select) -> set[str]:
-    group = select.args.get("group")
-    if group is None:
-        return set()
-    keys = {c.name.lower() for c in group.find_all(exp.Column)}
-    if group.args.get("all"):  # GROUP BY ALL: every projection without an aggregate
-        for proj in select.expressions:
-            if not proj.find(exp.AggFunc):
-                keys |= {c.name.lower() for c in proj.find_all(exp.Column)}
-    return keys
-
-
-def _suppress_small_cells(stmt: exp.Expr, community_columns: set[str]) -> list[str]:
-    """In every SELECT (outer or nested) that groups by a community-level column, wrap its COUNT
-    projections in small-cell suppression (below SMALL_CELL -> NULL)."""
-    wrapped = []
-    for select in list(stmt.find_all(exp.Select)):
-        if not _group_keys(select) & community_columns:
-            continue
-        for proj in select.expressions:
-            target = proj.this if isinstance(proj, exp.Alias) else proj
-            if isinstance(target, exp.Count):
-                small = exp.LT(this=target.copy(), expression=exp.Literal.number(SMALL_CELL))
-                target.replace(exp.Case(ifs=[exp.If(this=small, true=exp.Null())],
-                                        default=target.copy()))
-                wrapped.append(proj.alias_or_name)
-    return wrapped
-
-
 _accepted: OrderedDict[tuple[Any, ...], Rewritten] = OrderedDict()
 _accepted_lock = threading.Lock()
 KEEP_ACCEPTED = 512
 
 
-def rewrite(
-    sql: str, relations: Mapping[str, Relation], community_columns: set[str] | None = None
-) -> Rewritten:
+def rewrite(sql: str, relations: Mapping[str, Relation], statistics: bool = False) -> Rewritten:
     """Check `sql` and return the statement to execute, with every relation replaced by its
-    granted subquery; QueryRefused (with the reason) for anything else. An accepted statement is
+    granted subquery and small cells suppressed (access.suppression; `statistics`: the grant
+    returns aggregate output only); QueryRefused (with the reason) for anything else. An accepted statement is
     remembered for the same relations (apps repeat theirs on a schedule); refusals never are."""
     key = (sql, tuple(sorted((n, r.source_sql, tuple(r.columns.items()), r.files)
                              for n, r in relations.items())),
-           tuple(sorted(community_columns or ())))
+           statistics)
     with _accepted_lock:
         if key in _accepted:
             _accepted.move_to_end(key)
             return _accepted[key]
-    result = _rewrite(sql, relations, community_columns)
+    try:
+        result = _rewrite(sql, relations, statistics)
+    except RecursionError:  # a safety net: check_size keeps parsers well inside the stack
+        raise _refuse("the statement is nested too deeply to check") from None
     with _accepted_lock:
         _accepted[key] = result
         while len(_accepted) > KEEP_ACCEPTED:
@@ -311,11 +350,8 @@ def rewrite(
     return result
 
 
-def _rewrite(
-    sql: str, relations: Mapping[str, Relation], community_columns: set[str] | None
-) -> Rewritten:
-    if len(sql) > MAX_SQL_CHARS:
-        raise _refuse(f"statement longer than {MAX_SQL_CHARS} characters")
+def _rewrite(sql: str, relations: Mapping[str, Relation], statistics: bool) -> Rewritten:
+    check_size(sql)
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in sql) or "\u2028" in sql or "\ufeff" in sql:
         raise _refuse("control characters in the statement")
     relations = {k.lower(): v for k, v in relations.items()}
@@ -339,9 +375,9 @@ def _rewrite(
             + ")"
         ) from None
     _check_row_references(stmt)
+    suppression.enforce(stmt, statistics)
     used = _replace_relations(stmt, relations)
-    suppressed = _suppress_small_cells(stmt, community_columns or set())
     final = stmt.sql(dialect="duckdb", comments=False)
     files = {f for name in used for f in relations[name].files}
     _duckdb_check(final, set(), files=files)
-    return Rewritten(final, tuple(sorted(set(used))), tuple(suppressed))
+    return Rewritten(final, tuple(sorted(set(used))))

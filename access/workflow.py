@@ -11,32 +11,23 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Table, insert, select, update
 
+from access import artifacts
 from access import scope as scopes
 from access.clock import aware, now, working_days_between  # noqa: F401 (re-exported)
 from access.db import engine, one
 from access.errors import (
-    GrantNotActiveError,
     PermissionDenied,
     ScopeError,
+    SeparationOfDutiesError,
     WorkflowError,
 )
+from access.grants import Status, get_grant, require_live  # noqa: F401 (re-exported)
 from access.models import grants, requests, transitions
 from access.orgs import get_user
 from contracts.contract import Contract
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 REVIEW_WORKING_DAYS = 10
-
-
-class Status:
-    """A request's status (a grant's is active, expired or revoked)."""
-
-    submitted = "submitted"  # waiting for the bureau
-    reviewing = "reviewing"  # bureau passed it on; waiting for the owning department(s)
-    denied = "denied"
-    active = "active"
-    expired = "expired"
-    revoked = "revoked"
 
 
 DECISIONS = ("approved", "narrowed", "denied")
@@ -126,6 +117,15 @@ def _require_bureau(user: Mapping[str, Any]) -> None:
         raise PermissionDenied(f"user {user['user_id']} is not a bureau reviewer")
 
 
+def _not_own(req: Mapping[str, Any], actor: str, step: str) -> None:
+    """Separation of duties: the user who filed a request never reviews or decides it."""
+    if req["requester"] == actor:
+        raise SeparationOfDutiesError(
+            f"user {actor} filed request {req['request_id']} and cannot {step} it"
+            f"（申请人不能审核或决定自己的申请，请由本单位其他审核人办理）"
+        )
+
+
 def bureau_review(request_id: str, actor: str, approve: bool, note: str | None = None) -> str:
     """The bureau passes a submitted request to the owning department(s) or denies it."""
     user = get_user(actor)
@@ -134,6 +134,7 @@ def bureau_review(request_id: str, actor: str, approve: bool, note: str | None =
         raise ScopeError("a denial states its reason")
     with engine().begin() as c:
         req = _load_request(c, request_id, lock=True)
+        _not_own(req, actor, "review")
         new = Status.reviewing if approve else Status.denied
         _move(c, req, (Status.submitted,), new, actor, note)
     return new
@@ -173,6 +174,7 @@ def decide(
     user = get_user(actor)
     with engine().begin() as c:
         req = _load_request(c, request_id, lock=True)
+        _not_own(req, actor, "decide")
         if req["status"] != Status.reviewing:
             raise WorkflowError(
                 f"request {request_id} is {req['status']}; owners decide only after"
@@ -226,8 +228,6 @@ def decide(
             return Status.denied
         grant_id = _open_grant(c, req, asked, kept)
         _move(c, req, (Status.reviewing,), Status.active, actor, f"grant {grant_id}")
-    from access import artifacts  # heavy (DuckDB); only needed once a grant exists
-
     artifacts.build_quietly(grant_id)
     return Status.active
 
@@ -260,29 +260,6 @@ def _open_grant(
     return grant_id
 
 
-def get_grant(grant_id: str) -> dict[str, Any]:
-    """One grant row; UnknownEntityError if absent."""
-    return one(select(grants).where(grants.c.grant_id == grant_id),
-               f"no grant {grant_id!r} (see `shucang grants list`)")
-
-
-def require_live(grant_id: str, at: dt.datetime | None = None) -> dict[str, Any]:
-    """The grant if it is active and inside its validity now; GrantNotActiveError otherwise."""
-    g = get_grant(grant_id)
-    at = at or now()
-    if g["status"] != Status.active:
-        raise GrantNotActiveError(
-            f"grant {grant_id} is {g['status']}"
-            + (f" ({g['end_reason']})" if g["end_reason"] else "")
-            + ": access refused"
-        )
-    if at < aware(g["valid_from"]):
-        raise GrantNotActiveError(f"grant {grant_id} is valid only from {g['valid_from']}")
-    if at >= aware(g["valid_to"]):
-        raise GrantNotActiveError(f"grant {grant_id} ended at {g['valid_to']}: access refused")
-    return g
-
-
 def _end_grant(grant_id: str, new: str, actor: str, reason: str) -> None:
     with engine().begin() as c:
         g = one(select(grants).where(grants.c.grant_id == grant_id).with_for_update(),
@@ -296,8 +273,6 @@ def _end_grant(grant_id: str, new: str, actor: str, reason: str) -> None:
         )
         req = _load_request(c, g["request_id"], lock=True)
         _move(c, req, (Status.active,), new, actor, reason)
-    from access import artifacts
-
     artifacts.delete(grant_id)
 
 

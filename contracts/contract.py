@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from contracts.categories import CategoryPath
 from contracts.checks import CHECKS, AnyCheck, Check, Severity
+from contracts.masks import check_fit
 from contracts.problems import ContractProblem, from_validation, from_yaml_error
 from contracts.sources import SOURCES, Source, SourceBase
 from foundation.settings import REPO_ROOT, value
@@ -108,6 +109,12 @@ class Column(BaseModel):
     mask: str | None = None  # default mask profile name when shared (see access)
     category: CategoryPath | None = None  # the column's own category where it differs from the dataset's
     description: str = ""
+
+    @model_validator(mode="after")
+    def _mask_fits(self) -> Column:
+        if self.mask is not None:
+            check_fit(self.mask, str(self.pii) if self.pii else None, f"column {self.name!r}")
+        return self
 
     @property
     def source_name(self) -> str:

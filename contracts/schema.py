@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from contracts.categories import lookup
 from contracts.contract import Contract, Grade
+from contracts.masks import PSEUDONYM
 
 DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -126,7 +127,7 @@ def published_schema(contract: Contract) -> list[SchemaColumn]:
     if address:
         src = cols[[c.name for c in contract.columns].index(address.column)]
         for name, typ, title, pinpoints, granularity in ADDRESS_COLUMNS:
-            grade, pii, mask = ((src.grade, src.pii, "pseudonym" if src.mask else None) if pinpoints
+            grade, pii, mask = ((src.grade, src.pii, PSEUDONYM if src.mask else None) if pinpoints
                                 else (Grade.L1, None, None))
             cols.append(tags.column(name, typ, title, grade, pii, mask, address_granularity=granularity))
     return cols

@@ -50,10 +50,12 @@ def _json(value: Any) -> Response:
 
 @router.get("/grants")
 def grants(request: Request) -> Response:
-    """The live grants of the token's organization."""
+    """The live grants of the token's organization (an app token: those it is bound to)."""
     user = app_user(request)
+    bound = user["token_grants"]
     return _json([{k: g[k] for k in ("grant_id", "purpose", "granted", "valid_from", "valid_to")}
-                  for g in workflow.list_grants(workflow.Status.active, user["org_id"])])
+                  for g in workflow.list_grants(workflow.Status.active, user["org_id"])
+                  if bound is None or g["grant_id"] in bound])
 
 
 @router.get("/grants/{grant_id}/manifest")
@@ -62,6 +64,8 @@ def manifest(request: Request, grant_id: str) -> Response:
     user = app_user(request)
     if workflow.get_grant(grant_id)["org_id"] != user["org_id"]:
         raise PermissionDenied(f"grant {grant_id} does not belong to {user['org_id']}")
+    if user["token_grants"] is not None and grant_id not in user["token_grants"]:
+        raise PermissionDenied(f"this token is bound to {', '.join(user['token_grants'])}")
     return _json(verified_manifest(grant_id))
 
 

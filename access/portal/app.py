@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -85,6 +86,36 @@ def _own_rows(user: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+                               " form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a state-changing request comes from this portal's own pages: its Origin (or, when
+    a browser sends none, its Referer) names this host. Login forms are covered too."""
+    claimed = request.headers.get("origin") or request.headers.get("referer")
+    if not claimed:
+        return False
+    parts = urlsplit(claimed)
+    return (parts.scheme, parts.netloc) == (request.url.scheme, request.url.netloc)
+
+
+def may_see(user: dict[str, Any], req: dict[str, Any]) -> bool:
+    """The bureau sees every request; a department those asking for its datasets; anyone else
+    those of their own organization."""
+    if user["org_kind"] == "bureau" or req["org_id"] == user["org_id"]:
+        return True
+    known = contracts()
+    return user["org_kind"] == "department" and any(
+        d in known and known[d].owner == user["department"] for d in req["requested"]["datasets"])
+
+
 def _review_queue(user: dict[str, Any]) -> list[dict[str, Any]]:
     if user["org_kind"] == "bureau":
         return workflow.list_requests(workflow.Status.submitted)
@@ -100,8 +131,27 @@ def _review_queue(user: dict[str, Any]) -> list[dict[str, Any]]:
 
 def create_app() -> FastAPI:
     """The portal application."""
-    app = FastAPI(title="数仓 数据申请门户", docs_url=None, redoc_url=None)
+    app = FastAPI(title="数仓 数据申请门户", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(api.router)
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next: Any) -> Response:
+        if request.method not in SAFE_METHODS and not request.url.path.startswith("/api/") \
+                and not same_origin(request):
+            return HTMLResponse("<h1>请求来源不符</h1><p>请从本门户的页面提交表单。</p>",
+                                status_code=403, headers=SECURITY_HEADERS)
+        response: Response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.exception_handler(ValueError)
+    @app.exception_handler(KeyError)
+    async def _bad_input(request: Request, exc: Exception) -> Response:
+        message = f"输入有误：{exc}" if isinstance(exc, ValueError) else f"输入有误：没有 {exc}"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "BadInput", "message": message}, status_code=400)
+        return _page(request, "error.html", status_code=400, user=None, error=message,
+                     kind="BadInput")
 
     @app.exception_handler(NotSignedIn)
     async def _signin(request: Request, exc: NotSignedIn) -> Response:
@@ -127,15 +177,19 @@ def create_app() -> FastAPI:
         return _page(request, "login.html")
 
     @app.post("/login")
-    def login(token: str = Form(...)) -> Response:
+    def login(request: Request, token: str = Form(...)) -> Response:
         user = orgs.authenticate(token.strip())
+        if user["org_kind"] == "app" or user["token_grants"] is not None:
+            raise AuthenticationError("应用的令牌只用于数据接口（/api），不能登录门户")
         resp = RedirectResponse("/", status_code=303)
-        resp.set_cookie(session.COOKIE, session.issue(user["user_id"]), httponly=True,
-                        samesite="strict")
+        cookie = session.issue(user["user_id"], token_id=token.strip().split("_")[1])
+        resp.set_cookie(session.COOKIE, cookie, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
         return resp
 
     @app.post("/logout")
-    def logout() -> Response:
+    def logout(request: Request) -> Response:
+        session.end(request.cookies.get(session.COOKIE))
         resp = RedirectResponse("/login", status_code=303)
         resp.delete_cookie(session.COOKIE)
         return resp
@@ -184,8 +238,8 @@ def create_app() -> FastAPI:
     def request_detail(request: Request, request_id: str) -> HTMLResponse:
         user = _user(request)
         req = workflow.show(request_id)
-        if user["org_kind"] not in ("bureau", "department") and req["org_id"] != user["org_id"]:
-            raise PermissionDenied("只能查看本单位的申请")
+        if not may_see(user, req):
+            raise PermissionDenied("只能查看本单位的申请，或本部门数据集的申请")
         return _page(request, "request_detail.html", user=user, req=req,
                      titles={c.id: c.title for c in contracts().values()},
                      ctitles={c.id: column_titles(c) for c in contracts().values()})

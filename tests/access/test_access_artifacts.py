@@ -3,6 +3,7 @@ per-file sha256 are checked before every use, rebuilt on republish, pseudonyms p
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -42,9 +43,8 @@ def test_artifact_holds_only_the_grant(granted: str) -> None:
         "household_id",
         "address",
         "community_code",
-        "street_code",
-    }  # + the row-scope column
-    assert {r["street_code"] for r in rows} == {XIXI}
+    }  # the row-scope column street_code is filtered on, not delivered
+    assert {r["community_code"][:9] for r in rows} == {XIXI}
     assert all(r["resident_id"][6:14] == "********" for r in rows)
     assert all(len(r["name"]) == 3 and r["name"].endswith("**") for r in rows)
     assert all(isinstance(r["birth_date"], int) for r in rows)
@@ -136,3 +136,14 @@ def test_unpublished_dataset_is_pending(city: dict[str, str]) -> None:
     publish("grid_event", grid_rows())
     assert artifacts.rebuild_for_dataset("grid_event") == [grant_id]
     assert artifacts.verified_manifest(grant_id)["pending"] == []
+
+
+def test_downloads_hold_exactly_the_granted_columns(granted: str) -> None:
+    """The Parquet file and the CSV export carry the granted columns and nothing else (the row
+    scope's street_code was not granted)."""
+    granted_columns = list(household_scope().datasets["household_register"].columns)
+    body, _ = gateway.download(granted, "household_register", "chen", "parquet")
+    assert pq.read_table(io.BytesIO(body)).column_names == granted_columns
+    csv, _ = gateway.download(granted, "household_register", "chen", "csv")
+    header = csv.decode("utf-8-sig").splitlines()[0]
+    assert header == ",".join(f'"{c}"' for c in granted_columns)

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from access import audit, gateway, workflow
-from access.errors import AccessError
+from access.errors import AccessError, QueryFailed
 from warehouse.manifest import current_files, dataset_dir, published_datasets, read_manifest
 from warehouse.snapshots import keep_snapshots
 
@@ -20,6 +20,8 @@ ATTEMPTS = [
     ("download", "csv", "export", "ok"),
     ("download", "parquet", "download", "ok"),
     ("download", "xlsx", "export", "refused"),
+    ("query", "SELECT " + "(" * 60 + "1" + ")" * 60, "query", "refused"),
+    ("query", "SELECT " + "+".join(["1"] * 900), "query", "refused"),
 ]
 
 
@@ -48,6 +50,20 @@ def test_every_attempt_is_audited_once(granted: str, call: str, arg: str, action
         assert e["statement"] == arg
         if outcome == "ok":
             assert "READ_PARQUET" in e["rewritten"]
+
+
+def test_an_unexpected_failure_is_audited_and_refused_clearly(
+    granted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(gateway, "rewrite", broken)
+    before = len(audit.events())
+    with pytest.raises(QueryFailed, match="audited"):
+        gateway.query(granted, "SELECT 1", "chen")
+    [event] = audit.events()[before:]
+    assert event["outcome"] == "error" and "RecursionError" in event["reason"]
 
 
 def test_refusal_for_an_ended_grant_is_audited(granted: str) -> None:

@@ -91,6 +91,8 @@ def test_cli_flow(cli_city: None) -> None:
     )
     refused = _run("query", "--grant", grant_id, "--as", "chen", "SELECT * FROM grid_event", code=3)
     assert "QueryRefused" in refused
+    nested = _run("query", "--grant", grant_id, "--as", "chen", "SELECT " + "NOT " * 200 + "true", code=3)
+    assert "nested" in nested and "Traceback" not in nested
     assert '"grant_id"' in _run("grants", "show", grant_id)
     assert _run("grants", "rebuild", "--dataset", "household_register").strip() == (f"rebuilt {grant_id}")
     assert _run("grants", "rebuild", grant_id).strip() == f"rebuilt {grant_id}"
@@ -103,7 +105,7 @@ def test_cli_flow(cli_city: None) -> None:
     assert "revoked" in _run("query", "--grant", grant_id, "--as", "chen", "SELECT 1", code=3)
     assert "access_audit snapshot" in _run("grants", "audit", "--export")
     audit_lines = _run("grants", "audit", "--grant", grant_id).splitlines()
-    assert len(audit_lines) == 1 + 5  # header + 2 ok queries + 3 refusals (one a revoked token)
+    assert len(audit_lines) == 1 + 6  # header + 2 ok queries + 4 refusals (one a revoked token)
     assert any(line.split("\t")[2] == f"token:{token.split('_')[1]}" for line in audit_lines)
 
 

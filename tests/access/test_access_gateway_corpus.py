@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from access import artifacts, gateway
+from access import artifacts, audit, gateway
 from access.errors import QueryFailed, QueryRefused
 from tests.support.access_world import (
     BEISHAN,
@@ -112,6 +112,23 @@ REFUSED = [
     "SELECT typeof(name), current_setting('threads') FROM household_register",
     "PIVOT household_register ON sex USING count(*)",
     "SELECT * FROM household_register --\r\n; SELECT 1",
+    # nesting and size beyond what the parsers read without exhausting the stack
+    "SELECT " + "(" * 60 + "1" + ")" * 60,
+    "SELECT " + "NOT " * 200 + "true",
+    "SELECT " + "CASE WHEN true THEN " * 80 + "1" + " END" * 80,
+    "SELECT " + "(SELECT " * 80 + "1" + ")" * 80,
+    "SELECT " + "+".join(["1"] * 900),
+    "SELECT name FROM household_register WHERE " + " OR ".join(f"name = '{i}'" for i in range(300)),
+    "SELECT '" + "x" * 30_000 + "'",
+    # CTE names resolve by scope: one defined inside a subquery is not visible outside it
+    f'SELECT * FROM (WITH "{RAW}" AS (SELECT 1 AS x) SELECT x FROM "{RAW}"), "{RAW}"',
+    'SELECT * FROM (WITH q AS (SELECT sex FROM household_register) SELECT * FROM q) a, q',
+    # sizes of built values are bounded constants
+    "SELECT max(length(repeat(resident_id, 100000000))) FROM household_register",
+    "SELECT list_sum(list_resize([1], 300000000, 1))",
+    "SELECT levenshtein(repeat('a', 100000), repeat('b', 100000))",
+    "SELECT repeat(name, length(address) * 1000) FROM household_register",
+    "SELECT lpad(name, 50000000, '*') FROM household_register",
 ]
 
 _ROWS = household_rows()
@@ -178,8 +195,11 @@ def world(tmp_path_factory: Any) -> Iterator[tuple[str, Path]]:
 @pytest.mark.parametrize("sql", REFUSED, ids=range(len(REFUSED)))
 def test_refused(world: tuple[str, Path], sql: str) -> None:
     grant, home = world
+    before = len(audit.events(grant))
     with pytest.raises(QueryRefused):
-        gateway.query(grant, sql.format(home=home), "chen")
+        gateway.query(grant, sql.replace("{home}", str(home)), "chen")
+    [event] = audit.events(grant)[before:]  # exactly one audit row per attempt
+    assert event["outcome"] == "refused" and event["reason"].startswith("refused: ")
 
 
 @pytest.mark.parametrize(("sql", "rows"), ANSWERED, ids=range(len(ANSWERED)))
@@ -200,9 +220,26 @@ def test_corpus_is_large_enough() -> None:
 
 def test_runaway_statement_is_interrupted(world: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHUCANG_GATEWAY_TIMEOUT", "0.5")
-    bomb = "SELECT count(*) FROM " + ", ".join(f"household_register t{i}" for i in range(7))
+    bomb = ("SELECT t0.sex FROM " + ", ".join(f"household_register t{i}" for i in range(7))
+            + " WHERE t0.name || t6.name = 'x'")
     with pytest.raises(QueryFailed, match="longer than"):
         gateway.query(world[0], bomb, "chen")
+    monkeypatch.setenv("SHUCANG_GATEWAY_TIMEOUT", "60")  # the killed worker is replaced
+    assert gateway.query(world[0], "SELECT sex FROM household_register LIMIT 1", "chen").table.num_rows == 1
+
+
+def test_a_statement_beyond_the_memory_limit_fails_in_its_worker(
+    world: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's address space is limited by the OS; the statement fails there, the gateway
+    (this process) stays up and answers the next query from a fresh worker."""
+    monkeypatch.setenv("SHUCANG_GATEWAY_MEMORY", "256MB")
+    monkeypatch.setenv("SHUCANG_GATEWAY_ADDRESS_SPACE", "1400MB")
+    hog = ("SELECT repeat(a.name, 10000) || repeat(b.name, 10000) || repeat(c.name, 10000) AS v"
+           " FROM household_register a, household_register b, household_register c ORDER BY v")
+    with pytest.raises(QueryFailed, match="memory"):
+        gateway.query(world[0], hog, "chen")
+    assert gateway.query(world[0], "SELECT count(*) AS n FROM household_register", "chen").table.to_pylist() == [{"n": 40}]
 
 
 LOCKED_SETTINGS = [
@@ -253,25 +290,43 @@ def test_locked_database_resists_direct_statements(world: tuple[str, Path], sql:
         con.execute(sql.format(raw=RAW.format(home=home), home=home)).fetchall()
 
 
-# (statement, {row key: expected count, None = suppressed}); 西溪街道 has two communities of 20
-# residents each (石灰桥 = the men, 下马塍 = the women); 4 are named 张 (all in 石灰桥) and 4 王
-# (all in 下马塍, 4 households).
-BY_COMMUNITY = "SELECT community_code AS k, count(*) AS n FROM household_register"
+# (statement, {row key: expected figure}); a group of fewer than 5 records is not returned at all.
+# 西溪街道 has two communities of 20 residents each (石灰桥 = the men, 下马塍 = the women); 4 are
+# named 张 (all in 石灰桥, households HH00001...), 4 王 (all in 下马塍).
+ZHANG = "FROM household_register WHERE name LIKE '张%'"
 SUPPRESSION = [
-    (f"{BY_COMMUNITY} GROUP BY community_code", {"330106004053": 20, "330106004055": 20}),
-    (f"{BY_COMMUNITY} WHERE name LIKE '张%' GROUP BY 1", {"330106004053": None}),
-    (f"{BY_COMMUNITY} WHERE name LIKE '张%' GROUP BY ALL", {"330106004053": None}),
-    (
-        "SELECT address AS k, count(*) AS n FROM household_register WHERE sex = '男' GROUP BY address",
-        {"西湖区西溪街道石灰桥社区": 20},
-    ),
-    (
-        "SELECT k, n FROM (SELECT community_code AS k, count(DISTINCT household_id) AS n"
-        " FROM household_register WHERE name LIKE '王%' GROUP BY 1)",
-        {"330106004055": None},
-    ),
-    # not community level: small counts stay
-    ("SELECT sex AS k, count(*) AS n FROM household_register WHERE name LIKE '张%' GROUP BY sex", {"男": 4}),
+    ("SELECT community_code AS k, count(*) AS n FROM household_register GROUP BY community_code",
+     {"330106004053": 20, "330106004055": 20}),
+    (f"SELECT community_code AS k, count(*) AS n {ZHANG} GROUP BY 1", {}),
+    (f"SELECT community_code AS k, count(*) AS n {ZHANG} GROUP BY ALL", {}),
+    ("SELECT address AS k, count(*) AS n FROM household_register WHERE sex = '男' GROUP BY address",
+     {"西湖区西溪街道石灰桥社区": 20}),
+    # every expression that computes the figure, not only a literal count(...)
+    (f"SELECT community_code AS k, count(*) + 0 AS n {ZHANG} GROUP BY 1", {}),
+    (f"SELECT community_code AS k, CAST(count(*) AS INTEGER) AS n {ZHANG} GROUP BY 1", {}),
+    (f"SELECT community_code AS k, count_star() AS n {ZHANG} GROUP BY 1", {}),
+    (f"SELECT community_code AS k, count_if(true) AS n {ZHANG} GROUP BY 1", {}),
+    (f"SELECT community_code AS k, len(list(name)) AS n {ZHANG} GROUP BY 1", {}),
+    (f"SELECT community_code AS k, list_count(list(name)) AS n {ZHANG} GROUP BY 1", {}),
+    (f"SELECT community_code AS k, approx_count_distinct(name) AS n {ZHANG} GROUP BY 1", {}),
+    (f"SELECT community_code AS k, sum(1) AS n {ZHANG} GROUP BY 1", {}),
+    (f"SELECT community_code AS k, count(*) AS n {ZHANG} GROUP BY 1 HAVING count(*) = 4", {}),
+    (f"SELECT 'all' AS k, count(*) AS n {ZHANG}", {}),
+    (f"SELECT 'all' AS k, (SELECT count(*) {ZHANG}) AS n", {"all": None}),
+    (f"SELECT sex AS k, count(*) AS n {ZHANG} GROUP BY sex", {}),  # any grouping, any level
+    # renaming the community column in a subquery or CTE changes nothing
+    ("SELECT k, n FROM (SELECT community_code AS k, count(DISTINCT household_id) AS n"
+     " FROM household_register WHERE name LIKE '王%' GROUP BY 1)", {}),
+    ("SELECT x AS k, count(*) AS n FROM (SELECT community_code AS x, name FROM household_register)"
+     " WHERE name LIKE '张%' GROUP BY 1", {}),
+    (f"WITH z AS (SELECT community_code AS c {ZHANG}) SELECT c AS k, count(*) AS n FROM z GROUP BY 1", {}),
+    # windows: the partition is held to the threshold
+    (f"SELECT DISTINCT community_code AS k, count(*) OVER (PARTITION BY community_code) AS n {ZHANG}", {}),
+    ("SELECT DISTINCT community_code AS k, count(*) OVER (PARTITION BY community_code) AS n"
+     " FROM household_register", {"330106004053": 20, "330106004055": 20}),
+    # figures of groups that pass are shown, and aggregates of passing cells too
+    ("SELECT 'max' AS k, max(n) AS n FROM (SELECT community_code, count(*) AS n"
+     " FROM household_register GROUP BY 1)", {"max": 20}),
 ]
 
 
@@ -279,6 +334,60 @@ SUPPRESSION = [
 def test_small_cell_suppression(world: tuple[str, Path], sql: str, expected: dict[str, int | None]) -> None:
     rows = gateway.query(world[0], sql, "chen").table.to_pylist()
     assert {r["k"]: r["n"] for r in rows} == expected
+
+
+# Constructs that count a subset inside one group, or whose rows may repeat a record, are refused.
+SUPPRESSION_REFUSED = [
+    f"SELECT community_code, count(*) FILTER (WHERE true) {ZHANG} GROUP BY 1",
+    "SELECT count(*) FILTER (WHERE name LIKE '张%') FROM household_register",
+    "SELECT sum(CASE WHEN name LIKE '张%' THEN 1 ELSE 0 END) FROM household_register",
+    "SELECT count_if(name LIKE '张%') FROM household_register",
+    "SELECT count(nullif(community_code, '330106004053')) FROM household_register",
+    "SELECT histogram(community_code) FROM household_register",
+    "SELECT community_code, count(*) OVER (ORDER BY community_code) FROM household_register",
+    "SELECT count(*) OVER (ORDER BY name ROWS BETWEEN CURRENT ROW AND CURRENT ROW) FROM household_register",
+    # inflation: a self-join or a UNION ALL repeats each record
+    "SELECT a.community_code, count(*) FROM household_register a JOIN household_register b"
+    " ON a.community_code = b.community_code WHERE a.name LIKE '张%' GROUP BY 1",
+    f"SELECT community_code, count(*) FROM (SELECT * {ZHANG} UNION ALL SELECT * {ZHANG}"
+    f" UNION ALL SELECT * {ZHANG}) GROUP BY 1",
+    "WITH j AS (SELECT a.community_code FROM household_register a, household_register b)"
+    " SELECT community_code, count(*) FROM j GROUP BY 1",
+]
+
+
+@pytest.mark.parametrize("sql", SUPPRESSION_REFUSED, ids=range(len(SUPPRESSION_REFUSED)))
+def test_suppression_refuses_what_it_cannot_hold(world: tuple[str, Path], sql: str) -> None:
+    with pytest.raises(QueryRefused):
+        gateway.query(world[0], sql, "chen")
+
+
+# A grant whose purpose is statistics (统计) returns aggregate figures only.
+STATISTICS = [
+    ("SELECT community_code, count(*) AS n FROM household_register GROUP BY 1", 2),
+    ("SELECT k, n FROM (SELECT community_code AS k, count(*) AS n FROM household_register GROUP BY 1)", 2),
+    ("SELECT count(*) AS n FROM household_register", 1),
+    ("SELECT * FROM household_register", None),
+    ("SELECT DISTINCT community_code FROM household_register", None),
+    ("SELECT community_code, list(name) FROM household_register GROUP BY 1", None),
+    ("SELECT community_code, string_agg(name, ',') FROM household_register GROUP BY 1", None),
+    ("SELECT name, count(*) OVER (PARTITION BY community_code) FROM household_register", None),
+    ("SELECT name, (SELECT count(*) FROM household_register) FROM household_register", None),
+]
+
+
+@pytest.fixture(scope="module")
+def statistics_grant(world: tuple[str, Path]) -> str:
+    return grant_through(household_scope(), purpose="辖区人口统计")
+
+
+@pytest.mark.parametrize(("sql", "rows"), STATISTICS, ids=range(len(STATISTICS)))
+def test_statistics_grant_returns_aggregates_only(statistics_grant: str, sql: str, rows: int | None) -> None:
+    if rows is None:
+        with pytest.raises(QueryRefused, match="统计"):
+            gateway.query(statistics_grant, sql, "chen")
+    else:
+        assert gateway.query(statistics_grant, sql, "chen").table.num_rows == rows
 
 
 def test_concurrent_queries_share_the_locked_database(world: tuple[str, Path]) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from access import masks
+from contracts.contract import ContractError, load_contract
+from contracts.masks import MASK_FITS
+from foundation.settings import REPO_ROOT
 
 KEY = masks.pseudonym_key(b"master", "xixi")
 
@@ -50,8 +54,6 @@ CASES = [
     ("mask_date_year(?)", [dt.date(1990, 5, 17)], 1990),
     ("mask_date_year(?)", [dt.datetime(2024, 1, 2, 3, 4)], 2024),
     ("mask_date_year(CAST(? AS DATE))", [None], None),
-    ("suppress_small(?)", [4], None),
-    ("suppress_small(?)", [5], 5),
     ("mask_pseudonym(?)", ["HH00001"], masks.pseudonym(KEY, "HH00001")),
     ("mask_pseudonym(?)", ["户号一"], masks.pseudonym(KEY, "户号一")),
     ("mask_pseudonym(?)", [None], None),
@@ -76,3 +78,32 @@ def test_long_keys_are_hashed_like_hmac() -> None:
     masks.install(c, long_key)
     row = c.execute("SELECT mask_pseudonym('x')").fetchone()
     assert row is not None and row[0] == masks.pseudonym(long_key, "x")
+
+
+def test_registry_and_contract_vocabulary_agree() -> None:
+    """Every mask kind the contract layer accepts has its behaviour here, and nothing more."""
+    assert set(masks.MASKS) == set(MASK_FITS)
+    assert all(kind.name == name and kind.fits == MASK_FITS[name] for name, kind in masks.MASKS.items())
+
+
+MISFITS = [
+    # (column yaml, error fragment): checked when a contract loads, naming file and column
+    ("{name: phone, title: 电话, type: string, pii: phone, grade: L3, mask: phone_typo}", "unknown mask 'phone_typo'"),
+    ("{name: address, title: 住址, type: string, pii: address, grade: L3, mask: phone}", "does not fit"),
+    ("{name: name, title: 姓名, type: string, pii: name, grade: L3, mask: resident_id}", "does not fit"),
+    ("{name: phone, title: 电话, type: string, pii: phone, grade: L3, mask: pseudonym}", None),
+]
+
+
+@pytest.mark.parametrize(("column", "error"), MISFITS)
+def test_contract_rejects_masks_that_do_not_fit(tmp_path: Path, column: str, error: str | None) -> None:
+    source = (REPO_ROOT / "catalog" / "datasets" / "grid_event.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "grid_event.yaml"
+    path.write_text(source.replace("columns:\n", f"columns:\n  - {column}\n", 1), encoding="utf-8")
+    if error is None:
+        load_contract(path)
+        return
+    with pytest.raises(ContractError) as raised:
+        load_contract(path)
+    message = str(raised.value)
+    assert str(path) in message and error in message and "column" in message

@@ -20,16 +20,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from access import audit, orgs, workflow
+from access.errors import OrganizationError
 from access.portal import session
 from access.portal.app import create_app
-from tests.support.access_world import household_scope
+from tests.support.access_world import grant_through, household_scope
 
 # Set SHUCANG_SCREENSHOTS=<folder> to keep the screenshot (docs/access.md shows one).
 SCREENSHOTS = Path(os.environ["SHUCANG_SCREENSHOTS"]) if os.environ.get("SHUCANG_SCREENSHOTS") else None
 
 
-def _client(user: str) -> TestClient:
-    client = TestClient(create_app())
+def _client(user: str, base: str = "http://testserver") -> TestClient:
+    client = TestClient(create_app(), base_url=base, headers={"Origin": base})
     r = client.post("/login", data={"token": orgs.issue_token(user)}, follow_redirects=False)
     assert r.status_code == 303
     return client
@@ -108,6 +109,119 @@ def test_refusals_render_in_chinese(city: dict[str, str]) -> None:
     anonymous = TestClient(create_app())
     assert anonymous.get("/", follow_redirects=False).headers["location"] == "/login"
     assert anonymous.post("/login", data={"token": "sct_nope"}).status_code == 403
+
+
+def test_security_headers_and_no_public_schema(city: dict[str, str]) -> None:
+    client = TestClient(create_app())
+    page = client.get("/login")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert header in page.headers
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert client.get("/openapi.json").status_code == 404
+    assert client.get("/docs").status_code == 404
+
+
+def test_session_cookie_is_secure_over_https(city: dict[str, str]) -> None:
+    client = TestClient(create_app(), base_url="https://testserver", headers={"Origin": "https://testserver"})
+    r = client.post("/login", data={"token": orgs.issue_token("chen")}, follow_redirects=False)
+    assert "secure" in r.headers["set-cookie"].lower() and "httponly" in r.headers["set-cookie"].lower()
+
+
+ORIGINS = [
+    # (headers of a state-changing form post, allowed)
+    ({"Origin": "http://testserver"}, True),
+    ({"Referer": "http://testserver/login"}, True),
+    ({"Origin": "http://evil.example"}, False),
+    ({"Referer": "http://evil.example/login"}, False),
+    ({}, False),
+]
+
+
+@pytest.mark.parametrize(("headers", "allowed"), ORIGINS)
+def test_forms_are_accepted_from_the_portal_only(city: dict[str, str], headers: dict[str, str], allowed: bool) -> None:
+    client = TestClient(create_app())
+    r = client.post("/login", data={"token": orgs.issue_token("chen")}, headers=headers, follow_redirects=False)
+    assert (r.status_code == 303) == allowed
+    if not allowed:
+        assert r.status_code == 403 and "请求来源不符" in r.text
+
+
+BAD_INPUT = [
+    # (path, form) that must give 400 with a Chinese message, never 500
+    ("/requests", {"dataset": "household_register", "purpose": "p", "scenario": "s", "columns": ["sex"],
+                   "start": "2026-13-45", "end": "2026-02-01"}),
+    ("/requests", {"dataset": "household_register", "purpose": "p", "scenario": "s", "columns": ["no_such"],
+                   "start": "2026-01-01", "end": "2026-02-01"}),
+]
+
+
+@pytest.mark.parametrize(("path", "form"), BAD_INPUT)
+def test_bad_input_is_a_4xx_in_chinese(city: dict[str, str], path: str, form: dict[str, Any]) -> None:
+    r = _client("chen").post(path, data=form, follow_redirects=False)
+    assert 400 <= r.status_code < 500 and ("输入有误" in r.text or "没有" in r.text or "no column" in r.text)
+
+
+def test_narrowing_an_unknown_dataset_is_a_4xx(city: dict[str, str]) -> None:
+    rid = workflow.submit("chen", "p", "s", household_scope())
+    workflow.bureau_review(rid, "wang", approve=True)
+    r = _client("li").post(f"/review/{rid}/decide", data={"action": "narrowed", "dataset": "nope", "reason": "r"},
+                           follow_redirects=False)
+    assert r.status_code == 400 and "输入有误" in r.text
+
+
+def test_a_department_sees_requests_for_its_own_datasets_only(city: dict[str, str]) -> None:
+    rid = workflow.submit("chen", "p", "s", household_scope())
+    assert _client("li").get(f"/requests/{rid}").status_code == 200  # 省公安厅 owns household_register
+    refused = _client("zhou").get(f"/requests/{rid}")  # the grid centre does not
+    assert refused.status_code == 403 and "本部门数据集" in refused.text
+    assert _client("zhao").get(f"/requests/{rid}").status_code == 403  # another street
+
+
+def _signed_in(token: str) -> tuple[TestClient, str]:
+    client = TestClient(create_app(), headers={"Origin": "http://testserver"})
+    r = client.post("/login", data={"token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    return client, client.cookies[session.COOKIE]
+
+
+def _works(cookie: str) -> bool:
+    fresh = TestClient(create_app(), cookies={session.COOKIE: cookie})
+    return fresh.get("/", follow_redirects=False).status_code == 200
+
+
+def test_logout_ends_the_session_on_the_server(city: dict[str, str]) -> None:
+    client, cookie = _signed_in(orgs.issue_token("chen"))
+    assert _works(cookie)
+    client.post("/logout", follow_redirects=False)
+    assert not _works(cookie)  # a copy of the cookie is worthless after signing out
+
+
+def test_revoking_the_token_ends_its_sessions(city: dict[str, str]) -> None:
+    token = orgs.issue_token("chen")
+    _, cookie = _signed_in(token)
+    _, other = _signed_in(orgs.issue_token("chen"))
+    orgs.revoke_token(token.split("_")[1])
+    assert not _works(cookie) and _works(other)
+
+
+def test_app_tokens_are_bound_to_their_grants_and_the_api(granted: str) -> None:
+    orgs.create_org("parking", "停车诱导系统", "app")
+    orgs.create_user("parking-bot", "parking", "parking", "analyst")
+    with pytest.raises(OrganizationError, match="names the grant"):
+        orgs.issue_token("parking-bot")  # an app's token always names its grant(s)
+    other = grant_through(household_scope(), purpose="出租房屋排查")  # a second grant of 西溪街道
+    token = orgs.issue_token("sun", grant_ids=[granted])
+    headers = {"Authorization": f"Bearer {token}"}
+    client = TestClient(create_app(), headers={"Origin": "http://testserver"})
+    assert [g["grant_id"] for g in client.get("/api/grants", headers=headers).json()] == [granted]
+    sql = {"sql": "SELECT count(*) AS n FROM household_register"}
+    assert client.post(f"/api/grants/{granted}/query", headers=headers, json=sql).status_code == 200
+    refused = client.post(f"/api/grants/{other}/query", headers=headers, json=sql)
+    assert refused.status_code == 401 and "bound to" in refused.json()["message"]
+    assert audit.events(other)[-1]["outcome"] == "refused"
+    assert client.get(f"/api/grants/{other}/manifest", headers=headers).status_code == 403
+    r = client.post("/login", data={"token": token}, follow_redirects=False)
+    assert r.status_code == 403 and "不能登录门户" in r.text
 
 
 def test_other_org_cannot_download(granted: str) -> None:
@@ -196,6 +310,10 @@ def test_app_api_with_token(granted: str) -> None:
         f"/api/grants/{granted}/query", headers=headers, json={"sql": "SELECT * FROM grid_event"}
     )
     assert refused.status_code == 400 and refused.json()["error"] == "QueryRefused"
+    nested = client.post(
+        f"/api/grants/{granted}/query", headers=headers, json={"sql": "SELECT " + "(" * 80 + "1" + ")" * 80}
+    )
+    assert nested.status_code == 400 and "nested" in nested.json()["message"]
     data = client.get(f"/api/grants/{granted}/household_register.parquet", headers=headers)
     assert pq.read_table(io.BytesIO(data.content)).num_rows == 40
     other = {"Authorization": f"Bearer {orgs.issue_token('zhao')}"}  # 北山街道
@@ -203,7 +321,7 @@ def test_app_api_with_token(granted: str) -> None:
     workflow.revoke(granted, "wang", "结束")
     gone = client.get(f"/api/grants/{granted}/household_register.parquet", headers=headers)
     assert gone.status_code == 400 and gone.json()["error"] == "GrantNotActiveError"
-    assert [e["actor"] for e in audit.events(granted)] == ["sun"] * 4
+    assert [e["actor"] for e in audit.events(granted)] == ["sun"] * 5
     bad = {"Authorization": "Bearer sct_0000_forged"}
     assert (
         client.post(f"/api/grants/{granted}/query", headers=bad, json={"sql": "SELECT 1"}).status_code == 401

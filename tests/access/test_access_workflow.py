@@ -17,6 +17,7 @@ from access.errors import (
     OrganizationError,
     PermissionDenied,
     ScopeError,
+    SeparationOfDutiesError,
     WorkflowError,
 )
 from access.models import requests, tokens
@@ -75,6 +76,9 @@ SUBMISSION_REFUSALS = [
     ({"resident_id": "date_year"}, None, ScopeError),  # a date mask on a string
     ({"birth_date": "phone"}, None, ScopeError),  # a text mask on a date
     ({"lon": "name"}, None, ScopeError),  # a text mask on a coordinate
+    ({"address": "phone"}, None, ScopeError),  # a mask of another PII kind (would show the room)
+    ({"name": "resident_id"}, None, ScopeError),
+    ({"sex": "address_community"}, None, ScopeError),  # an address mask on a column without PII
     # codes and coordinates that pinpoint a house are as sensitive as the address (L3 here)
     ({"house_code": None}, None, ClassificationError),
     ({"building_code": None}, None, ClassificationError),
@@ -134,6 +138,7 @@ NARROWINGS = [
     ({"name": "name", "sex": None}, {"community_code": "330106002051"}, None, False),
     ({"name": "name", "sex": None}, {}, None, False),  # all rows
     ({"name": "name", "sex": None}, {"street_code": XIXI}, 60, False),  # longer period
+    ({"name": "phone", "sex": None}, {"street_code": XIXI}, None, False),  # a mask that does not fit
 ]
 
 
@@ -192,6 +197,21 @@ def test_permissions_and_order(backend: str, city: dict[str, str]) -> None:
         workflow.decide(rid, "li", "denied")  # reason missing
     assert workflow.decide(rid, "li", "denied", reason="无法律依据") == workflow.Status.denied
     assert workflow.show(rid)["grant"] is None
+
+
+def test_a_requester_never_reviews_or_decides_their_own_request(backend: str, city: dict[str, str]) -> None:
+    orgs.create_user("wu", "wu", "bureau", "reviewer")
+    everything = household_scope()
+    own = Scope(datasets={"household_register": DatasetScope(columns={"sex": None})},
+                start=everything.start, end=everything.end)
+    by_bureau = workflow.submit("wang", "全市统计", "统计", own)
+    with pytest.raises(SeparationOfDutiesError, match="申请人不能审核"):
+        workflow.bureau_review(by_bureau, "wang", approve=True)
+    by_owner = workflow.submit("li", "全市统计", "统计", own)  # the owner department's reviewer
+    workflow.bureau_review(by_owner, "wu", approve=True)
+    with pytest.raises(SeparationOfDutiesError, match="cannot decide"):
+        workflow.decide(by_owner, "li", "approved")
+    assert workflow.show(by_owner)["status"] == workflow.Status.reviewing
 
 
 def test_two_owners_decide_separately(backend: str, city: dict[str, str]) -> None:

@@ -149,11 +149,11 @@ def shared_home(tmp_path_factory: Any) -> Iterator[Path]:
 REVIEWERS = {"household_register": "li", "grid_event": "zhou"}  # owner department reviewers
 
 
-def grant_through(scope: Scope, requester: str = "chen") -> str:
+def grant_through(scope: Scope, requester: str = "chen", purpose: str = "核查辖区独居老人") -> str:
     """Submit, bureau-review and approve (by each dataset's owner) a request; the new grant's id."""
     from access import workflow
 
-    rid = workflow.submit(requester, "核查辖区独居老人", "网格走访", scope)
+    rid = workflow.submit(requester, purpose, "网格走访", scope)
     workflow.bureau_review(rid, "wang", approve=True)
     for dataset in scope.datasets:
         workflow.decide(rid, REVIEWERS[dataset], "approved", dataset=dataset)

@@ -26,9 +26,9 @@ def upgrade() -> None:
                     sa.Column("dataset", sa.String(length=80), nullable=False),
                     sa.Column("rows", sa.BigInteger(), nullable=False),
                     sa.PrimaryKeyConstraint("load_id", "column_name", "reason_code", "severity"))
-    op.create_index("ix_quality_findings_dataset", "quality_findings", ["dataset"])
+    op.create_index(op.f("ix_quality_findings_dataset"), "quality_findings", ["dataset"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_quality_findings_dataset", table_name="quality_findings")
+    op.drop_index(op.f("ix_quality_findings_dataset"), table_name="quality_findings")
     op.drop_table("quality_findings")

@@ -1,0 +1,41 @@
+"""Portal sessions kept on the server (the cookie is a random id whose sha256 is stored), and app
+tokens bound to the grants they may read.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("access_tokens") as batch:
+        batch.add_column(sa.Column("grant_ids", sa.JSON(), nullable=True))
+    op.create_table("access_sessions",
+                    sa.Column("session_sha256", sa.String(length=64), nullable=False),
+                    sa.Column("user_id", sa.String(length=64), nullable=False),
+                    sa.Column("token_id", sa.String(length=32), nullable=True),
+                    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+                    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+                    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+                    sa.ForeignKeyConstraint(["user_id"], ["access_users.user_id"]),
+                    sa.PrimaryKeyConstraint("session_sha256"))
+    op.create_index(op.f("ix_access_sessions_user_id"), "access_sessions", ["user_id"], unique=False)
+    op.create_index(op.f("ix_access_sessions_token_id"), "access_sessions", ["token_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_access_sessions_token_id"), table_name="access_sessions")
+    op.drop_index(op.f("ix_access_sessions_user_id"), table_name="access_sessions")
+    op.drop_table("access_sessions")
+    with op.batch_alter_table("access_tokens") as batch:
+        batch.drop_column("grant_ids")
