@@ -64,7 +64,7 @@ def valid_contracts() -> dict[str, Any]:
 
     loaded = read_contracts()
     for problem in loaded.problems:
-        console.print(f"[bold yellow]warning:[/] {problem.left_out}", highlight=False)
+        console.print(f"[bold yellow]warning:[/] {problem.left_out}", highlight=False, soft_wrap=True)
     return loaded.contracts
 
 

@@ -12,14 +12,16 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, MetaData, Table, insert, inspect, select
+from sqlalchemy import Column, Engine, ForeignKey, MetaData, Table, insert, inspect, select
 
 from control import db, migrate
 from foundation.settings import settings
 from shucang.control_schema import control_metadata
 
-# What revision 0002 added; a database made before it is built by create_all without these.
-ADDED_SINCE_0001 = {"load_leases": None, "loads": {"step", "error"}}
+# What revisions 0002-0004 added; a database made before migrations is built by create_all
+# without these (None: the whole table).
+ADDED_SINCE_0001 = {"load_leases": None, "loads": {"step", "error"}, "quality_findings": None,
+                    "access_sessions": None, "access_tokens": {"grant_ids"}}
 
 
 def _schema_diff(eng: Engine) -> list:
@@ -35,8 +37,11 @@ def _legacy_metadata(tables: set[str] | None = None) -> MetaData:
         added = ADDED_SINCE_0001.get(table.name, set())
         if added is None or (tables is not None and table.name not in tables):
             continue
-        if added:  # loads refers to no other table: its columns copy as they are
-            Table(table.name, legacy, *(c._copy() for c in table.columns if c.name not in added))
+        if added:  # the table less the columns added since, its foreign keys kept
+            Table(table.name, legacy, *(
+                Column(c.name, c.type, *(ForeignKey(fk.target_fullname) for fk in c.foreign_keys),
+                       primary_key=c.primary_key, nullable=c.nullable, index=c.index, unique=c.unique)
+                for c in table.columns if c.name not in added))
         else:
             table.to_metadata(legacy)
     return legacy

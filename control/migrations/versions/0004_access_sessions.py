@@ -18,8 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("access_tokens") as batch:
-        batch.add_column(sa.Column("grant_ids", sa.JSON(), nullable=True))
+    # a plain ADD COLUMN: a batch rebuild of the table would drop its foreign key on SQLite
+    op.add_column("access_tokens", sa.Column("grant_ids", sa.JSON(), nullable=True))
     op.create_table("access_sessions",
                     sa.Column("session_sha256", sa.String(length=64), nullable=False),
                     sa.Column("user_id", sa.String(length=64), nullable=False),
@@ -37,5 +37,4 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_access_sessions_token_id"), table_name="access_sessions")
     op.drop_index(op.f("ix_access_sessions_user_id"), table_name="access_sessions")
     op.drop_table("access_sessions")
-    with op.batch_alter_table("access_tokens") as batch:
-        batch.drop_column("grant_ids")
+    op.drop_column("access_tokens", "grant_ids")
