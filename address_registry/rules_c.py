@@ -65,8 +65,8 @@ def header(r: types.ModuleType = default_rules) -> str:
     return f"""\
 /* Generated from address_registry/rules.py by address_registry/rules_c.py: do not edit.
  * The rules the C matcher shares with the Python reference (see rules.py for what each means). */
-#ifndef SHUCANG_ADDR_RULES_GEN_H
-#define SHUCANG_ADDR_RULES_GEN_H
+#ifndef ADDRESS_RULES_GEN_H
+#define ADDRESS_RULES_GEN_H
 
 #include <stdint.h>
 

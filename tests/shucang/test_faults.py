@@ -59,8 +59,8 @@ def _deliveries(grid_dir: Path) -> None:
 def _published() -> set[tuple[str, str]]:
     """What a reader of the manifest sees, after checking every file it names against its hash."""
     manifest = read_manifest("grid_event")
-    for f in manifest["files"]:
-        assert sha256_file(dataset_dir("grid_event") / f["path"]) == f["sha256"]
+    for f in manifest.files:
+        assert sha256_file(dataset_dir("grid_event") / f.path) == f.sha256
     files = ", ".join(f"'{p}'" for p in current_files("grid_event"))
     with duckdb.connect() as con:
         rows = con.execute(f"SELECT event_id, status FROM read_parquet([{files}])").fetchall()

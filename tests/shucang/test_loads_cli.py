@@ -49,7 +49,7 @@ def test_a_failed_load_is_listed_and_resumed(home: Path, grid_dir: Path,
     code, out = _run("loads", "resume", load_id)
     assert code == 0 and f"load {load_id} published" in out, out
     assert ledger.get_load(load_id)["rows_published"] == 2
-    assert read_manifest("grid_event")["snapshot_id"] == load_id
+    assert read_manifest("grid_event").snapshot_id == load_id
     code, out = _run("loads", "resume", load_id)
     assert code == 1 and "is published: there is nothing to resume" in out
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from tests.support.synthetic_inputs import synthetic_rows
+from tests.support.synthetic_inputs import publish_synthetic, synthetic_rows
 from transforms.model import load_models
 from transforms.runner import (
     MissingInputError,
@@ -181,7 +180,7 @@ def test_unchanged_inputs_skip_and_new_snapshot_rebuilds(published: dict) -> Non
     again = run_model("parking_berth_index", only_if_changed=True)
     assert (first.status, again.status) == ("published", "unchanged")
     assert again.snapshot_id == first.snapshot_id
-    sys.modules["synthetic_inputs"].publish_synthetic()  # new input snapshots
+    publish_synthetic()  # new input snapshots
     assert run_model("parking_berth_index", only_if_changed=True).status == "published"
 
 
