@@ -48,14 +48,6 @@ class _PysparkConnectGuard(importlib.abc.MetaPathFinder):
 
 
 def _guard_pyspark_imports() -> None:
-    main = sys.modules.get("__main__")
-    scriptless = (main is not None and getattr(main, "__spec__", None) is None
-                  and not hasattr(main, "__file__"))
-    if scriptless and not any(isinstance(f, _PysparkConnectGuard) for f in sys.meta_path):
-        sys.meta_path.insert(0, _PysparkConnectGuard())
-
-
-def _guard_pyspark_imports() -> None:
     """An xdist worker's __main__ has neither a file nor a spec: install the guard there only."""
     main = sys.modules.get("__main__")
     scriptless = (main is not None and getattr(main, "__spec__", None) is None

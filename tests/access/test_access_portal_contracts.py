@@ -27,7 +27,7 @@ def broken_grid_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _home_page(user: str) -> str:
-    client = TestClient(create_app())
+    client = TestClient(create_app(), headers={"Origin": "http://testserver"})  # a form of the portal
     client.post("/login", data={"token": orgs.issue_token(user)}, follow_redirects=False)
     page = client.get("/")
     assert page.status_code == 200, page.text[:500]

@@ -18,6 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if sa.inspect(op.get_bind()).has_table("quality_findings"):
+        return  # made by create_all before migrations, as revision 0001 adopts the others
     op.create_table("quality_findings",
                     sa.Column("load_id", sa.String(length=40), nullable=False),
                     sa.Column("column_name", sa.String(length=80), nullable=False),

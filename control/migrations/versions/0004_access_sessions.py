@@ -18,8 +18,20 @@ depends_on = None
 
 
 def upgrade() -> None:
+    inspector = sa.inspect(op.get_bind())
+    if "grant_ids" not in {c["name"] for c in inspector.get_columns("access_tokens")}:
+        _add_token_grants()
+    if inspector.has_table("access_sessions"):
+        return  # made by create_all before migrations, as revision 0001 adopts the others
+    _create_sessions()
+
+
+def _add_token_grants() -> None:
     # a plain ADD COLUMN: a batch rebuild of the table would drop its foreign key on SQLite
     op.add_column("access_tokens", sa.Column("grant_ids", sa.JSON(), nullable=True))
+
+
+def _create_sessions() -> None:
     op.create_table("access_sessions",
                     sa.Column("session_sha256", sa.String(length=64), nullable=False),
                     sa.Column("user_id", sa.String(length=64), nullable=False),

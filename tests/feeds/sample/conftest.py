@@ -50,7 +50,8 @@ def file_encoding(sample: SampleSummary, contract: Contract, name: str, dirt: li
                 return "gb18030"
             if d["kind"].startswith("wrong_encoding:"):
                 return d["kind"].split(":", 1)[1]
-    return contract.source.encoding if contract.source.encoding != "auto" else "utf-8"
+    declared = getattr(contract.source, "encoding", "auto")  # JSON pages (http) are UTF-8
+    return declared if declared != "auto" else "utf-8"
 
 
 def read_lines(
