@@ -25,8 +25,8 @@ from access.grants import Status, get_grant, require_live  # noqa: F401 (re-expo
 from access.models import grants, requests, transitions
 from access.orgs import get_user
 from contracts.contract import Contract
+from foundation.clock import BEIJING as CHINA
 
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 REVIEW_WORKING_DAYS = 10
 
 

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,9 +29,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from contracts.contract import Contract, load_contracts
 from contracts.sources import HttpSource
+from foundation.clock import BEIJING as CHINA
 
 log = logging.getLogger(__name__)
-CHINA = timezone(timedelta(hours=8))
 MAX_PAGE_SIZE = 10_000
 # a time followed by " HH:MM": the "+HH:MM" offset of an unencoded query string
 _PLUS_AS_SPACE = re.compile(r"^(.+[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")

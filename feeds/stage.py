@@ -18,6 +18,7 @@ from feeds.numerals import cn_to_number
 from feeds.readers import RawBatch, csv_rejects, register_raw
 from feeds.records import RecordScan
 from foundation.duck import one_row
+from foundation.sql import ident, literal, literal_list
 from warehouse import quarantine
 from warehouse.snapshots import SNAPSHOT_PARQUET
 
@@ -29,8 +30,6 @@ TIMESTAMP_FORMATS = [
     "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日 %H时%M分",
     "%Y-%m-%d", "%Y/%m/%d",
 ]
-DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "double": "DOUBLE", "date": "DATE",
-              "timestamp": "TIMESTAMP", "boolean": "BOOLEAN"}
 
 
 @dataclass(frozen=True)
@@ -43,14 +42,6 @@ class StageResult:
     encodings: tuple[str, ...]
     rejected_files: tuple[tuple[str, str], ...] = ()  # (file, reason) refused whole
     drift: tuple[str, ...] = ()  # what was read other than the contract says (extra columns ignored ...)
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(values: list[str]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
 SPACES = " \t\r\n\u3000"
@@ -102,10 +93,10 @@ def _slow(col: Column, clean: str) -> str:
     if col.type == "double":
         return f"COALESCE(TRY_CAST({folded} AS DOUBLE), TRY_CAST(cn_number({clean}) AS DOUBLE))"
     if col.type == "date":
-        return f"CAST(try_strptime({folded}, {_lit(DATE_FORMATS)}) AS DATE)"
+        return f"CAST(try_strptime({folded}, {literal_list(DATE_FORMATS)}) AS DATE)"
     if col.type == "timestamp":
         # offsets such as +08:00 or Z are converted to Beijing time, the feeds' local time
-        return (f"COALESCE(try_strptime({folded}, {_lit(TIMESTAMP_FORMATS)}),"
+        return (f"COALESCE(try_strptime({folded}, {literal_list(TIMESTAMP_FORMATS)}),"
                 f" timezone('Asia/Shanghai', TRY_CAST({clean} AS TIMESTAMPTZ)))")
     if col.type == "boolean":
         return _fast(col, clean)
@@ -131,7 +122,7 @@ ROW_STRIDE = 10**12
 
 def raw_json(contract: Contract) -> str:
     """SQL for a row's raw text as JSON keyed by the feed's column names (for the quarantine)."""
-    return "to_json({" + ", ".join(f"{_lit([c.source_name])[1:-1]}: {_q(c.source_name)}"
+    return "to_json({" + ", ".join(f"{literal_list([c.source_name])[1:-1]}: {ident(c.source_name)}"
                                     for c in contract.columns) + "})"
 
 
@@ -147,7 +138,7 @@ def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_lin
     projection computed for every row, which would make the slow path run on clean data too."""
     first, second, third, fails = [], [], [], []
     for i, col in enumerate(contract.columns):
-        raw = _q(col.source_name)
+        raw = ident(col.source_name)
         required = col.required or col.name in contract.primary_key
         if col.type == "string":
             first.append(f"{_trimmed(raw)} AS _v{i}")
@@ -162,10 +153,10 @@ def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_lin
         third.append(f"COALESCE(_f{i}, {_slow(col, f'_c{i}')}) AS _v{i}, _c{i}")
         # a required value may be neither empty nor unreadable; another one may not be unreadable
         fails.append(f"_v{i} IS NULL" if required else f"(_c{i} IS NOT NULL AND _v{i} IS NULL)")
-    raws = ", ".join(_q(c.source_name) for c in contract.columns)
+    raws = ", ".join(ident(c.source_name) for c in contract.columns)
     line = "_line, " if keep_line else ""
     bad = " OR ".join(fails) or "false"
-    names = ", ".join(f"_v{i} AS {_q(c.name)}" for i, c in enumerate(contract.columns))
+    names = ", ".join(f"_v{i} AS {ident(c.name)}" for i, c in enumerate(contract.columns))
     return (
         f"SELECT {names}, {line}{bad} AS _bad, CASE WHEN {bad} THEN {raw_json(contract)} END AS _raw"
         f" FROM (SELECT {', '.join(third)}, {line}{raws} FROM (SELECT {', '.join(second)}, {line}{raws}"
@@ -178,9 +169,9 @@ def _failure_select(contract: Contract, source: str) -> str:
     column and every reason."""
     parts = []
     for order, col in enumerate(contract.columns):
-        raw = f"json_extract_string(_raw, {_lit([col.source_name])[1:-1]})"
+        raw = f"json_extract_string(_raw, {literal(col.source_name)})"
         clean = f"NULLIF(trim({raw}, '{SPACES}'), '')"
-        cond = f"{clean} IS NOT NULL AND {_q(col.name)} IS NULL"
+        cond = f"{clean} IS NOT NULL AND {ident(col.name)} IS NULL"
         reason = (f"'{col.name} ({col.source_name}): cannot read ' || {raw}"
                   f" || ' as {col.type}'")
         parts.append(f"SELECT _row, _file, _line, _raw, {order} AS o, '{col.name}' AS col, {raw} AS val,"
@@ -199,9 +190,9 @@ def _failure_select(contract: Contract, source: str) -> str:
 def _duplicate_rows(contract: Contract, source: str) -> str:
     """Later rows of `source` (readable rows) repeating a primary key seen earlier in the load, in
     quarantine shape."""
-    key = ", ".join(_q(k) for k in contract.primary_key)
-    key_text = " || '/' || ".join(f"CAST({_q(k)} AS VARCHAR)" for k in contract.primary_key)
-    cols = ", ".join(_q(c.name) for c in contract.columns)
+    key = ", ".join(ident(k) for k in contract.primary_key)
+    key_text = " || '/' || ".join(f"CAST({ident(k)} AS VARCHAR)" for k in contract.primary_key)
+    cols = ", ".join(ident(c.name) for c in contract.columns)
     return (
         f"SELECT _row, _file AS source_file, _line AS line, '{','.join(contract.primary_key)}' AS column,"
         f" {key_text} AS raw_value, 'duplicate_key' AS reason_code,"
@@ -249,18 +240,18 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
 
     `_file` and `_load_id` are ENUM constants: Parquet stores them as plain strings, but the writer
     takes an enum's dictionary as it is instead of hashing the same text for every row."""
-    cols = ", ".join(_q(c.name) for c in contract.columns)
-    files = f"ENUM({_lit([name for _, name, _ in typed])[1:-1]})"
+    cols = ", ".join(ident(c.name) for c in contract.columns)
+    files = f"ENUM({literal_list([name for _, name, _ in typed])[1:-1]})"
     parts = []
     for idx, name, table in typed:
         line = "_line"
         if idx not in numbered:
             line = f"{table}.rowid + 1"
             if name in shifted:
-                line += (f" + (SELECT count(*) FROM fix WHERE fix.f = {_lit([name])[1:-1]}"
+                line += (f" + (SELECT count(*) FROM fix WHERE fix.f = {literal(name)}"
                          f" AND fix.before < {table}.rowid + 1)")
         parts.append(
-            f"SELECT {cols}, {idx} * {ROW_STRIDE} + {line} AS _row, {_lit([name])[1:-1]}::{files} AS _file,"
+            f"SELECT {cols}, {idx} * {ROW_STRIDE} + {line} AS _row, {literal(name)}::{files} AS _file,"
             f" {line} AS _line, '{load_id}'::ENUM('{load_id}') AS _load_id, _bad, _raw FROM {table}")
     return " UNION ALL ".join(parts)
 
@@ -289,9 +280,9 @@ def _check_types(con: duckdb.DuckDBPyConnection, contract: Contract, name: str, 
     for col in contract.columns:
         if col.type == "string":
             continue
-        raw = f"NULLIF(trim(json_extract_string(_raw, {_lit([col.source_name])[1:-1]}), '{SPACES}'), '')"
+        raw = f"NULLIF(trim(json_extract_string(_raw, {literal(col.source_name)}), '{SPACES}'), '')"
         values, read, example = one_row(
-            con, f"SELECT count({raw}), count({_q(col.name)}), any_value({raw}) FROM {table}")
+            con, f"SELECT count({raw}), count({ident(col.name)}), any_value({raw}) FROM {table}")
         if values >= TYPE_DRIFT_VALUES and read == 0:
             raise SchemaDrift(
                 f"{name}: column {col.source_name!r} ({col.name}) is {col.type} in contract"
@@ -357,7 +348,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
         selects = [_failure_select(contract, "unreadable")] if bad else []
         good = "(SELECT * EXCLUDE (_bad, _raw) FROM numbered WHERE NOT _bad)"
-        key = ", ".join(_q(k) for k in contract.primary_key)
+        key = ", ".join(ident(k) for k in contract.primary_key)
         rows_good, unique = _keys_unique(con, good, key)
         n_dupes = 0
         if not unique:
@@ -370,7 +361,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
                                                     " UNION ALL ".join(selects))
         if malformed:
             quarantine.write_part_records(contract.id, load_id, "stage_structure", malformed)
-        cols = ", ".join(_q(c) for c in [c.name for c in contract.columns] + BOOKKEEPING)
+        cols = ", ".join(ident(c) for c in [c.name for c in contract.columns] + BOOKKEEPING)
         dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
         # rows carry their file and line, so the file need not keep their order: unordered, the
         # writer's threads do not wait for each other (a quarter less CPU at 10M rows)

@@ -29,12 +29,12 @@ from great_expectations.expectations.metrics.map_metric_provider.column_conditio
     column_condition_partial,
 )
 
+from foundation.clock import BEIJING as CHINA_TZ
 from quality import identifiers as ids
 from quality.engine import DuckDBExecutionEngine
 
 # Feeds carry Beijing wall-clock time without a zone; "the future" is judged on that clock,
 # with a little slack for clocks of the source systems.
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
 
