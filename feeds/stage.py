@@ -122,7 +122,7 @@ ROW_STRIDE = 10**12
 
 def raw_json(contract: Contract) -> str:
     """SQL for a row's raw text as JSON keyed by the feed's column names (for the quarantine)."""
-    return "to_json({" + ", ".join(f"{literal_list([c.source_name])[1:-1]}: {ident(c.source_name)}"
+    return "to_json({" + ", ".join(f"{literal(c.source_name)}: {ident(c.source_name)}"
                                     for c in contract.columns) + "})"
 
 
@@ -241,7 +241,8 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
     `_file` and `_load_id` are ENUM constants: Parquet stores them as plain strings, but the writer
     takes an enum's dictionary as it is instead of hashing the same text for every row."""
     cols = ", ".join(ident(c.name) for c in contract.columns)
-    files = f"ENUM({literal_list([name for _, name, _ in typed])[1:-1]})"
+    names = ", ".join(literal(name) for _, name, _ in typed)
+    files = f"ENUM({names})"
     parts = []
     for idx, name, table in typed:
         line = "_line"
