@@ -27,6 +27,7 @@ from access.models import grants
 from access.scope import DatasetScope, Scope
 from foundation.files import sha256_file
 from foundation.settings import settings
+from foundation.sql import ident, literal
 from warehouse.manifest import NotPublishedError, read_manifest
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,6 @@ def grant_dir(grant_id: str) -> Path:
     return grants_root() / grant_id
 
 
-def quote(name: str) -> str:
-    """A DuckDB-quoted identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str]) -> str:
     """The SELECT that cuts a published snapshot down to a grant: exactly the granted columns
     (masked), and only rows inside the row scope (whose column is not shown unless granted).
@@ -56,7 +52,7 @@ def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str])
     for key, code in dataset_scope.rows.items():
         if not code.isdigit():  # validated at submission; re-checked because it is spliced in SQL
             raise ScopeError(f"row scope {key}={code!r} is not a division code")
-        where.append(f"{quote(key)} = '{code}'")
+        where.append(f"{ident(key)} = {literal(code)}")
     paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
     ctes = [f"src AS (SELECT * FROM read_parquet([{paths}])"
             + (f" WHERE {' AND '.join(where)})" if where else ")")]
@@ -65,14 +61,14 @@ def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str])
         kind = masks.MASKS[mask] if mask else None
         if kind is not None and kind.per_distinct_value:
             ctes.append(f"p{i} AS (SELECT v, {kind.sql('v', False)} AS h"
-                        f" FROM (SELECT DISTINCT {quote(col)} AS v FROM src))")
-            joins.append(f" LEFT JOIN p{i} ON src.{quote(col)} = p{i}.v")
+                        f" FROM (SELECT DISTINCT {ident(col)} AS v FROM src))")
+            joins.append(f" LEFT JOIN p{i} ON src.{ident(col)} = p{i}.v")
             expr = f"p{i}.h"
         elif kind is not None:
-            expr = kind.sql(f"src.{quote(col)}", "community_code" in schema)
+            expr = kind.sql(f"src.{ident(col)}", "community_code" in schema)
         else:
-            expr = f"src.{quote(col)}"
-        cols.append(f"{expr} AS {quote(col)}")
+            expr = f"src.{ident(col)}"
+        cols.append(f"{expr} AS {ident(col)}")
     return f"WITH {', '.join(ctes)} SELECT {', '.join(cols)} FROM src{''.join(joins)}"
 
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from access import audit, locked, workers
-from access.artifacts import files_of, quote, verified_manifest
+from access.artifacts import files_of, verified_manifest
 from access.errors import (
     AccessError,
     AuthenticationError,
@@ -35,6 +35,7 @@ from access.sqlguard import Relation, Rewritten, rewrite
 from access.suppression import STATISTICS_MARK
 from foundation import settings as config
 from foundation.settings import settings
+from foundation.sql import ident, literal
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +60,11 @@ def relations(grant_id: str, manifest: Mapping[str, Any]) -> dict[str, Relation]
         visible = {c: types[c] for c in scope["columns"]}
         files = tuple(str(p) for p in files_of(grant_id, manifest, dataset))
         where = " AND ".join(
-            f"{quote(k)} = '{v}'" for k, v in scope["rows"].items()
+            f"{ident(k)} = {literal(v)}" for k, v in scope["rows"].items()
             if str(v).isdigit() and k in visible
         )
         paths = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        sql = f"SELECT {', '.join(quote(c) for c in visible)} FROM read_parquet([{paths}])" + (
+        sql = f"SELECT {', '.join(ident(c) for c in visible)} FROM read_parquet([{paths}])" + (
             f" WHERE {where}" if where else ""
         )
         out[dataset] = Relation(columns=visible, source_sql=sql, files=files)
