@@ -25,9 +25,10 @@ from access.errors import ArtifactIntegrityError, GrantNotActiveError, ScopeErro
 from access.grants import Status, require_live
 from access.models import grants
 from access.scope import DatasetScope, Scope
+from contracts.masks import MASKS
 from foundation.files import sha256_file
 from foundation.settings import settings
-from foundation.sql import ident, literal
+from foundation.sql import ident, literal, path
 from warehouse.manifest import NotPublishedError, read_manifest
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str])
             + (f" WHERE {' AND '.join(where)})" if where else ")")]
     cols, joins = [], []
     for i, (col, mask) in enumerate(dataset_scope.columns.items()):
-        kind = masks.MASKS[mask] if mask else None
+        kind = MASKS[mask] if mask else None
         if kind is not None and kind.per_distinct_value:
             ctes.append(f"p{i} AS (SELECT v, {kind.sql('v', False)} AS h"
                         f" FROM (SELECT DISTINCT {ident(col)} AS v FROM src))")
@@ -85,9 +86,9 @@ def _build_dataset(
         )
     target = out / f"{dataset}.parquet"
     sql = select_sql(dscope, source.paths(), schema)
-    con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
-    rows = con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()
-    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{target}')").fetchall()
+    con.execute(f"COPY ({sql}) TO {path(target)} (FORMAT parquet, COMPRESSION zstd)")
+    rows = con.execute(f"SELECT count(*) FROM read_parquet({path(target)})").fetchone()
+    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({path(target)})").fetchall()
     return {
         "source_snapshot": source.snapshot_id,
         "rows": rows[0] if rows else 0,

@@ -13,15 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from access.divisions import CODE_LENGTH
 from access.errors import ClassificationError, ScopeError
-from access.masks import MASKS
 from contracts.contract import Contract, Grade, LoadedContracts, Sharing, contracts_dir, read_contracts
-from contracts.masks import MaskMisfit, check_fit
-from contracts.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
-from contracts.schema import SchemaColumn, published_schema
+from contracts.masks import MASKS, MaskMisfit, check_fit
+from contracts.schema import ADDRESS_COLUMN_NAMES, ADDRESS_COLUMNS, SchemaColumn, published_schema
 
 # Published address columns (see warehouse publish) a row scope may filter on, coarse to fine.
 SCOPE_COLUMNS = ("district_code", "street_code", "community_code")
-ADDRESS_COLUMNS = tuple(name for name, *_ in STANDARD_ADDRESS_COLUMNS)
 MAX_PERIOD_DAYS = 366
 
 
@@ -74,7 +71,7 @@ def _address_column(contract: Contract, column: str) -> SchemaColumn:
 
 def column_grade(contract: Contract, column: str) -> Grade:
     """The grade of a contract column or a published address column."""
-    if column in ADDRESS_COLUMNS and contract.address is not None:
+    if column in ADDRESS_COLUMN_NAMES and contract.address is not None:
         return _address_column(contract, column).grade
     try:
         return contract.column(column).grade
@@ -85,7 +82,7 @@ def column_grade(contract: Contract, column: str) -> Grade:
         ) from None
 
 
-ADDRESS_TITLES = {name: title for name, _, title, *_ in STANDARD_ADDRESS_COLUMNS}
+ADDRESS_TITLES = {c.name: c.title for c in ADDRESS_COLUMNS}
 
 
 def column_titles(contract: Contract) -> dict[str, str]:
@@ -96,7 +93,7 @@ def column_titles(contract: Contract) -> dict[str, str]:
 
 def column_type(contract: Contract, column: str) -> str:
     """The contract type of a column (address codes are strings, coordinates doubles)."""
-    if column in ADDRESS_COLUMNS:
+    if column in ADDRESS_COLUMN_NAMES:
         return "double" if column in ("lon", "lat", "match_confidence") else "string"
     return contract.column(column).type
 
@@ -104,12 +101,12 @@ def column_type(contract: Contract, column: str) -> str:
 def published_columns(contract: Contract) -> list[str]:
     """The columns a grant can name: the contract's plus the address columns when it has one."""
     names = [c.name for c in contract.columns]
-    return names + list(ADDRESS_COLUMNS) if contract.address is not None else names
+    return names + list(ADDRESS_COLUMN_NAMES) if contract.address is not None else names
 
 
 def column_pii(contract: Contract, column: str) -> str | None:
     """The PII kind of a contract column or a published address column (None: no PII)."""
-    if column in ADDRESS_COLUMNS and contract.address is not None:
+    if column in ADDRESS_COLUMN_NAMES and contract.address is not None:
         return _address_column(contract, column).pii
     pii = contract.column(column).pii
     return str(pii) if pii else None
@@ -117,7 +114,7 @@ def column_pii(contract: Contract, column: str) -> str | None:
 
 def default_mask(contract: Contract, column: str) -> str | None:
     """The mask a request gets when it names no mask: the contract's default for this column."""
-    if column in ADDRESS_COLUMNS:
+    if column in ADDRESS_COLUMN_NAMES:
         return _address_column(contract, column).mask if contract.address is not None else None
     return contract.column(column).mask
 

@@ -12,10 +12,11 @@ import duckdb
 
 from address_registry.match import match_many
 from contracts.contract import Contract
+from contracts.schema import ADDRESS_COLUMN_NAMES
 from foundation.duck import one_row
 from foundation.sql import ident, literal, path
 from warehouse import quarantine
-from warehouse.publish import ADDRESS_COLUMNS, published_columns
+from warehouse.publish import published_columns
 from warehouse.snapshots import SNAPSHOT_PARQUET
 
 
@@ -52,7 +53,7 @@ def attach_addresses(contract: Contract, load_id: str, staged: Path, work: Path)
             f" s.{col} AS raw_value, 'address_unresolved' AS reason_code,"
             f" coalesce(m.reason, 'address not recognised') AS reason, to_json(s) AS record"
             f" {join} WHERE m.match_level = 'none'")
-        cols = ", ".join(f"m.{c}" if c in ADDRESS_COLUMNS else f"s.{ident(c)}"
+        cols = ", ".join(f"m.{c}" if c in ADDRESS_COLUMN_NAMES else f"s.{ident(c)}"
                          for c in published_columns(contract))
         con.execute(f"COPY (SELECT {cols} {join}) TO {path(addressed)} ({SNAPSHOT_PARQUET})")
         con.execute(f"COPY (SELECT s._row {join} WHERE m.match_level = 'none') TO {path(unresolved)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contracts.schema import ADDRESS_COLUMNS
 from divisions.reference import CODE_LENGTH, LEVELS
 
 # ---- text -------------------------------------------------------------------------------------
@@ -96,11 +97,8 @@ UNIT_CODE, ROOM_CODE = 2, 4  # a house code's unit and room segments
 HOUSE_CODE = BUILDING_CODE + UNIT_CODE + ROOM_CODE
 
 # ---- the output table (matcher.SCHEMA) --------------------------------------------------------
-OUTPUT_COLUMNS = (("address", "string"), ("district_code", "string"), ("street_code", "string"),
-                  ("community_code", "string"), ("building_code", "string"),
-                  ("house_code", "string"), ("lon", "float64"), ("lat", "float64"),
-                  ("match_level", "string"), ("match_confidence", "float64"),
-                  ("reason", "string"))
+OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("address", "string"), *((c.name, c.type) for c in ADDRESS_COLUMNS), ("reason", "string"))
 
 
 # ---- the native matcher's interface (native.py, csrc/store.c, csrc/resolve.c) -----------------

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from contracts.contract import Contract, Tier, load_contracts
-from contracts.schema import ADDRESS_COLUMNS, published_schema
+from contracts.schema import ADDRESS_COLUMN_NAMES, published_schema
 from foundation.files import sha256_file
 from foundation.settings import settings
 from foundation.sql import ident
@@ -27,7 +27,7 @@ from warehouse.manifest import Manifest, NotPublishedError, read_manifest
 
 FORMAT = "shucang-backflow/1"
 UPPER_TIER = {"community": "district"}
-CODE_COLUMNS = tuple(name for name, *_ in ADDRESS_COLUMNS)
+CODE_COLUMNS = ADDRESS_COLUMN_NAMES
 
 
 class BackflowError(ValueError):

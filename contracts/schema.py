@@ -14,6 +14,7 @@ building, the address text column -> the contract's declared granularity); other
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from contracts.categories import lookup
 from contracts.contract import Contract, Grade
@@ -28,24 +29,43 @@ DUCKDB_TYPES = {
     "boolean": "BOOLEAN",
 }
 
-# Address columns added by the address stage: (name, DuckDB type, title, pinpoints the address,
-# granularity it pinpoints). Columns that pinpoint a house or building take the grade and PII kind
-# of the address column they were matched from, and where that column is masked by default they are
-# pseudonymized by default (a text mask does not fit a code or a coordinate); division codes and
-# match facts are not sensitive on their own. lon/lat are the matched building's coordinates.
-ADDRESS_COLUMNS: tuple[tuple[str, str, str, bool, str | None], ...] = (
-    ("district_code", "VARCHAR", "区县代码", False, "district"),
-    ("street_code", "VARCHAR", "街道（乡镇）代码", False, "street"),
-    ("community_code", "VARCHAR", "社区（村）代码", False, "community"),
-    ("building_code", "VARCHAR", "楼幢代码", True, "building"),
-    ("house_code", "VARCHAR", "房屋代码", True, "house"),
-    ("lon", "DOUBLE", "经度", True, "building"),
-    ("lat", "DOUBLE", "纬度", True, "building"),
-    ("match_level", "VARCHAR", "地址匹配级别", False, None),
-    ("match_confidence", "DOUBLE", "地址匹配置信度", False, None),
+
+class AddressColumn(NamedTuple):
+    """A standard address column added by the address stage: name, contract type, title, whether it
+    pinpoints the address, and the granularity it pinpoints."""
+
+    name: str
+    type: str
+    title: str
+    pinpoints: bool
+    granularity: str | None
+
+
+# Columns that pinpoint a house or building take the grade and PII kind of the address column they
+# were matched from, and where that column is masked by default they are pseudonymized by default (a
+# text mask does not fit a code or a coordinate); division codes and match facts are not sensitive on
+# their own. lon/lat are the matched building's coordinates.
+ADDRESS_COLUMNS: tuple[AddressColumn, ...] = (
+    AddressColumn("district_code", "string", "区县代码", False, "district"),
+    AddressColumn("street_code", "string", "街道（乡镇）代码", False, "street"),
+    AddressColumn("community_code", "string", "社区（村）代码", False, "community"),
+    AddressColumn("building_code", "string", "楼幢代码", True, "building"),
+    AddressColumn("house_code", "string", "房屋代码", True, "house"),
+    AddressColumn("lon", "double", "经度", True, "building"),
+    AddressColumn("lat", "double", "纬度", True, "building"),
+    AddressColumn("match_level", "string", "地址匹配级别", False, None),
+    AddressColumn("match_confidence", "double", "地址匹配置信度", False, None),
 )
+ADDRESS_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in ADDRESS_COLUMNS)
+# The contract type of each standard address column, by name.
+ADDRESS_TYPES: dict[str, str] = {c.name: c.type for c in ADDRESS_COLUMNS}
 # The granularity each standard address column pinpoints, by name.
-ADDRESS_GRANULARITY: dict[str, str] = {name: g for name, *_, g in ADDRESS_COLUMNS if g}
+ADDRESS_GRANULARITY: dict[str, str] = {c.name: c.granularity for c in ADDRESS_COLUMNS if c.granularity}
+
+# Every staged and published row keeps where it came from: its row id in the load (file index x
+# stride + line), the landed file, the line in it, and the load. Name -> contract type.
+BOOKKEEPING: dict[str, str] = {"_row": "integer", "_file": "string", "_line": "integer",
+                               "_load_id": "string"}
 
 
 @dataclass(frozen=True)
@@ -126,8 +146,9 @@ def published_schema(contract: Contract) -> list[SchemaColumn]:
     cols.append(tags.column("_load_id", "VARCHAR", "批次号"))
     if address:
         src = cols[[c.name for c in contract.columns].index(address.column)]
-        for name, typ, title, pinpoints, granularity in ADDRESS_COLUMNS:
-            grade, pii, mask = ((src.grade, src.pii, PSEUDONYM if src.mask else None) if pinpoints
+        for a in ADDRESS_COLUMNS:
+            grade, pii, mask = ((src.grade, src.pii, PSEUDONYM if src.mask else None) if a.pinpoints
                                 else (Grade.L1, None, None))
-            cols.append(tags.column(name, typ, title, grade, pii, mask, address_granularity=granularity))
+            cols.append(tags.column(a.name, DUCKDB_TYPES[a.type], a.title, grade, pii, mask,
+                                    address_granularity=a.granularity))
     return cols

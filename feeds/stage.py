@@ -13,12 +13,13 @@ import pyarrow as pa
 from duckdb import func
 
 from contracts.contract import Column, Contract
+from contracts.schema import BOOKKEEPING
 from feeds.errors import LoadRejected, MalformedFile, SchemaDrift
 from feeds.numerals import cn_to_number
 from feeds.readers import RawBatch, csv_rejects, register_raw
 from feeds.records import RecordScan
 from foundation.duck import one_row
-from foundation.sql import ident, literal, literal_list
+from foundation.sql import ident, literal, literal_list, path
 from warehouse import quarantine
 from warehouse.snapshots import SNAPSHOT_PARQUET
 
@@ -115,7 +116,6 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-BOOKKEEPING = ["_row", "_file", "_line", "_load_id"]
 # _row = file index * ROW_STRIDE + line: unique in a load without a counting pass.
 ROW_STRIDE = 10**12
 
@@ -253,7 +253,8 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
                          f" AND fix.before < {table}.rowid + 1)")
         parts.append(
             f"SELECT {cols}, {idx} * {ROW_STRIDE} + {line} AS _row, {literal(name)}::{files} AS _file,"
-            f" {line} AS _line, '{load_id}'::ENUM('{load_id}') AS _load_id, _bad, _raw FROM {table}")
+            f" {line} AS _line, {literal(load_id)}::ENUM({literal(load_id)}) AS _load_id, _bad, _raw"
+            f" FROM {table}")
     return " UNION ALL ".join(parts)
 
 
@@ -362,12 +363,12 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
                                                     " UNION ALL ".join(selects))
         if malformed:
             quarantine.write_part_records(contract.id, load_id, "stage_structure", malformed)
-        cols = ", ".join(ident(c) for c in [c.name for c in contract.columns] + BOOKKEEPING)
+        cols = ", ".join(ident(c) for c in [c.name for c in contract.columns] + list(BOOKKEEPING))
         dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
         # rows carry their file and line, so the file need not keep their order: unordered, the
         # writer's threads do not wait for each other (a quarter less CPU at 10M rows)
         con.execute("SET preserve_insertion_order = false")
-        con.execute(f"COPY (SELECT {cols} FROM {good}{dup_rows}) TO '{staged}' ({SNAPSHOT_PARQUET})")
+        con.execute(f"COPY (SELECT {cols} FROM {good}{dup_rows}) TO {path(staged)} ({SNAPSHOT_PARQUET})")
     finally:
         con.close()
     refused = len(batch.refused_rows)

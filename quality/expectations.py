@@ -29,7 +29,8 @@ from great_expectations.expectations.metrics.map_metric_provider.column_conditio
     column_condition_partial,
 )
 
-from foundation.clock import BEIJING as CHINA_TZ
+from foundation.clock import BEIJING
+from foundation.sql import ident
 from quality import identifiers as ids
 from quality.engine import DuckDBExecutionEngine
 
@@ -40,15 +41,11 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
 def now_in_china() -> dt.datetime:
     """The current Beijing wall-clock time, naive (as the feeds write it)."""
-    return dt.datetime.now(CHINA_TZ).replace(tzinfo=None)
-
-
-def _quoted(column: Any) -> str:
-    return '"' + str(column.name).replace('"', '""') + '"'
+    return dt.datetime.now(BEIJING).replace(tzinfo=None)
 
 
 def _sql_valid(problem_sql: Callable[[str], str], column: Any) -> Any:
-    return sa.literal_column(f"(({problem_sql(_quoted(column))}) IS NULL)", type_=sa.Boolean)
+    return sa.literal_column(f"(({problem_sql(ident(str(column.name)))}) IS NULL)", type_=sa.Boolean)
 
 
 def _py_valid(problem: Callable[[str], str | None], column: pd.Series) -> pd.Series:
@@ -93,7 +90,7 @@ class ColumnValuesNotInFuture(ColumnMapMetricProvider):
     @column_condition_partial(engine=DuckDBExecutionEngine)
     def _duckdb(cls, column: Any, **kwargs: Any) -> Any:
         limit = (now_in_china() + FUTURE_TOLERANCE).isoformat(sep=" ")
-        return sa.literal_column(f"({_quoted(column)} <= TIMESTAMP '{limit}')", type_=sa.Boolean)
+        return sa.literal_column(f"({ident(str(column.name))} <= TIMESTAMP '{limit}')", type_=sa.Boolean)
 
 
 class ExpectColumnValuesToBeValidResidentId(ColumnMapExpectation):

@@ -22,8 +22,11 @@ import pyarrow.parquet as pq
 from sqlalchemy import select
 
 from contracts.contract import FREQUENCY_SECONDS, Contract
+from contracts.schema import ADDRESS_TYPES
 from control.db import engine
 from control.ledger import LoadStatus, loads
+from foundation.sql import ident
+from foundation.sql import path as sql_path
 from quality.report import GateResult
 from quality.rules import Rule, config_of
 from quality.store import metric_history
@@ -35,12 +38,6 @@ ARROW_TYPE_OF = {  # contract type -> test on the Arrow type the spine writes
     "string": pa.types.is_string, "integer": pa.types.is_int64, "double": pa.types.is_float64,
     "date": pa.types.is_date32, "timestamp": pa.types.is_timestamp, "boolean": pa.types.is_boolean,
 }
-ADDRESS_TYPES = {
-    "district_code": "string", "street_code": "string", "community_code": "string",
-    "building_code": "string", "house_code": "string", "lon": "double", "lat": "double",
-    "match_level": "string", "match_confidence": "double",
-}
-SPINE_COLUMNS = {"_row": "integer", "_file": "string", "_line": "integer", "_load_id": "string"}
 
 
 @dataclass(frozen=True)
@@ -78,11 +75,11 @@ def profile(contract: Contract, data: Path) -> Profile:
     present = set(pq.read_schema(data).names)
     cols = [c.name for c in contract.columns if c.name in present]
     key = contract.primary_key[0]
-    distinct = f'count(DISTINCT "{key}")' if key in present else "0"
-    exprs = "".join(f', count("{c}")' for c in cols)
-    path = str(data).replace("'", "''")
+    distinct = f"count(DISTINCT {ident(key)})" if key in present else "0"
+    exprs = "".join(f", count({ident(c)})" for c in cols)
     with duckdb.connect() as con:
-        row = con.execute(f"SELECT count(*), {distinct}{exprs} FROM read_parquet('{path}')").fetchone()
+        row = con.execute(f"SELECT count(*), {distinct}{exprs}"
+                          f" FROM read_parquet({sql_path(data)})").fetchone()
     assert row is not None
     n = int(row[0])
     rates = {c: (1 - v / n if n else 0.0) for c, v in zip(cols, row[2:], strict=True)}

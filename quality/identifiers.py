@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 
 from divisions.reference import REFERENCE as DIVISIONS_CSV
+from foundation.sql import literal
 
 ZHEJIANG = "33"
 # GB/T 2260 province-level codes (31 provinces + Taiwan, Hong Kong, Macao).
@@ -126,7 +127,7 @@ def credit_code_problem(value: str | None) -> str | None:
 
 
 def _sql_list(values: frozenset[str] | tuple[str, ...]) -> str:
-    return ", ".join(f"'{v}'" for v in sorted(values))
+    return ", ".join(literal(v) for v in sorted(values))
 
 
 def _digit_sum(col: str, weights: tuple[int, ...], digit: str) -> str:

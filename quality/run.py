@@ -28,6 +28,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 
 import quality.engine  # noqa: F401  (registers the `duckdb` datasource type)
 from contracts.contract import Contract
+from foundation.sql import path
 from quality.context import get_context, quality_home
 from quality.rules import config_of
 from quality.suite import build_suite
@@ -61,8 +62,7 @@ BATCH_VIEW = "staged"
 
 def batch_view_sql(data: Path) -> str:
     """DDL of the view GX validates (and failure queries read): the load's Parquet file."""
-    path = str(data).replace("'", "''")
-    return f"CREATE OR REPLACE VIEW {BATCH_VIEW} AS SELECT * FROM read_parquet('{path}')"
+    return f"CREATE OR REPLACE VIEW {BATCH_VIEW} AS SELECT * FROM read_parquet({path(data)})"
 
 
 @contextmanager

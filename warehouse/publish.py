@@ -13,8 +13,7 @@ from pathlib import Path
 import duckdb
 
 from contracts.contract import Contract
-from contracts.schema import ADDRESS_COLUMNS as STANDARD_ADDRESS_COLUMNS
-from contracts.schema import published_schema
+from contracts.schema import ADDRESS_COLUMN_NAMES, BOOKKEEPING, published_schema
 from foundation.duck import one_row
 from foundation.sql import ident, literal, paths
 from warehouse.manifest import Manifest, NotPublishedError, contract_fields, read_manifest
@@ -22,7 +21,6 @@ from warehouse.snapshots import Publication, Query, Rows, publish_snapshot, publ
 from warehouse.views import sync_views
 
 # the standard address columns, in the order the address step appends them
-ADDRESS_COLUMNS = [name for name, *_ in STANDARD_ADDRESS_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -35,14 +33,10 @@ class PublishResult:
     already_published: bool = False  # a retry found this load current already
 
 
-# Published rows keep where they came from: load, row id in the load, landed file and line.
-BOOKKEEPING = ["_row", "_file", "_line", "_load_id"]
-
-
 def published_columns(contract: Contract) -> list[str]:
     """A snapshot's columns: the contract's, the address codes if it has an address, bookkeeping."""
-    return ([c.name for c in contract.columns] + (ADDRESS_COLUMNS if contract.address else [])
-            + BOOKKEEPING)
+    return ([c.name for c in contract.columns] + list(ADDRESS_COLUMN_NAMES if contract.address else ())
+            + list(BOOKKEEPING))
 
 
 def _new_rows_sql(contract: Contract, data: Path, excluded: list[Path]) -> str:

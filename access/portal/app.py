@@ -17,7 +17,6 @@ from access import divisions, orgs, workflow
 from access.clock import aware
 from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
 from access.gateway import download
-from access.masks import MASKS
 from access.portal import api, session
 from access.scope import (
     DatasetScope,
@@ -29,6 +28,7 @@ from access.scope import (
     loaded_contracts,
     requestable,
 )
+from contracts.masks import MASKS
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Staff read Beijing time and division names, not UTC instants and codes.
