@@ -15,7 +15,7 @@ from contracts.contract import Contract
 from foundation.duck import one_row
 from foundation.sql import ident, literal, path
 from warehouse import quarantine
-from warehouse.publish import ADDRESS_COLUMNS, published_columns
+from warehouse.publish import ADDRESS_COLUMNS, kept_columns, published_columns
 from warehouse.snapshots import SNAPSHOT_PARQUET
 
 
@@ -53,7 +53,7 @@ def attach_addresses(contract: Contract, load_id: str, staged: Path, work: Path)
             f" coalesce(m.reason, 'address not recognised') AS reason, to_json(s) AS record"
             f" {join} WHERE m.match_level = 'none'")
         cols = ", ".join(f"m.{c}" if c in ADDRESS_COLUMNS else f"s.{ident(c)}"
-                         for c in published_columns(contract))
+                         for c in published_columns(contract, kept_columns(contract, staged)))
         con.execute(f"COPY (SELECT {cols} {join}) TO {path(addressed)} ({SNAPSHOT_PARQUET})")
         con.execute(f"COPY (SELECT s._row {join} WHERE m.match_level = 'none') TO {path(unresolved)}"
                     " (FORMAT parquet)")

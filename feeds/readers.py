@@ -27,6 +27,8 @@ from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
 from feeds.errors import EmptyInput, EncodingRejected, LoadRejected, MalformedFile, SchemaDrift, TruncatedFile
 from feeds.records import RecordScan, scan_csv
 from feeds.refused import refused_rows
+from foundation.sql import ident, literal
+from warehouse.publish import published_columns
 
 
 @dataclass
@@ -49,8 +51,10 @@ class RawBatch:
     skipped: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     # files whose relation carries `_line` (workbooks, JSON pages, rewritten CSV)
     numbered: set[int] = field(default_factory=set)
-    # what was read differently from the contract (extra columns ignored, mixed encodings)
+    # what was read differently from the contract (extra columns ignored or kept, mixed encodings)
     drift: list[str] = field(default_factory=list)
+    # by file index, the columns the contract does not declare that it keeps (on_extra_columns: keep)
+    kept: dict[int, list[str]] = field(default_factory=dict)
     delimiter: str = ","
     # one quarantine record per data row of the refused files
     refused_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -59,12 +63,24 @@ class RawBatch:
         """Report a row of file `idx` that the reader left out, as a quarantine record."""
         self.skipped.setdefault(idx, []).append(record)
 
-    def note_extra(self, name: str, extra: list[str]) -> None:
-        """Record that file `name`'s columns `extra`, not in the contract, were ignored."""
-        if extra:
-            shown = ", ".join(extra[:10]) + (f" and {len(extra) - 10:,} more" if len(extra) > 10 else "")
+    def note_extra(self, idx: int, name: str, extra: list[str], mode: str) -> None:
+        """Record that file `idx` (`name`) names the columns `extra`, not in the contract, which
+        the contract's `on_extra_columns` (`mode`) ignores or keeps."""
+        if not extra:
+            return
+        shown = ", ".join(extra[:10]) + (f" and {len(extra) - 10:,} more" if len(extra) > 10 else "")
+        if mode == "keep":
+            self.kept[idx] = extra
+            self.drift.append(f"{name}: column(s) {shown} not in the contract, kept: published as text"
+                              " at grade L4 and not shareable until the contract declares them"
+                              " (on_extra_columns: keep)")
+        else:
             self.drift.append(f"{name}: column(s) {shown} not in the contract, ignored"
                               " (on_extra_columns: ignore)")
+
+    def kept_names(self) -> list[str]:
+        """The undeclared columns kept from any file of the load, in the order first seen."""
+        return list(dict.fromkeys(n for idx in sorted(self.kept) for n in self.kept[idx]))
 
     def refuse(self, path: Path, err: LoadRejected, contract: Contract) -> None:
         """Refuse the file at `path` whole, its rows counted and quarantined with `err`."""
@@ -80,7 +96,8 @@ def _delimiter(contract: Contract) -> str:
 
 def check_header(contract: Contract, found: Iterable[str], file: str) -> list[str]:
     """Check that the header names the contract's source columns (in any order); return the extra
-    columns it names that the contract lets pass (`on_extra_columns: ignore`), else reject."""
+    columns it names that the contract lets pass (`on_extra_columns: ignore` or `keep`), else
+    reject."""
     expected = {c.source_name for c in contract.columns}
     got = [h.strip().lstrip("\ufeff") for h in found if h is not None and str(h).strip() != ""]
     missing = sorted(expected - set(got))
@@ -104,11 +121,13 @@ def check_header(contract: Contract, found: Iterable[str], file: str) -> list[st
     dupes = sorted({h for h in got if got.count(h) > 1})
     if dupes:
         raise SchemaDrift(f"{file}: column(s) {', '.join(dupes)} appear more than once in the header")
+    reserved = set(published_columns(contract)) if contract.extra_columns == "keep" else set()
+    clash = [u for u in unexpected if reserved and (u in reserved or u.startswith("_"))]
+    if clash:
+        raise SchemaDrift(f"{file}: undeclared column(s) {', '.join(map(repr, clash[:10]))} cannot be kept"
+                          " (on_extra_columns: keep) under a name the published dataset uses already"
+                          " or reserves (a leading _); declare them in the contract")
     return unexpected
-
-
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _csv_header(path: Path, delimiter: str) -> list[str]:
@@ -176,7 +195,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     if scan.unterminated and _last_record_short(path, scan, header, delimiter):
         raise TruncatedFile(f"{name}: the last row (at byte {scan.last_record_at}) has fewer fields than"
                             f" the header's {len(header)} and no line end: the export was cut off")
-    batch.note_extra(name, check_header(contract, header, name))
+    batch.note_extra(idx, name, check_header(contract, header, name), contract.extra_columns)
     unnamed = [str(i + 1) for i, h in enumerate(header) if not h]
     if unnamed:
         batch.drift.append(f"{name}: column(s) without a header name at position(s)"
@@ -186,14 +205,14 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     if numbered:
         names = ["_line", *names]
         batch.numbered.add(idx)
-    cols = ", ".join(f'"{c.source_name}"' for c in contract.columns)
+    cols = ", ".join(ident(n) for n in [c.source_name for c in contract.columns] + batch.kept.get(idx, []))
     if numbered:
         cols = "CAST(_line AS BIGINT) AS _line, " + cols
     # the header is known and checked: naming its columns lets DuckDB skip sniffing the file
-    columns = "{" + ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in names) + "}"
+    columns = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in names) + "}"
     return (
-        f"SELECT {cols} FROM read_csv({_sql_str(str(readable))}, header=true, auto_detect=false,"
-        f" columns={columns}, delim={_sql_str(delimiter)}, quote='\"', escape='\"',"
+        f"SELECT {cols} FROM read_csv({literal(str(readable))}, header=true, auto_detect=false,"
+        f" columns={columns}, delim={literal(delimiter)}, quote='\"', escape='\"',"
         f" store_rejects=true, ignore_errors=true, rejects_scan='rejects_scan_{idx}',"
         f" rejects_table='rejects_errors_{idx}')"
     )
@@ -325,11 +344,11 @@ def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
 def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
     """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped,
     rows with a formula saved without its value reported for quarantine."""
-    names = [c.source_name for c in contract.columns]
     rows = _sheet_rows(path, contract.source_of(FileSource).sheet)
     h = _find_header(contract, rows, path.name)
     header = [str(v).strip() if v is not None else "" for v in rows[h]]
-    batch.note_extra(path.name, check_header(contract, header, path.name))
+    batch.note_extra(idx, path.name, check_header(contract, header, path.name), contract.extra_columns)
+    names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
     pos = {name: header.index(name) for name in names}
     records, blank = [], 0
     for i, row in enumerate(rows[h + 1:], start=h + 2):
@@ -362,9 +381,8 @@ def _json_text(value: Any) -> str | None:
     return str(value)
 
 
-def _json_records(contract: Contract, path: Path, batch: RawBatch) -> list[Record]:
+def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
     """The records under `records_path` of one JSON page."""
-    names = [c.source_name for c in contract.columns]
     try:
         page = json.loads(path.read_bytes())
     except ValueError as e:
@@ -374,8 +392,9 @@ def _json_records(contract: Contract, path: Path, batch: RawBatch) -> list[Recor
     if not isinstance(items, list):
         raise SchemaDrift(f"{path.name}: no list of records under {records_path!r}")
     if items:
-        keys = {k for item in items if isinstance(item, dict) for k in item}
-        batch.note_extra(path.name, check_header(contract, sorted(keys), path.name))
+        keys = dict.fromkeys(k for item in items if isinstance(item, dict) for k in item)
+        batch.note_extra(idx, path.name, check_header(contract, list(keys), path.name), contract.extra_columns)
+    names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
     return [(i, [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
             for i, item in enumerate(items, start=1)]
 
@@ -390,7 +409,6 @@ def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list
     if not files:
         raise EmptyInput(f"{contract.id}: the load has no files")
     fmt = contract.source.format
-    names = [c.source_name for c in contract.columns]
     batch = RawBatch(delimiter=_delimiter(contract))
     for idx, path in enumerate(files):
         try:
@@ -398,10 +416,11 @@ def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list
                 batch.sources.append((idx, path.name, _csv_select(contract, idx, path, workdir, batch)))
                 continue
             records = (_xlsx_records(contract, idx, path, batch) if fmt == "xlsx"
-                       else _json_records(contract, path, batch))
+                       else _json_records(contract, idx, path, batch))
         except LoadRejected as e:
             batch.refuse(path, e, contract)
             continue
+        names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
         con.register(f"raw_{idx}", _arrow_batch(names, records))
         batch.sources.append((idx, path.name, f"SELECT * FROM raw_{idx}"))
         batch.numbered.add(idx)

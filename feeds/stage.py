@@ -5,6 +5,7 @@ contract columns plus _row, _file and _line, holding only rows that passed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from feeds.records import RecordScan
 from foundation.duck import one_row
 from foundation.sql import ident, literal, literal_list
 from warehouse import quarantine
+from warehouse.publish import ADDRESS_COLUMNS, published_columns
 from warehouse.snapshots import SNAPSHOT_PARQUET
 
 FULL_WIDTH = "０１２３４５６７８９．－：／，＋"
@@ -115,7 +117,6 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-BOOKKEEPING = ["_row", "_file", "_line", "_load_id"]
 # _row = file index * ROW_STRIDE + line: unique in a load without a counting pass.
 ROW_STRIDE = 10**12
 
@@ -126,10 +127,12 @@ def raw_json(contract: Contract) -> str:
                                     for c in contract.columns) + "})"
 
 
-def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_line: bool = False) -> str:
+def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_line: bool = False,
+                 kept: Sequence[str] = ()) -> str:
     """SQL over `source` (a file's rows, text columns named as in the feed) giving the typed contract
     columns, `_bad` (some value could not be read or a required one is empty) and `_raw` (the raw
-    text as JSON, only for bad rows). `keep_line` passes a reader-given `_line` through.
+    text as JSON, only for bad rows). `keep_line` passes a reader-given `_line` through, and the
+    undeclared columns `kept` pass as text, trimmed.
 
     Three projections keep the per-row cost to what clean data needs: the first reads each value
     the fast way (a string is trimmed only when an edge is space-like), the second trims the text
@@ -153,10 +156,11 @@ def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_lin
         third.append(f"COALESCE(_f{i}, {_slow(col, f'_c{i}')}) AS _v{i}, _c{i}")
         # a required value may be neither empty nor unreadable; another one may not be unreadable
         fails.append(f"_v{i} IS NULL" if required else f"(_c{i} IS NOT NULL AND _v{i} IS NULL)")
-    raws = ", ".join(ident(c.source_name) for c in contract.columns)
+    raws = ", ".join(ident(c) for c in [c.source_name for c in contract.columns] + list(kept))
     line = "_line, " if keep_line else ""
     bad = " OR ".join(fails) or "false"
-    names = ", ".join(f"_v{i} AS {ident(c.name)}" for i, c in enumerate(contract.columns))
+    names = ", ".join([f"_v{i} AS {ident(c.name)}" for i, c in enumerate(contract.columns)]
+                      + [f"{_trimmed(ident(k))} AS {ident(k)}" for k in kept])
     return (
         f"SELECT {names}, {line}{bad} AS _bad, CASE WHEN {bad} THEN {raw_json(contract)} END AS _raw"
         f" FROM (SELECT {', '.join(third)}, {line}{raws} FROM (SELECT {', '.join(second)}, {line}{raws}"
@@ -233,20 +237,23 @@ def _line_fix(con: duckdb.DuckDBPyConnection, skipped: list[dict]) -> set[str]:
 
 
 def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]],
-              numbered: set[int], shifted: set[str]) -> str:
+              batch: RawBatch, shifted: set[str]) -> str:
     """SQL numbering the typed rows of every file: `_row` unique in the load, `_file`, `_line`
-    (given by the reader for files in `numbered`; else the row's position in its file, which is its
-    rowid in the typed table, corrected for the rows the reader skipped) and `_load_id`.
+    (given by the reader for files in `batch.numbered`; else the row's position in its file, which
+    is its rowid in the typed table, corrected for the rows the reader skipped) and `_load_id`;
+    the undeclared columns any file kept, NULL in the files without them.
 
     `_file` and `_load_id` are ENUM constants: Parquet stores them as plain strings, but the writer
     takes an enum's dictionary as it is instead of hashing the same text for every row."""
-    cols = ", ".join(ident(c.name) for c in contract.columns)
     names = ", ".join(literal(name) for _, name, _ in typed)
     files = f"ENUM({names})"
     parts = []
     for idx, name, table in typed:
+        own = batch.kept.get(idx, [])
+        cols = ", ".join([ident(c.name) for c in contract.columns]
+                         + [ident(k) if k in own else f"NULL::VARCHAR AS {ident(k)}" for k in batch.kept_names()])
         line = "_line"
-        if idx not in numbered:
+        if idx not in batch.numbered:
             line = f"{table}.rowid + 1"
             if name in shifted:
                 line += (f" + (SELECT count(*) FROM fix WHERE fix.f = {literal(name)}"
@@ -317,7 +324,8 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         for idx, _name, source in batch.sources:
             # a parallel CREATE TABLE AS keeps insertion order, so a row's rowid is its place in
             # the file; the table lives in memory (spilling to workdir/spill), never as a file
-            select = typed_select(contract, source, keep_line=idx in batch.numbered)
+            select = typed_select(contract, source, keep_line=idx in batch.numbered,
+                                  kept=batch.kept.get(idx, []))
             con.execute(f"CREATE TEMP TABLE typed_{idx} AS {select}")
         unreadable = csv_rejects(con, batch)
         typed = []
@@ -344,7 +352,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         malformed = [r for rows in unreadable.values() for r in rows]
         shifted = [r for idx, rows in unreadable.items() if idx not in batch.numbered for r in rows]
         con.execute(f"CREATE TEMP VIEW numbered AS "
-                    f"{_numbered(contract, load_id, typed, batch.numbered, _line_fix(con, shifted))}")
+                    f"{_numbered(contract, load_id, typed, batch, _line_fix(con, shifted))}")
         con.execute("CREATE TEMP TABLE unreadable AS SELECT * FROM numbered WHERE _bad")
         bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
         selects = [_failure_select(contract, "unreadable")] if bad else []
@@ -362,7 +370,8 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
                                                     " UNION ALL ".join(selects))
         if malformed:
             quarantine.write_part_records(contract.id, load_id, "stage_structure", malformed)
-        cols = ", ".join(ident(c) for c in [c.name for c in contract.columns] + BOOKKEEPING)
+        cols = ", ".join(ident(c) for c in published_columns(contract, batch.kept_names())
+                         if c not in ADDRESS_COLUMNS)
         dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
         # rows carry their file and line, so the file need not keep their order: unordered, the
         # writer's threads do not wait for each other (a quarter less CPU at 10M rows)
