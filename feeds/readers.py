@@ -393,7 +393,8 @@ def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> 
         raise SchemaDrift(f"{path.name}: no list of records under {records_path!r}")
     if items:
         keys = dict.fromkeys(k for item in items if isinstance(item, dict) for k in item)
-        batch.note_extra(idx, path.name, check_header(contract, list(keys), path.name), contract.extra_columns)
+        extra = check_header(contract, list(keys), path.name)
+        batch.note_extra(idx, path.name, extra, contract.extra_columns)
     names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
     return [(i, [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
             for i, item in enumerate(items, start=1)]

@@ -250,8 +250,8 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
     parts = []
     for idx, name, table in typed:
         own = batch.kept.get(idx, [])
-        cols = ", ".join([ident(c.name) for c in contract.columns]
-                         + [ident(k) if k in own else f"NULL::VARCHAR AS {ident(k)}" for k in batch.kept_names()])
+        kept = [ident(k) if k in own else f"NULL::VARCHAR AS {ident(k)}" for k in batch.kept_names()]
+        cols = ", ".join([ident(c.name) for c in contract.columns] + kept)
         line = "_line"
         if idx not in batch.numbered:
             line = f"{table}.rowid + 1"

@@ -52,8 +52,12 @@ def kept_columns(contract: Contract, data: Path) -> list[str]:
     extra columns a contract with `on_extra_columns: keep` keeps, in file order."""
     fixed = set(published_columns(contract))
     with duckdb.connect() as con:
-        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({paths([data])})").fetchall()]
-    return [n for n in names if n not in fixed]
+        return [n for n in _names(con, data) if n not in fixed]
+
+
+def _names(con: duckdb.DuckDBPyConnection, data: Path) -> list[str]:
+    """The column names of the Parquet file `data`, in file order."""
+    return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({paths([data])})").fetchall()]
 
 
 UNDECLARED = "（契约未声明：按 L4 保管，在契约中分类前不可共享）"
@@ -79,8 +83,7 @@ def _adoptable(con: duckdb.DuckDBPyConnection, contract: Contract, data: Path,
                excluded: list[Path], kept: Sequence[str]) -> bool:
     """Whether `data` can become the snapshot as it is: its columns are the published ones and
     none of its rows is excluded (the first load of a dataset, typically)."""
-    names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({paths([data])})").fetchall()]
-    if names != published_columns(contract, kept):
+    if _names(con, data) != published_columns(contract, kept):
         return False
     return all(one_row(con, f"SELECT count(*) FROM read_parquet({paths([p])})")[0] == 0 for p in excluded)
 
@@ -91,7 +94,8 @@ def _rows(con: duckdb.DuckDBPyConnection, contract: Contract, data: Path, exclud
     the previous snapshot keep the undeclared columns they were published with)."""
     con.execute(f"CREATE TEMP VIEW new_rows AS {_new_rows_sql(contract, data, excluded, kept)}")
     if previous is None:
-        return data if _adoptable(con, contract, data, excluded, kept) else Query(con, "SELECT * FROM new_rows")
+        adoptable = _adoptable(con, contract, data, excluded, kept)
+        return data if adoptable else Query(con, "SELECT * FROM new_rows")
     key = ", ".join(ident(k) for k in contract.primary_key)
     return Query(con, f"SELECT * FROM new_rows UNION ALL BY NAME SELECT p.* FROM"
                       f" read_parquet({paths(previous.paths())}, union_by_name=true) p"
