@@ -27,6 +27,7 @@ from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
 from feeds.errors import EmptyInput, EncodingRejected, LoadRejected, MalformedFile, SchemaDrift, TruncatedFile
 from feeds.records import RecordScan, scan_csv
 from feeds.refused import refused_rows
+from foundation.duck import one_row
 from foundation.sql import ident, literal
 from warehouse.publish import published_columns
 
@@ -158,10 +159,11 @@ def _last_record_short(path: Path, scan: RecordScan, header: list[str], delimite
     return 0 < len(fields) < len(header) and scan.records > 0
 
 
-def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch) -> str:
+def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch,
+                by_record: bool = False) -> str:
     """SQL reading one CSV file: as it is when DuckDB can read it whole (UTF-8, one style of line
-    end, no NUL), transcoded to UTF-8 when it is GBK, else rewritten record by record (see
-    `rewrite_records`) with each record's number as `_line`."""
+    end, no NUL), transcoded to UTF-8 when it is GBK, else (or when `by_record`) rewritten record
+    by record (see `rewrite_records`) with each record's number as `_line`."""
     name, delimiter = path.name, contract.source_of(FileSource).delimiter
     if path.stat().st_size == 0:
         raise EmptyInput(f"{name}: file is empty (0 bytes); expected a header and rows")
@@ -175,7 +177,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     batch.scans[idx] = scan
     if scan.open_quote_at >= 0:
         raise _open_quote(path, scan)
-    readable, numbered = path, encoding is None or scan.nul_at >= 0 or scan.mixed_line_ends
+    readable, numbered = path, by_record or encoding is None or scan.nul_at >= 0 or scan.mixed_line_ends
     if numbered:
         rewritten = rewrite_records(path, workdir / f"{idx:05d}.records.csv", delimiter)
         readable = rewritten.path
@@ -185,7 +187,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
                              "reason": f"line {bad.line} holds {bad.why} at byte {bad.offset}",
                              "record": json.dumps({"line": bad.raw}, ensure_ascii=False)})
         batch.encodings.update(e for e in rewritten.encodings if e != "ascii")
-        if encoding is None:
+        if encoding is None or by_record:
             batch.drift.append(rewritten.summary(name))
     elif encoding is not None and encoding != "utf-8":
         readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
@@ -216,6 +218,35 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
         f" store_rejects=true, ignore_errors=true, rejects_scan='rejects_scan_{idx}',"
         f" rejects_table='rejects_errors_{idx}')"
     )
+
+
+def undecoded_files(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> list[int]:
+    """The CSV files read whole as UTF-8 in which DuckDB's scan (run already) found bytes that
+    are not UTF-8 past the first MiB detect_encoding judged: a GBK part further on."""
+    found = []
+    for idx in sorted(set(batch.csv_files) - batch.numbered):
+        try:
+            bad = one_row(con, f"SELECT count(*) FROM rejects_errors_{idx}"
+                               " WHERE error_type = 'INVALID ENCODING'")[0]
+        except duckdb.CatalogException:
+            continue  # nothing was rejected, so DuckDB created no table
+        if bad:
+            found.append(idx)
+    return found
+
+
+def reread_by_record(con: duckdb.DuckDBPyConnection, contract: Contract, idx: int, path: Path,
+                     workdir: Path, batch: RawBatch) -> str:
+    """SQL reading CSV file `idx` again, decoded record by record, after `undecoded_files` found
+    it holds more than UTF-8; what the first read reported of it is forgotten."""
+    for table in (f"rejects_errors_{idx}", f"rejects_scan_{idx}"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    batch.skipped.pop(idx, None)
+    batch.kept.pop(idx, None)
+    batch.drift = [d for d in batch.drift if not d.startswith(f"{path.name}: ")]
+    select = _csv_select(contract, idx, path, workdir, batch, by_record=True)
+    batch.sources = [(i, n, select if i == idx else s) for i, n, s in batch.sources]
+    return select
 
 
 def _record_number(csv_line: str, delimiter: str) -> int | None:

@@ -16,7 +16,7 @@ from duckdb import func
 from contracts.contract import Column, Contract
 from feeds.errors import LoadRejected, MalformedFile, SchemaDrift
 from feeds.numerals import cn_to_number
-from feeds.readers import RawBatch, csv_rejects, register_raw
+from feeds.readers import RawBatch, csv_rejects, register_raw, reread_by_record, undecoded_files
 from feeds.records import RecordScan
 from foundation.duck import one_row
 from foundation.sql import ident, literal, literal_list
@@ -269,6 +269,16 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
 TYPE_DRIFT_VALUES = 10
 
 
+def _type_file(con: duckdb.DuckDBPyConnection, contract: Contract, batch: RawBatch, idx: int,
+               source: str) -> None:
+    """Type the rows of file `idx` (read by `source`) into the table typed_<idx>.
+
+    A parallel CREATE TABLE AS keeps insertion order, so a row's rowid is its place in the file;
+    the table lives in memory (spilling to the work folder), never as a file."""
+    select = typed_select(contract, source, keep_line=idx in batch.numbered, kept=batch.kept.get(idx, []))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE typed_{idx} AS {select}")
+
+
 def _check_rows_read(con: duckdb.DuckDBPyConnection, scan: RecordScan, name: str, table: str,
                      unreadable: int) -> None:
     """Refuse the file unless the reader returned (or reported) every record its bytes hold."""
@@ -322,11 +332,10 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
         batch = register_raw(con, contract, files, workdir)
         for idx, _name, source in batch.sources:
-            # a parallel CREATE TABLE AS keeps insertion order, so a row's rowid is its place in
-            # the file; the table lives in memory (spilling to workdir/spill), never as a file
-            select = typed_select(contract, source, keep_line=idx in batch.numbered,
-                                  kept=batch.kept.get(idx, []))
-            con.execute(f"CREATE TEMP TABLE typed_{idx} AS {select}")
+            _type_file(con, contract, batch, idx, source)
+        for idx in undecoded_files(con, batch):  # UTF-8, then other bytes past the first MiB
+            again = reread_by_record(con, contract, idx, files[idx], workdir, batch)
+            _type_file(con, contract, batch, idx, again)
         unreadable = csv_rejects(con, batch)
         typed = []
         for idx, name, _source in batch.sources:

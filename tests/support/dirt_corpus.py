@@ -116,12 +116,16 @@ def extra_column(builder: Callable[..., str], header: list[str], row: Callable[.
     return encode(text([*header, "备注"], rows))
 
 
-def gbk_halves() -> bytes:
-    """The first half of the rows written as UTF-8, the second as GBK (two exports concatenated)."""
-    rows = [grid_row(i) for i in range(1, N + 1)]
-    first = text(GRID_HEADER, rows[: N // 2])
-    second = text(GRID_HEADER, rows[N // 2:]).split("\n", 1)[1]
-    return utf8(first) + gbk(second)
+def two_encodings(first: str, second: str, rows: int = N, split: int = N // 2) -> bytes:
+    """Rows up to `split` written in encoding `first`, the rest in `second` (two exports
+    concatenated)."""
+    body = [grid_row(i) for i in range(1, rows + 1)]
+    head = text(GRID_HEADER, body[:split])
+    tail = text(GRID_HEADER, body[split:]).split("\n", 1)[1]
+    return head.encode(first) + tail.encode(second)
+
+
+BIG = 12_000  # rows of a file of about 1.6 MB: past the first MiB encoding detection reads
 
 
 def unclosed_quote() -> bytes:
@@ -271,7 +275,14 @@ CASES = [
          loaded(malformed_row=2)),
     Case("bad_utf8_bytes", E, lambda: with_bytes(utf8(elevator()), 6, 3, b"\xff\xfe"), N, loaded(malformed_row=1)),
     Case("utf8_bom_then_gbk", G, lambda: codecs.BOM_UTF8 + gbk(grid()), N, loaded()),
-    Case("utf8_and_gbk_halves", G, gbk_halves, N, loaded(), drift="decoded record by record"),
+    Case("utf8_and_gbk_halves", G, lambda: two_encodings("utf-8", "gbk"), N, loaded(),
+         drift="decoded record by record"),
+    Case("gbk_and_utf8_halves", G, lambda: two_encodings("gbk", "utf-8"), N, loaded(),
+         drift="decoded record by record", note="GB18030 would read the UTF-8 half as the wrong characters"),
+    Case("utf8_then_gbk_past_first_mib", G, lambda: two_encodings("utf-8", "gbk", BIG, BIG - 5), BIG,
+         loaded(BIG), drift="decoded record by record"),
+    Case("gbk_then_utf8_past_first_mib", G, lambda: two_encodings("gbk", "utf-8", BIG, BIG - 5), BIG,
+         loaded(BIG), drift="decoded record by record"),
     Case("missing_field", G, lambda: replace_line(gbk(grid()), 7, gbk(",".join(grid_row(6)[:-1]))), N,
          loaded(malformed_row=1)),
     Case("extra_field", G, lambda: replace_line(gbk(grid()), 7, gbk(",".join(grid_row(6) + ["x"]))), N,
