@@ -53,7 +53,7 @@ def test_gbk_text_holding_utf8_records_is_not_read_as_gb18030(tmp_path: Path) ->
     UTF-8 part is sent to record-by-record decoding, whichever encoding is declared."""
     p = tmp_path / "mixed.csv"
     head = TEXT.encode("gbk") * 40_000  # past the first MiB
-    tail = "SJ3,事件编号\n".encode("utf-8")
+    tail = "SJ3,事件编号\n".encode()
     assert tail.decode("gb18030") != tail.decode("utf-8")  # valid GB18030, the wrong text
     p.write_bytes(head + tail)
     for declared in ("auto", "gbk"):
@@ -65,7 +65,7 @@ def test_gbk_text_holding_utf8_records_is_not_read_as_gb18030(tmp_path: Path) ->
 
 def test_a_utf8_run_cut_by_a_chunk_boundary_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     p = tmp_path / "f.csv"
-    run = "杭州市西湖".encode("utf-8")
+    run = "杭州市西湖".encode()
     p.write_bytes(b"x" * 10 + run)
     for chunk in (11, 13, 16, 64):
         monkeypatch.setattr(encoding, "CHUNK", chunk)
