@@ -24,9 +24,17 @@ import pyarrow as pa
 from contracts.contract import Contract
 from contracts.sources import FileSource, HttpSource
 from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
-from feeds.errors import EmptyInput, EncodingRejected, LoadRejected, MalformedFile, SchemaDrift, TruncatedFile
+from feeds.errors import (
+    EmptyInput,
+    EncodingRejected,
+    LoadRejected,
+    MalformedFile,
+    SchemaDrift,
+    TruncatedFile,
+    WrongFormat,
+)
 from feeds.records import RecordScan, scan_csv
-from feeds.refused import refused_rows
+from feeds.refused import OLE2, refused_rows
 from foundation.duck import one_row
 from foundation.sql import ident, literal
 from warehouse.publish import published_columns
@@ -323,18 +331,30 @@ def _mark_uncached(path: Path, sheet: str, rows: list[list[Any]]) -> None:
                 rows[r][c] = Uncached(v)
 
 
-def _sheet_rows(path: Path, sheet: str | None) -> list[list[Any]]:
-    """All rows of a worksheet with merged data cells filled from their top-left cell, formula
-    cells without a saved value as Uncached."""
+def _workbook(path: Path) -> Any:
+    """The .xlsx workbook at `path` (openpyxl, cached values); refused when it is empty, in
+    another format or corrupt."""
     import openpyxl
 
     if path.stat().st_size == 0:
         raise EmptyInput(f"{path.name}: workbook is empty (0 bytes); expected an .xlsx file")
+    with path.open("rb") as f:
+        magic = f.read(8)
+    if magic == OLE2:
+        raise WrongFormat(f"{path.name}: an Excel 97-2003 workbook (.xls, BIFF) or WPS .et file under an"
+                          " .xlsx name; open it and save it as .xlsx (Excel 2007 or later)")
+    if not magic.startswith(b"PK"):
+        raise WrongFormat(f"{path.name}: not an .xlsx workbook (it starts with {magic!r}: a CSV, text or"
+                          " web page saved under an .xlsx name?); save it as .xlsx")
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        return openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise TruncatedFile(f"{path.name}: not a readable .xlsx workbook ({e}); truncated or corrupt") from e
-    ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
+
+
+def _sheet_rows(path: Path, ws: Any) -> list[list[Any]]:
+    """All rows of worksheet `ws` of the workbook at `path`, with merged data cells filled from
+    their top-left cell, formula cells without a saved value as Uncached."""
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     if _has_formulas(path):
         _mark_uncached(path, ws.title, rows)
@@ -345,6 +365,25 @@ def _sheet_rows(path: Path, sheet: str | None) -> list[list[Any]]:
                 if c - 1 < len(rows[r - 1]):
                     rows[r - 1][c - 1] = top
     return rows
+
+
+def _data_sheet(contract: Contract, path: Path) -> tuple[list[list[Any]], int]:
+    """The rows of the worksheet holding the feed and the index of its header row: the sheet the
+    contract names, else the first whose header names the contract's columns (a workbook may
+    open with a cover or instructions sheet)."""
+    wb = _workbook(path)
+    wanted = contract.source_of(FileSource).sheet
+    if wanted and wanted not in wb.sheetnames:
+        raise SchemaDrift(f"{path.name}: no worksheet {wanted!r} (it has {', '.join(wb.sheetnames)})")
+    first: SchemaDrift | None = None
+    for ws in [wb[wanted]] if wanted else wb.worksheets:
+        rows = _sheet_rows(path, ws)
+        try:
+            return rows, _find_header(contract, rows, f"{path.name} sheet {ws.title!r}")
+        except SchemaDrift as e:
+            first = first or e
+    assert first is not None
+    raise first
 
 
 def _find_header(contract: Contract, rows: list[list[Any]], file: str) -> int:
@@ -375,8 +414,7 @@ def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
 def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
     """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped,
     rows with a formula saved without its value reported for quarantine."""
-    rows = _sheet_rows(path, contract.source_of(FileSource).sheet)
-    h = _find_header(contract, rows, path.name)
+    rows, h = _data_sheet(contract, path)
     header = [str(v).strip() if v is not None else "" for v in rows[h]]
     batch.note_extra(idx, path.name, check_header(contract, header, path.name), contract.extra_columns)
     names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])

@@ -47,6 +47,17 @@ class StageResult:
 
 
 SPACES = " \t\r\n\u3000"
+# what database exports write for NULL: `\N` (mysqldump, psql's text format, sqlite3 .dump) in any
+# column; `NULL`/`null` too where text cannot be meant (a typed column)
+NULL_MARKERS = ("\\N",)
+TYPED_NULL_MARKERS = (*NULL_MARKERS, "NULL", "null")
+
+
+def _clean(col: Column, raw: str) -> str:
+    """SQL for the raw text trimmed of spaces, NULL when empty or a NULL marker of its type."""
+    markers = NULL_MARKERS if col.type == "string" else TYPED_NULL_MARKERS
+    trimmed = f"NULLIF(trim({raw}, '{SPACES}'), '')"
+    return f"CASE WHEN {trimmed} IN ({', '.join(literal(m) for m in markers)}) THEN NULL ELSE {trimmed} END"
 
 
 def _trimmed(raw: str) -> str:
@@ -57,9 +68,11 @@ def _trimmed(raw: str) -> str:
     catches empty text and a leading ASCII space, tab or line end; LIKE with one wildcard is a
     prefix or suffix test for the full-width space and a trailing ASCII space. A value caught is
     trimmed of every space-like character at both ends; a trailing tab or line end alone is kept
-    (testing for them cost a fifth of staging time at 10M rows)."""
+    (testing for them cost a fifth of staging time at 10M rows). `\\N`, a database export's NULL,
+    is a missing value too."""
     edges = [f"{raw} < '!'", f"{raw} LIKE '\u3000%'", f"{raw} LIKE '% '", f"{raw} LIKE '%\u3000'"]
-    return f"CASE WHEN {' OR '.join(edges)} THEN NULLIF(trim({raw}, '{SPACES}'), '') ELSE {raw} END"
+    return (f"CASE WHEN {' OR '.join(edges)} THEN NULLIF(trim({raw}, '{SPACES}'), '')"
+            f" WHEN {raw} = {literal(NULL_MARKERS[0])} THEN NULL ELSE {raw} END")
 
 
 def _folded(clean: str) -> str:
@@ -85,6 +98,15 @@ def _fast(col: Column, raw: str) -> str:
     raise ValueError(f"unknown type {col.type}")  # pragma: no cover
 
 
+def _excel_serial(folded: str) -> str:
+    """SQL for a timestamp from an Excel date serial (days since 1899-12-30, a fraction for the
+    time of day) as a workbook cell formatted as a number, or a CSV saved from one, holds it: five
+    digits (1927 to 2173), NULL for other text."""
+    return (f"CASE WHEN regexp_full_match({folded}, '[1-9][0-9]{{4}}(\\.[0-9]+)?')"
+            f" THEN TIMESTAMP '1899-12-30'"
+            f" + to_microseconds(CAST(round(CAST({folded} AS DOUBLE) * 86400000000) AS BIGINT)) END")
+
+
 def _slow(col: Column, clean: str) -> str:
     """SQL reading trimmed text the way people type it: full-width digits, Chinese numerals,
     thousands separators, other date layouts, UTC offsets; NULL where it cannot be read."""
@@ -95,11 +117,12 @@ def _slow(col: Column, clean: str) -> str:
     if col.type == "double":
         return f"COALESCE(TRY_CAST({folded} AS DOUBLE), TRY_CAST(cn_number({clean}) AS DOUBLE))"
     if col.type == "date":
-        return f"CAST(try_strptime({folded}, {literal_list(DATE_FORMATS)}) AS DATE)"
+        return (f"COALESCE(CAST(try_strptime({folded}, {literal_list(DATE_FORMATS)}) AS DATE),"
+                f" CAST({_excel_serial(folded)} AS DATE))")
     if col.type == "timestamp":
         # offsets such as +08:00 or Z are converted to Beijing time, the feeds' local time
         return (f"COALESCE(try_strptime({folded}, {literal_list(TIMESTAMP_FORMATS)}),"
-                f" timezone('Asia/Shanghai', TRY_CAST({clean} AS TIMESTAMPTZ)))")
+                f" timezone('Asia/Shanghai', TRY_CAST({clean} AS TIMESTAMPTZ)), {_excel_serial(folded)})")
     if col.type == "boolean":
         return _fast(col, clean)
     raise ValueError(f"unknown type {col.type}")  # pragma: no cover
@@ -152,7 +175,7 @@ def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_lin
             continue
         first.append(f"{_fast(col, raw)} AS _f{i}")
         second.append(f"_f{i}, CASE WHEN _f{i} IS NULL AND {raw} IS NOT NULL"
-                      f" THEN NULLIF(trim({raw}, '{SPACES}'), '') END AS _c{i}")
+                      f" THEN {_clean(col, raw)} END AS _c{i}")
         third.append(f"COALESCE(_f{i}, {_slow(col, f'_c{i}')}) AS _v{i}, _c{i}")
         # a required value may be neither empty nor unreadable; another one may not be unreadable
         fails.append(f"_v{i} IS NULL" if required else f"(_c{i} IS NOT NULL AND _v{i} IS NULL)")
@@ -174,7 +197,7 @@ def _failure_select(contract: Contract, source: str) -> str:
     parts = []
     for order, col in enumerate(contract.columns):
         raw = f"json_extract_string(_raw, {literal(col.source_name)})"
-        clean = f"NULLIF(trim({raw}, '{SPACES}'), '')"
+        clean = _clean(col, raw)
         cond = f"{clean} IS NOT NULL AND {ident(col.name)} IS NULL"
         reason = (f"'{col.name} ({col.source_name}): cannot read ' || {raw}"
                   f" || ' as {col.type}'")
@@ -298,7 +321,7 @@ def _check_types(con: duckdb.DuckDBPyConnection, contract: Contract, name: str, 
     for col in contract.columns:
         if col.type == "string":
             continue
-        raw = f"NULLIF(trim(json_extract_string(_raw, {literal(col.source_name)}), '{SPACES}'), '')"
+        raw = _clean(col, f"json_extract_string(_raw, {literal(col.source_name)})")
         values, read, example = one_row(
             con, f"SELECT count({raw}), count({ident(col.name)}), any_value({raw}) FROM {table}")
         if values >= TYPE_DRIFT_VALUES and read == 0:
