@@ -1,8 +1,8 @@
 """The rows of a file refused whole, as quarantine records, so that a refused file's rows are
 counted and each is kept with the file's reason: every data line of a CSV file as its line ends
 define them (a quote cannot join lines here: an unclosed quote is a usual reason for refusing),
-every non-blank row under the first of a workbook (every line of text under a workbook's name), every record of a JSON page. Bytes that no
-encoding reads are kept as \\x escapes."""
+every non-blank row under the first of a workbook (every line of text under a workbook's name),
+every record of a JSON page. Bytes that no encoding reads are kept as \\x escapes."""
 
 from __future__ import annotations
 
