@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -139,9 +140,40 @@ def check_header(contract: Contract, found: Iterable[str], file: str) -> list[st
     return unexpected
 
 
-def _csv_header(path: Path, delimiter: str) -> list[str]:
+@dataclass(frozen=True)
+class CsvHeader:
+    """A CSV file's header record, and the title lines above it (hand-kept sheets saved as CSV
+    put a title such as `XX街道网格事件台账` on top): how many physical lines, how many of them
+    non-blank records, and their text."""
+
+    names: list[str]
+    skip_lines: int = 0
+    title_records: int = 0
+    titles: tuple[str, ...] = ()
+
+
+TITLE_LINES = 10  # how far down a header under title lines is looked for
+
+
+def _csv_header(contract: Contract, path: Path, delimiter: str, numbered: bool) -> CsvHeader:
+    """The header of a UTF-8 CSV file: its first record, or, when that does not name the
+    contract's columns, the first of the next TITLE_LINES records that names every one of them
+    (never in a file rewritten record by record, whose records carry their number first)."""
+    wanted = {c.source_name for c in contract.columns}
     with path.open(encoding="utf-8", newline="") as f:
-        return [h.strip().lstrip("\ufeff") for h in next(csv.reader(f, delimiter=delimiter), [])]
+        reader = csv.reader(f, delimiter=delimiter)
+        first = [h.strip().lstrip("\ufeff") for h in next(reader, [])][1 if numbered else 0:]
+        if numbered or wanted <= set(first):
+            return CsvHeader(first)
+        titles, lines = [first], reader.line_num
+        for record in itertools.islice(reader, TITLE_LINES):
+            names = [h.strip() for h in record]
+            if wanted <= set(names):
+                shown = (delimiter.join(t).strip(delimiter + " ") for t in titles)
+                return CsvHeader(names, lines, sum(1 for t in titles if t), tuple(t for t in shown if t))
+            titles.append(record)
+            lines = reader.line_num
+    return CsvHeader(first)
 
 
 def _open_quote(path: Path, scan: RecordScan) -> LoadRejected:
@@ -201,7 +233,12 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
         readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
     if encoding:
         batch.encodings.add(encoding)
-    header = _csv_header(readable, delimiter)[1 if numbered else 0:]
+    found = _csv_header(contract, readable, delimiter, numbered)
+    header = found.names
+    if found.skip_lines:
+        scan = batch.scans[idx] = replace(scan, records=scan.records - found.title_records)
+        batch.drift.append(f"{name}: {found.skip_lines} line(s) above the header skipped"
+                           f" ({'; '.join(found.titles)[:200] or 'blank'})")
     if scan.unterminated and _last_record_short(path, scan, header, delimiter):
         raise TruncatedFile(f"{name}: the last row (at byte {scan.last_record_at}) has fewer fields than"
                             f" the header's {len(header)} and no line end: the export was cut off")
@@ -223,7 +260,8 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     return (
         f"SELECT {cols} FROM read_csv({literal(str(readable))}, header=true, auto_detect=false,"
         f" columns={columns}, delim={literal(delimiter)}, quote='\"', escape='\"',"
-        f" store_rejects=true, ignore_errors=true, rejects_scan='rejects_scan_{idx}',"
+        f" skip={found.skip_lines}, store_rejects=true, ignore_errors=true,"
+        f" rejects_scan='rejects_scan_{idx}',"
         f" rejects_table='rejects_errors_{idx}')"
     )
 

@@ -212,10 +212,15 @@ def null_markers(marker: str, column: str = "升级时间", rows: frozenset[int]
     return grid_with({i: {column: marker} for i in rows})
 
 
-def totals_row() -> bytes:
-    """A 合计 (totals) row under the data, as hand-kept ledgers end."""
-    data = gbk(grid())
-    return data + gbk(",".join(["合计", "", str(2 * N)] + [""] * (len(GRID_HEADER) - 3)) + "\n")
+def totals_line() -> bytes:
+    """A 合计 (totals) row, as hand-kept ledgers end under their data."""
+    return gbk(",".join(["合计", "", str(2 * N)] + [""] * (len(GRID_HEADER) - 3)) + "\n")
+
+
+def titled(*titles: str, eol: str = "\n") -> bytes:
+    """Title lines above the header, as a hand-kept sheet with a merged title row saves as CSV."""
+    pad = "," * (len(GRID_HEADER) - 1)
+    return gbk("".join(f"{t}{pad if t else ''}{eol}" for t in titles) + grid(eol=eol))
 
 
 def date_serials() -> bytes:
@@ -342,8 +347,15 @@ CASES = [
     Case("sqlite3_csv", G, sqlite3_csv, N, loaded()),
     Case("wps_quoted_when_needed", G, wps_quoted_when_needed, N, loaded()),
     Case("excel_gbk_crlf", G, lambda: gbk(grid(eol="\r\n")), N, loaded()),
-    Case("totals_row", G, totals_row, N + 1, loaded(N + 1, required=1), note="合计: required fields empty"),
+    Case("totals_row", G, lambda: gbk(grid()) + totals_line(), N + 1, loaded(N + 1, required=1),
+         note="合计: required fields empty"),
     Case("excel_date_serials", G, date_serials, N, loaded()),
+    Case("title_row_above_header", G, lambda: titled("翠苑街道网格事件台账（2026年11月）"), N, loaded(),
+         drift="1 line(s) above the header skipped (翠苑街道网格事件台账"),
+    Case("title_rows_and_blank_line_crlf", G, lambda: titled("网格事件台账", "填报单位：翠苑街道", "", eol="\r\n"),
+         N, loaded(), drift="3 line(s) above the header skipped"),
+    Case("title_and_totals_rows", G, lambda: titled("网格事件台账") + totals_line(), N + 1,
+         loaded(N + 1, required=1)),
     Case("utf16_le_bom", G, lambda: codecs.BOM_UTF16_LE + grid(delim="\t").encode("utf-16-le"), N,
          refused("rejected:encoding"), note="Excel 'Unicode text'"),
     Case("utf16_be_bom", G, lambda: codecs.BOM_UTF16_BE + grid().encode("utf-16-be"), N,
