@@ -76,7 +76,8 @@ def detect_encoding(path: Path, declared: str = "auto") -> str:
         head = f.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         err = EncodingRejected(
-            f"{path.name}: file is UTF-16 (byte-order mark {head[:2].hex()}); feeds must be UTF-8 or GBK"
+            f"{path.name}: file is UTF-16 (byte-order mark {head[:2].hex()}), as Excel's 'Unicode text'"
+            " writes; feeds must be UTF-8 or GBK: save it as 'CSV UTF-8' or 'CSV (逗号分隔)'"
         )
         err.utf16 = True
         raise err
