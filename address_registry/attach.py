@@ -16,7 +16,7 @@ from contracts.schema import ADDRESS_COLUMN_NAMES
 from foundation.duck import one_row
 from foundation.sql import ident, literal, path
 from warehouse import quarantine
-from warehouse.publish import published_columns
+from warehouse.publish import kept_columns, published_columns
 from warehouse.snapshots import SNAPSHOT_PARQUET
 
 
@@ -54,7 +54,7 @@ def attach_addresses(contract: Contract, load_id: str, staged: Path, work: Path)
             f" coalesce(m.reason, 'address not recognised') AS reason, to_json(s) AS record"
             f" {join} WHERE m.match_level = 'none'")
         cols = ", ".join(f"m.{c}" if c in ADDRESS_COLUMN_NAMES else f"s.{ident(c)}"
-                         for c in published_columns(contract))
+                         for c in published_columns(contract, kept_columns(contract, staged)))
         con.execute(f"COPY (SELECT {cols} {join}) TO {path(addressed)} ({SNAPSHOT_PARQUET})")
         con.execute(f"COPY (SELECT s._row {join} WHERE m.match_level = 'none') TO {path(unresolved)}"
                     " (FORMAT parquet)")

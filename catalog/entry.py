@@ -125,6 +125,15 @@ def _typed(cols: tuple[SchemaColumn, ...], manifest: Manifest | None) -> tuple[S
     return tuple(replace(c, type=types.get(c.name, c.type)) for c in cols)
 
 
+def _undeclared(cols: tuple[SchemaColumn, ...], manifest: Manifest | None) -> tuple[SchemaColumn, ...]:
+    """The published columns the contract does not declare (kept from the feed by
+    `on_extra_columns: keep`, at grade L4), so the entry shows the drift; not bookkeeping."""
+    if not manifest:
+        return ()
+    declared = {c.name for c in cols}
+    return tuple(c for c in manifest.columns if c.name not in declared and not c.name.startswith("_"))
+
+
 def _finest(columns: tuple[SchemaColumn, ...]) -> str | None:
     """The finest address granularity any column pinpoints, or None."""
     levels = {c.address_granularity for c in columns}
@@ -151,7 +160,7 @@ def _from_contract(c: Contract, cls: Classified, manifest: Manifest | None) -> C
         str(c.sharing),
         str(c.opening),
         c.address.granularity if c.address else None,
-        _typed(cls.columns, manifest),
+        _typed(cls.columns, manifest) + _undeclared(cls.columns, manifest),
         manifest=manifest,
     )
 

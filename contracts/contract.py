@@ -210,7 +210,7 @@ class Contract(BaseModel):
 
     @property
     def extra_columns(self) -> str:
-        """What a feed file with undeclared columns gets: refuse or ignore."""
+        """What a feed file with undeclared columns gets: refuse, ignore or keep."""
         if self.source.on_extra_columns:
             return self.source.on_extra_columns
         return "ignore" if self.sharing == Sharing.unconditional else "refuse"

@@ -24,7 +24,7 @@ class SourceBase(BaseModel):
     # a feed naming columns the contract does not: refuse the file, or ignore them (the drift is
     # named in the ledger); unset = refuse for 有条件共享/不予共享 data, whose every column must be
     # classified before it is shared, ignore for 无条件共享 data
-    on_extra_columns: Literal["refuse", "ignore"] | None = None
+    on_extra_columns: Literal["refuse", "ignore", "keep"] | None = None
 
 
 class FileSource(SourceBase):

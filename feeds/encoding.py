@@ -6,6 +6,7 @@ and reported with its byte offset, never read with a silent replacement characte
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,12 @@ from pathlib import Path
 from feeds.errors import EncodingRejected
 
 CHUNK = 8 << 20
-SAMPLE = 1 << 20  # UTF-8 is judged on the first MiB; DuckDB rejects later invalid bytes row by row
+# UTF-8 is judged on the first MiB; DuckDB's scan reports later invalid bytes (an INVALID ENCODING
+# reject), and the reader then decodes that file record by record
+SAMPLE = 1 << 20
+# four CJK characters in a row as UTF-8 writes them (E4-E9 lead, two continuation bytes each):
+# next to impossible in GBK text, so a GBK file holding such a run holds UTF-8 records too
+UTF8_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){4}")
 _ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "gb18030": "gb18030", "utf-8": "utf-8"}
 
 
@@ -44,29 +50,50 @@ def _decodes(path: Path, encoding: str, limit: int | None = None) -> tuple[bool,
     return True, -1
 
 
+def utf8_run_at(path: Path) -> int:
+    """The byte offset of the first run of UTF-8-encoded CJK text in `path` (see UTF8_RUN), or -1."""
+    offset, tail = 0, b""
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            data = tail + chunk
+            if found := UTF8_RUN.search(data):
+                return offset - len(tail) + found.start()
+            tail = data[-11:]  # a run cut by the chunk boundary is found in the next one
+            offset += len(chunk)
+    return -1
+
+
 def detect_encoding(path: Path, declared: str = "auto") -> str:
     """'utf-8' or 'gb18030' for `path`, trying the declared encoding first.
 
-    UTF-8 is judged on the first MiB (invalid bytes further on make DuckDB reject those rows, which
-    are quarantined); GB18030 on the whole file. UTF-16 byte-order marks and bytes valid in neither
-    raise EncodingRejected naming the offset.
+    UTF-8 is judged on the first MiB (invalid bytes further on are reported by DuckDB's scan, and
+    the file is then decoded record by record); GB18030 on the whole file, which must also hold no
+    run of UTF-8 text (GB18030 reads most UTF-8 bytes, as the wrong characters). UTF-16 byte-order
+    marks, a GB18030 file holding UTF-8 records and bytes valid in neither raise EncodingRejected
+    naming the offset (all but UTF-16 are then decoded record by record).
     """
     with path.open("rb") as f:
         head = f.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         err = EncodingRejected(
-            f"{path.name}: file is UTF-16 (byte-order mark {head[:2].hex()}); feeds must be UTF-8 or GBK"
+            f"{path.name}: file is UTF-16 (byte-order mark {head[:2].hex()}), as Excel's 'Unicode text'"
+            " writes; feeds must be UTF-8 or GBK: save it as 'CSV UTF-8' or 'CSV (逗号分隔)'"
         )
         err.utf16 = True
         raise err
     first = _ALIASES.get(declared, "utf-8")
     order = [first] + [e for e in ("utf-8", "gb18030") if e != first]
     offsets = {}
+    mixed = -1
     for enc in order:
         ok, offset = _decodes(path, enc, SAMPLE if enc == "utf-8" else None)
+        if ok and enc == "gb18030" and (mixed := utf8_run_at(path)) >= 0:
+            continue
         if ok:
             return enc
         offsets[enc] = offset
+    if mixed >= 0:
+        raise EncodingRejected(f"{path.name}: GBK text with UTF-8 text from byte {mixed} on")
     raise EncodingRejected(
         f"{path.name}: not valid UTF-8 (first bad byte at offset {offsets['utf-8']}) "
         f"nor GBK/GB18030 (offset {offsets['gb18030']}); declared encoding {declared!r}"

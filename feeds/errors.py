@@ -31,6 +31,12 @@ class MalformedFile(LoadRejected):
     reason_code = "rejected:malformed"
 
 
+class WrongFormat(LoadRejected):
+    """The file is not in the contract's format (an Excel 97-2003 .xls or a CSV under an .xlsx name)."""
+
+    reason_code = "rejected:format"
+
+
 class SchemaDrift(LoadRejected):
     reason_code = "rejected:schema_drift"
 

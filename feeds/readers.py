@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,20 @@ import pyarrow as pa
 from contracts.contract import Contract
 from contracts.sources import FileSource, HttpSource
 from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
-from feeds.errors import EmptyInput, EncodingRejected, LoadRejected, MalformedFile, SchemaDrift, TruncatedFile
+from feeds.errors import (
+    EmptyInput,
+    EncodingRejected,
+    LoadRejected,
+    MalformedFile,
+    SchemaDrift,
+    TruncatedFile,
+    WrongFormat,
+)
 from feeds.records import RecordScan, scan_csv
-from feeds.refused import refused_rows
+from feeds.refused import OLE2, refused_rows
+from foundation.duck import one_row
+from foundation.sql import ident, literal
+from warehouse.publish import published_columns
 
 
 @dataclass
@@ -49,8 +61,10 @@ class RawBatch:
     skipped: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     # files whose relation carries `_line` (workbooks, JSON pages, rewritten CSV)
     numbered: set[int] = field(default_factory=set)
-    # what was read differently from the contract (extra columns ignored, mixed encodings)
+    # what was read differently from the contract (extra columns ignored or kept, mixed encodings)
     drift: list[str] = field(default_factory=list)
+    # by file index, the columns the contract does not declare that it keeps (on_extra_columns: keep)
+    kept: dict[int, list[str]] = field(default_factory=dict)
     delimiter: str = ","
     # one quarantine record per data row of the refused files
     refused_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -59,12 +73,24 @@ class RawBatch:
         """Report a row of file `idx` that the reader left out, as a quarantine record."""
         self.skipped.setdefault(idx, []).append(record)
 
-    def note_extra(self, name: str, extra: list[str]) -> None:
-        """Record that file `name`'s columns `extra`, not in the contract, were ignored."""
-        if extra:
-            shown = ", ".join(extra[:10]) + (f" and {len(extra) - 10:,} more" if len(extra) > 10 else "")
+    def note_extra(self, idx: int, name: str, extra: list[str], mode: str) -> None:
+        """Record that file `idx` (`name`) names the columns `extra`, not in the contract, which
+        the contract's `on_extra_columns` (`mode`) ignores or keeps."""
+        if not extra:
+            return
+        shown = ", ".join(extra[:10]) + (f" and {len(extra) - 10:,} more" if len(extra) > 10 else "")
+        if mode == "keep":
+            self.kept[idx] = extra
+            self.drift.append(f"{name}: column(s) {shown} not in the contract, kept: published as text"
+                              " at grade L4 and not shareable until the contract declares them"
+                              " (on_extra_columns: keep)")
+        else:
             self.drift.append(f"{name}: column(s) {shown} not in the contract, ignored"
                               " (on_extra_columns: ignore)")
+
+    def kept_names(self) -> list[str]:
+        """The undeclared columns kept from any file of the load, in the order first seen."""
+        return list(dict.fromkeys(n for idx in sorted(self.kept) for n in self.kept[idx]))
 
     def refuse(self, path: Path, err: LoadRejected, contract: Contract) -> None:
         """Refuse the file at `path` whole, its rows counted and quarantined with `err`."""
@@ -80,7 +106,8 @@ def _delimiter(contract: Contract) -> str:
 
 def check_header(contract: Contract, found: Iterable[str], file: str) -> list[str]:
     """Check that the header names the contract's source columns (in any order); return the extra
-    columns it names that the contract lets pass (`on_extra_columns: ignore`), else reject."""
+    columns it names that the contract lets pass (`on_extra_columns: ignore` or `keep`), else
+    reject."""
     expected = {c.source_name for c in contract.columns}
     got = [h.strip().lstrip("\ufeff") for h in found if h is not None and str(h).strip() != ""]
     missing = sorted(expected - set(got))
@@ -104,16 +131,49 @@ def check_header(contract: Contract, found: Iterable[str], file: str) -> list[st
     dupes = sorted({h for h in got if got.count(h) > 1})
     if dupes:
         raise SchemaDrift(f"{file}: column(s) {', '.join(dupes)} appear more than once in the header")
+    reserved = set(published_columns(contract)) if contract.extra_columns == "keep" else set()
+    clash = [u for u in unexpected if reserved and (u in reserved or u.startswith("_"))]
+    if clash:
+        raise SchemaDrift(f"{file}: undeclared column(s) {', '.join(map(repr, clash[:10]))} cannot be kept"
+                          " (on_extra_columns: keep) under a name the published dataset uses already"
+                          " or reserves (a leading _); declare them in the contract")
     return unexpected
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+@dataclass(frozen=True)
+class CsvHeader:
+    """A CSV file's header record, and the title lines above it (hand-kept sheets saved as CSV
+    put a title such as `XX街道网格事件台账` on top): how many physical lines, how many of them
+    non-blank records, and their text."""
+
+    names: list[str]
+    skip_lines: int = 0
+    title_records: int = 0
+    titles: tuple[str, ...] = ()
 
 
-def _csv_header(path: Path, delimiter: str) -> list[str]:
+TITLE_LINES = 10  # how far down a header under title lines is looked for
+
+
+def _csv_header(contract: Contract, path: Path, delimiter: str, numbered: bool) -> CsvHeader:
+    """The header of a UTF-8 CSV file: its first record, or, when that does not name the
+    contract's columns, the first of the next TITLE_LINES records that names every one of them
+    (never in a file rewritten record by record, whose records carry their number first)."""
+    wanted = {c.source_name for c in contract.columns}
     with path.open(encoding="utf-8", newline="") as f:
-        return [h.strip().lstrip("\ufeff") for h in next(csv.reader(f, delimiter=delimiter), [])]
+        reader = csv.reader(f, delimiter=delimiter)
+        first = [h.strip().lstrip("\ufeff") for h in next(reader, [])][1 if numbered else 0:]
+        if numbered or wanted <= set(first):
+            return CsvHeader(first)
+        titles, lines = [first], reader.line_num
+        for record in itertools.islice(reader, TITLE_LINES):
+            names = [h.strip() for h in record]
+            if wanted <= set(names):
+                shown = (delimiter.join(t).strip(delimiter + " ") for t in titles)
+                return CsvHeader(names, lines, sum(1 for t in titles if t), tuple(t for t in shown if t))
+            titles.append(record)
+            lines = reader.line_num
+    return CsvHeader(first)
 
 
 def _open_quote(path: Path, scan: RecordScan) -> LoadRejected:
@@ -139,10 +199,11 @@ def _last_record_short(path: Path, scan: RecordScan, header: list[str], delimite
     return 0 < len(fields) < len(header) and scan.records > 0
 
 
-def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch) -> str:
+def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch,
+                by_record: bool = False) -> str:
     """SQL reading one CSV file: as it is when DuckDB can read it whole (UTF-8, one style of line
-    end, no NUL), transcoded to UTF-8 when it is GBK, else rewritten record by record (see
-    `rewrite_records`) with each record's number as `_line`."""
+    end, no NUL), transcoded to UTF-8 when it is GBK, else (or when `by_record`) rewritten record
+    by record (see `rewrite_records`) with each record's number as `_line`."""
     name, delimiter = path.name, contract.source_of(FileSource).delimiter
     if path.stat().st_size == 0:
         raise EmptyInput(f"{name}: file is empty (0 bytes); expected a header and rows")
@@ -156,7 +217,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     batch.scans[idx] = scan
     if scan.open_quote_at >= 0:
         raise _open_quote(path, scan)
-    readable, numbered = path, encoding is None or scan.nul_at >= 0 or scan.mixed_line_ends
+    readable, numbered = path, by_record or encoding is None or scan.nul_at >= 0 or scan.mixed_line_ends
     if numbered:
         rewritten = rewrite_records(path, workdir / f"{idx:05d}.records.csv", delimiter)
         readable = rewritten.path
@@ -166,17 +227,22 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
                              "reason": f"line {bad.line} holds {bad.why} at byte {bad.offset}",
                              "record": json.dumps({"line": bad.raw}, ensure_ascii=False)})
         batch.encodings.update(e for e in rewritten.encodings if e != "ascii")
-        if encoding is None:
+        if encoding is None or by_record:
             batch.drift.append(rewritten.summary(name))
     elif encoding is not None and encoding != "utf-8":
         readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
     if encoding:
         batch.encodings.add(encoding)
-    header = _csv_header(readable, delimiter)[1 if numbered else 0:]
+    found = _csv_header(contract, readable, delimiter, numbered)
+    header = found.names
+    if found.skip_lines:
+        scan = batch.scans[idx] = replace(scan, records=scan.records - found.title_records)
+        batch.drift.append(f"{name}: {found.skip_lines} line(s) above the header skipped"
+                           f" ({'; '.join(found.titles)[:200] or 'blank'})")
     if scan.unterminated and _last_record_short(path, scan, header, delimiter):
         raise TruncatedFile(f"{name}: the last row (at byte {scan.last_record_at}) has fewer fields than"
                             f" the header's {len(header)} and no line end: the export was cut off")
-    batch.note_extra(name, check_header(contract, header, name))
+    batch.note_extra(idx, name, check_header(contract, header, name), contract.extra_columns)
     unnamed = [str(i + 1) for i, h in enumerate(header) if not h]
     if unnamed:
         batch.drift.append(f"{name}: column(s) without a header name at position(s)"
@@ -186,17 +252,47 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     if numbered:
         names = ["_line", *names]
         batch.numbered.add(idx)
-    cols = ", ".join(f'"{c.source_name}"' for c in contract.columns)
+    cols = ", ".join(ident(n) for n in [c.source_name for c in contract.columns] + batch.kept.get(idx, []))
     if numbered:
         cols = "CAST(_line AS BIGINT) AS _line, " + cols
     # the header is known and checked: naming its columns lets DuckDB skip sniffing the file
-    columns = "{" + ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in names) + "}"
+    columns = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in names) + "}"
     return (
-        f"SELECT {cols} FROM read_csv({_sql_str(str(readable))}, header=true, auto_detect=false,"
-        f" columns={columns}, delim={_sql_str(delimiter)}, quote='\"', escape='\"',"
-        f" store_rejects=true, ignore_errors=true, rejects_scan='rejects_scan_{idx}',"
+        f"SELECT {cols} FROM read_csv({literal(str(readable))}, header=true, auto_detect=false,"
+        f" columns={columns}, delim={literal(delimiter)}, quote='\"', escape='\"',"
+        f" skip={found.skip_lines}, store_rejects=true, ignore_errors=true,"
+        f" rejects_scan='rejects_scan_{idx}',"
         f" rejects_table='rejects_errors_{idx}')"
     )
+
+
+def undecoded_files(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> list[int]:
+    """The CSV files read whole as UTF-8 in which DuckDB's scan (run already) found bytes that
+    are not UTF-8 past the first MiB detect_encoding judged: a GBK part further on."""
+    found = []
+    for idx in sorted(set(batch.csv_files) - batch.numbered):
+        try:
+            bad = one_row(con, f"SELECT count(*) FROM rejects_errors_{idx}"
+                               " WHERE error_type = 'INVALID ENCODING'")[0]
+        except duckdb.CatalogException:
+            continue  # nothing was rejected, so DuckDB created no table
+        if bad:
+            found.append(idx)
+    return found
+
+
+def reread_by_record(con: duckdb.DuckDBPyConnection, contract: Contract, idx: int, path: Path,
+                     workdir: Path, batch: RawBatch) -> str:
+    """SQL reading CSV file `idx` again, decoded record by record, after `undecoded_files` found
+    it holds more than UTF-8; what the first read reported of it is forgotten."""
+    for table in (f"rejects_errors_{idx}", f"rejects_scan_{idx}"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    batch.skipped.pop(idx, None)
+    batch.kept.pop(idx, None)
+    batch.drift = [d for d in batch.drift if not d.startswith(f"{path.name}: ")]
+    select = _csv_select(contract, idx, path, workdir, batch, by_record=True)
+    batch.sources = [(i, n, select if i == idx else s) for i, n, s in batch.sources]
+    return select
 
 
 def _record_number(csv_line: str, delimiter: str) -> int | None:
@@ -273,18 +369,30 @@ def _mark_uncached(path: Path, sheet: str, rows: list[list[Any]]) -> None:
                 rows[r][c] = Uncached(v)
 
 
-def _sheet_rows(path: Path, sheet: str | None) -> list[list[Any]]:
-    """All rows of a worksheet with merged data cells filled from their top-left cell, formula
-    cells without a saved value as Uncached."""
+def _workbook(path: Path) -> Any:
+    """The .xlsx workbook at `path` (openpyxl, cached values); refused when it is empty, in
+    another format or corrupt."""
     import openpyxl
 
     if path.stat().st_size == 0:
         raise EmptyInput(f"{path.name}: workbook is empty (0 bytes); expected an .xlsx file")
+    with path.open("rb") as f:
+        magic = f.read(8)
+    if magic == OLE2:
+        raise WrongFormat(f"{path.name}: an Excel 97-2003 workbook (.xls, BIFF) or WPS .et file under an"
+                          " .xlsx name; open it and save it as .xlsx (Excel 2007 or later)")
+    if not magic.startswith(b"PK"):
+        raise WrongFormat(f"{path.name}: not an .xlsx workbook (it starts with {magic!r}: a CSV, text or"
+                          " web page saved under an .xlsx name?); save it as .xlsx")
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        return openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise TruncatedFile(f"{path.name}: not a readable .xlsx workbook ({e}); truncated or corrupt") from e
-    ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
+
+
+def _sheet_rows(path: Path, ws: Any) -> list[list[Any]]:
+    """All rows of worksheet `ws` of the workbook at `path`, with merged data cells filled from
+    their top-left cell, formula cells without a saved value as Uncached."""
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     if _has_formulas(path):
         _mark_uncached(path, ws.title, rows)
@@ -295,6 +403,25 @@ def _sheet_rows(path: Path, sheet: str | None) -> list[list[Any]]:
                 if c - 1 < len(rows[r - 1]):
                     rows[r - 1][c - 1] = top
     return rows
+
+
+def _data_sheet(contract: Contract, path: Path) -> tuple[list[list[Any]], int]:
+    """The rows of the worksheet holding the feed and the index of its header row: the sheet the
+    contract names, else the first whose header names the contract's columns (a workbook may
+    open with a cover or instructions sheet)."""
+    wb = _workbook(path)
+    wanted = contract.source_of(FileSource).sheet
+    if wanted and wanted not in wb.sheetnames:
+        raise SchemaDrift(f"{path.name}: no worksheet {wanted!r} (it has {', '.join(wb.sheetnames)})")
+    first: SchemaDrift | None = None
+    for ws in [wb[wanted]] if wanted else wb.worksheets:
+        rows = _sheet_rows(path, ws)
+        try:
+            return rows, _find_header(contract, rows, f"{path.name} sheet {ws.title!r}")
+        except SchemaDrift as e:
+            first = first or e
+    assert first is not None
+    raise first
 
 
 def _find_header(contract: Contract, rows: list[list[Any]], file: str) -> int:
@@ -325,11 +452,10 @@ def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
 def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
     """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped,
     rows with a formula saved without its value reported for quarantine."""
-    names = [c.source_name for c in contract.columns]
-    rows = _sheet_rows(path, contract.source_of(FileSource).sheet)
-    h = _find_header(contract, rows, path.name)
+    rows, h = _data_sheet(contract, path)
     header = [str(v).strip() if v is not None else "" for v in rows[h]]
-    batch.note_extra(path.name, check_header(contract, header, path.name))
+    batch.note_extra(idx, path.name, check_header(contract, header, path.name), contract.extra_columns)
+    names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
     pos = {name: header.index(name) for name in names}
     records, blank = [], 0
     for i, row in enumerate(rows[h + 1:], start=h + 2):
@@ -362,9 +488,8 @@ def _json_text(value: Any) -> str | None:
     return str(value)
 
 
-def _json_records(contract: Contract, path: Path, batch: RawBatch) -> list[Record]:
+def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
     """The records under `records_path` of one JSON page."""
-    names = [c.source_name for c in contract.columns]
     try:
         page = json.loads(path.read_bytes())
     except ValueError as e:
@@ -374,8 +499,10 @@ def _json_records(contract: Contract, path: Path, batch: RawBatch) -> list[Recor
     if not isinstance(items, list):
         raise SchemaDrift(f"{path.name}: no list of records under {records_path!r}")
     if items:
-        keys = {k for item in items if isinstance(item, dict) for k in item}
-        batch.note_extra(path.name, check_header(contract, sorted(keys), path.name))
+        keys = dict.fromkeys(k for item in items if isinstance(item, dict) for k in item)
+        extra = check_header(contract, list(keys), path.name)
+        batch.note_extra(idx, path.name, extra, contract.extra_columns)
+    names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
     return [(i, [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
             for i, item in enumerate(items, start=1)]
 
@@ -390,7 +517,6 @@ def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list
     if not files:
         raise EmptyInput(f"{contract.id}: the load has no files")
     fmt = contract.source.format
-    names = [c.source_name for c in contract.columns]
     batch = RawBatch(delimiter=_delimiter(contract))
     for idx, path in enumerate(files):
         try:
@@ -398,10 +524,11 @@ def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list
                 batch.sources.append((idx, path.name, _csv_select(contract, idx, path, workdir, batch)))
                 continue
             records = (_xlsx_records(contract, idx, path, batch) if fmt == "xlsx"
-                       else _json_records(contract, path, batch))
+                       else _json_records(contract, idx, path, batch))
         except LoadRejected as e:
             batch.refuse(path, e, contract)
             continue
+        names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
         con.register(f"raw_{idx}", _arrow_batch(names, records))
         batch.sources.append((idx, path.name, f"SELECT * FROM raw_{idx}"))
         batch.numbered.add(idx)

@@ -1,8 +1,8 @@
 """The rows of a file refused whole, as quarantine records, so that a refused file's rows are
 counted and each is kept with the file's reason: every data line of a CSV file as its line ends
 define them (a quote cannot join lines here: an unclosed quote is a usual reason for refusing),
-every non-blank row under the first of a workbook, every record of a JSON page. Bytes that no
-encoding reads are kept as \\x escapes."""
+every non-blank row under the first of a workbook (every line of text under a workbook's name),
+every record of a JSON page. Bytes that no encoding reads are kept as \\x escapes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from feeds.errors import LoadRejected
+
+OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # the compound file of Excel 97-2003 (.xls, BIFF) and WPS .et
 
 
 def _text_lines(data: bytes) -> list[str]:
@@ -35,6 +37,10 @@ def _text_lines(data: bytes) -> list[str]:
 
 def _sheet_lines(path: Path) -> list[str]:
     import openpyxl
+
+    data = path.read_bytes()
+    if data and not data.startswith((b"PK", OLE2)):  # text under a workbook's name: its lines
+        return _text_lines(data)
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)

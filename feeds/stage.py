@@ -5,6 +5,7 @@ contract columns plus _row, _file and _line, holding only rows that passed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,14 +14,15 @@ import pyarrow as pa
 from duckdb import func
 
 from contracts.contract import Column, Contract
-from contracts.schema import BOOKKEEPING
+from contracts.schema import ADDRESS_COLUMN_NAMES
 from feeds.errors import LoadRejected, MalformedFile, SchemaDrift
 from feeds.numerals import cn_to_number
-from feeds.readers import RawBatch, csv_rejects, register_raw
+from feeds.readers import RawBatch, csv_rejects, register_raw, reread_by_record, undecoded_files
 from feeds.records import RecordScan
 from foundation.duck import one_row
 from foundation.sql import ident, literal, literal_list, path
 from warehouse import quarantine
+from warehouse.publish import published_columns
 from warehouse.snapshots import SNAPSHOT_PARQUET
 
 FULL_WIDTH = "０１２３４５６７８９．－：／，＋"
@@ -46,6 +48,17 @@ class StageResult:
 
 
 SPACES = " \t\r\n\u3000"
+# what database exports write for NULL: `\N` (mysqldump, psql's text format, sqlite3 .dump) in any
+# column; `NULL`/`null` too where text cannot be meant (a typed column)
+NULL_MARKERS = ("\\N",)
+TYPED_NULL_MARKERS = (*NULL_MARKERS, "NULL", "null")
+
+
+def _clean(col: Column, raw: str) -> str:
+    """SQL for the raw text trimmed of spaces, NULL when empty or a NULL marker of its type."""
+    markers = NULL_MARKERS if col.type == "string" else TYPED_NULL_MARKERS
+    trimmed = f"NULLIF(trim({raw}, '{SPACES}'), '')"
+    return f"CASE WHEN {trimmed} IN ({', '.join(literal(m) for m in markers)}) THEN NULL ELSE {trimmed} END"
 
 
 def _trimmed(raw: str) -> str:
@@ -56,9 +69,11 @@ def _trimmed(raw: str) -> str:
     catches empty text and a leading ASCII space, tab or line end; LIKE with one wildcard is a
     prefix or suffix test for the full-width space and a trailing ASCII space. A value caught is
     trimmed of every space-like character at both ends; a trailing tab or line end alone is kept
-    (testing for them cost a fifth of staging time at 10M rows)."""
+    (testing for them cost a fifth of staging time at 10M rows). `\\N`, a database export's NULL,
+    is a missing value too."""
     edges = [f"{raw} < '!'", f"{raw} LIKE '\u3000%'", f"{raw} LIKE '% '", f"{raw} LIKE '%\u3000'"]
-    return f"CASE WHEN {' OR '.join(edges)} THEN NULLIF(trim({raw}, '{SPACES}'), '') ELSE {raw} END"
+    return (f"CASE WHEN {' OR '.join(edges)} THEN NULLIF(trim({raw}, '{SPACES}'), '')"
+            f" WHEN {raw} = {literal(NULL_MARKERS[0])} THEN NULL ELSE {raw} END")
 
 
 def _folded(clean: str) -> str:
@@ -84,6 +99,15 @@ def _fast(col: Column, raw: str) -> str:
     raise ValueError(f"unknown type {col.type}")  # pragma: no cover
 
 
+def _excel_serial(folded: str) -> str:
+    """SQL for a timestamp from an Excel date serial (days since 1899-12-30, a fraction for the
+    time of day) as a workbook cell formatted as a number, or a CSV saved from one, holds it: five
+    digits (1927 to 2173), NULL for other text."""
+    return (f"CASE WHEN regexp_full_match({folded}, '[1-9][0-9]{{4}}(\\.[0-9]+)?')"
+            f" THEN TIMESTAMP '1899-12-30'"
+            f" + to_microseconds(CAST(round(CAST({folded} AS DOUBLE) * 86400000000) AS BIGINT)) END")
+
+
 def _slow(col: Column, clean: str) -> str:
     """SQL reading trimmed text the way people type it: full-width digits, Chinese numerals,
     thousands separators, other date layouts, UTC offsets; NULL where it cannot be read."""
@@ -94,11 +118,12 @@ def _slow(col: Column, clean: str) -> str:
     if col.type == "double":
         return f"COALESCE(TRY_CAST({folded} AS DOUBLE), TRY_CAST(cn_number({clean}) AS DOUBLE))"
     if col.type == "date":
-        return f"CAST(try_strptime({folded}, {literal_list(DATE_FORMATS)}) AS DATE)"
+        return (f"COALESCE(CAST(try_strptime({folded}, {literal_list(DATE_FORMATS)}) AS DATE),"
+                f" CAST({_excel_serial(folded)} AS DATE))")
     if col.type == "timestamp":
         # offsets such as +08:00 or Z are converted to Beijing time, the feeds' local time
         return (f"COALESCE(try_strptime({folded}, {literal_list(TIMESTAMP_FORMATS)}),"
-                f" timezone('Asia/Shanghai', TRY_CAST({clean} AS TIMESTAMPTZ)))")
+                f" timezone('Asia/Shanghai', TRY_CAST({clean} AS TIMESTAMPTZ)), {_excel_serial(folded)})")
     if col.type == "boolean":
         return _fast(col, clean)
     raise ValueError(f"unknown type {col.type}")  # pragma: no cover
@@ -126,10 +151,12 @@ def raw_json(contract: Contract) -> str:
                                     for c in contract.columns) + "})"
 
 
-def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_line: bool = False) -> str:
+def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_line: bool = False,
+                 kept: Sequence[str] = ()) -> str:
     """SQL over `source` (a file's rows, text columns named as in the feed) giving the typed contract
     columns, `_bad` (some value could not be read or a required one is empty) and `_raw` (the raw
-    text as JSON, only for bad rows). `keep_line` passes a reader-given `_line` through.
+    text as JSON, only for bad rows). `keep_line` passes a reader-given `_line` through, and the
+    undeclared columns `kept` pass as text, trimmed.
 
     Three projections keep the per-row cost to what clean data needs: the first reads each value
     the fast way (a string is trimmed only when an edge is space-like), the second trims the text
@@ -149,14 +176,15 @@ def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_lin
             continue
         first.append(f"{_fast(col, raw)} AS _f{i}")
         second.append(f"_f{i}, CASE WHEN _f{i} IS NULL AND {raw} IS NOT NULL"
-                      f" THEN NULLIF(trim({raw}, '{SPACES}'), '') END AS _c{i}")
+                      f" THEN {_clean(col, raw)} END AS _c{i}")
         third.append(f"COALESCE(_f{i}, {_slow(col, f'_c{i}')}) AS _v{i}, _c{i}")
         # a required value may be neither empty nor unreadable; another one may not be unreadable
         fails.append(f"_v{i} IS NULL" if required else f"(_c{i} IS NOT NULL AND _v{i} IS NULL)")
-    raws = ", ".join(ident(c.source_name) for c in contract.columns)
+    raws = ", ".join(ident(c) for c in [c.source_name for c in contract.columns] + list(kept))
     line = "_line, " if keep_line else ""
     bad = " OR ".join(fails) or "false"
-    names = ", ".join(f"_v{i} AS {ident(c.name)}" for i, c in enumerate(contract.columns))
+    names = ", ".join([f"_v{i} AS {ident(c.name)}" for i, c in enumerate(contract.columns)]
+                      + [f"{_trimmed(ident(k))} AS {ident(k)}" for k in kept])
     return (
         f"SELECT {names}, {line}{bad} AS _bad, CASE WHEN {bad} THEN {raw_json(contract)} END AS _raw"
         f" FROM (SELECT {', '.join(third)}, {line}{raws} FROM (SELECT {', '.join(second)}, {line}{raws}"
@@ -170,7 +198,7 @@ def _failure_select(contract: Contract, source: str) -> str:
     parts = []
     for order, col in enumerate(contract.columns):
         raw = f"json_extract_string(_raw, {literal(col.source_name)})"
-        clean = f"NULLIF(trim({raw}, '{SPACES}'), '')"
+        clean = _clean(col, raw)
         cond = f"{clean} IS NOT NULL AND {ident(col.name)} IS NULL"
         reason = (f"'{col.name} ({col.source_name}): cannot read ' || {raw}"
                   f" || ' as {col.type}'")
@@ -233,20 +261,23 @@ def _line_fix(con: duckdb.DuckDBPyConnection, skipped: list[dict]) -> set[str]:
 
 
 def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]],
-              numbered: set[int], shifted: set[str]) -> str:
+              batch: RawBatch, shifted: set[str]) -> str:
     """SQL numbering the typed rows of every file: `_row` unique in the load, `_file`, `_line`
-    (given by the reader for files in `numbered`; else the row's position in its file, which is its
-    rowid in the typed table, corrected for the rows the reader skipped) and `_load_id`.
+    (given by the reader for files in `batch.numbered`; else the row's position in its file, which
+    is its rowid in the typed table, corrected for the rows the reader skipped) and `_load_id`;
+    the undeclared columns any file kept, NULL in the files without them.
 
     `_file` and `_load_id` are ENUM constants: Parquet stores them as plain strings, but the writer
     takes an enum's dictionary as it is instead of hashing the same text for every row."""
-    cols = ", ".join(ident(c.name) for c in contract.columns)
     names = ", ".join(literal(name) for _, name, _ in typed)
     files = f"ENUM({names})"
     parts = []
     for idx, name, table in typed:
+        own = batch.kept.get(idx, [])
+        kept = [ident(k) if k in own else f"NULL::VARCHAR AS {ident(k)}" for k in batch.kept_names()]
+        cols = ", ".join([ident(c.name) for c in contract.columns] + kept)
         line = "_line"
-        if idx not in numbered:
+        if idx not in batch.numbered:
             line = f"{table}.rowid + 1"
             if name in shifted:
                 line += (f" + (SELECT count(*) FROM fix WHERE fix.f = {literal(name)}"
@@ -261,6 +292,16 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
 # A column is taken to have changed type when this many of its values in one file, and all of
 # them, cannot be read: fewer could be a few rows of dirt in a small file.
 TYPE_DRIFT_VALUES = 10
+
+
+def _type_file(con: duckdb.DuckDBPyConnection, contract: Contract, batch: RawBatch, idx: int,
+               source: str) -> None:
+    """Type the rows of file `idx` (read by `source`) into the table typed_<idx>.
+
+    A parallel CREATE TABLE AS keeps insertion order, so a row's rowid is its place in the file;
+    the table lives in memory (spilling to the work folder), never as a file."""
+    select = typed_select(contract, source, keep_line=idx in batch.numbered, kept=batch.kept.get(idx, []))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE typed_{idx} AS {select}")
 
 
 def _check_rows_read(con: duckdb.DuckDBPyConnection, scan: RecordScan, name: str, table: str,
@@ -282,7 +323,7 @@ def _check_types(con: duckdb.DuckDBPyConnection, contract: Contract, name: str, 
     for col in contract.columns:
         if col.type == "string":
             continue
-        raw = f"NULLIF(trim(json_extract_string(_raw, {literal(col.source_name)}), '{SPACES}'), '')"
+        raw = _clean(col, f"json_extract_string(_raw, {literal(col.source_name)})")
         values, read, example = one_row(
             con, f"SELECT count({raw}), count({ident(col.name)}), any_value({raw}) FROM {table}")
         if values >= TYPE_DRIFT_VALUES and read == 0:
@@ -316,10 +357,10 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
         batch = register_raw(con, contract, files, workdir)
         for idx, _name, source in batch.sources:
-            # a parallel CREATE TABLE AS keeps insertion order, so a row's rowid is its place in
-            # the file; the table lives in memory (spilling to workdir/spill), never as a file
-            select = typed_select(contract, source, keep_line=idx in batch.numbered)
-            con.execute(f"CREATE TEMP TABLE typed_{idx} AS {select}")
+            _type_file(con, contract, batch, idx, source)
+        for idx in undecoded_files(con, batch):  # UTF-8, then other bytes past the first MiB
+            again = reread_by_record(con, contract, idx, files[idx], workdir, batch)
+            _type_file(con, contract, batch, idx, again)
         unreadable = csv_rejects(con, batch)
         typed = []
         for idx, name, _source in batch.sources:
@@ -345,7 +386,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         malformed = [r for rows in unreadable.values() for r in rows]
         shifted = [r for idx, rows in unreadable.items() if idx not in batch.numbered for r in rows]
         con.execute(f"CREATE TEMP VIEW numbered AS "
-                    f"{_numbered(contract, load_id, typed, batch.numbered, _line_fix(con, shifted))}")
+                    f"{_numbered(contract, load_id, typed, batch, _line_fix(con, shifted))}")
         con.execute("CREATE TEMP TABLE unreadable AS SELECT * FROM numbered WHERE _bad")
         bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
         selects = [_failure_select(contract, "unreadable")] if bad else []
@@ -363,7 +404,8 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
                                                     " UNION ALL ".join(selects))
         if malformed:
             quarantine.write_part_records(contract.id, load_id, "stage_structure", malformed)
-        cols = ", ".join(ident(c) for c in [c.name for c in contract.columns] + list(BOOKKEEPING))
+        cols = ", ".join(ident(c) for c in published_columns(contract, batch.kept_names())
+                         if c not in ADDRESS_COLUMN_NAMES)
         dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
         # rows carry their file and line, so the file need not keep their order: unordered, the
         # writer's threads do not wait for each other (a quarter less CPU at 10M rows)

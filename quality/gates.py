@@ -174,7 +174,8 @@ def expected_schema(contract: Contract) -> dict[str, str]:
 
 
 def schema_gate(contract: Contract, data: Path) -> GateResult:
-    """The load's typed schema matches the contract: every column present with its type, no others."""
+    """The load's typed schema matches the contract: every column present with its type, no others
+    (but the undeclared text columns a contract with `on_extra_columns: keep` keeps)."""
     actual = pq.read_schema(data)
     want = expected_schema(contract)
     problems = []
@@ -185,7 +186,12 @@ def schema_gate(contract: Contract, data: Path) -> GateResult:
             problems.append(f"{name} is {actual.field(name).type}, contract says {kind}")
     # columns starting with "_" are the pipeline's bookkeeping (_row, _file, _line, _bad, _raw ...)
     extra = [n for n in actual.names if n not in want and not n.startswith("_")]
-    problems += [f"unexpected column {n}" for n in extra]
+    if contract.extra_columns == "keep":  # undeclared columns are kept, as text
+        problems += [f"undeclared column {n} is {actual.field(n).type}, not text" for n in extra
+                     if not (pa.types.is_string(actual.field(n).type)
+                             or pa.types.is_large_string(actual.field(n).type))]
+    else:
+        problems += [f"unexpected column {n}" for n in extra]
     if "_row" not in actual.names:
         problems.append("missing _row")
     return GateResult(

@@ -7,20 +7,19 @@ the CLI too)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from contracts.contract import Contract
-from contracts.schema import ADDRESS_COLUMN_NAMES, BOOKKEEPING, published_schema
+from contracts.contract import Contract, Grade
+from contracts.schema import ADDRESS_COLUMN_NAMES, BOOKKEEPING, DatasetTags, SchemaColumn, published_schema
 from foundation.duck import one_row
 from foundation.sql import ident, literal, paths
 from warehouse.manifest import Manifest, NotPublishedError, contract_fields, read_manifest
 from warehouse.snapshots import Publication, Query, Rows, publish_snapshot, publisher_lock
 from warehouse.views import sync_views
-
-# the standard address columns, in the order the address step appends them
 
 
 @dataclass(frozen=True)
@@ -33,36 +32,62 @@ class PublishResult:
     already_published: bool = False  # a retry found this load current already
 
 
-def published_columns(contract: Contract) -> list[str]:
-    """A snapshot's columns: the contract's, the address codes if it has an address, bookkeeping."""
+def published_columns(contract: Contract, kept: Sequence[str] = ()) -> list[str]:
+    """A snapshot's columns: the contract's, the address codes if it has an address, the `kept`
+    columns of the feed the contract does not declare (`on_extra_columns: keep`), bookkeeping."""
     return ([c.name for c in contract.columns] + list(ADDRESS_COLUMN_NAMES if contract.address else ())
-            + list(BOOKKEEPING))
+            + list(kept) + list(BOOKKEEPING))
 
 
-def _new_rows_sql(contract: Contract, data: Path, excluded: list[Path]) -> str:
+def kept_columns(contract: Contract, data: Path) -> list[str]:
+    """The columns of a load's Parquet file `data` that the contract does not declare: the feed's
+    extra columns a contract with `on_extra_columns: keep` keeps, in file order."""
+    fixed = set(published_columns(contract))
+    with duckdb.connect() as con:
+        return [n for n in _names(con, data) if n not in fixed]
+
+
+def _names(con: duckdb.DuckDBPyConnection, data: Path) -> list[str]:
+    """The column names of the Parquet file `data`, in file order."""
+    return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({paths([data])})").fetchall()]
+
+
+UNDECLARED = "（契约未声明：按 L4 保管，在契约中分类前不可共享）"
+
+
+def undeclared_schema(contract: Contract, names: Sequence[str]) -> list[SchemaColumn]:
+    """The classification of columns published without a declaration in the contract: text at
+    the strictest grade, L4, so that no grant can hand them out before the contract classifies
+    them (grants name only the contract's columns)."""
+    tags = DatasetTags.of_contract(contract)
+    return [tags.column(n, "VARCHAR", f"{n}{UNDECLARED}", Grade.L4) for n in names]
+
+
+def _new_rows_sql(contract: Contract, data: Path, excluded: list[Path], kept: Sequence[str]) -> str:
     where = ""
     if excluded:
         where = f" WHERE _row NOT IN (SELECT _row FROM read_parquet({paths(excluded)}))"
-    cols = ", ".join(ident(c) for c in published_columns(contract))
+    cols = ", ".join(ident(c) for c in published_columns(contract, kept))
     return f"SELECT {cols} FROM read_parquet({paths([data])}){where}"
 
 
 def _adoptable(con: duckdb.DuckDBPyConnection, contract: Contract, data: Path,
-               excluded: list[Path]) -> bool:
+               excluded: list[Path], kept: Sequence[str]) -> bool:
     """Whether `data` can become the snapshot as it is: its columns are the published ones and
     none of its rows is excluded (the first load of a dataset, typically)."""
-    names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({paths([data])})").fetchall()]
-    if names != published_columns(contract):
+    if _names(con, data) != published_columns(contract, kept):
         return False
     return all(one_row(con, f"SELECT count(*) FROM read_parquet({paths([p])})")[0] == 0 for p in excluded)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, contract: Contract, data: Path, excluded: list[Path],
-          previous: Manifest | None) -> Rows:
-    """What the new snapshot is written from: the load's file itself, or the upsert query."""
-    con.execute(f"CREATE TEMP VIEW new_rows AS {_new_rows_sql(contract, data, excluded)}")
+          previous: Manifest | None, kept: Sequence[str]) -> Rows:
+    """What the new snapshot is written from: the load's file itself, or the upsert query (rows of
+    the previous snapshot keep the undeclared columns they were published with)."""
+    con.execute(f"CREATE TEMP VIEW new_rows AS {_new_rows_sql(contract, data, excluded, kept)}")
     if previous is None:
-        return data if _adoptable(con, contract, data, excluded) else Query(con, "SELECT * FROM new_rows")
+        adoptable = _adoptable(con, contract, data, excluded, kept)
+        return data if adoptable else Query(con, "SELECT * FROM new_rows")
     key = ", ".join(ident(k) for k in contract.primary_key)
     return Query(con, f"SELECT * FROM new_rows UNION ALL BY NAME SELECT p.* FROM"
                       f" read_parquet({paths(previous.paths())}, union_by_name=true) p"
@@ -90,8 +115,12 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
             previous = None
         if previous is not None and load_id in (previous.snapshot_id, *previous.load_ids):
             return _result(load_id, Publication(previous, sync_views().pending), already=True)
+        kept = kept_columns(contract, data)
+        fixed = set(published_columns(contract, kept))
+        carried = [c.name for c in previous.columns if c.name not in fixed] if previous else []
         with duckdb.connect() as con:
             pub = publish_snapshot(contract_fields(contract, quality_score),
-                                   _rows(con, contract, data, excluded, previous),
-                                   declared=published_schema(contract), snapshot_id=load_id)
+                                   _rows(con, contract, data, excluded, previous, kept),
+                                   declared=published_schema(contract)
+                                   + undeclared_schema(contract, kept + carried), snapshot_id=load_id)
     return _result(load_id, pub, already=False)

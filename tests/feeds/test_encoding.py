@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from feeds.encoding import detect_encoding, transcode_to_utf8
+from feeds import encoding
+from feeds.encoding import detect_encoding, transcode_to_utf8, utf8_run_at
 from feeds.errors import EncodingRejected
 
 TEXT = "事件编号,发生地点\nSJ1,杭州市西湖区翠苑街道\nSJ2,拱墅區米市巷街道\n"
@@ -45,3 +46,27 @@ def test_transcode_roundtrip(tmp_path: Path) -> None:
     src.write_bytes(TEXT.encode("gbk") * 2000)
     out = transcode_to_utf8(src, tmp_path / "out.csv", "gb18030")
     assert out.read_text(encoding="utf-8") == TEXT * 2000
+
+
+def test_gbk_text_holding_utf8_records_is_not_read_as_gb18030(tmp_path: Path) -> None:
+    """GB18030 reads most UTF-8 bytes without error, as the wrong characters: a GBK file with a
+    UTF-8 part is sent to record-by-record decoding, whichever encoding is declared."""
+    p = tmp_path / "mixed.csv"
+    head = TEXT.encode("gbk") * 40_000  # past the first MiB
+    tail = "SJ3,事件编号\n".encode()
+    assert tail.decode("gb18030") != tail.decode("utf-8")  # valid GB18030, the wrong text
+    p.write_bytes(head + tail)
+    for declared in ("auto", "gbk"):
+        with pytest.raises(EncodingRejected, match=f"UTF-8 text from byte {len(head) + 4} on"):
+            detect_encoding(p, declared)
+    p.write_bytes(head)
+    assert detect_encoding(p, "gbk") == "gb18030"
+
+
+def test_a_utf8_run_cut_by_a_chunk_boundary_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = tmp_path / "f.csv"
+    run = "杭州市西湖".encode()
+    p.write_bytes(b"x" * 10 + run)
+    for chunk in (11, 13, 16, 64):
+        monkeypatch.setattr(encoding, "CHUNK", chunk)
+        assert utf8_run_at(p) == 10

@@ -37,10 +37,11 @@ KILL_POINTS = [
     "publish.sealed", "publish.recorded",
 ]
 STEPS_WITH_BOUNDARIES = ("stage", "address", "validate", "publish")
-# PostgreSQL gets a point before the load is recorded, one mid-way and both around the manifest
-# swap: only the control plane differs, and each case costs half a minute on a loaded machine
-PG_POINTS = ["land.moved", "validate.quarantined", "publish.snapshot_written",
-             "publish.manifest_swapped"]
+# PostgreSQL gets a point before the load is recorded, two mid-way, both around the manifest
+# swap and one between the swap and the ledger update: only the control plane differs, and each
+# case costs half a minute on a loaded machine
+PG_POINTS = ["land.moved", "stage.written", "validate.quarantined", "publish.snapshot_written",
+             "publish.manifest_swapped", "publish.sealed"]
 
 OLD = {("SJ202611200001", "上报"), ("SJ202611200002", "办结")}
 NEW = {("SJ202611200001", "办结"), ("SJ202611200002", "办结"), ("SJ202611200003", "办结")}

@@ -116,12 +116,16 @@ def extra_column(builder: Callable[..., str], header: list[str], row: Callable[.
     return encode(text([*header, "备注"], rows))
 
 
-def gbk_halves() -> bytes:
-    """The first half of the rows written as UTF-8, the second as GBK (two exports concatenated)."""
-    rows = [grid_row(i) for i in range(1, N + 1)]
-    first = text(GRID_HEADER, rows[: N // 2])
-    second = text(GRID_HEADER, rows[N // 2:]).split("\n", 1)[1]
-    return utf8(first) + gbk(second)
+def two_encodings(first: str, second: str, rows: int = N, split: int = N // 2) -> bytes:
+    """Rows up to `split` written in encoding `first`, the rest in `second` (two exports
+    concatenated)."""
+    body = [grid_row(i) for i in range(1, rows + 1)]
+    head = text(GRID_HEADER, body[:split])
+    tail = text(GRID_HEADER, body[split:]).split("\n", 1)[1]
+    return head.encode(first) + tail.encode(second)
+
+
+BIG = 12_000  # rows of a file of about 1.6 MB: past the first MiB encoding detection reads
 
 
 def unclosed_quote() -> bytes:
@@ -182,6 +186,77 @@ def formula_cells(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
     in Excel)."""
     for r in (2, 3, 4):
         ws.cell(row=r, column=3).value = "=2026-1950"
+
+
+def wps_quoted_when_needed() -> bytes:
+    """WPS 表格 "另存为 CSV": GBK, CRLF, quotes only around fields holding a comma or a quote."""
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    rows[3][4] = '"杭州市西湖区翠苑街道翠苑一区社区文三路100号,2幢"'
+    rows[8][4] = '"杭州市西湖区翠苑街道翠苑一区社区""老年活动中心""旁"'
+    return gbk(text(GRID_HEADER, rows, eol="\r\n"))
+
+
+def mysqldump_tab() -> bytes:
+    """`mysqldump --tab` with `--fields-terminated-by=,`: no header line, `\\N` for NULL."""
+    rows = [grid_row(i, 升级时间="\\N") for i in range(1, N + 1)]
+    return utf8("\n".join(",".join(r) for r in rows) + "\n")
+
+
+def sqlite3_csv() -> bytes:
+    """`sqlite3 -header -csv`: UTF-8, CRLF, quotes where needed, empty for NULL."""
+    return utf8(grid(eol="\r\n"))
+
+
+def null_markers(marker: str, column: str = "升级时间", rows: frozenset[int] = frozenset({4, 5})) -> bytes:
+    """Database exports' NULL (`\\N`, `NULL`) in `column` of `rows`."""
+    return grid_with({i: {column: marker} for i in rows})
+
+
+def totals_line() -> bytes:
+    """A 合计 (totals) row, as hand-kept ledgers end under their data."""
+    return gbk(",".join(["合计", "", str(2 * N)] + [""] * (len(GRID_HEADER) - 3)) + "\n")
+
+
+def titled(*titles: str, eol: str = "\n") -> bytes:
+    """Title lines above the header, as a hand-kept sheet with a merged title row saves as CSV."""
+    pad = "," * (len(GRID_HEADER) - 1)
+    return gbk("".join(f"{t}{pad if t else ''}{eol}" for t in titles) + grid(eol=eol))
+
+
+def date_serials() -> bytes:
+    """上报时间 as Excel date serials (a CSV saved from a sheet whose date column was a number)."""
+    return grid_with({3: {"上报时间": "46346.3333333333"}, 4: {"上报时间": "46346"}})
+
+
+def title_and_totals(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    """A merged title row above the header and a 合计 row under the data (hand-filled sheets)."""
+    ws.insert_rows(1)
+    ws.cell(row=1, column=1).value = "翠苑街道高龄老人照护台账（2026年3月）"
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(ELDERLY_HEADER))
+    ws.append(["合计", None, f"=SUM(C3:C{N + 2})"])
+
+
+def hidden_rows(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    """Rows 3 and 4 hidden (still data: hidden for display)."""
+    for r in (3, 4):
+        ws.row_dimensions[r].hidden = True
+
+
+def serial_dates(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    """评估日期 of rows 2-5 as numbers (a date column formatted as 常规/General)."""
+    for r in range(2, 6):
+        ws.cell(row=r, column=7).value = 46086
+        ws.cell(row=r, column=7).number_format = "General"
+
+
+def cover_sheet_first() -> bytes:
+    """A 填表说明 (instructions) sheet before the data sheet."""
+    wb = openpyxl.load_workbook(io.BytesIO(elderly()))
+    cover = wb.create_sheet("填表说明", 0)
+    cover.append(["请按模板填写，身份证号为18位"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -259,7 +334,32 @@ CASES = [
     Case("spaces_around_values", G, lambda: grid_with({2: {"事件等级": " 2 ", "处置状态": "办结 "},
                                                        3: {"事件编号": "　SJ202611200003"}}), N, loaded()),
     Case("db_dump_null_markers", G, lambda: grid_with({4: {"升级时间": "NULL"}, 5: {"升级时间": "\\N"}}), N,
-         loaded(cast=2), note="mysqldump/psql NULL markers in an optional timestamp: unreadable text"),
+         loaded(), note="mysqldump/psql NULL markers in an optional timestamp are missing values"),
+    Case("null_marker_every_row", G, lambda: null_markers("\\N", rows=frozenset(range(1, N + 1))), N, loaded(),
+         note="a column of \\N is a column of NULLs, not a column whose type changed"),
+    Case("null_marker_in_optional_text", G, lambda: null_markers("\\N", "联系电话"), N, loaded()),
+    Case("null_marker_in_required", G, lambda: null_markers("\\N", "事件等级", frozenset({6})), N,
+         loaded(required=1)),
+    Case("psql_copy_csv_null", G, lambda: utf8(grid(quote=True)).replace(b'""\n', b"\\N\n"), N, loaded(),
+         note="psql \\copy ... CSV HEADER NULL '\\N'"),
+    Case("mysqldump_tab_no_header", G, mysqldump_tab, N - 1, refused("rejected:schema_drift", N - 1),
+         note="no header line: the first row is taken for one and names no column"),
+    Case("sqlite3_csv", G, sqlite3_csv, N, loaded()),
+    Case("wps_quoted_when_needed", G, wps_quoted_when_needed, N, loaded()),
+    Case("excel_gbk_crlf", G, lambda: gbk(grid(eol="\r\n")), N, loaded()),
+    Case("totals_row", G, lambda: gbk(grid()) + totals_line(), N + 1, loaded(N + 1, required=1),
+         note="合计: required fields empty"),
+    Case("excel_date_serials", G, date_serials, N, loaded()),
+    Case("title_row_above_header", G, lambda: titled("翠苑街道网格事件台账（2026年11月）"), N, loaded(),
+         drift="1 line(s) above the header skipped (翠苑街道网格事件台账"),
+    Case("title_rows_and_blank_line_crlf", G, lambda: titled("网格事件台账", "填报单位：翠苑街道", "", eol="\r\n"),
+         N, loaded(), drift="3 line(s) above the header skipped"),
+    Case("title_and_totals_rows", G, lambda: titled("网格事件台账") + totals_line(), N + 1,
+         loaded(N + 1, required=1)),
+    Case("utf16_le_bom", G, lambda: codecs.BOM_UTF16_LE + grid(delim="\t").encode("utf-16-le"), N,
+         refused("rejected:encoding"), note="Excel 'Unicode text'"),
+    Case("utf16_be_bom", G, lambda: codecs.BOM_UTF16_BE + grid().encode("utf-16-be"), N,
+         refused("rejected:encoding")),
     Case("excel_scientific_phone", G, lambda: grid_with({7: {"联系电话": "1.38001E+10"}}), N,
          loaded(), note="Excel shows an 11-digit number as 1.38001E+10 and saves it so; the optional phone column warns"),
     Case("semicolon_separated", G, lambda: gbk(grid(delim=";")), N, refused("rejected:schema_drift"),
@@ -271,7 +371,14 @@ CASES = [
          loaded(malformed_row=2)),
     Case("bad_utf8_bytes", E, lambda: with_bytes(utf8(elevator()), 6, 3, b"\xff\xfe"), N, loaded(malformed_row=1)),
     Case("utf8_bom_then_gbk", G, lambda: codecs.BOM_UTF8 + gbk(grid()), N, loaded()),
-    Case("utf8_and_gbk_halves", G, gbk_halves, N, loaded(), drift="decoded record by record"),
+    Case("utf8_and_gbk_halves", G, lambda: two_encodings("utf-8", "gbk"), N, loaded(),
+         drift="decoded record by record"),
+    Case("gbk_and_utf8_halves", G, lambda: two_encodings("gbk", "utf-8"), N, loaded(),
+         drift="decoded record by record", note="GB18030 would read the UTF-8 half as the wrong characters"),
+    Case("utf8_then_gbk_past_first_mib", G, lambda: two_encodings("utf-8", "gbk", BIG, BIG - 5), BIG,
+         loaded(BIG), drift="decoded record by record"),
+    Case("gbk_then_utf8_past_first_mib", G, lambda: two_encodings("gbk", "utf-8", BIG, BIG - 5), BIG,
+         loaded(BIG), drift="decoded record by record"),
     Case("missing_field", G, lambda: replace_line(gbk(grid()), 7, gbk(",".join(grid_row(6)[:-1]))), N,
          loaded(malformed_row=1)),
     Case("extra_field", G, lambda: replace_line(gbk(grid()), 7, gbk(",".join(grid_row(6) + ["x"]))), N,
@@ -307,4 +414,16 @@ CASES = [
     Case("xlsx_merged_data_cells", X, lambda: elderly(edit=merge_data_cells), N, loaded(), file="a.xlsx"),
     Case("xlsx_formulas_without_values", X, lambda: elderly(edit=formula_cells), N,
          loaded(formula_uncached=3), file="a.xlsx"),
+    Case("xlsx_title_and_totals", X, lambda: elderly(edit=title_and_totals), N + 1,
+         loaded(N + 1, formula_uncached=1), file="a.xlsx", note="the 合计 row's SUM was never computed"),
+    Case("xlsx_hidden_rows", X, lambda: elderly(edit=hidden_rows), N, loaded(), file="a.xlsx"),
+    Case("xlsx_date_serials", X, lambda: elderly(edit=serial_dates), N, loaded(), file="a.xlsx"),
+    Case("xlsx_cover_sheet_first", X, cover_sheet_first, N, loaded(), file="a.xlsx"),
+    Case("xlsx_named_sheet_missing", X, elderly, N, refused("rejected:schema_drift"), file="a.xlsx",
+         source={"sheet": "台账2"}),
+    Case("xls_biff_under_xlsx_name", X, lambda: bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504, 0,
+         refused("rejected:format", 0), file="a.xlsx"),
+    Case("csv_under_xlsx_name", X, lambda: utf8(text(ELDERLY_HEADER, [[str(v) for v in elderly_row(i)]
+                                                                   for i in range(1, N + 1)])), N,
+         refused("rejected:format"), file="a.xlsx"),
 ]
