@@ -28,8 +28,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from contracts.contract import Contract, load_contracts
-from contracts.sources import HttpSource
 from foundation.clock import BEIJING as CHINA
+from sources.http import HttpSource
 
 log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 10_000

@@ -22,11 +22,12 @@ import duckdb
 import pyarrow as pa
 
 from contracts.contract import Contract
-from contracts.sources import FileSource, HttpSource
 from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
 from feeds.errors import EmptyInput, EncodingRejected, LoadRejected, MalformedFile, SchemaDrift, TruncatedFile
 from feeds.records import RecordScan, scan_csv
 from feeds.refused import refused_rows
+from sources.base import JsonSource
+from sources.file import FileSource
 
 
 @dataclass
@@ -69,7 +70,7 @@ class RawBatch:
     def refuse(self, path: Path, err: LoadRejected, contract: Contract) -> None:
         """Refuse the file at `path` whole, its rows counted and quarantined with `err`."""
         self.rejected.append((path.name, err))
-        records_path = contract.source.records_path if isinstance(contract.source, HttpSource) else ""
+        records_path = contract.source.records_path if isinstance(contract.source, JsonSource) else ""
         self.refused_rows += refused_rows(path, path.name, contract.source.format, err, records_path)
 
 
@@ -369,7 +370,7 @@ def _json_records(contract: Contract, path: Path, batch: RawBatch) -> list[Recor
         page = json.loads(path.read_bytes())
     except ValueError as e:
         raise TruncatedFile(f"{path.name}: not complete JSON ({e})") from e
-    records_path = contract.source_of(HttpSource).records_path
+    records_path = contract.source_of(JsonSource).records_path
     items = page.get(records_path) if isinstance(page, dict) else None
     if not isinstance(items, list):
         raise SchemaDrift(f"{path.name}: no list of records under {records_path!r}")

@@ -10,7 +10,7 @@ import pytest
 from foundation import settings as config
 from foundation.settings import REPO_ROOT, SETTINGS, UnknownSettingError
 
-PACKAGES = ["foundation", "contracts", "divisions", "control", "warehouse", "feeds", "address_registry",
+PACKAGES = ["foundation", "sources", "contracts", "divisions", "control", "warehouse", "feeds", "address_registry",
             "quality", "transforms", "access", "catalog", "shucang", "dags"]
 
 
