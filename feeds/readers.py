@@ -1,6 +1,6 @@
 """Readers turn each of a load's landed files into a relation of text columns named as the feed
-names them (the contract's `source` names), rows in file order; Excel and JSON rows also carry
-`_line` (the sheet row, or the record's place in its page), CSV lines are counted by the stager.
+names them (the contract's `source` names), rows in file order; Excel, JSON and Parquet rows also
+carry `_line` (the sheet row, or the record's place in its page), CSV lines are counted by the stager.
 They check structure, not values: a missing, renamed or (by the contract) extra column, a
 truncated file, an unclosed quote or a UTF-16 file refuse that file; a row with the wrong number of
 fields, undecodable bytes or a formula without a value is reported for quarantine. Typing
@@ -26,6 +26,8 @@ from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
 from feeds.errors import EmptyInput, EncodingRejected, LoadRejected, MalformedFile, SchemaDrift, TruncatedFile
 from feeds.records import RecordScan, scan_csv
 from feeds.refused import refused_rows
+from foundation.sql import ident
+from foundation.sql import path as sql_path
 from sources.base import JsonSource
 from sources.file import FileSource
 
@@ -381,6 +383,22 @@ def _json_records(contract: Contract, path: Path, batch: RawBatch) -> list[Recor
             for i, item in enumerate(items, start=1)]
 
 
+def _parquet_select(contract: Contract, path: Path, batch: RawBatch) -> str:
+    """One landed Parquet batch (a database's rows) as text columns with `_line` (its row number):
+    typed values become the text the stager types again, so a database's types come through."""
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except (OSError, pa.ArrowInvalid) as e:
+        raise TruncatedFile(f"{path.name}: not a complete Parquet file ({e})") from e
+    batch.note_extra(path.name, check_header(contract, names, path.name))
+    cols = ", ".join(f"CAST({ident(c.source_name)} AS VARCHAR) AS {ident(c.source_name)}"
+                     for c in contract.columns)
+    return (f"SELECT file_row_number + 1 AS _line, {cols} "
+            f"FROM read_parquet({sql_path(path)}, file_row_number = true)")
+
+
 def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list[Path],
                  workdir: Path) -> RawBatch:
     """Read a load's files by the contract's format: one relation per file in `batch.sources`
@@ -397,6 +415,10 @@ def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list
         try:
             if fmt == "csv":
                 batch.sources.append((idx, path.name, _csv_select(contract, idx, path, workdir, batch)))
+                continue
+            if fmt == "parquet":
+                batch.sources.append((idx, path.name, _parquet_select(contract, path, batch)))
+                batch.numbered.add(idx)
                 continue
             records = (_xlsx_records(contract, idx, path, batch) if fmt == "xlsx"
                        else _json_records(contract, path, batch))

@@ -16,6 +16,10 @@ class FeedUnavailable(Exception):
     """A source could not be reached or answered badly; a retry may succeed."""
 
 
+class SourceError(ValueError):
+    """A source is configured wrongly (no credentials, no such table): retrying will not help."""
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A source object offered for landing: where it came from and a readable local copy."""

@@ -11,6 +11,7 @@ from pydantic import Field
 from sources.base import SourceBase
 from sources.file import FileSource
 from sources.http import HttpSource
+from sources.sql import SqlSource
 
-Source = Annotated[FileSource | HttpSource, Field(discriminator="kind")]
+Source = Annotated[FileSource | HttpSource | SqlSource, Field(discriminator="kind")]
 SOURCES: dict[str, type[SourceBase]] = {cls.kind_name(): cls for cls in get_args(get_args(Source)[0])}
