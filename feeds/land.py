@@ -42,7 +42,9 @@ def land(contract: Contract, since: str | None = None) -> str | None:
     incoming.mkdir(parents=True)
     try:
         with contract.source.fetched(_request(contract, incoming, since)) as candidates:
-            return _land_candidates(contract, base, incoming, candidates)
+            load_id = _land_candidates(contract, base, incoming, candidates)
+            faults.point("land.unconfirmed")  # recorded, not yet confirmed to the source
+        return load_id
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
 

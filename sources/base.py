@@ -62,6 +62,11 @@ class SourceBase(BaseModel):
         """The kind name, as contracts write it."""
         return str(cls.model_fields["kind"].default)
 
+    def increments(self, cursor: str | None) -> bool:
+        """Whether each load holds only what changed since the last one (so its size says nothing
+        about the dataset's), given the contract's cursor column."""
+        return False
+
     def fetch(self, request: Fetch) -> list[Candidate]:
         """The source's objects offered for landing (remote ones copied under `request.workdir`)."""
         raise NotImplementedError(f"source kind {self.kind!r} does not fetch")

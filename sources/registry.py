@@ -11,7 +11,8 @@ from pydantic import Field
 from sources.base import SourceBase
 from sources.file import FileSource
 from sources.http import HttpSource
+from sources.mqtt import MqttSource
 from sources.sql import SqlSource
 
-Source = Annotated[FileSource | HttpSource | SqlSource, Field(discriminator="kind")]
+Source = Annotated[FileSource | HttpSource | SqlSource | MqttSource, Field(discriminator="kind")]
 SOURCES: dict[str, type[SourceBase]] = {cls.kind_name(): cls for cls in get_args(get_args(Source)[0])}

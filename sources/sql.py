@@ -112,6 +112,10 @@ class SqlSource(SourceBase):
             raise ValueError("give the table as `location` or a `query`, not both or neither")
         return self
 
+    def increments(self, cursor: str | None) -> bool:
+        """With a cursor, a load is the rows changed since the last one."""
+        return cursor is not None
+
     def _select(self, request: Fetch) -> Any:
         import sqlalchemy as sa
 

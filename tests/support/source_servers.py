@@ -70,3 +70,31 @@ def contract(dataset: str, source: dict, columns: list[dict], key: list[str], cu
             **({"cursor": cursor} if cursor else {}), "columns": columns, "grade": "L1",
             "importance": "一般", "sharing": "无条件共享", "opening": "无条件开放",
             "update_frequency": "hourly"}
+
+
+def mqtt_broker() -> tuple[str, int]:
+    """The local Mosquitto broker's address; skips the test when it does not answer."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 1883), timeout=2).close()
+    except OSError as e:
+        pytest.skip(f"Mosquitto at 127.0.0.1:1883 is not reachable: {e}")
+    return "127.0.0.1", 1883
+
+
+def publish(topic: str, payloads: list[bytes]) -> None:
+    """Publish `payloads` on `topic` at QoS 1, each confirmed by the broker."""
+    import paho.mqtt.client as mqtt
+
+    host, port = mqtt_broker()
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"pub-{uuid.uuid4().hex[:8]}",
+                         protocol=mqtt.MQTTv5)
+    client.connect(host, port)
+    client.loop_start()
+    try:
+        for p in payloads:
+            client.publish(topic, p, qos=1).wait_for_publish(10)
+    finally:
+        client.disconnect()
+        client.loop_stop()
