@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -17,7 +17,7 @@ from rich.table import Table
 console = Console(width=None if sys.stdout.isatty() else 160)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print an error and exit non-zero."""
     console.print(f"[bold red]error:[/] {message}")
     sys.exit(1)
