@@ -15,10 +15,10 @@ by the name `auth.credential` gives (never from the contract):
 
       METHOD \\n PATH \\n QUERY \\n APP_KEY \\n TIMESTAMP \\n NONCE
 
-  where PATH is the path as sent (percent-encoded), QUERY the request's (decoded) parameters sorted by name then value, each `name=value`
-  percent-encoded (RFC 3986, unreserved characters kept) and joined by `&`, TIMESTAMP is
-  milliseconds since the epoch and NONCE a random hex string; sent as X-App-Key, X-Timestamp,
-  X-Nonce and X-Signature (header names configurable);
+  where PATH is the path as sent (percent-encoded), QUERY the request's decoded parameters
+  sorted by name then value, each `name=value` percent-encoded again (RFC 3986, unreserved
+  characters kept) and joined by `&`, TIMESTAMP is milliseconds since the epoch and NONCE a random
+  hex string; sent as X-App-Key, X-Timestamp, X-Nonce and X-Signature (names configurable);
 - retries (`retry`): timeouts, connection errors, 429 and 5xx are retried `attempts` times,
   waiting `backoff * factor ** (attempt - 1)` seconds (at most `max_wait`), or what a 429/503's
   Retry-After asks; a wait longer than `max_wait` or other answers raise FeedUnavailable at once.
