@@ -28,7 +28,7 @@ test: install browser
 lint: install
 	$(UV) run --locked ruff check .
 	$(UV) run --locked lint-imports --no-cache
-	$(UV) run --locked mypy foundation contracts divisions control warehouse feeds address_registry \
+	$(UV) run --locked mypy foundation sources contracts divisions control warehouse feeds address_registry \
 	  quality transforms access catalog shucang dags
 
 # The native address matcher built with AddressSanitizer and UBSan into its own cache, and the

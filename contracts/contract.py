@@ -17,8 +17,9 @@ from contracts.categories import CategoryPath
 from contracts.checks import CHECKS, AnyCheck, Check, Severity
 from contracts.masks import check_fit
 from contracts.problems import ContractProblem, from_validation, from_yaml_error
-from contracts.sources import SOURCES, Source, SourceBase
 from foundation.settings import REPO_ROOT, value
+from sources.base import SourceBase
+from sources.registry import SOURCES, Source
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from contracts.checks import CHECKS
-from contracts.sources import SOURCES
+from sources.registry import SOURCES
 
 
 @dataclass(frozen=True)

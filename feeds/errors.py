@@ -43,7 +43,3 @@ class SchemaDrift(LoadRejected):
 
 class EmptyInput(LoadRejected):
     reason_code = "rejected:empty"
-
-
-class FeedUnavailable(Exception):
-    """A source could not be reached or answered badly; a retry may succeed."""

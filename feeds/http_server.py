@@ -6,6 +6,14 @@ route per HTTP contract (`source.location`), with the contract's incremental cur
     GET /api/parking/occupancy?since=2026-11-20T22:30:00&page=1&page_size=1000
     -> {"data": [...], "page": 1, "page_size": 200, "total": 301, "next_page": 2 | null}
 
+Each route pages and authenticates as its contract's `paging` and `auth` say (sources/http.py):
+page numbers with `next_page`, offset/limit with `total`, an opaque `next_cursor` token, or a
+`Link: <...>; rel="next"` header; an API key, a bearer token or a signed request (AppKey +
+timestamp + nonce + HMAC-SHA256, the timestamp within five minutes and each nonce used once),
+checked against the same credentials the client reads; a request that fails it answers 401.
+`FeedServer.script` holds statuses to answer before serving (429 and 503 with Retry-After), so
+tests exercise retries over real HTTP.
+
 Records keep the contract's source keys and the collection's order; `since` keeps records whose
 cursor is strictly after it (a naive timestamp is China time). Bad parameters answer 400 with a
 JSON error. It only reads the collections; it never writes anything.
@@ -13,10 +21,13 @@ JSON error. It only reads the collections; it never writes anything.
 
 from __future__ import annotations
 
+import base64
+import hmac
 import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,11 +36,23 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from contracts.contract import Contract, load_contracts
-from contracts.sources import HttpSource
 from foundation.clock import BEIJING as CHINA
+from foundation.settings import secret
+from sources.http import (
+    ApiKey,
+    Bearer,
+    CursorToken,
+    HttpSource,
+    LinkHeader,
+    Offset,
+    PageNumber,
+    Signed,
+    canonical_string,
+    signature,
+)
 
 log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 10_000
@@ -45,40 +68,125 @@ class BadRequest(ValueError):
     """A request parameter is missing, malformed or not allowed on this route."""
 
 
+class Unauthorized(ValueError):
+    """A request without the credentials its route's contract asks for."""
+
+
+NONCE_WINDOW_MS = 5 * 60 * 1000
+
+
 @dataclass(frozen=True)
 class Collection:
-    """One route's records, with each record's parsed cursor (None when absent or unparsable)."""
+    """One route's records, with each record's parsed cursor (None when absent or unparsable), and
+    how the route pages and authenticates (its contract's source)."""
 
     route: str
     dataset: str
     records: list[dict[str, Any]]
-    default_page_size: int
-    cursor_param: str | None
     cursors: list[datetime | None]
+    source: HttpSource
+    cursor_param: str | None
+    # the route's credentials, read once when the server starts (the server's own copy)
+    credentials: dict[str, str | None]
 
-    def page(self, query: dict[str, list[str]]) -> dict[str, Any]:
-        """The JSON body answering `query` (raises BadRequest)."""
-        allowed = {"page", "page_size"} | ({self.cursor_param} if self.cursor_param else set())
+    def _window(self, query: dict[str, list[str]]) -> tuple[int, int, set[str]]:
+        """(start, size) of the asked page and the parameter names the route's paging takes."""
+        paging, default = self.source.paging, self.source.page_size
+        if isinstance(paging, Offset):
+            names = {paging.offset_param, paging.limit_param}
+            return (_int_param(query, paging.offset_param, 0, 0, None),
+                    _int_param(query, paging.limit_param, default, 1, MAX_PAGE_SIZE), names)
+        size_param = paging.size_param
+        size = _int_param(query, size_param, default, 1, MAX_PAGE_SIZE)
+        if isinstance(paging, CursorToken):
+            token = _single(query, paging.token_param) if paging.token_param in query else None
+            return _token_offset(token), size, {paging.token_param, size_param}
+        page_param = paging.page_param if isinstance(paging, PageNumber) else "page"
+        first = paging.first_page if isinstance(paging, PageNumber) else 1
+        page = _int_param(query, page_param, first, first, None)
+        return (page - first) * size, size, {page_param, size_param}
+
+    def page(self, query: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
+        """The JSON body and extra headers answering `query` (raises BadRequest)."""
+        auth = self.source.auth
+        auth_params = {auth.query} if isinstance(auth, ApiKey) and auth.query else set()
+        query = {k: v for k, v in query.items() if k not in auth_params}
+        start, size, names = self._window(query)
+        allowed = names | ({self.cursor_param} if self.cursor_param else set())
         unknown = sorted(set(query) - allowed)
         if unknown:
             raise BadRequest(
                 f"unknown parameter(s) {', '.join(unknown)}; {self.route} accepts {sorted(allowed)}"
             )
-        page = _int_param(query, "page", 1, 1, None)
-        size = _int_param(query, "page_size", self.default_page_size, 1, MAX_PAGE_SIZE)
         records = self.records
         if self.cursor_param and self.cursor_param in query:
             since = parse_instant(_single(query, self.cursor_param), self.cursor_param)
             records = [r for r, c in zip(self.records, self.cursors, strict=True) if c is None or c > since]
-        start = (page - 1) * size
         more = start + size < len(records)
-        return {
-            "data": records[start : start + size],
-            "page": page,
-            "page_size": size,
-            "total": len(records),
-            "next_page": page + 1 if more else None,
-        }
+        body: dict[str, Any] = {self.source.records_path: records[start : start + size],
+                                "total": len(records)}
+        headers: dict[str, str] = {}
+        paging = self.source.paging
+        if isinstance(paging, PageNumber):
+            page = start // size + paging.first_page
+            body.update({"page": page, "page_size": size})
+            body[paging.next_path] = page + 1 if more else None
+        elif isinstance(paging, CursorToken):
+            body[paging.next_path] = _token(start + size) if more else None
+        elif isinstance(paging, LinkHeader) and more:
+            nxt = {k: v[0] for k, v in query.items()}
+            nxt |= {"page": str(start // size + 2), paging.size_param: str(size)}
+            headers["Link"] = f'<{self.route}?{urlencode(nxt)}>; rel="next"'
+        return body, headers
+
+
+def _token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def _token_offset(token: str | None) -> int:
+    if token is None:
+        return 0
+    try:
+        kind, _, offset = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode().partition(":")
+        if kind == "o" and offset.isdigit():
+            return int(offset)
+    except ValueError:
+        pass
+    raise BadRequest(f"cursor {token!r} is not one this server gave")
+
+
+CREDENTIAL_FIELDS = ("KEY", "TOKEN", "APP_KEY", "APP_SECRET")
+
+
+def check_auth(source: HttpSource, credentials: dict[str, str | None], method: str, path: str,
+               query: list[tuple[str, str]], headers: Any, seen_nonces: set[str]) -> None:
+    """Raise Unauthorized unless the request carries the `credentials` that `source.auth` asks for."""
+    auth = source.auth
+    if auth is None:
+        return
+    if isinstance(auth, ApiKey):
+        got = dict(query).get(auth.query) if auth.query else headers.get(auth.header or "X-API-Key")
+        if not got or not hmac.compare_digest(got, credentials["KEY"] or ""):
+            raise Unauthorized("missing or wrong API key")
+    elif isinstance(auth, Bearer):
+        want = f"Bearer {credentials['TOKEN'] or ''}"
+        if not hmac.compare_digest(headers.get("Authorization", ""), want):
+            raise Unauthorized("missing or wrong bearer token")
+    elif isinstance(auth, Signed):
+        app_key, stamp = headers.get(auth.app_key_header, ""), headers.get(auth.timestamp_header, "")
+        nonce, signed = headers.get(auth.nonce_header, ""), headers.get(auth.signature_header, "")
+        if app_key != credentials["APP_KEY"] or not stamp.isdigit() or not nonce:
+            raise Unauthorized("missing or unknown app key, timestamp or nonce")
+        if abs(time.time() * 1000 - int(stamp)) > NONCE_WINDOW_MS:
+            raise Unauthorized("timestamp outside the five-minute window")
+        want = signature(credentials["APP_SECRET"] or "",
+                         canonical_string(method, path, query, app_key, stamp, nonce))
+        if not hmac.compare_digest(signed, want):
+            raise Unauthorized("signature does not match")
+        if nonce in seen_nonces:
+            raise Unauthorized("nonce already used")
+        seen_nonces.add(nonce)
 
 
 def _single(query: dict[str, list[str]], name: str) -> str:
@@ -138,14 +246,10 @@ def load_collections(data_dir: Path, contracts: dict[str, Contract] | None = Non
             ) from None
         key = c.column(c.cursor).source_name if c.cursor and c.source.cursor_param else None
         cursors = [_cursor(r.get(key)) if key else None for r in records]
-        out[c.source.location] = Collection(
-            c.source.location,
-            c.id,
-            records,
-            c.source.page_size,
-            c.source.cursor_param if key else None,
-            cursors,
-        )
+        auth = c.source.auth
+        credentials = {f: secret("http", auth.credential, f) if auth else None for f in CREDENTIAL_FIELDS}
+        out[c.source.location] = Collection(c.source.location, c.id, records, cursors, c.source,
+                                            c.source.cursor_param if key else None, credentials)
     return out
 
 
@@ -155,6 +259,10 @@ class FeedServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], collections: dict[str, Collection]) -> None:
         super().__init__(address, _Handler)
         self.collections = collections
+        # statuses to answer before serving, e.g. [(429, "1"), (503, None)]: (status, Retry-After)
+        self.script: list[tuple[int, str | None]] = []
+        self.nonces: set[str] = set()
+        self.lock = threading.Lock()
 
     @property
     def base_url(self) -> str:
@@ -166,6 +274,13 @@ class _Handler(BaseHTTPRequestHandler):
     server: FeedServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        with self.server.lock:
+            scripted = self.server.script.pop(0) if self.server.script else None
+        if scripted:
+            status, retry_after = scripted
+            self._send(HTTPStatus(status), {"error": "try again later"},
+                       {"Retry-After": retry_after} if retry_after else {})
+            return
         url = urlsplit(self.path)
         collection = self.server.collections.get(url.path.rstrip("/") or "/")
         if collection is None:
@@ -173,17 +288,25 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, {"error": f"no feed at {url.path}; routes: {routes}"})
             return
         try:
-            body = collection.page(parse_qs(url.query, keep_blank_values=True))
+            with self.server.lock:
+                check_auth(collection.source, collection.credentials, "GET", url.path,
+                           parse_qsl(url.query, keep_blank_values=True), self.headers, self.server.nonces)
+            body, headers = collection.page(parse_qs(url.query, keep_blank_values=True))
+        except Unauthorized as e:
+            self._send(HTTPStatus.UNAUTHORIZED, {"error": str(e)})
+            return
         except BadRequest as e:
             self._send(HTTPStatus.BAD_REQUEST, {"error": str(e)})
             return
-        self._send(HTTPStatus.OK, body)
+        self._send(HTTPStatus.OK, body, headers)
 
-    def _send(self, status: HTTPStatus, body: dict[str, Any]) -> None:
+    def _send(self, status: HTTPStatus, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from contracts.contract import Contract
 from control import ledger
-from feeds.sources import connector_for
 from foundation import faults
 from foundation.files import sha256_file
 from foundation.settings import settings
+from sources.base import Candidate, Fetch
 
 
 def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
@@ -32,42 +32,64 @@ def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
 def land(contract: Contract, since: str | None = None) -> str | None:
     """Land the new objects of `contract`'s source; return the new load id, or None if nothing is new.
 
-    The source's connector (feeds/sources.py) offers the objects; `since` is the incremental cursor
-    (the latest published cursor value) for sources that page from it."""
+    The contract's source (its kind's class in sources/) offers the objects; `since` is the
+    incremental cursor (the latest published cursor value) for sources that read from it. A source
+    that confirms what it handed over (MQTT acknowledgements) does so only after the load is
+    recorded in the ledger, or when nothing of it was new."""
     s = settings()
     base = s.landing / contract.id
     incoming = base / f".incoming-{uuid.uuid4().hex}"
     incoming.mkdir(parents=True)
     try:
-        candidates = connector_for(contract).candidates(contract, incoming, since)
-        _remove_orphans(base, ledger.load_ids(contract.id), keep=incoming)
-        faults.point("land.start")
-        known = ledger.known_sha256(contract.id)
-        fresh: list[dict] = []
-        for cand in candidates:
-            tmp = incoming / f"{len(fresh):05d}.part"
-            sha, size = _copy_hashing(cand.path, tmp)
-            if sha in known:
-                tmp.unlink()
-                continue
-            known.add(sha)
-            fresh.append({"sha256": sha, "source": cand.source, "name": cand.name, "tmp": tmp,
-                          "bytes": size})
-        faults.point("land.copied")
-        if not fresh:
-            return None
-        load_id = ledger.new_load_id(contract.id)
-        dest = base / load_id
-        dest.mkdir()
-        for f in fresh:
-            final = dest / f.pop("name")
-            os.replace(f.pop("tmp"), final)
-            final.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            f["landed_path"] = str(final)
-        faults.point("land.moved")
-        return ledger.start_load(contract.id, fresh, load_id=load_id)
+        with contract.source.fetched(_request(contract, incoming, since)) as candidates:
+            load_id = _land_candidates(contract, base, incoming, candidates)
+            faults.point("land.unconfirmed")  # recorded, not yet confirmed to the source
+        return load_id
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
+
+
+def _request(contract: Contract, incoming: Path, since: str | None) -> Fetch:
+    """What the contract's source is asked for: the cursor by its feed name, the key columns, and
+    the files of the latest recorded load (a redelivering source leaves out what they hold)."""
+    recorded = ledger.load_ids(contract.id)
+    latest = max(recorded) if recorded else None
+    folder = settings().landing / contract.id / latest if latest else None
+    recent = tuple(landed_files(contract.id, latest)) if latest and folder and folder.is_dir() else ()
+    cursor = contract.column(contract.cursor).source_name if contract.cursor else None
+    return Fetch(contract.id, incoming, since, cursor,
+                 tuple(contract.column(k).source_name for k in contract.primary_key), recent)
+
+
+def _land_candidates(contract: Contract, base: Path, incoming: Path,
+                     candidates: list[Candidate]) -> str | None:
+    """Copy, hash and record the candidates not landed before; the new load id or None."""
+    _remove_orphans(base, ledger.load_ids(contract.id), keep=incoming)
+    faults.point("land.start")
+    known = ledger.known_sha256(contract.id)
+    fresh: list[dict] = []
+    for cand in candidates:
+        tmp = incoming / f"{len(fresh):05d}.part"
+        sha, size = _copy_hashing(cand.path, tmp)
+        if sha in known:
+            tmp.unlink()
+            continue
+        known.add(sha)
+        fresh.append({"sha256": sha, "source": cand.source, "name": cand.name, "tmp": tmp,
+                      "bytes": size})
+    faults.point("land.copied")
+    if not fresh:
+        return None
+    load_id = ledger.new_load_id(contract.id)
+    dest = base / load_id
+    dest.mkdir()
+    for f in fresh:
+        final = dest / f.pop("name")
+        os.replace(f.pop("tmp"), final)
+        final.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        f["landed_path"] = str(final)
+    faults.point("land.moved")
+    return ledger.start_load(contract.id, fresh, load_id=load_id)
 
 
 def _remove_orphans(base: Path, recorded: set[str], keep: Path) -> None:

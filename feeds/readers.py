@@ -1,6 +1,6 @@
 """Readers turn each of a load's landed files into a relation of text columns named as the feed
-names them (the contract's `source` names), rows in file order; Excel and JSON rows also carry
-`_line` (the sheet row, or the record's place in its page), CSV lines are counted by the stager.
+names them (the contract's `source` names), rows in file order; Excel, JSON and Parquet rows also
+carry `_line` (the sheet row, or the record's place in its page), CSV lines are counted by the stager.
 They check structure, not values: a missing, renamed or (by the contract) extra column, a
 truncated file, an unclosed quote or a UTF-16 file refuse that file; a row with the wrong number of
 fields, undecodable bytes or a formula without a value is reported for quarantine. Typing
@@ -23,7 +23,6 @@ import duckdb
 import pyarrow as pa
 
 from contracts.contract import Contract
-from contracts.sources import FileSource, HttpSource
 from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
 from feeds.errors import (
     EmptyInput,
@@ -38,6 +37,9 @@ from feeds.records import RecordScan, scan_csv
 from feeds.refused import OLE2, refused_rows
 from foundation.duck import one_row
 from foundation.sql import ident, literal
+from foundation.sql import path as sql_path
+from sources.base import JsonSource
+from sources.file import FileSource
 from warehouse.publish import published_columns
 
 
@@ -95,7 +97,7 @@ class RawBatch:
     def refuse(self, path: Path, err: LoadRejected, contract: Contract) -> None:
         """Refuse the file at `path` whole, its rows counted and quarantined with `err`."""
         self.rejected.append((path.name, err))
-        records_path = contract.source.records_path if isinstance(contract.source, HttpSource) else ""
+        records_path = contract.source.records_path if isinstance(contract.source, JsonSource) else ""
         self.refused_rows += refused_rows(path, path.name, contract.source.format, err, records_path)
 
 
@@ -494,7 +496,7 @@ def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> 
         page = json.loads(path.read_bytes())
     except ValueError as e:
         raise TruncatedFile(f"{path.name}: not complete JSON ({e})") from e
-    records_path = contract.source_of(HttpSource).records_path
+    records_path = contract.source_of(JsonSource).records_path
     items = page.get(records_path) if isinstance(page, dict) else None
     if not isinstance(items, list):
         raise SchemaDrift(f"{path.name}: no list of records under {records_path!r}")
@@ -505,6 +507,22 @@ def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> 
     names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
     return [(i, [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
             for i, item in enumerate(items, start=1)]
+
+
+def _parquet_select(contract: Contract, idx: int, path: Path, batch: RawBatch) -> str:
+    """One landed Parquet batch (a database's rows) as text columns with `_line` (its row number):
+    typed values become the text the stager types again, so a database's types come through."""
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except (OSError, pa.ArrowInvalid) as e:
+        raise TruncatedFile(f"{path.name}: not a complete Parquet file ({e})") from e
+    batch.note_extra(idx, path.name, check_header(contract, names, path.name), contract.extra_columns)
+    cols = ", ".join(f"CAST({ident(n)} AS VARCHAR) AS {ident(n)}"
+                     for n in [c.source_name for c in contract.columns] + batch.kept.get(idx, []))
+    return (f"SELECT file_row_number + 1 AS _line, {cols} "
+            f"FROM read_parquet({sql_path(path)}, file_row_number = true)")
 
 
 def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list[Path],
@@ -522,6 +540,10 @@ def register_raw(con: duckdb.DuckDBPyConnection, contract: Contract, files: list
         try:
             if fmt == "csv":
                 batch.sources.append((idx, path.name, _csv_select(contract, idx, path, workdir, batch)))
+                continue
+            if fmt == "parquet":
+                batch.sources.append((idx, path.name, _parquet_select(contract, idx, path, batch)))
+                batch.numbered.add(idx)
                 continue
             records = (_xlsx_records(contract, idx, path, batch) if fmt == "xlsx"
                        else _json_records(contract, idx, path, batch))

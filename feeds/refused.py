@@ -59,12 +59,25 @@ def _json_lines(data: bytes, records_path: str) -> list[str]:
     return [json.dumps(i, ensure_ascii=False) for i in items] if isinstance(items, list) else []
 
 
+def _parquet_lines(path: Path) -> list[str]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.read_table(path).to_pylist()
+    except (OSError, pa.ArrowInvalid):
+        return []  # not a readable Parquet file: no rows can be told apart
+    return [json.dumps(r, ensure_ascii=False, default=str) for r in rows]
+
+
 def refused_rows(path: Path, name: str, fmt: str, err: LoadRejected,
                  records_path: str = "data") -> list[dict[str, Any]]:
     """One quarantine record per data row (numbered from 1 under the header) of the refused file
     at `path` (landed as `name`); sets `err.rows` to how many."""
     if fmt == "xlsx":
         lines = _sheet_lines(path)
+    elif fmt == "parquet":
+        lines = _parquet_lines(path)
     elif fmt == "json":
         lines = _json_lines(path.read_bytes(), records_path)
     else:

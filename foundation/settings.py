@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -71,6 +73,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHUCANG_FAULT_POINT", None, "str",
             "tests only: the named point where a load kills itself (`NAME:raise` raises instead)"),
     Setting("SHUCANG_SCREENSHOTS", None, "path", "where the browser tests save their screenshots"),
+    Setting("SHUCANG_SECRETS_FILE", None, "path",
+            "TOML file of source credentials, `[<sql|http|mqtt>.<name>] <field> = \"...\"`; a"
+            " SHUCANG_<GROUP>_<NAME>_<FIELD> variable wins over its entry"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """Variables named after a connection a contract names (never the credential itself):
+    `SHUCANG_<GROUP>_<NAME>_<FIELD>`, read with `secret(group, name, field)`."""
+
+    pattern: str
+    kind: Kind
+    help: str
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("SHUCANG_SQL_<NAME>_URL", "secret",
+           "SQLAlchemy URL of the database a sql source names (`connection: <name>`); default"
+           " sqlite:///$SHUCANG_FEEDS/sql/<name>.sqlite when that file exists"),
+    Family("SHUCANG_HTTP_<NAME>_URL", "str",
+           "base URL of the endpoint an http source names (`endpoint: <name>`)"),
+    Family("SHUCANG_HTTP_<NAME>_<FIELD>", "secret",
+           "credential of an http source's `auth.credential: <name>`: KEY (api_key), TOKEN"
+           " (bearer), APP_KEY and APP_SECRET (signed)"),
+    Family("SHUCANG_MQTT_<NAME>_URL", "secret",
+           "mqtt://[user:password@]host[:port] of the broker an mqtt source names (`broker:"
+           " <name>`); default mqtt://127.0.0.1:1883"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 _FALSE = ("0", "false", "no", "off", "")
@@ -93,6 +123,30 @@ def value(name: str) -> str | None:
     default = declared(name).default
     got = os.environ.get(name)
     return got if got not in (None, "") else default
+
+
+def family_variable(group: str, name: str, field: str) -> str:
+    """The variable of `field` of connection `name` in `group`: SHUCANG_<GROUP>_<NAME>_<FIELD>."""
+    parts = (group, name, field)
+    return "SHUCANG_" + "_".join(re.sub(r"[^A-Za-z0-9]+", "_", p).upper() for p in parts)
+
+
+def secret(group: str, name: str, field: str) -> str | None:
+    """Credential `field` of connection `name` in `group` (sql, http, mqtt): its variable
+    (`family_variable`), else `[group.name] field` in SHUCANG_SECRETS_FILE, else None."""
+    got = os.environ.get(family_variable(group, name, field))
+    if got:
+        return got
+    path = value("SHUCANG_SECRETS_FILE")
+    if not path:
+        return None
+    try:
+        entries = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ValueError(f"SHUCANG_SECRETS_FILE={path}: cannot read it ({e})") from None
+    entry = entries.get(group, {}).get(name, {})
+    found = entry.get(field.lower()) if isinstance(entry, dict) else None
+    return str(found) if found is not None else None
 
 
 def flag(name: str) -> bool:

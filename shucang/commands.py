@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -17,7 +17,7 @@ from rich.table import Table
 console = Console(width=None if sys.stdout.isatty() else 160)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print an error and exit non-zero."""
     console.print(f"[bold red]error:[/] {message}")
     sys.exit(1)
@@ -142,6 +142,43 @@ def feeds_run(datasets: tuple[str, ...], tier: str | None) -> None:
             bar.advance(task)
     if failed:
         sys.exit(1)
+
+
+@feeds.command("subscribe")
+@click.argument("dataset")
+@click.option("--batches", type=int, default=None,
+              help="Stop after this many micro-batches (default: run until interrupted).")
+def feeds_subscribe(dataset: str, batches: int | None) -> None:
+    """Keep landing DATASET's MQTT micro-batches until interrupted: each batch (the contract's
+    batch_messages or batch_seconds) is published before its messages are acknowledged."""
+    import time
+
+    from feeds.errors import LoadRejected
+    from shucang.pipeline import run_feed
+    from sources.base import FeedUnavailable
+    from sources.mqtt import MqttSource
+
+    contract = valid_contracts().get(dataset)
+    if contract is None:
+        fail(f"unknown dataset {dataset}; see `shucang feeds list`")
+    if not isinstance(contract.source, MqttSource):
+        fail(f"{dataset} is a {contract.source.kind} source; `feeds subscribe` is for mqtt sources"
+             " (`feeds run` runs the others)")
+    done = 0
+    try:
+        while batches is None or done < batches:
+            done += 1
+            try:
+                ref = run_feed(dataset)
+                if ref:
+                    console.print(f"[green]{dataset}[/]: load {ref['load_id']} published")
+            except LoadRejected as e:
+                console.print(f"[red]{dataset}[/]: {e.reason_code}: {e.message}")
+            except FeedUnavailable as e:
+                console.print(f"[yellow]{dataset}[/]: {e}; retrying in 10 s")
+                time.sleep(10)
+    except KeyboardInterrupt:
+        console.print(f"{dataset}: stopped; unacknowledged messages wait at the broker")
 
 
 @click.group()

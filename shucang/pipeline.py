@@ -115,7 +115,9 @@ def latest_cursor(contract: Contract) -> str | None:
         return None
     with duckdb.connect() as con:
         value = one_row(con, f"SELECT max({ident(contract.cursor)}) FROM read_parquet({paths(files)})")[0]
-    return value.isoformat() if value is not None else None
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)  # a date or a sequence number
 
 
 @contextmanager

@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from contracts.contract import Contract
-from contracts.sources import HttpSource
 from feeds.sample.addresses import VARIANTS, AddressRenderer, Rendered
+from sources.http import HttpSource
 
 ANCHOR = date(2026, 11, 20)
 PUBLISHED = "published"

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from foundation import settings as config
-from foundation.settings import REPO_ROOT, SETTINGS, UnknownSettingError
+from foundation.settings import FAMILIES, REPO_ROOT, SETTINGS, UnknownSettingError, secret
 
-PACKAGES = ["foundation", "contracts", "divisions", "control", "warehouse", "feeds", "address_registry",
+PACKAGES = ["foundation", "sources", "contracts", "divisions", "control", "warehouse", "feeds", "address_registry",
             "quality", "transforms", "access", "catalog", "shucang", "dags"]
 
 
 def test_every_declared_setting_is_in_the_readme_table() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"| `{s.name}` |" not in readme]
+    missing += [f.pattern for f in FAMILIES if f"| `{f.pattern}` |" not in readme]
     assert not missing, f"add these to README's settings table: {missing}"
 
 
@@ -73,3 +74,20 @@ def test_settings_follow_the_environment(tmp_path: Path, monkeypatch: pytest.Mon
     assert first.control_url == f"sqlite:///{tmp_path / 'a' / 'control.db'}"
     monkeypatch.setenv("SHUCANG_HOME", str(tmp_path / "b"))
     assert config.settings().home == tmp_path / "b"
+
+
+def test_secrets_come_from_the_variable_then_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "secrets.toml"
+    path.write_text('[sql.civil_affairs]\nurl = "postgresql://file"\n[http.gw]\napp_secret = "s3"\n',
+                    encoding="utf-8")
+    monkeypatch.setenv("SHUCANG_SECRETS_FILE", str(path))
+    monkeypatch.delenv("SHUCANG_SQL_CIVIL_AFFAIRS_URL", raising=False)
+    assert secret("sql", "civil_affairs", "url") == "postgresql://file"
+    assert secret("http", "gw", "APP_SECRET") == "s3"
+    assert secret("http", "gw", "token") is None
+    monkeypatch.setenv("SHUCANG_SQL_CIVIL_AFFAIRS_URL", "postgresql://env")
+    assert secret("sql", "civil_affairs", "url") == "postgresql://env"
+    path.write_text("[sql", encoding="utf-8")
+    monkeypatch.delenv("SHUCANG_SQL_CIVIL_AFFAIRS_URL")
+    with pytest.raises(ValueError, match="SHUCANG_SECRETS_FILE"):
+        secret("sql", "civil_affairs", "url")

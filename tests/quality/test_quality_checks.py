@@ -1,11 +1,10 @@
-"""The check kind registry (contracts/checks.py) and the source kind registries: YAML short forms,
-each kind's GX expectation resolving in GX's registry, each kind's failure reason on DuckDB, the
-identifier macros quality installs, and one connector per source kind."""
+"""The check kind registry (contracts/checks.py): YAML short forms, each kind's GX expectation
+resolving in GX's registry, each kind's failure reason on DuckDB, and the identifier macros
+quality installs."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -17,8 +16,6 @@ from pydantic import TypeAdapter, ValidationError
 import quality.expectations  # noqa: F401  (registers the custom expectation types)
 from contracts.checks import CHECKS, AnyCheck, IdentifierCheck
 from contracts.contract import load_contracts
-from contracts.sources import SOURCES, FileSource
-from feeds.sources import CONNECTORS, FileConnector, connector_for
 from quality.failures import install_problem_macros
 from quality.identifiers import PROBLEM_SQL
 from quality.suite import gx_expectation
@@ -105,24 +102,3 @@ def test_every_kind_gives_its_reason_on_duckdb(text: str, value: Any, other: Any
         got = con.execute(f"SELECT {check.reason_sql('v')} FROM (SELECT ? AS v, ? AS w)",
                           [value, other]).fetchone()
     assert got == (reason,)
-
-
-def test_every_source_kind_has_one_connector() -> None:
-    assert set(CONNECTORS) == set(SOURCES)
-    for kind, model in SOURCES.items():
-        assert CONNECTORS[kind].model is model
-
-
-def test_connector_follows_the_contract_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    contracts = load_contracts()
-    for c in contracts.values():
-        assert connector_for(c).kind == c.source.kind
-    feeds = tmp_path / "feeds"
-    (feeds / "district" / "grid_event").mkdir(parents=True)
-    for name in ("b.csv", "a.csv", "notes.txt"):
-        (feeds / "district" / "grid_event" / name).write_text("x", encoding="utf-8")
-    monkeypatch.setenv("SHUCANG_FEEDS", str(feeds))
-    grid = contracts["grid_event"]
-    assert isinstance(grid.source, FileSource)
-    got = FileConnector().candidates(grid, tmp_path / "work", since=None)
-    assert [c.name for c in got] == ["district__grid_event__a.csv", "district__grid_event__b.csv"]
