@@ -23,6 +23,8 @@ from foundation.sql import ident, literal, literal_list, path
 
 ALIAS = "lake"
 POSTGRES = "postgres:"
+# How the lake writes its Parquet files, as warehouse.snapshots.SNAPSHOT_PARQUET does other files.
+PARQUET_OPTIONS = {"parquet_compression": "zstd", "parquet_compression_level": "1", "parquet_version": "2"}
 
 
 class LakeError(RuntimeError):
@@ -74,8 +76,13 @@ def connect(exports: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             Path(where.catalog).parent.mkdir(parents=True, exist_ok=True)
         # rows stay in Parquet files (never inlined into the catalog): readers need only the files
         con.execute(f"ATTACH {literal('ducklake:' + where.catalog)} AS {ALIAS}"
-                    f" (DATA_PATH {literal(str(where.data) + '/')}, DATA_INLINING_ROW_LIMIT 0)")
+                    f" (DATA_PATH {literal(str(where.data) + '/')}, OVERRIDE_DATA_PATH true,"
+                    " DATA_INLINING_ROW_LIMIT 0)")
         con.execute(f"USE {ALIAS}")
+        have = {r[0] for r in con.execute(f"SELECT option_name FROM {ALIAS}.options()").fetchall()}
+        for name, setting in PARQUET_OPTIONS.items():
+            if name not in have:
+                con.execute(f"CALL {ALIAS}.set_option({literal(name)}, {literal(setting)})")
         yield con
     finally:
         con.close()
@@ -126,15 +133,19 @@ def columns_at(con: duckdb.DuckDBPyConnection, dataset: str, version: int) -> li
         f"DESCRIBE SELECT * FROM {table(dataset)} AT (VERSION => {int(version)})").fetchall()]
 
 
-def expire(con: duckdb.DuckDBPyConnection, keep: set[int]) -> list[int]:
-    """Expire every lake snapshot older than the newest that no kept manifest names, then delete
-    the files only expired snapshots used; return the versions expired."""
+def expire(con: duckdb.DuckDBPyConnection, keep: set[int], shared: bool) -> list[int]:
+    """Expire every lake snapshot but the newest that no kept manifest names, then delete the
+    files only expired snapshots used and those of killed writes; return the versions expired.
+    On a `shared` catalog other writers may be writing right now, so only files orphaned for a
+    day are deleted."""
     versions = [r[0] for r in con.execute(f"SELECT snapshot_id FROM {ALIAS}.snapshots()"
                                           " ORDER BY snapshot_id").fetchall()]
     gone = [v for v in versions[:-1] if v not in keep]
     if gone:
         con.execute(f"CALL ducklake_expire_snapshots({literal(ALIAS)}, versions => {literal_list(gone)})")
     con.execute(f"CALL ducklake_cleanup_old_files({literal(ALIAS)}, cleanup_all => true)")
+    orphans = "older_than => now() - INTERVAL 1 DAY" if shared else "cleanup_all => true"
+    con.execute(f"CALL ducklake_delete_orphaned_files({literal(ALIAS)}, {orphans})")
     return gone
 
 

@@ -256,7 +256,7 @@ def prune_snapshots(dataset: str, exports: Path | None = None, keep: int | None 
         for p in gone:
             p.unlink()
         with lake.connect(exports) as con:
-            lake.expire(con, kept_versions(exports))
+            lake.expire(con, kept_versions(exports), lake.location(exports).on_postgres)
     return [p.stem for p in gone]
 
 
