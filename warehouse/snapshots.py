@@ -141,7 +141,7 @@ def _source(con: duckdb.DuckDBPyConnection, rows: Rows, passes: int) -> str:
     if isinstance(rows, Query):
         if rows.con is None:
             return rows.sql
-        con.register("snapshot_rows", rows.con.execute(rows.sql).fetch_record_batch())
+        con.register("snapshot_rows", rows.con.execute(rows.sql).to_arrow_reader())
     else:
         con.register("snapshot_rows", rows)
     if passes > 1 and not isinstance(rows, pa.Table):  # a stream is read once: keep it
