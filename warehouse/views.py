@@ -106,7 +106,7 @@ def sync_views(exports: Path | None = None, wait: float | None = None) -> ViewSy
                 failed.append(str(e))
         repointed = []
         for d, m in current.items():
-            if m.files and shown.get(d) != m.snapshot_id:
+            if shown.get(d) != m.snapshot_id:
                 try:
                     _repoint(con, m, exports)
                     repointed.append(d)
