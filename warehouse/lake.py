@@ -156,6 +156,13 @@ def upsert_sql(dataset: str, source: str, key: Sequence[str]) -> list[str]:
             f"INSERT INTO {table(dataset)} BY NAME {source}"]
 
 
+def adopt_sql(dataset: str, data: Path) -> list[str]:
+    """The statements that make the Parquet file `data` (under the lake's data folder) the whole
+    of `dataset`, taken in as a data file without being rewritten."""
+    return [f"CREATE OR REPLACE TABLE {table(dataset)} AS SELECT * FROM read_parquet({path(data)}) LIMIT 0",
+            f"CALL ducklake_add_data_files({literal(ALIAS)}, {literal(dataset)}, {path(data)})"]
+
+
 def replace_sql(dataset: str, source: str) -> list[str]:
     """The statements that make the rows of the SELECT `source` the whole of `dataset`."""
     return [f"CREATE OR REPLACE TABLE {table(dataset)} AS {source}"]

@@ -58,6 +58,16 @@ def _result(published: int, pub: Publication, already: bool) -> PublishResult:
     return PublishResult(m.snapshot_id, published, m.rows, m, pub.view_pending, already)
 
 
+def _adoptable(data: Path, contract: Contract, excluded: list[Path]) -> bool:
+    """Whether `data` can become the rows as it is: its columns are the published ones and none
+    of its rows is excluded (the first load of a dataset, typically)."""
+    with duckdb.connect() as con:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({paths([data])})").fetchall()
+        names = [r[0] for r in described]
+        return names == published_columns(contract) and all(
+            one_row(con, f"SELECT count(*) FROM read_parquet({paths([p])})")[0] == 0 for p in excluded)
+
+
 def _count(sql: str) -> int:
     with duckdb.connect() as con:
         return int(one_row(con, f"SELECT count(*) FROM ({sql})")[0])
@@ -78,7 +88,8 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
             held = _count(f"SELECT * FROM {previous.relation()} WHERE _load_id = {literal(load_id)}")
             return _result(held, Publication(previous, sync_views().pending), already=True)
         rows = _new_rows_sql(contract, data, excluded)
-        pub = publish_snapshot(contract_fields(contract, quality_score), Query(None, rows),
+        pub = publish_snapshot(contract_fields(contract, quality_score),
+                               data if _adoptable(data, contract, excluded) else Query(None, rows),
                                declared=published_schema(contract), key=contract.primary_key,
                                snapshot_id=load_id)
     return _result(_count(rows), pub, already=False)

@@ -16,9 +16,11 @@ snapshot or the new one, never a mix; the files an old manifest names stay until
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import os
 import re
+import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -150,11 +152,30 @@ def _source(con: duckdb.DuckDBPyConnection, rows: Rows, passes: int) -> str:
     return "SELECT * FROM snapshot_rows"
 
 
-def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequence[str], sid: str) -> None:
+def _adopt(rows: Path, dataset: str, sid: str, exports: Path | None) -> Path:
+    """Hard-link a Parquet file into the lake's data folder of `dataset` (a copy across
+    filesystems), so the lake can take it as a data file without rewriting it."""
+    folder = lake.location(exports).data / "main" / dataset
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"adopted-{sid}.parquet"
+    target.unlink(missing_ok=True)  # left by a publish killed before its commit
+    try:
+        os.link(rows, target)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        shutil.copyfile(rows, target)
+    return target
+
+
+def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequence[str], sid: str,
+           exports: Path | None) -> None:
     """Upsert `rows` by `key` into the dataset's table (replace the table when there is no key
-    or no table yet), committed as the lake snapshot of `sid`."""
+    or no table yet), committed as the lake snapshot of `sid`. A Parquet file that becomes the
+    whole table is taken in as it is (a first load, a model's output)."""
     upsert = bool(key) and lake.exists(con, dataset)
-    source = _source(con, rows, 2 if upsert else 1)
+    adopted = _adopt(rows, dataset, sid, exports) if isinstance(rows, Path) and not upsert else None
+    source = _source(con, adopted or rows, 2 if upsert else 1)
     if upsert:
         have = {name for name, _ in lake.columns_at(con, dataset, _version(con))}
         new = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] not in have]
@@ -164,6 +185,8 @@ def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequen
             for name, typ in new:  # a column the contract gained: earlier rows have it NULL
                 con.execute(f"ALTER TABLE {lake.table(dataset)} ADD COLUMN {ident(name)} {typ}")
             statements = lake.upsert_sql(dataset, source, key)
+        elif adopted is not None:
+            statements = lake.adopt_sql(dataset, adopted)
         else:
             statements = lake.replace_sql(dataset, source)
         for sql in statements:
@@ -280,7 +303,7 @@ def publish_snapshot(fields: ManifestFields, rows: Rows, *, declared: Sequence[S
         with lake.connect(exports) as con:
             version = lake.committed(con, sid)
             if version is None:  # else a publish killed after its lake commit: not written again
-                _write(con, fields.dataset, rows, key, sid)
+                _write(con, fields.dataset, rows, key, sid, exports)
                 version = lake.committed(con, sid)
                 assert version is not None
             after_step(fields.dataset, "placed")
