@@ -9,6 +9,7 @@ through here; readers read the files a manifest lists."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,30 +63,49 @@ def location(exports: Path | None = None) -> Location:
                     Path(data) if data else home / "lake")
 
 
+_instance: duckdb.DuckDBPyConnection | None = None
+_instance_lock = threading.Lock()
+
+
+def _loaded() -> duckdb.DuckDBPyConnection:
+    """The process's DuckDB instance with the extensions loaded (loading DuckLake takes about
+    half a second, attaching a catalog milliseconds)."""
+    global _instance
+    if _instance is None:
+        con = duckdb.connect()
+        con.execute(f"LOAD {path(_extension(duckdb_extension_ducklake, 'ducklake'))}")
+        con.execute(f"LOAD {path(_extension(duckdb_extension_postgres_scanner, 'postgres_scanner'))}")
+        _instance = con
+    return _instance
+
+
 @contextmanager
 def connect(exports: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory DuckDB connection with the lake attached as `lake` (default database)."""
+    """A DuckDB connection with the lake attached as `lake` (the default database), detached
+    again afterwards so no other process is kept from the catalog; one user at a time per process."""
     where = location(exports)
     where.data.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    try:
-        con.execute(f"LOAD {path(_extension(duckdb_extension_ducklake, 'ducklake'))}")
-        if where.on_postgres:
-            con.execute(f"LOAD {path(_extension(duckdb_extension_postgres_scanner, 'postgres_scanner'))}")
-        else:
-            Path(where.catalog).parent.mkdir(parents=True, exist_ok=True)
-        # rows stay in Parquet files (never inlined into the catalog): readers need only the files
-        con.execute(f"ATTACH {literal('ducklake:' + where.catalog)} AS {ALIAS}"
-                    f" (DATA_PATH {literal(str(where.data) + '/')}, OVERRIDE_DATA_PATH true,"
-                    " DATA_INLINING_ROW_LIMIT 0)")
-        con.execute(f"USE {ALIAS}")
-        have = {r[0] for r in con.execute(f"SELECT option_name FROM {ALIAS}.options()").fetchall()}
-        for name, setting in PARQUET_OPTIONS.items():
-            if name not in have:
-                con.execute(f"CALL {ALIAS}.set_option({literal(name)}, {literal(setting)})")
-        yield con
-    finally:
-        con.close()
+    if not where.on_postgres:
+        Path(where.catalog).parent.mkdir(parents=True, exist_ok=True)
+    with _instance_lock:
+        con = _loaded().cursor()
+        try:
+            # rows stay in Parquet files (never inlined into the catalog): readers need only the files
+            con.execute(f"ATTACH {literal('ducklake:' + where.catalog)} AS {ALIAS}"
+                        f" (DATA_PATH {literal(str(where.data) + '/')}, OVERRIDE_DATA_PATH true,"
+                        " DATA_INLINING_ROW_LIMIT 0)")
+            try:
+                con.execute(f"USE {ALIAS}")
+                have = {r[0] for r in con.execute(f"SELECT option_name FROM {ALIAS}.options()").fetchall()}
+                for name, setting in PARQUET_OPTIONS.items():
+                    if name not in have:
+                        con.execute(f"CALL {ALIAS}.set_option({literal(name)}, {literal(setting)})")
+                yield con
+            finally:
+                con.execute("USE memory")
+                con.execute(f"DETACH {ALIAS}")
+        finally:
+            con.close()
 
 
 def table(dataset: str) -> str:

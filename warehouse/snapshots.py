@@ -266,10 +266,11 @@ def kept_versions(exports: Path | None = None) -> set[int]:
     return kept
 
 
-def prune_snapshots(dataset: str, exports: Path | None = None, keep: int | None = None) -> list[str]:
+def prune_snapshots(dataset: str, exports: Path | None = None, keep: int | None = None,
+                    con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
     """Forget all but the newest `keep` (default SHUCANG_KEEP_SNAPSHOTS) snapshots of `dataset`,
     never the current one, expire the lake versions no kept snapshot names and delete the files
-    only those used; return the snapshot ids that went."""
+    only those used; return the snapshot ids that went. `con`: a lake connection to use."""
     keep = keep or keep_snapshots()
     root = dataset_dir(dataset, exports) / "snapshots"
     with publisher_lock():
@@ -278,8 +279,12 @@ def prune_snapshots(dataset: str, exports: Path | None = None, keep: int | None 
         gone = [p for p in kept[:-keep] if p.stem != current]
         for p in gone:
             p.unlink()
-        with lake.connect(exports) as con:
-            lake.expire(con, kept_versions(exports), lake.location(exports).on_postgres)
+        shared = lake.location(exports).on_postgres
+        if con is None:
+            with lake.connect(exports) as own:
+                lake.expire(own, kept_versions(exports), shared)
+        else:
+            lake.expire(con, kept_versions(exports), shared)
     return [p.stem for p in gone]
 
 
@@ -311,15 +316,15 @@ def publish_snapshot(fields: ManifestFields, rows: Rows, *, declared: Sequence[S
             described = lake.columns_at(con, fields.dataset, version)
             files = _files(con, fields.dataset, version, base, current)
             load_ids = _load_ids(con, fields.dataset, version, described)
-        manifest = Manifest.model_validate({
-            **fields.model_dump(), "snapshot_id": sid, "published_at": utcnow(),
-            "lake_version": version, "rows": sum(f.live_rows for f in files), "files": files,
-            "schema": _columns(fields, declared, described), "load_ids": load_ids,
-        })
-        swap_manifest(manifest, exports)
-        after_step(fields.dataset, "swapped")
-        views = sync_views(exports)
-        after_step(fields.dataset, "synced")
-        prune_snapshots(fields.dataset, exports)
-        after_step(fields.dataset, "pruned")
+            manifest = Manifest.model_validate({
+                **fields.model_dump(), "snapshot_id": sid, "published_at": utcnow(),
+                "lake_version": version, "rows": sum(f.live_rows for f in files), "files": files,
+                "schema": _columns(fields, declared, described), "load_ids": load_ids,
+            })
+            swap_manifest(manifest, exports)
+            after_step(fields.dataset, "swapped")
+            views = sync_views(exports)
+            after_step(fields.dataset, "synced")
+            prune_snapshots(fields.dataset, exports, con=con)
+            after_step(fields.dataset, "pruned")
     return Publication(manifest, views.pending)
