@@ -45,7 +45,7 @@ def grant_dir(grant_id: str) -> Path:
     return grants_root() / grant_id
 
 
-def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str]) -> str:
+def select_sql(dataset_scope: DatasetScope, snapshot: str, schema: set[str]) -> str:
     """The SELECT that cuts a published snapshot down to a grant: exactly the granted columns
     (masked), and only rows inside the row scope (whose column is not shown unless granted).
     Pseudonyms (HMAC, ~5 us a value in SQL) are computed once per distinct value and joined."""
@@ -54,8 +54,7 @@ def select_sql(dataset_scope: DatasetScope, files: list[Path], schema: set[str])
         if not code.isdigit():  # validated at submission; re-checked because it is spliced in SQL
             raise ScopeError(f"row scope {key}={code!r} is not a division code")
         where.append(f"{ident(key)} = {literal(code)}")
-    paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-    ctes = [f"src AS (SELECT * FROM read_parquet([{paths}])"
+    ctes = [f"src AS (SELECT * FROM {snapshot}"
             + (f" WHERE {' AND '.join(where)})" if where else ")")]
     cols, joins = [], []
     for i, (col, mask) in enumerate(dataset_scope.columns.items()):
@@ -85,7 +84,7 @@ def _build_dataset(
             f" {', '.join(sorted(missing))}"
         )
     target = out / f"{dataset}.parquet"
-    sql = select_sql(dscope, source.paths(), schema)
+    sql = select_sql(dscope, source.relation(), schema)
     con.execute(f"COPY ({sql}) TO {path(target)} (FORMAT parquet, COMPRESSION zstd)")
     rows = con.execute(f"SELECT count(*) FROM read_parquet({path(target)})").fetchone()
     described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({path(target)})").fetchall()

@@ -111,7 +111,7 @@ def main() -> None:
     from access import artifacts, divisions, gateway, orgs, workflow
     from access.artifacts import select_sql
     from access.scope import DatasetScope, Scope
-    from warehouse.manifest import current_files
+    from warehouse.manifest import current_relation
 
     streets = sorted({c[:9] for c in divisions.community_names() if c.startswith("330106")})
     streets = streets[: args.streets]
@@ -139,7 +139,7 @@ def main() -> None:
     granted_rows = manifest["datasets"]["household_register"]["rows"]
 
     plain = DatasetScope(columns={c: None for c in COLUMNS}, rows={"street_code": streets[0]})
-    bare_sql = select_sql(plain, current_files("household_register"), {"community_code"})
+    bare_sql = select_sql(plain, current_relation("household_register"), {"community_code"})
     out = home / "bare.parquet"
     start = time.perf_counter()
     duckdb.connect().execute(f"COPY ({bare_sql}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")

@@ -25,7 +25,7 @@ from contracts.schema import published_schema  # noqa: E402
 from transforms.duckdb_engine import connect_inputs  # noqa: E402
 from transforms.model import load_models  # noqa: E402
 from transforms.runner import execute, run_model  # noqa: E402
-from warehouse.manifest import contract_fields, current_files  # noqa: E402
+from warehouse.manifest import contract_fields, current_relation  # noqa: E402
 from warehouse.snapshots import Query, publish_snapshot  # noqa: E402
 
 MODELS = ("parking_berth_index", "parking_tidal_spare")
@@ -73,7 +73,7 @@ def make_inputs(rows: int, exports: Path) -> None:
 def bare(model_id: str, exports: Path, out: Path) -> float:
     """The same SQL as one bare DuckDB COPY to Parquet."""
     model = load_models()[model_id]
-    con = connect_inputs({i: current_files(i, exports) for i in model.inputs})
+    con = connect_inputs({i: current_relation(i, exports) for i in model.inputs})
     start = time.perf_counter()
     con.execute(f"COPY ({model.sql}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
     took = time.perf_counter() - start

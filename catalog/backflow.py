@@ -22,7 +22,6 @@ from foundation.files import sha256_file
 from foundation.settings import settings
 from foundation.sql import ident
 from foundation.sql import path as sql_path
-from foundation.sql import paths as sql_paths
 from warehouse.manifest import Manifest, NotPublishedError, read_manifest
 
 FORMAT = "shucang-backflow/1"
@@ -67,29 +66,29 @@ def _columns(contract: Contract, manifest: Manifest) -> list[dict[str, Any]]:
     return cols
 
 
-def _write_csv(files: list[Path], columns: list[dict[str, Any]], key: tuple[str, ...], target: Path) -> int:
+def _write_csv(snapshot: str, columns: list[dict[str, Any]], key: tuple[str, ...], target: Path) -> int:
     cols = ", ".join(ident(c["name"]) for c in columns)
     order = ", ".join(ident(k) for k in key)
     tmp = target.with_name(f".{target.name}.tmp")
     con = duckdb.connect()
     try:
         con.execute(
-            f"COPY (SELECT {cols} FROM read_parquet({sql_paths(files)}) ORDER BY {order})"
+            f"COPY (SELECT {cols} FROM {snapshot} ORDER BY {order})"
             f" TO {sql_path(tmp)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"',"
             " DATEFORMAT '%Y-%m-%d', TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')"
         )
-        rows = con.execute(f"SELECT count(*) FROM read_parquet({sql_paths(files)})").fetchone()
+        rows = con.execute(f"SELECT count(*) FROM {snapshot}").fetchone()
     finally:
         con.close()
     os.replace(tmp, target)
     return int(rows[0]) if rows else 0
 
 
-def _matched(files: list[Path]) -> int:
+def _matched(snapshot: str) -> int:
     con = duckdb.connect()
     try:
         got = con.execute(
-            f"SELECT count(*) FROM read_parquet({sql_paths(files)}) WHERE community_code IS NOT NULL"
+            f"SELECT count(*) FROM {snapshot} WHERE community_code IS NOT NULL"
         ).fetchone()
     finally:
         con.close()
@@ -112,11 +111,11 @@ def export_dataset(
         return BackflowResult(contract.id, "unchanged", json.loads(done.read_text("utf-8"))["rows"], batch)
     batch.mkdir(parents=True, exist_ok=True)
     columns = _columns(contract, manifest)
-    files = manifest.paths(exports)
+    snapshot = manifest.relation(exports)
     csv_path = batch / f"{contract.id}.csv"
-    rows = _write_csv(files, columns, contract.primary_key, csv_path)
+    rows = _write_csv(snapshot, columns, contract.primary_key, csv_path)
     codes = [c for c in CODE_COLUMNS if any(col["name"] == c for col in columns)]
-    matched = _matched(files) if codes else 0
+    matched = _matched(snapshot) if codes else 0
     out = {
         "format": FORMAT,
         "dataset": contract.id,

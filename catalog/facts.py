@@ -24,7 +24,7 @@ from control.ledger import LoadStatus, loads
 from foundation.settings import settings
 from foundation.sql import paths as sql_paths
 from quality.store import latest_scores, quality_loads
-from warehouse.manifest import current_files
+from warehouse.manifest import current_relation
 
 # A dataset is on time while its last publish is younger than GRACE x its declared interval.
 GRACE = 1.5
@@ -156,7 +156,7 @@ def address_levels(
             con.execute(
                 "SELECT CASE WHEN community_code IS NULL THEN 'unmatched'"
                 "            ELSE coalesce(match_level, 'matched') END, count(*)"
-                f" FROM read_parquet({sql_paths(current_files(entry.id, exports))}) GROUP BY ALL"
+                f" FROM {current_relation(entry.id, exports)} GROUP BY ALL"
             ).fetchall()
         )
         root = (quarantine_root or settings().quarantine) / entry.id

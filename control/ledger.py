@@ -1,11 +1,15 @@
 """The load ledger: one row per load (a run of one feed) with its status and row counts, and one
-row per landed file keyed by its sha256, which is what makes landing the same bytes a no-op."""
+row per landed file keyed by its sha256, which is what makes landing the same bytes a no-op. Beside
+them, `source_stats` remembers what each source file looked like (size, mtime, ctime, inode) when
+its bytes were last hashed, so landing skips an unchanged file without reading it; the sha256 rows
+stay the truth of what was landed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -17,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     insert,
     select,
     update,
@@ -57,6 +62,43 @@ landed_files = Table(
     Column("bytes", BigInteger, nullable=False),
     Column("landed_at", DateTime(timezone=True), nullable=False),
 )
+
+source_stats = Table(
+    "source_stats",
+    metadata,
+    Column("dataset", String(80), primary_key=True),
+    Column("source", Text, primary_key=True),
+    Column("bytes", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("ctime_ns", BigInteger, nullable=False),
+    Column("inode", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("seen_ns", BigInteger, nullable=False),  # when the file was stat'ed, before it was read
+)
+
+# A file modified this close to when it was stat'ed may change again within the same mtime tick
+# (coarse clocks on network filesystems), so its stat is not trusted (git's "racily clean" rule).
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class SourceStat:
+    """What one source file looked like when its bytes (`sha256`) were read, at `seen_ns`."""
+
+    source: str
+    bytes: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    sha256: str
+    seen_ns: int
+
+    def unchanged(self, now: SourceStat) -> bool:
+        """Whether `now` (a fresh stat of the same source) shows the same bytes without reading
+        them: size, mtime, ctime and inode all equal, and the recorded stat was not racy."""
+        same = (self.bytes, self.mtime_ns, self.ctime_ns, self.inode) == (
+            now.bytes, now.mtime_ns, now.ctime_ns, now.inode)
+        return same and self.mtime_ns < self.seen_ns - RACY_NS
 
 
 class LoadStatus:
@@ -121,6 +163,25 @@ def known_sha256(dataset: str) -> set[str]:
     with engine().connect() as c:
         rows = c.execute(select(landed_files.c.sha256).where(landed_files.c.dataset == dataset))
         return {r[0] for r in rows}
+
+
+def known_stats(dataset: str) -> dict[str, SourceStat]:
+    """The last recorded stat of each source file of `dataset`, by source."""
+    cols = [source_stats.c[name] for name in SourceStat.__dataclass_fields__]
+    with engine().connect() as c:
+        rows = c.execute(select(*cols).where(source_stats.c.dataset == dataset))
+        return {r[0]: SourceStat(*r) for r in rows}
+
+
+def record_stats(dataset: str, stats: Iterable[SourceStat]) -> None:
+    """Remember the stats of source files whose bytes were just hashed (replacing older ones)."""
+    rows = [{"dataset": dataset, **vars(st)} for st in stats]
+    if not rows:
+        return
+    with engine().begin() as c:
+        c.execute(delete(source_stats).where(source_stats.c.dataset == dataset,
+                                             source_stats.c.source.in_([r["source"] for r in rows])))
+        c.execute(insert(source_stats), rows)
 
 
 def load_ids(dataset: str) -> set[str]:

@@ -2,6 +2,13 @@
 with sha256, make it read-only and record it in the ledger. Bytes already landed for the dataset are
 skipped, so running a feed again on the same input opens no load at all.
 
+Landing looks before it reads: a source file whose size, mtime, ctime and inode are those recorded
+when its bytes were last hashed (`ledger.SourceStat`), and whose sha256 the ledger holds, is
+skipped without being opened. Every other file (new, changed, touched, or stat'ed too soon after
+it was written) is copied and hashed, and the sha256 alone decides: a file that changed its
+mtime but not its bytes opens no load. Objects a source fetches into the scratch folder (HTTP
+pages, database batches, MQTT micro-batches) are new bytes each run, always hashed.
+
 The load and its files enter the ledger in one transaction after the files are in place, so a
 crash leaves either a recorded load (which the pipeline resumes) or a folder nobody refers to,
 which the next landing of the dataset removes. The caller holds the dataset's lease, so no other
@@ -12,7 +19,9 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 from contracts.contract import Contract
@@ -27,6 +36,17 @@ def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
     """Copy src to dst (in the kernel), then hash the copy: what was landed is what is hashed."""
     shutil.copyfile(src, dst)
     return sha256_file(dst), dst.stat().st_size
+
+
+def _stat(cand: Candidate, scratch: Path) -> ledger.SourceStat | None:
+    """The stat of a source file before it is read (its sha256 left blank), or None for an
+    object fetched into `scratch` this run, which has no earlier look to compare with."""
+    if cand.path.is_relative_to(scratch):
+        return None
+    seen = time.time_ns()
+    st = cand.path.stat()
+    return ledger.SourceStat(cand.source, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, "",
+                             seen)
 
 
 def land(contract: Contract, since: str | None = None) -> str | None:
@@ -67,10 +87,18 @@ def _land_candidates(contract: Contract, base: Path, incoming: Path,
     _remove_orphans(base, ledger.load_ids(contract.id), keep=incoming)
     faults.point("land.start")
     known = ledger.known_sha256(contract.id)
+    looked = ledger.known_stats(contract.id)
     fresh: list[dict] = []
+    hashed: list[ledger.SourceStat] = []
     for cand in candidates:
+        now = _stat(cand, incoming)
+        before = looked.get(cand.source)
+        if now and before and before.sha256 in known and before.unchanged(now):
+            continue
         tmp = incoming / f"{len(fresh):05d}.part"
         sha, size = _copy_hashing(cand.path, tmp)
+        if now:
+            hashed.append(replace(now, sha256=sha))
         if sha in known:
             tmp.unlink()
             continue
@@ -79,6 +107,7 @@ def _land_candidates(contract: Contract, base: Path, incoming: Path,
                       "bytes": size})
     faults.point("land.copied")
     if not fresh:
+        ledger.record_stats(contract.id, hashed)
         return None
     load_id = ledger.new_load_id(contract.id)
     dest = base / load_id
@@ -89,7 +118,10 @@ def _land_candidates(contract: Contract, base: Path, incoming: Path,
         final.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         f["landed_path"] = str(final)
     faults.point("land.moved")
-    return ledger.start_load(contract.id, fresh, load_id=load_id)
+    started = ledger.start_load(contract.id, fresh, load_id=load_id)
+    # after the load: a stat names bytes the ledger holds, or is ignored until it does
+    ledger.record_stats(contract.id, hashed)
+    return started
 
 
 def _remove_orphans(base: Path, recorded: set[str], keep: Path) -> None:

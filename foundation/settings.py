@@ -39,6 +39,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHUCANG_HTTP_BASE", "http://127.0.0.1:8765", "str", "base URL of the city-tier JSON feeds"),
     Setting("SHUCANG_KEEP_SNAPSHOTS", "3", "int",
             "snapshots kept per dataset, the current one included (older ones are deleted on publish)"),
+    Setting("SHUCANG_LAKE_CATALOG", None, "str",
+            "DuckLake catalog of the published tables: a file path, or postgres:<libpq conninfo>;"
+            " default SHUCANG_HOME/lake.ducklake"),
+    Setting("SHUCANG_LAKE_DATA", None, "str",
+            "where the published tables' Parquet files live (shared storage in production);"
+            " default SHUCANG_HOME/lake/"),
     Setting("SHUCANG_WAREHOUSE_WAIT", "5", "float",
             "seconds a publish waits for warehouse.duckdb held by another process before it leaves"
             " the view sync pending (`shucang warehouse sync` catches up)"),

@@ -342,6 +342,18 @@ def warehouse_query(sql: str, as_json: bool, limit: int) -> None:
     print_rows(f"{len(rows)} row(s)", [dict(zip(names, r, strict=True)) for r in rows], names)
 
 
+@warehouse.command("migrate")
+def warehouse_migrate() -> None:
+    """Move the published datasets of a home made before the lake onto it (same rows, a new
+    snapshot each); datasets already on the lake are left alone."""
+    from warehouse.migrate import migrate_home
+
+    moved = migrate_home()
+    for m in moved:
+        console.print(f"{m.dataset}: {m.rows} rows, snapshot {m.replaced} -> {m.snapshot_id}")
+    console.print(f"migrated {len(moved)} dataset(s)")
+
+
 @warehouse.command("sync")
 @click.option("--wait", default=30.0, show_default=True,
               help="Seconds to wait for warehouse.duckdb while another process holds it.")

@@ -38,11 +38,11 @@ from feeds.stage import stage
 from foundation import faults
 from foundation.duck import one_row
 from foundation.settings import settings
-from foundation.sql import ident, paths
+from foundation.sql import ident
 from quality.quarantine_failures import quarantine_failures, write_nulled
 from quality.store import load_quality
 from warehouse import quarantine
-from warehouse.manifest import NotPublishedError, current_files, read_manifest
+from warehouse.manifest import NotPublishedError, current_relation, read_manifest
 from warehouse.publish import publish
 
 log = logging.getLogger(__name__)
@@ -110,11 +110,11 @@ def latest_cursor(contract: Contract) -> str | None:
     if not contract.cursor:
         return None
     try:
-        files = current_files(contract.id)
+        snapshot = current_relation(contract.id)
     except NotPublishedError:
         return None
     with duckdb.connect() as con:
-        value = one_row(con, f"SELECT max({ident(contract.cursor)}) FROM read_parquet({paths(files)})")[0]
+        value = one_row(con, f"SELECT max({ident(contract.cursor)}) FROM {snapshot}")[0]
     if value is None:
         return None
     return value.isoformat() if hasattr(value, "isoformat") else str(value)  # a date or a sequence number

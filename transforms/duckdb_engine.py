@@ -9,21 +9,22 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from foundation.sql import ident, path, paths
+from foundation.sql import ident, path
 from warehouse.snapshots import SNAPSHOT_PARQUET
 
 
-def connect_inputs(inputs: dict[str, list[Path]]) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with a view `<name>` over each input's Parquet files."""
+def connect_inputs(inputs: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with a view `<name>` over each input (name -> its snapshot's
+    relation, `Manifest.relation`)."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    for name, files in inputs.items():
-        con.execute(f'CREATE VIEW {ident(name)} AS SELECT * FROM read_parquet({paths(files)})')
+    for name, relation in inputs.items():
+        con.execute(f"CREATE VIEW {ident(name)} AS SELECT * FROM {relation}")
     return con
 
 
-def run_duckdb(sql: str, inputs: dict[str, list[Path]]) -> pa.Table:
-    """Run `sql` (DuckDB dialect) over `inputs` (name -> Parquet files) and return the result."""
+def run_duckdb(sql: str, inputs: dict[str, str]) -> pa.Table:
+    """Run `sql` (DuckDB dialect) over `inputs` (name -> relation) and return the result."""
     con = connect_inputs(inputs)
     try:
         return con.sql(sql).to_arrow_table()
@@ -31,9 +32,9 @@ def run_duckdb(sql: str, inputs: dict[str, list[Path]]) -> pa.Table:
         con.close()
 
 
-def copy_duckdb(sql: str, inputs: dict[str, list[Path]], target: Path) -> None:
-    """Run `sql` over `inputs` and stream its result into one Parquet file (one COPY), written the
-    way snapshots are, so the publisher links it in as it is."""
+def copy_duckdb(sql: str, inputs: dict[str, str], target: Path) -> None:
+    """Run `sql` over `inputs` (name -> relation) and stream its result into one Parquet file (one
+    COPY), which the publisher reads into the model's table."""
     con = connect_inputs(inputs)
     try:
         con.execute(f"COPY ({sql}) TO {path(target)} ({SNAPSHOT_PARQUET})")

@@ -19,7 +19,7 @@ from transforms.classify import Classified, classify_all
 from transforms.duckdb_engine import copy_duckdb, open_result, run_duckdb
 from transforms.model import Model, ModelError, load_models, run_order
 from transforms.publish import build_path, publish_model_output
-from warehouse.manifest import Manifest, NotPublishedError, current_files, read_manifest
+from warehouse.manifest import Manifest, NotPublishedError, current_relation, read_manifest
 from warehouse.snapshots import Rows
 
 Engine = Literal["duckdb", "spark"]
@@ -63,13 +63,13 @@ def input_snapshots(model: Model, exports: Path | None = None) -> dict[str, str]
 def execute(model: Model, engine: Engine = "duckdb", exports: Path | None = None) -> pa.Table:
     """Run `model` on `engine` over its inputs' current snapshots and return the result."""
     input_snapshots(model, exports)  # names the missing input before any engine starts
-    inputs = {name: current_files(name, exports) for name in model.inputs}
     if engine == "duckdb":
-        return run_duckdb(model.sql, inputs)
+        return run_duckdb(model.sql, {name: current_relation(name, exports) for name in model.inputs})
     if engine == "spark":
         from transforms.spark_engine import run_spark
 
-        return run_spark(model.sql, inputs, str(model.path or model.id))
+        manifests = {name: read_manifest(name, exports) for name in model.inputs}
+        return run_spark(model.sql, manifests, str(model.path or model.id), exports)
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
@@ -104,7 +104,7 @@ def build(model: Model, engine: Engine, target: Path, exports: Path | None = Non
     snapshots are) and returns it; Spark returns its result as an Arrow table."""
     if engine == "duckdb":
         input_snapshots(model, exports)
-        copy_duckdb(model.sql, {n: current_files(n, exports) for n in model.inputs}, target)
+        copy_duckdb(model.sql, {n: current_relation(n, exports) for n in model.inputs}, target)
         return target
     return execute(model, engine, exports)
 

@@ -15,9 +15,10 @@ import sqlglot
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from foundation import settings as config
+from warehouse.manifest import Manifest, dataset_dir
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 
 # Session settings by profile, chosen with SHUCANG_SPARK_PROFILE (default "large").
@@ -87,12 +88,29 @@ def spark_session() -> SparkSession:
     return builder.getOrCreate()
 
 
-def run_spark(sql: str, inputs: dict[str, list[Path]], where: str = "model") -> pa.Table:
-    """Run `sql` (DuckDB dialect) on Spark over `inputs` (name -> Parquet files)."""
+def snapshot_frame(spark: SparkSession, manifest: Manifest, exports: Path | None = None) -> DataFrame:
+    """The live rows of a published snapshot as a Spark DataFrame: its data files, each without
+    the row positions its delete file lists (Parquet's `_metadata.row_index`)."""
+    base = dataset_dir(manifest.dataset, exports)
+    whole = [str(base / f.path) for f in manifest.files if f.deletes is None]
+    frames = [spark.read.parquet(*whole)] if whole else []
+    for f in manifest.files:
+        if f.deletes is not None:
+            gone = spark.read.parquet(str(base / f.deletes.path)).selectExpr("pos AS _pos")
+            data = spark.read.parquet(str(base / f.path)).selectExpr("*", "_metadata.row_index AS _pos")
+            frames.append(data.join(gone, "_pos", "left_anti").drop("_pos"))
+    if not frames:
+        return spark.createDataFrame([], ", ".join(f"`{c.name}` string" for c in manifest.columns))
+    return functools.reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
+
+
+def run_spark(sql: str, inputs: dict[str, Manifest], where: str = "model",
+              exports: Path | None = None) -> pa.Table:
+    """Run `sql` (DuckDB dialect) on Spark over `inputs` (name -> its current manifest)."""
     spark = spark_session()
     spark_sql = to_spark_sql(sql, where)
-    for name, files in inputs.items():
-        spark.read.parquet(*[str(f) for f in files]).createOrReplaceTempView(name)
+    for name, manifest in inputs.items():
+        snapshot_frame(spark, manifest, exports).createOrReplaceTempView(name)
     return normalize_arrow(spark.sql(spark_sql).toArrow())
 
 

@@ -3,8 +3,10 @@ with rows, bytes and sha256, the column schema with classification, the loads in
 models). It is the product's central interface, read by the catalog, grants, the gateway, the
 warehouse views and downstream apps, so it is one typed, versioned model (`Manifest`,
 `SCHEMA_VERSION`); `upgrade_manifest` reads every older shape into it. Replacing this one file is
-the atomic step of a publish: readers see the old snapshot or the new. Only `warehouse.snapshots`
-writes it."""
+the atomic step of a publish: readers see the old snapshot or the new. A file may come with the
+positions of its rows a later upsert replaced (`deletes`); `Manifest.relation` is the SQL that
+reads the live rows. The kept earlier snapshots are exports/<dataset>/snapshots/<id>.json (time
+travel, `read_manifest(..., snapshot_id=...)`). Only `warehouse.snapshots` writes them."""
 
 from __future__ import annotations
 
@@ -19,10 +21,14 @@ from contracts.contract import Contract, Frequency, Grade, Importance, Opening, 
 from contracts.schema import ADDRESS_GRANULARITY, DatasetTags, SchemaColumn
 from foundation.files import atomic_write_text
 from foundation.settings import settings
+from foundation.sql import ident
+from foundation.sql import path as sql_path
+from foundation.sql import paths as sql_paths
 
 MANIFEST = "manifest.json"
-# 1: the untyped dicts written before the model (no `schema_version` key); 2: this model.
-SCHEMA_VERSION: Literal[2] = 2
+# 1: the untyped dicts written before the model (no `schema_version` key); 2: the model over one
+# rewritten Parquet file per snapshot; 3: this model, over a DuckLake table's files.
+SCHEMA_VERSION: Literal[3] = 3
 # What wrote a dataset: a fed load (a contract), a derived model (transforms/), or a log the
 # platform keeps about itself (the access audit).
 Kind = Literal["feed", "model", "log"]
@@ -41,13 +47,29 @@ class _Strict(BaseModel):
                               serialize_by_alias=True)
 
 
-class SnapshotFile(_Strict):
-    """One Parquet file of a snapshot; `path` is relative to exports/<dataset>/."""
+class DeleteFile(_Strict):
+    """The rows of a data file that are no longer live: a Parquet file of (`file_path`, `pos`),
+    `pos` being the 0-based row number in the data file; `path` as `SnapshotFile.path`."""
 
     path: str
     rows: int
     bytes: int
     sha256: str
+
+
+class SnapshotFile(_Strict):
+    """One Parquet data file of a snapshot; `path` is relative to exports/<dataset>/. Its live
+    rows are `rows` less the `deletes`."""
+
+    path: str
+    rows: int
+    bytes: int
+    sha256: str
+    deletes: DeleteFile | None = None
+
+    @property
+    def live_rows(self) -> int:
+        return self.rows - (self.deletes.rows if self.deletes else 0)
 
 
 class InputSnapshot(_Strict):
@@ -100,8 +122,9 @@ class ManifestFields(_Strict):
 class Manifest(ManifestFields):
     """The current snapshot of one dataset, as exports/<dataset>/manifest.json records it."""
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: Literal[3] = SCHEMA_VERSION
     snapshot_id: str
+    lake_version: int | None = None  # the DuckLake snapshot the files are (None: before the lake)
     published_at: dt.datetime
     rows: int
     files: list[SnapshotFile]
@@ -110,14 +133,32 @@ class Manifest(ManifestFields):
 
     @model_validator(mode="after")
     def _rows_add_up(self) -> Manifest:
-        if self.rows != sum(f.rows for f in self.files):
-            raise ValueError(f"rows={self.rows} but the files hold {sum(f.rows for f in self.files)}")
+        if self.rows != sum(f.live_rows for f in self.files):
+            raise ValueError(f"rows={self.rows} but the files hold {sum(f.live_rows for f in self.files)}")
         return self
 
     def paths(self, exports: Path | None = None) -> list[Path]:
-        """Absolute paths of the snapshot's Parquet files."""
+        """Absolute paths of the snapshot's Parquet data files (deleted rows included: read the
+        snapshot through `relation`)."""
         base = dataset_dir(self.dataset, exports)
         return [base / f.path for f in self.files]
+
+    def relation(self, exports: Path | None = None) -> str:
+        """A parenthesised DuckDB SELECT of the snapshot's live rows, for any FROM clause: the data
+        files without deletes read as one, each file with deletes read without the listed rows."""
+        base = dataset_dir(self.dataset, exports)
+        whole = [base / f.path for f in self.files if f.deletes is None]
+        parts = [f"SELECT * FROM read_parquet({sql_paths(whole)}, union_by_name = true)"] if whole else []
+        for f in self.files:
+            if f.deletes is not None:
+                parts.append(
+                    f"SELECT * EXCLUDE (file_row_number) FROM read_parquet({sql_path(base / f.path)},"
+                    f" file_row_number = true) WHERE file_row_number NOT IN (SELECT pos FROM"
+                    f" read_parquet({sql_path(base / f.deletes.path)}))")
+        if not parts:
+            cols = ", ".join(f"NULL::{c.type} AS {ident(c.name)}" for c in self.columns)
+            parts = [f"SELECT {cols} WHERE false"]
+        return "(" + " UNION ALL BY NAME ".join(parts) + ")"
 
     def column(self, name: str) -> SchemaColumn:
         """The column `name`; KeyError names the columns there are."""
@@ -187,20 +228,28 @@ def upgrade_manifest(raw: dict[str, Any]) -> Manifest:
         raise ManifestError(f"manifest of {raw.get('dataset')!r} has schema_version {version!r}; this"
                             f" shucang reads versions 1 to {SCHEMA_VERSION}: upgrade shucang")
     try:
-        return Manifest.model_validate(_from_v1(raw) if version == 1 else raw)
+        # version 2 is version 3 without deletes or a lake version
+        return Manifest.model_validate(_from_v1(raw) if version == 1 else {**raw, "schema_version": 3})
     except ValidationError as e:
         raise ManifestError(f"manifest of {raw.get('dataset')!r} (version {version}) is malformed:"
                             f" {e}") from e
 
 
 def dataset_dir(dataset: str, exports: Path | None = None) -> Path:
-    """exports/<dataset>/ (holds manifest.json and snapshots/<snapshot_id>/)."""
+    """exports/<dataset>/ (holds manifest.json and snapshots/<snapshot_id>.json)."""
     return (exports or settings().exports) / dataset
 
 
-def read_manifest(dataset: str, exports: Path | None = None) -> Manifest:
-    """The current manifest of `dataset`; NotPublishedError if it was never published."""
-    path = dataset_dir(dataset, exports) / MANIFEST
+def snapshot_manifest(dataset: str, snapshot_id: str, exports: Path | None = None) -> Path:
+    """exports/<dataset>/snapshots/<snapshot_id>.json: the manifest of a kept snapshot."""
+    return dataset_dir(dataset, exports) / "snapshots" / f"{snapshot_id}.json"
+
+
+def read_manifest(dataset: str, exports: Path | None = None, snapshot_id: str | None = None) -> Manifest:
+    """The current manifest of `dataset`, or that of its kept snapshot `snapshot_id` (time
+    travel); NotPublishedError if there is none."""
+    path = (dataset_dir(dataset, exports) / MANIFEST if snapshot_id is None
+            else snapshot_manifest(dataset, snapshot_id, exports))
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -210,9 +259,9 @@ def read_manifest(dataset: str, exports: Path | None = None) -> Manifest:
     return upgrade_manifest(raw)
 
 
-def current_files(dataset: str, exports: Path | None = None) -> list[Path]:
-    """Absolute paths of the Parquet files of the current snapshot of `dataset`."""
-    return read_manifest(dataset, exports).paths(exports)
+def current_relation(dataset: str, exports: Path | None = None) -> str:
+    """A parenthesised DuckDB SELECT of the live rows of the current snapshot of `dataset`."""
+    return read_manifest(dataset, exports).relation(exports)
 
 
 def published_datasets(exports: Path | None = None) -> list[str]:
@@ -222,7 +271,10 @@ def published_datasets(exports: Path | None = None) -> list[str]:
 
 
 def swap_manifest(manifest: Manifest, exports: Path | None = None) -> Path:
-    """Make `manifest` current with one atomic rename (the commit point of a publish)."""
+    """Keep `manifest` as snapshots/<id>.json, then make it current with one atomic rename (the
+    commit point of a publish)."""
+    text = json.dumps(manifest.as_json(), ensure_ascii=False, indent=2)
+    atomic_write_text(snapshot_manifest(manifest.dataset, manifest.snapshot_id, exports), text)
     final = dataset_dir(manifest.dataset, exports) / MANIFEST
-    atomic_write_text(final, json.dumps(manifest.as_json(), ensure_ascii=False, indent=2))
+    atomic_write_text(final, text)
     return final

@@ -1,9 +1,9 @@
-"""Publishing a load: merge its rows into the dataset's current snapshot by primary key (an upsert)
-and write the result as a new immutable snapshot through `warehouse.snapshots` (manifest swapped
-in atomically, then the warehouse view repointed). The snapshot is named after the load, so a
-retried publish of a load that is already current is recognised and not applied twice. Only one
-process publishes at a time (the Airflow pool `shucang_warehouse` has one slot; a lock file guards
-the CLI too)."""
+"""Publishing a load: upsert its rows by primary key into the dataset's table through
+`warehouse.snapshots` (a lake commit of the increment, manifest swapped in atomically, then the
+warehouse view repointed), so a publish costs the load, not the dataset. The snapshot is named after
+the load, so a retried publish of a load that is already current is recognised and not applied
+twice. Only one process publishes at a time on one machine (a lock file, and the Airflow pool
+`shucang_warehouse`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from contracts.schema import ADDRESS_COLUMN_NAMES, BOOKKEEPING, DatasetTags, Sch
 from foundation.duck import one_row
 from foundation.sql import ident, literal, paths
 from warehouse.manifest import Manifest, NotPublishedError, contract_fields, read_manifest
-from warehouse.snapshots import Publication, Query, Rows, publish_snapshot, publisher_lock
+from warehouse.snapshots import Publication, Query, publish_snapshot, publisher_lock
 from warehouse.views import sync_views
 
 
@@ -71,34 +71,21 @@ def _new_rows_sql(contract: Contract, data: Path, excluded: list[Path], kept: Se
     return f"SELECT {cols} FROM read_parquet({paths([data])}){where}"
 
 
-def _adoptable(con: duckdb.DuckDBPyConnection, contract: Contract, data: Path,
-               excluded: list[Path], kept: Sequence[str]) -> bool:
-    """Whether `data` can become the snapshot as it is: its columns are the published ones and
-    none of its rows is excluded (the first load of a dataset, typically)."""
-    if _names(con, data) != published_columns(contract, kept):
-        return False
-    return all(one_row(con, f"SELECT count(*) FROM read_parquet({paths([p])})")[0] == 0 for p in excluded)
-
-
-def _rows(con: duckdb.DuckDBPyConnection, contract: Contract, data: Path, excluded: list[Path],
-          previous: Manifest | None, kept: Sequence[str]) -> Rows:
-    """What the new snapshot is written from: the load's file itself, or the upsert query (rows of
-    the previous snapshot keep the undeclared columns they were published with)."""
-    con.execute(f"CREATE TEMP VIEW new_rows AS {_new_rows_sql(contract, data, excluded, kept)}")
-    if previous is None:
-        adoptable = _adoptable(con, contract, data, excluded, kept)
-        return data if adoptable else Query(con, "SELECT * FROM new_rows")
-    key = ", ".join(ident(k) for k in contract.primary_key)
-    return Query(con, f"SELECT * FROM new_rows UNION ALL BY NAME SELECT p.* FROM"
-                      f" read_parquet({paths(previous.paths())}, union_by_name=true) p"
-                      f" ANTI JOIN new_rows n USING ({key})")
-
-
-def _result(load_id: str, pub: Publication, already: bool) -> PublishResult:
-    m = pub.manifest
+def _adoptable(data: Path, contract: Contract, excluded: list[Path], kept: Sequence[str]) -> bool:
+    """Whether `data` can become the rows as it is: its columns are the published ones and none
+    of its rows is excluded (the first load of a dataset, typically)."""
     with duckdb.connect() as con:
-        published = int(one_row(con, f"SELECT count(*) FROM read_parquet({paths(m.paths())})"
-                                     f" WHERE _load_id = {literal(load_id)}")[0])
+        return _names(con, data) == published_columns(contract, kept) and all(
+            one_row(con, f"SELECT count(*) FROM read_parquet({paths([p])})")[0] == 0 for p in excluded)
+
+
+def _count(sql: str) -> int:
+    with duckdb.connect() as con:
+        return int(one_row(con, f"SELECT count(*) FROM ({sql})")[0])
+
+
+def _result(published: int, pub: Publication, already: bool) -> PublishResult:
+    m = pub.manifest
     return PublishResult(m.snapshot_id, published, m.rows, m, pub.view_pending, already)
 
 
@@ -114,13 +101,16 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
         except NotPublishedError:
             previous = None
         if previous is not None and load_id in (previous.snapshot_id, *previous.load_ids):
-            return _result(load_id, Publication(previous, sync_views().pending), already=True)
+            held = _count(f"SELECT * FROM {previous.relation()} WHERE _load_id = {literal(load_id)}")
+            return _result(held, Publication(previous, sync_views().pending), already=True)
         kept = kept_columns(contract, data)
         fixed = set(published_columns(contract, kept))
+        # undeclared columns earlier loads kept stay in the table (new rows have them NULL)
         carried = [c.name for c in previous.columns if c.name not in fixed] if previous else []
-        with duckdb.connect() as con:
-            pub = publish_snapshot(contract_fields(contract, quality_score),
-                                   _rows(con, contract, data, excluded, previous, kept),
-                                   declared=published_schema(contract)
-                                   + undeclared_schema(contract, kept + carried), snapshot_id=load_id)
-    return _result(load_id, pub, already=False)
+        rows = _new_rows_sql(contract, data, excluded, kept)
+        pub = publish_snapshot(contract_fields(contract, quality_score),
+                               data if _adoptable(data, contract, excluded, kept) else Query(None, rows),
+                               declared=[*published_schema(contract),
+                                         *undeclared_schema(contract, kept + carried)],
+                               key=contract.primary_key, snapshot_id=load_id)
+    return _result(_count(rows), pub, already=False)

@@ -1,5 +1,6 @@
 """Read-only SQL on the warehouse for bureau analysts: one statement, a read-only connection, and
-file access limited to the published exports (no reading arbitrary files through the warehouse)."""
+file access limited to the published exports and the lake's data files (no reading arbitrary files
+through the warehouse)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlglot
 from sqlglot import exp
 
 from foundation.settings import settings
+from warehouse import lake
 from warehouse.views import connect_warehouse
 
 
@@ -34,7 +36,8 @@ def query(sql: str, limit: int = 1000) -> tuple[list[str], list[tuple[Any, ...]]
     s = settings()
     con = connect_warehouse(read_only=True)
     try:
-        con.execute(f"SET allowed_directories = ['{s.exports}/', '{s.quarantine}/']")
+        allowed = [f"{p}/" for p in (s.exports, s.quarantine, lake.location().data)]
+        con.execute("SET allowed_directories = ?", [allowed])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         cur = con.execute(sql)

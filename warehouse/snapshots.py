@@ -1,14 +1,17 @@
 """The one snapshot writer: fed loads, derived models and the audit log all publish through
-`publish_snapshot`. It writes exports/<dataset>/snapshots/<snapshot_id>/part-0.parquet with one
-Parquet setting, names snapshots with one id scheme, hashes the files, swaps the manifest in
-atomically (the commit point), then brings the warehouse views in line with the manifests and
-keeps SHUCANG_KEEP_SNAPSHOTS snapshots per dataset.
+`publish_snapshot`. The rows go into the dataset's DuckLake table (`warehouse.lake`): an increment
+upserted by primary key (fed loads), or the whole table replaced (models, the audit log). The lake
+commit is named after the snapshot id; the files of that lake version, hashed once each (a file
+keeps the hash the previous manifest gave it), become the manifest, which is kept as
+snapshots/<id>.json and swapped in atomically as manifest.json (the commit point); then the
+warehouse views are brought in line and SHUCANG_KEEP_SNAPSHOTS snapshots per dataset are kept.
 
-Order, and what a crash after each step leaves (`STEPS`): `written` - a `.tmp-<id>` folder
-nobody reads (removed by the next publish); `placed` - a snapshot folder no manifest names
-(replaced when the same snapshot id is published again); `swapped` - the new snapshot is current,
-the view may still show the old one (the next sync repoints it); `synced`, `pruned` - done.
-Readers go through the manifest, so they see the old snapshot or the new one, never a mix."""
+Order, and what a crash after each step leaves (`STEPS`): `written` - an uncommitted lake
+transaction (rolled back; its files are removed by the next prune); `placed` - a lake version no
+manifest names (a retry of the same snapshot id finds it by its commit and does not write again);
+`swapped` - the new snapshot is current, the view may still show the old one (the next sync
+repoints it); `synced`, `pruned` - done. Readers go through the manifest, so they see the old
+snapshot or the new one, never a mix; the files an old manifest names stay until it is pruned."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from typing import TypeAlias
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from contracts.schema import SchemaColumn
 from foundation import faults
@@ -36,7 +40,9 @@ from foundation.duck import one_row
 from foundation.files import sha256_file
 from foundation.settings import number, settings
 from foundation.sql import ident, path
+from warehouse import lake
 from warehouse.manifest import (
+    DeleteFile,
     Manifest,
     ManifestFields,
     NotPublishedError,
@@ -58,7 +64,6 @@ SNAPSHOT_PARQUET = ("FORMAT parquet, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 1
 # same form, so a fed load's snapshot is named after its load.
 SNAPSHOT_ID = re.compile(r"\d{8}T\d{12}-[0-9a-f]{8}")
 STEPS = ("written", "placed", "swapped", "synced", "pruned")
-PART = "part-0.parquet"
 
 
 class SnapshotError(ValueError):
@@ -67,14 +72,15 @@ class SnapshotError(ValueError):
 
 @dataclass(frozen=True)
 class Query:
-    """The rows of a SELECT on an open DuckDB connection (it may read that connection's views)."""
+    """The rows of a SELECT on an open DuckDB connection (it may read that connection's views),
+    or, with `con` None, a SELECT that reads only files and runs where the rows are written."""
 
-    con: duckdb.DuckDBPyConnection
+    con: duckdb.DuckDBPyConnection | None
     sql: str
 
 
-# What a snapshot is written from: an Arrow table, a query, or a Parquet file already written with
-# SNAPSHOT_PARQUET (staged or model output), which is hard-linked in rather than rewritten.
+# What a snapshot is written from: an Arrow table, a query, or a Parquet file (staged or a model's
+# output).
 Rows: TypeAlias = pa.Table | Query | Path
 
 
@@ -130,32 +136,108 @@ def publisher_lock() -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def _write(rows: Rows, part: Path) -> None:
+def _source(con: duckdb.DuckDBPyConnection, rows: Rows, passes: int) -> str:
+    """A SELECT of `rows` on the lake connection, readable `passes` times."""
     if isinstance(rows, Path):
-        try:
-            os.link(rows, part)
-        except OSError as e:
-            if e.errno != errno.EXDEV:
-                raise
-            shutil.copyfile(rows, part)  # staging on another filesystem: a copy, same bytes
-    elif isinstance(rows, pa.Table):
-        with duckdb.connect() as con:
-            con.register("snapshot_rows", rows)
-            con.execute(f"COPY snapshot_rows TO {path(part)} ({SNAPSHOT_PARQUET})")
+        return f"SELECT * FROM read_parquet({path(rows)})"
+    if isinstance(rows, Query):
+        if rows.con is None:
+            return rows.sql
+        con.register("snapshot_rows", rows.con.execute(rows.sql).to_arrow_reader())
     else:
-        rows.con.execute(f"COPY ({rows.sql}) TO {path(part)} ({SNAPSHOT_PARQUET})")
+        con.register("snapshot_rows", rows)
+    if passes > 1 and not isinstance(rows, pa.Table):  # a stream is read once: keep it
+        con.execute("CREATE TEMP TABLE snapshot_rows_kept AS FROM snapshot_rows")
+        return "SELECT * FROM snapshot_rows_kept"
+    return "SELECT * FROM snapshot_rows"
 
 
-def _described(part: Path) -> tuple[int, list[tuple[str, str]], list[str]]:
-    """Rows, (column, DuckDB type) pairs, and the distinct `_load_id`s of a written part."""
-    with duckdb.connect() as con:
-        rel = f"read_parquet({path(part)})"
-        described = [(r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()]
-        rows = int(one_row(con, f"SELECT count(*) FROM {rel}")[0])
-        load_ids = [r[0] for r in con.execute(
-            f"SELECT DISTINCT {ident('_load_id')} FROM {rel} ORDER BY 1").fetchall()
-        ] if any(name == "_load_id" for name, _ in described) else []
-    return rows, described, load_ids
+def _adopt(rows: Path, dataset: str, sid: str, exports: Path | None) -> Path:
+    """Hard-link a Parquet file into the lake's data folder of `dataset` (a copy across
+    filesystems), so the lake can take it as a data file without rewriting it."""
+    folder = lake.location(exports).data / "main" / dataset
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"adopted-{sid}.parquet"
+    target.unlink(missing_ok=True)  # left by a publish killed before its commit
+    try:
+        os.link(rows, target)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        shutil.copyfile(rows, target)
+    return target
+
+
+def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequence[str], sid: str,
+           exports: Path | None) -> None:
+    """Upsert `rows` by `key` into the dataset's table (replace the table when there is no key
+    or no table yet), committed as the lake snapshot of `sid`. A Parquet file that becomes the
+    whole table is taken in as it is (a first load, a model's output)."""
+    upsert = bool(key) and lake.exists(con, dataset)
+    adopted = _adopt(rows, dataset, sid, exports) if isinstance(rows, Path) and not upsert else None
+    source = _source(con, adopted or rows, 2 if upsert else 1)
+    if upsert:
+        have = {name for name, _ in lake.columns_at(con, dataset, _version(con))}
+        new = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] not in have]
+    con.execute("BEGIN")
+    try:
+        if upsert:
+            for name, typ in new:  # a column the contract gained: earlier rows have it NULL
+                con.execute(f"ALTER TABLE {lake.table(dataset)} ADD COLUMN {ident(name)} {typ}")
+            statements = lake.upsert_sql(dataset, source, key)
+        elif adopted is not None:
+            statements = lake.adopt_sql(dataset, adopted)
+        else:
+            statements = lake.replace_sql(dataset, source)
+        for sql in statements:
+            con.execute(sql)
+        lake.mark_commit(con, sid)
+        after_step(dataset, "written")
+        faults.point("publish.merged")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _version(con: duckdb.DuckDBPyConnection) -> int:
+    return int(one_row(con, f"SELECT max(snapshot_id) FROM {lake.ALIAS}.snapshots()")[0])
+
+
+def _relative(p: Path, base: Path) -> str:
+    return Path(os.path.relpath(p, base)).as_posix()
+
+
+def _file(p: Path, base: Path, known: dict[str, SnapshotFile | DeleteFile]) -> dict[str, object]:
+    """A data or delete file's manifest entry; a file the previous manifest listed keeps its
+    entry (lake files are immutable), so only new files are read and hashed."""
+    rel = _relative(p, base)
+    if rel in known:
+        return known[rel].model_dump(exclude={"deletes"})
+    return {"path": rel, "rows": pq.ParquetFile(p).metadata.num_rows, "bytes": p.stat().st_size,
+            "sha256": sha256_file(p)}
+
+
+def _files(con: duckdb.DuckDBPyConnection, dataset: str, version: int, base: Path,
+           previous: Manifest | None) -> list[SnapshotFile]:
+    known: dict[str, SnapshotFile | DeleteFile] = {}
+    for f in previous.files if previous else []:
+        known[f.path] = f
+        if f.deletes:
+            known[f.deletes.path] = f.deletes
+    return [SnapshotFile.model_validate({
+        **_file(live.data, base, known),
+        "deletes": _file(live.deletes, base, known) if live.deletes else None,
+    }) for live in lake.files_at(con, dataset, version)]
+
+
+def _load_ids(con: duckdb.DuckDBPyConnection, dataset: str, version: int,
+              described: list[tuple[str, str]]) -> list[str]:
+    if not any(name == "_load_id" for name, _ in described):
+        return []
+    return [r[0] for r in con.execute(
+        f"SELECT DISTINCT {ident('_load_id')} FROM {lake.table(dataset)} AT (VERSION => {version})"
+        " ORDER BY 1").fetchall()]
 
 
 def _columns(fields: ManifestFields, declared: Sequence[SchemaColumn],
@@ -170,29 +252,52 @@ def _columns(fields: ManifestFields, declared: Sequence[SchemaColumn],
     return [replace(by_name[n], type=t) if n in by_name else tags.column(n, t, n) for n, t in described]
 
 
-def prune_snapshots(dataset: str, exports: Path | None = None, keep: int | None = None) -> list[str]:
-    """Delete all but the newest `keep` (default SHUCANG_KEEP_SNAPSHOTS) snapshot folders of
-    `dataset`, never the current one, and the debris of killed publishes; return what went."""
+def kept_versions(exports: Path | None = None) -> set[int]:
+    """The lake versions some kept snapshot manifest of any dataset names."""
+    root = exports or settings().exports
+    kept = set()
+    for p in root.glob("*/snapshots/*.json"):
+        try:
+            version = read_manifest(p.parent.parent.name, exports, p.stem).lake_version
+        except (NotPublishedError, ValueError):
+            continue
+        if version is not None:
+            kept.add(version)
+    return kept
+
+
+def prune_snapshots(dataset: str, exports: Path | None = None, keep: int | None = None,
+                    con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
+    """Forget all but the newest `keep` (default SHUCANG_KEEP_SNAPSHOTS) snapshots of `dataset`,
+    never the current one, expire the lake versions no kept snapshot names and delete the files
+    only those used; return the snapshot ids that went. `con`: a lake connection to use."""
     keep = keep or keep_snapshots()
     root = dataset_dir(dataset, exports) / "snapshots"
     with publisher_lock():
         current = read_manifest(dataset, exports).snapshot_id
-        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-        gone = [p for p in folders[:-keep] if p.name != current] + sorted(root.glob(".tmp-*"))
+        kept = sorted(p for p in root.glob("*.json") if SNAPSHOT_ID.fullmatch(p.stem))
+        gone = [p for p in kept[:-keep] if p.stem != current]
         for p in gone:
-            shutil.rmtree(p)
-    return [p.name for p in gone]
+            p.unlink()
+        shared = lake.location(exports).on_postgres
+        if con is None:
+            with lake.connect(exports) as own:
+                lake.expire(own, kept_versions(exports), shared)
+        else:
+            lake.expire(con, kept_versions(exports), shared)
+    return [p.stem for p in gone]
 
 
 def publish_snapshot(fields: ManifestFields, rows: Rows, *, declared: Sequence[SchemaColumn] = (),
-                     snapshot_id: str | None = None, exports: Path | None = None) -> Publication:
-    """Write `rows` as a new snapshot of `fields.dataset` and make it current. `declared` gives the
-    classification of the columns; a `snapshot_id` that is already current is not written again."""
+                     key: Sequence[str] = (), snapshot_id: str | None = None,
+                     exports: Path | None = None) -> Publication:
+    """Write `rows` as a new snapshot of `fields.dataset` and make it current: with a `key` they
+    are an increment upserted by it, else the whole dataset. `declared` gives the classification
+    of the columns; a `snapshot_id` that is already current is not written again."""
     sid = snapshot_id or new_snapshot_id()
     if not SNAPSHOT_ID.fullmatch(sid):
         raise SnapshotError(f"snapshot id {sid!r} is not <UTC %Y%m%dT%H%M%S%f>-<8 hex>")
-    root = dataset_dir(fields.dataset, exports) / "snapshots"
-    tmp, final = root / f".tmp-{sid}", root / sid
+    base = dataset_dir(fields.dataset, exports)
     with publisher_lock():
         try:
             current = read_manifest(fields.dataset, exports)
@@ -200,29 +305,26 @@ def publish_snapshot(fields: ManifestFields, rows: Rows, *, declared: Sequence[S
             current = None
         if current is not None and current.snapshot_id == sid:  # a retry of a finished publish
             return Publication(current, sync_views(exports).pending)
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        _write(rows, tmp / PART)
-        count, described, load_ids = _described(tmp / PART)
-        columns = _columns(fields, declared, described)
-        after_step(fields.dataset, "written")
-        faults.point("publish.merged")
-        if final.exists():  # placed by a publish killed before its manifest swap; nobody reads it
-            shutil.rmtree(final)
-        tmp.rename(final)
-        after_step(fields.dataset, "placed")
-        faults.point("publish.snapshot_written")
-        part = final / PART
-        manifest = Manifest.model_validate({
-            **fields.model_dump(), "snapshot_id": sid, "published_at": utcnow(), "rows": count,
-            "files": [SnapshotFile(path=part.relative_to(root.parent).as_posix(), rows=count,
-                                   bytes=part.stat().st_size, sha256=sha256_file(part))],
-            "schema": columns, "load_ids": load_ids,
-        })
-        swap_manifest(manifest, exports)
-        after_step(fields.dataset, "swapped")
-        views = sync_views(exports)
-        after_step(fields.dataset, "synced")
-        prune_snapshots(fields.dataset, exports)
-        after_step(fields.dataset, "pruned")
+        with lake.connect(exports) as con:
+            version = lake.committed(con, sid)
+            if version is None:  # else a publish killed after its lake commit: not written again
+                _write(con, fields.dataset, rows, key, sid, exports)
+                version = lake.committed(con, sid)
+                assert version is not None
+            after_step(fields.dataset, "placed")
+            faults.point("publish.snapshot_written")
+            described = lake.columns_at(con, fields.dataset, version)
+            files = _files(con, fields.dataset, version, base, current)
+            load_ids = _load_ids(con, fields.dataset, version, described)
+            manifest = Manifest.model_validate({
+                **fields.model_dump(), "snapshot_id": sid, "published_at": utcnow(),
+                "lake_version": version, "rows": sum(f.live_rows for f in files), "files": files,
+                "schema": _columns(fields, declared, described), "load_ids": load_ids,
+            })
+            swap_manifest(manifest, exports)
+            after_step(fields.dataset, "swapped")
+            views = sync_views(exports)
+            after_step(fields.dataset, "synced")
+            prune_snapshots(fields.dataset, exports, con=con)
+            after_step(fields.dataset, "pruned")
     return Publication(manifest, views.pending)

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from foundation.settings import number, settings
-from foundation.sql import ident, literal, paths
+from foundation.sql import ident, literal
 from warehouse.manifest import Manifest, ManifestError, published_datasets, read_manifest
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def connect_warehouse(read_only: bool = False, wait: float | None = None,
 def _repoint(con: duckdb.DuckDBPyConnection, m: Manifest, exports: Path | None) -> None:
     con.execute("BEGIN")
     con.execute(f"CREATE OR REPLACE VIEW {ident(m.dataset)} AS"
-                f" SELECT * FROM read_parquet({paths(m.paths(exports))})")
+                f" SELECT * FROM {m.relation(exports)}")
     con.execute(f"COMMENT ON VIEW {ident(m.dataset)} IS"
                 f" {literal(f'{m.title}: {m.grade} {m.sharing} {m.opening}, snapshot {m.snapshot_id}')}")
     con.execute(f"INSERT OR REPLACE INTO {VIEWS_TABLE} VALUES (?, ?, now())", [m.dataset, m.snapshot_id])
@@ -106,7 +106,7 @@ def sync_views(exports: Path | None = None, wait: float | None = None) -> ViewSy
                 failed.append(str(e))
         repointed = []
         for d, m in current.items():
-            if m.files and shown.get(d) != m.snapshot_id:
+            if shown.get(d) != m.snapshot_id:
                 try:
                     _repoint(con, m, exports)
                     repointed.append(d)

@@ -4,6 +4,7 @@ no-op (under any name), and the ledger works the same on SQLite and PostgreSQL."
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from pathlib import Path
 
@@ -49,3 +50,69 @@ def test_conservation_is_checked(backend: str, home: Path) -> None:
     ledger.update_load(load_id, rows_quarantined=2)
     with pytest.raises(ledger.ConservationError, match="rows_in=10 != published 7 \\+ quarantined 2"):
         ledger.assert_conserved(load_id)
+
+
+def _aged(path: Path, seconds: int = 60) -> Path:
+    """Date a file's mtime back, as a feed written a while ago (its stat is then trusted)."""
+    t = path.stat().st_mtime_ns - seconds * 1_000_000_000
+    os.utime(path, ns=(t, t))
+    return path
+
+
+def _seen(source: Path) -> int:
+    return ledger.known_stats("grid_event")[str(source)].seen_ns
+
+
+def test_an_unchanged_file_is_not_read_again(contracts, backend: str, home: Path, grid_dir: Path) -> None:
+    a = grid_dir / "a.csv"
+    a.write_bytes(csv_bytes(GRID_HEADER, [grid_row(1)]))
+    _aged(a)
+    land(contracts["grid_event"])
+    seen = _seen(a)
+    (grid_dir / "b.csv").write_bytes(csv_bytes(GRID_HEADER, [grid_row(2)]))
+    second = land(contracts["grid_event"])
+    assert [p.name for p in landed_files("grid_event", second)] == ["district__grid_event__b.csv"]
+    assert _seen(a) == seen  # a.csv was looked at, not hashed
+
+
+def test_a_touched_file_is_hashed_and_opens_no_load(contracts, backend: str, home: Path,
+                                                    grid_dir: Path) -> None:
+    a = grid_dir / "a.csv"
+    a.write_bytes(csv_bytes(GRID_HEADER, [grid_row(1)]))
+    _aged(a, 120)
+    land(contracts["grid_event"])
+    seen = _seen(a)
+    _aged(a, 60)  # same bytes, another mtime
+    assert land(contracts["grid_event"]) is None
+    assert _seen(a) > seen
+
+
+@pytest.mark.parametrize("how", ["rewritten in place", "replaced by rename"])
+def test_new_bytes_under_the_same_size_and_mtime_are_landed(contracts, backend: str, home: Path,
+                                                            grid_dir: Path, how: str) -> None:
+    a = grid_dir / "a.csv"
+    a.write_bytes(csv_bytes(GRID_HEADER, [grid_row(1)]))
+    _aged(a)
+    first = land(contracts["grid_event"])
+    st = a.stat()
+    data = csv_bytes(GRID_HEADER, [grid_row(2)])
+    assert len(data) == st.st_size
+    if how == "rewritten in place":
+        a.write_bytes(data)
+    else:
+        (grid_dir / "a.csv.new").write_bytes(data)
+        os.replace(grid_dir / "a.csv.new", a)
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))  # size and mtime as before: ctime/inode tell
+    second = land(contracts["grid_event"])
+    assert second not in (None, first)
+    assert landed_files("grid_event", second)[0].read_bytes() == data
+
+
+def test_a_file_seen_right_after_it_was_written_is_hashed_again(contracts, backend: str, home: Path,
+                                                                grid_dir: Path) -> None:
+    a = grid_dir / "a.csv"
+    a.write_bytes(csv_bytes(GRID_HEADER, [grid_row(1)]))  # mtime now: its stat is racy
+    land(contracts["grid_event"])
+    seen = _seen(a)
+    assert land(contracts["grid_event"]) is None
+    assert _seen(a) > seen

@@ -14,6 +14,7 @@ import pytest
 
 from contracts.contract import Contract, load_contracts
 from contracts.schema import published_schema
+from warehouse import lake
 from warehouse.manifest import Manifest, contract_fields, upgrade_manifest
 from warehouse.snapshots import new_snapshot_id, publish_snapshot
 
@@ -254,11 +255,15 @@ def publish_synthetic(exports: Path | None = None, seed: int = 7) -> dict[str, M
 
 
 def published_copy(template: Path, exports: Path) -> dict[str, Manifest]:
-    """Copy a tree made by publish_synthetic(template) to `exports`; manifests by dataset id."""
+    """Copy a tree made by publish_synthetic(template) to `exports`, with the lake beside it;
+    manifests by dataset id."""
     import json
     import shutil
 
     shutil.copytree(template, exports, dirs_exist_ok=True)
+    source, target = lake.location(template), lake.location(exports)
+    shutil.copytree(source.data, target.data, dirs_exist_ok=True)
+    shutil.copyfile(source.catalog, target.catalog)
     return {p.parent.name: upgrade_manifest(json.loads(p.read_text("utf-8")))
             for p in exports.glob("*/manifest.json")}
 

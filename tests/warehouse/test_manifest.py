@@ -80,7 +80,7 @@ def test_model_fields_survive_the_upgrade() -> None:
 
 
 @pytest.mark.parametrize(("raw", "message"), [
-    ({"schema_version": SCHEMA_VERSION + 1, "dataset": "x"}, "reads versions 1 to 2: upgrade shucang"),
+    ({"schema_version": SCHEMA_VERSION + 1, "dataset": "x"}, "reads versions 1 to 3: upgrade shucang"),
     ({"dataset": "x", "schema_version": "2"}, "schema_version '2'"),
     ({"dataset": "x", **SNAPSHOT, "schema": []}, "grade"),  # classification is never guessed
     ({"dataset": "x", **DATASET, **SNAPSHOT, "rows": 3, "schema": []}, "rows=3 but the files hold 2"),
@@ -100,8 +100,9 @@ def test_round_trip_through_manifest_json(home: Path) -> None:
                                                      None, "hourly", "一般")]})
     path = swap_manifest(m)
     assert path == home / "exports" / "grid_event" / "manifest.json"
-    assert path.read_text("utf-8").startswith('{\n  "schema_version": 2,')
+    assert path.read_text("utf-8").startswith('{\n  "schema_version": 3,')
     assert read_manifest("grid_event") == m
+    assert read_manifest("grid_event", snapshot_id=m.snapshot_id) == m  # kept for time travel
     assert m.column("reporter_phone").pii == "phone"
     with pytest.raises(KeyError, match="has no column 'nope'; it has reporter_phone"):
         m.column("nope")

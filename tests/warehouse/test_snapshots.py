@@ -24,9 +24,10 @@ from foundation.files import sha256_file
 from shucang import pipeline
 from tests.support.synthetic_inputs import synthetic_rows, table_for
 from transforms.runner import run_model
+from warehouse import lake
 from warehouse.manifest import Manifest, dataset_dir, read_manifest
 from warehouse.publish import publish
-from warehouse.snapshots import SNAPSHOT_ID, STEPS, keep_snapshots, new_snapshot_id
+from warehouse.snapshots import SNAPSHOT_ID, STEPS, keep_snapshots, kept_versions, new_snapshot_id
 from warehouse.views import VIEWS_TABLE, sync_views, warehouse_file
 
 DATASET = "resident_evaluation"
@@ -62,6 +63,34 @@ def _consistent(m: Manifest) -> None:
         assert sha256_file(p) == f.sha256 and pq.ParquetFile(p).metadata.num_rows == f.rows
 
 
+def _named_files(dataset: str) -> set[Path]:
+    """Every data and delete file a kept snapshot manifest of `dataset` names."""
+    named = set()
+    for p in (dataset_dir(dataset) / "snapshots").glob("*.json"):
+        m = read_manifest(dataset, snapshot_id=p.stem)
+        base = dataset_dir(dataset)
+        named |= {(base / f.path).resolve() for f in m.files}
+        named |= {(base / f.deletes.path).resolve() for f in m.files if f.deletes}
+    return named
+
+
+def _kept_files(dataset: str) -> set[Path]:
+    """The files of `dataset` at every lake version a kept manifest of any dataset names (lake
+    versions span datasets): all the lake may keep once expired files are gone."""
+    with lake.connect() as con:
+        return {p.resolve() for v in kept_versions() if v >= _created(con, dataset)
+                for f in lake.files_at(con, dataset, v) for p in (f.data, f.deletes) if p}
+
+
+def _created(con: duckdb.DuckDBPyConnection, dataset: str) -> int:
+    return con.execute("SELECT min(begin_snapshot) FROM __ducklake_metadata_lake.ducklake_table"
+                       " WHERE table_name = ?", [dataset]).fetchone()[0]
+
+
+def _lake_files(dataset: str) -> set[Path]:
+    return {p.resolve() for p in (lake.location().data / "main" / dataset).glob("*.parquet")}
+
+
 def _parquet_setting(m: Manifest) -> set[tuple[str, str]]:
     meta = pq.ParquetFile(m.paths()[0]).metadata
     return {(meta.row_group(0).column(i).compression, meta.created_by.split()[0])
@@ -81,12 +110,13 @@ def test_feed_model_and_log_are_written_alike(published: dict, home: Path) -> No
     assert (fed.kind, model.kind, log.kind) == ("feed", "model", "log")
     for m in (fed, model, log):
         assert SNAPSHOT_ID.fullmatch(m.snapshot_id), m.dataset
-        assert [f.path for f in m.files] == [f"snapshots/{m.snapshot_id}/part-0.parquet"]
+        assert m.lake_version is not None and m.files, m.dataset
         _consistent(m)
         assert _parquet_setting(m) == {("ZSTD", "DuckDB")}, m.dataset
         assert _view(m.dataset) == (m.snapshot_id, m.rows)  # every published dataset gets its view
-        folders = sorted(p.name for p in (dataset_dir(m.dataset) / "snapshots").iterdir())
-        assert len(folders) == keep and folders[-1] == m.snapshot_id, m.dataset
+        kept = sorted(p.stem for p in (dataset_dir(m.dataset) / "snapshots").iterdir())
+        assert len(kept) == keep and kept[-1] == m.snapshot_id, m.dataset
+        assert _named_files(m.dataset) <= _lake_files(m.dataset) == _kept_files(m.dataset)
     assert fed.load_ids == [fed.snapshot_id]  # each load replaced every row of the one before
     assert log.column("statement").category == "数据治理/访问审计"
 
@@ -143,8 +173,9 @@ def test_a_publish_killed_after_each_step_is_old_or_new_and_retried(home: Path, 
     assert retry.already_published == swapped and retry.view_pending is None
     assert read_manifest(DATASET).load_ids == sorted([first, second])
     assert _view(DATASET) == (second, len(rows))
-    folders = sorted(p.name for p in (dataset_dir(DATASET) / "snapshots").iterdir())
-    assert folders == [first, second]  # no debris of the killed attempt
+    kept = sorted(p.name for p in (dataset_dir(DATASET) / "snapshots").iterdir())
+    assert kept == [f"{first}.json", f"{second}.json"]
+    assert _lake_files(DATASET) == _named_files(DATASET)  # no debris of the killed attempt
 
 
 HOLD = """
