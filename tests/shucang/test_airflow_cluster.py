@@ -17,7 +17,7 @@ import pytest
 from tests.support.airflow_cluster import Cluster, bin_of
 from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
 
-pytestmark = [pytest.mark.xdist_group("airflow_cluster"), pytest.mark.slow]
+pytestmark = pytest.mark.xdist_group("airflow_cluster")
 
 DAG = "shucang_district"
 STEPS = ["land", "stage", "address", "validate", "publish"]

@@ -90,14 +90,16 @@ class Cluster:
         return "\n".join(f"== {p.name}\n" + "\n".join(p.read_text(errors="replace").splitlines()[-lines:])
                          for p in sorted(self.logs.glob("*.log")))
 
-    def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+    def request(self, method: str, path: str, headers: dict[str, str] | None = None,
+                **kw: Any) -> httpx.Response:
+        """A call of the REST API (/api/v2) as the admin user."""
         if not self._token:
             got = httpx.post(f"{self.api}/auth/token", json={"username": "admin", "password": self.password},
                              timeout=60)
             got.raise_for_status()
             self._token = got.json()["access_token"]
         return httpx.request(method, f"{self.api}/api/v2{path}", timeout=60,
-                             headers={"Authorization": f"Bearer {self._token}"}, **kw)
+                             headers={"Authorization": f"Bearer {self._token}", **(headers or {})}, **kw)
 
     def wait_for(self, what: str, check: Any, timeout: float, every: float = 3.0) -> Any:
         """Poll `check()` until it returns something truthy; fail with the logs after `timeout`."""
