@@ -120,8 +120,9 @@ class Cluster:
     def run_dag(self, dag_id: str, timeout: float) -> dict[str, Any]:
         """Wait until `dag_id` is parsed, unpause it (which starts its latest scheduled run) and
         wait for that run to end; returns the run."""
-        self.wait_for("the api-server", lambda: httpx.get(f"{self.api}/api/v2/monitor/health", timeout=10)
-                      .status_code == 200, timeout=timeout)
+        for health in ("/api/v2/monitor/health", "/execution/health"):  # the second wakes the task API
+            self.wait_for(f"the api-server's {health}", lambda h=health: httpx.get(
+                f"{self.api}{h}", timeout=60).status_code == 200, timeout=timeout)
         self.wait_for(f"{dag_id} to be parsed", lambda: self.request("GET", f"/dags/{dag_id}").status_code == 200,
                       timeout=timeout)
         self.request("PATCH", f"/dags/{dag_id}", json={"is_paused": False}).raise_for_status()
