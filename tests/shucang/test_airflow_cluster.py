@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def test_district_dag_on_celery_and_postgresql(home: Path, airflow_cluster: Clus
     feed_tis = {t["task_id"].removeprefix("feed."): t for t in tis if t["task_id"].startswith("feed.")}
     assert sorted(feed_tis) == sorted(STEPS)
     assert {t["rendered_map_index"] for t in feed_tis.values()} == {"grid_event"}
-    assert _seconds(feed_tis["validate"]) <= VALIDATE_BUDGET, _seconds(feed_tis["validate"])
+    durations = {step: _seconds(ti) for step, ti in feed_tis.items()}
+    print(f"task durations under the scheduler (load average {os.getloadavg()[0]:.1f}): {durations}")
+    assert durations["validate"] <= VALIDATE_BUDGET, durations
 
     logs = {step: airflow_cluster.task_log(ti) for step, ti in feed_tis.items()}
     for step, lines in logs.items():

@@ -193,6 +193,8 @@ def airflow_cluster(home: Path, tmp_path: Path) -> Iterator[Cluster]:
         cluster.stop()
         import redis
 
-        redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).delete(queue, f"{queue}.unacked")
+        broker = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
+        for key in broker.scan_iter(match=f"*{queue}*"):  # the queue and kombu's bindings of it
+            broker.delete(key)
         _psql("postgres", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         _psql("test", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
