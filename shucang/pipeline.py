@@ -27,7 +27,6 @@ from typing import Any, TypedDict
 import duckdb
 from sqlalchemy import exc
 
-from address_registry.attach import attach_addresses
 from contracts.contract import Contract, contracts_dir, load_contract
 from control import lease, ledger
 from control.db import ControlPlaneUnavailable, outages_reported
@@ -234,6 +233,9 @@ def address_step(ref: LoadRef | None) -> LoadRef | None:
     """Match each distinct address once (address_registry.attach); unresolved rows are quarantined
     there and stay visible to the match-rate gate."""
     assert ref is not None
+    # the matcher and its registry take seconds to import: only the process that matches pays
+    from address_registry.attach import attach_addresses
+
     contract = contract_for(ref["dataset"])
     unresolved = None
     if contract.address is not None:
