@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from foundation.settings import REPO_ROOT
 from tests.support.airflow_cluster import Cluster, bin_of
 from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
 
@@ -35,7 +36,7 @@ def test_district_dag_on_celery_and_postgresql(home: Path, airflow_cluster: Clus
     contracts = home / "contracts"
     contracts.mkdir()
     (contracts / "grid_event.yaml").write_bytes(
-        (Path(__file__).resolve().parents[2] / "catalog" / "datasets" / "grid_event.yaml").read_bytes())
+        (REPO_ROOT / "catalog" / "datasets" / "grid_event.yaml").read_bytes())
     feed = home / "feeds" / "district" / "grid_event"
     feed.mkdir(parents=True)
     feed.joinpath("a.csv").write_bytes(csv_bytes(GRID_HEADER, [
