@@ -6,7 +6,7 @@ UV := $(PY) -m uv
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
-	@$(UV) sync --locked --quiet
+	@$(UV) sync --locked --quiet --compile-bytecode
 	@# the native address matcher (C, built with the machine's compiler; the Python path without one)
 	@$(UV) run --locked python -m address_registry.native_build >/dev/null 2>&1 || \
 	  echo "note: no C compiler; addresses are matched by the Python path"

@@ -17,6 +17,7 @@ from great_expectations.data_context import AbstractDataContext
 from great_expectations.data_context.types.base import (
     DataContextConfig,
     FilesystemStoreBackendDefaults,
+    ProgressBarsConfig,
 )
 
 from foundation.settings import settings
@@ -40,7 +41,8 @@ def data_docs_index() -> Path:
 
 
 def get_context() -> AbstractDataContext:
-    """A GX context with file-backed stores under SHUCANG_HOME/quality/ and no analytics."""
+    """A GX context with file-backed stores under SHUCANG_HOME/quality/, no analytics and no
+    progress bars."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     root = quality_home() / "gx"
     root.mkdir(parents=True, exist_ok=True)
@@ -58,6 +60,8 @@ def get_context() -> AbstractDataContext:
             }
         },
         analytics_enabled=False,
+        # a progress bar on stderr is an ERROR line in an Airflow task log
+        progress_bars=ProgressBarsConfig(globally=False),
     )
     return gx.get_context(project_config=config, mode="ephemeral")
 

@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, str] = {
     "query": "access.cli:query_cli",
     "portal": "access.cli:portal_cli",
     "quality": "quality.cli:quality",
+    "airflow": "shucang.airflow_cli:airflow_group",
 }
 
 

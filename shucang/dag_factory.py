@@ -13,13 +13,17 @@ from typing import Any
 import pendulum
 from airflow.sdk import DAG, Asset, AssetAlias, task, task_group
 
+from shucang.airflow_env import PUBLISH_POOL
+
 TIER_SCHEDULES = {
     "province": "@daily",
     "city": "*/15 * * * *",
     "district": "@hourly",
     "community": "@daily",
 }
-PUBLISH_POOL = "shucang_warehouse"
+# a mapped task is labelled by its dataset, read from its argument: the dataset id (land) or the
+# load reference {dataset, load_id} of the step before
+DATASET_LABEL = "{{ task.op_args[0].dataset if task.op_args[0] is mapping else task.op_args[0] }}"
 DEFAULT_ARGS = {
     "owner": "shucang",
     "retries": 3,
@@ -104,9 +108,9 @@ def build_tier_dag(tier: str) -> DAG:
         def feed(dataset: str) -> None:
             ref: Any = dataset
             for step in ("land", "stage", "address", "validate"):
-                ref = task(task_id=step)(_step(step))(ref)
+                ref = task(task_id=step, map_index_template=DATASET_LABEL)(_step(step))(ref)
 
-            @task(pool=PUBLISH_POOL, outlets=[tier_alias(tier)])
+            @task(pool=PUBLISH_POOL, outlets=[tier_alias(tier)], map_index_template=DATASET_LABEL)
             def publish(ref: dict, *, outlet_events: Any = None) -> dict:
                 out = _run("publish_step", ref)
                 outlet_events[tier_alias(tier)].add(dataset_asset(out["dataset"]),

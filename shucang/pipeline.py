@@ -27,7 +27,6 @@ from typing import Any, TypedDict
 import duckdb
 from sqlalchemy import exc
 
-from address_registry.attach import attach_addresses
 from contracts.contract import Contract, contracts_dir, load_contract
 from control import lease, ledger
 from control.db import ControlPlaneUnavailable, outages_reported
@@ -41,6 +40,7 @@ from foundation.settings import settings
 from foundation.sql import ident
 from quality.quarantine_failures import quarantine_failures, write_nulled
 from quality.store import load_quality
+from shucang import step_log
 from warehouse import quarantine
 from warehouse.manifest import NotPublishedError, current_relation, read_manifest
 from warehouse.publish import publish
@@ -188,13 +188,18 @@ def land_step(dataset: str) -> LoadRef | None:
             load = unfinished[0]
             # from `failed` back to the step it completed: it is being worked on again
             ledger.update_load(load["load_id"], status=STEPS[ledger.progress(load) - 1])
-            return {"dataset": dataset, "load_id": load["load_id"]}
+            ref: LoadRef = {"dataset": dataset, "load_id": load["load_id"]}
+            step_log.landed(ref, resumed=True)
+            return ref
         contract = contract_for(dataset)
         load_id = land(contract, since=latest_cursor(contract))
         if load_id is None:
+            log.info("%s: nothing new to land", dataset)
             return None
         faults.point("land.recorded")
-        return {"dataset": dataset, "load_id": load_id}
+        ref = {"dataset": dataset, "load_id": load_id}
+        step_log.landed(ref, resumed=False)
+        return ref
 
 
 @_step("stage", LoadStatus.staged)
@@ -214,12 +219,14 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
         # e.g. an HTTP page past the cursor: nothing to publish, and no new snapshot for nothing
         ledger.update_load(ref["load_id"], status=LoadStatus.noop, rows_in=0, rows_published=0,
                            rows_quarantined=0)
+        log.info("%s load %s: no rows past the cursor; recorded as a no-op", ref["dataset"], ref["load_id"])
         return None
     _record(ref, LoadStatus.staged, rows_in=result.rows_in,
             encoding=",".join(result.encodings) or None, blank_lines=result.blank_lines,
             files_rejected=len(result.rejected_files),
             reason="; ".join([f"{name}: {why}" for name, why in result.rejected_files]
                              + [f"drift: {d}" for d in result.drift]) or None)
+    step_log.staged(ref, result)
     return ref
 
 
@@ -228,12 +235,17 @@ def address_step(ref: LoadRef | None) -> LoadRef | None:
     """Match each distinct address once (address_registry.attach); unresolved rows are quarantined
     there and stay visible to the match-rate gate."""
     assert ref is not None
+    # the matcher and its registry take seconds to import: only the process that matches pays
+    from address_registry.attach import attach_addresses
+
     contract = contract_for(ref["dataset"])
+    unresolved = None
     if contract.address is not None:
         work = workdir(ref)
-        attach_addresses(contract, ref["load_id"], work / "staged.parquet", work)
+        unresolved = attach_addresses(contract, ref["load_id"], work / "staged.parquet", work).unresolved
     faults.point("address.written")
     _record(ref, LoadStatus.addressed)
+    step_log.addressed(ref, workdir(ref) / "staged.parquet", unresolved)
     return ref
 
 
@@ -272,6 +284,7 @@ def validate_step(ref: LoadRef | None) -> LoadRef | None:
     quarantine_failures(contract.id, ref["load_id"], report.failures, data,
                         work / "invalid_rows.parquet", already=[work / "unresolved_rows.parquet"])
     faults.point("validate.quarantined")
+    step_log.validated(ref, report)
     blocking = report.blocking
     if blocking:
         gate = blocking[0]
@@ -305,6 +318,7 @@ def publish_step(ref: LoadRef | None) -> LoadRef | None:
     _record(ref, LoadStatus.published, rows_published=result.rows_published,
             rows_quarantined=quarantined, snapshot_id=result.snapshot_id, **notes)
     ledger.assert_conserved(ref["load_id"])
+    step_log.published(ref)
     return ref
 
 

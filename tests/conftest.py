@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 # fixtures shared across folders: small grid feeds, the synthetic published world
-pytest_plugins = ["tests.support.grid", "tests.support.synthetic_inputs", "tests.support.source_servers"]
+pytest_plugins = ["tests.support.grid", "tests.support.synthetic_inputs", "tests.support.source_servers",
+                  "tests.support.airflow_cluster"]
 
 
 class _PysparkConnectGuard(importlib.abc.MetaPathFinder):

@@ -63,27 +63,40 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
+def session_config() -> tuple[str, dict[str, str]]:
+    """The Spark master and session settings from SHUCANG_SPARK_* (master, memory, warehouse
+    folder, profile): local[*] by default, spark://, yarn or k8s:// in production."""
+    profile = config.value("SHUCANG_SPARK_PROFILE") or "large"
+    if profile not in PROFILES:
+        raise SparkUnavailableError(f"SHUCANG_SPARK_PROFILE={profile!r}; choose one of {', '.join(PROFILES)}")
+    warehouse = config.value("SHUCANG_SPARK_WAREHOUSE") or str(config.settings().home / "spark-warehouse")
+    conf = {
+        "spark.app.name": "shucang-transforms",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.memory": config.value("SHUCANG_SPARK_DRIVER_MEMORY") or "4g",
+        "spark.sql.warehouse.dir": warehouse,
+        **PROFILES[profile],
+    }
+    executor_memory = config.value("SHUCANG_SPARK_EXECUTOR_MEMORY")
+    if executor_memory:
+        conf["spark.executor.memory"] = executor_memory
+    return config.value("SHUCANG_SPARK_MASTER") or "local[*]", conf
+
+
 @functools.cache
 def spark_session() -> SparkSession:
-    """One local-mode SparkSession per process, in UTC, without the web UI."""
+    """One SparkSession per process on the configured master, in UTC, without the web UI."""
     if not java_available():
         raise SparkUnavailableError("the Spark engine needs Java 17 on PATH (apt-get install openjdk-17-jre)")
     try:
         from pyspark.sql import SparkSession
     except ImportError as e:
         raise SparkUnavailableError("the Spark engine needs pyspark (uv sync installs it)") from e
-    profile = config.value("SHUCANG_SPARK_PROFILE") or "large"
-    if profile not in PROFILES:
-        raise SparkUnavailableError(f"SHUCANG_SPARK_PROFILE={profile!r}; choose one of {', '.join(PROFILES)}")
-    builder = (
-        SparkSession.builder.master("local[2]")
-        .appName("shucang-transforms")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.memory", "4g")
-    )
-    for key, value in PROFILES[profile].items():
+    master, conf = session_config()
+    builder = SparkSession.builder.master(master)
+    for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
 
