@@ -1,30 +1,22 @@
-"""Administrative divisions (province .. community/village) from the committed NBS 2023 extract,
-indexed by full name, short name (翠苑 for 翠苑街道, 文一 for 文一社区) and historic name
-(江干区, 下城区 -> the 2021 reform's districts). Owns name -> code lookup; knows nothing of roads
-or houses."""
+"""Administrative divisions from the committed NBS 2023 extracts (every province down to 乡镇/街道,
+Zhejiang down to village/community), indexed by full name, short name (翠苑 for 翠苑街道, 文一 for
+文一社区) and historic name from the division history (江干区 -> 上城区, 江东区 -> 鄞州区, a 镇 that
+became a 街道). Owns name -> code lookup; knows nothing of roads or houses."""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 from address_registry.normalize import traditional_spellings
+from address_registry.rules import MAX_DIVISION_HITS
 from divisions.reference import LEVELS as LEVELS  # re-exported for the matcher
-from divisions.reference import RANK, REFERENCE, Division, read_divisions
+from divisions.reference import RANK, Change, Division, national, read_history
 
-# Districts abolished or renamed, mapped to the district that took over most of them. Streets that
-# went elsewhere (下沙/白杨 -> 钱塘区) are still found because a deeper level overrides this.
-HISTORIC_DISTRICTS: dict[str, tuple[str, str, str]] = {
-    # old name: (old code, today's code, what happened)
-    "江干区": ("330104", "330102",
-               "2021 区划调整: 江干区撤销, 并入上城区 (下沙/白杨街道划入钱塘区)"),
-    "下城区": ("330103", "330105", "2021 区划调整: 下城区撤销, 并入拱墅区"),
-    "萧山市": ("330181", "330109", "2001 撤市设区"),
-    "余杭市": ("330184", "330110", "2001 撤市设区 (2021 临平区析出)"),
-    "富阳市": ("330183", "330111", "2015 撤市设区"),
-    "临安市": ("330185", "330112", "2017 撤市设区"),
-}
+# Short forms (文一 for 文一社区) are indexed for streets and communities of this province only;
+# elsewhere people write a street's full name, and a bare short form would collide with the names
+# of Zhejiang's estates and roads.
+SHORT_STREETS = "33"
 
 # Suffixes stripped (longest first) to build the short form people write: 文一 for 文一社区.
 _SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
@@ -42,7 +34,7 @@ _CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "�
 
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)  # not frozen: about 150,000 are made on the first call
 class NameHit:
     """A name form that points at a division: `exact` forms beat short ones on ties. `rank` and
     `code` repeat the division's level rank and code for the hot matching loop."""
@@ -69,10 +61,11 @@ def canonical_name(name: str) -> str:
 def short_forms(level: str, name: str) -> set[str]:
     """Every shorter spelling of a division name that is at least two characters long."""
     forms = {canonical_name(name)} if level == "community" else set()
+    suffixes = _SHORT_SUFFIXES[level]
     for full in (name, *forms):
-        for suffix in _SHORT_SUFFIXES[level]:
-            if full.endswith(suffix) and len(full) - len(suffix) >= 2:
-                forms.add(full[: -len(suffix)])
+        if full.endswith(suffixes):
+            forms.update(full[: -len(suffix)] for suffix in suffixes
+                         if full.endswith(suffix) and len(full) - len(suffix) >= 2)
     forms.discard(name)
     return forms
 
@@ -80,7 +73,7 @@ def short_forms(level: str, name: str) -> set[str]:
 class Divisions:
     """All divisions with name indexes; build once with `load_divisions()`."""
 
-    def __init__(self, records: list[Division]) -> None:
+    def __init__(self, records: list[Division], history: list[Change] = ()) -> None:  # type: ignore[assignment]
         self.by_code: dict[str, Division] = {d.code: d for d in records}
         self.names: dict[str, list[NameHit]] = {}
         for d in records:
@@ -88,16 +81,16 @@ class Divisions:
             for exact in {d.name, canonical}:
                 for spelling in {exact} | traditional_spellings(exact):
                     self._add(spelling, _hit(d, exact=True))
+            if RANK[d.level] >= RANK["street"] and not d.code.startswith(SHORT_STREETS):
+                continue
             for form in short_forms(d.level, d.name) - {canonical}:
                 for spelling in {form} | traditional_spellings(form):
                     self._add(spelling, _hit(d, exact=False))
-        for old, (_old_code, today, note) in HISTORIC_DISTRICTS.items():
-            short = old[:-1]
-            for spelling in {old} | traditional_spellings(old):
-                self._add(spelling, _hit(self.by_code[today], True, note))
-            for spelling in {short} | traditional_spellings(short):
-                if spelling not in self.names and len(spelling) >= 2:
-                    self._add(spelling, _hit(self.by_code[today], False, note))
+        for change in history:
+            self._add_historic(change)
+        crowded = [name for name, hits in self.names.items() if len(hits) > MAX_DIVISION_HITS]
+        if crowded:  # the C matcher's candidate buffers hold MAX_DIVISION_HITS
+            raise ValueError(f"{crowded} name more than {MAX_DIVISION_HITS} divisions each")
         # first two characters -> the lengths of names starting with them, longest first, so a
         # scan tries a handful of slices per position instead of every length
         lengths: dict[str, set[int]] = {}
@@ -108,6 +101,26 @@ class Divisions:
     def _add(self, name: str, hit: NameHit) -> None:
         self.names.setdefault(name, []).append(hit)
 
+    def _add_historic(self, change: Change) -> None:
+        """An old name people still write, pointing at today's division: the full old name as an
+        exact form, its short forms only where no current name has them."""
+        today = self.by_code.get(change.new_code)
+        if today is None:
+            return
+        note = (f"{change.old_name} ({change.old_code}) is {today.name} ({today.code}) since "
+                f"{change.year} ({change.kind}; {change.source})")
+        exact = canonical_name(change.old_name) if today.level == "community" else change.old_name
+        for form in {change.old_name, exact}:
+            for spelling in {form} | traditional_spellings(form):
+                if not any(h.code == today.code for h in self.names.get(spelling, ())):
+                    self._add(spelling, _hit(today, True, note))
+        if RANK[today.level] >= RANK["street"] and not today.code.startswith(SHORT_STREETS):
+            return
+        for form in short_forms(today.level, change.old_name) - {exact}:
+            for spelling in {form} | traditional_spellings(form):
+                if spelling not in self.names:
+                    self._add(spelling, _hit(today, False, note))
+
     def name(self, code: str | None) -> str | None:
         """The official name of a code, or None."""
         d = self.by_code.get(code) if code else None
@@ -115,6 +128,6 @@ class Divisions:
 
 
 @functools.cache
-def load_divisions(path: Path = REFERENCE) -> Divisions:
-    """The division index for the committed extract (cached per process)."""
-    return Divisions(read_divisions(path))
+def load_divisions() -> Divisions:
+    """The division index of the committed extracts and history (cached per process)."""
+    return Divisions(national(), read_history())

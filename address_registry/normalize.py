@@ -90,11 +90,16 @@ def _ambiguous_readings() -> dict[str, str]:
     return out
 
 
+@functools.cache
+def _ambiguous_characters() -> frozenset[str]:
+    return frozenset(_ambiguous_readings())
+
+
 def traditional_spellings(name: str) -> set[str]:
     """How `name` reads after a traditional rendering and our normalization when it holds an
     ambiguous character (江干区 -> 江乾区); index these so such input still finds the name."""
     ambiguous = _ambiguous_readings()
-    if not any(ch in ambiguous for ch in name):
+    if _ambiguous_characters().isdisjoint(name):
         return set()
     return {"".join(ambiguous.get(ch, ch) for ch in name)}
 

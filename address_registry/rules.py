@@ -44,6 +44,7 @@ ESTATE_END = (*ESTATE_WORDS, "村", "区", "里", "坊", "居", "阁", "湾", "�
 # A short division form ending like a road (文一路 is not 文一) is never a division.
 ROAD_SUFFIX = "路街巷弄道"
 MIN_BARE_COMMUNITY = 3  # a community name this short needs a district or street before it
+MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 names 96)
 # The committee written after a village or community name (南山村|村委会), in the order tried.
 COMMITTEE = ("村民委员会", "村委会", "社区居民委员会", "居民委员会", "社区居委会", "居委会")
 # What people append to an estate name to describe a spot in or near it (金都花园东门): a gate

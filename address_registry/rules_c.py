@@ -103,6 +103,7 @@ static inline int numeral(u32 c) {{
 
 /* ---- parsing ---- */
 #define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}
+#define MAX_DIVISION_HITS {r.MAX_DIVISION_HITS}
 /* the division levels, shallowest first (a hit's rank) */
 {_enum("", r.DIVISION_CODE)}
 /* a parse's spans in ParsedAddress's field order */

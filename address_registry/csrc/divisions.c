@@ -77,9 +77,9 @@ static int same_code(const registry *r, int32_t a, int32_t b) {
 /* _choose: the hit to take given what is resolved, or -1. */
 static int32_t choose(const registry *r, const int32_t *hits, int nh, const char *deep, int dl,
                       int rank, const char *prefer) {
-    int32_t below[64], pool[64];
+    int32_t below[MAX_DIVISION_HITS], pool[MAX_DIVISION_HITS];
     int nb = 0, np = 0;
-    for (int i = 0; i < nh && nb < 64; i++)
+    for (int i = 0; i < nh && nb < MAX_DIVISION_HITS; i++)
         if (r->hit_rank[hits[i]] > rank && hit_under(r, hits[i], deep, dl)) below[nb++] = hits[i];
     if (nb == 0) {
         int32_t found = -1;
@@ -104,7 +104,7 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
         for (int i = 0; i < nb; i++)
             if (r->hit_rank[below[i]] == shallowest) pool[np++] = below[i];
     if (np > 1 && dl < CODE_CITY) {
-        int32_t preferred[64];
+        int32_t preferred[MAX_DIVISION_HITS];
         int npf = 0, pl = (int)strlen(prefer);
         for (int i = 0; i < np; i++)
             if (hit_under(r, pool[i], prefer, pl)) preferred[npf++] = pool[i];
