@@ -118,8 +118,23 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
     return pool[0];
 }
 
-int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
-    int pos = 0, rank = -1, dl = 0;
+/* _opens_address: a province or city name (full or short) is written at s[start]. */
+static int opens_address(const registry *r, const u32 *s, int n, int start) {
+    const int32_t *names;
+    int nn = group_at(r, s, n, start, &names);
+    for (int i = 0; i < nn; i++) {
+        const int32_t *hits;
+        int nh = name_at(r, s, n, start, names[i], &hits);
+        for (int j = 0; j < nh; j++)
+            if (r->hit_rank[hits[j]] <= CITY) return 1;
+    }
+    return 0;
+}
+
+/* _scan_from at s[start]: the names consumed from there; where the rest begins. */
+static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *p,
+                     const char *prefer) {
+    int pos = start, rank = -1, dl = 0;
     char deep[CODE_MAX + 1] = "";
     while (pos < n) {
         const int32_t *names;
@@ -177,5 +192,18 @@ int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char
     }
     memcpy(p->deep, deep, (size_t)dl + 1);
     p->deep_len = dl;
+    return pos;
+}
+
+/* _scan_divisions: from the start, or after the words before the address (委托件, 收件地址) that
+ * end where a province or city name starts among the first LEAD_MAX characters. */
+int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
+    int pos = scan_from(r, s, n, 0, p, prefer);
+    int last = n - 2 < LEAD_MAX ? n - 2 : LEAD_MAX;
+    for (int start = 1; !pos && start <= last; start++)
+        if (opens_address(r, s, n, start)) {
+            pos = scan_from(r, s, n, start, p, prefer);
+            if (pos == start) pos = 0;
+        }
     return pos;
 }
