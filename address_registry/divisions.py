@@ -6,6 +6,8 @@ became a 街道). Owns name -> code lookup; knows nothing of roads or houses."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+import re
 from dataclasses import dataclass
 
 from address_registry.normalize import traditional_spellings
@@ -13,15 +15,22 @@ from address_registry.rules import MAX_DIVISION_HITS
 from divisions.reference import LEVELS as LEVELS  # re-exported for the matcher
 from divisions.reference import RANK, Change, Division, national, read_history
 
-# Short forms (文一 for 文一社区) are indexed for streets and communities of this province only;
-# elsewhere people write a street's full name, and a bare short form would collide with the names
-# of Zhejiang's estates and roads.
-SHORT_STREETS = "33"
+# Ethnic names written in autonomous divisions' names (景宁畲族自治县, 巴音郭楞蒙古自治州,
+# 拖顶傈僳族乡): their short forms drop them (景宁, 巴音郭楞, 拖顶). One-character names only with 族.
+_ETHNIC_LONG = ("维吾尔", "蒙古", "土家", "布依", "朝鲜", "哈尼", "哈萨克", "傈僳", "东乡", "仡佬",
+                "拉祜", "纳西", "仫佬", "锡伯", "柯尔克孜", "景颇", "达斡尔", "撒拉", "布朗", "毛南",
+                "塔吉克", "普米", "阿昌", "鄂温克", "基诺", "德昂", "保安", "俄罗斯", "裕固", "乌孜别克",
+                "门巴", "鄂伦春", "独龙", "赫哲", "高山", "珞巴", "塔塔尔")
+_ETHNIC_ONE = "壮回苗彝藏侗瑶白黎傣畲佤水羌土京怒满汉"
+_ETHNIC = re.compile(rf"(?:(?:{'|'.join(_ETHNIC_LONG)})族?|[{_ETHNIC_ONE}]族)$")
+_AUTONOMOUS = re.compile(r"(自治区|自治州|自治县|自治旗|乡|镇)$")
+# What an autonomous division's short form is also written with: 恩施州, 景宁县.
+_AUTONOMOUS_MARK = {"自治州": "州", "自治县": "县", "自治旗": "旗"}
 
 # Suffixes stripped (longest first) to build the short form people write: 文一 for 文一社区.
 _SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
-    "province": ("省",),
-    "city": ("市",),
+    "province": ("省", "市", "自治区"),
+    "city": ("市", "地区", "盟"),
     "district": ("畲族自治县", "自治县", "区", "县", "市"),
     "street": ("畲族乡", "街道办事处", "街道", "镇", "乡"),
     "community": ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "村委会", "居委会",
@@ -58,9 +67,24 @@ def canonical_name(name: str) -> str:
     return name
 
 
+def _ethnic_forms(name: str) -> set[str]:
+    """景宁畲族自治县 -> 景宁, 景宁县; 新疆维吾尔自治区 -> 新疆; 拖顶傈僳族乡 -> 拖顶."""
+    m = _AUTONOMOUS.search(name)
+    if m is None:
+        return set()
+    base = name[: m.start()]
+    stripped = base
+    while (e := _ETHNIC.search(stripped)) is not None and e.start() >= 2:
+        stripped = stripped[: e.start()]
+    if stripped == base:
+        return set()
+    mark = _AUTONOMOUS_MARK.get(m.group())
+    return {stripped} | ({stripped + mark} if mark else set())
+
+
 def short_forms(level: str, name: str) -> set[str]:
     """Every shorter spelling of a division name that is at least two characters long."""
-    forms = {canonical_name(name)} if level == "community" else set()
+    forms = {canonical_name(name)} if level == "community" else _ethnic_forms(name)
     suffixes = _SHORT_SUFFIXES[level]
     for full in (name, *forms):
         if full.endswith(suffixes):
@@ -73,7 +97,7 @@ def short_forms(level: str, name: str) -> set[str]:
 class Divisions:
     """All divisions with name indexes; build once with `load_divisions()`."""
 
-    def __init__(self, records: list[Division], history: list[Change] = ()) -> None:  # type: ignore[assignment]
+    def __init__(self, records: list[Division], history: Iterable[Change] = ()) -> None:
         self.by_code: dict[str, Division] = {d.code: d for d in records}
         self.names: dict[str, list[NameHit]] = {}
         for d in records:
@@ -81,8 +105,6 @@ class Divisions:
             for exact in {d.name, canonical}:
                 for spelling in {exact} | traditional_spellings(exact):
                     self._add(spelling, _hit(d, exact=True))
-            if RANK[d.level] >= RANK["street"] and not d.code.startswith(SHORT_STREETS):
-                continue
             for form in short_forms(d.level, d.name) - {canonical}:
                 for spelling in {form} | traditional_spellings(form):
                     self._add(spelling, _hit(d, exact=False))
@@ -114,8 +136,6 @@ class Divisions:
             for spelling in {form} | traditional_spellings(form):
                 if not any(h.code == today.code for h in self.names.get(spelling, ())):
                     self._add(spelling, _hit(today, True, note))
-        if RANK[today.level] >= RANK["street"] and not today.code.startswith(SHORT_STREETS):
-            return
         for form in short_forms(today.level, change.old_name) - {exact}:
             for spelling in {form} | traditional_spellings(form):
                 if spelling not in self.names:

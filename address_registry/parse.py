@@ -61,7 +61,7 @@ _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 # Words that end an estate/POI name; a bare word without one needs other context to be an estate.
 _ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
 _TOWER = tuple(rules.TOWER_WORDS)
-_CITY_RANK = RANK["city"]
+_CITY_RANK, _DISTRICT_RANK, _STREET_RANK = RANK["city"], RANK["district"], RANK["street"]
 
 
 @dataclass(slots=True)
@@ -170,8 +170,10 @@ def _remember(p: _Prefix, div: Divisions, prefer: str) -> None:
 
 
 def _opens_address(s: str, start: int, div: Divisions) -> bool:
-    """Whether a province or city name (full or short) is written at `start`."""
-    return any(h.rank <= _CITY_RANK for n in div.lengths.get(s[start : start + 2], ())
+    """Whether a province or city name (full or short) or a district's full name is written at
+    `start`."""
+    return any(h.rank <= _CITY_RANK or (h.rank == _DISTRICT_RANK and h.exact)
+               for n in div.lengths.get(s[start : start + 2], ())
                for h in div.names.get(s[start : start + n], ()))
 
 
@@ -218,6 +220,10 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 if form.endswith(_ROAD_SUFFIX) or (
                         continues and not _child_at(s, pos + length, hits, div)):
                     continue
+                if not deepest:  # a bare short street name of another province is not one
+                    hits = [h for h in hits if h.rank < _STREET_RANK or h.code[:2] == prefer[:2]]
+                    if not hits:
+                        continue
                 if len(form) < MIN_BARE_COMMUNITY and not deepest and all(
                         h.division.level == "community" for h in hits):
                     continue

@@ -57,6 +57,15 @@ def strip_suffix(name: str | None) -> str:
     return _SUFFIX.sub("", name or "")
 
 
+def _short(name: str) -> str:
+    """The short form people write: 广西, 新疆, 恩施 (autonomous names lose their ethnic part)."""
+    m = re.match(r"(内蒙古|西藏|新疆|广西|宁夏)", name)
+    if m:
+        return m.group()
+    m = re.match(r"(.{2,4}?)(?:[\u4e00-\u9fff]{1,4}族)+自治[州县]$", name)
+    return m.group(1) if m else strip_suffix(name)
+
+
 def house_key(value: str | None) -> str:
     """A building, unit or room as compared: markers and separators removed, upper case."""
     return _HOUSE_NOISE.sub("", value or "").upper()
@@ -102,10 +111,11 @@ class Composer:
                                if d.level == "community" and not d.name.endswith("虚拟社区")]
         self.streets = [d for d in self.by_code.values() if d.level == "street"
                         and not d.code.startswith("33") and d.name.endswith(("街道", "镇", "乡"))]
+        current = {(d.code[:4], strip_suffix(d.name)) for d in self.by_code.values()}
         self.old_names: dict[str, list[str]] = {}
-        for c in read_history():
-            if c.level in ("district", "street") and c.old_name != c.new_name \
-                    and strip_suffix(c.old_name) != strip_suffix(c.new_name):
+        for c in read_history():  # old names that no division of the city carries today
+            if c.level in ("district", "street") and c.new_code in self.by_code \
+                    and (c.new_code[:4], strip_suffix(c.old_name)) not in current:
                 self.old_names.setdefault(c.new_code, []).append(c.old_name)
         self.history_streets = [self.by_code[c] for c in self.old_names
                                 if len(c) == 9 and c in self.by_code]
@@ -117,7 +127,7 @@ class Composer:
         if code in self.old_names and r < 0.45:
             classes.append(f"old_{level}")
             return self.rng.choice(self.old_names[code])
-        short = strip_suffix(d.name)
+        short = _short(d.name)
         if level in ("province", "city") and r < 0.35 and len(short) >= 2:
             classes.append(f"short_{level}")
             return short
@@ -161,7 +171,7 @@ class Composer:
         labels = {d.level: d.name for d in chain}
         parts: list[str] = []
         for d in chain:
-            if d.name in ("市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            if d.name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
                 continue  # 北京市朝阳区: nobody writes these
             skip = {"province": 0.3 if d.code.startswith("33") else 0.1, "city": 0.08,
                     "street": 0.12, "community": 0.35}.get(d.level, 0.0)

@@ -118,7 +118,8 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
     return pool[0];
 }
 
-/* _opens_address: a province or city name (full or short) is written at s[start]. */
+/* _opens_address: a province or city name (full or short) or a district's full name is written
+ * at s[start]. */
 static int opens_address(const registry *r, const u32 *s, int n, int start) {
     const int32_t *names;
     int nn = group_at(r, s, n, start, &names);
@@ -126,7 +127,8 @@ static int opens_address(const registry *r, const u32 *s, int n, int start) {
         const int32_t *hits;
         int nh = name_at(r, s, n, start, names[i], &hits);
         for (int j = 0; j < nh; j++)
-            if (r->hit_rank[hits[j]] <= CITY) return 1;
+            if (r->hit_rank[hits[j]] <= CITY || (r->hit_rank[hits[j]] == DISTRICT && r->hit_exact[hits[j]]))
+                return 1;
     }
     return 0;
 }
@@ -136,6 +138,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                      const char *prefer) {
     int pos = start, rank = -1, dl = 0;
     char deep[CODE_MAX + 1] = "";
+    int32_t kept[MAX_DIVISION_HITS];
     while (pos < n) {
         const int32_t *names;
         int nn = group_at(r, s, n, pos, &names);
@@ -157,6 +160,19 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 if (road_form || (name_continues(s, n, pos + length) &&
                                   !child_at(r, s, n, pos + length, hits, nh)))
                     continue;
+                if (dl == 0) {  /* a bare short street name of another province is not one */
+                    int k = 0;
+                    all_community = 1;
+                    for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++)
+                        if (r->hit_rank[hits[j]] < STREET ||
+                            memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0) {
+                            kept[k++] = hits[j];
+                            all_community &= r->hit_rank[hits[j]] == COMMUNITY;
+                        }
+                    if (k == 0) continue;
+                    hits = kept;
+                    nh = k;
+                }
                 if (length < MIN_BARE_COMMUNITY && dl == 0 && all_community) continue;
             }
             choice = choose(r, hits, nh, deep, dl, rank, prefer);

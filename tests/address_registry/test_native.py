@@ -21,6 +21,7 @@ pytestmark = pytest.mark.skipif(not native.available(),
                                 reason="native matcher unavailable (no C compiler)")
 
 EVAL = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "address_eval.csv"
+REALTEXT = EVAL.with_name("address_realtext.csv")
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +124,18 @@ def test_labelled_set_and_its_variants_match_as_the_reference_does(
     variants = [t.replace("幢", "栋").replace("室", "") for t in texts]
     fast, slow, _ = both_ways(texts + variants, monkeypatch)
     assert_same(fast, slow)
+
+
+def test_peoples_writing_matches_as_the_reference_does(registry: Matcher,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every province, old names, leading words, separators, null, building/unit/room forms."""
+    with REALTEXT.open(encoding="utf-8") as f:
+        texts = [row["address"] for row in csv.DictReader(f)]
+    variants = [t.replace("-", "—").replace("幢", "号") for t in texts]
+    variants += [t[:n] for t in texts[:300] for n in (3, 7, 12)]
+    fast, slow, settled = both_ways(texts + variants, monkeypatch)
+    assert_same(fast, slow)
+    assert settled >= 0.9 * len(fast)
 
 
 def test_mangled_strings_match_as_the_reference_does(registry: Matcher,

@@ -46,6 +46,35 @@ CASES = [
     ("asdf1234", dict(room=None, estate=None)),
     ("西湖区翠苑街道金都花园东门", dict(estate="金都花园")),
     ("门口🚗🚗", dict(community=None, community_code=None)),  # 门口村 needs its 村 or a district
+    # people's writing (issue 14): other provinces, old names, noise, building/unit/room forms
+    ("浙江省-金华市-义乌市稠城街道", dict(district_code="330782", street_code="330782001")),
+    ("浙江省null杭州市NULL西湖区", dict(city_code="3301", district_code="330106", estate=None)),
+    ("委托件浙江省杭州市西湖区翠苑街道", dict(street_code="330106005")),
+    ("收件地址：宁波江东区福明街道", dict(district="江东区", district_code="330212",
+                                    street_code="330212014")),
+    ("注册地 桐庐县城南街道", dict(district_code="330122", street_code="330122004")),
+    ("[浙江省]_杭州市_西湖区", dict(district_code="330106")),
+    ("江苏省南京市鼓楼区湖南路街道", dict(district_code="320106", street_code="320106003")),
+    ("上海市闸北区", dict(district="闸北区", district_code="310106")),
+    ("新疆巴音郭楞州和静县", dict(province_code="65", city_code="6528", district_code="652827")),
+    ("景宁县沙湾镇", dict(district_code="331127", street_code="331127104")),
+    ("四川成都武侯区浆洗街街道", dict(street_code="510107001")),
+    ("蕉城区七都学院路658号", dict(district_code="350902", street_code="350902102",
+                                 road="学院路", road_number="658")),
+    ("七都学院路658号", dict(street_code="330302023", road_number="658")),  # Zhejiang first
+    ("巴伦台文化路1号", dict(street_code=None)),  # another province's short street needs its county
+    ("和静县巴伦台文化路1号", dict(street_code="652827101", road="文化路")),
+    ("金都花园13-11-1413", dict(estate="金都花园", building="13", unit="11", room="1413")),
+    ("金都花园12号楼3单元502", dict(building="12", unit="3", room="502")),
+    ("金都花园B10栋1097", dict(building="B10", room="1097")),
+    ("金都花园b座5单元", dict(building="B", unit="5")),
+    ("金都花园A一11幢2单元301", dict(estate="金都花园", building="A11", unit="2", room="301")),
+    ("金都花园3幢五单元502室", dict(building="3", unit="5", room="502")),
+    ("西湖区华星大厦3039", dict(estate="华星大厦", room="3039")),
+    ("西湖区金都花园7号3单元301", dict(estate="金都花园", building="7", unit="3", room="301")),
+    ("西湖区文三路12号3单元501", dict(road="文三路", road_number="12", building=None, unit="3")),
+    ("淳安县千岛湖镇青溪村3组15号301室", dict(road="3组", road_number="15", building=None)),
+    ("浙江省台州市浙江省台州市椒江区白云街道", dict(street_code="331002002")),
 ]
 
 
