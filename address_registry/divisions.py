@@ -6,8 +6,8 @@ became a 街道). Owns name -> code lookup; knows nothing of roads or houses."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from address_registry.normalize import traditional_spellings
