@@ -214,6 +214,9 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
             hits = names.get(s[pos : pos + length]) if length <= n - pos else None
             if hits is None:
                 continue
+            if any(text == s[pos : pos + length] for _, text in spans):
+                taken = (length, None)  # written again (金华金东金华金东): not a deeper level
+                break
             if not any(h.exact for h in hits):
                 form = s[pos : pos + length]
                 continues = _NAME_CONTINUES.match(s, pos + length)

@@ -149,6 +149,14 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             int nh = name_at(r, s, n, pos, names[i], &hits);
             if (nh == 0) continue;
             int length = (int)table_entry(&r->div_names.t, names[i])[0];
+            int again = 0;  /* written again (金华金东金华金东): not a deeper level */
+            for (int l = 0; l <= COMMUNITY && !again; l++)
+                again = p->level[l].a >= 0 && p->level[l].z - p->level[l].a == length &&
+                        memcmp(s + p->level[l].a, s + pos, (size_t)length * sizeof *s) == 0;
+            if (again) {
+                taken = length;
+                break;
+            }
             int any_exact = 0, all_community = 1;
             for (int j = 0; j < nh; j++) {
                 any_exact |= r->hit_exact[hits[j]];

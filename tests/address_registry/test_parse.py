@@ -75,6 +75,7 @@ CASES = [
     ("西湖区文三路12号3单元501", dict(road="文三路", road_number="12", building=None, unit="3")),
     ("淳安县千岛湖镇青溪村3组15号301室", dict(road="3组", road_number="15", building=None)),
     ("浙江省台州市浙江省台州市椒江区白云街道", dict(street_code="331002002")),
+    ("金华金东金华金东孝顺镇", dict(district_code="330703", street_code="330703101")),
 ]
 
 
