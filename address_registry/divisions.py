@@ -1,35 +1,37 @@
-"""Administrative divisions (province .. community/village) from the committed NBS 2023 extract,
-indexed by full name, short name (翠苑 for 翠苑街道, 文一 for 文一社区) and historic name
-(江干区, 下城区 -> the 2021 reform's districts). Owns name -> code lookup; knows nothing of roads
-or houses."""
+"""Administrative divisions from the committed NBS 2023 extracts (every province down to 乡镇/街道,
+Zhejiang down to village/community), indexed by full name, short name (翠苑 for 翠苑街道, 文一 for
+文一社区) and historic name from the division history (江干区 -> 上城区, 江东区 -> 鄞州区, a 镇 that
+became a 街道). Owns name -> code lookup; knows nothing of roads or houses."""
 
 from __future__ import annotations
 
 import functools
+import gc
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from address_registry.normalize import traditional_spellings
+from address_registry.rules import MAX_DIVISION_HITS
 from divisions.reference import LEVELS as LEVELS  # re-exported for the matcher
-from divisions.reference import RANK, REFERENCE, Division, read_divisions
+from divisions.reference import RANK, Change, Division, national, read_history
 
-# Districts abolished or renamed, mapped to the district that took over most of them. Streets that
-# went elsewhere (下沙/白杨 -> 钱塘区) are still found because a deeper level overrides this.
-HISTORIC_DISTRICTS: dict[str, tuple[str, str, str]] = {
-    # old name: (old code, today's code, what happened)
-    "江干区": ("330104", "330102",
-               "2021 区划调整: 江干区撤销, 并入上城区 (下沙/白杨街道划入钱塘区)"),
-    "下城区": ("330103", "330105", "2021 区划调整: 下城区撤销, 并入拱墅区"),
-    "萧山市": ("330181", "330109", "2001 撤市设区"),
-    "余杭市": ("330184", "330110", "2001 撤市设区 (2021 临平区析出)"),
-    "富阳市": ("330183", "330111", "2015 撤市设区"),
-    "临安市": ("330185", "330112", "2017 撤市设区"),
-}
+# Ethnic names written in autonomous divisions' names (景宁畲族自治县, 巴音郭楞蒙古自治州,
+# 拖顶傈僳族乡): their short forms drop them (景宁, 巴音郭楞, 拖顶). One-character names only with 族.
+_ETHNIC_LONG = ("维吾尔", "蒙古", "土家", "布依", "朝鲜", "哈尼", "哈萨克", "傈僳", "东乡", "仡佬",
+                "拉祜", "纳西", "仫佬", "锡伯", "柯尔克孜", "景颇", "达斡尔", "撒拉", "布朗", "毛南",
+                "塔吉克", "普米", "阿昌", "鄂温克", "基诺", "德昂", "保安", "俄罗斯", "裕固", "乌孜别克",
+                "门巴", "鄂伦春", "独龙", "赫哲", "高山", "珞巴", "塔塔尔")
+_ETHNIC_ONE = "壮回苗彝藏侗瑶白黎傣畲佤水羌土京怒满汉"
+_ETHNIC = re.compile(rf"(?:(?:{'|'.join(_ETHNIC_LONG)})族?|[{_ETHNIC_ONE}]族)$")
+_AUTONOMOUS = re.compile(r"(自治区|自治州|自治县|自治旗|乡|镇)$")
+# What an autonomous division's short form is also written with: 恩施州, 景宁县.
+_AUTONOMOUS_MARK = {"自治州": "州", "自治县": "县", "自治旗": "旗"}
 
 # Suffixes stripped (longest first) to build the short form people write: 文一 for 文一社区.
 _SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
-    "province": ("省",),
-    "city": ("市",),
+    "province": ("省", "市", "自治区"),
+    "city": ("市", "地区", "盟"),
     "district": ("畲族自治县", "自治县", "区", "县", "市"),
     "street": ("畲族乡", "街道办事处", "街道", "镇", "乡"),
     "community": ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "村委会", "居委会",
@@ -42,7 +44,7 @@ _CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "�
 
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)  # not frozen: about 150,000 are made on the first call
 class NameHit:
     """A name form that points at a division: `exact` forms beat short ones on ties. `rank` and
     `code` repeat the division's level rank and code for the hot matching loop."""
@@ -66,13 +68,29 @@ def canonical_name(name: str) -> str:
     return name
 
 
+def _ethnic_forms(name: str) -> set[str]:
+    """景宁畲族自治县 -> 景宁, 景宁县; 新疆维吾尔自治区 -> 新疆; 拖顶傈僳族乡 -> 拖顶."""
+    m = _AUTONOMOUS.search(name)
+    if m is None:
+        return set()
+    base = name[: m.start()]
+    stripped = base
+    while (e := _ETHNIC.search(stripped)) is not None and e.start() >= 2:
+        stripped = stripped[: e.start()]
+    if stripped == base:
+        return set()
+    mark = _AUTONOMOUS_MARK.get(m.group())
+    return {stripped} | ({stripped + mark} if mark else set())
+
+
 def short_forms(level: str, name: str) -> set[str]:
     """Every shorter spelling of a division name that is at least two characters long."""
-    forms = {canonical_name(name)} if level == "community" else set()
+    forms = {canonical_name(name)} if level == "community" else _ethnic_forms(name)
+    suffixes = _SHORT_SUFFIXES[level]
     for full in (name, *forms):
-        for suffix in _SHORT_SUFFIXES[level]:
-            if full.endswith(suffix) and len(full) - len(suffix) >= 2:
-                forms.add(full[: -len(suffix)])
+        if full.endswith(suffixes):
+            forms.update(full[: -len(suffix)] for suffix in suffixes
+                         if full.endswith(suffix) and len(full) - len(suffix) >= 2)
     forms.discard(name)
     return forms
 
@@ -80,7 +98,7 @@ def short_forms(level: str, name: str) -> set[str]:
 class Divisions:
     """All divisions with name indexes; build once with `load_divisions()`."""
 
-    def __init__(self, records: list[Division]) -> None:
+    def __init__(self, records: list[Division], history: Iterable[Change] = ()) -> None:
         self.by_code: dict[str, Division] = {d.code: d for d in records}
         self.names: dict[str, list[NameHit]] = {}
         for d in records:
@@ -91,13 +109,11 @@ class Divisions:
             for form in short_forms(d.level, d.name) - {canonical}:
                 for spelling in {form} | traditional_spellings(form):
                     self._add(spelling, _hit(d, exact=False))
-        for old, (_old_code, today, note) in HISTORIC_DISTRICTS.items():
-            short = old[:-1]
-            for spelling in {old} | traditional_spellings(old):
-                self._add(spelling, _hit(self.by_code[today], True, note))
-            for spelling in {short} | traditional_spellings(short):
-                if spelling not in self.names and len(spelling) >= 2:
-                    self._add(spelling, _hit(self.by_code[today], False, note))
+        for change in history:
+            self._add_historic(change)
+        crowded = [name for name, hits in self.names.items() if len(hits) > MAX_DIVISION_HITS]
+        if crowded:  # the C matcher's candidate buffers hold MAX_DIVISION_HITS
+            raise ValueError(f"{crowded} name more than {MAX_DIVISION_HITS} divisions each")
         # first two characters -> the lengths of names starting with them, longest first, so a
         # scan tries a handful of slices per position instead of every length
         lengths: dict[str, set[int]] = {}
@@ -108,6 +124,24 @@ class Divisions:
     def _add(self, name: str, hit: NameHit) -> None:
         self.names.setdefault(name, []).append(hit)
 
+    def _add_historic(self, change: Change) -> None:
+        """An old name people still write, pointing at today's division: the full old name as an
+        exact form, its short forms only where no current name has them."""
+        today = self.by_code.get(change.new_code)
+        if today is None:
+            return
+        note = (f"{change.old_name} ({change.old_code}) is {today.name} ({today.code}) since "
+                f"{change.year} ({change.kind}; {change.source})")
+        exact = canonical_name(change.old_name) if today.level == "community" else change.old_name
+        for form in {change.old_name, exact}:
+            for spelling in {form} | traditional_spellings(form):
+                if not any(h.code == today.code for h in self.names.get(spelling, ())):
+                    self._add(spelling, _hit(today, True, note))
+        for form in short_forms(today.level, change.old_name) - {exact}:
+            for spelling in {form} | traditional_spellings(form):
+                if spelling not in self.names:
+                    self._add(spelling, _hit(today, False, note))
+
     def name(self, code: str | None) -> str | None:
         """The official name of a code, or None."""
         d = self.by_code.get(code) if code else None
@@ -115,6 +149,14 @@ class Divisions:
 
 
 @functools.cache
-def load_divisions(path: Path = REFERENCE) -> Divisions:
-    """The division index for the committed extract (cached per process)."""
-    return Divisions(read_divisions(path))
+def load_divisions() -> Divisions:
+    """The division index of the committed extracts and history (cached per process). The
+    collector is paused meanwhile: the index is some 300,000 objects that all stay alive, and
+    collecting while they are made would take a third of the time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return Divisions(national(), read_history())
+    finally:
+        if paused:
+            gc.enable()

@@ -197,6 +197,9 @@ def _load_matcher(load: _Loader, m: Matcher) -> None:
     load.array("estate_doors", np.array([e for found in estates_at for e in found], np.int32))
     roads = sorted(m.roads)
     load.table("roads", roads, [0] * len(roads))
+    # where fuzzy names could find a candidate: the prefixes Matcher._fuzzy's scope can take
+    scopes = sorted({c[:n] for codes in m.keys.values() for c in codes for n in (2, 4, 6, 9)})
+    load.table("fuzzy_scopes", scopes, [0] * len(scopes))
     houses = sorted(set(m.houses.values()) | {h for found in m.rooms.values() for h in found})
     h_at = {c: i for i, c in enumerate(houses)}
     load.array("house_code", _codes(houses, rules.HOUSE_CODE))

@@ -38,6 +38,11 @@ _SEPARATOR = "\n"  # joins a batch; it is noise, so no normalized text contains 
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != _SEPARATOR)
 _PUNCTUATION = r"""\"'“”‘’<>《》【】\[\]{}()（）|·•*~^_=+!！?？;；:：,，、。."""
 NOISE = re.compile(f"[{re.escape(_SPACES)}{_PUNCTUATION}]+")
+_BLANK = re.compile(rf"(?<![A-Z])(?:{'|'.join(rules.BLANK_WORDS)})(?![A-Z])")
+_LOOSE_DASH = re.compile(rf"(?<![0-9A-Z]){rules.DASH}|{rules.DASH}(?![0-9A-Z])")
+_LETTER_JOIN = re.compile(rf"(?<=[A-Z]){rules.LETTER_JOIN}(?=[0-9])")
+_DOOR_BUILDING = re.compile(
+    rf"(?<![{rules.DOOR_AFTER}0-9])([0-9]{{1,4}}){rules.DOOR}(?=[0-9]{{1,3}}{rules.UNIT}|[0-9]{{1,5}}{rules.ROOM})")
 
 
 @functools.cache
@@ -90,11 +95,16 @@ def _ambiguous_readings() -> dict[str, str]:
     return out
 
 
+@functools.cache
+def _ambiguous_characters() -> frozenset[str]:
+    return frozenset(_ambiguous_readings())
+
+
 def traditional_spellings(name: str) -> set[str]:
     """How `name` reads after a traditional rendering and our normalization when it holds an
     ambiguous character (江干区 -> 江乾区); index these so such input still finds the name."""
     ambiguous = _ambiguous_readings()
-    if not any(ch in ambiguous for ch in name):
+    if _ambiguous_characters().isdisjoint(name):
         return set()
     return {"".join(ambiguous.get(ch, ch) for ch in name)}
 
@@ -119,8 +129,9 @@ def _numeral_sub(m: re.Match[str]) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width -> half-width), traditional -> simplified, numerals before markers to
-    digits, 栋/号楼/座 -> 幢, punctuation and spaces removed, Latin letters upper-cased."""
+    """NFKC (full-width -> half-width), traditional -> simplified, punctuation and spaces removed,
+    Latin letters upper-cased, placeholder words (null) and separating dashes removed, numerals
+    before markers to digits, 栋/号楼/座 and a building's N号 -> 幢."""
     return normalize_many([text])[0]
 
 
@@ -131,11 +142,18 @@ def normalize_many(texts: list[str]) -> list[str]:
         s = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
     s = _nfkc(s).translate(traditional_list())
     # spaces and punctuation go first: "十 五号" must read as 十五号
-    s = NOISE.sub("", s)
+    s = NOISE.sub("", s).upper()
+    s = _BLANK.sub("", s)
+    if rules.DASH in s:
+        s = _LOOSE_DASH.sub("", s)
+    if rules.LETTER_JOIN in s:
+        s = _LETTER_JOIN.sub("", s)
     if rules.HASH in s:
         s = _HASH_BUILDING.sub(_TO_BUILDING, s).replace(rules.HASH, "")
     if _HAS_NUMERAL.search(s):
         s = _NUMERAL_BEFORE_MARKER.sub(_numeral_sub, s)
     if any(c in s for c in _SYNONYM_STARTS):
         s = _BUILDING_SYNONYM.sub(_TO_BUILDING, s)
-    return s.upper().split(_SEPARATOR) if texts else []
+    if rules.DOOR in s:
+        s = _DOOR_BUILDING.sub(_TO_BUILDING, s)
+    return s.split(_SEPARATOR) if texts else []

@@ -60,6 +60,8 @@ _ADMIN_PREFIX = re.compile(rf"^.*[\u4e00-\u9fff]{{2}}[{rules.ADMIN_ENDS}](?=[\u4
 _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 # Words that end an estate/POI name; a bare word without one needs other context to be an estate.
 _ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
+_TOWER = tuple(rules.TOWER_WORDS)
+_CITY_RANK, _DISTRICT_RANK, _STREET_RANK = RANK["city"], RANK["district"], RANK["street"]
 
 
 @dataclass(slots=True)
@@ -167,7 +169,29 @@ def _remember(p: _Prefix, div: Divisions, prefer: str) -> None:
         bucket.sort(key=lambda q: -len(q.text))
 
 
+def _opens_address(s: str, start: int, div: Divisions) -> bool:
+    """Whether a province or city name (full or short) or a district's full name is written at
+    `start`."""
+    return any(h.rank <= _CITY_RANK or (h.rank == _DISTRICT_RANK and h.exact)
+               for n in div.lengths.get(s[start : start + 2], ())
+               for h in div.names.get(s[start : start + n], ()))
+
+
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
+    """Consume division names from the start of `s`, or after a few words before the address
+    (委托件, 收件地址) that end where a province or city name starts; fill `out`; return where
+    the rest begins."""
+    pos = _scan_from(s, div, out, prefer)
+    for start in range(1, min(rules.LEAD_MAX, len(s) - 2) + 1):
+        if pos:
+            break
+        if _opens_address(s, start, div):
+            pos = _scan_from(s[start:], div, out, prefer)
+            pos += start if pos else 0
+    return pos
+
+
+def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     """Consume division names from the start of `s`; fill `out`; return where the rest begins.
 
     Most addresses start with a run of full division names seen many times before; that run's
@@ -190,12 +214,19 @@ def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> 
             hits = names.get(s[pos : pos + length]) if length <= n - pos else None
             if hits is None:
                 continue
+            if any(text == s[pos : pos + length] for _, text in spans):
+                taken = (length, None)  # written again (金华金东金华金东): not a deeper level
+                break
             if not any(h.exact for h in hits):
                 form = s[pos : pos + length]
                 continues = _NAME_CONTINUES.match(s, pos + length)
                 if form.endswith(_ROAD_SUFFIX) or (
                         continues and not _child_at(s, pos + length, hits, div)):
                     continue
+                if not deepest:  # a bare short street name of another province is not one
+                    hits = [h for h in hits if h.rank < _STREET_RANK or h.code[:2] == prefer[:2]]
+                    if not hits:
+                        continue
                 if len(form) < MIN_BARE_COMMUNITY and not deepest and all(
                         h.division.level == "community" for h in hits):
                     continue
@@ -277,8 +308,10 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
             floor = f.group("floor")
             tail = tail[f.end() :]
         r = _ROOM.search(tail)
-        # a bare trailing number is a room only after a building or unit (not in "asdf1234")
-        if r and (r.group(0).endswith("室") or building or unit or floor):
+        # a bare trailing number is a room only after a building, unit or tower name (not in
+        # "asdf1234")
+        if r and (r.group(0).endswith("室") or building or unit or floor
+                  or estate_text.endswith(_TOWER)):
             room = r.group("room")
     number, unit, room = (_unpadded(v) for v in (number, unit, room))
     name = _ESTATE_TRIM.sub("", estate_text) or (_ESTATE_TRIM.sub("", before) if m else "")

@@ -33,6 +33,16 @@ BUILDING = "幢"  # what every building marker is written as after normalization
 BUILDING_SYNONYMS = ("号楼", "栋", "座", "号幢")
 HASH = "#"  # 3# and 3#楼 are building 3; any other # goes
 HASH_FLOOR = "楼"
+# What an export writes for an empty part (浙江省null杭州市): deleted where no letter touches it.
+BLANK_WORDS = ("UNDEFINED", "NULL", "NONE", "NAN")
+# A dash is kept only between two letters or digits (13-11-1413); elsewhere it separates parts
+# (浙江省-金华市-义乌市) and goes.
+DASH = "-"
+# Between a letter and a digit this joins a building's letter and number: A一11幢 -> A11幢.
+LETTER_JOIN = "一"
+# N号 right before a unit or room (金都花园7号3单元301) is building N, unless it follows one of
+# these (文三路12号3单元: a door number; 3组15号: a rural door number).
+DOOR_AFTER = "路街巷弄道组"
 
 # ---- parsing (parse.py, csrc/divisions.c, csrc/tail.c) ----------------------------------------
 # Words that end an estate name and words that end a road name, in the order they are tried.
@@ -45,6 +55,12 @@ ESTATE_END = (*ESTATE_WORDS, "村", "区", "里", "坊", "居", "阁", "湾", "�
 # A short division form ending like a road (文一路 is not 文一) is never a division.
 ROAD_SUFFIX = "路街巷弄道"
 MIN_BARE_COMMUNITY = 3  # a community name this short needs a district or street before it
+MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 names 96)
+# Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
+# the first province or city name among its first LEAD_MAX characters.
+LEAD_MAX = 10
+# A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
+TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
 # The committee written after a village or community name (南山村|村委会), in the order tried.
 COMMITTEE = ("村民委员会", "村委会", "社区居民委员会", "居民委员会", "社区居委会", "居委会")
 # What people append to an estate name to describe a spot in or near it (金都花园东门): a gate
@@ -129,7 +145,7 @@ ROW_COLUMNS = (
 # The registry's lookup tables (keys -> int) and multimaps (keys -> a list, copied in as a table
 # and its "<name>.list_off" and "<name>.items" arrays), then its plain arrays, by the names Python
 # copies them in under (csrc/core.h `registry` has a member of each name).
-REGISTRY_TABLES = ("by_label", "roads", "houses")
+REGISTRY_TABLES = ("by_label", "roads", "houses", "fuzzy_scopes")
 REGISTRY_MULTIMAPS = ("div_names", "div_prefix", "est_names", "est_keys", "by_door", "rooms")
 REGISTRY_ARRAYS = ("hit_code", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
                    "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",

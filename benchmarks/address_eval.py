@@ -101,7 +101,8 @@ def label_codes(row: dict[str, str], codes: dict[tuple[str, str, str], str]
             break
         code = codes.get((level, name, parent))
         if code is None and level == "district":  # another city of Zhejiang (宁波市海曙区)
-            code = next((c for (lv, n, _), c in codes.items() if lv == level and n == name), None)
+            code = next((c for (lv, n, _), c in codes.items()
+                         if lv == level and n == name and c.startswith("33")), None)
         if code is None:
             raise SystemExit(f"{EVAL_SET}: {level} {name!r} is not an official name under {parent}"
                              f" (row {row['address']!r})")

@@ -4,6 +4,7 @@ district) and a bare DuckDB baseline on the same strings in the same run.
 
     uv run python benchmarks/address_speed.py                  # 100,000 distinct strings
     uv run python benchmarks/address_speed.py --strings 30000 --skip-cpca-parallel --repeat 5
+    uv run python benchmarks/address_speed.py --real --strings 20000   # people's writing
 
 Every contender runs `--repeat` times, the contenders taking turns so a burst of load from
 other work on the machine hits them alike; each of our runs starts with every cache cold
@@ -11,7 +12,11 @@ other work on the machine hits them alike; each of our runs starts with every ca
 
 Strings are rendered from the sample world (feeds.sample) with its real-world variants (栋/号楼,
 missing levels, traditional characters, full-width digits, Chinese numerals, 3-2-502), and the
-registry is built from that world's three sources first. The DuckDB baseline does the SQL-only
+registry is built from that world's three sources first. With `--real` the strings are composed
+the way people write addresses (benchmarks/address_realtext.py: every province, old names,
+noise, separators, building/unit/room forms), and `parse_many` races too; the registry is the
+sample world's all the same. The first call (the division reference loaded and indexed in a
+fresh process) is timed too. The DuckDB baseline does the SQL-only
 part of the job (district and street names found by substring join on the NBS list, building,
 unit and room by regexp_extract), so "ratio to DuckDB" compares against set-based SQL.
 """
@@ -68,6 +73,43 @@ def sample_strings(n: int, folder: Path, seed: int = 20231) -> list[str]:
             text = renderer.estate(rng.choice(estates), rng.choice(("", "东门", "地下车库"))).text
         out[text] = None
     return list(out)
+
+
+def real_strings(n: int, seed: int = 14) -> list[str]:
+    """`n` distinct strings written the way people write addresses (address_realtext.Composer)."""
+    from address_realtext import Composer
+
+    composer = Composer(random.Random(seed))
+    out: dict[str, None] = {}
+    while len(out) < n:
+        out[composer.row()["address"]] = None
+    return list(out)
+
+
+def first_call() -> float:
+    """Seconds a fresh process takes to load and index the division reference (the first call's
+    extra cost), imports excluded."""
+    import subprocess
+
+    probe = ("import time; from address_registry.divisions import load_divisions; "
+             "t = time.perf_counter(); load_divisions(); print(time.perf_counter() - t)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parent.parent)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def run_parse_many(strings: list[str]) -> float:
+    """Seconds parse_many takes on the strings (every cache cold)."""
+    import pyarrow as pa
+
+    from address_registry import parse_many, shapes
+    from address_registry.parse import clear_caches
+
+    shapes.clear_cache()
+    clear_caches()
+    t0 = time.perf_counter()
+    parse_many(pa.array(strings, pa.string()))
+    return time.perf_counter() - t0
 
 
 def _cpca_chunk(texts: list[str]) -> int:
@@ -157,12 +199,16 @@ def main() -> None:
                     help="our threads and cpca's processes for the parallel runs")
     ap.add_argument("--skip-cpca-parallel", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each contender")
+    ap.add_argument("--real", action="store_true", help="strings written the way people write")
     args = ap.parse_args()
+    print(f"first call (division reference loaded and indexed, fresh process): {first_call():.2f}s")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SHUCANG_HOME"] = str(Path(tmp) / "home")
         os.environ["SHUCANG_FEEDS"] = str(Path(tmp) / "feeds")
         t0 = time.perf_counter()
         strings = sample_strings(args.strings, Path(tmp) / "feeds" / "registry")
+        if args.real:
+            strings = real_strings(args.strings)
         print(f"{len(strings)} distinct strings rendered in {time.perf_counter() - t0:.1f}s")
         from address_registry.registry import build_registry
 
@@ -229,6 +275,8 @@ def race(strings: list[str], args: argparse.Namespace
         for threads in sorted({1, args.processes}):
             record(f"{NATIVE}, {threads} thread(s)", *run_ours(strings, threads, native=True))
         record(PYTHON, *run_ours(strings, 1, native=False))
+        if args.real:
+            record(PARSE, run_parse_many(strings))
         for p in theirs:
             record(f"cpca.transform, {p} process(es), district level", run_cpca(strings, p))
     return contenders
@@ -237,6 +285,7 @@ def race(strings: list[str], args: argparse.Namespace
 NATIVE = "shucang match_many, native, all levels"
 PYTHON = "shucang match_many, Python reference path"
 BASELINE = "bare DuckDB (district/street join + regexp)"
+PARSE = "shucang parse_many (divisions .. room)"
 
 
 def print_runs(strings: list[str], runs: dict[str, tuple[list[float], dict[str, int] | None]]
@@ -253,6 +302,9 @@ def print_runs(strings: list[str], runs: dict[str, tuple[list[float], dict[str, 
     for cpca in (name for name in best if name.startswith("cpca")):
         print(f"shucang ({ours[len(NATIVE) + 2:]}) / {cpca}: best {best[cpca] / best[ours]:.2f}x, "
               f"median {median[cpca] / median[ours]:.2f}x")
+        if PARSE in best:
+            print(f"{PARSE} / {cpca}: best {best[cpca] / best[PARSE]:.2f}x, "
+                  f"median {median[cpca] / median[PARSE]:.2f}x")
     levels = next(lv for _, lv in runs.values() if lv)
     print("match levels:", ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
     print(f"load average after the runs: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")

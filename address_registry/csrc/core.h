@@ -63,6 +63,7 @@ typedef struct {
     multimap by_door;           /* road \x1f number -> buildings; a door's value indexes both: */
     int32_t *estate_doors_off, *estate_doors;  /* ... the estates at that door, by code */
     table roads;                /* road -> 0 */
+    table fuzzy_scopes;         /* a code prefix (2, 4, 6, 9) some estate lies under -> 0 */
     char *house_code;
     table houses;               /* building, unit \x1f room -> house */
     multimap rooms;             /* building, room -> houses */

@@ -77,9 +77,9 @@ static int same_code(const registry *r, int32_t a, int32_t b) {
 /* _choose: the hit to take given what is resolved, or -1. */
 static int32_t choose(const registry *r, const int32_t *hits, int nh, const char *deep, int dl,
                       int rank, const char *prefer) {
-    int32_t below[64], pool[64];
+    int32_t below[MAX_DIVISION_HITS], pool[MAX_DIVISION_HITS];
     int nb = 0, np = 0;
-    for (int i = 0; i < nh && nb < 64; i++)
+    for (int i = 0; i < nh && nb < MAX_DIVISION_HITS; i++)
         if (r->hit_rank[hits[i]] > rank && hit_under(r, hits[i], deep, dl)) below[nb++] = hits[i];
     if (nb == 0) {
         int32_t found = -1;
@@ -104,7 +104,7 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
         for (int i = 0; i < nb; i++)
             if (r->hit_rank[below[i]] == shallowest) pool[np++] = below[i];
     if (np > 1 && dl < CODE_CITY) {
-        int32_t preferred[64];
+        int32_t preferred[MAX_DIVISION_HITS];
         int npf = 0, pl = (int)strlen(prefer);
         for (int i = 0; i < np; i++)
             if (hit_under(r, pool[i], prefer, pl)) preferred[npf++] = pool[i];
@@ -118,9 +118,27 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
     return pool[0];
 }
 
-int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
-    int pos = 0, rank = -1, dl = 0;
+/* _opens_address: a province or city name (full or short) or a district's full name is written
+ * at s[start]. */
+static int opens_address(const registry *r, const u32 *s, int n, int start) {
+    const int32_t *names;
+    int nn = group_at(r, s, n, start, &names);
+    for (int i = 0; i < nn; i++) {
+        const int32_t *hits;
+        int nh = name_at(r, s, n, start, names[i], &hits);
+        for (int j = 0; j < nh; j++)
+            if (r->hit_rank[hits[j]] <= CITY || (r->hit_rank[hits[j]] == DISTRICT && r->hit_exact[hits[j]]))
+                return 1;
+    }
+    return 0;
+}
+
+/* _scan_from at s[start]: the names consumed from there; where the rest begins. */
+static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *p,
+                     const char *prefer) {
+    int pos = start, rank = -1, dl = 0;
     char deep[CODE_MAX + 1] = "";
+    int32_t kept[MAX_DIVISION_HITS];
     while (pos < n) {
         const int32_t *names;
         int nn = group_at(r, s, n, pos, &names);
@@ -131,6 +149,14 @@ int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char
             int nh = name_at(r, s, n, pos, names[i], &hits);
             if (nh == 0) continue;
             int length = (int)table_entry(&r->div_names.t, names[i])[0];
+            int again = 0;  /* written again (金华金东金华金东): not a deeper level */
+            for (int l = 0; l <= COMMUNITY && !again; l++)
+                again = p->level[l].a >= 0 && p->level[l].z - p->level[l].a == length &&
+                        memcmp(s + p->level[l].a, s + pos, (size_t)length * sizeof *s) == 0;
+            if (again) {
+                taken = length;
+                break;
+            }
             int any_exact = 0, all_community = 1;
             for (int j = 0; j < nh; j++) {
                 any_exact |= r->hit_exact[hits[j]];
@@ -142,6 +168,19 @@ int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char
                 if (road_form || (name_continues(s, n, pos + length) &&
                                   !child_at(r, s, n, pos + length, hits, nh)))
                     continue;
+                if (dl == 0) {  /* a bare short street name of another province is not one */
+                    int k = 0;
+                    all_community = 1;
+                    for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++)
+                        if (r->hit_rank[hits[j]] < STREET ||
+                            memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0) {
+                            kept[k++] = hits[j];
+                            all_community &= r->hit_rank[hits[j]] == COMMUNITY;
+                        }
+                    if (k == 0) continue;
+                    hits = kept;
+                    nh = k;
+                }
                 if (length < MIN_BARE_COMMUNITY && dl == 0 && all_community) continue;
             }
             choice = choose(r, hits, nh, deep, dl, rank, prefer);
@@ -177,5 +216,18 @@ int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char
     }
     memcpy(p->deep, deep, (size_t)dl + 1);
     p->deep_len = dl;
+    return pos;
+}
+
+/* _scan_divisions: from the start, or after the words before the address (委托件, 收件地址) that
+ * end where a province or city name starts among the first LEAD_MAX characters. */
+int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
+    int pos = scan_from(r, s, n, 0, p, prefer);
+    int last = n - 2 < LEAD_MAX ? n - 2 : LEAD_MAX;
+    for (int start = 1; !pos && start <= last; start++)
+        if (opens_address(r, s, n, start)) {
+            pos = scan_from(r, s, n, start, p, prefer);
+            if (pos == start) pos = 0;
+        }
     return pos;
 }

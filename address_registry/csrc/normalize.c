@@ -11,7 +11,8 @@
 
 static u32 *CHARS;
 /* What a normalized character may start: the steps after the table look for these. */
-enum { C_NUMERAL = 1, C_HASH = 2, C_SYNONYM = 4, C_DI = 8 };  /* C_DI: 第 */
+enum { C_NUMERAL = 1, C_HASH = 2, C_SYNONYM = 4, C_DI = 8,  /* C_DI: 第 */
+       C_LETTER = 16, C_DASH = 32, C_JOIN = 64, C_DOOR = 128 };
 static uint8_t CLASS[65536];
 /* Characters the table keeps as they are and no later step looks for: most of a text. A bit a
  * character, 8 KiB, so the test stays in the nearest cache where the tables above do not. */
@@ -24,7 +25,9 @@ void set_char_table(const u32 *t) {
     for (u32 c = 0; c < 65536; c++) {
         CLASS[c] = (uint8_t)((numeral(c) >= 0 ? C_NUMERAL : 0) | (c == HASH ? C_HASH : 0) |
                              (in_set(c, SYNONYM_STARTS) ? C_SYNONYM : 0) |
-                             (c == ORDINAL ? C_DI : 0));
+                             (c == ORDINAL ? C_DI : 0) | (is_upper(c) ? C_LETTER : 0) |
+                             (c == DASH ? C_DASH : 0) | (c == LETTER_JOIN ? C_JOIN : 0) |
+                             (c == DOOR ? C_DOOR : 0));
     }
     for (u32 c = 0; c < 65536; c++)
         if (CHARS[c] == c && CLASS[c] == 0) PLAIN[c >> 6] |= 1ull << (c & 63);
@@ -142,10 +145,66 @@ static int synonyms(u32 *t, int m) {
     return k;
 }
 
+static int upper_or_digit(u32 c) { return is_upper(c) || is_digit(c); }
+
+/* _BLANK, _LOOSE_DASH and _LETTER_JOIN, each over what the one before left: placeholder words no
+ * letter touches, dashes not between two letters or digits, 一 between a letter and a digit. */
+static int blanks(u32 *out, int m, unsigned seen) {
+    u32 a[MAX_INPUT];
+    if (seen & C_LETTER) {
+        memcpy(a, out, (size_t)m * sizeof(u32));
+        int k = 0;
+        for (int i = 0; i < m;) {
+            int w = (i == 0 || !is_upper(a[i - 1])) ? any_word_at(a, m, i, BLANK_WORDS) : 0;
+            if (w && (i + w == m || !is_upper(a[i + w]))) {
+                i += w;
+            } else {
+                out[k++] = a[i++];
+            }
+        }
+        m = k;
+    }
+    if (seen & C_DASH) {
+        memcpy(a, out, (size_t)m * sizeof(u32));
+        int k = 0;
+        for (int i = 0; i < m; i++)
+            if (a[i] != DASH || (i > 0 && upper_or_digit(a[i - 1]) && i + 1 < m &&
+                                 upper_or_digit(a[i + 1])))
+                out[k++] = a[i];
+        m = k;
+    }
+    if (seen & C_JOIN) {
+        memcpy(a, out, (size_t)m * sizeof(u32));
+        int k = 0;
+        for (int i = 0; i < m; i++)
+            if (a[i] != LETTER_JOIN || i == 0 || !is_upper(a[i - 1]) || i + 1 == m ||
+                !is_digit(a[i + 1]))
+                out[k++] = a[i];
+        m = k;
+    }
+    return m;
+}
+
+/* _DOOR_BUILDING in place: a run of 1-4 digits + 号 not after DOOR_AFTER, and then 1-3 digits +
+ * 单元 or 1-5 digits + 室: the 号 becomes 幢. */
+static void door_buildings(u32 *t, int m) {
+    for (int i = 0; i < m; i++) {
+        if (t[i] != DOOR) continue;
+        int p = i;
+        while (p > 0 && is_digit(t[p - 1])) p--;
+        if (p == i || i - p > 4 || (p > 0 && in_set(t[p - 1], DOOR_AFTER))) continue;
+        int k = digits_at(t, m, i + 1);
+        if ((k && k <= 3 && any_word_at(t, m, i + 1 + k, UNIT_MARK)) ||
+            (k && k <= 5 && i + 1 + k < m && t[i + 1 + k] == ROOM))
+            t[i] = BUILDING;
+    }
+}
+
 int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
     unsigned seen = 0;
     int m = mapped(text, bytes, out, &seen);
     if (m < 0) return -1;
+    if (seen & (C_LETTER | C_DASH | C_JOIN)) m = blanks(out, m, seen);
     if (seen & C_HASH) {  /* ([0-9A-Za-z])#楼? -> \1幢, then any other # goes */
         int k = 0;
         for (int i = 0; i < m; i++) {
@@ -164,6 +223,7 @@ int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
         m = numerals(a, m, out);
     }
     if (seen & C_SYNONYM) m = synonyms(out, m);
+    if (seen & C_DOOR) door_buildings(out, m);
     /* (?<!\d)0+(?=\d) goes (0502 -> 502, 00 -> 0), and the shape is hashed (shapes.c) */
     uint64_t h = HASH_SEED;
     int k = 0;

@@ -76,6 +76,16 @@ static int name_key(const u32 *s, span v, u32 *key) {
     return k;
 }
 
+/* Whether Matcher._fuzzy could find a candidate: some estate lies under its scope (the scope's
+ * first 9 characters, or all of a shorter one). Without one it returns none, and so does C. */
+static int fuzzy_possible(const registry *r, const char *scope, int sl) {
+    int fl = sl >= CODE_STREET ? CODE_STREET : sl;
+    if (fl == 0) return 1;
+    u32 key[CODE_STREET];
+    for (int i = 0; i < fl; i++) key[i] = (u32)(unsigned char)scope[i];
+    return table_get(&r->fuzzy_scopes, key, fl) >= 0;
+}
+
 /* Matcher._find_estate without the fuzzy step: the estate and its confidence, -1 none, or
  * -2 when the reference would queue a review or try fuzzy names (the row is deferred). */
 static int find_estate(const registry *r, const u32 *s, const parsed *p, const char *scope,
@@ -131,7 +141,7 @@ static int find_estate(const registry *r, const u32 *s, const parsed *p, const c
         *conf = best * CONF_SCOPE_DISAGREES;  /* the divisions written disagree with the registry */
         return chosen;
     }
-    return has(p->estate) ? -2 : -1;
+    return has(p->estate) && fuzzy_possible(r, scope, sl) ? -2 : -1;
 }
 
 /* The building's house at its door (no unit or room written), found by settle_house. */

@@ -224,7 +224,8 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
         if (p->floor.a >= 0) tail = end;
         int marked;
         span room = room_at(s, tail, n, &marked);
-        if (room.a >= 0 && (marked || p->building.a >= 0 || p->unit.a >= 0 || p->floor.a >= 0))
+        if (room.a >= 0 && (marked || p->building.a >= 0 || p->unit.a >= 0 || p->floor.a >= 0 ||
+                            ends_with_any(s, estate_text.a, estate_text.z, TOWER_WORDS)))
             p->room = room;
     }
     span name = estate_trim(s, estate_text);

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.skipif(not native.available(),
                                 reason="native matcher unavailable (no C compiler)")
 
 EVAL = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "address_eval.csv"
+REALTEXT = EVAL.with_name("address_realtext.csv")
 
 
 @pytest.fixture(scope="module")
@@ -84,19 +85,24 @@ def assert_same(fast: list[dict[str, object]], slow: list[dict[str, object]]) ->
 def test_every_character_normalizes_as_the_reference_does() -> None:
     chars = [chr(c) for c in range(65536) if not 0xD800 <= c <= 0xDFFF]
     texts = [f"杭州{ch}西湖区三{ch}幢0{ch}5单元" for ch in chars]
+    # and next to the rules that read neighbours: placeholder words, dashes, 一 after a letter, N号
+    texts += [f"A{ch}一1-{ch}NULL{ch}-7{ch}号3单元{ch}" for ch in chars]
     reference = [s for s, _ in normalized_texts(texts)]
     native_forms = [native.normalize_native(t) for t in texts]
     wrong = [(t, n, r) for t, n, r in zip(texts, native_forms, reference, strict=True)
              if n is not None and n != r]
     assert not wrong, wrong[:5]
     # left to Python: Hangul (jamo compose with their neighbours), marks, multi-character forms
-    assert sum(n is None for n in native_forms) < 0.25 * len(chars)
+    assert sum(n is None for n in native_forms) < 0.25 * len(texts)
 
 
 @pytest.mark.parametrize("text", [
     "杭州市西湖区翠苑街道三號樓二單元五〇二室", "文三路十二号#3#楼1203", "金都花园第三幢第十一层",
     "下城区东新街道一百零五号", "  杭州 市, 西湖区（翠苑）", "00512幢007单元0室", "三墩镇九堡五常七堡",
     "第幢", "二十三组十五号", "ＡＢ座３０２", "一千零九十八号", "A号楼3栋5座",
+    "浙江省-金华市-义乌市", "浙江省null杭州市NULL西湖区Nullx", "NULLNULL", "nan-none", "A一11幢",
+    "金都花园7号3单元301", "文三路12号3单元501", "3组15号301室", "12345号1室", "13-11-1413", "-3-",
+    "a-b-", "一一1", "A一一1", "七号三单元", "金都花园07号0301室", "undefined号楼",
 ])
 def test_normalization_cases(text: str) -> None:
     assert native.normalize_native(text) == normalized_texts([text])[0][0]
@@ -118,6 +124,18 @@ def test_labelled_set_and_its_variants_match_as_the_reference_does(
     variants = [t.replace("幢", "栋").replace("室", "") for t in texts]
     fast, slow, _ = both_ways(texts + variants, monkeypatch)
     assert_same(fast, slow)
+
+
+def test_peoples_writing_matches_as_the_reference_does(registry: Matcher,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every province, old names, leading words, separators, null, building/unit/room forms."""
+    with REALTEXT.open(encoding="utf-8") as f:
+        texts = [row["address"] for row in csv.DictReader(f)]
+    variants = [t.replace("-", "—").replace("幢", "号") for t in texts]
+    variants += [t[:n] for t in texts[:300] for n in (3, 7, 12)]
+    fast, slow, settled = both_ways(texts + variants, monkeypatch)
+    assert_same(fast, slow)
+    assert settled >= 0.85 * len(fast)  # the rest name estates fuzzy matching would try
 
 
 def test_mangled_strings_match_as_the_reference_does(registry: Matcher,
@@ -215,7 +233,7 @@ def test_texts_of_one_shape_match_as_the_reference_does(registry: Matcher,
                   for r in ("3456", "3000")]
     fast, slow, settled = both_ways(texts, monkeypatch)
     assert_same(fast, slow)
-    assert settled >= 0.9 * len(fast)
+    assert settled >= 0.85 * len(fast)  # the rest name estates fuzzy matching would try
 
 
 def test_batches_at_once_on_one_registry_match_alike(registry: Matcher,
