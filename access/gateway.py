@@ -199,11 +199,15 @@ def query(grant_id: str, sql: str, actor: str) -> QueryResult:
     return QueryResult(table, rewritten, (time.perf_counter() - start) * 1000)
 
 
+def file_action(fmt: str) -> str:
+    """The audit action of fetching a file in `fmt`: a download (Parquet) or an export."""
+    return "download" if fmt == "parquet" else "export"
+
+
 def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> tuple[bytes, str]:
     """A granted dataset's artifact as Parquet bytes or CSV (UTF-8 with BOM, opens in Excel), with
     a file name; audited as a download (Parquet) or export (CSV)."""
-    action = "download" if fmt == "parquet" else "export"
-    with _audited(actor, action, grant_id, f"{dataset}.{fmt}") as attempt:
+    with _audited(actor, file_action(fmt), grant_id, f"{dataset}.{fmt}") as attempt:
         attempt.grant, manifest = _grant_for(grant_id, actor)
         if fmt not in ("parquet", "csv"):
             raise ScopeError(f"format {fmt!r}: choose parquet or csv")

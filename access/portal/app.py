@@ -13,10 +13,10 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from access import divisions, orgs, workflow
+from access import audit, divisions, orgs, workflow
 from access.clock import aware
 from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
-from access.gateway import download
+from access.gateway import download, file_action
 from access.masks import MASKS
 from access.portal import api, auth, csrf, session
 from access.portal.session import NotSignedIn, PasswordChangeRequired
@@ -229,7 +229,13 @@ def create_app() -> FastAPI:
 
     @app.get("/grants/{grant_id}/download/{dataset}.{fmt}")
     def get_download(request: Request, grant_id: str, dataset: str, fmt: str) -> Response:
-        user = _user(request)
+        try:
+            user = _user(request)
+        except (NotSignedIn, PasswordChangeRequired):
+            audit.record("anonymous", file_action(fmt), "refused",
+                         grant_id=grant_id, statement=f"{dataset}.{fmt}",
+                         reason="not signed in to the portal")
+            raise
         body, name = download(grant_id, dataset, user["user_id"], fmt)
         media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
         return Response(body, media_type=media,

@@ -4,6 +4,7 @@ person's token as a fallback, and the bureau's account pages. App tokens never s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from access import accounts, orgs
-from access.errors import AuthenticationError, PermissionDenied
+from access.errors import AuthenticationError, OrganizationError, PermissionDenied
 from access.portal import csrf, oidc, session
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["csrf_token"] = csrf.token
 ROLE_ZH = {"requester": "申请人", "reviewer": "审核人", "analyst": "分析人员", "admin": "管理员"}
 ACCOUNT_ADMINS = ("reviewer", "admin")  # roles of the bureau that manage accounts
+USER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
 
 router = APIRouter()
 
@@ -144,11 +146,14 @@ def account_create(request: Request, user_id: str = Form(...), name: str = Form(
                    org_id: str = Form(...), role: str = Form("requester")) -> HTMLResponse:
     """Create a person of an organization with a temporary password (shown once)."""
     admin = _bureau_admin(request)
+    user_id, name = user_id.strip(), name.strip()
+    if not USER_ID.fullmatch(user_id) or not name:
+        raise OrganizationError("用户名须为 2-64 个字母、数字或 . _ -（以字母或数字开头），姓名不能为空")
     if orgs.get_org(org_id)["kind"] == "app":
         raise PermissionDenied("应用的账号用令牌（shucang tokens issue --grant），不设密码")
-    orgs.create_user(user_id.strip(), name.strip(), org_id, role)
-    return _page(request, "account_secret.html", user=admin, person=orgs.get_user(user_id.strip()),
-                 temporary=accounts.issue_temporary_password(user_id.strip()), created=True)
+    orgs.create_user(user_id, name, org_id, role)
+    return _page(request, "account_secret.html", user=admin, person=orgs.get_user(user_id),
+                 temporary=accounts.issue_temporary_password(user_id), created=True)
 
 
 @router.post("/accounts/{user_id}/reset")
