@@ -122,6 +122,12 @@ def change_password(user_id: str, current: str, new: str) -> None:
             password_argon2=HASHER.hash(new), must_change=False, password_set_at=now()))
 
 
+def has_password(user_id: str) -> bool:
+    """Whether `user_id` has a password account (else they sign in by OIDC or token)."""
+    account = _account(user_id)
+    return bool(account and account["password_argon2"])
+
+
 def must_change(user_id: str) -> bool:
     """Whether `user_id` signed in with a temporary password not yet replaced."""
     account = _account(user_id)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from access import accounts, orgs
+from access import accounts, orgs, workflow
 from access.errors import AuthenticationError, OrganizationError, PermissionDenied
 from access.portal import csrf, oidc, session
 
@@ -109,7 +109,8 @@ def password_form(request: Request) -> HTMLResponse:
     """The form to set one's own password (required after a create or reset)."""
     user = session.current_user(request, pending_change=True)
     return _page(request, "password.html", user=user,
-                 forced=accounts.must_change(user["user_id"]))
+                 forced=accounts.must_change(user["user_id"]),
+                 has_password=accounts.has_password(user["user_id"]))
 
 
 @router.post("/password")
@@ -120,13 +121,13 @@ def change_password(request: Request, current: str = Form(...), new: str = Form(
     forced = accounts.must_change(user["user_id"])
     if new != repeat:
         return _page(request, "password.html", status_code=400, user=user, forced=forced,
-                     error="两次输入的新密码不一致")
+                     has_password=True, error="两次输入的新密码不一致")
     try:
         accounts.change_password(user["user_id"], current, new)
     except (AuthenticationError, ValueError) as e:
         error = "当前密码不正确" if isinstance(e, AuthenticationError) else str(e)
         return _page(request, "password.html", status_code=400, user=user, forced=forced,
-                     error=error)
+                     has_password=True, error=error)
     return RedirectResponse("/", status_code=303)
 
 
@@ -134,10 +135,12 @@ def change_password(request: Request, current: str = Form(...), new: str = Form(
 def account_list(request: Request) -> HTMLResponse:
     """The bureau's list of people and their accounts, with create and reset."""
     user = _bureau_admin(request)
-    people = [u for u in orgs.list_users()
-              if orgs.get_org(u["org_id"])["kind"] != "app"]
-    return _page(request, "accounts.html", user=user, people=people,
-                 accounts=accounts.list_accounts(),
+    kinds = {o["org_id"]: o["kind"] for o in orgs.list_orgs()}
+    everyone = orgs.list_users()
+    apps = [{**u, "grants": workflow.list_grants(workflow.Status.active, u["org_id"])}
+            for u in everyone if kinds[u["org_id"]] == "app"]
+    return _page(request, "accounts.html", user=user, accounts=accounts.list_accounts(),
+                 people=[u for u in everyone if kinds[u["org_id"]] != "app"], apps=apps,
                  orgs=[o for o in orgs.list_orgs() if o["kind"] != "app"])
 
 
@@ -154,6 +157,24 @@ def account_create(request: Request, user_id: str = Form(...), name: str = Form(
     orgs.create_user(user_id, name, org_id, role)
     return _page(request, "account_secret.html", user=admin, person=orgs.get_user(user_id),
                  temporary=accounts.issue_temporary_password(user_id), created=True)
+
+
+@router.post("/accounts/{user_id}/token")
+async def app_token(request: Request, user_id: str) -> HTMLResponse:
+    """Issue an app user a token bound to the chosen live grants of its organization (shown
+    once): it reads those grants through the read-only API and signs in nowhere."""
+    admin = _bureau_admin(request)
+    form = await request.form()
+    grant_ids = [str(g) for g in form.getlist("grant")]
+    if orgs.get_user(user_id)["org_kind"] != "app":
+        raise PermissionDenied("令牌在此只发给应用；工作人员用账号密码登录")
+    if not grant_ids:
+        raise OrganizationError("请选择令牌可读取的授予（至少一个）")
+    days = int(str(form.get("days") or 365))
+    if not 1 <= days <= 366:
+        raise OrganizationError("令牌有效期须为 1-366 天")
+    return _page(request, "account_secret.html", user=admin, person=orgs.get_user(user_id),
+                 temporary=orgs.issue_token(user_id, days, grant_ids), token=True)
 
 
 @router.post("/accounts/{user_id}/reset")

@@ -85,7 +85,9 @@ def current_user(request: Request, pending_change: bool = False) -> dict[str, An
 def open_for(response: Response, request: Request, user_id: str,
              token_id: str | None = None) -> Response:
     """Sign `user_id` in on `response`: a new server-side session in an HttpOnly, SameSite=Strict
-    cookie (Secure over https); the pre-session cookie of the sign-in form is dropped."""
+    cookie (Secure over https). A session the browser still had ends, and the pre-session
+    cookie of the sign-in form is dropped."""
+    end(request.cookies.get(COOKIE))
     response.set_cookie(COOKIE, issue(user_id, token_id=token_id), httponly=True,
                         samesite="strict", secure=request.url.scheme == "https")
     response.delete_cookie(PRESESSION)
