@@ -137,10 +137,10 @@ def account_list(request: Request) -> HTMLResponse:
     user = _bureau_admin(request)
     kinds = {o["org_id"]: o["kind"] for o in orgs.list_orgs()}
     everyone = orgs.list_users()
-    apps = [{**u, "grants": workflow.list_grants(workflow.Status.active, u["org_id"])}
-            for u in everyone if kinds[u["org_id"]] == "app"]
+    live = [{**g, "holders": [u for u in everyone if u["org_id"] == g["org_id"]]}
+            for g in workflow.list_grants(workflow.Status.active)]
     return _page(request, "accounts.html", user=user, accounts=accounts.list_accounts(),
-                 people=[u for u in everyone if kinds[u["org_id"]] != "app"], apps=apps,
+                 people=[u for u in everyone if kinds[u["org_id"]] != "app"], grants=live,
                  orgs=[o for o in orgs.list_orgs() if o["kind"] != "app"])
 
 
@@ -159,15 +159,14 @@ def account_create(request: Request, user_id: str = Form(...), name: str = Form(
                  temporary=accounts.issue_temporary_password(user_id), created=True)
 
 
-@router.post("/accounts/{user_id}/token")
-async def app_token(request: Request, user_id: str) -> HTMLResponse:
-    """Issue an app user a token bound to the chosen live grants of its organization (shown
-    once): it reads those grants through the read-only API and signs in nowhere."""
+@router.post("/accounts/token")
+async def app_token(request: Request) -> HTMLResponse:
+    """Issue a token bound to the chosen live grants, owned by a user of their organization
+    (shown once): an app reads those grants with it through the read-only API, and it signs in
+    nowhere."""
     admin = _bureau_admin(request)
     form = await request.form()
-    grant_ids = [str(g) for g in form.getlist("grant")]
-    if orgs.get_user(user_id)["org_kind"] != "app":
-        raise PermissionDenied("令牌在此只发给应用；工作人员用账号密码登录")
+    user_id, grant_ids = str(form.get("user_id") or ""), [str(g) for g in form.getlist("grant")]
     if not grant_ids:
         raise OrganizationError("请选择令牌可读取的授予（至少一个）")
     days = int(str(form.get("days") or 365))

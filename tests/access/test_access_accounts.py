@@ -144,3 +144,15 @@ def test_the_bureau_list_shows_account_states(city: dict[str, str]) -> None:
     accounts.issue_temporary_password("chen")
     page = signed_in("wang").get("/accounts").text
     assert "待本人设置密码" in page and "未开通密码" in page
+
+
+def test_the_bureau_issues_a_grant_bound_token(granted: str) -> None:
+    bureau = signed_in("wang")
+    assert granted in bureau.get("/accounts").text
+    page = bureau.post("/accounts/token", data={"user_id": "sun", "grant": granted, "days": "30"})
+    assert page.status_code == 200 and "应用令牌已发放" in page.text
+    token = _temporary(page.text)
+    api = browser()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert [g["grant_id"] for g in api.get("/api/grants", headers=headers).json()] == [granted]
+    assert post_login(browser(), token=token).status_code == 401  # it signs in nowhere
