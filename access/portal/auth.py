@@ -38,10 +38,14 @@ def _login_page(request: Request, error: str | None = None, status_code: int = 2
                      username=username, oidc=oidc.enabled(),
                      form_token=csrf.token(request, presession))
     if presession != request.cookies.get(session.PRESESSION):
-        # Lax, not Strict: the identity provider's redirect back is a cross-site navigation
-        response.set_cookie(session.PRESESSION, presession, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https")
+        _keep_presession(response, request, presession)
     return response
+
+
+def _keep_presession(response: Response, request: Request, presession: str) -> None:
+    # Lax, not Strict: the identity provider's redirect back is a cross-site navigation
+    response.set_cookie(session.PRESESSION, presession, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https")
 
 
 def _bureau_admin(request: Request) -> dict[str, Any]:
@@ -87,8 +91,7 @@ async def oidc_start(request: Request) -> Response:
     presession = request.cookies.get(session.PRESESSION) or csrf.new_presession()
     url = await oidc.begin(request, presession, str(request.url_for("oidc_callback")))
     response = RedirectResponse(url, status_code=303)
-    response.set_cookie(session.PRESESSION, presession, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https")
+    _keep_presession(response, request, presession)
     return response
 
 
