@@ -1,15 +1,18 @@
 """The access audit log: one appended row per query, export, download or refusal (who, grant,
 purpose, original and rewritten SQL, rows, duration, artifact hash), and its export as the
-queryable dataset `access_audit` (Parquet snapshot + manifest under exports/access_audit/). Rows
-are only ever inserted; nothing here updates or deletes them."""
+queryable dataset `access_audit` (Parquet snapshot + manifest under exports/access_audit/). A row
+is inserted per attempt; a gateway query's row is opened durably (outcome `started`) while its
+statement runs and completed once when it ends. Nothing else updates a row; nothing deletes one."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from access.clock import now
 from access.db import engine
@@ -56,6 +59,51 @@ def record(
                 reason=reason,
             )
         )
+
+
+STARTED = "started"  # the outcome of a query whose row is open (its process died, if it stays)
+
+
+def begin(actor: str, action: str, *, grant_id: str, org_id: str | None, purpose: str | None,
+          statement: str, rewritten: str | None) -> int:
+    """Durably record that `actor` is running `statement` (outcome `started`); the row's id,
+    for `finish`. Committed before any result is delivered."""
+    with engine().begin() as c:
+        key = c.execute(insert(audit).values(
+            at=now(), actor=actor, org_id=org_id, grant_id=grant_id, purpose=purpose,
+            action=action, outcome=STARTED, statement=statement, rewritten=rewritten,
+        )).inserted_primary_key
+    assert key is not None  # an INSERT always has one
+    return int(key[0])
+
+
+@contextlib.contextmanager
+def _lazy_commit(c: Connection) -> Iterator[None]:
+    """Commit without waiting for the disk: the row `begin` made durable already says who ran
+    what; a power loss can only leave it `started`. SQLite in WAL mode with synchronous=NORMAL
+    survives a crashed process; PostgreSQL's asynchronous commit is the same promise."""
+    if c.dialect.name == "sqlite":
+        before = c.exec_driver_sql("PRAGMA synchronous").scalar()
+        c.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        try:
+            yield
+        finally:
+            c.exec_driver_sql(f"PRAGMA synchronous={int(before or 2)}")
+        return
+    if c.dialect.name == "postgresql":
+        c.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+    yield
+
+
+def finish(event_id: int, outcome: str, *, org_id: str | None, purpose: str | None,
+           rewritten: str | None, rows: int | None, duration_ms: float,
+           artifact_sha256: str | None, reason: str | None) -> None:
+    """Complete the row `begin` opened with the attempt's outcome."""
+    with engine().connect() as c, _lazy_commit(c):
+        c.execute(update(audit).where(audit.c.id == event_id, audit.c.outcome == STARTED).values(
+            outcome=outcome, org_id=org_id, purpose=purpose, rewritten=rewritten, rows=rows,
+            duration_ms=duration_ms, artifact_sha256=artifact_sha256, reason=reason))
+        c.commit()
 
 
 def events(grant_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:

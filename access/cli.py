@@ -145,6 +145,17 @@ def users_list() -> None:
     _table(list_users(), ["user_id", "name", "org_id", "role"])
 
 
+@users_cli.command("password")
+@click.argument("user_id")
+@_reports
+def users_password(user_id: str) -> None:
+    """Give USER_ID a temporary portal password and print it once (the person sets their own at
+    first sign-in; open sessions end). The bureau does the same on the portal's 账号管理 page."""
+    from access.accounts import issue_temporary_password
+
+    click.echo(issue_temporary_password(user_id))
+
+
 @click.group("tokens")
 def tokens_cli() -> None:
     """App tokens (shown once, stored hashed) for downstream apps reading their grants."""

@@ -52,5 +52,17 @@ class AuthenticationError(AccessError):
     """An app token is unknown, revoked or expired."""
 
 
+class PasswordPolicyError(AccessError, ValueError):
+    """A new password is too short, too long or too simple; the message says which rule."""
+
+
+class RequestForgeryError(PermissionDenied):
+    """A state-changing portal request lacks this session's CSRF token or comes from elsewhere."""
+
+
+class SignInError(AuthenticationError):
+    """An OpenID Connect sign-in failed: bad state, an invalid id_token or no mapped account."""
+
+
 class QueryFailed(AccessError):
     """An allowed statement failed while running (type error, division by zero, ...)."""

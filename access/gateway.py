@@ -10,7 +10,7 @@ import io
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,17 +18,21 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from sqlalchemy import select
 
 from access import audit, locked, workers
 from access.artifacts import files_of, verified_manifest
+from access.db import engine
 from access.errors import (
     AccessError,
     AuthenticationError,
     PermissionDenied,
     QueryFailed,
     ScopeError,
+    UnknownEntityError,
 )
-from access.grants import require_live
+from access.grants import check_live, get_grant
+from access.models import grants, users
 from access.orgs import authenticate as get_user_by_token
 from access.orgs import get_user
 from access.sqlguard import Relation, Rewritten, rewrite
@@ -97,11 +101,20 @@ def locked_connection(files: list[str]) -> duckdb.DuckDBPyConnection:
 
 
 def _grant_for(grant_id: str, actor: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    grant = require_live(grant_id)
-    user = get_user(actor)
-    if user["org_id"] != grant["org_id"]:
+    # the grant and the actor's organization in one round trip: this is every query's fixed cost
+    with engine().connect() as c:
+        row = c.execute(select(grants, users.c.org_id.label("actor_org_id"))
+                        .select_from(grants.join(users, users.c.user_id == actor))
+                        .where(grants.c.grant_id == grant_id)).mappings().first()
+    if row is None:  # the grant or the user is unknown: the lookups say which
+        get_grant(grant_id)
+        get_user(actor)
+        raise UnknownEntityError(f"no grant {grant_id!r} or no user {actor!r}")
+    actor_org = row["actor_org_id"]
+    grant = check_live({k: v for k, v in row.items() if k != "actor_org_id"})
+    if actor_org != grant["org_id"]:
         raise PermissionDenied(
-            f"grant {grant_id} belongs to {grant['org_id']}; user {actor} is of {user['org_id']}"
+            f"grant {grant_id} belongs to {grant['org_id']}; user {actor} is of {actor_org}"
         )
     return grant, verified_manifest(grant_id, grant)
 
@@ -124,9 +137,9 @@ def pool() -> workers.Pool:
         return _pool
 
 
-def _execute(sql: str, files: list[str]) -> pa.Table:
+def _execute(sql: str, files: list[str], meanwhile: Callable[[], object] | None = None) -> pa.Table:
     job = workers.Job(sql, tuple(files), memory_limit(), spill_root())
-    return pool().run(job, timeout_s(), address_space())
+    return pool().run(job, timeout_s(), address_space(), meanwhile)
 
 
 def authenticated(secret: str, action: str, grant_id: str | None = None) -> str:
@@ -154,6 +167,7 @@ class _Attempt:
     grant: dict[str, Any] = field(default_factory=dict)
     rewritten: str | None = None
     rows: int | None = None
+    opened: int | None = None  # the audit row opened while the statement runs
 
 
 @contextlib.contextmanager
@@ -166,11 +180,14 @@ def _audited(actor: str, action: str, grant_id: str, statement: str) -> Iterator
 
     def record(outcome: str, reason: str | None) -> None:
         g = attempt.grant
-        audit.record(actor, action, outcome, grant_id=grant_id, org_id=g.get("org_id"),
-                     purpose=g.get("purpose"), statement=statement, rewritten=attempt.rewritten,
-                     rows=attempt.rows, duration_ms=(time.perf_counter() - start) * 1000,
-                     artifact_sha256=g.get("artifact_sha256") if outcome == "ok" else None,
-                     reason=reason)
+        known: dict[str, Any] = {"org_id": g.get("org_id"), "purpose": g.get("purpose"),
+                 "rewritten": attempt.rewritten, "rows": attempt.rows,
+                 "duration_ms": (time.perf_counter() - start) * 1000, "reason": reason,
+                 "artifact_sha256": g.get("artifact_sha256") if outcome == "ok" else None}
+        if attempt.opened is None:
+            audit.record(actor, action, outcome, grant_id=grant_id, statement=statement, **known)
+        else:
+            audit.finish(attempt.opened, outcome, **known)
 
     try:
         yield attempt
@@ -194,16 +211,26 @@ def query(grant_id: str, sql: str, actor: str) -> QueryResult:
         rels = relations(grant_id, manifest)
         rewritten = rewrite(sql, rels, statistics=STATISTICS_MARK in attempt.grant["purpose"])
         attempt.rewritten = rewritten.sql
-        table = _execute(rewritten.sql, [f for r in rels.values() for f in r.files])
+
+        def open_row() -> None:  # durable before any row is delivered, written while it runs
+            attempt.opened = audit.begin(
+                actor, "query", grant_id=grant_id, org_id=attempt.grant["org_id"],
+                purpose=attempt.grant["purpose"], statement=sql, rewritten=rewritten.sql)
+
+        table = _execute(rewritten.sql, [f for r in rels.values() for f in r.files], open_row)
         attempt.rows = table.num_rows
     return QueryResult(table, rewritten, (time.perf_counter() - start) * 1000)
+
+
+def file_action(fmt: str) -> str:
+    """The audit action of fetching a file in `fmt`: a download (Parquet) or an export."""
+    return "download" if fmt == "parquet" else "export"
 
 
 def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> tuple[bytes, str]:
     """A granted dataset's artifact as Parquet bytes or CSV (UTF-8 with BOM, opens in Excel), with
     a file name; audited as a download (Parquet) or export (CSV)."""
-    action = "download" if fmt == "parquet" else "export"
-    with _audited(actor, action, grant_id, f"{dataset}.{fmt}") as attempt:
+    with _audited(actor, file_action(fmt), grant_id, f"{dataset}.{fmt}") as attempt:
         attempt.grant, manifest = _grant_for(grant_id, actor)
         if fmt not in ("parquet", "csv"):
             raise ScopeError(f"format {fmt!r}: choose parquet or csv")

@@ -33,7 +33,13 @@ def get_grant(grant_id: str) -> dict[str, Any]:
 
 def require_live(grant_id: str, at: dt.datetime | None = None) -> dict[str, Any]:
     """The grant if it is active and inside its validity now; GrantNotActiveError otherwise."""
-    g = get_grant(grant_id)
+    return check_live(get_grant(grant_id), at)
+
+
+def check_live(g: dict[str, Any], at: dt.datetime | None = None) -> dict[str, Any]:
+    """The grant row `g` if it is active and inside its validity at `at` (default now);
+    GrantNotActiveError otherwise."""
+    grant_id = g["grant_id"]
     at = at or now()
     if g["status"] != Status.active:
         raise GrantNotActiveError(

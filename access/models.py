@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -61,6 +62,29 @@ sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
+)
+
+accounts = Table(
+    "access_accounts",
+    metadata,
+    Column("user_id", String(64), ForeignKey("access_users.user_id"), primary_key=True),
+    Column("password_argon2", String(200)),  # argon2id PHC string; None: OpenID Connect only
+    Column("must_change", Boolean, nullable=False),  # set by a bureau create/reset
+    Column("failed_attempts", Integer, nullable=False),  # consecutive, reset on success
+    Column("locked_until", DateTime(timezone=True)),
+    Column("password_set_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+oidc_logins = Table(
+    "access_oidc_logins",
+    metadata,
+    Column("state_sha256", String(64), primary_key=True),  # one pending sign-in, used once
+    Column("presession_sha256", String(64), nullable=False),  # the browser that started it
+    Column("nonce", String(128), nullable=False),
+    Column("code_verifier", String(128), nullable=False),  # PKCE
+    Column("redirect_uri", Text, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 requests = Table(

@@ -75,6 +75,9 @@ def create_user(user_id: str, name: str, org_id: str, role: str = "requester") -
     if role not in ROLES:
         raise OrganizationError(f"user {user_id}: role {role!r} is not one of {', '.join(ROLES)}")
     get_org(org_id)
+    with engine().connect() as c:
+        if c.execute(select(users.c.user_id).where(users.c.user_id == user_id)).first():
+            raise OrganizationError(f"user {user_id} already exists (用户名已被使用)")
     row = {"user_id": user_id, "name": name, "org_id": org_id, "role": role, "created_at": now()}
     with engine().begin() as c:
         c.execute(insert(users).values(**row))

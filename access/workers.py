@@ -12,6 +12,8 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -116,13 +118,18 @@ class Pool:
             self._slots.release()
             raise
 
-    def run(self, job: Job, timeout_s: float, address_space: int) -> pa.Table:
-        """Run `job` in a worker; QueryFailed when it fails, runs out of memory or time."""
+    def run(self, job: Job, timeout_s: float, address_space: int,
+            meanwhile: Callable[[], object] | None = None) -> pa.Table:
+        """Run `job` in a worker, calling `meanwhile` in this thread while it runs (a failure
+        there stops the worker); QueryFailed when it fails, runs out of memory or time."""
         worker = self._take(address_space)
         healthy = False
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(timeout_s):
+            started = time.monotonic()
+            if meanwhile is not None:
+                meanwhile()
+            if not worker.conn.poll(max(0.0, timeout_s - (time.monotonic() - started))):
                 raise QueryFailed(f"the statement ran longer than {timeout_s:.0f} s and was stopped"
                                   " (narrow it, or aggregate before returning rows)")
             kind, payload = worker.conn.recv()

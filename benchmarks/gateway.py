@@ -52,6 +52,7 @@ def publish_household(rows: int, streets: list[str]) -> Path:
     from access import divisions
     from contracts.contract import load_contracts
     from contracts.schema import published_schema
+    from foundation.sql import literal_list
     from warehouse.manifest import contract_fields
     from warehouse.snapshots import Query, publish_snapshot
 
@@ -59,7 +60,7 @@ def publish_household(rows: int, streets: list[str]) -> Path:
     contract = load_contracts()["household_register"]
     con = duckdb.connect()
     con.execute(f"""CREATE TEMP VIEW households AS
-        WITH c AS (SELECT unnest(?::VARCHAR[]) AS community_code)
+        WITH c AS (SELECT unnest({literal_list(communities)}::VARCHAR[]) AS community_code)
         SELECT '330106' || (1940 + i % 70)::VARCHAR || lpad((1 + i % 12)::VARCHAR, 2, '0')
                  || lpad((1 + i % 28)::VARCHAR, 2, '0') || lpad((i % 10000)::VARCHAR, 4, '0')
                  AS resident_id,
@@ -78,7 +79,7 @@ def publish_household(rows: int, streets: list[str]) -> Path:
                'building' AS match_level, 0.95 AS match_confidence
         FROM range({rows}) t(i)
         JOIN (SELECT community_code, row_number() OVER (ORDER BY community_code) - 1 AS k
-              FROM c) cc ON cc.k = i % {len(communities)}""", [communities])
+              FROM c) cc ON cc.k = i % {len(communities)}""")
     manifest = publish_snapshot(contract_fields(contract), Query(con, "SELECT * FROM households"),
                                 declared=published_schema(contract)).manifest
     con.close()
@@ -98,11 +99,33 @@ def paired(direct, gateway, repeat: int) -> tuple[float, float]:  # type: ignore
     return statistics.median(d), statistics.median(g)
 
 
+def profile_fixed_cost(run) -> None:  # type: ignore[no-untyped-def]
+    """cProfile of 50 runs of `run`: the functions that take the fixed cost, by cumulative time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(50):
+        run()
+    profiler.disable()
+    print("\nwhere the fixed cost goes (50 trivial queries, cumulative ms per query):")
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (file, _line, name), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if "/access/" in file:
+            rows.append((cumulative * 1000 / 50, f"{Path(file).parent.name}/{Path(file).name}:{name}"))
+    for ms, where in sorted(rows, reverse=True)[:20]:
+        print(f"  {ms:8.2f}  {where}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=4_000_000, help="residents published")
     ap.add_argument("--streets", type=int, default=2, help="streets they live in (the grant is one)")
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--profile", action="store_true",
+                    help="also print where the per-query fixed cost goes (cProfile of 50 trivial queries)")
     args = ap.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="shucang-gateway-bench-"))
@@ -111,6 +134,7 @@ def main() -> None:
     from access import artifacts, divisions, gateway, orgs, workflow
     from access.artifacts import select_sql
     from access.scope import DatasetScope, Scope
+    from foundation.sql import path
     from warehouse.manifest import current_relation
 
     streets = sorted({c[:9] for c in divisions.community_names() if c.startswith("330106")})
@@ -142,12 +166,12 @@ def main() -> None:
     bare_sql = select_sql(plain, current_relation("household_register"), {"community_code"})
     out = home / "bare.parquet"
     start = time.perf_counter()
-    duckdb.connect().execute(f"COPY ({bare_sql}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
+    duckdb.connect().execute(f"COPY ({bare_sql}) TO {path(out)} (FORMAT parquet, COMPRESSION zstd)")
     bare_build_ms = (time.perf_counter() - start) * 1000
 
     [artifact] = artifacts.files_of(grant_id, manifest, "household_register")
     direct = duckdb.connect()
-    direct.execute(f"CREATE VIEW household_register AS SELECT * FROM read_parquet('{artifact}')")
+    direct.execute(f"CREATE VIEW household_register AS SELECT * FROM read_parquet({path(artifact)})")
 
     print(f"\ngrant {grant_id}: {granted_rows:,} rows of street {streets[0]}, "
           f"{len(COLUMNS)} columns, 5 masks")
@@ -170,6 +194,8 @@ def main() -> None:
                   lambda: gateway.query(grant_id, trivial, "chen"), args.repeat)
     print(f"per-query fixed cost (grant check, guard, worker round trip, audit row): {g - d:.1f} ms"
           f" ({trivial!r}: direct {d:.1f} ms, gateway {g:.1f} ms)")
+    if args.profile:
+        profile_fixed_cost(lambda: gateway.query(grant_id, trivial, "chen"))
     print(f"\nmachine: {machine()}")
 
 

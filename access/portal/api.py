@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from access import orgs, workflow
+from access import audit, orgs, workflow
 from access.artifacts import verified_manifest
 from access.errors import AuthenticationError, PermissionDenied
-from access.gateway import authenticated, download, query
+from access.gateway import authenticated, download, file_action, query
 
 router = APIRouter(prefix="/api")
 
@@ -39,8 +39,14 @@ def app_user(request: Request) -> dict[str, Any]:
 
 
 def data_user(request: Request, action: str, grant_id: str) -> str:
-    """The bearer token's user id for reading a grant's data (a failed token is audited)."""
-    return authenticated(_bearer(request), action, grant_id)
+    """The bearer token's user id for reading a grant's data (a missing or failed token is
+    audited)."""
+    try:
+        secret = _bearer(request)
+    except AuthenticationError as e:
+        audit.record("anonymous", action, "refused", grant_id=grant_id, reason=str(e))
+        raise
+    return authenticated(secret, action, grant_id)
 
 
 def _json(value: Any) -> Response:
@@ -72,8 +78,7 @@ def manifest(request: Request, grant_id: str) -> Response:
 @router.get("/grants/{grant_id}/{dataset}.{fmt}")
 def dataset_file(request: Request, grant_id: str, dataset: str, fmt: str) -> Response:
     """A granted dataset as Parquet or CSV (audited)."""
-    action = "download" if fmt == "parquet" else "export"
-    body, name = download(grant_id, dataset, data_user(request, action, grant_id), fmt)
+    body, name = download(grant_id, dataset, data_user(request, file_action(fmt), grant_id), fmt)
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Form, Request
+from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from access import divisions, orgs, workflow
+from access import audit, divisions, orgs, workflow
 from access.clock import aware
 from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
-from access.gateway import download
-from access.portal import api, session
+from access.gateway import download, file_action
+from access.portal import api, auth, csrf, session
+from access.portal.session import NotSignedIn, PasswordChangeRequired
 from access.scope import (
     DatasetScope,
     Scope,
@@ -33,6 +34,7 @@ from contracts.masks import MASKS
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Staff read Beijing time and division names, not UTC instants and codes.
 TEMPLATES.env.filters["bj"] = lambda t: aware(t).astimezone(workflow.CHINA).strftime("%Y-%m-%d %H:%M")
+TEMPLATES.env.globals["csrf_token"] = csrf.token
 TEMPLATES.env.filters["division"] = lambda code: f"{divisions.path_name(code) or code}（{code}）"
 STATUS_ZH = {"submitted": "待数据局审核", "reviewing": "待数源部门决定", "denied": "未通过",
              "active": "已授予（有效）", "expired": "已到期", "revoked": "已撤销"}
@@ -40,18 +42,8 @@ DECISION_ZH = {"approved": "同意", "narrowed": "缩减后同意", "denied": "�
 GRADE_ZH = {"L1": "L1 不敏感", "L2": "L2 低敏感", "L3": "L3 较敏感", "L4": "L4 敏感"}
 
 
-class NotSignedIn(Exception):
-    """No valid session cookie: the page redirects to the sign-in form."""
-
-
 def _user(request: Request) -> dict[str, Any]:
-    user_id = session.user_of(request.cookies.get(session.COOKIE))
-    if user_id is None:
-        raise NotSignedIn
-    try:
-        return orgs.get_user(user_id)
-    except UnknownEntityError:
-        raise NotSignedIn from None
+    return session.current_user(request)
 
 
 def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -131,8 +123,10 @@ def _review_queue(user: dict[str, Any]) -> list[dict[str, Any]]:
 
 def create_app() -> FastAPI:
     """The portal application."""
-    app = FastAPI(title="数仓 数据申请门户", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="数仓 数据申请门户", docs_url=None, redoc_url=None, openapi_url=None,
+                  dependencies=[Depends(csrf.check)])
     app.include_router(api.router)
+    app.include_router(auth.router)
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
@@ -157,6 +151,10 @@ def create_app() -> FastAPI:
     async def _signin(request: Request, exc: NotSignedIn) -> Response:
         return RedirectResponse("/login", status_code=303)
 
+    @app.exception_handler(PasswordChangeRequired)
+    async def _change_password(request: Request, exc: PasswordChangeRequired) -> Response:
+        return RedirectResponse("/password", status_code=303)
+
     @app.exception_handler(AccessError)
     async def _refused(request: Request, exc: AccessError) -> Response:
         code = 403 if isinstance(exc, PermissionDenied | AuthenticationError) else 400
@@ -171,21 +169,6 @@ def create_app() -> FastAPI:
             user = _user(request)
         return _page(request, "error.html", status_code=code, user=user, error=str(exc),
                      kind=type(exc).__name__)
-
-    @app.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request) -> HTMLResponse:
-        return _page(request, "login.html")
-
-    @app.post("/login")
-    def login(request: Request, token: str = Form(...)) -> Response:
-        user = orgs.authenticate(token.strip())
-        if user["org_kind"] == "app" or user["token_grants"] is not None:
-            raise AuthenticationError("应用的令牌只用于数据接口（/api），不能登录门户")
-        resp = RedirectResponse("/", status_code=303)
-        cookie = session.issue(user["user_id"], token_id=token.strip().split("_")[1])
-        resp.set_cookie(session.COOKIE, cookie, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https")
-        return resp
 
     @app.post("/logout")
     def logout(request: Request) -> Response:
@@ -246,7 +229,13 @@ def create_app() -> FastAPI:
 
     @app.get("/grants/{grant_id}/download/{dataset}.{fmt}")
     def get_download(request: Request, grant_id: str, dataset: str, fmt: str) -> Response:
-        user = _user(request)
+        try:
+            user = _user(request)
+        except (NotSignedIn, PasswordChangeRequired):
+            audit.record("anonymous", file_action(fmt), "refused",
+                         grant_id=grant_id, statement=f"{dataset}.{fmt}",
+                         reason="not signed in to the portal")
+            raise
         body, name = download(grant_id, dataset, user["user_id"], fmt)
         media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
         return Response(body, media_type=media,

@@ -14,6 +14,7 @@ from tests.support.access_world import (
     grant_through,
     household_scope,
 )
+from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, serve_provider
 
 
 @pytest.fixture
@@ -27,3 +28,13 @@ def city(home: Path) -> dict[str, str]:
 def granted(city: dict[str, str]) -> Iterator[str]:
     """A live grant of household_register (西溪街道 rows, masked) to 西溪街道."""
     yield grant_through(household_scope())
+
+
+@pytest.fixture
+def idp(city: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Provider]:
+    """The city's identity provider on 127.0.0.1, configured as the portal's OIDC provider."""
+    with serve_provider() as provider:
+        monkeypatch.setenv("SHUCANG_OIDC_ISSUER", provider.issuer)
+        monkeypatch.setenv("SHUCANG_OIDC_CLIENT_ID", CLIENT_ID)
+        monkeypatch.setenv("SHUCANG_OIDC_CLIENT_SECRET", CLIENT_SECRET)
+        yield provider

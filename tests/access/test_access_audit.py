@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 
-from access import audit, gateway, workflow
+from access import audit, gateway, orgs, workflow
 from access.errors import AccessError, QueryFailed
+from shucang.cli import main
+from tests.support.portal import browser, signed_in
 from warehouse.manifest import current_files, dataset_dir, published_datasets, read_manifest
 from warehouse.snapshots import keep_snapshots
 
@@ -90,3 +93,54 @@ def test_audit_log_is_a_queryable_dataset(granted: str) -> None:
     for _ in range(keep_snapshots()):
         audit.export_dataset()
     assert len(list((dataset_dir(audit.DATASET) / "snapshots").iterdir())) == keep_snapshots()
+
+
+NESTED = "SELECT " + "(" * 80 + "1" + ")" * 80
+CHANNELS = [
+    # (channel, attempt, argument, expected action, outcome)
+    ("cli", "query", "SELECT sex, count(*) AS n FROM household_register GROUP BY sex", "query", "ok"),
+    ("cli", "query", "SELECT * FROM grid_event", "query", "refused"),
+    ("cli", "query", NESTED, "query", "refused"),
+    ("cli", "bad token", "SELECT 1", "query", "refused"),
+    ("api", "query", "SELECT sex, count(*) AS n FROM household_register GROUP BY sex", "query", "ok"),
+    ("api", "query", "SELECT * FROM grid_event", "query", "refused"),
+    ("api", "query", NESTED, "query", "refused"),
+    ("api", "file", "csv", "export", "ok"),
+    ("api", "file", "parquet", "download", "ok"),
+    ("api", "file", "xlsx", "export", "refused"),
+    ("api", "no token", "csv", "export", "refused"),
+    ("api", "bad token", "parquet", "download", "refused"),
+    ("portal", "file", "csv", "export", "ok"),
+    ("portal", "file", "parquet", "download", "ok"),
+    ("portal", "file", "xlsx", "export", "refused"),
+    ("portal", "no session", "parquet", "download", "refused"),
+    ("portal", "other street", "csv", "export", "refused"),
+]
+
+
+def _attempt(channel: str, attempt: str, arg: str, grant: str) -> None:
+    if channel == "cli":
+        who = ["--token", "sct_0badc0ffee00_guess"] if attempt == "bad token" else ["--as", "chen"]
+        CliRunner().invoke(main, ["query", "--grant", grant, *who, arg])
+    elif channel == "api":
+        client = browser()
+        token = {"no token": None, "bad token": "sct_0badc0ffee00_guess"}.get(attempt, orgs.issue_token("chen"))
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if attempt == "query":
+            client.post(f"/api/grants/{grant}/query", json={"sql": arg}, headers=headers)
+        else:
+            client.get(f"/api/grants/{grant}/household_register.{arg}", headers=headers)
+    else:
+        client = {"no session": browser(), "other street": None}.get(attempt) or \
+            signed_in("zhao" if attempt == "other street" else "chen")
+        client.get(f"/grants/{grant}/download/household_register.{arg}", follow_redirects=False)
+
+
+@pytest.mark.parametrize(("channel", "attempt", "arg", "action", "outcome"), CHANNELS)
+def test_every_channel_audits_every_attempt_once(granted: str, channel: str, attempt: str, arg: str,
+                                                 action: str, outcome: str) -> None:
+    before = len(audit.events())
+    _attempt(channel, attempt, arg, granted)
+    events = audit.events()
+    assert len(events) == before + 1, events[before:]
+    assert (events[-1]["grant_id"], events[-1]["action"], events[-1]["outcome"]) == (granted, action, outcome)

@@ -24,15 +24,14 @@ from access.errors import OrganizationError
 from access.portal import session
 from access.portal.app import create_app
 from tests.support.access_world import grant_through, household_scope
+from tests.support.portal import adopt_session_token, browser, form_token, post_login, signed_in
 
 # Set SHUCANG_SCREENSHOTS=<folder> to keep the screenshot (docs/access.md shows one).
 SCREENSHOTS = Path(os.environ["SHUCANG_SCREENSHOTS"]) if os.environ.get("SHUCANG_SCREENSHOTS") else None
 
 
 def _client(user: str, base: str = "http://testserver") -> TestClient:
-    client = TestClient(create_app(), base_url=base, headers={"Origin": base})
-    r = client.post("/login", data={"token": orgs.issue_token(user)}, follow_redirects=False)
-    assert r.status_code == 303
+    client = signed_in(user, base)
     return client
 
 
@@ -122,8 +121,8 @@ def test_security_headers_and_no_public_schema(city: dict[str, str]) -> None:
 
 
 def test_session_cookie_is_secure_over_https(city: dict[str, str]) -> None:
-    client = TestClient(create_app(), base_url="https://testserver", headers={"Origin": "https://testserver"})
-    r = client.post("/login", data={"token": orgs.issue_token("chen")}, follow_redirects=False)
+    client = browser("https://testserver")
+    r = post_login(client, token=orgs.issue_token("chen"))
     assert "secure" in r.headers["set-cookie"].lower() and "httponly" in r.headers["set-cookie"].lower()
 
 
@@ -139,8 +138,9 @@ ORIGINS = [
 
 @pytest.mark.parametrize(("headers", "allowed"), ORIGINS)
 def test_forms_are_accepted_from_the_portal_only(city: dict[str, str], headers: dict[str, str], allowed: bool) -> None:
-    client = TestClient(create_app())
-    r = client.post("/login", data={"token": orgs.issue_token("chen")}, headers=headers, follow_redirects=False)
+    client = browser(origin=False)
+    form = {"token": orgs.issue_token("chen"), "csrf_token": form_token(client)}
+    r = client.post("/login", data=form, headers=headers, follow_redirects=False)
     assert (r.status_code == 303) == allowed
     if not allowed:
         assert r.status_code == 403 and "请求来源不符" in r.text
@@ -178,10 +178,10 @@ def test_a_department_sees_requests_for_its_own_datasets_only(city: dict[str, st
 
 
 def _signed_in(token: str) -> tuple[TestClient, str]:
-    client = TestClient(create_app(), headers={"Origin": "http://testserver"})
-    r = client.post("/login", data={"token": token}, follow_redirects=False)
+    client = browser()
+    r = post_login(client, token=token)
     assert r.status_code == 303
-    return client, client.cookies[session.COOKIE]
+    return adopt_session_token(client), client.cookies[session.COOKIE]
 
 
 def _works(cookie: str) -> bool:
@@ -220,8 +220,8 @@ def test_app_tokens_are_bound_to_their_grants_and_the_api(granted: str) -> None:
     assert refused.status_code == 401 and "bound to" in refused.json()["message"]
     assert audit.events(other)[-1]["outcome"] == "refused"
     assert client.get(f"/api/grants/{other}/manifest", headers=headers).status_code == 403
-    r = client.post("/login", data={"token": token}, follow_redirects=False)
-    assert r.status_code == 403 and "不能登录门户" in r.text
+    r = post_login(client, token=token)
+    assert r.status_code == 401 and "不能登录门户" in r.text
 
 
 def test_other_org_cannot_download(granted: str) -> None:

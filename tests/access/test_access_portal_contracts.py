@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fastapi.testclient import TestClient
 
-from access import orgs
-from access.portal.app import create_app
 from contracts.contract import DATASETS_DIR
+from tests.support.portal import signed_in
 
 
 @pytest.fixture
@@ -27,9 +25,7 @@ def broken_grid_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _home_page(user: str) -> str:
-    client = TestClient(create_app(), headers={"Origin": "http://testserver"})  # a form of the portal
-    client.post("/login", data={"token": orgs.issue_token(user)}, follow_redirects=False)
-    page = client.get("/")
+    page = signed_in(user).get("/")
     assert page.status_code == 200, page.text[:500]
     return page.text
 
