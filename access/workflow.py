@@ -352,7 +352,7 @@ def show(request_id: str) -> dict[str, Any]:
 def overdue(
     at: dt.datetime | None = None, limit_days: int = REVIEW_WORKING_DAYS
 ) -> list[dict[str, Any]]:
-    """Requests waiting in review for more than `limit_days` working days (Mon-Fri)."""
+    """Requests waiting in review for more than `limit_days` working days (official calendar)."""
     at = at or now()
     waiting = list_requests(Status.submitted) + list_requests(Status.reviewing)
     out = []
