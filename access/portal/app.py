@@ -18,7 +18,7 @@ from access.clock import aware
 from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
 from access.gateway import download
 from access.masks import MASKS
-from access.portal import api, session
+from access.portal import api, session, views
 from access.scope import (
     DatasetScope,
     Scope,
@@ -34,10 +34,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Staff read Beijing time and division names, not UTC instants and codes.
 TEMPLATES.env.filters["bj"] = lambda t: aware(t).astimezone(workflow.CHINA).strftime("%Y-%m-%d %H:%M")
 TEMPLATES.env.filters["division"] = lambda code: f"{divisions.path_name(code) or code}（{code}）"
-STATUS_ZH = {"submitted": "待数据局审核", "reviewing": "待数源部门决定", "denied": "未通过",
-             "active": "已授予（有效）", "expired": "已到期", "revoked": "已撤销"}
-DECISION_ZH = {"approved": "同意", "narrowed": "缩减后同意", "denied": "不同意"}
-GRADE_ZH = {"L1": "L1 不敏感", "L2": "L2 低敏感", "L3": "L3 较敏感", "L4": "L4 敏感"}
+views.install(TEMPLATES.env)
 
 
 class NotSignedIn(Exception):
@@ -60,7 +57,6 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
     # the bureau maintains the contracts: it is told which are broken (their datasets are hidden)
     problems = loaded_contracts().problems if user and user["org_kind"] == "bureau" else []
     return TEMPLATES.TemplateResponse(request, name, {
-        "status_zh": STATUS_ZH, "decision_zh": DECISION_ZH, "grade_zh": GRADE_ZH,
         "masks": MASKS, "contract_problems": problems, **context}, status_code=status_code)
 
 
@@ -150,8 +146,8 @@ def create_app() -> FastAPI:
         message = f"输入有误：{exc}" if isinstance(exc, ValueError) else f"输入有误：没有 {exc}"
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "BadInput", "message": message}, status_code=400)
-        return _page(request, "error.html", status_code=400, user=None, error=message,
-                     kind="BadInput")
+        return _page(request, "error.html", status_code=400, user=None,
+                     error=views.error_view("BadInput", message))
 
     @app.exception_handler(NotSignedIn)
     async def _signin(request: Request, exc: NotSignedIn) -> Response:
@@ -169,8 +165,8 @@ def create_app() -> FastAPI:
         user = None
         with contextlib.suppress(NotSignedIn):
             user = _user(request)
-        return _page(request, "error.html", status_code=code, user=user, error=str(exc),
-                     kind=type(exc).__name__)
+        return _page(request, "error.html", status_code=code, user=user,
+                     error=views.error_view(type(exc).__name__, str(exc)))
 
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> HTMLResponse:
@@ -232,7 +228,8 @@ def create_app() -> FastAPI:
     def my_requests(request: Request) -> HTMLResponse:
         user = _user(request)
         return _page(request, "requests.html", user=user,
-                     requests=workflow.list_requests(org_id=user["org_id"]))
+                     requests=workflow.list_requests(org_id=user["org_id"]),
+                     titles={c.id: c.title for c in contracts().values()})
 
     @app.get("/requests/{request_id}", response_class=HTMLResponse)
     def request_detail(request: Request, request_id: str) -> HTMLResponse:
@@ -245,9 +242,13 @@ def create_app() -> FastAPI:
                      ctitles={c.id: column_titles(c) for c in contracts().values()})
 
     @app.get("/grants/{grant_id}/download/{dataset}.{fmt}")
-    def get_download(request: Request, grant_id: str, dataset: str, fmt: str) -> Response:
+    def get_download(request: Request, grant_id: str, dataset: str, fmt: str,
+                     header: str = "titles") -> Response:
+        """CSV headers are the Chinese column titles unless `?header=ids`; Parquet keeps ids."""
         user = _user(request)
-        body, name = download(grant_id, dataset, user["user_id"], fmt)
+        known = contracts()
+        titles = column_titles(known[dataset]) if header != "ids" and dataset in known else None
+        body, name = download(grant_id, dataset, user["user_id"], fmt, titles)
         media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})

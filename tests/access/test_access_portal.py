@@ -81,13 +81,16 @@ def test_street_requests_and_downloads(city: dict[str, str]) -> None:
     csv = street.get(f"/grants/{grant_id}/download/household_register.csv")
     assert csv.status_code == 200 and csv.content.startswith("\ufeff".encode())
     text = csv.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == '"name","sex","community_code"'
+    assert text.splitlines()[0] == '"姓名","性别","社区（村）代码"'
+    assert '"=""330106004053"""' in text  # a 12-digit code stays text in Excel and WPS
+    ids = street.get(f"/grants/{grant_id}/download/household_register.csv", params={"header": "ids"})
+    assert ids.content.decode("utf-8-sig").splitlines()[0] == '"name","sex","community_code"'
     assert "小" not in text and "330106004055" not in text  # masked, and narrowed to one community
     assert "男" not in text and "女" not in text  # the owner added a pseudonym to sex
     parquet = street.get(f"/grants/{grant_id}/download/household_register.parquet")
     table = pq.read_table(io.BytesIO(parquet.content))
     assert set(table.column("community_code").to_pylist()) == {"330106004053"}
-    assert [e["action"] for e in audit.events(grant_id)] == ["export", "download"]
+    assert [e["action"] for e in audit.events(grant_id)] == ["export", "export", "download"]
 
 
 def test_refusals_render_in_chinese(city: dict[str, str]) -> None:
@@ -158,7 +161,7 @@ BAD_INPUT = [
 @pytest.mark.parametrize(("path", "form"), BAD_INPUT)
 def test_bad_input_is_a_4xx_in_chinese(city: dict[str, str], path: str, form: dict[str, Any]) -> None:
     r = _client("chen").post(path, data=form, follow_redirects=False)
-    assert 400 <= r.status_code < 500 and ("输入有误" in r.text or "没有" in r.text or "no column" in r.text)
+    assert 400 <= r.status_code < 500 and ("填写的内容有误" in r.text or "范围不符合要求" in r.text)
 
 
 def test_narrowing_an_unknown_dataset_is_a_4xx(city: dict[str, str]) -> None:
