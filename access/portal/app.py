@@ -56,8 +56,10 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
     user = context["user"]
     # the bureau maintains the contracts: it is told which are broken (their datasets are hidden)
     problems = loaded_contracts().problems if user and user["org_kind"] == "bureau" else []
+    waiting = len(_review_queue(user)) if user and user["org_kind"] in ("bureau", "department") else 0
     return TEMPLATES.TemplateResponse(request, name, {
-        "masks": MASKS, "contract_problems": problems, **context}, status_code=status_code)
+        "masks": MASKS, "contract_problems": problems, "waiting": waiting, **context},
+        status_code=status_code)
 
 
 def _catalog() -> list[dict[str, Any]]:
@@ -266,8 +268,12 @@ def create_app() -> FastAPI:
                 (c, n) for c, n in divisions.community_names().items()
                 if code and c.startswith(code) and c != code)
         org_names = {o["org_id"]: o["name"] for o in orgs.list_orgs()}
-        return _page(request, "review.html", user=user, queue=_review_queue(user),
-                     org_names=org_names,
+        known, queue = contracts(), _review_queue(user)
+        return _page(request, "review.html", user=user, queue=queue, org_names=org_names,
+                     no_reviewer={r["request_id"]: [known[d].title for d in r["requested"]["datasets"]
+                                                    if d in known
+                                                    and not orgs.department_reviewers(known[d].owner)]
+                                  for r in queue},
                      overdue={r["request_id"] for r in workflow.overdue()},
                      communities=communities, titles={c.id: c.title for c in contracts().values()},
                      ctitles={c.id: column_titles(c) for c in contracts().values()},
