@@ -7,20 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog.entry import CatalogEntry
-from foundation.textsearch import DATASET_FIELDS_ZH, DATASET_WEIGHTS, Match, rank
+from foundation.textsearch import DATASET_WEIGHTS, Match, dataset_fields, explain, rank
 
 
 def fields(e: CatalogEntry) -> dict[str, str]:
     """The searchable text of one entry, by field."""
-    return {
-        "title": e.title,
-        "id": e.id.replace("_", " "),
-        "tags": " ".join(e.tags),
-        "category": e.category,
-        "columns": " ".join(f"{c.name} {c.title}" for c in e.data_items),
-        "provider": e.provider,
-        "summary": e.summary,
-    }
+    return dataset_fields(e.id, e.title, e.tags, e.category, [(c.name, c.title) for c in e.data_items],
+                          e.provider, e.summary)
 
 
 @dataclass(frozen=True)
@@ -38,7 +31,7 @@ class Hit:
 
     def explain(self) -> str:
         """Why the entry scored what it scored, in Chinese, one part per term."""
-        return "；".join(m.explain(DATASET_FIELDS_ZH) for m in self.matches)
+        return explain(self.matches)
 
 
 def search(entries: list[CatalogEntry], query: str) -> list[Hit]:

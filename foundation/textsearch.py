@@ -32,6 +32,14 @@ DATASET_FIELDS_ZH = {"title": "标题", "id": "代码", "tags": "标签", "categ
                      "columns": "信息项", "provider": "提供方", "summary": "摘要"}
 
 
+def dataset_fields(id: str, title: str, tags: Sequence[str], category: str,
+                   columns: Sequence[tuple[str, str]], provider: str, summary: str) -> dict[str, str]:
+    """The searchable text of a dataset description, by field (columns as (name, title) pairs)."""
+    return {"title": title, "id": id.replace("_", " "), "tags": " ".join(tags), "category": category,
+            "columns": " ".join(f"{name} {t}" for name, t in columns), "provider": provider,
+            "summary": summary}
+
+
 @functools.cache
 def _t2s() -> Any:
     from opencc import OpenCC
@@ -96,6 +104,11 @@ class Match:
         found = "、".join(self.found)
         shown = self.term if found == self.term else f"{self.term}→{found}"
         return f"{shown}（{HOW_ZH[self.how]}，{field_names.get(self.field, self.field)}）+{self.points:g}"
+
+
+def explain(matches: Sequence[Match], field_names: Mapping[str, str] = DATASET_FIELDS_ZH) -> str:
+    """Why a document scored what it scored, one part per term: 老人→老年人（同义词，标题）+9；..."""
+    return "；".join(m.explain(field_names) for m in matches)
 
 
 def _word_in(word: str, text: str) -> tuple[str, str] | None:

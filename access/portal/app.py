@@ -6,10 +6,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -18,7 +18,7 @@ from access.clock import aware
 from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
 from access.gateway import download
 from access.masks import MASKS
-from access.portal import api, session, views
+from access.portal import api, browse, session, views
 from access.scope import (
     DatasetScope,
     Scope,
@@ -27,7 +27,6 @@ from access.scope import (
     contracts,
     default_mask,
     loaded_contracts,
-    requestable,
 )
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -60,19 +59,6 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
     return TEMPLATES.TemplateResponse(request, name, {
         "masks": MASKS, "contract_problems": problems, "waiting": waiting, **context},
         status_code=status_code)
-
-
-def _catalog() -> list[dict[str, Any]]:
-    out = []
-    for c in contracts().values():
-        if not requestable(c):
-            continue
-        out.append({"id": c.id, "title": c.title, "owner": c.owner, "grade": c.grade.value,
-                    "sharing": c.sharing.value, "category": c.category,
-                    "has_address": c.address is not None,
-                    "columns": [{"name": col.name, "title": col.title, "grade": col.grade.value,
-                                 "mask": default_mask(c, col.name)} for col in c.columns]})
-    return out
 
 
 def _own_rows(user: dict[str, Any]) -> dict[str, str]:
@@ -193,34 +179,43 @@ def create_app() -> FastAPI:
         return resp
 
     @app.get("/", response_class=HTMLResponse)
-    def home(request: Request) -> HTMLResponse:
+    def home(request: Request, q: str = "", category: str = "", owner: str = "", grade: str = "",
+             tier: str = "") -> HTMLResponse:
         user = _user(request)
-        return _page(request, "catalog.html", user=user, catalog=_catalog(),
-                     own_rows=_own_rows(user))
+        found = browse.browse(q, category=category, owner=owner, grade=grade, tier=tier)
+        return _page(request, "catalog.html", user=user, found=found, own_rows=_own_rows(user))
 
     @app.get("/requests/new", response_class=HTMLResponse)
-    def new_request(request: Request, dataset: str) -> HTMLResponse:
+    def new_request(request: Request, dataset: Annotated[list[str], Query()]) -> HTMLResponse:
         user = _user(request)
-        entry = next((d for d in _catalog() if d["id"] == dataset), None)
-        if entry is None:
-            raise UnknownEntityError(f"没有可申请的数据集 {dataset}")
+        offered = {d["id"]: d for d in browse.requestable_datasets()}
+        missing = [d for d in dataset if d not in offered]
+        if missing:
+            raise UnknownEntityError(f"没有可申请的数据集 {'、'.join(missing)}")
         today = dt.date.today()
-        return _page(request, "request_new.html", user=user, ds=entry, own_rows=_own_rows(user),
+        return _page(request, "request_new.html", user=user,
+                     chosen=[offered[d] for d in dict.fromkeys(dataset)], own_rows=_own_rows(user),
                      start=today, end=today + dt.timedelta(days=90))
 
     @app.post("/requests")
     async def submit(request: Request) -> Response:
+        """One request for every dataset of the form; a dataset's columns come as `columns:<id>`
+        (or `columns` when the form names one dataset)."""
         user = _user(request)
         form = await request.form()
-        dataset = str(form.get("dataset", ""))
+        names = [str(d) for d in form.getlist("dataset")]
         known = contracts()
-        if dataset not in known:
-            raise UnknownEntityError(f"没有数据集 {dataset}")
-        columns = {str(c): default_mask(known[dataset], str(c)) for c in form.getlist("columns")}
-        scope = Scope(datasets={dataset: DatasetScope(
-                          columns=columns,
-                          rows=_own_rows(user) if known[dataset].address else {})},
-                      start=dt.date.fromisoformat(str(form.get("start"))),
+        missing = [d for d in names if d not in known]
+        if missing or not names:
+            raise UnknownEntityError(f"没有数据集 {'、'.join(missing) or '（未选择）'}")
+        single = len(names) == 1
+        datasets = {}
+        for name in names:
+            picked = form.getlist(f"columns:{name}") or (form.getlist("columns") if single else [])
+            datasets[name] = DatasetScope(
+                columns={str(c): default_mask(known[name], str(c)) for c in picked},
+                rows=_own_rows(user) if known[name].address else {})
+        scope = Scope(datasets=datasets, start=dt.date.fromisoformat(str(form.get("start"))),
                       end=dt.date.fromisoformat(str(form.get("end"))))
         rid = workflow.submit(user["user_id"], str(form.get("purpose", "")),
                               str(form.get("scenario", "")), scope)
