@@ -109,7 +109,7 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 def message_zh(message: str) -> str | None:
     """The Chinese for an English error message, or None when it has no translation (a message
-    that is already Chinese is returned as it is)."""
+    already in Chinese is returned as it is, ids and all)."""
     for pattern, zh in MESSAGES_ZH:
         m = re.fullmatch(pattern, message.strip(), flags=re.S)
         if m:
@@ -117,4 +117,6 @@ def message_zh(message: str) -> str | None:
             values["s_zh"] = STATUS_ZH.get(values.get("s") or "", "")
             values["what_zh"] = _WHAT_ZH.get(values.get("what") or "", "")
             return zh.format(**values)
-    return message if CJK.search(message) and not re.search(r"[A-Za-z]{4,}", message) else None
+    # a message written in Chinese may name ids; one with an English sentence in it is not shown
+    english = re.search(r"[A-Za-z]+[ ,]+[A-Za-z]+[ ,]+[A-Za-z]+", message)
+    return message if CJK.search(message) and not english else None

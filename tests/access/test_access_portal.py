@@ -4,14 +4,8 @@ follows the request; the bureau and the owner review it; the street downloads wh
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import shutil
-import subprocess
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +18,7 @@ from access.errors import OrganizationError
 from access.portal import session
 from access.portal.app import create_app
 from tests.support.access_world import grant_through, household_scope
+from tests.support.browser import CHROMIUM, NO_CHROMIUM, chromium, served_as
 
 # Set SHUCANG_SCREENSHOTS=<folder> to keep the screenshot (docs/access.md shows one).
 SCREENSHOTS = Path(os.environ["SHUCANG_SCREENSHOTS"]) if os.environ.get("SHUCANG_SCREENSHOTS") else None
@@ -234,63 +229,21 @@ def test_other_org_cannot_download(granted: str) -> None:
     assert audit.events(granted)[-1]["outcome"] == "refused"
 
 
-class _SignedIn:
-    """ASGI wrapper adding the session cookie to every request, as a signed-in browser would."""
-
-    def __init__(self, app: Any, cookie: str) -> None:
-        self.app, self.cookie = app, cookie
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            headers = [h for h in scope["headers"] if h[0] != b"cookie"]
-            scope = {**scope, "headers": [*headers, (b"cookie", self.cookie.encode())]}
-        await self.app(scope, receive, send)
-
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@contextlib.contextmanager
-def _served_as(user: str) -> Iterator[int]:
-    """The portal on a free port, every request signed in as `user` (as a browser would be)."""
-    import uvicorn
-
-    cookie = f"{session.COOKIE}={session.issue(user)}"
-    server = uvicorn.Server(
-        uvicorn.Config(_SignedIn(create_app(), cookie), host="127.0.0.1", port=0, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield server.servers[0].sockets[0].getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-def _chromium(*args: str) -> str:
-    base = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
-    return subprocess.run([*base, *args], check=True, timeout=90, capture_output=True, text=True).stdout
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
-def test_screenshots_with_headless_chromium(granted: str, tmp_path: Path) -> None:
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
+def test_screenshots_with_headlesschromium(granted: str, tmp_path: Path) -> None:
     folder = SCREENSHOTS or tmp_path
     rid = workflow.get_grant(granted)["request_id"]
-    with _served_as("chen") as port:
+    with served_as("chen") as port:
         url = f"http://127.0.0.1:{port}/requests/{rid}"
-        html = _chromium("--dump-dom", url)
-        _chromium(f"--screenshot={folder / 'request_detail.png'}", "--window-size=1200,1100", url)
+        html = chromium("--dump-dom", url)
+        chromium(f"--screenshot={folder / 'request_detail.png'}", "--window-size=1200,1100", url)
     assert "已授予（有效）" in html and "下载表格" in html
     pending = workflow.submit("chen", "排查出租房屋消防隐患", "消防检查", household_scope())
     workflow.bureau_review(pending, "wang", approve=True)
-    with _served_as("li") as port:
+    with served_as("li") as port:
         url = f"http://127.0.0.1:{port}/review"
-        html = _chromium("--dump-dom", url)
-        _chromium(f"--screenshot={folder / 'review.png'}", "--window-size=1200,1300", url)
+        html = chromium("--dump-dom", url)
+        chromium(f"--screenshot={folder / 'review.png'}", "--window-size=1200,1300", url)
     assert pending in html and "缩减后同意" in html and "石灰桥社区" in html
     for name in ("request_detail.png", "review.png"):
         assert (folder / name).stat().st_size > 10_000
