@@ -18,7 +18,7 @@ from access.clock import aware
 from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
 from access.gateway import download
 from access.masks import MASKS
-from access.portal import api, browse, session, views
+from access.portal import api, browse, mapview, session, views
 from access.scope import (
     DatasetScope,
     Scope,
@@ -117,6 +117,7 @@ def create_app() -> FastAPI:
     """The portal application."""
     app = FastAPI(title="数仓 数据申请门户", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(api.router)
+    app.include_router(mapview.install(_user, _page))
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
