@@ -15,8 +15,9 @@ TIER_ZH = {"province": "省级", "city": "市级", "district": "区级", "commun
 ORG_KIND_ZH = {"bureau": "数据资源管理局", "department": "数源部门", "street": "街道",
                "community": "社区", "app": "应用"}
 TIMELINESS_ZH = {"on_time": "及时", "late": "滞后", "stale": "过期", "unpublished": "未发布"}
-MATCH_LEVEL_ZH = {"house": "房屋", "building": "楼幢", "estate": "小区", "community": "社区", "street": "街道",
-                  "district": "区县", "matched": "已匹配", "unmatched": "未匹配", "unresolved": "未解析（隔离）"}
+MATCH_LEVEL_ZH = {"house": "房屋", "building": "楼幢", "estate": "小区", "community": "社区",
+                  "street": "街道", "district": "区县", "matched": "已匹配", "unmatched": "未匹配",
+                  "unresolved": "未解析（隔离）"}
 
 # Error class name -> what a clerk is told happened and what to do about it.
 ERROR_ZH = {
