@@ -68,7 +68,7 @@ SETTINGS: tuple[Setting, ...] = (
             "URL a request waiting for review is POSTed to (who must act, the request, the portal link)"),
     Setting("SHUCANG_REVIEW_MAIL_TO", None, "str",
             "comma-separated reviewers mailed when a request waits for them (the quality SMTP server)"),
-    Setting("SHUCANG_PORTAL_URL", "http://127.0.0.1:8000", "str", "the portal's address in review notices"),
+    Setting("SHUCANG_PORTAL_URL", "http://127.0.0.1:8780", "str", "the portal's address in review notices"),
     Setting("SHUCANG_LEASE_TTL", "300", "float",
             "seconds a dataset's lease lasts unless its holder renews it (a crashed holder's expires)"),
     Setting("SHUCANG_LEASE_WAIT", "10", "float",
