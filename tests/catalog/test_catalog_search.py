@@ -24,6 +24,13 @@ def entries():  # type: ignore[no-untyped-def]
         ("老人照护", "elderly_care", set()),  # segmented: 老人 + 照护
         ("车位", None, {"parking_berth_occupancy", "parking_berth_index", "parking_tidal_spare"}),
         ("租房", "rental_housing", set()),
+        ("出租屋", "rental_housing", set()),
+        ("独居老人", "elderly_care", set()),  # 独居 is not in the catalog, 老人 is: half the words
+        ("义工", "timebank_volunteer", set()),
+        ("户口", "household_register", set()),
+        ("个体户", "market_entity", set()),
+        ("内涝", "iot_water_level", set()),
+        ("停车位", None, {"parking_berth_occupancy", "parking_berth_index"}),
         ("企业", "market_entity", set()),
         ("电梯 故障", "iot_elevator_fault", set()),
         ("网格 超期", "grid_event_closure", set()),
