@@ -6,7 +6,6 @@ Every attempt, allowed or refused, is audited once. Also serves exports/download
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import threading
 import time
@@ -17,7 +16,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from sqlalchemy import select
 
 from access import audit, locked, workers
@@ -31,6 +29,7 @@ from access.errors import (
     ScopeError,
     UnknownEntityError,
 )
+from access.excel_csv import excel_csv
 from access.grants import check_live, get_grant
 from access.models import grants, users
 from access.orgs import authenticate as get_user_by_token
@@ -227,9 +226,11 @@ def file_action(fmt: str) -> str:
     return "download" if fmt == "parquet" else "export"
 
 
-def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> tuple[bytes, str]:
-    """A granted dataset's artifact as Parquet bytes or CSV (UTF-8 with BOM, opens in Excel), with
-    a file name; audited as a download (Parquet) or export (CSV)."""
+def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet",
+             titles: Mapping[str, str] | None = None) -> tuple[bytes, str]:
+    """A granted dataset's artifact as Parquet bytes (ids as column names) or spreadsheet CSV
+    (`access.excel_csv`, with `titles` as its header when given), with a file name; audited as a
+    download (Parquet) or export (CSV)."""
     with _audited(actor, file_action(fmt), grant_id, f"{dataset}.{fmt}") as attempt:
         attempt.grant, manifest = _grant_for(grant_id, actor)
         if fmt not in ("parquet", "csv"):
@@ -250,8 +251,5 @@ def download(grant_id: str, dataset: str, actor: str, fmt: str = "parquet") -> t
                 table = con.sql(rel.source_sql).to_arrow_table()
             finally:
                 con.close()
-            buf = io.BytesIO()
-            buf.write("\ufeff".encode())
-            pacsv.write_csv(table, buf)
-            body, attempt.rows = buf.getvalue(), table.num_rows
+            body, attempt.rows = excel_csv(table, titles), table.num_rows
     return body, f"{grant_id}-{dataset}.{fmt}"

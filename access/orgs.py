@@ -106,6 +106,17 @@ def list_users() -> list[dict[str, Any]]:
         return [dict(r) for r in c.execute(select(users).order_by(users.c.user_id)).mappings()]
 
 
+def department_reviewers(department: str) -> list[dict[str, Any]]:
+    """The users who may decide for `department`'s datasets (reviewers and admins of a department
+    organization of that name), by id."""
+    q = (select(users).join(orgs, orgs.c.org_id == users.c.org_id)
+         .where(orgs.c.kind == "department", orgs.c.department == department,
+                users.c.role.in_(("reviewer", "admin")))
+         .order_by(users.c.user_id))
+    with engine().connect() as c:
+        return [dict(r) for r in c.execute(q).mappings()]
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Table, insert, select, update
 
-from access import artifacts
+from access import artifacts, review_notice
 from access import scope as scopes
 from access.clock import aware, now, working_days_between  # noqa: F401 (re-exported)
 from access.db import engine, one
@@ -109,6 +109,7 @@ def submit(
             )
         )
         _record(c, request_id, None, Status.submitted, user_id)
+    review_notice.send(show(request_id), "bureau")
     return request_id
 
 
@@ -137,6 +138,8 @@ def bureau_review(request_id: str, actor: str, approve: bool, note: str | None =
         _not_own(req, actor, "review")
         new = Status.reviewing if approve else Status.denied
         _move(c, req, (Status.submitted,), new, actor, note)
+    if approve:
+        review_notice.send(show(request_id), "department")
     return new
 
 
@@ -352,7 +355,7 @@ def show(request_id: str) -> dict[str, Any]:
 def overdue(
     at: dt.datetime | None = None, limit_days: int = REVIEW_WORKING_DAYS
 ) -> list[dict[str, Any]]:
-    """Requests waiting in review for more than `limit_days` working days (Mon-Fri)."""
+    """Requests waiting in review for more than `limit_days` working days (official calendar)."""
     at = at or now()
     waiting = list_requests(Status.submitted) + list_requests(Status.reviewing)
     out = []

@@ -120,14 +120,16 @@ def show(dataset: str, as_json: bool) -> None:
 @catalog.command("search")
 @click.argument("query", nargs=-1, required=True)
 def search_(query: tuple[str, ...]) -> None:
-    """Search titles, tags, categories, columns, descriptions (停车 finds 停车场泊位)."""
+    """Search titles, tags, categories, columns, descriptions: words and synonyms (老人 finds
+    老年人, 车位 finds 泊位); every term must match; the last column says why each scored."""
     from catalog.search import search
 
     hits = search(_catalog(), " ".join(query))
     if not hits:
         raise click.ClickException(f"nothing matches {' '.join(query)!r}")
-    for h in hits:
-        click.echo(f"{h.score:6.1f}  {_line(h.entry)}  [{', '.join(h.matched)}]")
+    click.echo("\n".join(render(["得分", "数据集", "标题", "类别", "层级", "分级", "得分说明"],
+                      [[f"{h.score:g}", h.entry.id, h.entry.title, h.entry.category, h.entry.tier,
+                        h.entry.grade, h.explain()] for h in hits])))
 
 
 @catalog.command("report")

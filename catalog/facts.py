@@ -16,7 +16,8 @@ import duckdb
 from sqlalchemy import select
 
 from access import audit
-from access.workflow import list_grants
+from access.orgs import list_orgs
+from access.workflow import list_grants, list_requests
 from catalog.entry import CatalogEntry
 from contracts.contract import FREQUENCY_SECONDS
 from control.db import engine
@@ -136,6 +137,35 @@ def queries_by_dataset(events: list[dict[str, Any]], datasets_of: dict[str, list
         for ds in datasets_of.get(ev["grant_id"], []):
             out[ds] = out.get(ds, 0) + 1
     return out
+
+
+USAGE_ACTIONS = {"query": "queries", "export": "downloads", "download": "downloads"}
+
+
+def usage_by_dataset(events: list[dict[str, Any]], datasets_of: dict[str, list[str]]
+                     ) -> dict[str, dict[str, Any]]:
+    """Per dataset, as the seeds' 场景应用评价 asks: grants ever opened, successful queries,
+    downloads (CSV and Parquet), and the streets and communities that requested it (names)."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def of(ds: str) -> dict[str, Any]:
+        return out.setdefault(ds, {"grants": 0, "queries": 0, "downloads": 0, "streets": set()})
+
+    for names in datasets_of.values():
+        for ds in names:
+            of(ds)["grants"] += 1
+    for ev in events:
+        kind = USAGE_ACTIONS.get(ev.get("action") or "")
+        if ev.get("outcome") == "ok" and kind and ev.get("grant_id"):
+            for ds in datasets_of.get(ev["grant_id"], []):
+                of(ds)[kind] += 1
+    kinds = {o["org_id"]: o for o in list_orgs()}
+    for r in list_requests():
+        org = kinds.get(r["org_id"])
+        if org and org["kind"] in ("street", "community"):
+            for ds in (r.get("requested") or {}).get("datasets", {}):
+                of(ds)["streets"].add(org["name"])
+    return {ds: {**u, "streets": sorted(u["streets"])} for ds, u in out.items()}
 
 
 UNRESOLVED = "unresolved"

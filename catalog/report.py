@@ -19,8 +19,17 @@ import pandas as pd
 from catalog import report_charts as charts
 from catalog import report_data as data
 from catalog.entry import build_catalog
-from catalog.facts import all_loads, gather, quality_history, quarantine_reasons
+from catalog.facts import (
+    all_loads,
+    audit_events,
+    gather,
+    grants_by_dataset,
+    quality_history,
+    quarantine_reasons,
+    usage_by_dataset,
+)
 from foundation.settings import settings
+from foundation.wording import GRADE_ZH, TIER_ZH, TIMELINESS_ZH
 
 
 @dataclass
@@ -61,40 +70,42 @@ def build_report(now: dt.datetime | None = None, exports: Path | None = None) ->
     """Gather entries, facts and the ledger, and render every chart."""
     now = now or dt.datetime.now(dt.UTC)
     entries = build_catalog(exports)
+    titles = {e.id: e.title for e in entries}
     facts = gather(entries, now, exports)
-    table = data.datasets_table(entries, facts)
-    reasons = data.quarantine(quarantine_reasons())
-    usage_note = "no active grants and no queries yet"
+    _, datasets_of = grants_by_dataset()
+    table = data.datasets_table(entries, facts, usage_by_dataset(audit_events(), datasets_of))
+    reasons = data.quarantine(quarantine_reasons(), titles)
+    usage_note = "还没有授权、查询或下载"
     sections = [
         _section(
             "category_tier",
             "各类别、各层级数据集数",
             data.per_category_tier(table),
             charts.category_tier,
-            "no datasets in the catalog",
+            "目录中还没有数据集",
         ),
         _section(
             "freshness",
             "数据新鲜度",
             data.freshness(table),
             charts.freshness,
-            "no dataset has been published yet",
+            "还没有发布过数据集",
         ),
         _section(
             "quality_trend",
             "质量趋势",
-            data.quality_trend(all_loads(), quality_history()),
+            data.quality_trend(all_loads(), quality_history(), titles),
             charts.quality_trend,
-            "neither the ledger nor quality has a finished, counted load yet",
+            "还没有完成并计数的入库批次",
         ),
-        _section("quarantine", "隔离原因", reasons, charts.quarantine, "no rows are in quarantine"),
-        _section("usage", "授权与使用", data.usage(table), charts.usage, usage_note),
+        _section("quarantine", "隔离原因", reasons, charts.quarantine, "没有被隔离的行"),
+        _section("usage", "使用情况", data.usage(table), charts.usage, usage_note),
         _section(
             "match_rate",
             "标准地址匹配率",
             data.match_levels(entries, facts),
             charts.match_rate,
-            "no published dataset carries address codes yet",
+            "已发布的数据集还没有标准地址代码",
         ),
     ]
     published = table[table["rows"].notna()]
@@ -132,7 +143,9 @@ def render_html(r: Report) -> str:
         return json.dumps(chart.spec, ensure_ascii=False, default=str).replace("</", "<\\/")
 
     safe = r.table.map(lambda v: html.escape(v) if isinstance(v, str) else v)
-    return TEMPLATE.render(r=r, s=r.summary, rows=safe.to_dict("records"), spec=spec, fmt=_fmt)
+    return TEMPLATE.render(r=r, s=r.summary, rows=safe.to_dict("records"), spec=spec, fmt=_fmt,
+                           generated=data.beijing(r.generated_at), tier_zh=TIER_ZH, grade_zh=GRADE_ZH,
+                           timeliness_zh=TIMELINESS_ZH)
 
 
 def render_markdown(r: Report) -> str:
@@ -140,6 +153,8 @@ def render_markdown(r: Report) -> str:
     s = r.summary
     lines = [
         f"# 数据目录周报 {r.week}",
+        "",
+        f"生成时间 {data.beijing(r.generated_at)}（北京时间）",
         "",
         f"- 数据集 {s['datasets']} 个，已发布 {s['published']} 个"
         f"（派生 {s['derived']} 个），共 {s['rows']} 行",
@@ -150,13 +165,13 @@ def render_markdown(r: Report) -> str:
     if len(late):
         lines += ["", "## 更新不及时", ""]
         lines += [
-            f"- {x.title}（{x.dataset}）：{x.timeliness}，距上次发布 {x.age_hours} 小时，"
+            f"- {x.title}：{TIMELINESS_ZH.get(str(x.timeliness), '未知')}，距上次发布 {x.age_hours} 小时，"
             f"声明周期 {x.declared_hours} 小时"
             for x in late.itertuples()
         ]
     if len(r.quarantine):
-        top = r.quarantine.groupby("reason_code")["rows"].sum().sort_values(ascending=False).head(5)
-        lines += ["", "## 主要隔离原因", ""] + [f"- {k}: {v} 行" for k, v in top.items()]
+        top = r.quarantine.groupby("reason")["rows"].sum().sort_values(ascending=False).head(5)
+        lines += ["", "## 主要隔离原因", ""] + [f"- {k}：{v} 行" for k, v in top.items()]
     missing = [sec for sec in r.sections if sec.chart is None]
     if missing:
         lines += ["", "## 未出图的部分", ""]

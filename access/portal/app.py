@@ -6,10 +6,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Depends, FastAPI, Form, Request
+from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -17,7 +17,7 @@ from access import audit, divisions, orgs, workflow
 from access.clock import aware
 from access.errors import AccessError, AuthenticationError, PermissionDenied, UnknownEntityError
 from access.gateway import download, file_action
-from access.portal import api, auth, csrf, session
+from access.portal import api, auth, browse, csrf, mapview, session, views
 from access.portal.session import NotSignedIn, PasswordChangeRequired
 from access.scope import (
     DatasetScope,
@@ -27,7 +27,6 @@ from access.scope import (
     contracts,
     default_mask,
     loaded_contracts,
-    requestable,
 )
 from contracts.masks import MASKS
 
@@ -36,10 +35,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["bj"] = lambda t: aware(t).astimezone(workflow.CHINA).strftime("%Y-%m-%d %H:%M")
 TEMPLATES.env.globals["csrf_token"] = csrf.token
 TEMPLATES.env.filters["division"] = lambda code: f"{divisions.path_name(code) or code}（{code}）"
-STATUS_ZH = {"submitted": "待数据局审核", "reviewing": "待数源部门决定", "denied": "未通过",
-             "active": "已授予（有效）", "expired": "已到期", "revoked": "已撤销"}
-DECISION_ZH = {"approved": "同意", "narrowed": "缩减后同意", "denied": "不同意"}
-GRADE_ZH = {"L1": "L1 不敏感", "L2": "L2 低敏感", "L3": "L3 较敏感", "L4": "L4 敏感"}
+views.install(TEMPLATES.env)
 
 
 def _user(request: Request) -> dict[str, Any]:
@@ -51,22 +47,10 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
     user = context["user"]
     # the bureau maintains the contracts: it is told which are broken (their datasets are hidden)
     problems = loaded_contracts().problems if user and user["org_kind"] == "bureau" else []
+    waiting = len(_review_queue(user)) if user and user["org_kind"] in ("bureau", "department") else 0
     return TEMPLATES.TemplateResponse(request, name, {
-        "status_zh": STATUS_ZH, "decision_zh": DECISION_ZH, "grade_zh": GRADE_ZH,
-        "masks": MASKS, "contract_problems": problems, **context}, status_code=status_code)
-
-
-def _catalog() -> list[dict[str, Any]]:
-    out = []
-    for c in contracts().values():
-        if not requestable(c):
-            continue
-        out.append({"id": c.id, "title": c.title, "owner": c.owner, "grade": c.grade.value,
-                    "sharing": c.sharing.value, "category": c.category,
-                    "has_address": c.address is not None,
-                    "columns": [{"name": col.name, "title": col.title, "grade": col.grade.value,
-                                 "mask": default_mask(c, col.name)} for col in c.columns]})
-    return out
+        "masks": MASKS, "contract_problems": problems, "waiting": waiting, **context},
+        status_code=status_code)
 
 
 def _own_rows(user: dict[str, Any]) -> dict[str, str]:
@@ -127,6 +111,7 @@ def create_app() -> FastAPI:
                   dependencies=[Depends(csrf.check)])
     app.include_router(api.router)
     app.include_router(auth.router)
+    app.include_router(mapview.install(_user, _page))
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
@@ -144,8 +129,8 @@ def create_app() -> FastAPI:
         message = f"输入有误：{exc}" if isinstance(exc, ValueError) else f"输入有误：没有 {exc}"
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "BadInput", "message": message}, status_code=400)
-        return _page(request, "error.html", status_code=400, user=None, error=message,
-                     kind="BadInput")
+        return _page(request, "error.html", status_code=400, user=None,
+                     error=views.error_view("BadInput", message))
 
     @app.exception_handler(NotSignedIn)
     async def _signin(request: Request, exc: NotSignedIn) -> Response:
@@ -167,8 +152,8 @@ def create_app() -> FastAPI:
         user = None
         with contextlib.suppress(NotSignedIn):
             user = _user(request)
-        return _page(request, "error.html", status_code=code, user=user, error=str(exc),
-                     kind=type(exc).__name__)
+        return _page(request, "error.html", status_code=code, user=user,
+                     error=views.error_view(type(exc).__name__, str(exc)))
 
     @app.post("/logout")
     def logout(request: Request) -> Response:
@@ -178,34 +163,43 @@ def create_app() -> FastAPI:
         return resp
 
     @app.get("/", response_class=HTMLResponse)
-    def home(request: Request) -> HTMLResponse:
+    def home(request: Request, q: str = "", category: str = "", owner: str = "", grade: str = "",
+             tier: str = "") -> HTMLResponse:
         user = _user(request)
-        return _page(request, "catalog.html", user=user, catalog=_catalog(),
-                     own_rows=_own_rows(user))
+        found = browse.browse(q, category=category, owner=owner, grade=grade, tier=tier)
+        return _page(request, "catalog.html", user=user, found=found, own_rows=_own_rows(user))
 
     @app.get("/requests/new", response_class=HTMLResponse)
-    def new_request(request: Request, dataset: str) -> HTMLResponse:
+    def new_request(request: Request, dataset: Annotated[list[str], Query()]) -> HTMLResponse:
         user = _user(request)
-        entry = next((d for d in _catalog() if d["id"] == dataset), None)
-        if entry is None:
-            raise UnknownEntityError(f"没有可申请的数据集 {dataset}")
+        offered = {d["id"]: d for d in browse.requestable_datasets()}
+        missing = [d for d in dataset if d not in offered]
+        if missing:
+            raise UnknownEntityError(f"没有可申请的数据集 {'、'.join(missing)}")
         today = dt.date.today()
-        return _page(request, "request_new.html", user=user, ds=entry, own_rows=_own_rows(user),
+        return _page(request, "request_new.html", user=user,
+                     chosen=[offered[d] for d in dict.fromkeys(dataset)], own_rows=_own_rows(user),
                      start=today, end=today + dt.timedelta(days=90))
 
     @app.post("/requests")
     async def submit(request: Request) -> Response:
+        """One request for every dataset of the form; a dataset's columns come as `columns:<id>`
+        (or `columns` when the form names one dataset)."""
         user = _user(request)
         form = await request.form()
-        dataset = str(form.get("dataset", ""))
+        names = [str(d) for d in form.getlist("dataset")]
         known = contracts()
-        if dataset not in known:
-            raise UnknownEntityError(f"没有数据集 {dataset}")
-        columns = {str(c): default_mask(known[dataset], str(c)) for c in form.getlist("columns")}
-        scope = Scope(datasets={dataset: DatasetScope(
-                          columns=columns,
-                          rows=_own_rows(user) if known[dataset].address else {})},
-                      start=dt.date.fromisoformat(str(form.get("start"))),
+        missing = [d for d in names if d not in known]
+        if missing or not names:
+            raise UnknownEntityError(f"没有数据集 {'、'.join(missing) or '（未选择）'}")
+        single = len(names) == 1
+        datasets = {}
+        for name in names:
+            picked = form.getlist(f"columns:{name}") or (form.getlist("columns") if single else [])
+            datasets[name] = DatasetScope(
+                columns={str(c): default_mask(known[name], str(c)) for c in picked},
+                rows=_own_rows(user) if known[name].address else {})
+        scope = Scope(datasets=datasets, start=dt.date.fromisoformat(str(form.get("start"))),
                       end=dt.date.fromisoformat(str(form.get("end"))))
         rid = workflow.submit(user["user_id"], str(form.get("purpose", "")),
                               str(form.get("scenario", "")), scope)
@@ -215,7 +209,8 @@ def create_app() -> FastAPI:
     def my_requests(request: Request) -> HTMLResponse:
         user = _user(request)
         return _page(request, "requests.html", user=user,
-                     requests=workflow.list_requests(org_id=user["org_id"]))
+                     requests=workflow.list_requests(org_id=user["org_id"]),
+                     titles={c.id: c.title for c in contracts().values()})
 
     @app.get("/requests/{request_id}", response_class=HTMLResponse)
     def request_detail(request: Request, request_id: str) -> HTMLResponse:
@@ -228,7 +223,9 @@ def create_app() -> FastAPI:
                      ctitles={c.id: column_titles(c) for c in contracts().values()})
 
     @app.get("/grants/{grant_id}/download/{dataset}.{fmt}")
-    def get_download(request: Request, grant_id: str, dataset: str, fmt: str) -> Response:
+    def get_download(request: Request, grant_id: str, dataset: str, fmt: str,
+                     header: str = "titles") -> Response:
+        """CSV headers are the Chinese column titles unless `?header=ids`; Parquet keeps ids."""
         try:
             user = _user(request)
         except (NotSignedIn, PasswordChangeRequired):
@@ -236,7 +233,9 @@ def create_app() -> FastAPI:
                          grant_id=grant_id, statement=f"{dataset}.{fmt}",
                          reason="not signed in to the portal")
             raise
-        body, name = download(grant_id, dataset, user["user_id"], fmt)
+        known = contracts()
+        titles = column_titles(known[dataset]) if header != "ids" and dataset in known else None
+        body, name = download(grant_id, dataset, user["user_id"], fmt, titles)
         media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -254,8 +253,12 @@ def create_app() -> FastAPI:
                 (c, n) for c, n in divisions.community_names().items()
                 if code and c.startswith(code) and c != code)
         org_names = {o["org_id"]: o["name"] for o in orgs.list_orgs()}
-        return _page(request, "review.html", user=user, queue=_review_queue(user),
-                     org_names=org_names,
+        known, queue = contracts(), _review_queue(user)
+        return _page(request, "review.html", user=user, queue=queue, org_names=org_names,
+                     no_reviewer={r["request_id"]: [known[d].title for d in r["requested"]["datasets"]
+                                                    if d in known
+                                                    and not orgs.department_reviewers(known[d].owner)]
+                                  for r in queue},
                      overdue={r["request_id"] for r in workflow.overdue()},
                      communities=communities, titles={c.id: c.title for c in contracts().values()},
                      ctitles={c.id: column_titles(c) for c in contracts().values()},

@@ -27,7 +27,9 @@ def test_catalog_commands(published: dict, home: Path) -> None:
     assert json.loads(_run("catalog", "list", "--tier", "community", "--json"))[0]["tier"] == "community"
     assert "物联感知" in _run("catalog", "list", "--category", "物联感知")
     hits = _run("catalog", "search", "停车")
-    assert hits.splitlines()[0].split()[1] in {
+    assert hits.splitlines()[0].split()[:2] == ["得分", "数据集"]
+    assert "停车（原词，标题）+10" in hits
+    assert hits.splitlines()[1].split()[1] in {
         "parking_berth_index",
         "parking_berth_occupancy",
         "parking_lot",
