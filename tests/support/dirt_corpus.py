@@ -347,6 +347,8 @@ CASES = [
     Case("sqlite3_csv", G, sqlite3_csv, N, loaded()),
     Case("wps_quoted_when_needed", G, wps_quoted_when_needed, N, loaded()),
     Case("excel_gbk_crlf", G, lambda: gbk(grid(eol="\r\n")), N, loaded()),
+    Case("excel_empty_formatted_rows", G, lambda: gbk(grid(eol="\r\n")) + b",,,,,,,,,,,,\r\n" * 3,
+         N, loaded(), note="Excel writes a sheet's formatted but empty rows as lines of delimiters: blank"),
     Case("totals_row", G, lambda: gbk(grid()) + totals_line(), N + 1, loaded(N + 1, required=1),
          note="合计: required fields empty"),
     Case("excel_date_serials", G, date_serials, N, loaded()),
