@@ -347,6 +347,10 @@ CASES = [
     Case("sqlite3_csv", G, sqlite3_csv, N, loaded()),
     Case("wps_quoted_when_needed", G, wps_quoted_when_needed, N, loaded()),
     Case("excel_gbk_crlf", G, lambda: gbk(grid(eol="\r\n")), N, loaded()),
+    Case("excel_sep_hint_line", G, lambda: b"sep=,\r\n" + gbk(grid(eol="\r\n")), N, loaded(),
+         drift="1 line(s) above the header skipped (sep=)", note="Excel's delimiter hint line"),
+    Case("utf8_bom_quoted_header_crlf", G, lambda: codecs.BOM_UTF8 + quoted_header().decode("gbk").encode()
+         .replace(b"\n", b"\r\n"), N, loaded()),
     Case("excel_empty_formatted_rows", G, lambda: gbk(grid(eol="\r\n")) + b",,,,,,,,,,,,\r\n" * 3,
          N, loaded(), note="Excel writes a sheet's formatted but empty rows as lines of delimiters: blank"),
     Case("totals_row", G, lambda: gbk(grid()) + totals_line(), N + 1, loaded(N + 1, required=1),
