@@ -162,9 +162,9 @@ def _csv_header(contract: Contract, path: Path, delimiter: str, numbered: bool) 
     contract's columns, the first of the next TITLE_LINES records that names every one of them
     (never in a file rewritten record by record, whose records carry their number first)."""
     wanted = {c.source_name for c in contract.columns}
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:  # a BOM before a quoted header too
         reader = csv.reader(f, delimiter=delimiter)
-        first = [h.strip().lstrip("\ufeff") for h in next(reader, [])][1 if numbered else 0:]
+        first = [h.strip() for h in next(reader, [])][1 if numbered else 0:]
         if numbered or wanted <= set(first):
             return CsvHeader(first)
         titles, lines = [first], reader.line_num

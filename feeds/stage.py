@@ -304,6 +304,16 @@ def _type_file(con: duckdb.DuckDBPyConnection, contract: Contract, batch: RawBat
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed_{idx} AS {select}")
 
 
+def _drop_empty_rows(con: duckdb.DuckDBPyConnection, contract: Contract) -> int:
+    """Delete from `unreadable` the rows none of whose contract columns holds a value (a line of
+    delimiters only: Excel saves a sheet's formatted but empty rows so); return how many. They
+    are blank lines, as blank rows of a workbook are. Every such row is `_bad`, for a primary key
+    is required."""
+    empty = " AND ".join(f"{_clean(c, f'json_extract_string(_raw, {literal(c.source_name)})')} IS NULL"
+                         for c in contract.columns)
+    return int(one_row(con, f"DELETE FROM unreadable WHERE {empty}")[0])
+
+
 def _check_rows_read(con: duckdb.DuckDBPyConnection, scan: RecordScan, name: str, table: str,
                      unreadable: int) -> None:
     """Refuse the file unless the reader returned (or reported) every record its bytes hold."""
@@ -388,6 +398,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         con.execute(f"CREATE TEMP VIEW numbered AS "
                     f"{_numbered(contract, load_id, typed, batch, _line_fix(con, shifted))}")
         con.execute("CREATE TEMP TABLE unreadable AS SELECT * FROM numbered WHERE _bad")
+        batch.blank_lines += _drop_empty_rows(con, contract)
         bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
         selects = [_failure_select(contract, "unreadable")] if bad else []
         good = "(SELECT * EXCLUDE (_bad, _raw) FROM numbered WHERE NOT _bad)"
