@@ -18,12 +18,12 @@ from pathlib import Path
 import pyarrow as pa
 
 from contracts.contract import Contract, load_contracts
-from feeds.sample import city, community, district, province, registry
+from feeds.sample import city, community, department, district, province, registry
 from feeds.sample.context import Context
 from feeds.sample.excel import write_workbook
 from feeds.sample.model import FeedFile, anchor_day
 from feeds.sample.world import build_world
-from feeds.sample.writers import write_csv, write_json, write_parquet
+from feeds.sample.writers import write_csv, write_json, write_parquet, write_sqlite
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_SEED = 20231
@@ -38,6 +38,7 @@ BUILDERS: dict[str, Callable[[Context], list[FeedFile]]] = {
     "elderly_care": community.elderly_care,
     "timebank_volunteer": community.timebank_volunteer,
     "rental_housing": community.rental_housing,
+    "care_home_beds": department.care_home_beds,
     "resident_evaluation": community.resident_evaluation,
     "iot_water_level": community.iot_water_level,
     "iot_elevator_fault": community.iot_elevator_fault,
@@ -102,6 +103,8 @@ def _write(feed: FeedFile, out: Path) -> tuple[Path, list[int]]:
         return path, write_csv(feed, path)
     if fmt == "xlsx":
         return path, write_workbook(feed, path)
+    if fmt == "parquet":  # a sql source: a table of an embedded department database
+        return path, write_sqlite(feed, path)
     return path, write_json(feed, path)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from contracts.contract import Contract
 from feeds.sample.addresses import VARIANTS, AddressRenderer, Rendered
 from sources.http import HttpSource
+from sources.sql import SqlSource
 
 ANCHOR = date(2026, 11, 20)
 PUBLISHED = "published"
@@ -110,9 +111,11 @@ class FeedFile:
     @property
     def folder(self) -> str:
         """The folder under the output root: the contract's location glob without its file part,
-        or 'http' for HTTP sources."""
+        'http' for HTTP sources, 'sql' (the embedded department databases) for SQL sources."""
         if isinstance(self.contract.source, HttpSource):
             return "http"
+        if isinstance(self.contract.source, SqlSource):
+            return "sql"
         return self.contract.source.location.rsplit("/", 1)[0]
 
 

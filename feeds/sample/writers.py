@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from feeds.sample.model import FeedFile, FeedRow
+from foundation.sql import ident
 
 
 class SampleWriteError(RuntimeError):
@@ -84,6 +86,28 @@ def write_json(feed: FeedFile, path: Path) -> list[int]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(records, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     return list(range(1, len(records) + 1))
+
+
+SQLITE_TYPES = {"integer": "INTEGER", "double": "REAL", "boolean": "INTEGER"}
+
+
+def write_sqlite(feed: FeedFile, path: Path) -> list[int]:
+    """Write a department table (the contract's `location`) into the SQLite database at `path`,
+    replacing only that table, rows in order; line = the row's 1-based position."""
+    table = feed.contract.source.location
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kinds = [SQLITE_TYPES.get(c.type, "TEXT") for c in feed.contract.columns]
+    cols = list(zip(feed.headers, kinds, strict=True))
+    con = sqlite3.connect(path)
+    with con:  # one transaction
+        con.execute(f"DROP TABLE IF EXISTS {ident(table)}")
+        con.execute(f"CREATE TABLE {ident(table)} ("
+                    + ", ".join(f"{ident(h)} {kind}" for h, kind in cols) + ")")
+        marks = ", ".join("?" for _ in cols)
+        con.executemany(f"INSERT INTO {ident(table)} VALUES ({marks})",
+                        [[row.values.get(h) for h in feed.headers] for row in feed.rows])
+    con.close()
+    return list(range(1, len(feed.rows) + 1))
 
 
 def write_parquet(rows: list[dict[str, Any]], schema: pa.Schema, path: Path) -> None:

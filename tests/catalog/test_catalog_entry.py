@@ -70,7 +70,7 @@ def test_manifest_only_dataset_is_listed(published: dict, home: Path) -> None:
 
 
 def test_unknown_dataset_lists_known_ids(home: Path) -> None:
-    with pytest.raises(KeyError, match="known: community_operation_index"):
+    with pytest.raises(KeyError, match="known: care_home_beds, community_operation_index"):
         find_entry(build_catalog(), "nope")
 
 

@@ -65,7 +65,7 @@ CASES = [
     ("file field on an http source", {**_doc("parking_lot"), "source": {**_doc("parking_lot")["source"],
                                                                         "sheet": "x"}},
      "parking_lot", "source.sheet", None, "Extra inputs are not permitted",
-     "sheet is a field of file sources; this one takes: cursor_param"),
+     "sheet is a field of file sources; this one takes: auth, base_url, cursor_param"),
     ("wrong type of field", _with(version="two"), "grid_event", "version", None, "valid integer", ""),
     ("missing field", {k: v for k, v in _doc().items() if k != "owner"}, "grid_event", "owner", None,
      "Field required", "add it"),
@@ -205,7 +205,7 @@ def test_tier_dag_builds_and_its_contracts_task_names_the_broken_file(folder: Pa
     with pytest.raises(AirflowFailException, match=r"grid_event\.yaml: column reporter_phone, "
                                                    r"field columns\.5\.checks\.0"):
         district.get_task("contracts").python_callable()
-    assert district.get_task("datasets").python_callable() == ["floating_population"]
+    assert district.get_task("datasets").python_callable() == ["care_home_beds", "floating_population"]
     city = build_tier_dag("city")  # grid_event declares the district tier: the city is not told
     assert city.get_task("contracts").python_callable() == 2
     assert city.get_task("datasets").python_callable() == ["parking_berth_occupancy", "parking_lot"]

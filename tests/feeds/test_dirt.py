@@ -110,10 +110,14 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
 
 def _landed(entry: dict[str, Any]) -> tuple[str, int | None]:
     """Where the pipeline saw the entry: the landed file name's tail and the line in it. HTTP feeds
-    are catalogued by record index and landed as pages of `page_size` records."""
+    are catalogued by record index and landed as pages of `page_size` records, SQL tables by row
+and landed as batches of `batch_rows` rows."""
     from contracts.contract import load_contracts
 
     source = load_contracts()[entry["dataset"]].source
+    if source.kind == "sql":  # catalogued by row, landed in batches of batch_rows in cursor order
+        batch, line = divmod(entry["line"] - 1, source.batch_rows)
+        return f"batch-{batch + 1:05d}.parquet", line + 1
     if source.kind != "http":
         return "__" + entry["file"].replace("/", "__"), entry["line"]
     page, line = divmod(entry["line"] - 1, source.page_size)

@@ -29,7 +29,7 @@ from warehouse.query import query
 pytestmark = pytest.mark.xdist_group("faults")
 
 KILL_POINTS = [
-    "land.start", "land.copied", "land.moved", "land.recorded",
+    "land.start", "land.copied", "land.moved", "land.unconfirmed", "land.recorded",
     "stage.start", "stage.written", "stage.recorded",
     "address.start", "address.written", "address.recorded",
     "validate.start", "validate.checked", "validate.quarantined", "validate.recorded",

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from control import ledger
+from feeds.errors import LoadRejected
 from feeds.land import landed_files
 from shucang.pipeline import run_feed
 from sources.base import SourceError
@@ -138,3 +139,21 @@ def test_credentials_never_come_from_the_contract(tmp_path: Path, home: Path,
         SqlSource(connection="postgresql://u:pw@db/x", location="t", schedule="@daily")
     with pytest.raises(ValueError, match="not both or neither"):
         SqlSource(connection="health", location="t", query="SELECT 1", schedule="@daily")
+
+
+def test_a_renamed_column_refuses_the_batch_with_its_rows_counted(tmp_path: Path, home: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text("CREATE TABLE allowance (id INTEGER, full_name TEXT, amount NUMERIC, updated_at TEXT)"))
+        c.execute(sa.text("INSERT INTO allowance VALUES (1, '甲', 1.5, '2026-11-20 08:00:00'),"
+                          " (2, '乙', 2.5, '2026-11-20 08:01:00')"))
+    monkeypatch.setenv("SHUCANG_SQL_CIVIL_AFFAIRS_URL", url)
+    source = {"kind": "sql", "connection": "civil_affairs", "location": "allowance", "schedule": "@daily"}
+    monkeypatch.setenv("SHUCANG_CONTRACTS", str(write_contract(
+        home / "contracts", contract(DATASET, source, COLUMNS, ["person_id"], "updated_at"))))
+    with pytest.raises(LoadRejected, match="column 'name' \\(person_name\\) is missing"):
+        run_feed(DATASET)
+    (load,) = ledger.list_loads(DATASET)
+    assert (load["status"], load["rows_in"], load["rows_quarantined"]) == ("rejected", 2, 2)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from contracts.contract import Contract, load_contracts
 from feeds.sample.excel import HEADER_ROW, SHEET
 from feeds.sample.generate import SampleSummary, generate
+from foundation.sql import ident
 
 TINY = 0.05  # about 1/20 of the demo's rows: every dirt kind still fits
 
@@ -62,6 +64,11 @@ def read_lines(
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(path.read_bytes().decode(encoding), newline="")))
         return rows[0], {i: r for i, r in enumerate(rows[1:], start=1)}
+    if fmt == "parquet":  # a sql source: the table of an embedded department database, by rowid
+        with sqlite3.connect(path) as con:
+            cur = con.execute(f"SELECT * FROM {ident(contract.source.location)} ORDER BY rowid")
+            header = [d[0] for d in cur.description]
+            return header, {i: list(r) for i, r in enumerate(cur.fetchall(), start=1)}
     if fmt == "json":
         records = json.loads(path.read_text(encoding="utf-8"))
         header = [c.source_name for c in contract.columns]

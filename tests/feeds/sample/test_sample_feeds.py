@@ -32,6 +32,7 @@ ALL_DATASETS = [
     "elderly_care",
     "timebank_volunteer",
     "rental_housing",
+    "care_home_beds",
     "resident_evaluation",
     "iot_water_level",
     "iot_elevator_fault",
@@ -65,6 +66,8 @@ def test_every_contract_gets_feeds_where_its_location_points(sample, contracts) 
             rel = path.relative_to(sample.out).as_posix()
             if c.source.kind == "http":
                 assert rel == f"http/{c.id}.json"
+            elif c.source.kind == "sql":
+                assert rel == f"sql/{c.source.connection}.sqlite"
             else:
                 assert fnmatch.fnmatch(rel, c.source.location), (rel, c.source.location)
         assert sample.rows[c.id] > 0
