@@ -28,8 +28,8 @@ from catalog.facts import (
     quarantine_reasons,
     usage_by_dataset,
 )
+from contracts.wording import GRADE_ZH, TIER_ZH, TIMELINESS_ZH
 from foundation.settings import settings
-from foundation.wording import GRADE_ZH, TIER_ZH, TIMELINESS_ZH
 
 
 @dataclass

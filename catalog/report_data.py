@@ -11,8 +11,8 @@ import pandas as pd
 
 from catalog.entry import CatalogEntry
 from catalog.facts import Facts, as_utc
+from contracts.wording import MATCH_LEVEL_ZH, TIER_ZH, TIMELINESS_ZH, reason_zh
 from foundation.clock import in_beijing
-from foundation.wording import MATCH_LEVEL_ZH, TIER_ZH, TIMELINESS_ZH, reason_zh
 
 USAGE_ZH = {"grants": "授权数", "queries": "查询次数", "downloads": "下载次数",
             "streets": "申请街道（社区）数"}

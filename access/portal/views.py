@@ -1,6 +1,6 @@
 """What the portal's templates show for the control plane's stored vocabulary: people by name,
 request history in Chinese, errors as a clerk reads them. The words come from
-`foundation.wording`; this module only applies them to portal values. Reads users; writes nothing."""
+`contracts.wording`; this module only applies them to portal values. Reads users; writes nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from jinja2 import Environment
 
 from access import orgs
 from access.errors import UnknownEntityError
-from foundation.wording import (
+from contracts.wording import (
     DECISION_ZH,
     GRADE_ZH,
     ORG_KIND_ZH,

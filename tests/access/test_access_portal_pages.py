@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from access import errors, workflow
-from foundation import wording
+from contracts import wording
 from tests.support.access_world import household_scope
 from tests.support.browser import CHROMIUM, NO_CHROMIUM, chromium, served_as, visible_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from foundation.wording import error_zh, message_zh, reason_zh
+from contracts.wording import error_zh, message_zh, reason_zh
 
 
 @pytest.mark.parametrize(
