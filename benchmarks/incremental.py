@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -25,7 +24,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.ingest import CONTRACT, make_feed  # noqa: E402
+from benchmarks.ingest import CONTRACT, machine, make_feed  # noqa: E402
 
 INCREMENT = 1_000
 
@@ -101,12 +100,6 @@ def _land(size: int, tmp: Path) -> tuple[float, float]:
     start = time.perf_counter()
     assert land(contract) is not None
     return time.perf_counter() - start, bare
-
-
-def machine() -> str:
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.processor() or platform.machine()},"
-            f" Python {platform.python_version()}, duckdb {duckdb.__version__}")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ import duckdb
 import duckdb_extension_ducklake
 import duckdb_extension_postgres_scanner
 
+from foundation.duck import one_row
 from foundation.settings import settings, value
 from foundation.sql import ident, literal, literal_list, path
 
@@ -156,11 +157,14 @@ def columns_at(con: duckdb.DuckDBPyConnection, dataset: str, version: int) -> li
 def expire(con: duckdb.DuckDBPyConnection, keep: set[int], shared: bool) -> list[int]:
     """Expire every lake snapshot but the newest that no kept manifest names, then delete the
     files only expired snapshots used and those of killed writes; return the versions expired.
-    On a `shared` catalog other writers may be writing right now, so only files orphaned for a
-    day are deleted."""
-    versions = [r[0] for r in con.execute(f"SELECT snapshot_id FROM {ALIAS}.snapshots()"
+    On a `shared` catalog other writers may be writing right now, so only versions older than an
+    hour are expired and only files orphaned for a day deleted."""
+    # on a shared catalog a writer may not have listed the files of its fresh commit yet
+    recent = " WHERE snapshot_time < now() - INTERVAL 1 HOUR" if shared else ""
+    newest = one_row(con, f"SELECT max(snapshot_id) FROM {ALIAS}.snapshots()")[0]
+    versions = [r[0] for r in con.execute(f"SELECT snapshot_id FROM {ALIAS}.snapshots(){recent}"
                                           " ORDER BY snapshot_id").fetchall()]
-    gone = [v for v in versions[:-1] if v not in keep]
+    gone = [v for v in versions if v not in keep and v != newest]
     if gone:
         con.execute(f"CALL ducklake_expire_snapshots({literal(ALIAS)}, versions => {literal_list(gone)})")
     con.execute(f"CALL ducklake_cleanup_old_files({literal(ALIAS)}, cleanup_all => true)")

@@ -169,18 +169,24 @@ def _adopt(rows: Path, dataset: str, sid: str, exports: Path | None) -> Path:
 
 
 def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequence[str], sid: str,
-           exports: Path | None) -> None:
+           exports: Path | None, before: Manifest | None) -> None:
     """Upsert `rows` by `key` into the dataset's table (replace the table when there is no key
     or no table yet), committed as the lake snapshot of `sid`. A Parquet file that becomes the
-    whole table is taken in as it is (a first load, a model's output)."""
-    upsert = bool(key) and lake.exists(con, dataset)
+    whole table is taken in as it is (a first load, a model's output). A dataset published
+    before the lake (`before` without a lake version) gets its rows into the table first."""
+    seed = before.relation(exports) if key and before and before.lake_version is None else None
+    upsert = bool(key) and (seed is not None or lake.exists(con, dataset))
     adopted = _adopt(rows, dataset, sid, exports) if isinstance(rows, Path) and not upsert else None
     source = _source(con, adopted or rows, 2 if upsert else 1)
     if upsert:
-        have = {name for name, _ in lake.columns_at(con, dataset, _version(con))}
+        described = con.execute(f"DESCRIBE SELECT * FROM {seed}").fetchall() if seed else \
+            lake.columns_at(con, dataset, _version(con))
+        have = {r[0] for r in described}
         new = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] not in have]
     con.execute("BEGIN")
     try:
+        if seed is not None:
+            con.execute(lake.replace_sql(dataset, f"SELECT * FROM {seed}")[0])
         if upsert:
             for name, typ in new:  # a column the contract gained: earlier rows have it NULL
                 con.execute(f"ALTER TABLE {lake.table(dataset)} ADD COLUMN {ident(name)} {typ}")
@@ -308,7 +314,7 @@ def publish_snapshot(fields: ManifestFields, rows: Rows, *, declared: Sequence[S
         with lake.connect(exports) as con:
             version = lake.committed(con, sid)
             if version is None:  # else a publish killed after its lake commit: not written again
-                _write(con, fields.dataset, rows, key, sid, exports)
+                _write(con, fields.dataset, rows, key, sid, exports, current)
                 version = lake.committed(con, sid)
                 assert version is not None
             after_step(fields.dataset, "placed")

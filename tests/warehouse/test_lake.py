@@ -177,3 +177,10 @@ def test_a_home_made_before_the_lake_is_migrated_with_its_rows(home: Path) -> No
     assert migrate_home() == []  # already on the lake
     upserted = publish_snapshot(FIELDS, _rows([1, 99], "u"), key=["id"]).manifest
     assert upserted.rows == 51 and _live(upserted)[1] == "u1"
+
+
+def test_an_upsert_into_a_dataset_published_before_the_lake_keeps_its_rows(home: Path) -> None:
+    _main_home(home)
+    m = publish_snapshot(FIELDS, _rows([0, 50], "u"), key=["id"]).manifest
+    live = _live(m)
+    assert m.rows == 51 and live[0] == "u0" and live[1] == "m1" and live[50] == "u50"
