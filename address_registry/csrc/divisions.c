@@ -133,6 +133,37 @@ static int opens_address(const registry *r, const u32 *s, int n, int start) {
     return 0;
 }
 
+/* _typo_at: a child of deep whose name is written at s[pos] with one character off (not its
+ * last, and a CJK character in its place), when it is the only child that fits; sets *length. */
+static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const char *deep, int dl,
+                       int *length) {
+    u32 key[CODE_MAX];
+    for (int i = 0; i < dl; i++) key[i] = (u32)(unsigned char)deep[i];
+    const int32_t *items;
+    int ni = multimap_get(&r->div_children, key, dl, &items);
+    int32_t found = -1;
+    for (int i = 0; i + 1 < ni; i += 2) {
+        const u32 *e = table_entry(&r->div_names.t, items[i]);
+        int len = (int)e[0], off = 0, at = -1;
+        if (len > n - pos || e[2 + len - 1] != s[pos + len - 1]) continue;
+        for (int k = 0; k < len && off < 2; k++)
+            if (e[2 + k] != s[pos + k]) {
+                off++;
+                at = k;
+            }
+        if (off != 1 || !is_cjk(s[pos + at])) continue;
+        if (found >= 0 && !same_code(r, found, items[i + 1])) {
+            *length = 0;
+            return -1;
+        }
+        if (found < 0) {
+            found = items[i + 1];
+            *length = len;
+        }
+    }
+    return found;
+}
+
 /* _scan_from at s[start]: the names consumed from there; where the rest begins. */
 static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *p,
                      const char *prefer) {
@@ -198,6 +229,10 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             }
             taken = length;
             break;
+        }
+        if (!taken && rank >= DISTRICT && rank < COMMUNITY) {
+            choice = typo_at(r, s, n, pos, deep, dl, &taken);
+            if (choice >= 0) p->exact = 0;
         }
         if (!taken) break;
         if (choice >= 0) {
