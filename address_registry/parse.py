@@ -261,8 +261,10 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 if form.endswith(_ROAD_SUFFIX) or (
                         continues and not _child_at(s, pos + length, hits, div)):
                     continue
-                if not deepest:  # a bare short street name of another province is not one
-                    hits = [h for h in hits if h.rank < _STREET_RANK or h.code[:2] == prefer[:2]]
+                if not deepest:  # a bare short form: the preferred province's divisions first,
+                    # and a short street name of another province is not one
+                    local = [h for h in hits if h.code[:2] == prefer[:2]]
+                    hits = local or [h for h in hits if h.rank < _STREET_RANK]
                     if not hits:
                         continue
                 if len(form) < MIN_BARE_COMMUNITY and not deepest and all(

@@ -199,15 +199,16 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 if (road_form || (name_continues(s, n, pos + length) &&
                                   !child_at(r, s, n, pos + length, hits, nh)))
                     continue;
-                if (dl == 0) {  /* a bare short street name of another province is not one */
-                    int k = 0;
+                if (dl == 0) {  /* a bare short form: the preferred province's divisions first, */
+                    int k = 0;  /* and a short street name of another province is not one */
                     all_community = 1;
                     for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++)
-                        if (r->hit_rank[hits[j]] < STREET ||
-                            memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0) {
+                        if (memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0)
                             kept[k++] = hits[j];
-                            all_community &= r->hit_rank[hits[j]] == COMMUNITY;
-                        }
+                    int none_local = k == 0;
+                    for (int j = 0; none_local && j < nh && k < MAX_DIVISION_HITS; j++)
+                        if (r->hit_rank[hits[j]] < STREET) kept[k++] = hits[j];
+                    for (int j = 0; j < k; j++) all_community &= r->hit_rank[kept[j]] == COMMUNITY;
                     if (k == 0) continue;
                     hits = kept;
                     nh = k;
