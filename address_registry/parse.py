@@ -112,7 +112,8 @@ def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHi
     exact = [h for h in level_hits if h.exact]
     pool = exact or level_hits
     if len(pool) > 1 and len(deepest) < _CITY:
-        pool = [h for h in pool if h.code.startswith(prefer)] or pool
+        pool = ([h for h in pool if h.code.startswith(prefer)]
+                or [h for h in pool if h.code.startswith(prefer[:2])] or pool)
     if len({h.code for h in pool}) == 1:
         return pool[0]
     return None
@@ -261,10 +262,11 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 if form.endswith(_ROAD_SUFFIX) or (
                         continues and not _child_at(s, pos + length, hits, div)):
                     continue
-                if not deepest:  # a bare short form: the preferred province's divisions first,
-                    # and a short street name of another province is not one
-                    local = [h for h in hits if h.code[:2] == prefer[:2]]
-                    hits = local or [h for h in hits if h.rank < _STREET_RANK]
+                if not deepest:  # a bare short form: the preferred province's districts and
+                    # streets before another's, and a short street name of another province is none
+                    local = any(h.code[:2] == prefer[:2] for h in hits)
+                    hits = [h for h in hits if (h.code[:2] == prefer[:2] or h.rank <= _CITY_RANK
+                                                if local else h.rank < _STREET_RANK)]
                     if not hits:
                         continue
                 if len(form) < MIN_BARE_COMMUNITY and not deepest and all(

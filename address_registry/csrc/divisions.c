@@ -108,6 +108,9 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
         int npf = 0, pl = (int)strlen(prefer);
         for (int i = 0; i < np; i++)
             if (hit_under(r, pool[i], prefer, pl)) preferred[npf++] = pool[i];
+        int in_city = npf > 0;  /* else the preferred province's */
+        for (int i = 0; !in_city && i < np; i++)
+            if (hit_under(r, pool[i], prefer, 2)) preferred[npf++] = pool[i];
         if (npf) {
             memcpy(pool, preferred, (size_t)npf * sizeof *pool);
             np = npf;
@@ -199,15 +202,16 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 if (road_form || (name_continues(s, n, pos + length) &&
                                   !child_at(r, s, n, pos + length, hits, nh)))
                     continue;
-                if (dl == 0) {  /* a bare short form: the preferred province's divisions first, */
-                    int k = 0;  /* and a short street name of another province is not one */
+                if (dl == 0) {  /* a bare short form: the preferred province's districts and */
+                    int k = 0, local = 0;  /* streets first; another's short street is none */
                     all_community = 1;
-                    for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++)
-                        if (memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0)
-                            kept[k++] = hits[j];
-                    int none_local = k == 0;
-                    for (int j = 0; none_local && j < nh && k < MAX_DIVISION_HITS; j++)
-                        if (r->hit_rank[hits[j]] < STREET) kept[k++] = hits[j];
+                    for (int j = 0; j < nh; j++)
+                        local |= memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0;
+                    for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++) {
+                        int here = memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0;
+                        int rk = r->hit_rank[hits[j]];
+                        if (local ? (here || rk <= CITY) : rk < STREET) kept[k++] = hits[j];
+                    }
                     for (int j = 0; j < k; j++) all_community &= r->hit_rank[kept[j]] == COMMUNITY;
                     if (k == 0) continue;
                     hits = kept;
