@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from address_registry.normalize import traditional_spellings
-from address_registry.rules import MAX_DIVISION_HITS
+from address_registry.rules import MAX_DIVISION_HITS, MIN_TYPO_NAME
 from divisions.reference import LEVELS as LEVELS  # re-exported for the matcher
 from divisions.reference import RANK, Change, Division, national, read_history
 
@@ -111,6 +111,12 @@ class Divisions:
                     self._add(spelling, _hit(d, exact=False))
         for change in history:
             self._add_historic(change)
+        # parent code -> (full name, hit) of its children, for names written one character off
+        self.children: dict[str, list[tuple[str, NameHit]]] = {}
+        for name, hits in self.names.items():
+            for h in hits:
+                if h.exact and h.historic is None and len(name) >= MIN_TYPO_NAME:
+                    self.children.setdefault(h.division.parent, []).append((name, h))
         crowded = [name for name, hits in self.names.items() if len(hits) > MAX_DIVISION_HITS]
         if crowded:  # the C matcher's candidate buffers hold MAX_DIVISION_HITS
             raise ValueError(f"{crowded} name more than {MAX_DIVISION_HITS} divisions each")

@@ -152,6 +152,9 @@ def _load_divisions(load: _Loader, div: Divisions) -> None:
     for i, n in enumerate(names):
         groups.setdefault(n[:2], []).append(i)
     load.multimap("div_prefix", groups)
+    name_at = {n: i for i, n in enumerate(names)}
+    load.multimap("div_children", {parent: [x for n, h in pairs for x in (name_at[n], at[id(h)])]
+                                   for parent, pairs in div.children.items()})
     load.array("hit_code", _codes((h.code for h in hits), _COMMUNITY))
     load.array("hit_code_len", _ints(len(h.code) for h in hits))
     load.array("hit_rank", _ints(RANK[h.division.level] for h in hits))

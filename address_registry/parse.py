@@ -62,6 +62,7 @@ _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 _ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
 _TOWER = tuple(rules.TOWER_WORDS)
 _CITY_RANK, _DISTRICT_RANK, _STREET_RANK = RANK["city"], RANK["district"], RANK["street"]
+_COMMUNITY_RANK = RANK["community"]
 
 
 @dataclass(slots=True)
@@ -111,7 +112,8 @@ def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHi
     exact = [h for h in level_hits if h.exact]
     pool = exact or level_hits
     if len(pool) > 1 and len(deepest) < _CITY:
-        pool = [h for h in pool if h.code.startswith(prefer)] or pool
+        pool = ([h for h in pool if h.code.startswith(prefer)]
+                or [h for h in pool if h.code.startswith(prefer[:2])] or pool)
     if len({h.code for h in pool}) == 1:
         return pool[0]
     return None
@@ -141,15 +143,29 @@ class _Prefix:
     reach: tuple[tuple[int, int], ...] = ()
 
 
-_PREFIXES: dict[tuple[str, str], list[_Prefix]] = {}
+@dataclass(slots=True)
+class _Bucket:
+    """The prefixes remembered for one (first four characters, prefer): by text, and their
+    distinct lengths longest first, so a lookup tries a few slices instead of every prefix."""
+
+    by_text: dict[str, _Prefix]
+    lengths: list[int]
+
+
+_PREFIXES: dict[tuple[str, str], _Bucket] = {}
 _PREFIX_LIMIT = 20_000
+_remembered = [0]  # prefixes held in _PREFIXES
 
 
 def _resume(s: str, div: Divisions, prefer: str) -> _Prefix | None:
     """A remembered exact prefix of `s` whose names no longer name can override in `s`."""
-    for p in _PREFIXES.get((s[:4], prefer), ()):
+    bucket = _PREFIXES.get((s[:4], prefer))
+    if bucket is None:
+        return None
+    for length in bucket.lengths:
+        p = bucket.by_text.get(s[:length])
         # a longer name at any token start could have been taken instead: scan in full
-        if s.startswith(p.text) and not any(
+        if p is not None and not any(
                 s[t : t + n] in div.names for t, n in p.reach if t + n <= len(s)):
             return p
     return None
@@ -160,13 +176,17 @@ def _remember(p: _Prefix, div: Divisions, prefer: str) -> None:
               if n > taken]
     if any(t + n <= len(p.text) and p.text[t : t + n] in div.names for t, n in longer):
         return  # a longer name inside the prefix itself: it is never resumed from
-    if sum(map(len, _PREFIXES.values())) >= _PREFIX_LIMIT:
+    if _remembered[0] >= _PREFIX_LIMIT:
         _PREFIXES.clear()
-    bucket = _PREFIXES.setdefault((p.text[:4], prefer), [])
-    if all(q.text != p.text for q in bucket):
+        _remembered[0] = 0
+    bucket = _PREFIXES.setdefault((p.text[:4], prefer), _Bucket({}, []))
+    if p.text not in bucket.by_text:
         reach = tuple((t, n) for t, n in longer if t + n > len(p.text))
-        bucket.append(_Prefix(p.text, p.tokens, p.spans, p.deepest, p.rank, reach))
-        bucket.sort(key=lambda q: -len(q.text))
+        bucket.by_text[p.text] = _Prefix(p.text, p.tokens, p.spans, p.deepest, p.rank, reach)
+        _remembered[0] += 1
+        if len(p.text) not in bucket.lengths:
+            bucket.lengths.append(len(p.text))
+            bucket.lengths.sort(reverse=True)
 
 
 def _opens_address(s: str, start: int, div: Divisions) -> bool:
@@ -175,6 +195,25 @@ def _opens_address(s: str, start: int, div: Divisions) -> bool:
     return any(h.rank <= _CITY_RANK or (h.rank == _DISTRICT_RANK and h.exact)
                for n in div.lengths.get(s[start : start + 2], ())
                for h in div.names.get(s[start : start + n], ()))
+
+
+def _typo_at(s: str, pos: int, deepest: str, div: Divisions) -> tuple[int, NameHit] | None:
+    """A child of `deepest` whose name is written at `pos` with one character off (not its last
+    character, and a Chinese character in its place), when it is the only child that fits."""
+    found: NameHit | None = None
+    length = 0
+    for name, h in div.children.get(deepest, ()):
+        written = s[pos : pos + len(name)]
+        if len(written) != len(name) or written[-1] != name[-1]:
+            continue
+        off = [i for i, (a, b) in enumerate(zip(written, name, strict=True)) if a != b]
+        if len(off) != 1 or not _HAS_CJK.match(written[off[0]]):
+            continue
+        if found is not None and found.code != h.code:
+            return None
+        if found is None:
+            found, length = h, len(name)
+    return (length, found) if found is not None else None
 
 
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
@@ -223,8 +262,11 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 if form.endswith(_ROAD_SUFFIX) or (
                         continues and not _child_at(s, pos + length, hits, div)):
                     continue
-                if not deepest:  # a bare short street name of another province is not one
-                    hits = [h for h in hits if h.rank < _STREET_RANK or h.code[:2] == prefer[:2]]
+                if not deepest:  # a bare short form: the preferred province's districts and
+                    # streets before another's, and a short street name of another province is none
+                    local = any(h.code[:2] == prefer[:2] for h in hits)
+                    hits = [h for h in hits if (h.code[:2] == prefer[:2] or h.rank <= _CITY_RANK
+                                                if local else h.rank < _STREET_RANK)]
                     if not hits:
                         continue
                 if len(form) < MIN_BARE_COMMUNITY and not deepest and all(
@@ -239,6 +281,12 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 continue
             taken = (length, choice)
             break
+        if taken is None and rank >= _DISTRICT_RANK and rank < _COMMUNITY_RANK:
+            taken = _typo_at(s, pos, deepest, div)
+            if taken is not None:
+                out.division_exact = False
+                notes.append(f"{s[pos:pos + taken[0]]} read as {taken[1].division.name}"
+                             " (one character off)")
         if taken is None:
             break
         length, hit = taken
@@ -379,4 +427,5 @@ def clear_caches() -> None:
     """Forget the remembered division prefixes and tails (benchmarks; results never depend on
     these caches)."""
     _PREFIXES.clear()
+    _remembered[0] = 0
     _parse_tail.cache_clear()

@@ -59,6 +59,9 @@ MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 name
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
 # the first province or city name among its first LEAD_MAX characters.
 LEAD_MAX = 10
+# A division name written one character off (沚 for 址) is read under a known district or street
+# when it is at least this long, ends as the name does and no other child fits.
+MIN_TYPO_NAME = 3
 # A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
 TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
 # The committee written after a village or community name (南山村|村委会), in the order tried.
@@ -146,7 +149,7 @@ ROW_COLUMNS = (
 # and its "<name>.list_off" and "<name>.items" arrays), then its plain arrays, by the names Python
 # copies them in under (csrc/core.h `registry` has a member of each name).
 REGISTRY_TABLES = ("by_label", "roads", "houses", "fuzzy_scopes")
-REGISTRY_MULTIMAPS = ("div_names", "div_prefix", "est_names", "est_keys", "by_door", "rooms")
+REGISTRY_MULTIMAPS = ("div_names", "div_prefix", "div_children", "est_names", "est_keys", "by_door", "rooms")
 REGISTRY_ARRAYS = ("hit_code", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
                    "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",
                    "layout_units_written", "layout_units", "layout_floors", "layout_rooms",

@@ -46,6 +46,7 @@ typedef struct {
     /* divisions: name -> hits (entries grouped by first two characters, longest first);
      * first two characters -> the names of that group (their entry indexes) */
     multimap div_names, div_prefix;
+    multimap div_children;  /* parent code -> (name, hit) pairs of its children (typos) */
     char *hit_code; int32_t *hit_code_len, *hit_rank, *hit_exact, *hit_historic;
     /* estates (index order = code order) */
     char *estate_code, *estate_community;

@@ -108,6 +108,9 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
         int npf = 0, pl = (int)strlen(prefer);
         for (int i = 0; i < np; i++)
             if (hit_under(r, pool[i], prefer, pl)) preferred[npf++] = pool[i];
+        int in_city = npf > 0;  /* else the preferred province's */
+        for (int i = 0; !in_city && i < np; i++)
+            if (hit_under(r, pool[i], prefer, 2)) preferred[npf++] = pool[i];
         if (npf) {
             memcpy(pool, preferred, (size_t)npf * sizeof *pool);
             np = npf;
@@ -131,6 +134,37 @@ static int opens_address(const registry *r, const u32 *s, int n, int start) {
                 return 1;
     }
     return 0;
+}
+
+/* _typo_at: a child of deep whose name is written at s[pos] with one character off (not its
+ * last, and a CJK character in its place), when it is the only child that fits; sets *length. */
+static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const char *deep, int dl,
+                       int *length) {
+    u32 key[CODE_MAX];
+    for (int i = 0; i < dl; i++) key[i] = (u32)(unsigned char)deep[i];
+    const int32_t *items;
+    int ni = multimap_get(&r->div_children, key, dl, &items);
+    int32_t found = -1;
+    for (int i = 0; i + 1 < ni; i += 2) {
+        const u32 *e = table_entry(&r->div_names.t, items[i]);
+        int len = (int)e[0], off = 0, at = -1;
+        if (len > n - pos || e[2 + len - 1] != s[pos + len - 1]) continue;
+        for (int k = 0; k < len && off < 2; k++)
+            if (e[2 + k] != s[pos + k]) {
+                off++;
+                at = k;
+            }
+        if (off != 1 || !is_cjk(s[pos + at])) continue;
+        if (found >= 0 && !same_code(r, found, items[i + 1])) {
+            *length = 0;
+            return -1;
+        }
+        if (found < 0) {
+            found = items[i + 1];
+            *length = len;
+        }
+    }
+    return found;
 }
 
 /* _scan_from at s[start]: the names consumed from there; where the rest begins. */
@@ -168,15 +202,17 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 if (road_form || (name_continues(s, n, pos + length) &&
                                   !child_at(r, s, n, pos + length, hits, nh)))
                     continue;
-                if (dl == 0) {  /* a bare short street name of another province is not one */
-                    int k = 0;
+                if (dl == 0) {  /* a bare short form: the preferred province's districts and */
+                    int k = 0, local = 0;  /* streets first; another's short street is none */
                     all_community = 1;
-                    for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++)
-                        if (r->hit_rank[hits[j]] < STREET ||
-                            memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0) {
-                            kept[k++] = hits[j];
-                            all_community &= r->hit_rank[hits[j]] == COMMUNITY;
-                        }
+                    for (int j = 0; j < nh; j++)
+                        local |= memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0;
+                    for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++) {
+                        int here = memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0;
+                        int rk = r->hit_rank[hits[j]];
+                        if (local ? (here || rk <= CITY) : rk < STREET) kept[k++] = hits[j];
+                    }
+                    for (int j = 0; j < k; j++) all_community &= r->hit_rank[kept[j]] == COMMUNITY;
                     if (k == 0) continue;
                     hits = kept;
                     nh = k;
@@ -198,6 +234,10 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             }
             taken = length;
             break;
+        }
+        if (!taken && rank >= DISTRICT && rank < COMMUNITY) {
+            choice = typo_at(r, s, n, pos, deep, dl, &taken);
+            if (choice >= 0) p->exact = 0;
         }
         if (!taken) break;
         if (choice >= 0) {

@@ -76,6 +76,9 @@ CASES = [
     ("淳安县千岛湖镇青溪村3组15号301室", dict(road="3组", road_number="15", building=None)),
     ("浙江省台州市浙江省台州市椒江区白云街道", dict(street_code="331002002")),
     ("金华金东金华金东孝顺镇", dict(district_code="330703", street_code="330703101")),
+    ("西湖区三敦镇", dict(street="三敦镇", street_code="330106109")),  # one character off
+    ("余杭区瓶窖镇南山村", dict(street_code="330110110", community_code="330110110201")),
+    ("三敦镇", dict(street_code=None)),  # ... only under a known district or street
 ]
 
 
