@@ -6,12 +6,13 @@ keeps the hash the previous manifest gave it), become the manifest, which is kep
 snapshots/<id>.json and swapped in atomically as manifest.json (the commit point); then the
 warehouse views are brought in line and SHUCANG_KEEP_SNAPSHOTS snapshots per dataset are kept.
 
-Order, and what a crash after each step leaves (`STEPS`): `written` - an uncommitted lake
-transaction (rolled back; its files are removed by the next prune); `placed` - a lake version no
-manifest names (a retry of the same snapshot id finds it by its commit and does not write again);
-`swapped` - the new snapshot is current, the view may still show the old one (the next sync
-repoints it); `synced`, `pruned` - done. Readers go through the manifest, so they see the old
-snapshot or the new one, never a mix; the files an old manifest names stay until it is pruned."""
+Order, and what a crash after each step leaves (`STEPS`; each is the fault point
+`publish.<step>` of foundation.faults, where the crash tests kill the process): `written` - an
+uncommitted lake transaction (rolled back; its files are removed by the next prune); `placed` - a
+lake version no manifest names (a retry of the same snapshot id finds it by its commit and does
+not write again); `swapped` - the new snapshot is current, the view may still show the old one
+(the next sync repoints it); `synced`, `pruned` - done. Readers go through the manifest, so they
+see the old snapshot or the new one, never a mix; the files an old manifest names stay until it is pruned."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import re
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -92,12 +93,6 @@ class Publication:
     view_pending: str | None
 
 
-def _no_hook(dataset: str, step: str) -> None:
-    return None
-
-
-# Called after each of STEPS with (dataset, step); the crash tests kill the process there.
-after_step: Callable[[str, str], None] = _no_hook
 
 
 def new_snapshot_id() -> str:
@@ -198,8 +193,7 @@ def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequen
         for sql in statements:
             con.execute(sql)
         lake.mark_commit(con, sid)
-        after_step(dataset, "written")
-        faults.point("publish.merged")
+        faults.point("publish.written")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -317,8 +311,7 @@ def publish_snapshot(fields: ManifestFields, rows: Rows, *, declared: Sequence[S
                 _write(con, fields.dataset, rows, key, sid, exports, current)
                 version = lake.committed(con, sid)
                 assert version is not None
-            after_step(fields.dataset, "placed")
-            faults.point("publish.snapshot_written")
+            faults.point("publish.placed")
             described = lake.columns_at(con, fields.dataset, version)
             files = _files(con, fields.dataset, version, base, current)
             load_ids = _load_ids(con, fields.dataset, version, described)
@@ -328,9 +321,9 @@ def publish_snapshot(fields: ManifestFields, rows: Rows, *, declared: Sequence[S
                 "schema": _columns(fields, declared, described), "load_ids": load_ids,
             })
             swap_manifest(manifest, exports)
-            after_step(fields.dataset, "swapped")
+            faults.point("publish.swapped")
             views = sync_views(exports)
-            after_step(fields.dataset, "synced")
+            faults.point("publish.synced")
             prune_snapshots(fields.dataset, exports, con=con)
-            after_step(fields.dataset, "pruned")
+            faults.point("publish.pruned")
     return Publication(manifest, views.pending)

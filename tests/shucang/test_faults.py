@@ -33,14 +33,15 @@ KILL_POINTS = [
     "stage.start", "stage.written", "stage.recorded",
     "address.start", "address.written", "address.recorded",
     "validate.start", "validate.checked", "validate.quarantined", "validate.recorded",
-    "publish.start", "publish.merged", "publish.snapshot_written", "publish.manifest_swapped",
+    "publish.start", "publish.written", "publish.placed", "publish.swapped", "publish.synced",
+    "publish.pruned", "publish.manifest_swapped",
     "publish.sealed", "publish.recorded",
 ]
 STEPS_WITH_BOUNDARIES = ("stage", "address", "validate", "publish")
 # PostgreSQL gets a point before the load is recorded, two mid-way, both around the manifest
 # swap and one between the swap and the ledger update: only the control plane differs, and each
 # case costs half a minute on a loaded machine
-PG_POINTS = ["land.moved", "stage.written", "validate.quarantined", "publish.snapshot_written",
+PG_POINTS = ["land.moved", "stage.written", "validate.quarantined", "publish.placed",
              "publish.manifest_swapped", "publish.sealed"]
 
 OLD = {("SJ202611200001", "上报"), ("SJ202611200002", "办结")}
@@ -160,7 +161,7 @@ def test_an_error_marks_the_load_failed_and_the_next_run_resumes_it(home: Path, 
 def test_the_command_line_killed_in_publish_is_finished_by_the_next_run(home: Path,
                                                                          grid_dir: Path) -> None:
     _deliveries(grid_dir)
-    env = {**os.environ, "SHUCANG_FAULT_POINT": "publish.snapshot_written"}
+    env = {**os.environ, "SHUCANG_FAULT_POINT": "publish.placed"}
     shucang = Path(sys.executable).parent / "shucang"
     run = subprocess.run([str(shucang), "feeds", "run", "grid_event"], env=env, capture_output=True,
                          timeout=600)

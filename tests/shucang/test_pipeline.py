@@ -115,17 +115,14 @@ def test_publish_killed_after_the_snapshot_is_placed_is_retried(home: Path, grid
     before = _snapshot()
     _write(grid_dir, "b.csv", [grid_row(1, 事件等级="4"), grid_row(2)])
 
-    def crash(dataset: str, step: str) -> None:
-        if step == "placed":
-            raise OSError("killed between placing the snapshot and swapping the manifest")
-
-    monkeypatch.setattr("warehouse.snapshots.after_step", crash)
-    with pytest.raises(pipeline.LoadFailed, match="failed in publish: OSError: killed"):
+    # an error between placing the snapshot and swapping the manifest
+    monkeypatch.setenv("SHUCANG_FAULT_POINT", "publish.placed:raise")
+    with pytest.raises(pipeline.LoadFailed, match="failed in publish: FaultInjected: fault injected at publish.placed"):
         pipeline.run_feed("grid_event")
     assert _snapshot() == before  # manifest and view both still on the old snapshot
     current = json.loads((home / "exports/grid_event/manifest.json").read_text())
     assert all((home / "exports/grid_event" / f["path"]).exists() for f in current["files"])
-    monkeypatch.setattr("warehouse.snapshots.after_step", lambda dataset, step: None)
+    monkeypatch.delenv("SHUCANG_FAULT_POINT")
     (failed,) = ledger.unfinished_loads("grid_event")
     assert (failed["status"], failed["step"]) == ("failed", "validated")
     assert pipeline.run_feed("grid_event")["load_id"] == failed["load_id"]  # resumed, not skipped

@@ -140,15 +140,12 @@ def test_an_unreadable_manifest_does_not_hold_up_the_other_views(published: dict
 
 
 KILL = """
-import os, signal, sys
+import sys
 from pathlib import Path
 from contracts.contract import load_contracts
-from warehouse import snapshots
 from warehouse.publish import publish
 
-step = sys.argv[1]
-snapshots.after_step = lambda dataset, at: os.kill(os.getpid(), signal.SIGKILL) if at == step else None
-publish(load_contracts()[sys.argv[2]], sys.argv[3], Path(sys.argv[4]))
+publish(load_contracts()[sys.argv[1]], sys.argv[2], Path(sys.argv[3]))
 """
 
 
@@ -158,8 +155,9 @@ def test_a_publish_killed_after_each_step_is_old_or_new_and_retried(home: Path, 
     first, second = new_snapshot_id(), new_snapshot_id()
     publish(_contract(), first, _load_file(home, first, rows))
     data = _load_file(home, second, rows[:5])
-    killed = subprocess.run([sys.executable, "-c", KILL, step, DATASET, second, str(data)],
-                            env=os.environ, capture_output=True, text=True, timeout=120)
+    killed = subprocess.run([sys.executable, "-c", KILL, DATASET, second, str(data)],
+                            env={**os.environ, "SHUCANG_FAULT_POINT": f"publish.{step}"},
+                            capture_output=True, text=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     current = read_manifest(DATASET)
     swapped = STEPS.index(step) >= STEPS.index("swapped")
