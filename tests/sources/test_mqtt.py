@@ -19,7 +19,7 @@ import pytest
 from control import ledger
 from shucang.pipeline import run_feed
 from tests.support.source_servers import contract, mqtt_broker, publish, write_contract
-from warehouse.manifest import current_files
+from warehouse.manifest import current_relation
 
 DATASET = "mqtt_water_level"
 COLUMNS = [
@@ -50,8 +50,7 @@ def _readings(base: str, start: int, n: int) -> tuple[str, list[bytes]]:
 
 def _published() -> int:
     with duckdb.connect() as con:
-        files = [str(p) for p in current_files(DATASET)]
-        return con.execute("SELECT count(*) FROM read_parquet(?)", [files]).fetchone()[0]
+        return con.execute(f"SELECT count(*) FROM {current_relation(DATASET)}").fetchone()[0]
 
 
 def _landed_rows() -> int:

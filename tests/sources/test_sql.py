@@ -20,7 +20,7 @@ from shucang.pipeline import run_feed
 from sources.base import SourceError
 from sources.sql import SqlSource, database_url
 from tests.support.source_servers import contract, write_contract
-from warehouse.manifest import current_files, read_manifest
+from warehouse.manifest import current_relation, read_manifest
 
 DATASET = "sql_allowance"
 T0 = dt.datetime(2026, 11, 20, 8, 0, 0)
@@ -61,8 +61,8 @@ def allowance(department_db: str, home: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def _published() -> dict[int, tuple]:
     with duckdb.connect() as con:
-        got = con.execute("SELECT person_id, person_name, amount, updated_at FROM read_parquet(?)",
-                          [[str(p) for p in current_files(DATASET)]]).fetchall()
+        got = con.execute("SELECT person_id, person_name, amount, updated_at"
+                          f" FROM {current_relation(DATASET)}").fetchall()
     return {r[0]: r for r in got}
 
 
