@@ -23,7 +23,7 @@ from foundation.settings import REPO_ROOT
 from shucang import pipeline
 from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
 from warehouse import quarantine
-from warehouse.manifest import current_files, dataset_dir, read_manifest
+from warehouse.manifest import current_relation, dataset_dir, read_manifest
 from warehouse.query import query
 
 pytestmark = pytest.mark.xdist_group("faults")
@@ -61,9 +61,8 @@ def _published() -> set[tuple[str, str]]:
     manifest = read_manifest("grid_event")
     for f in manifest.files:
         assert sha256_file(dataset_dir("grid_event") / f.path) == f.sha256
-    files = ", ".join(f"'{p}'" for p in current_files("grid_event"))
     with duckdb.connect() as con:
-        rows = con.execute(f"SELECT event_id, status FROM read_parquet([{files}])").fetchall()
+        rows = con.execute(f"SELECT event_id, status FROM {current_relation('grid_event')}").fetchall()
     assert len(rows) == len(set(rows)), "a row is published twice"
     return set(rows)
 

@@ -23,13 +23,12 @@ from transforms.runner import (
     run_model,
     run_models,
 )
-from warehouse.manifest import current_files, read_manifest
+from warehouse.manifest import current_relation, read_manifest
 from warehouse.snapshots import keep_snapshots
 
 
 def _rows(dataset: str) -> list[dict[str, Any]]:
-    files = current_files(dataset)
-    return duckdb.sql(f"SELECT * FROM read_parquet({[str(f) for f in files]})").to_arrow_table().to_pylist()
+    return duckdb.sql(f"SELECT * FROM {current_relation(dataset)}").to_arrow_table().to_pylist()
 
 
 def test_run_all_publishes_every_model_with_lineage(published: dict) -> None:
