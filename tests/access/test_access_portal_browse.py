@@ -5,13 +5,12 @@ the standard address columns offered."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
-from access import orgs, workflow
-from access.portal.app import create_app
+from access import workflow
 from access.portal.browse import browse
 from catalog.entry import build_catalog
 from catalog.search import search
+from tests.support.portal import signed_in
 
 QUERIES = ["老人", "车位", "停车", "电梯 故障", "社区居委会", "满意度", "身份证", "租房", "企业", "住址",
            "tingche", "停車場", "parking"]
@@ -38,14 +37,8 @@ def test_filters(home) -> None:  # type: ignore[no-untyped-def]
     assert [d["id"] for d in browse("老人", grade=grade).datasets] == ["elderly_care"]
 
 
-def _client(user: str) -> TestClient:
-    client = TestClient(create_app(), headers={"Origin": "http://testserver"})
-    assert client.post("/login", data={"token": orgs.issue_token(user)}, follow_redirects=False).status_code == 303
-    return client
-
-
 def test_catalog_page_search_filters_and_explained_scores(city: dict[str, str]) -> None:
-    street = _client("chen")
+    street = signed_in("chen")
     page = street.get("/", params={"q": "户籍"}).text
     assert "户籍人口" in page and "相关程度" in page and "（原词，标题）" in page
     assert "没有找到符合条件的数据集" in street.get("/", params={"q": "tingche"}).text
@@ -53,7 +46,7 @@ def test_catalog_page_search_filters_and_explained_scores(city: dict[str, str]) 
 
 
 def test_one_request_for_several_datasets_with_address_columns(city: dict[str, str]) -> None:
-    street = _client("chen")
+    street = signed_in("chen")
     form = street.get("/requests/new", params=[("dataset", "household_register"), ("dataset", "grid_event")])
     assert form.status_code == 200
     assert "columns:household_register" in form.text and "columns:grid_event" in form.text

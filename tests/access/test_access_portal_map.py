@@ -10,11 +10,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from fastapi.testclient import TestClient
 
-from access import orgs
 from access.portal import svgmap
-from access.portal.app import create_app
 from access.registry_points import buildings_within
 from tests.support.access_world import (
     BEISHAN_COMMUNITY,
@@ -24,6 +21,7 @@ from tests.support.access_world import (
     household_scope,
 )
 from tests.support.browser import CHROMIUM, NO_CHROMIUM, chromium, served_as, visible_text
+from tests.support.portal import signed_in
 
 
 @pytest.fixture
@@ -41,18 +39,12 @@ def registry(home: Path) -> Path:
     return folder
 
 
-def _client(user: str) -> TestClient:
-    client = TestClient(create_app(), headers={"Origin": "http://testserver"})
-    client.post("/login", data={"token": orgs.issue_token(user)})
-    return client
-
-
 def _spots(page: str) -> dict[str, int]:
     return {c: int(n) for c, n in re.findall(r'data-code="(\d+)" data-count="(\d+)"', page)}
 
 
 def test_a_street_sees_its_granted_rows_per_community(granted: str, registry: Path) -> None:
-    page = _client("chen").get(f"/grants/{granted}/map/household_register")
+    page = signed_in("chen").get(f"/grants/{granted}/map/household_register")
     assert page.status_code == 200 and "<svg" in page.text
     spots = _spots(page.text)
     assert set(spots) == set(XIXI_COMMUNITIES) and sum(spots.values()) == 40  # own street only
@@ -70,9 +62,9 @@ def test_the_svg_is_drawn_from_the_points_given() -> None:
 
 
 def test_the_map_is_refused_to_others_and_without_codes(granted: str, registry: Path) -> None:
-    assert _client("zhao").get(f"/grants/{granted}/map/household_register").status_code == 403
+    assert signed_in("zhao").get(f"/grants/{granted}/map/household_register").status_code == 403
     grant = grant_through(household_scope(sex=None))
-    refused = _client("chen").get(f"/grants/{grant}/map/household_register")
+    refused = signed_in("chen").get(f"/grants/{grant}/map/household_register")
     assert refused.status_code == 400 and "无法落图" in refused.text
 
 

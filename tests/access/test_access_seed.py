@@ -8,16 +8,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from access import orgs, workflow
 from access.models import users
-from access.portal.app import create_app
 from access.scope import contracts
 from access.seed import department_id, seed_city
 from control.db import engine
 from tests.support.access_world import household_scope
+from tests.support.portal import signed_in
 
 REPO_CONTRACTS = Path(__file__).parents[2] / "catalog" / "datasets"
 
@@ -71,8 +70,7 @@ def test_an_owner_seeded_under_an_older_id_is_not_duplicated(contract_dir: Path)
 
 def test_the_bureau_is_warned_when_a_dataset_has_no_reviewer(city: dict[str, str]) -> None:
     rid = workflow.submit("chen", "核查", "走访", household_scope())
-    client = TestClient(create_app(), headers={"Origin": "http://testserver"})
-    client.post("/login", data={"token": orgs.issue_token("wang")})
+    client = signed_in("wang")
     page = client.get("/review").text
     assert rid in page and "no-reviewer" not in page  # 省公安厅 has its reviewer li
     assert '<span class="count">1</span>' in page
