@@ -505,8 +505,17 @@ def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> 
         extra = check_header(contract, list(keys), path.name)
         batch.note_extra(idx, path.name, extra, contract.extra_columns)
     names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
-    return [(i, [_json_text(item.get(n)) if isinstance(item, dict) else None for n in names])
-            for i, item in enumerate(items, start=1)]
+    records: list[Record] = []
+    for i, item in enumerate(items, start=1):
+        if isinstance(item, dict):
+            records.append((i, [_json_text(item.get(n)) for n in names]))
+            continue
+        raw = _json_text(item)
+        batch.skip(idx, {"source_file": path.name, "line": i, "column": None, "raw_value": raw,
+                         "reason_code": "malformed_row",
+                         "reason": f"record {i} under {records_path!r} is not a JSON object",
+                         "record": json.dumps({"record": raw}, ensure_ascii=False)})
+    return records
 
 
 def _parquet_select(contract: Contract, idx: int, path: Path, batch: RawBatch) -> str:
