@@ -117,7 +117,10 @@ def _kill_and_recover(point: str, home: Path, grid_dir: Path) -> None:
     _deliveries(grid_dir)
     assert _killed_at(point) == -signal.SIGKILL, f"the load never reached {point}"
     assert _published() in (OLD, NEW)
-    assert {r for r in query("SELECT event_id, status FROM grid_event")[1]} == _published()
+    # the manifest is the truth; killed between its swap and the view sync, the warehouse view
+    # still shows the whole old snapshot until the next publish or `warehouse sync` repoints it
+    view = {r for r in query("SELECT event_id, status FROM grid_event")[1]}
+    assert view == (OLD if point == "publish.swapped" else _published())
     _assert_recovered(home, finished=point == "publish.recorded")
 
 
