@@ -107,36 +107,15 @@ def test_review_queue_outage_does_not_stop_matching(built: Path,
     assert [r.spelling for r in pending()] == ["金都花圆"]  # queued on the next match
 
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def test_review_queue_on_postgresql(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import uuid
-
-    from sqlalchemy import create_engine, delete
-    from sqlalchemy.exc import OperationalError
-
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_review_queue_on_postgresql(backend: str) -> None:
+    """The queue on a PostgreSQL control plane (a schema of its own, dropped afterwards)."""
     import address_registry.review as review
-    from control.db import engine
 
-    try:
-        with create_engine(PG_URL, connect_args={"connect_timeout": 3}).connect():
-            pass
-    except OperationalError as exc:
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432/test is not reachable: {exc.orig}")
-    monkeypatch.setenv("SHUCANG_CONTROL_URL", PG_URL)
-    spelling = f"测试花园{uuid.uuid4().hex[:8]}"
     candidates: list[dict[str, object]] = [{"estate_code": "3301060050552003",
                                             "name": "金都花园", "score": 0.7}]
-    try:
-        assert review.enqueue([(spelling, f"{spelling}3幢", candidates)], 1) == 1
-        assert review.enqueue([(spelling, f"{spelling}3幢", candidates)], 1) == 0
-        [queued] = [r for r in review.pending(10_000) if r.spelling == spelling]
-        review.decide(queued.review_id, accept=True, by="pytest")
-        assert review.aliases()[1][spelling] == "3301060050552003"
-    finally:
-        with engine().begin() as conn:
-            conn.execute(delete(review.address_aliases)
-                         .where(review.address_aliases.c.spelling == spelling))
-            conn.execute(delete(review.address_reviews)
-                         .where(review.address_reviews.c.spelling == spelling))
+    assert review.enqueue([("测试花园", "测试花园3幢", candidates)], 1) == 1
+    assert review.enqueue([("测试花园", "测试花园3幢", candidates)], 1) == 0
+    [queued] = [r for r in review.pending(10_000) if r.spelling == "测试花园"]
+    review.decide(queued.review_id, accept=True, by="pytest")
+    assert review.aliases()[1]["测试花园"] == "3301060050552003"
