@@ -304,13 +304,13 @@ def _type_file(con: duckdb.DuckDBPyConnection, contract: Contract, batch: RawBat
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed_{idx} AS {select}")
 
 
-def _drop_empty_rows(con: duckdb.DuckDBPyConnection, contract: Contract) -> int:
-    """Delete from `unreadable` the rows none of whose contract columns holds a value (a line of
-    delimiters only: Excel saves a sheet's formatted but empty rows so); return how many. They
-    are blank lines, as blank rows of a workbook are. Every such row is `_bad`, for a primary key
-    is required."""
-    empty = " AND ".join(f"{_clean(c, f'json_extract_string(_raw, {literal(c.source_name)})')} IS NULL"
-                         for c in contract.columns)
+def _drop_empty_rows(con: duckdb.DuckDBPyConnection, contract: Contract, kept: Sequence[str]) -> int:
+    """Delete from `unreadable` the rows none of whose columns (the contract's and the `kept`
+    undeclared ones) holds a value (a line of delimiters only: Excel saves a sheet's formatted but
+    empty rows so); return how many. They are blank lines, as blank rows of a workbook are. Every
+    such row is `_bad`, for a primary key is required."""
+    empty = " AND ".join([f"{_clean(c, f'json_extract_string(_raw, {literal(c.source_name)})')} IS NULL"
+                          for c in contract.columns] + [f"{ident(k)} IS NULL" for k in kept])
     return int(one_row(con, f"DELETE FROM unreadable WHERE {empty}")[0])
 
 
@@ -398,7 +398,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         con.execute(f"CREATE TEMP VIEW numbered AS "
                     f"{_numbered(contract, load_id, typed, batch, _line_fix(con, shifted))}")
         con.execute("CREATE TEMP TABLE unreadable AS SELECT * FROM numbered WHERE _bad")
-        batch.blank_lines += _drop_empty_rows(con, contract)
+        batch.blank_lines += _drop_empty_rows(con, contract, batch.kept_names())
         bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
         selects = [_failure_select(contract, "unreadable")] if bad else []
         good = "(SELECT * EXCLUDE (_bad, _raw) FROM numbered WHERE NOT _bad)"

@@ -75,3 +75,16 @@ def test_a_kept_column_may_not_take_a_published_name(home: Path, grid_dir: Path,
     assert [r["status"] for r in loads] == ["rejected", "rejected"]
     for load in loads:
         assert load["rows_in"] == load["rows_quarantined"] == 1
+
+
+def test_a_row_holding_only_kept_values_is_quarantined_not_dropped(
+        home: Path, grid_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _keeping(monkeypatch)
+    empty = [""] * len(GRID_HEADER)
+    rows = [[*grid_row(1), "备注1"], [*empty, "只有备注"], [*empty, ""]]
+    (grid_dir / "a.csv").write_bytes(csv_bytes([*GRID_HEADER, "备注"], rows))
+    assert pipeline.run_feed("grid_event") is not None
+    (load,) = ledger.list_loads("grid_event")
+    # the delimiters-only line is a blank line; the line with a kept value is a row without a key
+    assert (load["rows_in"], load["rows_published"], load["rows_quarantined"]) == (2, 1, 1)
+    ledger.assert_conserved(load["load_id"])
