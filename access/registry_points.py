@@ -1,6 +1,6 @@
-"""Where the standard address registry puts buildings: the current registry version's
-`buildings.parquet` (building_code, community_code, lon, lat) under SHUCANG_HOME/registry, the
-layout address_registry/store.py writes, read with in-memory DuckDB. The map draws from these
+"""The standard address registry's buildings with coordinates: the current registry version's
+`buildings.parquet` (building_code, community_code, lon, lat), found through the registry's
+layout (warehouse.registry_files), read with in-memory DuckDB. The map draws from these
 coordinates only; nothing is fetched from outside. Reads files; writes nothing."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from foundation.settings import settings
 from foundation.sql import literal, path
+from warehouse.registry_files import current_table, root
 
 
 @dataclass(frozen=True)
@@ -24,21 +24,10 @@ class Point:
     lat: float
 
 
-def buildings_file(home: Path | None = None) -> Path | None:
-    """The current registry version's buildings file, or None when no registry was built."""
-    root = (home or settings().home) / "registry"
-    try:
-        version = int((root / "CURRENT").read_text().strip())
-    except (FileNotFoundError, ValueError):
-        return None
-    found = root / f"v{version:04d}" / "buildings.parquet"
-    return found if found.exists() else None
-
-
 def buildings_within(division_code: str, home: Path | None = None) -> list[Point]:
     """Every registry building with coordinates whose community lies in `division_code` (a
     street's or a community's code), by building code."""
-    source = buildings_file(home)
+    source = current_table("buildings", root(home))
     if source is None:
         return []
     con = duckdb.connect()

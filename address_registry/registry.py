@@ -16,6 +16,7 @@ from address_registry.matcher import Matcher
 from address_registry.sources import read_doorplates, read_footprints, read_placenames
 from foundation.files import sha256_file
 from foundation.settings import settings
+from warehouse import registry_files
 
 SOURCE_FILES = {"doorplates": "doorplates.csv", "placenames": "placenames.csv",
                 "footprints": "footprints.geojson"}
@@ -80,7 +81,7 @@ def build_registry(source: Path | None = None) -> tuple[int, dict[str, object]]:
     placenames = read_placenames(paths["placenames"])
     footprints = read_footprints(paths["footprints"])
     with store.build_lock():
-        version = (store.current_version() or 0) + 1
+        version = (registry_files.current_version() or 0) + 1
         ledger = store.load_ledger()
         reg = merge(doorplates, placenames, footprints)
         assign_codes(reg, ledger, version)
@@ -102,8 +103,8 @@ _MATCHERS: dict[tuple[str, int, int], Matcher] = {}
 def current_matcher() -> Matcher | None:
     """The matcher over the latest built registry and accepted aliases (cached per home, version
     and alias generation), or None before the first build."""
-    base = store.root()
-    version = store.current_version(base)
+    base = registry_files.root()
+    version = registry_files.current_version(base)
     if version is None:
         return None
     key = (str(base), version, review.alias_generation())

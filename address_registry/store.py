@@ -5,8 +5,9 @@
     registry/v0001/{estates,buildings,houses,names,conflicts}.parquet + manifest.json
 
 A version folder is written completely under a temporary name and renamed into place before
-CURRENT moves, so readers see the old version or the new one, never half of one. It owns files
-under registry/; it does not merge sources or match addresses."""
+CURRENT moves, so readers see the old version or the new one, never half of one. The layout is
+warehouse.registry_files; this module writes and reads the versions' files under registry/; it
+does not merge sources or match addresses."""
 
 from __future__ import annotations
 
@@ -22,32 +23,13 @@ import pyarrow.parquet as pq
 
 from address_registry.codes import CodeLedger, LedgerEntry
 from foundation.files import exclusive_lock
-from foundation.settings import settings
+from warehouse.registry_files import current_version, root, version_dir
 
 TABLES = ("estates", "buildings", "houses", "names", "conflicts")
 
 
 class RegistryNotBuilt(LookupError):
     """No registry version exists yet under SHUCANG_HOME/registry/."""
-
-
-def root() -> Path:
-    """SHUCANG_HOME/registry/."""
-    return settings().home / "registry"
-
-
-def current_version(base: Path | None = None) -> int | None:
-    """The latest complete version number, or None when nothing was built."""
-    path = (base or root()) / "CURRENT"
-    try:
-        return int(path.read_text().strip())
-    except (FileNotFoundError, ValueError):
-        return None
-
-
-def version_dir(version: int, base: Path | None = None) -> Path:
-    """The folder of one version."""
-    return (base or root()) / f"v{version:04d}"
 
 
 @contextlib.contextmanager
