@@ -39,6 +39,7 @@ class WrongFormat(LoadRejected):
 
 class SchemaDrift(LoadRejected):
     reason_code = "rejected:schema_drift"
+    headerless = False  # the first line is a data row, not a header: it is one of the refused rows
 
 
 class EmptyInput(LoadRejected):

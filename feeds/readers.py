@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -106,6 +107,19 @@ def _delimiter(contract: Contract) -> str:
     return contract.source.delimiter if isinstance(contract.source, FileSource) else ","
 
 
+_VALUE = re.compile(r"\d{3}|\d[-/.:]\d|^-?\d+(?:\.\d+)?$")  # an id, phone, date, time or number
+
+
+def reads_as_data(fields: Iterable[object], wanted: set[str]) -> bool:
+    """Whether a first line that names none of the contract's columns is a data row (a dump
+    written without its header): two or more fields and most of them values (numbers, ids,
+    dates), which column names and titles are not."""
+    texts = [str(v).strip() for v in fields if v is not None and str(v).strip()]
+    if len(texts) < 2 or wanted & set(texts):
+        return False
+    return 2 * sum(1 for t in texts if _VALUE.search(t)) >= len(texts)
+
+
 def check_header(contract: Contract, found: Iterable[str], file: str) -> list[str]:
     """Check that the header names the contract's source columns (in any order); return the extra
     columns it names that the contract lets pass (`on_extra_columns: ignore` or `keep`), else
@@ -128,8 +142,14 @@ def check_header(contract: Contract, found: Iterable[str], file: str) -> list[st
         hint = ""
         if missing and len(got) == 1 and _delimiter(contract) not in got[0]:
             hint = "; the header is one field: is the file separated by another delimiter?"
-        raise SchemaDrift(f"{file}: header does not match contract {contract.id} v{contract.version}: "
+        headerless = reads_as_data(got, expected)
+        if headerless:
+            hint = ("; the first line reads as a data row, not a header: the file has no header"
+                    " line (export it with the column names on the first line)")
+        err = SchemaDrift(f"{file}: header does not match contract {contract.id} v{contract.version}: "
                           + "; ".join(parts) + hint)
+        err.headerless = headerless
+        raise err
     dupes = sorted({h for h in got if got.count(h) > 1})
     if dupes:
         raise SchemaDrift(f"{file}: column(s) {', '.join(dupes)} appear more than once in the header")
@@ -435,8 +455,13 @@ def _find_header(contract: Contract, rows: list[list[Any]], file: str) -> int:
         if hits > best_hits:
             best, best_hits = i, hits
     if best < 0 or best_hits < max(1, len(wanted) // 2):
-        raise SchemaDrift(f"{file}: no header row naming the contract's columns in the first 30 rows "
-                          f"(expected {', '.join(sorted(wanted))})")
+        headerless = best < 0 and bool(rows) and reads_as_data(rows[0], wanted)
+        err = SchemaDrift(f"{file}: no header row naming the contract's columns in the first 30 rows "
+                          f"(expected {', '.join(sorted(wanted))})"
+                          + ("; the first row reads as a data row: the sheet has no header row"
+                             if headerless else ""))
+        err.headerless = headerless
+        raise err
     return best
 
 

@@ -12,15 +12,15 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from feeds.errors import LoadRejected
+from feeds.errors import LoadRejected, SchemaDrift
 
 OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # the compound file of Excel 97-2003 (.xls, BIFF) and WPS .et
 
 
 def _text_lines(data: bytes) -> list[str]:
-    """Non-blank lines under the header of a text file, in whatever encoding each line is in."""
+    """Non-blank lines of a text file, header included, in whatever encoding each line is in."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return [line for line in data.decode("utf-16", "replace").splitlines() if line][1:]
+        return [line for line in data.decode("utf-16", "replace").splitlines() if line]
     out = []
     for raw in data.splitlines():
         if not raw:
@@ -32,7 +32,7 @@ def _text_lines(data: bytes) -> list[str]:
                 out.append(raw.decode("gb18030"))
             except UnicodeDecodeError:
                 out.append(raw.decode("utf-8", "backslashreplace"))
-    return out[1:]
+    return out
 
 
 def _sheet_lines(path: Path) -> list[str]:
@@ -47,7 +47,7 @@ def _sheet_lines(path: Path) -> list[str]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return []  # not a workbook: no rows can be told apart
     rows = [r for r in wb.worksheets[0].iter_rows(values_only=True) if any(v is not None for v in r)]
-    return [json.dumps(["" if v is None else str(v) for v in r], ensure_ascii=False) for r in rows[1:]]
+    return [json.dumps(["" if v is None else str(v) for v in r], ensure_ascii=False) for r in rows]
 
 
 def _json_lines(data: bytes, records_path: str) -> list[str]:
@@ -82,6 +82,8 @@ def refused_rows(path: Path, name: str, fmt: str, err: LoadRejected,
         lines = _json_lines(path.read_bytes(), records_path)
     else:
         lines = _text_lines(path.read_bytes())
+    if fmt in ("csv", "xlsx") and not (isinstance(err, SchemaDrift) and err.headerless):
+        lines = lines[1:]  # the header line
     rows = [{"source_file": name, "line": n, "column": None, "raw_value": None,
              "reason_code": err.reason_code, "reason": f"file refused whole: {err.message}",
              "record": json.dumps({"line": text}, ensure_ascii=False)}

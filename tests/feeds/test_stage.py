@@ -128,6 +128,7 @@ def test_quarantine_reason_names_column_value_and_type(contracts, home: Path, gr
      "column '联系电话' (reporter_phone) is missing; unexpected column(s) '手机号码'"),
     (GRID_HEADER[:-1], "column '升级时间' (escalated_at) is missing"),
     (GRID_HEADER + ["备注"], "unexpected column(s) '备注'"),
+    (grid_row(9), "the first line reads as a data row, not a header"),
 ])
 def test_schema_drift_rejects_the_load(contracts, home: Path, grid_dir: Path, header, message) -> None:
     f = grid_dir / "drift.csv"

@@ -162,7 +162,8 @@ def workbook(rows: list[list[object]], *, header: list[str] = ELDERLY_HEADER,
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "台账"
-    ws.append(header)
+    if header:
+        ws.append(header)
     for r in rows:
         ws.append(r)
     if edit:
@@ -342,8 +343,8 @@ CASES = [
          loaded(required=1)),
     Case("psql_copy_csv_null", G, lambda: utf8(grid(quote=True)).replace(b'""\n', b"\\N\n"), N, loaded(),
          note="psql \\copy ... CSV HEADER NULL '\\N'"),
-    Case("mysqldump_tab_no_header", G, mysqldump_tab, N - 1, refused("rejected:schema_drift", N - 1),
-         note="no header line: the first row is taken for one and names no column"),
+    Case("mysqldump_tab_no_header", G, mysqldump_tab, N, refused("rejected:schema_drift"),
+         note="no header line: the first line reads as data, so it is one of the refused rows"),
     Case("sqlite3_csv", G, sqlite3_csv, N, loaded()),
     Case("wps_quoted_when_needed", G, wps_quoted_when_needed, N, loaded()),
     Case("excel_gbk_crlf", G, lambda: gbk(grid(eol="\r\n")), N, loaded()),
@@ -401,6 +402,8 @@ CASES = [
          loaded(), source={"on_extra_columns": "ignore"}, drift="not in the contract, ignored"),
     Case("extra_column_kept_by_setting", G, lambda: extra_column(grid, GRID_HEADER, grid_row, gbk), N,
          loaded(), source={"on_extra_columns": "keep"}, drift="not in the contract, kept"),
+    Case("xlsx_no_header_row", X, lambda: workbook([elderly_row(i) for i in range(1, N + 1)], header=[]), N,
+         refused("rejected:schema_drift"), file="a.xlsx", note="a sheet of data rows only: every row is refused"),
     Case("xlsx_extra_column_kept", X, lambda: workbook([[*elderly_row(i), f"备注{i}"] for i in range(1, N + 1)],
                                                       header=[*ELDERLY_HEADER, "备注"]), N,
          loaded(), file="a.xlsx", source={"on_extra_columns": "keep"}, drift="not in the contract, kept"),
