@@ -76,6 +76,14 @@ accounts = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+signin_failures = Table(
+    "access_signin_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_sha256", String(64), nullable=False, index=True),  # the address is not stored
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
 oidc_logins = Table(
     "access_oidc_logins",
     metadata,

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from access import accounts, orgs, workflow
+from access import accounts, orgs, throttle, workflow
 from access.errors import AuthenticationError, OrganizationError, PermissionDenied
 from access.portal import csrf, oidc, session
 
@@ -65,7 +65,13 @@ def login_form(request: Request) -> HTMLResponse:
 def login(request: Request, username: str = Form(""), password: str = Form(""),
           token: str = Form("")) -> Response:
     """Sign in with a password (or a person's token); a temporary password leads to the change
-    form. A failure shows the form again with one message for every cause."""
+    form. A failure shows the form again with one message for every cause; an address with too
+    many recent failures is refused before anything is checked (429)."""
+    client = request.client.host if request.client else None
+    try:
+        throttle.check(client)
+    except throttle.SignInThrottled as e:
+        return _login_page(request, str(e), status_code=429, username=username.strip())
     try:
         if token.strip():
             user = orgs.authenticate(token.strip())
@@ -75,6 +81,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""),
         else:
             user, token_id = accounts.sign_in(username.strip(), password), None
     except AuthenticationError as e:
+        throttle.failed(client)
         return _login_page(request, str(e), status_code=401, username=username.strip())
     if user["org_kind"] == "app":
         return _login_page(request, "应用账号不能登录门户", status_code=401)

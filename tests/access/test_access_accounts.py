@@ -10,10 +10,11 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from access import accounts
+from access import accounts, throttle
 from access.db import engine
 from access.errors import AuthenticationError, PasswordPolicyError
 from access.models import accounts as accounts_table
+from access.models import signin_failures
 from access.portal import session
 from tests.support.portal import adopt_session_token, browser, post_login, signed_in
 
@@ -92,6 +93,26 @@ def test_lockout_after_repeated_failures(city: dict[str, str]) -> None:
         c.execute(update(accounts_table).values(locked_until=None))
     assert accounts.sign_in("chen", temporary)["user_id"] == "chen"
     assert _stored("chen")["failed_attempts"] == 0
+
+
+def test_one_address_trying_many_accounts_is_throttled(city: dict[str, str]) -> None:
+    """Password spraying: one wrong password per account, from one address, stays under every
+    account's lockout; the address is refused before any check once it failed too often, while
+    another address signs in, and the count is forgotten after the window."""
+    temporary = accounts.issue_temporary_password("chen")
+    sprayer = browser(address="203.0.113.7")
+    for i in range(throttle.MAX_CLIENT_FAILURES):
+        r = post_login(sprayer, username=f"user{i}", password="Spring2026!")
+        assert r.status_code == 401
+    r = post_login(sprayer, username="chen", password=temporary)  # even the right password
+    assert r.status_code == 429 and "登录失败次数过多" in r.text
+    assert session.COOKIE not in r.cookies
+    assert _stored("chen")["failed_attempts"] == 0  # not counted against chen's account
+    assert post_login(browser(address="198.51.100.2"), username="chen",
+                      password=temporary).status_code == 303
+    with engine().begin() as c:  # the window has passed
+        c.execute(update(signin_failures).values(at=dt.datetime.now(dt.UTC) - throttle.WINDOW))
+    assert post_login(sprayer, username="chen", password=temporary).status_code == 303
 
 
 def test_a_reset_ends_sessions_and_the_old_password(city: dict[str, str]) -> None:

@@ -18,10 +18,11 @@ from control import db, migrate
 from foundation.settings import settings
 from shucang.control_schema import control_metadata
 
-# What revisions 0002-0004 and 0009 added; a database made before migrations is built by create_all
+# What revisions 0002-0004, 0009 and 0010 added; a database made before migrations is built by create_all
 # without these (None: the whole table).
 ADDED_SINCE_0001 = {"load_leases": None, "loads": {"step", "error"}, "quality_findings": None,
-                    "access_sessions": None, "access_tokens": {"grant_ids"}, "source_stats": None}
+                    "access_sessions": None, "access_tokens": {"grant_ids"}, "source_stats": None,
+                    "access_signin_failures": None}
 
 
 def _schema_diff(eng: Engine) -> list:

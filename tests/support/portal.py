@@ -15,9 +15,12 @@ _FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
 _META = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
 
 
-def browser(base: str = "http://testserver", origin: bool = True) -> TestClient:
-    """A fresh browser on the portal (sending the portal's Origin on every request)."""
-    return TestClient(create_app(), base_url=base, headers={"Origin": base} if origin else {})
+def browser(base: str = "http://testserver", origin: bool = True,
+            address: str = "testclient") -> TestClient:
+    """A fresh browser on the portal (sending the portal's Origin on every request), connecting
+    from the client `address`."""
+    return TestClient(create_app(), base_url=base, headers={"Origin": base} if origin else {},
+                      client=(address, 50000))
 
 
 def form_token(client: TestClient, path: str = "/login") -> str:
