@@ -9,12 +9,10 @@ is the stager's job."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import itertools
 import json
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,10 +30,10 @@ from feeds.errors import (
     MalformedFile,
     SchemaDrift,
     TruncatedFile,
-    WrongFormat,
 )
 from feeds.records import RecordScan, scan_csv
-from feeds.refused import OLE2, refused_rows
+from feeds.refused import refused_rows
+from feeds.workbooks import Uncached, cell_text, open_workbook
 from foundation.duck import one_row
 from foundation.sql import ident, literal
 from foundation.sql import path as sql_path
@@ -350,99 +348,23 @@ def csv_rejects(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[int, li
     return out
 
 
-def _cell_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
-
-
-@dataclass(frozen=True)
-class Uncached:
-    """A formula cell saved without its value (written by a program, never computed)."""
-
-    formula: str
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether some worksheet holds a formula (an <f> element), before reading them all again."""
-    with zipfile.ZipFile(path) as z:
-        sheets = (z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
-        return any(b"<f>" in xml or b"<f " in xml for xml in sheets)
-
-
-def _mark_uncached(path: Path, sheet: str, rows: list[list[Any]]) -> None:
-    """Put an Uncached in `rows` where a formula cell has no saved value (openpyxl reads None)."""
-    import openpyxl
-
-    ws = openpyxl.load_workbook(path, data_only=False)[sheet]
-    for r, row in enumerate(ws.iter_rows(values_only=True)):
-        for c, v in enumerate(row):
-            if isinstance(v, str) and v.startswith("=") and r < len(rows) and c < len(rows[r]) \
-                    and rows[r][c] is None:
-                rows[r][c] = Uncached(v)
-
-
-def _workbook(path: Path) -> Any:
-    """The .xlsx workbook at `path` (openpyxl, cached values); refused when it is empty, in
-    another format or corrupt."""
-    import openpyxl
-
-    if path.stat().st_size == 0:
-        raise EmptyInput(f"{path.name}: workbook is empty (0 bytes); expected an .xlsx file")
-    with path.open("rb") as f:
-        magic = f.read(8)
-    if magic == OLE2:
-        raise WrongFormat(f"{path.name}: an Excel 97-2003 workbook (.xls, BIFF) or WPS .et file under an"
-                          " .xlsx name; open it and save it as .xlsx (Excel 2007 or later)")
-    if not magic.startswith(b"PK"):
-        raise WrongFormat(f"{path.name}: not an .xlsx workbook (it starts with {magic!r}: a CSV, text or"
-                          " web page saved under an .xlsx name?); save it as .xlsx")
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise TruncatedFile(f"{path.name}: not a readable .xlsx workbook ({e}); truncated or corrupt") from e
-
-
-def _sheet_rows(path: Path, ws: Any) -> list[list[Any]]:
-    """All rows of worksheet `ws` of the workbook at `path`, with merged data cells filled from
-    their top-left cell, formula cells without a saved value as Uncached."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    if _has_formulas(path):
-        _mark_uncached(path, ws.title, rows)
-    for rng in ws.merged_cells.ranges:
-        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
-        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if c - 1 < len(rows[r - 1]):
-                    rows[r - 1][c - 1] = top
-    return rows
-
-
 def _data_sheet(contract: Contract, path: Path) -> tuple[list[list[Any]], int]:
     """The rows of the worksheet holding the feed and the index of its header row: the sheet the
     contract names, else the first whose header names the contract's columns (a workbook may
     open with a cover or instructions sheet)."""
-    wb = _workbook(path)
+    book = open_workbook(path)
     wanted = contract.source_of(FileSource).sheet
-    if wanted and wanted not in wb.sheetnames:
-        raise SchemaDrift(f"{path.name}: no worksheet {wanted!r} (it has {', '.join(wb.sheetnames)})")
+    if wanted and wanted not in book.names:
+        raise SchemaDrift(f"{path.name}: no worksheet {wanted!r} (it has {', '.join(book.names)})")
     first: SchemaDrift | None = None
-    for ws in [wb[wanted]] if wanted else wb.worksheets:
-        rows = _sheet_rows(path, ws)
+    for name in [wanted] if wanted else book.names:
+        rows = book.rows(name)
         try:
-            return rows, _find_header(contract, rows, f"{path.name} sheet {ws.title!r}")
+            return rows, _find_header(contract, rows, f"{path.name} sheet {name!r}")
         except SchemaDrift as e:
             first = first or e
-    assert first is not None
+    if first is None:
+        raise SchemaDrift(f"{path.name}: the workbook has no worksheet")
     raise first
 
 
@@ -455,7 +377,8 @@ def _find_header(contract: Contract, rows: list[list[Any]], file: str) -> int:
         if hits > best_hits:
             best, best_hits = i, hits
     if best < 0 or best_hits < max(1, len(wanted) // 2):
-        headerless = best < 0 and bool(rows) and reads_as_data(rows[0], wanted)
+        first = next((r for r in rows if any(v is not None for v in r)), [])
+        headerless = best < 0 and reads_as_data(first, wanted)
         err = SchemaDrift(f"{file}: no header row naming the contract's columns in the first 30 rows "
                           f"(expected {', '.join(sorted(wanted))})"
                           + ("; the first row reads as a data row: the sheet has no header row"
@@ -496,11 +419,11 @@ def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> 
                                                  for n, v in uncached),
                              "record": json.dumps([str(v) for v in row], ensure_ascii=False)})
             continue
-        texts = [_cell_text(v) for v in row]
+        texts = [cell_text(v) for v in row]
         if all(t is None for t in texts):
             blank += 1
             continue
-        records.append((i, [_cell_text(v) for v in cells]))
+        records.append((i, [cell_text(v) for v in cells]))
     batch.blank_lines += blank
     return records
 

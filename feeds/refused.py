@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import codecs
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from feeds.errors import LoadRejected, SchemaDrift
-
-OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # the compound file of Excel 97-2003 (.xls, BIFF) and WPS .et
+from feeds.workbooks import OLE2, first_sheet_rows
 
 
 def _text_lines(data: bytes) -> list[str]:
@@ -36,17 +34,12 @@ def _text_lines(data: bytes) -> list[str]:
 
 
 def _sheet_lines(path: Path) -> list[str]:
-    import openpyxl
-
     data = path.read_bytes()
     if data and not data.startswith((b"PK", OLE2)):  # text under a workbook's name: its lines
         return _text_lines(data)
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return []  # not a workbook: no rows can be told apart
-    rows = [r for r in wb.worksheets[0].iter_rows(values_only=True) if any(v is not None for v in r)]
+    rows = first_sheet_rows(path)
+    if rows is None:
+        return []  # not a readable workbook: no rows can be told apart
     return [json.dumps(["" if v is None else str(v) for v in r], ensure_ascii=False) for r in rows]
 
 

@@ -15,6 +15,7 @@ from contracts.contract import Contract
 from feeds.errors import SchemaDrift, TruncatedFile
 from feeds.numerals import cn_to_number
 from feeds.stage import _keys_unique, connect, stage, typed_select
+from tests.support.dirt_corpus import elderly_row, xls_workbook
 from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
 from warehouse import quarantine
 
@@ -179,6 +180,23 @@ def test_excel_merged_header_blank_lines_numerals_and_dates(contracts, home: Pat
         f"SELECT _line, name, age, assessed_on FROM '{r.staged}' ORDER BY _line").fetchall()
     assert got == [(4, "张三", 76, dt.date(2026, 3, 5)), (6, "李四", 75, dt.date(2026, 3, 6))]
     assert _reasons("elderly_care") == [(7, "age", "cast")]
+
+
+def test_excel_97_2003_workbook(contracts, home: Path) -> None:
+    """An .xls (BIFF8) with a merged title, date cells and numbers is read like an .xlsx: whole
+    numbers without a decimal point (an 11-digit phone saved as a number stays the phone), date
+    cells as dates, sheet rows as lines."""
+    d = home / "feeds" / "community" / "elderly_care"
+    d.mkdir(parents=True)
+    f = d / "330106005001.xls"
+    rows = [elderly_row(1), elderly_row(2)]
+    f.write_bytes(xls_workbook(rows, title="翠苑一区社区需照护老年人台账", phone_as_number=True))
+    r = _run(contracts, home, "elderly_care", [f])
+    assert (r.rows_in, r.rows_staged, r.rows_quarantined) == (2, 2, 0)
+    got = duckdb.connect().execute(
+        f"SELECT _line, name, age, phone, assessed_on FROM '{r.staged}' ORDER BY _line").fetchall()
+    assert got == [(3, "张1", 71, "13800138000", dt.date(2026, 3, 5)),
+                   (4, "张2", 72, "13800138000", dt.date(2026, 3, 5))]
 
 
 def test_json_pages(contracts, home: Path, tmp_path: Path) -> None:

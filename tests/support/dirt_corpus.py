@@ -173,6 +173,35 @@ def workbook(rows: list[list[object]], *, header: list[str] = ELDERLY_HEADER,
     return out.getvalue()
 
 
+def xls_workbook(rows: list[list[object]], *, header: list[str] = ELDERLY_HEADER, title: str = "",
+                 phone_as_number: bool = False) -> bytes:
+    """An Excel 97-2003 workbook (BIFF8, as xlwt and old Excel/WPS write it): an optional merged
+    title row above the header, dates as date cells, ages as numbers (a phone too, when asked)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("台账")
+    dates = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    r = 0
+    if title:
+        ws.write_merge(0, 0, 0, len(header) - 1, title)
+        r = 1
+    for c, name in enumerate(header):
+        ws.write(r, c, name)
+    for values in rows:
+        r += 1
+        for c, v in enumerate(values):
+            if isinstance(v, dt.datetime):
+                ws.write(r, c, v, dates)
+            elif phone_as_number and isinstance(v, str) and v.isdigit() and len(v) == 11:
+                ws.write(r, c, int(v))
+            elif v is not None:
+                ws.write(r, c, v)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def elderly(rows: int = N, **kw: object) -> bytes:
     return workbook([elderly_row(i) for i in range(1, rows + 1)], **kw)  # type: ignore[arg-type]
 
@@ -435,8 +464,19 @@ CASES = [
     Case("xlsx_cover_sheet_first", X, cover_sheet_first, N, loaded(), file="a.xlsx"),
     Case("xlsx_named_sheet_missing", X, elderly, N, refused("rejected:schema_drift"), file="a.xlsx",
          source={"sheet": "台账2"}),
-    Case("xls_biff_under_xlsx_name", X, lambda: bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504, 0,
-         refused("rejected:format", 0), file="a.xlsx"),
+    Case("xls_clean", X, lambda: xls_workbook([elderly_row(i) for i in range(1, N + 1)]), N, loaded(),
+         file="a.xls", note="Excel 97-2003, found by the .xlsx glob's .xls sibling"),
+    Case("xls_title_numbers_and_dates", X,
+         lambda: xls_workbook([elderly_row(i) for i in range(1, N + 1)], title="翠苑街道高龄老人照护台账",
+                              phone_as_number=True), N, loaded(), file="a.xls"),
+    Case("wps_et_workbook", X, lambda: xls_workbook([elderly_row(i) for i in range(1, N + 1)]), N, loaded(),
+         file="a.et", note="WPS 表格's own extension"),
+    Case("xls_biff_under_xlsx_name", X, lambda: xls_workbook([elderly_row(i) for i in range(1, N + 1)]), N,
+         loaded(), file="a.xlsx", note="read by what the bytes are, not by the name"),
+    Case("xls_no_header_row", X, lambda: xls_workbook([elderly_row(i) for i in range(1, N + 1)], header=[]),
+         N, refused("rejected:schema_drift"), file="a.xls"),
+    Case("xls_corrupt", X, lambda: bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504, 0,
+         refused("rejected:truncated", 0), file="a.xls"),
     Case("csv_under_xlsx_name", X, lambda: utf8(text(ELDERLY_HEADER, [[str(v) for v in elderly_row(i)]
                                                                    for i in range(1, N + 1)])), N,
          refused("rejected:format"), file="a.xlsx"),
