@@ -40,9 +40,22 @@ BLANK_WORDS = ("UNDEFINED", "NULL", "NONE", "NAN")
 DASH = "-"
 # Between a letter and a digit this joins a building's letter and number: A一11幢 -> A11幢.
 LETTER_JOIN = "一"
-# N号 right before a unit or room (金都花园7号3单元301) is building N, unless it follows one of
-# these (文三路12号3单元: a door number; 3组15号: a rural door number).
+# N号 right before a unit or room (金都花园7号3单元301), or before a bare room number of
+# DOOR_ROOM_DIGITS digits that ends the text (安吉公寓3号301), is building N, unless it follows
+# one of these (文三路12号3单元: a door number; 3组15号: a rural door number).
 DOOR_AFTER = "路街巷弄道组"
+DOOR_ROOM_DIGITS = (3, 4)
+# A telephone number written with the address goes: a mobile number (MOBILE_LEAD, one of
+# MOBILE_SECOND, then digits to MOBILE_DIGITS) or a landline (LANDLINE_LEAD and an area code of
+# LANDLINE_AREA digits in all, a dash, a number of LANDLINE_NUMBER digits), not touching another
+# letter, digit or dash (张伟13805712233杭州市..., ...88号电话0574-87301234).
+MOBILE_LEAD, MOBILE_SECOND, MOBILE_DIGITS = "1", "3456789", 11
+LANDLINE_LEAD, LANDLINE_AREA, LANDLINE_NUMBER = "0", (3, 4), (7, 8)
+# A room written digit by digit in numerals with a zero among them (六〇三, 二〇一), 3 or 4 of them
+# ending the text right after one of these markers, becomes digits (7幢1单元六〇三 -> ...603).
+ROOM_NUMERAL_DIGITS = (3, 4)
+ROOM_NUMERAL_AFTER = ("幢", "栋", "座", "单元", "层", "楼", "号")
+ZERO_NUMERALS = "零〇○"
 
 # ---- parsing (parse.py, csrc/divisions.c, csrc/tail.c) ----------------------------------------
 # Words that end an estate name and words that end a road name, in the order they are tried.
