@@ -72,6 +72,15 @@ MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 name
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
 # the first province or city name among its first LEAD_MAX characters.
 LEAD_MAX = 10
+# A development zone or new area written between divisions (杭州经济技术开发区下沙街道, 钱塘新区前进街道,
+# 天府新区华阳街道) is not a division: up to ZONE_STEM characters and one of ZONE_WORDS (longest
+# first) are skipped when a division under the one read before follows them; a short form
+# directly followed by a zone word (莫干山|高新区) is that division only when its own child
+# follows the zone word.
+ZONE_WORDS = ("高新技术产业开发区", "经济技术开发区", "高新技术开发区", "经济开发区", "产业集聚区",
+              "保税港区", "工业园区", "开发区", "高新区", "集聚区", "保税区", "工业区", "新区", "港区",
+              "园区")
+ZONE_STEM = 6
 # A division name written one character off (沚 for 址) is read under a known district or street
 # when it is at least this long, ends as the name does and no other child fits.
 MIN_TYPO_NAME = 3

@@ -14,7 +14,8 @@ _C_TYPES = {"u8": "uint8_t", "f64": "double", "char": "char"}
 # The rules rendered under their own names: word lists (NULL-terminated arrays of U"" words),
 # character sets (one U"" string) and single characters (a #define of the code point).
 WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END", "ESTATE_END",
-              "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER")
+              "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER",
+              "ZONE_WORDS")
 CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER",
              "MOBILE_SECOND", "ZERO_NUMERALS")
 CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
@@ -118,6 +119,7 @@ static inline int numeral(u32 c) {{
 #define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}
 #define MAX_DIVISION_HITS {r.MAX_DIVISION_HITS}
 #define LEAD_MAX {r.LEAD_MAX}
+#define ZONE_STEM {r.ZONE_STEM}
 /* the division levels, shallowest first (a hit's rank) */
 {_enum("", r.DIVISION_CODE)}
 /* a parse's spans in ParsedAddress's field order */

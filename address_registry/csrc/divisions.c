@@ -65,6 +65,41 @@ static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t
     return 0;
 }
 
+/* A division under the division `deep` (not itself; dl 0: any division) is named at p. */
+static int named_under(const registry *r, const u32 *s, int n, int p, const char *deep, int dl) {
+    const int32_t *names;
+    int nn = group_at(r, s, n, p, &names);
+    for (int i = 0; i < nn; i++) {
+        const int32_t *hits;
+        int nh = name_at(r, s, n, p, names[i], &hits);
+        for (int j = 0; j < nh; j++) {
+            int cl = r->hit_code_len[hits[j]];
+            if (starts_with(r->hit_code + CODE_COMMUNITY * hits[j], cl, deep, dl) &&
+                (cl != dl || dl == 0))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* _zone_at: the length of a development zone's name at s[pos] (up to `stem` CJK characters,
+ * then one of ZONE_WORDS) followed by a child of one of the hits `parents` (np of them) or, with
+ * np < 0, by a division under `deep`; or 0. */
+static int zone_at(const registry *r, const u32 *s, int n, int pos, int stem,
+                   const int32_t *parents, int np, const char *deep, int dl) {
+    for (int start = pos; start <= pos + stem && start <= n; start++) {
+        if (start > pos && !is_cjk(s[start - 1])) break;
+        for (const u32 *const *w = ZONE_WORDS; *w; w++) {
+            int k = word_at(s, n, start, *w);
+            if (!k) continue;
+            int end = start + k;
+            if (np >= 0 ? child_at(r, s, n, end, parents, np) : named_under(r, s, n, end, deep, dl))
+                return end - pos;
+        }
+    }
+    return 0;
+}
+
 static int hit_under(const registry *r, int32_t h, const char *deep, int dl) {
     return starts_with(r->hit_code + CODE_COMMUNITY * h, r->hit_code_len[h], deep, dl);
 }
@@ -89,6 +124,20 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
         for (int i = 0; i < nh; i++) {
             int32_t h = hits[i];
             if (r->hit_exact[h] && r->hit_rank[h] > floor && hit_under(r, h, scope, sl)) {
+                found = h;
+                count++;
+            }
+        }
+        if (count == 1) return found;
+        /* 苍南县|龙港镇: the old name of a district carved out of the one read, in its city */
+        found = -1;
+        count = 0;
+        for (int i = 0; rank == DISTRICT && dl >= CODE_CITY && i < nh; i++) {
+            int32_t h = hits[i];
+            const char *code = r->hit_code + CODE_COMMUNITY * h;
+            if (r->hit_exact[h] && r->hit_historic[h] && r->hit_rank[h] == DISTRICT &&
+                memcmp(code, deep, CODE_CITY) == 0 &&
+                !(r->hit_code_len[h] == dl && memcmp(code, deep, (size_t)dl) == 0)) {
                 found = h;
                 count++;
             }
@@ -202,6 +251,11 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 if (road_form || (name_continues(s, n, pos + length) &&
                                   !child_at(r, s, n, pos + length, hits, nh)))
                     continue;
+                /* 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇 */
+                if (any_word_at(s, n, pos + length, ZONE_WORDS) &&
+                    !zone_at(r, s, n, pos + length, 0, hits, nh, deep, dl) &&
+                    zone_at(r, s, n, pos + length, 0, NULL, -1, deep, dl))
+                    continue;
                 if (dl == 0) {  /* a bare short form: the preferred province's districts and */
                     int k = 0, local = 0;  /* streets first; another's short street is none */
                     all_community = 1;
@@ -238,6 +292,10 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
         if (!taken && rank >= DISTRICT && rank < COMMUNITY) {
             choice = typo_at(r, s, n, pos, deep, dl, &taken);
             if (choice >= 0) p->exact = 0;
+        }
+        if (!taken && dl) {  /* 杭州|经济技术开发区|下沙街道 */
+            taken = zone_at(r, s, n, pos, ZONE_STEM, NULL, -1, deep, dl);
+            choice = -1;
         }
         if (!taken) break;
         if (choice >= 0) {

@@ -79,6 +79,21 @@ CASES = [
     ("西湖区三敦镇", dict(street="三敦镇", street_code="330106109")),  # one character off
     ("余杭区瓶窖镇南山村", dict(street_code="330110110", community_code="330110110201")),
     ("三敦镇", dict(street_code=None)),  # ... only under a known district or street
+    # a name and a telephone number before the address, a landline after it
+    ("收件人李红 13712345678 杭州市拱墅区大关街道", dict(street_code="330105007")),
+    ("文二路391号西湖国际8幢 电话0571-88001234", dict(building="8", room=None)),
+    ("蓝天花园6号502", dict(estate="蓝天花园", building="6", room="502")),  # N号 + a bare room
+    ("文三路66号502", dict(road="文三路", road_number="66", building=None)),  # ... not a door
+    ("阳光小区三幢二单元四〇一", dict(building="3", unit="2", room="401")),  # a numeral room
+    ("苍南县龙港镇人民路88号", dict(district_code="330383", road="人民路")),  # a town became a city
+    # development zones and new areas between divisions are not divisions
+    ("嘉兴经济技术开发区城南街道", dict(district_code="330402", street_code="330402012")),
+    ("湖州莫干山高新区舞阳街道", dict(district_code="330521", street_code="330521002")),
+    ("成都市天府新区正兴街道", dict(district_code="510116", street_code="510116019")),
+    ("温州瑞安经济开发区", dict(district_code="330381")),  # a short form before a zone word
+    # a county-level city written as the county it was, a street as the town it was
+    ("余姚县梁弄镇", dict(district_code="330281", street_code="330281114")),
+    ("义乌市稠城镇", dict(street_code="330782001")),
 ]
 
 
