@@ -283,6 +283,8 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 if form.endswith(_ROAD_SUFFIX) or (
                         continues and not _child_at(s, pos + length, codes, div)):
                     continue
+                if any(len(w) > length and s.startswith(w, pos) for w in _ZONE_WORDS):
+                    continue  # 高新|区: the start of a zone word, not 高新社区
                 if s.startswith(_ZONE_WORDS, pos + length) and not _zone_at(
                         s, pos + length, 0, codes, div) and _zone_at(
                         s, pos + length, 0, (deepest,), div):

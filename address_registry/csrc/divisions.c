@@ -251,6 +251,12 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 if (road_form || (name_continues(s, n, pos + length) &&
                                   !child_at(r, s, n, pos + length, hits, nh)))
                     continue;
+                int zone_word = 0;  /* 高新|区: the start of a zone word, not 高新社区 */
+                for (const u32 *const *w = ZONE_WORDS; *w && !zone_word; w++) {
+                    int k = word_at(s, n, pos, *w);
+                    zone_word = k > length;
+                }
+                if (zone_word) continue;
                 /* 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇 */
                 if (any_word_at(s, n, pos + length, ZONE_WORDS) &&
                     !zone_at(r, s, n, pos + length, 0, hits, nh, deep, dl) &&
