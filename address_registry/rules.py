@@ -51,6 +51,13 @@ DOOR_ROOM_DIGITS = (3, 4)
 # letter, digit or dash (张伟13805712233杭州市..., ...88号电话0574-87301234).
 MOBILE_LEAD, MOBILE_SECOND, MOBILE_DIGITS = "1", "3456789", 11
 LANDLINE_LEAD, LANDLINE_AREA, LANDLINE_NUMBER = "0", (3, 4), (7, 8)
+# Who a parcel is for, written after the address (5幢1单元1201王女士收, 1506转财务部): right after a
+# digit, a letter or one of RECIPIENT_AFTER, FORWARD and FORWARD_CHARS characters, or
+# RECIPIENT_CHARS characters and one of RECIPIENT_ENDS, ending the text go.
+FORWARD, FORWARD_CHARS = "转", (2, 8)
+RECIPIENT_CHARS = (1, 4)
+RECIPIENT_ENDS = ("先生", "女士", "小姐", "师傅", "老师", "收")
+RECIPIENT_AFTER = "号室幢层楼元"
 # A room written digit by digit in numerals with a zero among them (六〇三, 二〇一), 3 or 4 of them
 # ending the text right after one of these markers, becomes digits (7幢1单元六〇三 -> ...603).
 ROOM_NUMERAL_DIGITS = (3, 4)
@@ -62,6 +69,9 @@ ZERO_NUMERALS = "零〇○"
 ESTATE_WORDS = ("新村", "小区", "花园", "公寓", "大厦", "广场", "家园", "苑", "园", "府", "庭", "城",
                 "中心")
 ROAD_END = ("大道", "大街", "路", "街", "巷", "弄")
+# N号 ending the text right after one of these (an estate's word, not a tower's) is building N
+# (孝顺新村15号).
+HOME_WORDS = tuple(w for w in ESTATE_WORDS if w not in ("大厦", "广场", "中心"))
 # What else ends an estate or POI name; a bare name without one needs other context to be one.
 ESTATE_END = (*ESTATE_WORDS, "村", "区", "里", "坊", "居", "阁", "湾", "楼", "院", "寓", "邸", "墅",
               "郡", "庄", "大楼", "期")

@@ -15,13 +15,15 @@ _C_TYPES = {"u8": "uint8_t", "f64": "double", "char": "char"}
 # character sets (one U"" string) and single characters (a #define of the code point).
 WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END", "ESTATE_END",
               "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER",
-              "ZONE_WORDS")
+              "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS")
 CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER",
-             "MOBILE_SECOND", "ZERO_NUMERALS")
+             "MOBILE_SECOND", "ZERO_NUMERALS", "RECIPIENT_AFTER")
 CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
-         "PHASE", "QUARTER", "DASH", "LETTER_JOIN", "MOBILE_LEAD", "LANDLINE_LEAD")
+         "PHASE", "QUARTER", "DASH", "LETTER_JOIN", "MOBILE_LEAD", "LANDLINE_LEAD",
+         "FORWARD")
 # Digit counts rendered as NAME_MIN and NAME_MAX (a (low, high) pair) or NAME (an int).
-RANGES = ("DOOR_ROOM_DIGITS", "LANDLINE_AREA", "LANDLINE_NUMBER", "ROOM_NUMERAL_DIGITS")
+RANGES = ("DOOR_ROOM_DIGITS", "LANDLINE_AREA", "LANDLINE_NUMBER", "ROOM_NUMERAL_DIGITS",
+          "FORWARD_CHARS", "RECIPIENT_CHARS")
 COUNTS = ("MOBILE_DIGITS",)
 
 

@@ -204,14 +204,30 @@ static int blanks(u32 *out, int m, unsigned seen) {
     return m;
 }
 
-/* _DOOR_BUILDING in place: a run of 1-4 digits + 号 not after DOOR_AFTER, and then 1-3 digits +
- * 单元, 1-5 digits + 室, or DOOR_ROOM_DIGITS digits ending the text: the 号 becomes 幢. */
+/* One of `words` ends right before t[p]. */
+static int word_before(const u32 *t, int m, int p, const u32 *const *words) {
+    for (const u32 *const *w = words; *w; w++) {
+        int len = 0;
+        while ((*w)[len]) len++;
+        if (len <= p && word_at(t, m, p - len, *w) == len) return 1;
+    }
+    return 0;
+}
+
+/* _DOOR_BUILDING and _HOME_DOOR in place: a run of 1-4 digits + 号 not after DOOR_AFTER, and
+ * then 1-3 digits + 单元, 1-5 digits + 室, or DOOR_ROOM_DIGITS digits ending the text; or ending
+ * the text right after one of HOME_WORDS: the 号 becomes 幢. */
 static void door_buildings(u32 *t, int m) {
     for (int i = 0; i < m; i++) {
         if (t[i] != DOOR) continue;
         int p = i;
         while (p > 0 && is_digit(t[p - 1])) p--;
-        if (p == i || i - p > 4 || (p > 0 && in_set(t[p - 1], DOOR_AFTER))) continue;
+        if (p == i || i - p > 4) continue;
+        if (i + 1 == m && word_before(t, m, p, HOME_WORDS)) {
+            t[i] = BUILDING;
+            continue;
+        }
+        if (p > 0 && in_set(t[p - 1], DOOR_AFTER)) continue;
         int k = digits_at(t, m, i + 1);
         if ((k && k <= 3 && any_word_at(t, m, i + 1 + k, UNIT_MARK)) ||
             (k && k <= 5 && i + 1 + k < m && t[i + 1 + k] == ROOM) ||
@@ -247,12 +263,48 @@ static int phones(u32 *t, int m) {
     return k;
 }
 
+static int name_char(u32 c) { return is_cjk(c) && !in_set(c, RECIPIENT_AFTER); }
+
+static int name_chars(const u32 *t, int a, int z) {
+    for (int i = a; i < z; i++)
+        if (!name_char(t[i])) return 0;
+    return 1;
+}
+
+/* _RECIPIENT: where a recipient ending the text starts (王女士收, 转财务部), or m. */
+static int recipient(const u32 *t, int m) {
+    int reach = 1 + FORWARD_CHARS_MAX, longest = 0;
+    for (const u32 *const *w = RECIPIENT_ENDS; *w; w++) {
+        int len = 0;
+        while ((*w)[len]) len++;
+        if (len > longest) longest = len;
+    }
+    if (RECIPIENT_CHARS_MAX + longest > reach) reach = RECIPIENT_CHARS_MAX + longest;
+    for (int p = m - reach > 1 ? m - reach : 1; p < m; p++) {
+        if (!upper_or_digit(t[p - 1]) && !in_set(t[p - 1], RECIPIENT_AFTER)) continue;
+        int rest = m - p - 1;
+        if (t[p] == FORWARD && rest >= FORWARD_CHARS_MIN && rest <= FORWARD_CHARS_MAX &&
+            name_chars(t, p + 1, m))
+            return p;
+        for (const u32 *const *w = RECIPIENT_ENDS; *w; w++) {
+            int len = 0;
+            while ((*w)[len]) len++;
+            int x = m - p - len;
+            if (x >= RECIPIENT_CHARS_MIN && x <= RECIPIENT_CHARS_MAX &&
+                word_at(t, m, m - len, *w) == len && name_chars(t, p, p + x))
+                return p;
+        }
+    }
+    return m;
+}
+
 int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
     unsigned seen = 0;
     int m = mapped(text, bytes, out, &seen);
     if (m < 0) return -1;
     if (seen & (C_LETTER | C_DASH | C_JOIN)) m = blanks(out, m, seen);
     if (m >= LANDLINE_AREA_MIN + 1 + LANDLINE_NUMBER_MIN) m = phones(out, m);
+    m = recipient(out, m);
     if (seen & C_HASH) {  /* ([0-9A-Za-z])#楼? -> \1幢, then any other # goes */
         int k = 0;
         for (int i = 0; i < m; i++) {

@@ -83,6 +83,10 @@ CASES = [
     ("收件人李红 13712345678 杭州市拱墅区大关街道", dict(street_code="330105007")),
     ("文二路391号西湖国际8幢 电话0571-88001234", dict(building="8", room=None)),
     ("蓝天花园6号502", dict(estate="蓝天花园", building="6", room="502")),  # N号 + a bare room
+    ("金沙花园12号", dict(estate="金沙花园", building="12")),  # N号 ending the text after an estate
+    ("金沙大厦12号", dict(building=None)),  # ... not after a tower
+    ("翠苑小区2幢3单元402李先生收", dict(building="2", unit="3", room="402")),  # the recipient goes
+    ("望江花苑9幢1101转前台", dict(building="9", room="1101")),
     ("文三路66号502", dict(road="文三路", road_number="66", building=None)),  # ... not a door
     ("阳光小区三幢二单元四〇一", dict(building="3", unit="2", room="401")),  # a numeral room
     ("苍南县龙港镇人民路88号", dict(district_code="330383", road="人民路")),  # a town became a city
