@@ -31,6 +31,7 @@ _DOOR, _GROUP, _BUILDING_MARK, _ROOM_MARK = rules.DOOR, rules.GROUP, rules.BUILD
 _NAME_CONTINUES = re.compile(
     rf"[\u4e00-\u9fff]?(?:{_ROAD_END})(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
 )
+_ESTATE_CONTINUES = re.compile(rf"[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})")
 _ROAD_SUFFIX = tuple(rules.ROAD_SUFFIX)
 _ROAD_NUMBER = re.compile(
     rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}))(?P<number>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
@@ -195,6 +196,17 @@ def _remember(p: _Prefix, div: Divisions, prefer: str) -> None:
             bucket.lengths.sort(reverse=True)
 
 
+def _street_naming_estate(s: str, end: int, hits: list[NameHit], deepest: str, rank: int
+                          ) -> NameHit | None:
+    """乐清市|柳市|和园: a street's short name that starts an estate's name (at most one character,
+    then an estate word, at `end`) names the estate's street when it is the only such street of
+    the district read; the name stays the estate's."""
+    if rank != _DISTRICT_RANK or not _ESTATE_CONTINUES.match(s, end):
+        return None
+    streets = {h.code: h for h in hits if h.rank == _STREET_RANK and h.code.startswith(deepest)}
+    return next(iter(streets.values())) if len(streets) == 1 else None
+
+
 def _zone_at(s: str, pos: int, stem: int, codes: tuple[str, ...], div: Divisions) -> int:
     """The length of a development zone's name at `pos` (up to `stem` Chinese characters, then
     one of ZONE_WORDS) that a division under one of `codes` follows, or 0 (`codes` ("",): any
@@ -267,6 +279,7 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
         tokens, spans = list(resumed.tokens), list(resumed.spans)
         for level, text in spans:
             setattr(out, level, text)
+    names_estate = False
     while pos < n:
         taken: tuple[int, NameHit | None] | None = None
         for length in lengths.get(s[pos : pos + 2], ()):
@@ -280,9 +293,14 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 form = s[pos : pos + length]
                 continues = _NAME_CONTINUES.match(s, pos + length)
                 codes = tuple(h.code for h in hits)
-                if form.endswith(_ROAD_SUFFIX) or (
-                        continues and not _child_at(s, pos + length, codes, div)):
+                if form.endswith(_ROAD_SUFFIX):
                     continue
+                if continues and not _child_at(s, pos + length, codes, div):
+                    street = _street_naming_estate(s, pos + length, hits, deepest, rank)
+                    if street is None:
+                        continue
+                    taken, names_estate = (length, street), True
+                    break
                 if any(len(w) > length and s.startswith(w, pos) for w in _ZONE_WORDS):
                     continue  # 高新|区: the start of a zone word, not 高新社区
                 if s.startswith(_ZONE_WORDS, pos + length) and not _zone_at(
@@ -335,6 +353,8 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                              f"{div.name(d.code[:len(deepest)]) or d.code[:len(deepest)]}")
                 out.division_exact = False
             deepest, rank = d.code, RANK[d.level]
+        if names_estate:
+            break  # the street's name stays the estate's
         pos += length
         if out.division_exact and not notes and (hit is None or hit.exact):
             exact_until = _Prefix(s[:pos], tuple(tokens), tuple(spans), deepest, rank)

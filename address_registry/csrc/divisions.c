@@ -24,6 +24,12 @@ static int name_continues(const u32 *s, int n, int p) {
     return p < n && is_cjk(s[p]) && (road_end_at(s, n, p + 1) || any_word_at(s, n, p + 1, ESTATE_WORDS));
 }
 
+/* [CJK]?(ESTATE_WORDS) at p */
+static int estate_continues(const u32 *s, int n, int p) {
+    return any_word_at(s, n, p, ESTATE_WORDS) ||
+           (p < n && is_cjk(s[p]) && any_word_at(s, n, p + 1, ESTATE_WORDS));
+}
+
 /* The division names of the group starting at s[pos] (first two characters; a name is an entry
  * of div_names, the group longest first, so they come in the order the reference tries lengths). */
 static int group_at(const registry *r, const u32 *s, int n, int pos, const int32_t **names) {
@@ -107,6 +113,20 @@ static int hit_under(const registry *r, int32_t h, const char *deep, int dl) {
 static int same_code(const registry *r, int32_t a, int32_t b) {
     return r->hit_code_len[a] == r->hit_code_len[b] &&
            memcmp(r->hit_code + CODE_COMMUNITY * a, r->hit_code + CODE_COMMUNITY * b, (size_t)r->hit_code_len[a]) == 0;
+}
+
+/* _street_naming_estate: 乐清市|柳市|和园: the only street among the hits under the district
+ * read whose short name starts an estate's name at `end`, or -1. */
+static int32_t street_naming_estate(const registry *r, const u32 *s, int n, int end,
+                                    const int32_t *hits, int nh, const char *deep, int dl, int rank) {
+    if (rank != DISTRICT || !estate_continues(s, n, end)) return -1;
+    int32_t found = -1;
+    for (int i = 0; i < nh; i++) {
+        if (r->hit_rank[hits[i]] != STREET || !hit_under(r, hits[i], deep, dl)) continue;
+        if (found >= 0 && !same_code(r, found, hits[i])) return -1;
+        if (found < 0) found = hits[i];
+    }
+    return found;
 }
 
 /* _choose: the hit to take given what is resolved, or -1. */
@@ -222,6 +242,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
     int pos = start, rank = -1, dl = 0;
     char deep[CODE_MAX + 1] = "";
     int32_t kept[MAX_DIVISION_HITS];
+    int names_estate = 0;  /* the street's name stays the estate's */
     while (pos < n) {
         const int32_t *names;
         int nn = group_at(r, s, n, pos, &names);
@@ -248,9 +269,15 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             if (!any_exact) {
                 int road_form = 0;
                 for (int j = 0; ROAD_SUFFIX[j]; j++) road_form |= s[pos + length - 1] == ROAD_SUFFIX[j];
-                if (road_form || (name_continues(s, n, pos + length) &&
-                                  !child_at(r, s, n, pos + length, hits, nh)))
-                    continue;
+                if (road_form) continue;
+                if (name_continues(s, n, pos + length) &&
+                    !child_at(r, s, n, pos + length, hits, nh)) {
+                    choice = street_naming_estate(r, s, n, pos + length, hits, nh, deep, dl, rank);
+                    if (choice < 0) continue;
+                    taken = length;
+                    names_estate = 1;
+                    break;
+                }
                 int zone_word = 0;  /* 高新|区: the start of a zone word, not 高新社区 */
                 for (const u32 *const *w = ZONE_WORDS; *w && !zone_word; w++) {
                     int k = word_at(s, n, pos, *w);
@@ -316,6 +343,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             dl = cl;
             rank = level;
         }
+        if (names_estate) break;
         pos += taken;
     }
     memcpy(p->deep, deep, (size_t)dl + 1);

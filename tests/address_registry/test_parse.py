@@ -32,7 +32,10 @@ CASES = [
     ("上城区劳动路社区", dict(community="劳动路社区", community_code="330102001052")),
     ("上城区劳动路100号", dict(community=None, road="劳动路", road_number="100")),
     ("西湖區文一西路一百號", dict(district="西湖区", road="文一西路", road_number="100")),
-    ("西湖区古荡新村", dict(street=None, estate="古荡新村")),
+    # a street's short name starting an estate's name gives the street, the name stays the estate's
+    ("西湖区古荡新村", dict(street_code="330106007", estate="古荡新村")),
+    ("乐清市柳市新苑3幢201", dict(street_code="330382114", estate="柳市新苑", building="3")),
+    ("古荡新村", dict(street_code=None, estate="古荡新村")),  # ... under the district read only
     # bugs found on the sample world: a short community name starting a road or estate
     ("余杭区五常街道五常港路26号", dict(community=None, road="五常港路", road_number="26")),
     ("西湖区古荡街道云溪苑内部道路", dict(road=None, estate="云溪苑")),
