@@ -105,8 +105,10 @@ def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHi
             return h
     below = [h for h in hits if h.rank > rank and h.code.startswith(deepest)]
     if not below:
-        # A deeper, exact and unambiguous name overrides a conflicting or historic shallower level.
-        exact = [h for h in hits if h.exact and h.rank > max(rank, RANK["district"])
+        # A street's exact and unambiguous name overrides a conflicting or historic district
+        # (江干区|下沙街道 -> 钱塘区); a community's does not (柯桥区|城南新村, 临海市|新村路: a
+        # community of that name elsewhere in the city is more likely an estate or a road).
+        exact = [h for h in hits if h.exact and h.rank == _STREET_RANK > rank
                  and h.code.startswith(deepest[:_CITY] or prefer)]
         if len(exact) == 1:
             return exact[0]

@@ -143,7 +143,8 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
         int sl = dl ? (dl < CODE_CITY ? dl : CODE_CITY) : (int)strlen(prefer);
         for (int i = 0; i < nh; i++) {
             int32_t h = hits[i];
-            if (r->hit_exact[h] && r->hit_rank[h] > floor && hit_under(r, h, scope, sl)) {
+            if (r->hit_exact[h] && r->hit_rank[h] == STREET && STREET > floor &&
+                hit_under(r, h, scope, sl)) {
                 found = h;
                 count++;
             }

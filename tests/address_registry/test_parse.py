@@ -36,6 +36,10 @@ CASES = [
     ("西湖区古荡新村", dict(street_code="330106007", estate="古荡新村")),
     ("乐清市柳市新苑3幢201", dict(street_code="330382114", estate="柳市新苑", building="3")),
     ("古荡新村", dict(street_code=None, estate="古荡新村")),  # ... under the district read only
+    # a community's name elsewhere in the city does not override the district read; a street's does
+    ("绍兴市柯桥区城南新村8幢", dict(district_code="330603", street_code=None, building="8")),
+    ("台州市临海市新村路12号", dict(district_code="331082", road="新村路", road_number="12")),
+    ("余杭区南苑街道", dict(district_code="330113", street_code="330113002")),
     # bugs found on the sample world: a short community name starting a road or estate
     ("余杭区五常街道五常港路26号", dict(community=None, road="五常港路", road_number="26")),
     ("西湖区古荡街道云溪苑内部道路", dict(road=None, estate="云溪苑")),
