@@ -37,6 +37,11 @@ _SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "community": ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "村委会", "居委会",
                   "委员会", "社区", "生活区", "管理区", "村"),
 }
+# Earlier spellings of a division's kind people still write (建德县 for 建德市, a county until it
+# became a city; 崇明县 for 崇明区; 新街镇 for 新街街道, a town until it became a street): level ->
+# (suffix today, suffix written) pairs. Indexed as short forms where no division of the same
+# parent has that name.
+_EARLIER_KIND = {"district": (("市", "县"), ("区", "县"), ("区", "市")), "street": (("街道", "镇"),)}
 # Canonical forms of the committee names: 安泰社区居委会 -> 安泰社区, 淡竹村村民委员会 -> 淡竹村.
 _CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村村民委员会", "村"),
                      ("村民委员会", "村"), ("村委会", "村"), ("居委会", "社区"), ("委员会", ""))
@@ -111,6 +116,7 @@ class Divisions:
                     self._add(spelling, _hit(d, exact=False))
         for change in history:
             self._add_historic(change)
+        self._add_earlier_kinds(records)
         # parent code -> (full name, hit) of its children, for names written one character off
         self.children: dict[str, list[tuple[str, NameHit]]] = {}
         for name, hits in self.names.items():
@@ -147,6 +153,16 @@ class Divisions:
             for spelling in {form} | traditional_spellings(form):
                 if spelling not in self.names:
                     self._add(spelling, _hit(today, False, note))
+
+    def _add_earlier_kinds(self, records: list[Division]) -> None:
+        """建德县 -> 建德市, 新街镇 -> 新街街道 (`_EARLIER_KIND`), unless a sibling carries the name."""
+        for d in records:
+            for today, written in _EARLIER_KIND.get(d.level, ()):
+                if not d.name.endswith(today) or len(d.name) - len(today) < 2:
+                    continue
+                form = d.name[: -len(today)] + written
+                if not any(h.division.parent == d.parent for h in self.names.get(form, ())):
+                    self._add(form, _hit(d, exact=False))
 
     def name(self, code: str | None) -> str | None:
         """The official name of a code, or None."""

@@ -41,8 +41,28 @@ NOISE = re.compile(f"[{re.escape(_SPACES)}{_PUNCTUATION}]+")
 _BLANK = re.compile(rf"(?<![A-Z])(?:{'|'.join(rules.BLANK_WORDS)})(?![A-Z])")
 _LOOSE_DASH = re.compile(rf"(?<![0-9A-Z]){rules.DASH}|{rules.DASH}(?![0-9A-Z])")
 _LETTER_JOIN = re.compile(rf"(?<=[A-Z]){rules.LETTER_JOIN}(?=[0-9])")
+_LOW, _HIGH = rules.DOOR_ROOM_DIGITS
 _DOOR_BUILDING = re.compile(
-    rf"(?<![{rules.DOOR_AFTER}0-9])([0-9]{{1,4}}){rules.DOOR}(?=[0-9]{{1,3}}{rules.UNIT}|[0-9]{{1,5}}{rules.ROOM})")
+    rf"(?<![{rules.DOOR_AFTER}0-9])([0-9]{{1,4}}){rules.DOOR}(?=[0-9]{{1,3}}{rules.UNIT}"
+    rf"|[0-9]{{1,5}}{rules.ROOM}|[0-9]{{{_LOW},{_HIGH}}}(?![^{_SEPARATOR}]))")
+_AREA, _NUMBER = rules.LANDLINE_AREA, rules.LANDLINE_NUMBER
+_PHONE = re.compile(
+    rf"(?<![0-9A-Z{rules.DASH}])(?:{rules.MOBILE_LEAD}[{rules.MOBILE_SECOND}][0-9]{{{rules.MOBILE_DIGITS - 2}}}"
+    rf"|{rules.LANDLINE_LEAD}[0-9]{{{_AREA[0] - 1},{_AREA[1] - 1}}}{rules.DASH}"
+    rf"[0-9]{{{_NUMBER[0]},{_NUMBER[1]}}})(?![0-9A-Z{rules.DASH}])")
+_HOME_DOOR = re.compile(
+    "(?:" + "|".join(f"(?<={w})" for w in rules.HOME_WORDS) + rf")([0-9]{{1,4}}){rules.DOOR}"
+    rf"(?![^{_SEPARATOR}])")
+_NAME_CHAR = rf"(?:(?![{rules.RECIPIENT_AFTER}])[\u4e00-\u9fff])"  # a name's, not a marker
+_RECIPIENT = re.compile(
+    rf"(?<=[0-9A-Z{rules.RECIPIENT_AFTER}])(?:{rules.FORWARD}{_NAME_CHAR}{{{rules.FORWARD_CHARS[0]},"
+    rf"{rules.FORWARD_CHARS[1]}}}|{_NAME_CHAR}{{{rules.RECIPIENT_CHARS[0]},"
+    rf"{rules.RECIPIENT_CHARS[1]}}}(?:{'|'.join(rules.RECIPIENT_ENDS)}))(?![^{_SEPARATOR}])")
+_DIGIT_NUMERALS = "".join(c for c, v in rules.NUMERALS.items() if v < 10)
+_ROOM_NUMERAL = re.compile(
+    "(?:" + "|".join(f"(?<={w})" for w in rules.ROOM_NUMERAL_AFTER) + ")"
+    rf"[{_DIGIT_NUMERALS}]{{{rules.ROOM_NUMERAL_DIGITS[0]},{rules.ROOM_NUMERAL_DIGITS[1]}}}"
+    rf"(?![^{_SEPARATOR}])")
 
 
 @functools.cache
@@ -128,10 +148,19 @@ def _numeral_sub(m: re.Match[str]) -> str:
     return str(chinese_numeral_to_int(numeral)) if numeral else m.group()
 
 
+def _room_numeral_sub(m: re.Match[str]) -> str:
+    """六〇三 -> 603; a run without a zero (三一二) stays: it may be a name."""
+    text = m.group()
+    return str(chinese_numeral_to_int(text)) if any(z in text for z in rules.ZERO_NUMERALS) \
+        else text
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width), traditional -> simplified, punctuation and spaces removed,
-    Latin letters upper-cased, placeholder words (null) and separating dashes removed, numerals
-    before markers to digits, 栋/号楼/座 and a building's N号 -> 幢."""
+    Latin letters upper-cased, placeholder words (null), separating dashes, telephone numbers and
+    a trailing recipient (王女士收) removed, numerals before markers (and a numeral room ending the text) to digits,
+    栋/号楼/座 and a building's N号 (before a unit or room, or ending the text after an
+    estate's word) -> 幢."""
     return normalize_many([text])[0]
 
 
@@ -148,12 +177,14 @@ def normalize_many(texts: list[str]) -> list[str]:
         s = _LOOSE_DASH.sub("", s)
     if rules.LETTER_JOIN in s:
         s = _LETTER_JOIN.sub("", s)
+    s = _RECIPIENT.sub("", _PHONE.sub("", s))
     if rules.HASH in s:
         s = _HASH_BUILDING.sub(_TO_BUILDING, s).replace(rules.HASH, "")
     if _HAS_NUMERAL.search(s):
         s = _NUMERAL_BEFORE_MARKER.sub(_numeral_sub, s)
+        s = _ROOM_NUMERAL.sub(_room_numeral_sub, s)
     if any(c in s for c in _SYNONYM_STARTS):
         s = _BUILDING_SYNONYM.sub(_TO_BUILDING, s)
     if rules.DOOR in s:
-        s = _DOOR_BUILDING.sub(_TO_BUILDING, s)
+        s = _HOME_DOOR.sub(_TO_BUILDING, _DOOR_BUILDING.sub(_TO_BUILDING, s))
     return s.split(_SEPARATOR) if texts else []

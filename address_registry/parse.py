@@ -31,6 +31,7 @@ _DOOR, _GROUP, _BUILDING_MARK, _ROOM_MARK = rules.DOOR, rules.GROUP, rules.BUILD
 _NAME_CONTINUES = re.compile(
     rf"[\u4e00-\u9fff]?(?:{_ROAD_END})(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
 )
+_ESTATE_CONTINUES = re.compile(rf"[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})")
 _ROAD_SUFFIX = tuple(rules.ROAD_SUFFIX)
 _ROAD_NUMBER = re.compile(
     rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}))(?P<number>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
@@ -61,6 +62,7 @@ _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 # Words that end an estate/POI name; a bare word without one needs other context to be an estate.
 _ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
 _TOWER = tuple(rules.TOWER_WORDS)
+_ZONE_WORDS = tuple(rules.ZONE_WORDS)
 _CITY_RANK, _DISTRICT_RANK, _STREET_RANK = RANK["city"], RANK["district"], RANK["street"]
 _COMMUNITY_RANK = RANK["community"]
 
@@ -103,10 +105,17 @@ def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHi
             return h
     below = [h for h in hits if h.rank > rank and h.code.startswith(deepest)]
     if not below:
-        # A deeper, exact and unambiguous name overrides a conflicting or historic shallower level.
-        exact = [h for h in hits if h.exact and h.rank > max(rank, RANK["district"])
+        # A street's exact and unambiguous name overrides a conflicting or historic district
+        # (江干区|下沙街道 -> 钱塘区); a community's does not (柯桥区|城南新村, 临海市|新村路: a
+        # community of that name elsewhere in the city is more likely an estate or a road).
+        exact = [h for h in hits if h.exact and h.rank == _STREET_RANK > rank
                  and h.code.startswith(deepest[:_CITY] or prefer)]
-        return exact[0] if len(exact) == 1 else None
+        if len(exact) == 1:
+            return exact[0]
+        # 苍南县|龙港镇: the old name of a district carved out of the one read, in its city
+        carved = [h for h in hits if h.exact and h.historic and h.rank == rank == _DISTRICT_RANK
+                  and h.code[:_CITY] == deepest[:_CITY] and h.code != deepest]
+        return carved[0] if len(carved) == 1 else None
     shallowest = min(h.rank for h in below)
     level_hits = [h for h in below if h.rank == shallowest]
     exact = [h for h in level_hits if h.exact]
@@ -119,10 +128,10 @@ def _choose(hits: list[NameHit], deepest: str, rank: int, prefer: str) -> NameHi
     return None
 
 
-def _child_at(s: str, pos: int, parents: list[NameHit], div: Divisions) -> bool:
-    """Whether a division under one of `parents` is named at `pos` (杭州|西湖|翠苑街道: the short
-    name is followed by its own child, so it does not start an estate name like 西湖翠苑)."""
-    codes = tuple(h.code for h in parents)
+def _child_at(s: str, pos: int, codes: tuple[str, ...], div: Divisions) -> bool:
+    """Whether a division under one of the divisions `codes` is named at `pos` (杭州|西湖|翠苑街道:
+    the short name is followed by its own child, so it does not start an estate name like
+    西湖翠苑)."""
     for n in div.lengths.get(s[pos : pos + 2], ()):
         for h in div.names.get(s[pos : pos + n], ()):
             if h.code.startswith(codes) and h.code not in codes:
@@ -189,6 +198,31 @@ def _remember(p: _Prefix, div: Divisions, prefer: str) -> None:
             bucket.lengths.sort(reverse=True)
 
 
+def _street_naming_estate(s: str, end: int, hits: list[NameHit], deepest: str, rank: int
+                          ) -> NameHit | None:
+    """乐清市|柳市|和园: a street's short name that starts an estate's name (at most one character,
+    then an estate word, at `end`) names the estate's street when it is the only such street of
+    the district read; the name stays the estate's."""
+    if rank != _DISTRICT_RANK or not _ESTATE_CONTINUES.match(s, end):
+        return None
+    streets = {h.code: h for h in hits if h.rank == _STREET_RANK and h.code.startswith(deepest)}
+    return next(iter(streets.values())) if len(streets) == 1 else None
+
+
+def _zone_at(s: str, pos: int, stem: int, codes: tuple[str, ...], div: Divisions) -> int:
+    """The length of a development zone's name at `pos` (up to `stem` Chinese characters, then
+    one of ZONE_WORDS) that a division under one of `codes` follows, or 0 (`codes` ("",): any
+    division)."""
+    for start in range(pos, min(pos + stem, len(s)) + 1):
+        if start > pos and not _HAS_CJK.match(s[start - 1]):
+            break
+        for word in _ZONE_WORDS:
+            end = start + len(word)
+            if s.startswith(word, start) and _child_at(s, end, codes, div):
+                return end - pos
+    return 0
+
+
 def _opens_address(s: str, start: int, div: Divisions) -> bool:
     """Whether a province or city name (full or short) or a district's full name is written at
     `start`."""
@@ -247,6 +281,7 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
         tokens, spans = list(resumed.tokens), list(resumed.spans)
         for level, text in spans:
             setattr(out, level, text)
+    names_estate = False
     while pos < n:
         taken: tuple[int, NameHit | None] | None = None
         for length in lengths.get(s[pos : pos + 2], ()):
@@ -259,9 +294,21 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
             if not any(h.exact for h in hits):
                 form = s[pos : pos + length]
                 continues = _NAME_CONTINUES.match(s, pos + length)
-                if form.endswith(_ROAD_SUFFIX) or (
-                        continues and not _child_at(s, pos + length, hits, div)):
+                codes = tuple(h.code for h in hits)
+                if form.endswith(_ROAD_SUFFIX):
                     continue
+                if continues and not _child_at(s, pos + length, codes, div):
+                    street = _street_naming_estate(s, pos + length, hits, deepest, rank)
+                    if street is None:
+                        continue
+                    taken, names_estate = (length, street), True
+                    break
+                if any(len(w) > length and s.startswith(w, pos) for w in _ZONE_WORDS):
+                    continue  # 高新|区: the start of a zone word, not 高新社区
+                if s.startswith(_ZONE_WORDS, pos + length) and not _zone_at(
+                        s, pos + length, 0, codes, div) and _zone_at(
+                        s, pos + length, 0, (deepest,), div):
+                    continue  # 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇
                 if not deepest:  # a bare short form: the preferred province's districts and
                     # streets before another's, and a short street name of another province is none
                     local = any(h.code[:2] == prefer[:2] for h in hits)
@@ -287,6 +334,9 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 out.division_exact = False
                 notes.append(f"{s[pos:pos + taken[0]]} read as {taken[1].division.name}"
                              " (one character off)")
+        if taken is None and deepest and (zone := _zone_at(s, pos, rules.ZONE_STEM, (deepest,),
+                                                             div)):
+            taken = (zone, None)  # 杭州|经济技术开发区|下沙街道
         if taken is None:
             break
         length, hit = taken
@@ -305,6 +355,8 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                              f"{div.name(d.code[:len(deepest)]) or d.code[:len(deepest)]}")
                 out.division_exact = False
             deepest, rank = d.code, RANK[d.level]
+        if names_estate:
+            break  # the street's name stays the estate's
         pos += length
         if out.division_exact and not notes and (hit is None or hit.exact):
             exact_until = _Prefix(s[:pos], tuple(tokens), tuple(spans), deepest, rank)

@@ -40,15 +40,38 @@ BLANK_WORDS = ("UNDEFINED", "NULL", "NONE", "NAN")
 DASH = "-"
 # Between a letter and a digit this joins a building's letter and number: A一11幢 -> A11幢.
 LETTER_JOIN = "一"
-# N号 right before a unit or room (金都花园7号3单元301) is building N, unless it follows one of
-# these (文三路12号3单元: a door number; 3组15号: a rural door number).
+# N号 right before a unit or room (金都花园7号3单元301), or before a bare room number of
+# DOOR_ROOM_DIGITS digits that ends the text (安吉公寓3号301), is building N, unless it follows
+# one of these (文三路12号3单元: a door number; 3组15号: a rural door number).
 DOOR_AFTER = "路街巷弄道组"
+DOOR_ROOM_DIGITS = (3, 4)
+# A telephone number written with the address goes: a mobile number (MOBILE_LEAD, one of
+# MOBILE_SECOND, then digits to MOBILE_DIGITS) or a landline (LANDLINE_LEAD and an area code of
+# LANDLINE_AREA digits in all, a dash, a number of LANDLINE_NUMBER digits), not touching another
+# letter, digit or dash (张伟13805712233杭州市..., ...88号电话0574-87301234).
+MOBILE_LEAD, MOBILE_SECOND, MOBILE_DIGITS = "1", "3456789", 11
+LANDLINE_LEAD, LANDLINE_AREA, LANDLINE_NUMBER = "0", (3, 4), (7, 8)
+# Who a parcel is for, written after the address (5幢1单元1201王女士收, 1506转财务部): right after a
+# digit, a letter or one of RECIPIENT_AFTER, FORWARD and FORWARD_CHARS characters, or
+# RECIPIENT_CHARS characters and one of RECIPIENT_ENDS, ending the text go.
+FORWARD, FORWARD_CHARS = "转", (2, 8)
+RECIPIENT_CHARS = (1, 4)
+RECIPIENT_ENDS = ("先生", "女士", "小姐", "师傅", "老师", "收")
+RECIPIENT_AFTER = "号室幢层楼元"
+# A room written digit by digit in numerals with a zero among them (六〇三, 二〇一), 3 or 4 of them
+# ending the text right after one of these markers, becomes digits (7幢1单元六〇三 -> ...603).
+ROOM_NUMERAL_DIGITS = (3, 4)
+ROOM_NUMERAL_AFTER = ("幢", "栋", "座", "单元", "层", "楼", "号")
+ZERO_NUMERALS = "零〇○"
 
 # ---- parsing (parse.py, csrc/divisions.c, csrc/tail.c) ----------------------------------------
 # Words that end an estate name and words that end a road name, in the order they are tried.
 ESTATE_WORDS = ("新村", "小区", "花园", "公寓", "大厦", "广场", "家园", "苑", "园", "府", "庭", "城",
                 "中心")
 ROAD_END = ("大道", "大街", "路", "街", "巷", "弄")
+# N号 ending the text right after one of these (an estate's word, not a tower's) is building N
+# (孝顺新村15号).
+HOME_WORDS = tuple(w for w in ESTATE_WORDS if w not in ("大厦", "广场", "中心"))
 # What else ends an estate or POI name; a bare name without one needs other context to be one.
 ESTATE_END = (*ESTATE_WORDS, "村", "区", "里", "坊", "居", "阁", "湾", "楼", "院", "寓", "邸", "墅",
               "郡", "庄", "大楼", "期")
@@ -59,6 +82,15 @@ MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 name
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
 # the first province or city name among its first LEAD_MAX characters.
 LEAD_MAX = 10
+# A development zone or new area written between divisions (杭州经济技术开发区下沙街道, 钱塘新区前进街道,
+# 天府新区华阳街道) is not a division: up to ZONE_STEM characters and one of ZONE_WORDS (longest
+# first) are skipped when a division under the one read before follows them; a short form
+# directly followed by a zone word (莫干山|高新区) is that division only when its own child
+# follows the zone word.
+ZONE_WORDS = ("高新技术产业开发区", "经济技术开发区", "高新技术开发区", "经济开发区", "产业集聚区",
+              "保税港区", "工业园区", "开发区", "高新区", "集聚区", "保税区", "工业区", "新区", "港区",
+              "园区")
+ZONE_STEM = 6
 # A division name written one character off (沚 for 址) is read under a known district or street
 # when it is at least this long, ends as the name does and no other child fits.
 MIN_TYPO_NAME = 3

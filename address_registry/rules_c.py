@@ -14,10 +14,17 @@ _C_TYPES = {"u8": "uint8_t", "f64": "double", "char": "char"}
 # The rules rendered under their own names: word lists (NULL-terminated arrays of U"" words),
 # character sets (one U"" string) and single characters (a #define of the code point).
 WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END", "ESTATE_END",
-              "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS")
-CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER")
+              "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER",
+              "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS")
+CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER",
+             "MOBILE_SECOND", "ZERO_NUMERALS", "RECIPIENT_AFTER")
 CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
-         "PHASE", "QUARTER", "DASH", "LETTER_JOIN")
+         "PHASE", "QUARTER", "DASH", "LETTER_JOIN", "MOBILE_LEAD", "LANDLINE_LEAD",
+         "FORWARD")
+# Digit counts rendered as NAME_MIN and NAME_MAX (a (low, high) pair) or NAME (an int).
+RANGES = ("DOOR_ROOM_DIGITS", "LANDLINE_AREA", "LANDLINE_NUMBER", "ROOM_NUMERAL_DIGITS",
+          "FORWARD_CHARS", "RECIPIENT_CHARS")
+COUNTS = ("MOBILE_DIGITS",)
 
 
 def _chars(text: str) -> str:
@@ -37,6 +44,14 @@ def _set(name: str, chars: str) -> str:
 def _char(name: str, ch: str) -> str:
     assert len(ch) == 1, f"{name} must be one character, not {ch!r}"
     return f"#define {name} 0x{ord(ch):x}u  /* {ch} */"
+
+
+def _counts(r: types.ModuleType) -> str:
+    lines = [f"#define {name} {getattr(r, name)}" for name in COUNTS]
+    for name in RANGES:
+        low, high = getattr(r, name)
+        lines += [f"#define {name}_MIN {low}", f"#define {name}_MAX {high}"]
+    return "\n".join(lines)
 
 
 def _enum(prefix: str, names: Iterable[str]) -> str:
@@ -93,6 +108,7 @@ static inline int numeral(u32 c) {{
 {chr(10).join(_words(name, getattr(r, name)) for name in WORD_LISTS)}
 {chr(10).join(_set(name, getattr(r, name)) for name in CHAR_SETS)}
 {chr(10).join(_char(name, getattr(r, name)) for name in CHARS)}
+{_counts(r)}
 /* the characters a building synonym and a road end start with */
 {_set("SYNONYM_STARTS", "".join(dict.fromkeys(w[0] for w in r.BUILDING_SYNONYMS)))}
 {_set("ROAD_END_STARTS", "".join(dict.fromkeys(w[0] for w in r.ROAD_END)))}
@@ -105,6 +121,7 @@ static inline int numeral(u32 c) {{
 #define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}
 #define MAX_DIVISION_HITS {r.MAX_DIVISION_HITS}
 #define LEAD_MAX {r.LEAD_MAX}
+#define ZONE_STEM {r.ZONE_STEM}
 /* the division levels, shallowest first (a hit's rank) */
 {_enum("", r.DIVISION_CODE)}
 /* a parse's spans in ParsedAddress's field order */

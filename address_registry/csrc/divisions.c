@@ -24,6 +24,12 @@ static int name_continues(const u32 *s, int n, int p) {
     return p < n && is_cjk(s[p]) && (road_end_at(s, n, p + 1) || any_word_at(s, n, p + 1, ESTATE_WORDS));
 }
 
+/* [CJK]?(ESTATE_WORDS) at p */
+static int estate_continues(const u32 *s, int n, int p) {
+    return any_word_at(s, n, p, ESTATE_WORDS) ||
+           (p < n && is_cjk(s[p]) && any_word_at(s, n, p + 1, ESTATE_WORDS));
+}
+
 /* The division names of the group starting at s[pos] (first two characters; a name is an entry
  * of div_names, the group longest first, so they come in the order the reference tries lengths). */
 static int group_at(const registry *r, const u32 *s, int n, int pos, const int32_t **names) {
@@ -65,6 +71,41 @@ static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t
     return 0;
 }
 
+/* A division under the division `deep` (not itself; dl 0: any division) is named at p. */
+static int named_under(const registry *r, const u32 *s, int n, int p, const char *deep, int dl) {
+    const int32_t *names;
+    int nn = group_at(r, s, n, p, &names);
+    for (int i = 0; i < nn; i++) {
+        const int32_t *hits;
+        int nh = name_at(r, s, n, p, names[i], &hits);
+        for (int j = 0; j < nh; j++) {
+            int cl = r->hit_code_len[hits[j]];
+            if (starts_with(r->hit_code + CODE_COMMUNITY * hits[j], cl, deep, dl) &&
+                (cl != dl || dl == 0))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* _zone_at: the length of a development zone's name at s[pos] (up to `stem` CJK characters,
+ * then one of ZONE_WORDS) followed by a child of one of the hits `parents` (np of them) or, with
+ * np < 0, by a division under `deep`; or 0. */
+static int zone_at(const registry *r, const u32 *s, int n, int pos, int stem,
+                   const int32_t *parents, int np, const char *deep, int dl) {
+    for (int start = pos; start <= pos + stem && start <= n; start++) {
+        if (start > pos && !is_cjk(s[start - 1])) break;
+        for (const u32 *const *w = ZONE_WORDS; *w; w++) {
+            int k = word_at(s, n, start, *w);
+            if (!k) continue;
+            int end = start + k;
+            if (np >= 0 ? child_at(r, s, n, end, parents, np) : named_under(r, s, n, end, deep, dl))
+                return end - pos;
+        }
+    }
+    return 0;
+}
+
 static int hit_under(const registry *r, int32_t h, const char *deep, int dl) {
     return starts_with(r->hit_code + CODE_COMMUNITY * h, r->hit_code_len[h], deep, dl);
 }
@@ -72,6 +113,20 @@ static int hit_under(const registry *r, int32_t h, const char *deep, int dl) {
 static int same_code(const registry *r, int32_t a, int32_t b) {
     return r->hit_code_len[a] == r->hit_code_len[b] &&
            memcmp(r->hit_code + CODE_COMMUNITY * a, r->hit_code + CODE_COMMUNITY * b, (size_t)r->hit_code_len[a]) == 0;
+}
+
+/* _street_naming_estate: 乐清市|柳市|和园: the only street among the hits under the district
+ * read whose short name starts an estate's name at `end`, or -1. */
+static int32_t street_naming_estate(const registry *r, const u32 *s, int n, int end,
+                                    const int32_t *hits, int nh, const char *deep, int dl, int rank) {
+    if (rank != DISTRICT || !estate_continues(s, n, end)) return -1;
+    int32_t found = -1;
+    for (int i = 0; i < nh; i++) {
+        if (r->hit_rank[hits[i]] != STREET || !hit_under(r, hits[i], deep, dl)) continue;
+        if (found >= 0 && !same_code(r, found, hits[i])) return -1;
+        if (found < 0) found = hits[i];
+    }
+    return found;
 }
 
 /* _choose: the hit to take given what is resolved, or -1. */
@@ -88,7 +143,22 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
         int sl = dl ? (dl < CODE_CITY ? dl : CODE_CITY) : (int)strlen(prefer);
         for (int i = 0; i < nh; i++) {
             int32_t h = hits[i];
-            if (r->hit_exact[h] && r->hit_rank[h] > floor && hit_under(r, h, scope, sl)) {
+            if (r->hit_exact[h] && r->hit_rank[h] == STREET && STREET > floor &&
+                hit_under(r, h, scope, sl)) {
+                found = h;
+                count++;
+            }
+        }
+        if (count == 1) return found;
+        /* 苍南县|龙港镇: the old name of a district carved out of the one read, in its city */
+        found = -1;
+        count = 0;
+        for (int i = 0; rank == DISTRICT && dl >= CODE_CITY && i < nh; i++) {
+            int32_t h = hits[i];
+            const char *code = r->hit_code + CODE_COMMUNITY * h;
+            if (r->hit_exact[h] && r->hit_historic[h] && r->hit_rank[h] == DISTRICT &&
+                memcmp(code, deep, CODE_CITY) == 0 &&
+                !(r->hit_code_len[h] == dl && memcmp(code, deep, (size_t)dl) == 0)) {
                 found = h;
                 count++;
             }
@@ -173,6 +243,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
     int pos = start, rank = -1, dl = 0;
     char deep[CODE_MAX + 1] = "";
     int32_t kept[MAX_DIVISION_HITS];
+    int names_estate = 0;  /* the street's name stays the estate's */
     while (pos < n) {
         const int32_t *names;
         int nn = group_at(r, s, n, pos, &names);
@@ -199,8 +270,25 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             if (!any_exact) {
                 int road_form = 0;
                 for (int j = 0; ROAD_SUFFIX[j]; j++) road_form |= s[pos + length - 1] == ROAD_SUFFIX[j];
-                if (road_form || (name_continues(s, n, pos + length) &&
-                                  !child_at(r, s, n, pos + length, hits, nh)))
+                if (road_form) continue;
+                if (name_continues(s, n, pos + length) &&
+                    !child_at(r, s, n, pos + length, hits, nh)) {
+                    choice = street_naming_estate(r, s, n, pos + length, hits, nh, deep, dl, rank);
+                    if (choice < 0) continue;
+                    taken = length;
+                    names_estate = 1;
+                    break;
+                }
+                int zone_word = 0;  /* 高新|区: the start of a zone word, not 高新社区 */
+                for (const u32 *const *w = ZONE_WORDS; *w && !zone_word; w++) {
+                    int k = word_at(s, n, pos, *w);
+                    zone_word = k > length;
+                }
+                if (zone_word) continue;
+                /* 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇 */
+                if (any_word_at(s, n, pos + length, ZONE_WORDS) &&
+                    !zone_at(r, s, n, pos + length, 0, hits, nh, deep, dl) &&
+                    zone_at(r, s, n, pos + length, 0, NULL, -1, deep, dl))
                     continue;
                 if (dl == 0) {  /* a bare short form: the preferred province's districts and */
                     int k = 0, local = 0;  /* streets first; another's short street is none */
@@ -239,6 +327,10 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             choice = typo_at(r, s, n, pos, deep, dl, &taken);
             if (choice >= 0) p->exact = 0;
         }
+        if (!taken && dl) {  /* 杭州|经济技术开发区|下沙街道 */
+            taken = zone_at(r, s, n, pos, ZONE_STEM, NULL, -1, deep, dl);
+            choice = -1;
+        }
         if (!taken) break;
         if (choice >= 0) {
             const char *code = r->hit_code + CODE_COMMUNITY * choice;
@@ -252,6 +344,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             dl = cl;
             rank = level;
         }
+        if (names_estate) break;
         pos += taken;
     }
     memcpy(p->deep, deep, (size_t)dl + 1);

@@ -108,7 +108,25 @@ static int mapped(const uint8_t *b, int bytes, u32 *a, unsigned *seen) {
     return m;
 }
 
-/* Numerals right before a marker -> digits (a lone 第 stays): from a[0..m) into out. */
+/* _ROOM_NUMERAL: a[i..q) is a room written digit by digit with a zero among them that ends the
+ * text right after one of ROOM_NUMERAL_AFTER (7幢1单元六〇三). */
+static int room_numeral(const u32 *a, int i, int q, int m) {
+    if (q != m || q - i < ROOM_NUMERAL_DIGITS_MIN || q - i > ROOM_NUMERAL_DIGITS_MAX) return 0;
+    int zero = 0;
+    for (int j = i; j < q; j++) {
+        if (numeral(a[j]) >= 10) return 0;
+        zero |= in_set(a[j], ZERO_NUMERALS);
+    }
+    for (const u32 *const *w = ROOM_NUMERAL_AFTER; zero && *w; w++) {
+        int len = 0;
+        while ((*w)[len]) len++;
+        if (len <= i && word_at(a, m, i - len, *w) == len) return 1;
+    }
+    return 0;
+}
+
+/* Numerals right before a marker -> digits (a lone 第 stays), and a numeral room ending the
+ * text: from a[0..m) into out. */
 static int numerals(const u32 *a, int m, u32 *out) {
     int k = 0;
     for (int i = 0; i < m;) {
@@ -116,7 +134,8 @@ static int numerals(const u32 *a, int m, u32 *out) {
             int q = i + 1;
             while (q < m && (class_of(a[q]) & C_NUMERAL)) q++;
             int start = a[i] == ORDINAL ? i + 1 : i;
-            if (start < q && any_word_at(a, m, q, NUMERAL_MARKERS)) {
+            if (start < q && (any_word_at(a, m, q, NUMERAL_MARKERS) ||
+                              (start == i && room_numeral(a, i, q, m)))) {
                 k += numeral_digits(a, start, q, out + k);
             } else {
                 for (int j = i; j < q; j++) out[k++] = a[j];
@@ -185,19 +204,98 @@ static int blanks(u32 *out, int m, unsigned seen) {
     return m;
 }
 
-/* _DOOR_BUILDING in place: a run of 1-4 digits + 号 not after DOOR_AFTER, and then 1-3 digits +
- * 单元 or 1-5 digits + 室: the 号 becomes 幢. */
+/* One of `words` ends right before t[p]. */
+static int word_before(const u32 *t, int m, int p, const u32 *const *words) {
+    for (const u32 *const *w = words; *w; w++) {
+        int len = 0;
+        while ((*w)[len]) len++;
+        if (len <= p && word_at(t, m, p - len, *w) == len) return 1;
+    }
+    return 0;
+}
+
+/* _DOOR_BUILDING and _HOME_DOOR in place: a run of 1-4 digits + 号 not after DOOR_AFTER, and
+ * then 1-3 digits + 单元, 1-5 digits + 室, or DOOR_ROOM_DIGITS digits ending the text; or ending
+ * the text right after one of HOME_WORDS: the 号 becomes 幢. */
 static void door_buildings(u32 *t, int m) {
     for (int i = 0; i < m; i++) {
         if (t[i] != DOOR) continue;
         int p = i;
         while (p > 0 && is_digit(t[p - 1])) p--;
-        if (p == i || i - p > 4 || (p > 0 && in_set(t[p - 1], DOOR_AFTER))) continue;
+        if (p == i || i - p > 4) continue;
+        if (i + 1 == m && word_before(t, m, p, HOME_WORDS)) {
+            t[i] = BUILDING;
+            continue;
+        }
+        if (p > 0 && in_set(t[p - 1], DOOR_AFTER)) continue;
         int k = digits_at(t, m, i + 1);
         if ((k && k <= 3 && any_word_at(t, m, i + 1 + k, UNIT_MARK)) ||
-            (k && k <= 5 && i + 1 + k < m && t[i + 1 + k] == ROOM))
+            (k && k <= 5 && i + 1 + k < m && t[i + 1 + k] == ROOM) ||
+            (k >= DOOR_ROOM_DIGITS_MIN && k <= DOOR_ROOM_DIGITS_MAX && i + 1 + k == m))
             t[i] = BUILDING;
     }
+}
+
+static int phone_edge(const u32 *t, int m, int i) {
+    return i >= 0 && i < m && (upper_or_digit(t[i]) || t[i] == DASH);
+}
+
+/* _PHONE: telephone numbers not touching a letter, digit or dash go; the new length. */
+static int phones(u32 *t, int m) {
+    int k = 0;
+    for (int i = 0; i < m;) {
+        int run = is_digit(t[i]) && !phone_edge(t, m, i - 1) ? digits_at(t, m, i) : 0;
+        int len = 0;
+        if (run == MOBILE_DIGITS && t[i] == MOBILE_LEAD && in_set(t[i + 1], MOBILE_SECOND)) {
+            len = run;
+        } else if (t[i] == LANDLINE_LEAD && run >= LANDLINE_AREA_MIN && run <= LANDLINE_AREA_MAX &&
+                   i + run < m && t[i + run] == DASH) {
+            int number = digits_at(t, m, i + run + 1);
+            if (number >= LANDLINE_NUMBER_MIN && number <= LANDLINE_NUMBER_MAX) len = run + 1 + number;
+        }
+        if (len && !phone_edge(t, m, i + len)) {
+            i += len;
+            continue;
+        }
+        int copy = run ? run : 1;
+        for (int j = 0; j < copy; j++) t[k++] = t[i++];
+    }
+    return k;
+}
+
+static int name_char(u32 c) { return is_cjk(c) && !in_set(c, RECIPIENT_AFTER); }
+
+static int name_chars(const u32 *t, int a, int z) {
+    for (int i = a; i < z; i++)
+        if (!name_char(t[i])) return 0;
+    return 1;
+}
+
+/* _RECIPIENT: where a recipient ending the text starts (王女士收, 转财务部), or m. */
+static int recipient(const u32 *t, int m) {
+    int reach = 1 + FORWARD_CHARS_MAX, longest = 0;
+    for (const u32 *const *w = RECIPIENT_ENDS; *w; w++) {
+        int len = 0;
+        while ((*w)[len]) len++;
+        if (len > longest) longest = len;
+    }
+    if (RECIPIENT_CHARS_MAX + longest > reach) reach = RECIPIENT_CHARS_MAX + longest;
+    for (int p = m - reach > 1 ? m - reach : 1; p < m; p++) {
+        if (!upper_or_digit(t[p - 1]) && !in_set(t[p - 1], RECIPIENT_AFTER)) continue;
+        int rest = m - p - 1;
+        if (t[p] == FORWARD && rest >= FORWARD_CHARS_MIN && rest <= FORWARD_CHARS_MAX &&
+            name_chars(t, p + 1, m))
+            return p;
+        for (const u32 *const *w = RECIPIENT_ENDS; *w; w++) {
+            int len = 0;
+            while ((*w)[len]) len++;
+            int x = m - p - len;
+            if (x >= RECIPIENT_CHARS_MIN && x <= RECIPIENT_CHARS_MAX &&
+                word_at(t, m, m - len, *w) == len && name_chars(t, p, p + x))
+                return p;
+        }
+    }
+    return m;
 }
 
 int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
@@ -205,6 +303,8 @@ int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
     int m = mapped(text, bytes, out, &seen);
     if (m < 0) return -1;
     if (seen & (C_LETTER | C_DASH | C_JOIN)) m = blanks(out, m, seen);
+    if (m >= LANDLINE_AREA_MIN + 1 + LANDLINE_NUMBER_MIN) m = phones(out, m);
+    m = recipient(out, m);
     if (seen & C_HASH) {  /* ([0-9A-Za-z])#楼? -> \1幢, then any other # goes */
         int k = 0;
         for (int i = 0; i < m; i++) {

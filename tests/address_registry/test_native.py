@@ -22,6 +22,7 @@ pytestmark = pytest.mark.skipif(not native.available(),
 
 EVAL = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "address_eval.csv"
 REALTEXT = EVAL.with_name("address_realtext.csv")
+HANDWRITTEN = EVAL.with_name("address_handwritten.csv")
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +104,11 @@ def test_every_character_normalizes_as_the_reference_does() -> None:
     "浙江省-金华市-义乌市", "浙江省null杭州市NULL西湖区Nullx", "NULLNULL", "nan-none", "A一11幢",
     "金都花园7号3单元301", "文三路12号3单元501", "3组15号301室", "12345号1室", "13-11-1413", "-3-",
     "a-b-", "一一1", "A一一1", "七号三单元", "金都花园07号0301室", "undefined号楼",
+    "张伟13805712233杭州市", "88号2楼电话0574-87301234", "0574-873012345", "138057122334",
+    "A13805712233", "13805712233-1", "12805712233", "057-1234567", "7幢1单元六〇三", "5幢三一二",
+    "单元第六〇三", "十五号二〇一", "3幢二〇一三〇", "安吉公寓3号301", "文三路12号301", "3号12345",
+    "5幢1单元1201王女士收", "1506转财务部", "公园路72号转陈师傅", "3楼李老师", "8号楼收", "A收",
+    "3幢转交", "12室转一二三四五六七八九", "孝顺新村15号", "慈湖人家28号", "华星大厦15号", "城12345号",
 ])
 def test_normalization_cases(text: str) -> None:
     assert native.normalize_native(text) == normalized_texts([text])[0][0]
@@ -128,9 +134,12 @@ def test_labelled_set_and_its_variants_match_as_the_reference_does(
 
 def test_peoples_writing_matches_as_the_reference_does(registry: Matcher,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every province, old names, leading words, separators, null, building/unit/room forms."""
-    with REALTEXT.open(encoding="utf-8") as f:
-        texts = [row["address"] for row in csv.DictReader(f)]
+    """Every province, old names, leading words, separators, null, building/unit/room forms:
+    the composed set and the hand-written one."""
+    texts = []
+    for path in (REALTEXT, HANDWRITTEN):
+        with path.open(encoding="utf-8") as f:
+            texts += [row["address"] for row in csv.DictReader(f)]
     variants = [t.replace("-", "—").replace("幢", "号") for t in texts]
     variants += [t[:n] for t in texts[:300] for n in (3, 7, 12)]
     fast, slow, settled = both_ways(texts + variants, monkeypatch)

@@ -32,7 +32,14 @@ CASES = [
     ("上城区劳动路社区", dict(community="劳动路社区", community_code="330102001052")),
     ("上城区劳动路100号", dict(community=None, road="劳动路", road_number="100")),
     ("西湖區文一西路一百號", dict(district="西湖区", road="文一西路", road_number="100")),
-    ("西湖区古荡新村", dict(street=None, estate="古荡新村")),
+    # a street's short name starting an estate's name gives the street, the name stays the estate's
+    ("西湖区古荡新村", dict(street_code="330106007", estate="古荡新村")),
+    ("乐清市柳市新苑3幢201", dict(street_code="330382114", estate="柳市新苑", building="3")),
+    ("古荡新村", dict(street_code=None, estate="古荡新村")),  # ... under the district read only
+    # a community's name elsewhere in the city does not override the district read; a street's does
+    ("绍兴市柯桥区城南新村8幢", dict(district_code="330603", street_code=None, building="8")),
+    ("台州市临海市新村路12号", dict(district_code="331082", road="新村路", road_number="12")),
+    ("余杭区南苑街道", dict(district_code="330113", street_code="330113002")),
     # bugs found on the sample world: a short community name starting a road or estate
     ("余杭区五常街道五常港路26号", dict(community=None, road="五常港路", road_number="26")),
     ("西湖区古荡街道云溪苑内部道路", dict(road=None, estate="云溪苑")),
@@ -79,6 +86,25 @@ CASES = [
     ("西湖区三敦镇", dict(street="三敦镇", street_code="330106109")),  # one character off
     ("余杭区瓶窖镇南山村", dict(street_code="330110110", community_code="330110110201")),
     ("三敦镇", dict(street_code=None)),  # ... only under a known district or street
+    # a name and a telephone number before the address, a landline after it
+    ("收件人李红 13712345678 杭州市拱墅区大关街道", dict(street_code="330105007")),
+    ("文二路391号西湖国际8幢 电话0571-88001234", dict(building="8", room=None)),
+    ("蓝天花园6号502", dict(estate="蓝天花园", building="6", room="502")),  # N号 + a bare room
+    ("金沙花园12号", dict(estate="金沙花园", building="12")),  # N号 ending the text after an estate
+    ("金沙大厦12号", dict(building=None)),  # ... not after a tower
+    ("翠苑小区2幢3单元402李先生收", dict(building="2", unit="3", room="402")),  # the recipient goes
+    ("望江花苑9幢1101转前台", dict(building="9", room="1101")),
+    ("文三路66号502", dict(road="文三路", road_number="66", building=None)),  # ... not a door
+    ("阳光小区三幢二单元四〇一", dict(building="3", unit="2", room="401")),  # a numeral room
+    ("苍南县龙港镇人民路88号", dict(district_code="330383", road="人民路")),  # a town became a city
+    # development zones and new areas between divisions are not divisions
+    ("嘉兴经济技术开发区城南街道", dict(district_code="330402", street_code="330402012")),
+    ("湖州莫干山高新区舞阳街道", dict(district_code="330521", street_code="330521002")),
+    ("成都市天府新区正兴街道", dict(district_code="510116", street_code="510116019")),
+    ("温州瑞安经济开发区", dict(district_code="330381")),  # a short form before a zone word
+    # a county-level city written as the county it was, a street as the town it was
+    ("余姚县梁弄镇", dict(district_code="330281", street_code="330281114")),
+    ("义乌市稠城镇", dict(street_code="330782001")),
 ]
 
 
