@@ -40,7 +40,8 @@ sanitize: install
 	$(SANITIZE_ENV) $(UV) run --locked python -m address_registry.native_build
 	$(SANITIZE_ENV) ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  $(UV) run --locked env LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
-	  python -m pytest -q -p no:xdist tests/address_registry/test_native.py
+	  python -m pytest -q -p no:xdist tests/address_registry/test_native.py \
+	  tests/address_registry/test_native_parse.py
 
 bench-ingest: install
 	$(UV) run --locked python benchmarks/ingest.py --rows 10000000

@@ -4,6 +4,7 @@ feeds."""
 
 from address_registry.match import match_many
 from address_registry.parse import ParsedAddress, parse_normalized
-from address_registry.shapes import parse, parse_many
+from address_registry.parse_batch import parse_many
+from address_registry.shapes import parse
 
 __all__ = ["ParsedAddress", "match_many", "parse", "parse_many", "parse_normalized"]

@@ -88,7 +88,17 @@ def _lib() -> ctypes.CDLL | None:
     lib.distinct_rows.argtypes = [ctypes.c_int64, _P, _P, _P, ctypes.c_int64, _P]
     lib.normalize_one.argtypes = [_P, ctypes.c_int, _P]
     lib.parse_one.argtypes = [_P, ctypes.c_char_p, _P, ctypes.c_int, _P, ctypes.c_char_p]
+    lib.parse_batch.argtypes = [_P, ctypes.c_char_p, ctypes.c_int64, _P, _P, _P, ctypes.c_int64,
+                                _P, _P, _P, _P, _P, _P, ctypes.c_int]
+    lib.gather_strings.argtypes = [ctypes.c_int64, _P, ctypes.c_int64, _P, _P, _P]
     lib.set_char_table(char_table().ctypes.data)
+    return lib
+
+
+def library() -> ctypes.CDLL:
+    """The loaded library (for callers that asked `available()`)."""
+    lib = _lib()
+    assert lib is not None
     return lib
 
 
@@ -229,27 +239,41 @@ def registry_handle(matcher: Matcher) -> int | None:
     return handle
 
 
+@functools.cache
+def divisions_handle() -> int | None:
+    """A C registry of the division reference alone (what parsing reads), built on first use
+    and kept for the process; None when the native matcher is unavailable."""
+    lib = _lib()
+    if lib is None:
+        return None
+    load = _Loader(lib)
+    _load_divisions(load, load_divisions())
+    lib.reg_memos(load.handle, threads())
+    return int(load.handle)
+
+
 def threads() -> int:
     """Threads one batch is split over (SHUCANG_ADDRESS_THREADS, default the cores)."""
     return max(1, int(config.number("SHUCANG_ADDRESS_THREADS") or os.cpu_count() or 1))
 
 
-def _strings(values: np.ndarray, valid: np.ndarray) -> pa.Array:
+def fixed_strings(values: np.ndarray, valid: np.ndarray) -> pa.Array:
     """Fixed-width ASCII codes (a row of `values` each) as an Arrow string column, zero-copy."""
     n, width = values.shape
     offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
     return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(values),
-                                       _bitmap(valid), n - int(np.count_nonzero(valid)))
+                                       bitmap(valid), n - int(np.count_nonzero(valid)))
 
 
-def _bitmap(valid: np.ndarray) -> pa.Buffer:
+def bitmap(valid: np.ndarray) -> pa.Buffer:
+    """An Arrow validity bitmap from booleans."""
     return pa.py_buffer(np.packbits(valid, bitorder="little"))
 
 
 def _floats_column(values: np.ndarray) -> pa.Array:
     """Floats with NaN as null, zero-copy."""
     valid = ~np.isnan(values)
-    return pa.Array.from_buffers(pa.float64(), len(values), [_bitmap(valid), pa.py_buffer(values)],
+    return pa.Array.from_buffers(pa.float64(), len(values), [bitmap(valid), pa.py_buffer(values)],
                                  len(values) - int(np.count_nonzero(valid)))
 
 
@@ -280,7 +304,7 @@ def _reasons_column(reasons: dict[int, str], derived: np.ndarray, building: np.n
     for row, text in written.items():
         data[offsets[row]:offsets[row + 1]] = np.frombuffer(text, np.uint8)
     return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data),
-                                       _bitmap(valid), n - int(np.count_nonzero(valid)))
+                                       bitmap(valid), n - int(np.count_nonzero(valid)))
 
 
 _DTYPES = {"u8": np.uint8, "f64": np.float64, "char": np.uint8}
@@ -331,10 +355,10 @@ class _Columns:
         deep = c["deep_len"]
         return pa.table({
             "address": address,
-            **{f"{level}_code": _strings(c[level], deep >= DIVISION_CODE[level])
+            **{f"{level}_code": fixed_strings(c[level], deep >= DIVISION_CODE[level])
                for level in _DIVISION_COLUMNS},
-            "building_code": _strings(c["building"], c["has_building"].view(bool)),
-            "house_code": _strings(c["house"], c["has_house"].view(bool)),
+            "building_code": fixed_strings(c["building"], c["has_building"].view(bool)),
+            "house_code": fixed_strings(c["house"], c["has_house"].view(bool)),
             "lon": _floats_column(c["lon"]),
             "lat": _floats_column(c["lat"]),
             "match_level": _LEVEL_NAMES.take(c["level"]),
@@ -346,7 +370,7 @@ class _Columns:
 _NO_BYTES = np.zeros(1, np.uint8)  # the data of an array whose strings are all empty or null
 
 
-def _buffers(strings: pa.Array) -> tuple[int, int, int | None]:
+def buffers(strings: pa.Array) -> tuple[int, int, int | None]:
     """Addresses of a string array's offsets, data and validity (None: no nulls) buffers. An
     array without bytes gets a valid empty buffer: C compares and hashes its empty strings with
     memcmp and memcpy, which must not be given NULL even for no bytes."""
@@ -362,7 +386,7 @@ def distinct(strings: pa.Array) -> pa.Array:
     lib = _lib()
     assert lib is not None
     first = np.empty(len(strings), np.int32)
-    offsets, data, validity = _buffers(strings)
+    offsets, data, validity = buffers(strings)
     count = lib.distinct_rows(len(strings), offsets, data, validity, strings.offset,
                               first.ctypes.data)
     if count < 0:
@@ -378,7 +402,7 @@ def match_arrow(distinct: pa.Array, matcher: Matcher,
     if handle is None:
         return None
     strings = distinct.cast(pa.string()) if distinct.type != pa.string() else distinct
-    offsets, data, validity = _buffers(strings)
+    offsets, data, validity = buffers(strings)
     cols = _Columns(len(strings))
     _lib().match_batch(  # type: ignore[union-attr]
         handle, DEFAULT_PREFER.encode(), len(strings), offsets, data, validity, strings.offset,

@@ -8,9 +8,9 @@ estate recognition, only which number lands in which field, and a stand-in keeps
 length, so the result equals a direct parse; a shape whose fields cannot be mapped back exactly is
 parsed directly, address by address. `shaped_texts` does this for a whole batch (normalized at
 once, the digits of all texts masked in one byte translate), and `reader` tells the matcher
-where a shape's numbers are, so it can skip building a parse per address. The batch entry points
-of parsing live here too: `parse` (one text), `parse_texts` and `parse_many` (Arrow in, Arrow
-out)."""
+where a shape's numbers are, so it can skip building a parse per address. The Python path's entry
+points of parsing live here too: `parse` (one text) and `parse_texts` (a list); parse_batch.py's
+`parse_many` (Arrow in, Arrow out) falls back on the latter."""
 
 from __future__ import annotations
 
@@ -19,8 +19,6 @@ import operator
 import re
 from collections.abc import Callable
 from typing import Any
-
-import pyarrow as pa
 
 from address_registry.parse import ParsedAddress, normalized_texts, parse_normalized
 from address_registry.rules import DEFAULT_PREFER
@@ -169,21 +167,6 @@ def parse(text: str | None, prefer: str = DEFAULT_PREFER) -> ParsedAddress:
 def parse_texts(texts: list[str | None], prefer: str = DEFAULT_PREFER) -> list[ParsedAddress]:
     """`parse` of each text, the batch normalized at once and parsed once per shape."""
     return [parsed(x, prefer) for x in shaped_texts(texts, prefer)]
-
-
-_LEVEL_FIELDS = [n for n in _FIELD_NAMES if n not in ("notes", "division_exact")]
-
-
-def parse_many(texts: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Table:
-    """Parse each distinct string once; one output row per input row (Arrow in, Arrow out)."""
-    values = texts.to_pylist() if isinstance(texts, pa.Array | pa.ChunkedArray) else list(texts)
-    distinct = list(dict.fromkeys(values))
-    rows = dict(zip(distinct, parse_texts(distinct), strict=True))
-    found = [rows[v] for v in values]
-    columns = {"address": pa.array(values, pa.string())}
-    for name in _LEVEL_FIELDS:
-        columns[name] = pa.array([getattr(p, name) for p in found], pa.string())
-    return pa.table(columns)
 
 
 def clear_cache() -> None:

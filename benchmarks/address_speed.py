@@ -98,13 +98,17 @@ def first_call() -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def run_parse_many(strings: list[str]) -> float:
-    """Seconds parse_many takes on the strings (every cache cold)."""
+def run_parse_many(strings: list[str], threads: int) -> float:
+    """Seconds parse_many takes on the strings (every cache cold), natively on `threads`
+    threads."""
     import pyarrow as pa
 
-    from address_registry import parse_many, shapes
+    from address_registry import native, parse_many, shapes
     from address_registry.parse import clear_caches
 
+    os.environ["SHUCANG_ADDRESS_THREADS"] = str(threads)
+    os.environ["SHUCANG_ADDRESS_NATIVE"] = "1"
+    native.divisions_handle()  # the reference copied into C once per process, like cpca's tables
     shapes.clear_cache()
     clear_caches()
     t0 = time.perf_counter()
@@ -276,7 +280,8 @@ def race(strings: list[str], args: argparse.Namespace
             record(f"{NATIVE}, {threads} thread(s)", *run_ours(strings, threads, native=True))
         record(PYTHON, *run_ours(strings, 1, native=False))
         if args.real:
-            record(PARSE, run_parse_many(strings))
+            for threads in sorted({1, args.processes}):
+                record(f"{PARSE}, {threads} thread(s)", run_parse_many(strings, threads))
         for p in theirs:
             record(f"cpca.transform, {p} process(es), district level", run_cpca(strings, p))
     return contenders
@@ -285,7 +290,7 @@ def race(strings: list[str], args: argparse.Namespace
 NATIVE = "shucang match_many, native, all levels"
 PYTHON = "shucang match_many, Python reference path"
 BASELINE = "bare DuckDB (district/street join + regexp)"
-PARSE = "shucang parse_many (divisions .. room)"
+PARSE = "shucang parse_many, native, divisions .. room"
 
 
 def print_runs(strings: list[str], runs: dict[str, tuple[list[float], dict[str, int] | None]]
@@ -302,9 +307,9 @@ def print_runs(strings: list[str], runs: dict[str, tuple[list[float], dict[str, 
     for cpca in (name for name in best if name.startswith("cpca")):
         print(f"shucang ({ours[len(NATIVE) + 2:]}) / {cpca}: best {best[cpca] / best[ours]:.2f}x, "
               f"median {median[cpca] / median[ours]:.2f}x")
-        if PARSE in best:
-            print(f"{PARSE} / {cpca}: best {best[cpca] / best[PARSE]:.2f}x, "
-                  f"median {median[cpca] / median[PARSE]:.2f}x")
+        for parse in (name for name in best if name.startswith(PARSE)):
+            print(f"{parse} / {cpca}: best {best[cpca] / best[parse]:.2f}x, "
+                  f"median {median[cpca] / median[parse]:.2f}x")
     levels = next(lv for _, lv in runs.values() if lv)
     print("match levels:", ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
     print(f"load average after the runs: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")

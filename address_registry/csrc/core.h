@@ -17,6 +17,8 @@
  * address_registry/rules.py into the build directory (native_build.py). */
 #include "rules_gen.h"
 
+#define MAX_THREADS 16  /* the most threads one batch is split over */
+
 /* ---- hash tables: u32 sequences -> int32 (store.c) ------------------------------------------ */
 /* A slot names its record by position in the arena (+1; 0: empty); a record is the key's length,
  * the value and the key, side by side, so a found key costs the slot and one more read. */
@@ -71,7 +73,7 @@ typedef struct {
     int div_digits;             /* a division name holds an ASCII digit (shapes.c) */
     /* shape memos, one a thread, kept from batch to batch (their pages stay mapped); a batch
      * that finds them in use by another makes its own */
-    struct shape_memo *memos[16];
+    struct shape_memo *memos[MAX_THREADS];
     _Atomic int memos_busy;
 } registry;
 
@@ -187,5 +189,26 @@ void memo_clear(shape_memo *m);
 int memo_get(const shape_memo *m, const u32 *s, int n, uint64_t h, parsed *p);
 /* Remember the parse_shape spans of s (when there is room). */
 void memo_put(shape_memo *m, const u32 *s, int n, uint64_t h, const parsed *p);
+
+/* ---- batches (batch.c) --------------------------------------------------------------------- */
+/* An Arrow string array: offsets, data, validity bitmap (NULL: no nulls), the array's offset. */
+typedef struct {
+    const int32_t *offsets;
+    const uint8_t *data, *valid;
+    int64_t base;
+} strings;
+
+/* Row i's bytes and their count in *bytes; NULL for a null. */
+static inline const uint8_t *string_at(const strings *a, int64_t i, int *bytes) {
+    int64_t at = a->base + i;
+    if (a->valid && !((a->valid[at >> 3] >> (at & 7)) & 1)) return NULL;
+    *bytes = a->offsets[at + 1] - a->offsets[at];
+    return a->data + a->offsets[at];
+}
+
+/* Rows [from, to) of a batch's job, parsed with `memo` (NULL: none). */
+typedef void rows_fn(const void *job, shape_memo *memo, int64_t from, int64_t to);
+/* Rows [0, n) given to `fn` over `threads` threads, each with a shape memo of the registry's. */
+void split_rows(registry *r, int64_t n, int threads, rows_fn *fn, const void *job);
 
 #endif

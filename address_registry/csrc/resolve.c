@@ -3,7 +3,6 @@
  * as the reference does is marked DEFER and left to Python. */
 #include <math.h>
 #include <stddef.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,16 +354,11 @@ static void match_one(const registry *r, const char *prefer, shape_memo *memo,
  * DEFER: left to Python), level, confidence, lon/lat (NaN: none), the division codes as
  * fixed-width text (deep_len says which are there), building and house codes with presence
  * flags, whether the house code was derived. */
-typedef struct {  /* what one thread of a batch reads */
+typedef struct {  /* what the threads of a batch read */
     const registry *r;
     const char *prefer;
-    int64_t n;
-    _Atomic int64_t *next;  /* the first row no thread has taken yet */
-    const int32_t *offsets;
-    const uint8_t *data, *valid;
-    int64_t base;
+    strings in;
     const columns *out;
-    shape_memo *memo;
 } batch;
 
 /* Row i's columns from its result. */
@@ -399,22 +393,23 @@ static void write_row(const registry *r, const columns *c, int64_t i, const resu
 #define BLOCK 16  /* rows whose house lookups go to memory side by side */
 
 /* Rows [from, to): parsed and planned BLOCK at a time, their house lookups side by side. */
-static void run_rows(const batch *b, int64_t from, int64_t to) {
+static void run_rows(const void *job, shape_memo *memo, int64_t from, int64_t to) {
+    const batch *b = job;
     const registry *r = b->r;
     const table *houses = &r->houses;
     result rows[BLOCK];
     for (; from < to; from += BLOCK) {
         int count = to - from < BLOCK ? (int)(to - from) : BLOCK;
         for (int j = 0; j < count; j++) {  /* parse and plan each row; its house slot is fetched */
-            int64_t at = b->base + from + j;
             result *out = &rows[j];
-            if (b->valid && !((b->valid[at >> 3] >> (at & 7)) & 1)) {
+            int bytes = 0;
+            const uint8_t *text = string_at(&b->in, from + j, &bytes);
+            if (text == NULL) {
                 out->status = DEFER;
                 out->pending = 0;
                 continue;
             }
-            const uint8_t *text = b->data + b->offsets[at];
-            match_one(r, b->prefer, b->memo, text, b->offsets[at + 1] - b->offsets[at], out);
+            match_one(r, b->prefer, memo, text, bytes, out);
             if (out->status == OK && out->pending) {
                 out->hash = table_hash(out->key, out->key_len);
                 table_prefetch_slot(houses, out->hash);
@@ -436,46 +431,13 @@ static void run_rows(const batch *b, int64_t from, int64_t to) {
     }
 }
 
-#define CHUNK 512  /* rows a thread takes at a time: a thread that starts late or runs slow on a
-                    * busy machine takes fewer, so the threads finish together */
-
-static void *run(void *arg) {
-    const batch *b = arg;
-    for (;;) {
-        int64_t from = atomic_fetch_add(b->next, CHUNK);
-        if (from >= b->n) return NULL;
-        run_rows(b, from, from + CHUNK < b->n ? from + CHUNK : b->n);
-    }
-}
-
 /* Match rows [0, n) of an Arrow string array (offsets, data, validity bitmap or NULL, array
  * offset `base`) into `out`, split over `threads` threads. Returns 0. */
 int match_batch(registry *r, const char *prefer, int64_t n, const int32_t *offsets,
                 const uint8_t *data, const uint8_t *valid, int64_t base, const columns *out,
                 int threads) {
-    if (threads < 1) threads = 1;
-    if (threads > 16) threads = 16;
-    if (n < 4096) threads = 1;
-    batch parts[16];
-    pthread_t ids[16];
-    int started[16] = {0};
-    int own = atomic_exchange(&r->memos_busy, 1) == 0;  /* the memos: all a batch writes */
-    shape_memo *memos[16] = {NULL};
-    if (own && !r->div_digits) reg_memos(r, threads);  /* made ahead unless threads grew */
-    for (int t = 0; t < threads && !r->div_digits; t++) {
-        memos[t] = own ? r->memos[t] : memo_new();
-        if (memos[t]) memo_clear(memos[t]);
-    }
-    _Atomic int64_t next = 0;
-    for (int t = 0; t < threads; t++) {
-        parts[t] = (batch){r, prefer, n, &next, offsets, data, valid, base, out, memos[t]};
-        started[t] = t > 0 && pthread_create(&ids[t], NULL, run, &parts[t]) == 0;
-    }
-    run(&parts[0]);  /* rows a thread that could not start would have taken are taken here */
-    for (int t = 1; t < threads; t++)
-        if (started[t]) pthread_join(ids[t], NULL);
-    for (int t = 0; t < threads && !own; t++) free(memos[t]);
-    if (own) atomic_store(&r->memos_busy, 0);
+    batch b = {r, prefer, {offsets, data, valid, base}, out};
+    split_rows(r, n, threads, run_rows, &b);
     return 0;
 }
 

@@ -133,7 +133,7 @@ static void free_table(table *t) {
 
 /* The shape memos of `threads` threads, made ahead of the first batch; 0 on success. */
 int reg_memos(registry *r, int threads) {
-    for (int t = 0; t < threads && t < 16; t++)
+    for (int t = 0; t < threads && t < MAX_THREADS; t++)
         if (r->memos[t] == NULL && (r->memos[t] = memo_new()) == NULL) return -1;
     return 0;
 }
@@ -143,7 +143,7 @@ void reg_free(registry *r) {
     if (r == NULL) return;
     for (size_t i = 0; i < COUNT(TABLES); i++) free_table((table *)((char *)r + TABLES[i].at));
     for (size_t i = 0; i < COUNT(ARRAYS); i++) free(*(void **)((char *)r + ARRAYS[i].at));
-    for (int i = 0; i < 16; i++) free(r->memos[i]);
+    for (int i = 0; i < MAX_THREADS; i++) free(r->memos[i]);
     free(r);
 }
 

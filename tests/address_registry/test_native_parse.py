@@ -1,0 +1,89 @@
+"""The native parse_many against the Python path: the sample world's addresses, the labelled set,
+people's writing, mangled strings and texts at the limits give the same table both ways, in
+every shape of input (lists, sliced and chunked arrays, large strings, several batches)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from address_registry import native, parse_batch, parse_many
+from address_registry.parse import ParsedAddress
+from tests.address_registry.test_native import EDGE_TEXTS, labelled_texts, mangled, peoples_texts, world
+
+pytestmark = pytest.mark.skipif(not native.available(),
+                                reason="native matcher unavailable (no C compiler)")
+__all__ = ["world"]  # the fixture, shared with test_native
+
+
+def both_ways(texts: pa.Array | pa.ChunkedArray | list[str | None],
+              monkeypatch: pytest.MonkeyPatch) -> tuple[pa.Table, pa.Table, int]:
+    """parse_many natively and on the Python path; and how many rows C parsed itself."""
+    left: list[str | None] = []
+    python_path = parse_batch.parse_texts
+
+    def reference(ts: list[str | None]) -> list[ParsedAddress]:
+        left.extend(ts)
+        return python_path(ts)
+
+    with monkeypatch.context() as m:
+        m.setattr(parse_batch, "parse_texts", reference)
+        fast = parse_many(texts)
+    with monkeypatch.context() as m:
+        m.setenv("SHUCANG_ADDRESS_NATIVE", "0")
+        slow = parse_many(texts)
+    return fast, slow, len(fast) - len(left)
+
+
+def assert_same(fast: pa.Table, slow: pa.Table) -> None:
+    assert fast.schema == slow.schema
+    wrong = [(f["address"], {k: (f[k], s[k]) for k in f if f[k] != s[k]})
+             for f, s in zip(fast.to_pylist(), slow.to_pylist(), strict=True) if f != s]
+    assert not wrong, f"{len(wrong)} rows differ, e.g. {wrong[:3]}"
+
+
+def test_sample_world_parses_as_the_python_path_does(world: tuple[Path, list[str]],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = world[1] + world[1][:500]  # repeated rows too
+    fast, slow, parsed_in_c = both_ways(pa.array(texts), monkeypatch)
+    assert_same(fast, slow)
+    assert parsed_in_c >= 0.97 * len(texts)
+
+
+@pytest.mark.parametrize("corpus", [labelled_texts, peoples_texts])
+def test_labelled_sets_parse_as_the_python_path_does(corpus: object,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = corpus()  # type: ignore[operator]
+    fast, slow, parsed_in_c = both_ways(pa.array(texts), monkeypatch)
+    assert_same(fast, slow)
+    assert parsed_in_c >= 0.9 * len(texts)
+
+
+def test_mangled_strings_and_texts_at_the_limits_parse_as_the_python_path_does(
+        world: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow, parsed_in_c = both_ways(pa.array(mangled(world[1]) + EDGE_TEXTS), monkeypatch)
+    assert_same(fast, slow)
+    assert 0 < parsed_in_c < len(fast)  # nulls, empty strings and emoji are left to Python
+
+
+@pytest.mark.parametrize("shape", ["list", "sliced", "chunked", "large", "empty", "nulls"])
+def test_every_shape_of_input_parses_as_the_python_path_does(
+        shape: str, world: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    texts: list[str | None] = [*world[1][:50], None, "", *world[1][:10]]
+    inputs: dict[str, object] = {
+        "list": texts, "sliced": pa.array(texts).slice(7, 40),
+        "chunked": pa.chunked_array([pa.array(texts[:20]), pa.array(texts[20:])]),
+        "large": pa.array(texts, pa.large_string()), "empty": pa.array([], pa.string()),
+        "nulls": [None, None, ""]}
+    fast, slow, _ = both_ways(inputs[shape], monkeypatch)  # type: ignore[arg-type]
+    assert_same(fast, slow)
+
+
+def test_batches_of_rows_parse_as_one(world: tuple[Path, list[str]],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = pa.array(world[1][:2500])
+    whole = parse_many(texts)
+    monkeypatch.setattr(parse_batch, "ROWS", 1000)
+    assert parse_many(texts).equals(whole)
