@@ -33,7 +33,7 @@ from feeds.errors import (
     TruncatedFile,
     WrongFormat,
 )
-from feeds.records import RecordScan, scan_csv
+from feeds.records import RecordScan, scan_of
 from feeds.refused import OLE2, refused_rows
 from foundation.duck import one_row
 from foundation.sql import ident, literal
@@ -215,7 +215,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
         if e.utf16:
             raise
         encoding = None
-    scan = scan_csv(path)
+    scan = scan_of(path)
     batch.scans[idx] = scan
     if scan.open_quote_at >= 0:
         raise _open_quote(path, scan)
