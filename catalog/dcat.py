@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from catalog.entry import CatalogEntry
 from contracts.schema import SchemaColumn
+from warehouse.manifest import DeleteFile, SnapshotFile
 
 EU = "http://publications.europa.eu/resource/authority/"
 FREQUENCY = {
@@ -47,27 +48,40 @@ def _date(iso: str | None) -> dict[str, str] | None:
     return {"@value": dt.datetime.fromisoformat(iso).isoformat(), "@type": "xsd:dateTime"}
 
 
+def _file_distribution(e: CatalogEntry, base_uri: str, f: SnapshotFile | DeleteFile,
+                       title: str) -> dict[str, Any]:
+    return {
+        "@id": f"{base_uri}/dataset/{e.id}/{f.path}",
+        "@type": "dcat:Distribution",
+        "dct:title": _zh(title),
+        "dcat:mediaType": {"@id": PARQUET_MEDIA_TYPE},
+        "dct:format": {"@id": f"{EU}file-type/PARQUET"},
+        "dcat:byteSize": {"@value": str(f.bytes), "@type": "xsd:nonNegativeInteger"},
+        "spdx:checksum": {
+            "@type": "spdx:Checksum",
+            "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
+            "spdx:checksumValue": f.sha256,
+        },
+        "dcat:accessURL": {"@id": f"{base_uri}/dataset/{e.id}"},
+    }
+
+
 def _distributions(e: CatalogEntry, base_uri: str) -> list[dict[str, Any]]:
+    """One distribution per data file of the current snapshot and one per delete file: a data file
+    with deletes names its delete file (`dct:requires`), whose (`file_path`, `pos`) rows are the
+    0-based row positions of the data file a reader must skip."""
     if not e.manifest:
         return []
     out = []
+    snapshot = e.manifest.snapshot_id
     for f in e.manifest.files:
-        out.append(
-            {
-                "@id": f"{base_uri}/dataset/{e.id}/{f.path}",
-                "@type": "dcat:Distribution",
-                "dct:title": _zh(f"{e.title}（Parquet 快照 {e.manifest.snapshot_id}）"),
-                "dcat:mediaType": {"@id": PARQUET_MEDIA_TYPE},
-                "dct:format": {"@id": f"{EU}file-type/PARQUET"},
-                "dcat:byteSize": {"@value": str(f.bytes), "@type": "xsd:nonNegativeInteger"},
-                "spdx:checksum": {
-                    "@type": "spdx:Checksum",
-                    "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
-                    "spdx:checksumValue": f.sha256,
-                },
-                "dcat:accessURL": {"@id": f"{base_uri}/dataset/{e.id}"},
-            }
-        )
+        data = _file_distribution(e, base_uri, f, f"{e.title}（Parquet 快照 {snapshot}）")
+        out.append(data)
+        if f.deletes is not None:
+            deletes = _file_distribution(e, base_uri, f.deletes, f"{e.title}（快照 {snapshot} 的删除文件）")
+            deletes["dct:description"] = _zh(f"{f.path} 中已删除的行：读取时跳过 pos 列出的行号（从 0 起）")
+            data["dct:requires"] = {"@id": deletes["@id"]}
+            out.append(deletes)
     return out
 
 

@@ -31,7 +31,7 @@ from feeds.errors import (
     SchemaDrift,
     TruncatedFile,
 )
-from feeds.records import RecordScan, scan_csv
+from feeds.records import RecordScan, scan_of
 from feeds.refused import refused_rows
 from feeds.workbooks import Uncached, cell_text, open_workbook
 from foundation.duck import one_row
@@ -233,7 +233,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
         if e.utf16:
             raise
         encoding = None
-    scan = scan_csv(path)
+    scan = scan_of(path)
     batch.scans[idx] = scan
     if scan.open_quote_at >= 0:
         raise _open_quote(path, scan)

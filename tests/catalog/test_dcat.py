@@ -1,12 +1,20 @@
-"""DCAT-AP JSON-LD export: structure, vocabularies and distributions."""
+"""DCAT-AP JSON-LD export: structure, vocabularies and distributions (data files and the delete files
+readers must apply)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import duckdb
+
 from catalog.dcat import to_jsonld
 from catalog.entry import build_catalog
+from contracts.contract import load_contracts
+from foundation.sql import literal, path
+from warehouse.manifest import current_relation
+from warehouse.publish import publish
+from warehouse.snapshots import new_snapshot_id
 
 
 def test_catalog_document_shape(published: dict) -> None:
@@ -52,3 +60,20 @@ def test_data_items_carry_the_column_classification(home: Path) -> None:
     # the dataset node uses the same terms
     assert set(event) - {"shucang:name", "dct:title", "shucang:type", "shucang:pii", "shucang:mask"} <= set(
         nodes["resident_evaluation"])
+
+
+def test_a_data_file_with_deletes_names_its_delete_file(published: dict, home: Path) -> None:
+    load_id = new_snapshot_id()
+    again = home / "again.parquet"  # one row of grid_event published again: its old row is deleted
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * REPLACE ({literal(load_id)} AS _load_id), 1 AS _row, 'again.csv' AS _file,"
+                    f" 2 AS _line FROM {current_relation('grid_event')} LIMIT 1) TO {path(again)} (FORMAT parquet)")
+    manifest = publish(load_contracts()["grid_event"], load_id, again).manifest
+    (deleted,) = [f for f in manifest.files if f.deletes]
+    nodes = {n["@id"].rsplit("/", 1)[1]: n for n in to_jsonld(build_catalog(), "https://x.test")["dcat:dataset"]}
+    dists = {d["@id"].removeprefix("https://x.test/dataset/grid_event/"): d
+             for d in nodes["grid_event"]["dcat:distribution"]}
+    assert set(dists) == {f.path for f in manifest.files} | {deleted.deletes.path}
+    assert dists[deleted.path]["dct:requires"] == {"@id": dists[deleted.deletes.path]["@id"]}
+    assert dists[deleted.deletes.path]["spdx:checksum"]["spdx:checksumValue"] == deleted.deletes.sha256
+    assert [d for d in dists.values() if "dct:requires" in d] == [dists[deleted.path]]

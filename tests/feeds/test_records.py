@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from feeds import records
-from feeds.records import scan_csv
+from feeds.records import RecordScanner, keep_scan, scan_csv, scan_of
+from foundation.files import sha256_file
 
 CASES = [
     (b"a,b\n1,2\n3,4\n", (2, 2, {"lf"}, False, 0)),
@@ -34,3 +35,28 @@ def test_scan(data: bytes, expected: tuple, chunk: int, tmp_path: Path, monkeypa
     p.write_bytes(data)
     s = scan_csv(p)
     assert (s.records, s.lines, set(s.line_ends), s.unterminated, s.open_quote_line) == expected
+
+
+@pytest.mark.parametrize(("data", "expected"), CASES)
+def test_counted_while_hashed_as_scanned_and_kept_for_the_stager(
+        data: bytes, expected: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("foundation.files.BLOCK", 3)
+    landed = tmp_path / "load" / "f.csv"
+    landed.parent.mkdir()
+    landed.write_bytes(data)
+    scanner = RecordScanner()
+    sha256_file(landed, scanner.feed)
+    counted = scanner.result(landed)
+    assert counted == scan_csv(landed)
+    keep_scan(counted, landed)
+    assert [p.name for p in landed.parent.iterdir() if p.is_file()] == ["f.csv"]
+    monkeypatch.setattr(records, "scan_csv", lambda path: pytest.fail("the kept counts were not used"))
+    assert scan_of(landed) == counted
+
+
+def test_kept_counts_of_other_bytes_are_not_used(tmp_path: Path) -> None:
+    p = tmp_path / "f.csv"
+    p.write_bytes(b"a,b\n1,2\n")
+    keep_scan(scan_csv(p), p)
+    p.write_bytes(b"a,b\n1,2\n3,4\n")
+    assert scan_of(p).records == 2

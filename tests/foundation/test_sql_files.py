@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from foundation import sql
+from foundation import files, sql
 from foundation.clock import BEIJING, in_beijing
 from foundation.files import atomic_write_text, sha256_file
 
@@ -36,6 +36,20 @@ def test_sha256_file_streams_blocks(tmp_path: Path) -> None:
     f = tmp_path / "f"
     f.write_bytes(data)
     assert sha256_file(f) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("size", [0, 5, 16, 17, 40])  # empty, short, whole chunks, a short last one
+def test_sha256_file_shows_every_block_once_in_the_same_read(size: int, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(files, "BLOCK", 8)
+    data = bytes(range(size))
+    f = tmp_path / "f"
+    f.write_bytes(data)
+    seen: list[tuple[bytes, bytes]] = []
+    assert sha256_file(f, lambda chunk, after: seen.append((bytes(chunk), bytes(after)))) == \
+        hashlib.sha256(data).hexdigest()
+    assert b"".join(c for c, _ in seen) == data and all(len(c) <= 8 for c, _ in seen)
+    assert [a for _, a in seen] == [c[:1] for c, _ in seen[1:]] + [b""][: len(seen)]
 
 
 def test_atomic_write_replaces_and_leaves_no_temporary(tmp_path: Path) -> None:
