@@ -79,6 +79,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHUCANG_SPARK_WAREHOUSE", None, "path",
             "Spark SQL warehouse folder or URL (spark.sql.warehouse.dir);"
             " default $SHUCANG_HOME/spark-warehouse"),
+    Setting("SHUCANG_SPARK_MIN_BYTES", None, "int",
+            "landed bytes from which a CSV load with `engine: auto` runs on Spark; default unset (never)"),
     Setting("SHUCANG_QUALITY_WEBHOOK", None, "str", "URL that failed quality gates are POSTed to"),
     Setting("SHUCANG_QUALITY_SMTP_HOST", None, "str", "SMTP server for failed-gate mail"),
     Setting("SHUCANG_QUALITY_SMTP_PORT", "25", "int", "SMTP port"),

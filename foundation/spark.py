@@ -55,6 +55,8 @@ def session_config() -> tuple[str, dict[str, str]]:
         "spark.ui.showConsoleProgress": "false",
         "spark.driver.memory": config.value("SHUCANG_SPARK_DRIVER_MEMORY") or "4g",
         "spark.sql.warehouse.dir": warehouse,
+        # Spark 4 reads CSV in the UTF encodings only unless every Java charset is allowed (GB18030)
+        "spark.sql.legacy.javaCharsets": "true",
         **PROFILES[profile],
     }
     executor_memory = config.value("SHUCANG_SPARK_EXECUTOR_MEMORY")
