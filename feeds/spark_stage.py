@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import functools
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,13 +36,12 @@ from feeds.stage import (
     rejected_file_records,
     typed_select,
 )
-from foundation.spark import spark_session
-from foundation.sql import ident, literal
+from foundation.spark import duck_batches, spark_schema, spark_session, write_parts
 from foundation.sql import path as sql_path
 from sources.file import FileSource
 from warehouse import quarantine
+from warehouse.parts import gather
 from warehouse.publish import published_columns
-from warehouse.snapshots import SNAPSHOT_PARQUET
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -51,18 +49,7 @@ if TYPE_CHECKING:
 # the Arrow type a contract type is staged as (what DuckDB's typing SQL returns)
 ARROW_TYPES = {"integer": pa.int64(), "double": pa.float64(), "date": pa.date32(),
                "timestamp": pa.timestamp("us"), "boolean": pa.bool_(), "string": pa.string()}
-QUARANTINE = pa.schema([("source_file", pa.string()), ("line", pa.int64()), ("column", pa.string()),
-                        ("raw_value", pa.string()), ("reason_code", pa.string()), ("reason", pa.string()),
-                        ("record", pa.string())])
 CORRUPT = "_corrupt"  # Spark's column for a record that does not split into the header's fields
-
-
-def spark_schema(schema: pa.Schema) -> str:
-    """`schema` as the DDL Spark's mapInArrow declares (naive timestamps as TIMESTAMP_NTZ)."""
-    from pyspark.sql.pandas.types import from_arrow_type
-
-    return ", ".join(f"`{f.name.replace('`', '``')}` {from_arrow_type(f.type, True).simpleString()}"
-                     for f in schema)
 
 
 def _typed_schema(contract: Contract, kept: list[str]) -> pa.Schema:
@@ -74,35 +61,22 @@ def _typed_schema(contract: Contract, kept: list[str]) -> pa.Schema:
                         ("_blank", pa.bool_())])
 
 
-def _batches(con: duckdb.DuckDBPyConnection, sql: str, schema: pa.Schema,
-             batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """Run `sql` over each batch (as the table `rows`) on this executor's DuckDB; yield the result
-    in `schema`."""
-    try:
-        for batch in batches:
-            con.register("rows", pa.Table.from_batches([batch]))
-            yield from con.execute(sql).to_arrow_table().cast(schema).to_batches()
-            con.unregister("rows")
-    finally:
-        con.close()
-
-
 def _type(contract: Contract, kept: list[str], batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Executor side: type raw text rows (`_line` holding `_row`) with the DuckDB path's SQL."""
     select = typed_select(contract, "SELECT * FROM rows", keep_line=True, kept=kept)
     sql = f"SELECT *, _bad AND ({empty_row(contract, kept)}) AS _blank FROM ({select})"
-    return _batches(connect(), sql, _typed_schema(contract, kept), batches)
+    return duck_batches(connect(), sql, _typed_schema(contract, kept), batches)
 
 
 def _failures(contract: Contract, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Executor side: the quarantine rows of unreadable rows (first failing column, every reason)."""
-    return _batches(connect(), failure_select(contract, "rows"), QUARANTINE, batches)
+    return duck_batches(connect(), failure_select(contract, "rows"), quarantine.RECORD, batches)
 
 
 def _duplicates(contract: Contract, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Executor side: the quarantine rows of rows repeating a key (with `_row`, to leave them out)."""
-    schema = pa.schema([("_row", pa.int64()), *QUARANTINE])
-    return _batches(duckdb.connect(), duplicate_select(contract, "rows"), schema, batches)
+    schema = pa.schema([("_row", pa.int64()), *quarantine.RECORD])
+    return duck_batches(duckdb.connect(), duplicate_select(contract, "rows"), schema, batches)
 
 
 def _malformed(delimiter: str, widths: dict[str, int],
@@ -120,7 +94,7 @@ def _malformed(delimiter: str, widths: dict[str, int],
             "reason_code": pa.array(["malformed_row"] * len(raws), pa.string()),
             "reason": pa.array(reasons, pa.string()),
             "record": pa.array([json.dumps({"line": r}, ensure_ascii=False) for r in raws], pa.string()),
-        }, schema=QUARANTINE)
+        }, schema=quarantine.RECORD)
 
 
 def _header(path: Path, encoding: str, delimiter: str) -> list[str]:
@@ -158,13 +132,6 @@ def _read_file(spark: SparkSession, contract: Contract, idx: int, path: Path, ba
     cols += [F.col(f"`{k}`") if k in own else F.lit(None).cast("string").alias(k) for k in batch.kept_names()]
     return df.select(*cols, (F.lit(idx * ROW_STRIDE) + line).alias("_row"), F.lit(path.name).alias("_file"),
                      line.alias("_line"), F.col(CORRUPT))
-
-
-def _write(df: DataFrame, folder: Path) -> Path:
-    """Write `df` as Parquet part files under `folder` (replacing it); return their glob."""
-    shutil.rmtree(folder, ignore_errors=True)
-    df.write.parquet(str(folder))
-    return folder / "*.parquet"
 
 
 def stage_on_spark(contract: Contract, load_id: str, files: list[Path], workdir: Path) -> StageResult:
@@ -212,7 +179,7 @@ def stage_on_spark(contract: Contract, load_id: str, files: list[Path], workdir:
              .persist(StorageLevel.MEMORY_AND_DISK))
     good = typed.where(~F.col("_bad")).drop("_bad", "_raw", "_blank")
     unreadable = typed.where(F.col("_bad") & ~F.col("_blank"))
-    failures = unreadable.mapInArrow(functools.partial(_failures, contract), spark_schema(QUARANTINE))
+    failures = unreadable.mapInArrow(functools.partial(_failures, contract), spark_schema(quarantine.RECORD))
     key = list(contract.primary_key)
     repeated = good.groupBy(*key).count().where("count > 1").drop("count")
     w = Window.partitionBy(*key).orderBy("_row")
@@ -220,7 +187,7 @@ def stage_on_spark(contract: Contract, load_id: str, files: list[Path], workdir:
         "*", F.first("_file").over(w).alias("first_file"), F.first("_line").over(w).alias("first_line"),
         F.row_number().over(w).alias("n"))
     dups = suspects.mapInArrow(functools.partial(_duplicates, contract),
-                               spark_schema(pa.schema([("_row", pa.int64()), *QUARANTINE])))
+                               spark_schema(pa.schema([("_row", pa.int64()), *quarantine.RECORD])))
     dups = dups.persist(StorageLevel.MEMORY_AND_DISK)
 
     counts = {r["k"]: r["n"] for r in typed.groupBy(
@@ -232,23 +199,20 @@ def stage_on_spark(contract: Contract, load_id: str, files: list[Path], workdir:
     try:
         quarantined = 0
         if bad or n_dupes:
-            found = _write(failures.unionByName(dups.drop("_row")), parts / "quarantine_stage")
+            found = write_parts(failures.unionByName(dups.drop("_row")), parts / "quarantine_stage")
             quarantined = quarantine.write_part_sql(con, contract.id, load_id, "stage",
                                                     f"SELECT * FROM read_parquet({sql_path(found)})")
         if n_malformed:
-            found = _write(malformed.mapInArrow(functools.partial(_malformed, batch.delimiter, widths),
-                                                  spark_schema(QUARANTINE)),
+            found = write_parts(malformed.mapInArrow(functools.partial(_malformed, batch.delimiter, widths),
+                                                  spark_schema(quarantine.RECORD)),
                            parts / "quarantine_structure")
             quarantine.write_part_sql(con, contract.id, load_id, "stage_structure",
                                       f"SELECT * FROM read_parquet({sql_path(found)})")
         cols = [c for c in published_columns(contract, kept) if c not in ADDRESS_COLUMN_NAMES]
         staged_rows = good.join(dups.select("_row"), "_row", "left_anti").withColumn(
             "_load_id", F.lit(load_id)).select(*[F.col(f"`{c}`") for c in cols])
-        found = _write(staged_rows, parts / "staged")
         staged = workdir / "staged.parquet"
-        con.execute("SET preserve_insertion_order = false")
-        con.execute(f"COPY (SELECT {', '.join(ident(c) for c in cols)} FROM read_parquet({sql_path(found)}))"
-                    f" TO {literal(str(staged))} ({SNAPSHOT_PARQUET})")
+        gather(write_parts(staged_rows, parts / "staged"), staged, cols)
     finally:
         con.close()
         for frame in (raw, typed, dups):

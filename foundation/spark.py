@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import functools
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
 
 from foundation import settings as config
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 
 # Session settings by profile, chosen with SHUCANG_SPARK_PROFILE (default "large").
@@ -79,3 +84,32 @@ def spark_session() -> SparkSession:
     for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+def spark_schema(schema: pa.Schema) -> str:
+    """`schema` as the DDL a mapInArrow declares (naive timestamps as TIMESTAMP_NTZ)."""
+    from pyspark.sql.pandas.types import from_arrow_type
+
+    return ", ".join(f"`{f.name.replace('`', '``')}` {from_arrow_type(f.type, True).simpleString()}"
+                     for f in schema)
+
+
+def duck_batches(con: duckdb.DuckDBPyConnection, sql: str, schema: pa.Schema,
+                 batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Executor side of a mapInArrow: run `sql` over each batch (as the table `rows`) on `con`,
+    yield the result in `schema`; `con` is closed at the end. The DuckDB path's SQL runs so on
+    Spark's executors, batch by batch."""
+    try:
+        for batch in batches:
+            con.register("rows", pa.Table.from_batches([batch]))
+            yield from con.execute(sql).to_arrow_table().cast(schema).to_batches()
+            con.unregister("rows")
+    finally:
+        con.close()
+
+
+def write_parts(df: DataFrame, folder: Path) -> Path:
+    """Write `df` as Parquet part files under `folder` (replacing it); return their glob."""
+    shutil.rmtree(folder, ignore_errors=True)
+    df.write.parquet(str(folder))
+    return folder / "*.parquet"

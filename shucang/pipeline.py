@@ -250,8 +250,8 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
 
 @_step("address", LoadStatus.addressed)
 def address_step(ref: LoadRef | None) -> LoadRef | None:
-    """Match each distinct address once (address_registry.attach); unresolved rows are quarantined
-    there and stay visible to the match-rate gate."""
+    """Match each distinct address once (address_registry.attach, or spark_attach for a load on
+    Spark); unresolved rows are quarantined there and stay visible to the match-rate gate."""
     assert ref is not None
     # the matcher and its registry take seconds to import: only the process that matches pays
     from address_registry.attach import attach_addresses
@@ -260,7 +260,10 @@ def address_step(ref: LoadRef | None) -> LoadRef | None:
     unresolved = None
     if contract.address is not None:
         work = workdir(ref)
-        unresolved = attach_addresses(contract, ref["load_id"], work / "staged.parquet", work).unresolved
+        attach = attach_addresses
+        if on_spark(contract, landed_files(ref["dataset"], ref["load_id"])):
+            from address_registry.spark_attach import attach_on_spark as attach
+        unresolved = attach(contract, ref["load_id"], work / "staged.parquet", work).unresolved
     faults.point("address.written")
     _record(ref, LoadStatus.addressed)
     step_log.addressed(ref, workdir(ref) / "staged.parquet", unresolved)

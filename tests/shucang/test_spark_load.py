@@ -54,6 +54,9 @@ def _run(root: Path, monkeypatch: pytest.MonkeyPatch, feeds: dict[str, bytes], s
     ref = pipeline.run_feed("grid_event")
     assert ref is not None
     ledger.assert_conserved(ref["load_id"])
+    spark_parts = pipeline.workdir(ref) / "spark"
+    assert {p.name for p in spark_parts.iterdir()} >= {"staged", "addresses", "addressed"} if spark \
+        else not spark_parts.exists()
     load = ledger.get_load(ref["load_id"])
     _, published = query("SELECT * EXCLUDE (_load_id) FROM grid_event ORDER BY event_id")
     held = quarantine.read("grid_event").select(QUARANTINED).to_pylist()
