@@ -29,6 +29,17 @@ class AddressedLoad:
     unresolved: int
 
 
+def unresolved_select(contract: Contract, join: str) -> str:
+    """SQL for the quarantine rows of the staged rows `s` whose match `m` (joined by `join`, a FROM
+    clause) resolved nothing."""
+    assert contract.address is not None
+    column = contract.address.column
+    return (f"SELECT s._file AS source_file, s._line AS line, {literal(column)} AS column,"
+            f" s.{ident(column)} AS raw_value, 'address_unresolved' AS reason_code,"
+            f" coalesce(m.reason, 'address not recognised') AS reason, to_json(s) AS record"
+            f" {join} WHERE m.match_level = 'none'")
+
+
 def attach_addresses(contract: Contract, load_id: str, staged: Path, work: Path) -> AddressedLoad:
     """Match the contract's address column of `staged` and write, under `work`, addresses.parquet
     (one row per distinct string), addressed.parquet (every row with its codes) and
@@ -47,12 +58,7 @@ def attach_addresses(contract: Contract, load_id: str, staged: Path, work: Path)
                            f" WHERE {col} IS NOT NULL").to_arrow_table()
         con.register("matched", match_many(distinct.column("address")))
         con.execute(f"COPY matched TO {path(matches)} (FORMAT parquet)")
-        quarantine.write_part_sql(
-            con, contract.id, load_id, "address",
-            f"SELECT s._file AS source_file, s._line AS line, {literal(column)} AS column,"
-            f" s.{col} AS raw_value, 'address_unresolved' AS reason_code,"
-            f" coalesce(m.reason, 'address not recognised') AS reason, to_json(s) AS record"
-            f" {join} WHERE m.match_level = 'none'")
+        quarantine.write_part_sql(con, contract.id, load_id, "address", unresolved_select(contract, join))
         cols = ", ".join(f"m.{c}" if c in ADDRESS_COLUMN_NAMES else f"s.{ident(c)}"
                          for c in published_columns(contract, kept_columns(contract, staged)))
         con.execute(f"COPY (SELECT {cols} {join}) TO {path(addressed)} ({SNAPSHOT_PARQUET})")

@@ -42,15 +42,16 @@ CONTRACT = {
 }
 
 
-def make_feed(path: Path, rows: int) -> None:
-    """A CSV of `rows` sensor readings (about 140 bytes a row) written by DuckDB."""
+def make_feed(path: Path, rows: int, start: int = 0) -> None:
+    """A CSV of `rows` sensor readings (about 140 bytes a row, numbered from `start`) written by
+    DuckDB."""
     duckdb.connect().execute(f"""COPY (SELECT 'R' || lpad(i::VARCHAR, 10, '0') AS reading_id,
         'S' || lpad((i % 50000)::VARCHAR, 6, '0') AS sensor_id,
         strftime(TIMESTAMP '2026-01-01' + to_seconds(i), '%Y-%m-%d %H:%M:%S') AS observed_at,
         round((i * 7919 % 100000) / 100.0, 2) AS value,
         (['正常','告警','离线','维护'])[1 + i % 4] AS status, (i % 1000)::INTEGER AS level,
         '杭州市西湖区翠苑街道文三路' || (i % 500)::VARCHAR || '号' AS location, md5(i::VARCHAR) AS payload
-        FROM range({rows}) t(i)) TO '{path}' (HEADER, DELIMITER ',')""")
+        FROM range({start}, {start + rows}) t(i)) TO '{path}' (HEADER, DELIMITER ',')""")
 
 
 def baseline(src: Path, out: Path) -> float:

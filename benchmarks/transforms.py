@@ -111,7 +111,7 @@ def main() -> None:
                 f"  ratio {r.seconds / base:5.2f}  ({r.rows:,} rows out)"
             )
         if args.spark:
-            from transforms.spark_engine import spark_session
+            from foundation.spark import spark_session
 
             t = time.perf_counter()
             spark_session()

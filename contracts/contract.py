@@ -171,6 +171,8 @@ class Contract(BaseModel):
     sharing: Sharing
     opening: Opening
     update_frequency: Frequency
+    # where the load runs: auto (Spark from SHUCANG_SPARK_MIN_BYTES landed bytes), duckdb or spark
+    engine: Literal["auto", "duckdb", "spark"] = "auto"
 
     @field_validator("columns")
     @classmethod
@@ -197,6 +199,8 @@ class Contract(BaseModel):
                 for other in check.columns():
                     if other not in names:
                         raise ValueError(f"column {c.name!r}: {check.kind} names unknown column {other!r}")
+        if self.engine == "spark" and getattr(self.source, "format", None) != "csv":
+            raise ValueError("engine: spark loads CSV files; this source is read by DuckDB only")
         worst = max((c.grade for c in self.columns), default=Grade.L1)
         if worst > self.grade:
             raise ValueError(f"grade {self.grade} is lower than its most sensitive column ({worst})")

@@ -192,7 +192,7 @@ def typed_select(contract: Contract, source: str = "SELECT * FROM raw", keep_lin
     )
 
 
-def _failure_select(contract: Contract, source: str) -> str:
+def failure_select(contract: Contract, source: str) -> str:
     """One row per quarantined input row of `source` (rows with `_bad` and `_raw`): the first failing
     column and every reason."""
     parts = []
@@ -215,21 +215,26 @@ def _failure_select(contract: Contract, source: str) -> str:
             f" FROM ({union}) GROUP BY _row")
 
 
-def _duplicate_rows(contract: Contract, source: str) -> str:
-    """Later rows of `source` (readable rows) repeating a primary key seen earlier in the load, in
-    quarantine shape."""
-    key = ", ".join(ident(k) for k in contract.primary_key)
+def duplicate_select(contract: Contract, source: str) -> str:
+    """`source`'s rows repeating a primary key seen earlier in the load (those with `n > 1`, each
+    with the `first_file` and `first_line` of the key), in quarantine shape."""
     key_text = " || '/' || ".join(f"CAST({ident(k)} AS VARCHAR)" for k in contract.primary_key)
     cols = ", ".join(ident(c.name) for c in contract.columns)
     return (
         f"SELECT _row, _file AS source_file, _line AS line, '{','.join(contract.primary_key)}' AS column,"
         f" {key_text} AS raw_value, 'duplicate_key' AS reason_code,"
         f" 'primary key ' || {key_text} || ' already appears at ' || first_file || ' row ' || first_line"
-        f" AS reason, to_json(struct_pack({cols})) AS record FROM ("
-        f" SELECT *, first_value(_file) OVER w AS first_file, first_value(_line) OVER w AS first_line,"
-        f" row_number() OVER w AS n FROM {source} WINDOW w AS (PARTITION BY {key}"
-        f" ORDER BY _row)) WHERE n > 1"
+        f" AS reason, to_json(struct_pack({cols})) AS record FROM {source} WHERE n > 1"
     )
+
+
+def _duplicate_rows(contract: Contract, source: str) -> str:
+    """Later rows of `source` (readable rows) repeating a primary key seen earlier in the load, in
+    quarantine shape."""
+    key = ", ".join(ident(k) for k in contract.primary_key)
+    return duplicate_select(contract, (
+        f"(SELECT *, first_value(_file) OVER w AS first_file, first_value(_line) OVER w AS first_line,"
+        f" row_number() OVER w AS n FROM {source} WINDOW w AS (PARTITION BY {key} ORDER BY _row))"))
 
 
 def _keys_unique(con: duckdb.DuckDBPyConnection, rows: str, key: str) -> tuple[int, bool]:
@@ -309,9 +314,14 @@ def _drop_empty_rows(con: duckdb.DuckDBPyConnection, contract: Contract, kept: S
     undeclared ones) holds a value (a line of delimiters only: Excel saves a sheet's formatted but
     empty rows so); return how many. They are blank lines, as blank rows of a workbook are. Every
     such row is `_bad`, for a primary key is required."""
-    empty = " AND ".join([f"{_clean(c, f'json_extract_string(_raw, {literal(c.source_name)})')} IS NULL"
-                          for c in contract.columns] + [f"{ident(k)} IS NULL" for k in kept])
-    return int(one_row(con, f"DELETE FROM unreadable WHERE {empty}")[0])
+    return int(one_row(con, f"DELETE FROM unreadable WHERE {empty_row(contract, kept)}")[0])
+
+
+def empty_row(contract: Contract, kept: Sequence[str]) -> str:
+    """SQL true for an unreadable row none of whose columns (the contract's and the `kept`
+    undeclared ones) holds a value."""
+    return " AND ".join([f"{_clean(c, f'json_extract_string(_raw, {literal(c.source_name)})')} IS NULL"
+                         for c in contract.columns] + [f"{ident(k)} IS NULL" for k in kept])
 
 
 def _check_rows_read(con: duckdb.DuckDBPyConnection, scan: RecordScan, name: str, table: str,
@@ -343,7 +353,7 @@ def _check_types(con: duckdb.DuckDBPyConnection, contract: Contract, name: str, 
                 f" (e.g. {example!r}): the feed changed the column's type")
 
 
-def _rejected_file_records(batch: RawBatch) -> list[dict]:
+def rejected_file_records(batch: RawBatch) -> list[dict]:
     """One record per refused file (its reason, no line) and one per row of it."""
     return [{"source_file": name, "reason_code": err.reason_code, "reason": err.message}
             for name, err in batch.rejected] + batch.refused_rows
@@ -386,7 +396,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
             typed.append((idx, name, f"typed_{idx}"))
         if batch.rejected:
             quarantine.write_part_records(contract.id, load_id, "rejected_files",
-                                          _rejected_file_records(batch))
+                                          rejected_file_records(batch))
         if not typed:
             _, first = batch.rejected[0]
             if len(files) > 1:
@@ -400,7 +410,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         con.execute("CREATE TEMP TABLE unreadable AS SELECT * FROM numbered WHERE _bad")
         batch.blank_lines += _drop_empty_rows(con, contract, batch.kept_names())
         bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
-        selects = [_failure_select(contract, "unreadable")] if bad else []
+        selects = [failure_select(contract, "unreadable")] if bad else []
         good = "(SELECT * EXCLUDE (_bad, _raw) FROM numbered WHERE NOT _bad)"
         key = ", ".join(ident(k) for k in contract.primary_key)
         rows_good, unique = _keys_unique(con, good, key)

@@ -70,7 +70,8 @@ SETTINGS: tuple[Setting, ...] = (
             "build the native matcher with AddressSanitizer and UBSan (make sanitize)"),
     Setting("SHUCANG_ADDRESS_THREADS", None, "int", "threads of the native matcher; default the cores"),
     Setting("SHUCANG_ADDRESS_WORKERS", "1", "int", "processes of the Python matcher's fork pool"),
-    Setting("SHUCANG_SPARK_PROFILE", "large", "str", "Spark configuration profile of the transforms"),
+    Setting("SHUCANG_SPARK_PROFILE", "large", "str",
+            "Spark configuration profile (the transforms and the load on Spark)"),
     Setting("SHUCANG_SPARK_MASTER", "local[*]", "str",
             "Spark master URL: local[*] (every core of this machine), spark://host:7077, yarn, k8s://..."),
     Setting("SHUCANG_SPARK_DRIVER_MEMORY", "4g", "str", "memory of the Spark driver (spark.driver.memory)"),
@@ -79,6 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHUCANG_SPARK_WAREHOUSE", None, "path",
             "Spark SQL warehouse folder or URL (spark.sql.warehouse.dir);"
             " default $SHUCANG_HOME/spark-warehouse"),
+    Setting("SHUCANG_SPARK_MIN_BYTES", None, "int",
+            "landed bytes from which a CSV load with `engine: auto` runs on Spark; default unset (never)"),
     Setting("SHUCANG_QUALITY_WEBHOOK", None, "str", "URL that failed quality gates are POSTed to"),
     Setting("SHUCANG_QUALITY_SMTP_HOST", None, "str", "SMTP server for failed-gate mail"),
     Setting("SHUCANG_QUALITY_SMTP_PORT", "25", "int", "SMTP port"),

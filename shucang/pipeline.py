@@ -36,11 +36,12 @@ from feeds.land import land, landed_files
 from feeds.stage import stage
 from foundation import faults
 from foundation.duck import one_row
-from foundation.settings import settings
+from foundation.settings import settings, value
 from foundation.sql import ident
 from quality.quarantine_failures import quarantine_failures, write_nulled
 from quality.store import load_quality
 from shucang import step_log
+from sources.file import FileSource
 from warehouse import quarantine
 from warehouse.manifest import NotPublishedError, current_relation, read_manifest
 from warehouse.publish import publish
@@ -202,6 +203,16 @@ def land_step(dataset: str) -> LoadRef | None:
         return ref
 
 
+def on_spark(contract: Contract, files: list[Path]) -> bool:
+    """Whether the load of `files` runs on Spark: the contract says `engine: spark`, or `auto` and
+    they are CSV files of at least SHUCANG_SPARK_MIN_BYTES bytes together."""
+    if contract.engine != "auto":
+        return contract.engine == "spark"
+    least = value("SHUCANG_SPARK_MIN_BYTES")
+    return (least is not None and isinstance(contract.source, FileSource) and contract.source.format == "csv"
+            and sum(f.stat().st_size for f in files) >= int(least))
+
+
 @_step("stage", LoadStatus.staged)
 def stage_step(ref: LoadRef | None) -> LoadRef | None:
     """Type the landed files; structural rejections stop the load here."""
@@ -209,8 +220,15 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
     contract = contract_for(ref["dataset"])
     work = workdir(ref)
     shutil.rmtree(work, ignore_errors=True)  # a stage run again starts from the landed files alone
+    files = landed_files(ref["dataset"], ref["load_id"])
     try:
-        result = stage(contract, ref["load_id"], landed_files(ref["dataset"], ref["load_id"]), work)
+        if on_spark(contract, files):
+            # pyspark and a JVM start in seconds: only the loads that run on Spark pay for them
+            from feeds.spark_stage import stage_on_spark
+
+            result = stage_on_spark(contract, ref["load_id"], files, work)
+        else:
+            result = stage(contract, ref["load_id"], files, work)
     except LoadRejected as e:
         _reject(ref, e, rows_in=e.rows)
         raise
@@ -232,8 +250,8 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
 
 @_step("address", LoadStatus.addressed)
 def address_step(ref: LoadRef | None) -> LoadRef | None:
-    """Match each distinct address once (address_registry.attach); unresolved rows are quarantined
-    there and stay visible to the match-rate gate."""
+    """Match each distinct address once (address_registry.attach, or spark_attach for a load on
+    Spark); unresolved rows are quarantined there and stay visible to the match-rate gate."""
     assert ref is not None
     # the matcher and its registry take seconds to import: only the process that matches pays
     from address_registry.attach import attach_addresses
@@ -242,7 +260,10 @@ def address_step(ref: LoadRef | None) -> LoadRef | None:
     unresolved = None
     if contract.address is not None:
         work = workdir(ref)
-        unresolved = attach_addresses(contract, ref["load_id"], work / "staged.parquet", work).unresolved
+        attach = attach_addresses
+        if on_spark(contract, landed_files(ref["dataset"], ref["load_id"])):
+            from address_registry.spark_attach import attach_on_spark as attach
+        unresolved = attach(contract, ref["load_id"], work / "staged.parquet", work).unresolved
     faults.point("address.written")
     _record(ref, LoadStatus.addressed)
     step_log.addressed(ref, workdir(ref) / "staged.parquet", unresolved)

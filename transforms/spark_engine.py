@@ -6,7 +6,6 @@ with DuckDB. pyspark is imported only when this engine is used."""
 from __future__ import annotations
 
 import functools
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,33 +13,11 @@ import pyarrow as pa
 import sqlglot
 from sqlglot.errors import ErrorLevel, SqlglotError
 
-from foundation import settings as config
+from foundation.spark import spark_session
 from warehouse.manifest import Manifest, dataset_dir
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-
-
-# Session settings by profile, chosen with SHUCANG_SPARK_PROFILE (default "large").
-# "small" is for many short jobs on small inputs (tests, demos): the client compiler alone warms
-# up in seconds where C2 needs minutes, and adaptive re-planning and whole-stage code generation
-# (Janino compiles per query) cost more than they save. "large" keeps Spark's defaults for that.
-PROFILES: dict[str, dict[str, str]] = {
-    "large": {
-        "spark.sql.shuffle.partitions": "8",
-        "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
-    },
-    "small": {
-        "spark.sql.shuffle.partitions": "2",
-        "spark.sql.adaptive.enabled": "false",
-        "spark.sql.codegen.wholeStage": "false",
-        "spark.driver.extraJavaOptions": "-Duser.timezone=UTC -XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
-    },
-}
-
-
-class SparkUnavailableError(RuntimeError):
-    """pyspark or a Java runtime is missing, so the Spark engine cannot start."""
 
 
 class TranspileError(ValueError):
@@ -56,49 +33,6 @@ def to_spark_sql(sql: str, where: str = "model") -> str:
     if len(out) != 1:
         raise TranspileError(f"{where}: a model is one statement, found {len(out)}")
     return out[0]
-
-
-def java_available() -> bool:
-    """Whether a `java` executable is on PATH (Spark's local mode needs one)."""
-    return shutil.which("java") is not None
-
-
-def session_config() -> tuple[str, dict[str, str]]:
-    """The Spark master and session settings from SHUCANG_SPARK_* (master, memory, warehouse
-    folder, profile): local[*] by default, spark://, yarn or k8s:// in production."""
-    profile = config.value("SHUCANG_SPARK_PROFILE") or "large"
-    if profile not in PROFILES:
-        raise SparkUnavailableError(f"SHUCANG_SPARK_PROFILE={profile!r}; choose one of {', '.join(PROFILES)}")
-    warehouse = config.value("SHUCANG_SPARK_WAREHOUSE") or str(config.settings().home / "spark-warehouse")
-    conf = {
-        "spark.app.name": "shucang-transforms",
-        "spark.sql.session.timeZone": "UTC",
-        "spark.ui.enabled": "false",
-        "spark.ui.showConsoleProgress": "false",
-        "spark.driver.memory": config.value("SHUCANG_SPARK_DRIVER_MEMORY") or "4g",
-        "spark.sql.warehouse.dir": warehouse,
-        **PROFILES[profile],
-    }
-    executor_memory = config.value("SHUCANG_SPARK_EXECUTOR_MEMORY")
-    if executor_memory:
-        conf["spark.executor.memory"] = executor_memory
-    return config.value("SHUCANG_SPARK_MASTER") or "local[*]", conf
-
-
-@functools.cache
-def spark_session() -> SparkSession:
-    """One SparkSession per process on the configured master, in UTC, without the web UI."""
-    if not java_available():
-        raise SparkUnavailableError("the Spark engine needs Java 17 on PATH (apt-get install openjdk-17-jre)")
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as e:
-        raise SparkUnavailableError("the Spark engine needs pyspark (uv sync installs it)") from e
-    master, conf = session_config()
-    builder = SparkSession.builder.master(master)
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
 
 
 def snapshot_frame(spark: SparkSession, manifest: Manifest, exports: Path | None = None) -> DataFrame:

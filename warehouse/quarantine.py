@@ -31,6 +31,8 @@ SCHEMA = pa.schema([
 ])
 # Columns a stage's SQL must produce, in order, for `write_part_sql`.
 COLUMNS = [f.name for f in SCHEMA]
+# One quarantined row as a stage finds it (what write_part_sql adds the dataset, load and stage to)
+RECORD = pa.schema(list(SCHEMA)[3:])
 
 
 def part_path(dataset: str, load_id: str, stage: str) -> Path:

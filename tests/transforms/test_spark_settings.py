@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.spark_engine import PROFILES, SparkUnavailableError, session_config
+from foundation.spark import PROFILES, SparkUnavailableError, session_config
 
 
 def test_defaults_use_every_local_core_and_a_warehouse_under_home(home: Path,

@@ -10,9 +10,10 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from foundation.spark import java_available
 from transforms.model import load_models, run_order
 from transforms.runner import execute, run_models
-from transforms.spark_engine import TranspileError, java_available, to_spark_sql
+from transforms.spark_engine import TranspileError, to_spark_sql
 
 pytestmark = [
     pytest.mark.xdist_group("spark"),
