@@ -47,7 +47,8 @@ _DOOR_BUILDING = re.compile(
     rf"|[0-9]{{1,5}}{rules.ROOM}|[0-9]{{{_LOW},{_HIGH}}}(?![^{_SEPARATOR}]))")
 _AREA, _NUMBER = rules.LANDLINE_AREA, rules.LANDLINE_NUMBER
 _PHONE = re.compile(
-    rf"(?<![0-9A-Z{rules.DASH}])(?:{rules.MOBILE_LEAD}[{rules.MOBILE_SECOND}][0-9]{{{rules.MOBILE_DIGITS - 2}}}"
+    rf"(?<![0-9A-Z{rules.DASH}])(?:{rules.MOBILE_LEAD}[{rules.MOBILE_SECOND}]"
+    rf"[0-9]{{{rules.MOBILE_DIGITS - 2}}}"
     rf"|{rules.LANDLINE_LEAD}[0-9]{{{_AREA[0] - 1},{_AREA[1] - 1}}}{rules.DASH}"
     rf"[0-9]{{{_NUMBER[0]},{_NUMBER[1]}}})(?![0-9A-Z{rules.DASH}])")
 _HOME_DOOR = re.compile(
@@ -158,9 +159,9 @@ def _room_numeral_sub(m: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width), traditional -> simplified, punctuation and spaces removed,
     Latin letters upper-cased, placeholder words (null), separating dashes, telephone numbers and
-    a trailing recipient (王女士收) removed, numerals before markers (and a numeral room ending the text) to digits,
-    栋/号楼/座 and a building's N号 (before a unit or room, or ending the text after an
-    estate's word) -> 幢."""
+    a trailing recipient (王女士收) removed, numerals before markers (and a numeral room ending
+    the text) to digits, 栋/号楼/座 and a building's N号 (before a unit or room, or ending the
+    text after an estate's word) -> 幢."""
     return normalize_many([text])[0]
 
 
