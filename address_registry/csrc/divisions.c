@@ -48,42 +48,35 @@ static int name_at(const registry *r, const u32 *s, int n, int pos, int32_t name
     return r->div_names.list_off[e[1] + 1] - r->div_names.list_off[e[1]];
 }
 
-/* _child_at: a division under one of `parents` is named at p. (The reference also looks up
- * slices cut short by the end of the text; such a slice is itself a name of the group.) */
-static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t *parents, int np) {
-    const int32_t *names;
-    int nn = group_at(r, s, n, p, &names);
-    for (int i = 0; i < nn; i++) {
-        const int32_t *hits;
-        int nh = name_at(r, s, n, p, names[i], &hits);
-        for (int j = 0; j < nh; j++) {
-            const char *code = r->hit_code + CODE_COMMUNITY * hits[j];
-            int cl = r->hit_code_len[hits[j]], under = 0, same = 0;
-            for (int k = 0; k < np; k++) {
-                const char *pc = r->hit_code + CODE_COMMUNITY * parents[k];
-                int pl = r->hit_code_len[parents[k]];
-                under |= starts_with(code, cl, pc, pl);
-                same |= cl == pl && memcmp(code, pc, (size_t)cl) == 0;
-            }
-            if (under && !same) return 1;
-        }
+/* Whether the division code[0..cl) lies under one of the hits `parents` (np of them) or, with
+ * np < 0, under the division deep[0..dl) (dl 0: any), and is not that division itself. */
+static int under_parents(const registry *r, const char *code, int cl, const int32_t *parents,
+                         int np, const char *deep, int dl) {
+    if (np < 0) return starts_with(code, cl, deep, dl) && (cl != dl || dl == 0);
+    int under = 0, same = 0;
+    for (int k = 0; k < np; k++) {
+        const char *pc = r->hit_code + CODE_COMMUNITY * parents[k];
+        int pl = r->hit_code_len[parents[k]];
+        under |= starts_with(code, cl, pc, pl);
+        same |= cl == pl && memcmp(code, pc, (size_t)cl) == 0;
     }
-    return 0;
+    return under && !same;
 }
 
-/* A division under the division `deep` (not itself; dl 0: any division) is named at p. */
-static int named_under(const registry *r, const u32 *s, int n, int p, const char *deep, int dl) {
+/* _child_at: a division under one of `parents` (or under deep, as under_parents) is named at p.
+ * (The reference also looks up slices cut short by the end of the text; such a slice is itself a
+ * name of the group.) */
+static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t *parents, int np,
+                    const char *deep, int dl) {
     const int32_t *names;
     int nn = group_at(r, s, n, p, &names);
     for (int i = 0; i < nn; i++) {
         const int32_t *hits;
         int nh = name_at(r, s, n, p, names[i], &hits);
-        for (int j = 0; j < nh; j++) {
-            int cl = r->hit_code_len[hits[j]];
-            if (starts_with(r->hit_code + CODE_COMMUNITY * hits[j], cl, deep, dl) &&
-                (cl != dl || dl == 0))
+        for (int j = 0; j < nh; j++)
+            if (under_parents(r, r->hit_code + CODE_COMMUNITY * hits[j], r->hit_code_len[hits[j]],
+                              parents, np, deep, dl))
                 return 1;
-        }
     }
     return 0;
 }
@@ -99,8 +92,7 @@ static int zone_at(const registry *r, const u32 *s, int n, int pos, int stem,
             int k = word_at(s, n, start, *w);
             if (!k) continue;
             int end = start + k;
-            if (np >= 0 ? child_at(r, s, n, end, parents, np) : named_under(r, s, n, end, deep, dl))
-                return end - pos;
+            if (child_at(r, s, n, end, parents, np, deep, dl)) return end - pos;
         }
     }
     return 0;
@@ -309,7 +301,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 for (int j = 0; ROAD_SUFFIX[j]; j++) road_form |= s[pos + length - 1] == ROAD_SUFFIX[j];
                 if (road_form) continue;
                 if (name_continues(s, n, pos + length) &&
-                    !child_at(r, s, n, pos + length, hits, nh)) {
+                    !child_at(r, s, n, pos + length, hits, nh, NULL, 0)) {
                     choice = street_naming_estate(r, s, n, pos + length, hits, nh, deep, dl, rank);
                     if (choice < 0) continue;
                     taken = length;
