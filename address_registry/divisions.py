@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from address_registry.normalize import traditional_spellings
-from address_registry.rules import MAX_DIVISION_HITS, MIN_TYPO_NAME
+from address_registry.rules import MAX_DIVISION_HITS, MIN_CITY_TYPO_NAME, MIN_TYPO_NAME
 from divisions.reference import LEVELS as LEVELS  # re-exported for the matcher
 from divisions.reference import RANK, Change, Division, national, read_history
 
@@ -119,6 +119,7 @@ class Divisions:
         self._add_earlier_kinds(records)
         # parent code -> (full name, hit) of its children, for names written one character off
         self.children: dict[str, list[tuple[str, NameHit]]] = {}
+        self._city_typo: dict[str, list[tuple[str, NameHit]]] = {}
         for name, hits in self.names.items():
             for h in hits:
                 if h.exact and h.historic is None and len(name) >= MIN_TYPO_NAME:
@@ -132,6 +133,19 @@ class Divisions:
         for name in self.names:
             lengths.setdefault(name[:2], set()).add(len(name))
         self.lengths = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
+
+    def city_typo_children(self, code: str) -> list[tuple[str, NameHit]]:
+        """The names a typo under the city `code` is read against: its districts' and their
+        streets' of at least MIN_CITY_TYPO_NAME characters, districts first (computed once)."""
+        found = self._city_typo.get(code)
+        if found is None:
+            districts = self.children.get(code, [])
+            codes = dict.fromkeys(h.code for _, h in districts)
+            found = [(name, h) for name, h in districts
+                     + [c for d in codes for c in self.children.get(d, ())]
+                     if len(name) >= MIN_CITY_TYPO_NAME]
+            self._city_typo[code] = found
+        return found
 
     def _add(self, name: str, hit: NameHit) -> None:
         self.names.setdefault(name, []).append(hit)

@@ -238,12 +238,8 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions
     character, and a Chinese character in its place, not ending as a road does: 金鸡湖大道 is no
     金鸡湖街道), when it is the only child that fits; under a city, its districts and their
     streets of at least MIN_CITY_TYPO_NAME characters."""
-    candidates = list(div.children.get(deepest, ()))
-    if rank == _CITY_RANK:
-        districts = dict.fromkeys(h.code for _, h in candidates)
-        candidates = [(name, h) for name, h in candidates
-                      + [c for code in districts for c in div.children.get(code, ())]
-                      if len(name) >= rules.MIN_CITY_TYPO_NAME]
+    candidates = div.city_typo_children(deepest) if rank == _CITY_RANK \
+        else div.children.get(deepest, ())
     found: NameHit | None = None
     length = 0
     for name, h in candidates:
