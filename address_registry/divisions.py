@@ -61,6 +61,9 @@ class NameHit:
     code: str = ""
 
 
+TypoName = tuple[int, str, NameHit]  # (place in the order tried, name, hit)
+
+
 def _hit(division: Division, exact: bool, historic: str | None = None) -> NameHit:
     return NameHit(division, exact, historic, RANK[division.level], division.code)
 
@@ -119,7 +122,7 @@ class Divisions:
         self._add_earlier_kinds(records)
         # parent code -> (full name, hit) of its children, for names written one character off
         self.children: dict[str, list[tuple[str, NameHit]]] = {}
-        self._city_typo: dict[str, list[tuple[str, NameHit]]] = {}
+        self._typo: dict[str, dict[int, dict[str, list[TypoName]]]] = {}
         for name, hits in self.names.items():
             for h in hits:
                 if h.exact and h.historic is None and len(name) >= MIN_TYPO_NAME:
@@ -134,17 +137,23 @@ class Divisions:
             lengths.setdefault(name[:2], set()).add(len(name))
         self.lengths = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
 
-    def city_typo_children(self, code: str) -> list[tuple[str, NameHit]]:
-        """The names a typo under the city `code` is read against: its districts' and their
-        streets' of at least MIN_CITY_TYPO_NAME characters, districts first (computed once)."""
-        found = self._city_typo.get(code)
+    def typo_index(self, code: str, city: bool) -> dict[int, dict[str, list[TypoName]]]:
+        """The names a typo under the division `code` is read against, by length and last
+        character, each with its place in the order they are tried: the division's children, and
+        under a city (`city`) its districts' and their streets' of at least MIN_CITY_TYPO_NAME
+        characters, districts first (computed once per division)."""
+        found = self._typo.get(code)
         if found is None:
-            districts = self.children.get(code, [])
-            codes = dict.fromkeys(h.code for _, h in districts)
-            found = [(name, h) for name, h in districts
-                     + [c for d in codes for c in self.children.get(d, ())]
-                     if len(name) >= MIN_CITY_TYPO_NAME]
-            self._city_typo[code] = found
+            names = self.children.get(code, [])
+            if city:
+                codes = dict.fromkeys(h.code for _, h in names)
+                names = [(name, h) for name, h in names
+                         + [c for d in codes for c in self.children.get(d, ())]
+                         if len(name) >= MIN_CITY_TYPO_NAME]
+            found = {}
+            for i, (name, h) in enumerate(names):
+                found.setdefault(len(name), {}).setdefault(name[-1], []).append((i, name, h))
+            self._typo[code] = found
         return found
 
     def _add(self, name: str, hit: NameHit) -> None:

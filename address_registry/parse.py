@@ -238,13 +238,14 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions
     character, and a Chinese character in its place, not ending as a road does: 金鸡湖大道 is no
     金鸡湖街道), when it is the only child that fits; under a city, its districts and their
     streets of at least MIN_CITY_TYPO_NAME characters."""
-    candidates = div.city_typo_children(deepest) if rank == _CITY_RANK \
-        else div.children.get(deepest, ())
+    index = div.typo_index(deepest, rank == _CITY_RANK)
+    candidates = sorted(c for n, by_last in index.items() if pos + n <= len(s)
+                        for c in by_last.get(s[pos + n - 1], ()))
     found: NameHit | None = None
     length = 0
-    for name, h in candidates:
+    for _, name, h in candidates:
         written = s[pos : pos + len(name)]
-        if len(written) != len(name) or written[-1] != name[-1] or written.endswith(_ROAD_ENDS):
+        if written.endswith(_ROAD_ENDS):
             continue
         off = [i for i, (a, b) in enumerate(zip(written, name, strict=True)) if a != b]
         if len(off) != 1 or not _HAS_CJK.match(written[off[0]]):
