@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from address_registry.normalize import traditional_spellings
-from address_registry.rules import MAX_DIVISION_HITS, MIN_TYPO_NAME
+from address_registry.rules import MAX_DIVISION_HITS, MIN_CITY_TYPO_NAME, MIN_TYPO_NAME
 from divisions.reference import LEVELS as LEVELS  # re-exported for the matcher
 from divisions.reference import RANK, Change, Division, national, read_history
 
@@ -59,6 +59,9 @@ class NameHit:
     historic: str | None = None
     rank: int = -1
     code: str = ""
+
+
+TypoName = tuple[int, str, NameHit]  # (place in the order tried, name, hit)
 
 
 def _hit(division: Division, exact: bool, historic: str | None = None) -> NameHit:
@@ -119,6 +122,7 @@ class Divisions:
         self._add_earlier_kinds(records)
         # parent code -> (full name, hit) of its children, for names written one character off
         self.children: dict[str, list[tuple[str, NameHit]]] = {}
+        self._typo: dict[str, dict[int, dict[str, list[TypoName]]]] = {}
         for name, hits in self.names.items():
             for h in hits:
                 if h.exact and h.historic is None and len(name) >= MIN_TYPO_NAME:
@@ -132,6 +136,25 @@ class Divisions:
         for name in self.names:
             lengths.setdefault(name[:2], set()).add(len(name))
         self.lengths = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
+
+    def typo_index(self, code: str, city: bool) -> dict[int, dict[str, list[TypoName]]]:
+        """The names a typo under the division `code` is read against, by length and last
+        character, each with its place in the order they are tried: the division's children, and
+        under a city (`city`) its districts' and their streets' of at least MIN_CITY_TYPO_NAME
+        characters, districts first (computed once per division)."""
+        found = self._typo.get(code)
+        if found is None:
+            names = self.children.get(code, [])
+            if city:
+                codes = dict.fromkeys(h.code for _, h in names)
+                names = [(name, h) for name, h in names
+                         + [c for d in codes for c in self.children.get(d, ())]
+                         if len(name) >= MIN_CITY_TYPO_NAME]
+            found = {}
+            for i, (name, h) in enumerate(names):
+                found.setdefault(len(name), {}).setdefault(name[-1], []).append((i, name, h))
+            self._typo[code] = found
+        return found
 
     def _add(self, name: str, hit: NameHit) -> None:
         self.names.setdefault(name, []).append(hit)

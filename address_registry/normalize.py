@@ -46,21 +46,29 @@ _DOOR_BUILDING = re.compile(
     rf"(?<![{rules.DOOR_AFTER}0-9])([0-9]{{1,4}}){rules.DOOR}(?=[0-9]{{1,3}}{rules.UNIT}"
     rf"|[0-9]{{1,5}}{rules.ROOM}|[0-9]{{{_LOW},{_HIGH}}}(?![^{_SEPARATOR}]))")
 _AREA, _NUMBER = rules.LANDLINE_AREA, rules.LANDLINE_NUMBER
+_NOT_TOUCHING = rf"[0-9A-Z{rules.DASH}]"
+# (each alternative starts with its literal, the look-behind past it: the regex engine then skips
+# ahead to candidates instead of testing the look-behind at every position of the batch)
 _PHONE = re.compile(
-    rf"(?<![0-9A-Z{rules.DASH}])(?:{rules.MOBILE_LEAD}[{rules.MOBILE_SECOND}][0-9]{{{rules.MOBILE_DIGITS - 2}}}"
-    rf"|{rules.LANDLINE_LEAD}[0-9]{{{_AREA[0] - 1},{_AREA[1] - 1}}}{rules.DASH}"
-    rf"[0-9]{{{_NUMBER[0]},{_NUMBER[1]}}})(?![0-9A-Z{rules.DASH}])")
-_HOME_DOOR = re.compile(
-    "(?:" + "|".join(f"(?<={w})" for w in rules.HOME_WORDS) + rf")([0-9]{{1,4}}){rules.DOOR}"
-    rf"(?![^{_SEPARATOR}])")
+    rf"{rules.MOBILE_LEAD}(?<!{_NOT_TOUCHING}{rules.MOBILE_LEAD})[{rules.MOBILE_SECOND}]"
+    rf"[0-9]{{{rules.MOBILE_DIGITS - 2}}}(?!{_NOT_TOUCHING})"
+    rf"|{rules.LANDLINE_LEAD}(?<!{_NOT_TOUCHING}{rules.LANDLINE_LEAD})"
+    rf"[0-9]{{{_AREA[0] - 1},{_AREA[1] - 1}}}{rules.DASH}[0-9]{{{_NUMBER[0]},{_NUMBER[1]}}}"
+    rf"(?!{_NOT_TOUCHING})")
+# N号 ending the text; building N when an estate's word ends right before it (_home_door_sub:
+# a look-behind of the words here would be tried at every position of the batch)
+_HOME_DOOR = re.compile(rf"([0-9]{{1,4}}){rules.DOOR}(?![^{_SEPARATOR}])")
 _NAME_CHAR = rf"(?:(?![{rules.RECIPIENT_AFTER}])[\u4e00-\u9fff])"  # a name's, not a marker
+# (the character before the recipient is matched, and kept by the substitution, rather than
+# looked behind at: the regex engine then skips ahead to candidates)
 _RECIPIENT = re.compile(
-    rf"(?<=[0-9A-Z{rules.RECIPIENT_AFTER}])(?:{rules.FORWARD}{_NAME_CHAR}{{{rules.FORWARD_CHARS[0]},"
+    rf"([0-9A-Z{rules.RECIPIENT_AFTER}])(?:{rules.FORWARD}{_NAME_CHAR}{{{rules.FORWARD_CHARS[0]},"
     rf"{rules.FORWARD_CHARS[1]}}}|{_NAME_CHAR}{{{rules.RECIPIENT_CHARS[0]},"
     rf"{rules.RECIPIENT_CHARS[1]}}}(?:{'|'.join(rules.RECIPIENT_ENDS)}))(?![^{_SEPARATOR}])")
 _DIGIT_NUMERALS = "".join(c for c, v in rules.NUMERALS.items() if v < 10)
+# a numeral room ending the text; digits when one of ROOM_NUMERAL_AFTER ends right before it and
+# a zero is among them (_room_numeral_sub)
 _ROOM_NUMERAL = re.compile(
-    "(?:" + "|".join(f"(?<={w})" for w in rules.ROOM_NUMERAL_AFTER) + ")"
     rf"[{_DIGIT_NUMERALS}]{{{rules.ROOM_NUMERAL_DIGITS[0]},{rules.ROOM_NUMERAL_DIGITS[1]}}}"
     rf"(?![^{_SEPARATOR}])")
 
@@ -149,18 +157,28 @@ def _numeral_sub(m: re.Match[str]) -> str:
 
 
 def _room_numeral_sub(m: re.Match[str]) -> str:
-    """六〇三 -> 603; a run without a zero (三一二) stays: it may be a name."""
+    """单元六〇三 -> 单元603; a run without a zero (三一二) or after no marker stays: it may be a
+    name."""
     text = m.group()
-    return str(chinese_numeral_to_int(text)) if any(z in text for z in rules.ZERO_NUMERALS) \
-        else text
+    if m.string.endswith(rules.ROOM_NUMERAL_AFTER, 0, m.start()) and any(
+            z in text for z in rules.ZERO_NUMERALS):
+        return str(chinese_numeral_to_int(text))
+    return text
+
+
+def _home_door_sub(m: re.Match[str]) -> str:
+    """孝顺新村15号 -> 孝顺新村15幢 (an estate's word right before the number)."""
+    if m.string.endswith(rules.HOME_WORDS, 0, m.start()):
+        return m.group(1) + rules.BUILDING
+    return m.group()
 
 
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width), traditional -> simplified, punctuation and spaces removed,
     Latin letters upper-cased, placeholder words (null), separating dashes, telephone numbers and
-    a trailing recipient (王女士收) removed, numerals before markers (and a numeral room ending the text) to digits,
-    栋/号楼/座 and a building's N号 (before a unit or room, or ending the text after an
-    estate's word) -> 幢."""
+    a trailing recipient (王女士收) removed, numerals before markers (and a numeral room ending
+    the text) to digits, 栋/号楼/座 and a building's N号 (before a unit or room, or ending the
+    text after an estate's word) -> 幢."""
     return normalize_many([text])[0]
 
 
@@ -177,7 +195,7 @@ def normalize_many(texts: list[str]) -> list[str]:
         s = _LOOSE_DASH.sub("", s)
     if rules.LETTER_JOIN in s:
         s = _LETTER_JOIN.sub("", s)
-    s = _RECIPIENT.sub("", _PHONE.sub("", s))
+    s = _RECIPIENT.sub(r"\1", _PHONE.sub("", s))
     if rules.HASH in s:
         s = _HASH_BUILDING.sub(_TO_BUILDING, s).replace(rules.HASH, "")
     if _HAS_NUMERAL.search(s):
@@ -186,5 +204,5 @@ def normalize_many(texts: list[str]) -> list[str]:
     if any(c in s for c in _SYNONYM_STARTS):
         s = _BUILDING_SYNONYM.sub(_TO_BUILDING, s)
     if rules.DOOR in s:
-        s = _HOME_DOOR.sub(_TO_BUILDING, _DOOR_BUILDING.sub(_TO_BUILDING, s))
+        s = _HOME_DOOR.sub(_home_door_sub, _DOOR_BUILDING.sub(_TO_BUILDING, s))
     return s.split(_SEPARATOR) if texts else []

@@ -31,6 +31,7 @@ _DOOR, _GROUP, _BUILDING_MARK, _ROOM_MARK = rules.DOOR, rules.GROUP, rules.BUILD
 _NAME_CONTINUES = re.compile(
     rf"[\u4e00-\u9fff]?(?:{_ROAD_END})(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
 )
+_ROAD_ENDS = tuple(rules.ROAD_END)
 _ESTATE_CONTINUES = re.compile(rf"[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})")
 _ROAD_SUFFIX = tuple(rules.ROAD_SUFFIX)
 _ROAD_NUMBER = re.compile(
@@ -231,14 +232,20 @@ def _opens_address(s: str, start: int, div: Divisions) -> bool:
                for h in div.names.get(s[start : start + n], ()))
 
 
-def _typo_at(s: str, pos: int, deepest: str, div: Divisions) -> tuple[int, NameHit] | None:
+def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions
+             ) -> tuple[int, NameHit] | None:
     """A child of `deepest` whose name is written at `pos` with one character off (not its last
-    character, and a Chinese character in its place), when it is the only child that fits."""
+    character, and a Chinese character in its place, not ending as a road does: 金鸡湖大道 is no
+    金鸡湖街道), when it is the only child that fits; under a city, its districts and their
+    streets of at least MIN_CITY_TYPO_NAME characters."""
+    index = div.typo_index(deepest, rank == _CITY_RANK)
+    candidates = sorted(c for n, by_last in index.items() if pos + n <= len(s)
+                        for c in by_last.get(s[pos + n - 1], ()))
     found: NameHit | None = None
     length = 0
-    for name, h in div.children.get(deepest, ()):
+    for _, name, h in candidates:
         written = s[pos : pos + len(name)]
-        if len(written) != len(name) or written[-1] != name[-1]:
+        if written.endswith(_ROAD_ENDS):
             continue
         off = [i for i, (a, b) in enumerate(zip(written, name, strict=True)) if a != b]
         if len(off) != 1 or not _HAS_CJK.match(written[off[0]]):
@@ -328,8 +335,8 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 continue
             taken = (length, choice)
             break
-        if taken is None and rank >= _DISTRICT_RANK and rank < _COMMUNITY_RANK:
-            taken = _typo_at(s, pos, deepest, div)
+        if taken is None and rank >= _CITY_RANK and rank < _COMMUNITY_RANK:
+            taken = _typo_at(s, pos, deepest, rank, div)
             if taken is not None:
                 out.division_exact = False
                 notes.append(f"{s[pos:pos + taken[0]]} read as {taken[1].division.name}"

@@ -94,6 +94,9 @@ ZONE_STEM = 6
 # A division name written one character off (沚 for 址) is read under a known district or street
 # when it is at least this long, ends as the name does and no other child fits.
 MIN_TYPO_NAME = 3
+# ... and a street's name under a known city with no district read, when at least this long (the
+# city's streets are many, so a short name one character off is more often another name).
+MIN_CITY_TYPO_NAME = 4
 # A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
 TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
 # The committee written after a village or community name (南山村|村委会), in the order tried.

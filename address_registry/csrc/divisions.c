@@ -48,42 +48,35 @@ static int name_at(const registry *r, const u32 *s, int n, int pos, int32_t name
     return r->div_names.list_off[e[1] + 1] - r->div_names.list_off[e[1]];
 }
 
-/* _child_at: a division under one of `parents` is named at p. (The reference also looks up
- * slices cut short by the end of the text; such a slice is itself a name of the group.) */
-static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t *parents, int np) {
-    const int32_t *names;
-    int nn = group_at(r, s, n, p, &names);
-    for (int i = 0; i < nn; i++) {
-        const int32_t *hits;
-        int nh = name_at(r, s, n, p, names[i], &hits);
-        for (int j = 0; j < nh; j++) {
-            const char *code = r->hit_code + CODE_COMMUNITY * hits[j];
-            int cl = r->hit_code_len[hits[j]], under = 0, same = 0;
-            for (int k = 0; k < np; k++) {
-                const char *pc = r->hit_code + CODE_COMMUNITY * parents[k];
-                int pl = r->hit_code_len[parents[k]];
-                under |= starts_with(code, cl, pc, pl);
-                same |= cl == pl && memcmp(code, pc, (size_t)cl) == 0;
-            }
-            if (under && !same) return 1;
-        }
+/* Whether the division code[0..cl) lies under one of the hits `parents` (np of them) or, with
+ * np < 0, under the division deep[0..dl) (dl 0: any), and is not that division itself. */
+static int under_parents(const registry *r, const char *code, int cl, const int32_t *parents,
+                         int np, const char *deep, int dl) {
+    if (np < 0) return starts_with(code, cl, deep, dl) && (cl != dl || dl == 0);
+    int under = 0, same = 0;
+    for (int k = 0; k < np; k++) {
+        const char *pc = r->hit_code + CODE_COMMUNITY * parents[k];
+        int pl = r->hit_code_len[parents[k]];
+        under |= starts_with(code, cl, pc, pl);
+        same |= cl == pl && memcmp(code, pc, (size_t)cl) == 0;
     }
-    return 0;
+    return under && !same;
 }
 
-/* A division under the division `deep` (not itself; dl 0: any division) is named at p. */
-static int named_under(const registry *r, const u32 *s, int n, int p, const char *deep, int dl) {
+/* _child_at: a division under one of `parents` (or under deep, as under_parents) is named at p.
+ * (The reference also looks up slices cut short by the end of the text; such a slice is itself a
+ * name of the group.) */
+static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t *parents, int np,
+                    const char *deep, int dl) {
     const int32_t *names;
     int nn = group_at(r, s, n, p, &names);
     for (int i = 0; i < nn; i++) {
         const int32_t *hits;
         int nh = name_at(r, s, n, p, names[i], &hits);
-        for (int j = 0; j < nh; j++) {
-            int cl = r->hit_code_len[hits[j]];
-            if (starts_with(r->hit_code + CODE_COMMUNITY * hits[j], cl, deep, dl) &&
-                (cl != dl || dl == 0))
+        for (int j = 0; j < nh; j++)
+            if (under_parents(r, r->hit_code + CODE_COMMUNITY * hits[j], r->hit_code_len[hits[j]],
+                              parents, np, deep, dl))
                 return 1;
-        }
     }
     return 0;
 }
@@ -99,8 +92,7 @@ static int zone_at(const registry *r, const u32 *s, int n, int pos, int stem,
             int k = word_at(s, n, start, *w);
             if (!k) continue;
             int end = start + k;
-            if (np >= 0 ? child_at(r, s, n, end, parents, np) : named_under(r, s, n, end, deep, dl))
-                return end - pos;
+            if (child_at(r, s, n, end, parents, np, deep, dl)) return end - pos;
         }
     }
     return 0;
@@ -206,33 +198,70 @@ static int opens_address(const registry *r, const u32 *s, int n, int start) {
     return 0;
 }
 
-/* _typo_at: a child of deep whose name is written at s[pos] with one character off (not its
- * last, and a CJK character in its place), when it is the only child that fits; sets *length. */
-static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const char *deep, int dl,
-                       int *length) {
+/* One of ROAD_END ends right before s[z] (written.endswith(_ROAD_ENDS)). */
+static int road_ends_at(const u32 *s, int z) {
+    for (const u32 *const *w = ROAD_END; *w; w++) {
+        int len = 0;
+        while ((*w)[len]) len++;
+        if (len <= z && word_at(s, z, z - len, *w) == len) return 1;
+    }
+    return 0;
+}
+
+/* The (name, hit) pairs of div_children under the division code c[0..cl); their count * 2. */
+static int children_of(const registry *r, const char *c, int cl, const int32_t **items) {
     u32 key[CODE_MAX];
-    for (int i = 0; i < dl; i++) key[i] = (u32)(unsigned char)deep[i];
-    const int32_t *items;
-    int ni = multimap_get(&r->div_children, key, dl, &items);
-    int32_t found = -1;
+    for (int i = 0; i < cl; i++) key[i] = (u32)(unsigned char)c[i];
+    return multimap_get(&r->div_children, key, cl, items);
+}
+
+/* typo_at's test of the children items[0..ni) of at least min_len characters: 0, or -1 when a
+ * second division fits (*found and *length hold the first that fits). */
+static int typo_among(const registry *r, const u32 *s, int n, int pos, const int32_t *items,
+                      int ni, int min_len, int32_t *found, int *length) {
     for (int i = 0; i + 1 < ni; i += 2) {
         const u32 *e = table_entry(&r->div_names.t, items[i]);
         int len = (int)e[0], off = 0, at = -1;
-        if (len > n - pos || e[2 + len - 1] != s[pos + len - 1]) continue;
+        if (len < min_len || len > n - pos || e[2 + len - 1] != s[pos + len - 1] ||
+            road_ends_at(s, pos + len))
+            continue;
         for (int k = 0; k < len && off < 2; k++)
             if (e[2 + k] != s[pos + k]) {
                 off++;
                 at = k;
             }
         if (off != 1 || !is_cjk(s[pos + at])) continue;
-        if (found >= 0 && !same_code(r, found, items[i + 1])) {
-            *length = 0;
-            return -1;
-        }
-        if (found < 0) {
-            found = items[i + 1];
+        if (*found >= 0 && !same_code(r, *found, items[i + 1])) return -1;
+        if (*found < 0) {
+            *found = items[i + 1];
             *length = len;
         }
+    }
+    return 0;
+}
+
+/* _typo_at: a child of deep whose name is written at s[pos] with one character off (not its
+ * last, and a CJK character in its place), when it is the only child that fits; under a city
+ * its districts' streets of at least MIN_CITY_TYPO_NAME characters too; sets *length. */
+static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const char *deep, int dl,
+                       int rank, int *length) {
+    const int32_t *items;
+    int ni = children_of(r, deep, dl, &items);
+    int32_t found = -1;
+    int ambiguous = typo_among(r, s, n, pos, items, ni, rank == CITY ? MIN_CITY_TYPO_NAME : 0,
+                               &found, length);
+    for (int i = 0; rank == CITY && !ambiguous && i + 1 < ni; i += 2) {
+        int seen = 0;  /* each district once, in the order its names come */
+        for (int j = 0; j < i && !seen; j += 2) seen = same_code(r, items[j + 1], items[i + 1]);
+        if (seen) continue;
+        const int32_t *streets;
+        int ns = children_of(r, r->hit_code + CODE_COMMUNITY * items[i + 1],
+                             r->hit_code_len[items[i + 1]], &streets);
+        ambiguous = typo_among(r, s, n, pos, streets, ns, MIN_CITY_TYPO_NAME, &found, length);
+    }
+    if (ambiguous) {
+        *length = 0;
+        return -1;
     }
     return found;
 }
@@ -272,7 +301,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 for (int j = 0; ROAD_SUFFIX[j]; j++) road_form |= s[pos + length - 1] == ROAD_SUFFIX[j];
                 if (road_form) continue;
                 if (name_continues(s, n, pos + length) &&
-                    !child_at(r, s, n, pos + length, hits, nh)) {
+                    !child_at(r, s, n, pos + length, hits, nh, NULL, 0)) {
                     choice = street_naming_estate(r, s, n, pos + length, hits, nh, deep, dl, rank);
                     if (choice < 0) continue;
                     taken = length;
@@ -323,8 +352,8 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             taken = length;
             break;
         }
-        if (!taken && rank >= DISTRICT && rank < COMMUNITY) {
-            choice = typo_at(r, s, n, pos, deep, dl, &taken);
+        if (!taken && rank >= CITY && rank < COMMUNITY) {
+            choice = typo_at(r, s, n, pos, deep, dl, rank, &taken);
             if (choice >= 0) p->exact = 0;
         }
         if (!taken && dl) {  /* 杭州|经济技术开发区|下沙街道 */

@@ -86,6 +86,9 @@ CASES = [
     ("西湖区三敦镇", dict(street="三敦镇", street_code="330106109")),  # one character off
     ("余杭区瓶窖镇南山村", dict(street_code="330110110", community_code="330110110201")),
     ("三敦镇", dict(street_code=None)),  # ... only under a known district or street
+    ("杭州市蒋材街道文一西路", dict(street_code="330106011")),  # ... or a city, when long enough
+    ("杭州市三敦镇", dict(street_code=None)),
+    ("苏州市金鸡湖大道", dict(street_code=None)),  # a road, not 金鸡湖街道 one character off
     # a name and a telephone number before the address, a landline after it
     ("收件人李红 13712345678 杭州市拱墅区大关街道", dict(street_code="330105007")),
     ("文二路391号西湖国际8幢 电话0571-88001234", dict(building="8", room=None)),
