@@ -33,7 +33,8 @@ from feeds.stage import (
     duplicate_select,
     empty_row,
     failure_select,
-    rejected_file_records,
+    record_refusals,
+    stage_result,
     typed_select,
 )
 from foundation.spark import duck_batches, spark_schema, spark_session, write_parts
@@ -154,14 +155,7 @@ def stage_on_spark(contract: Contract, load_id: str, files: list[Path], workdir:
             frames.append(_read_file(spark, contract, idx, path, batch, widths))
         except LoadRejected as e:
             batch.refuse(path, e, contract)
-    if batch.rejected:
-        quarantine.write_part_records(contract.id, load_id, "rejected_files", rejected_file_records(batch))
-    if not frames:
-        _, first = batch.rejected[0]
-        if len(files) > 1:
-            first.message += f" (and all {len(files)} files of the load were refused)"
-        first.rows = len(batch.refused_rows)
-        raise first
+    record_refusals(contract, load_id, len(files), batch, readable=bool(frames))
     kept = batch.kept_names()
     raw = functools.reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
     raw = raw.persist(StorageLevel.MEMORY_AND_DISK)
@@ -217,11 +211,6 @@ def stage_on_spark(contract: Contract, load_id: str, files: list[Path], workdir:
         con.close()
         for frame in (raw, typed, dups):
             frame.unpersist()
-    refused = len(batch.refused_rows)
-    return StageResult(
-        staged=staged, rows_in=rows_good + bad + n_malformed + refused, rows_staged=rows_good - n_dupes,
-        rows_quarantined=quarantined + n_malformed + refused, blank_lines=blanks,
-        encodings=tuple(sorted(batch.encodings)),
-        rejected_files=tuple((name, f"{err.reason_code}: {err.message}") for name, err in batch.rejected),
-        drift=tuple(batch.drift),
-    )
+    batch.blank_lines += blanks
+    return stage_result(staged, batch, rows_good=rows_good, unreadable=bad, malformed=n_malformed,
+                        duplicates=n_dupes, quarantined=quarantined)

@@ -353,7 +353,7 @@ def _check_types(con: duckdb.DuckDBPyConnection, contract: Contract, name: str, 
                 f" (e.g. {example!r}): the feed changed the column's type")
 
 
-def rejected_file_records(batch: RawBatch) -> list[dict]:
+def _rejected_file_records(batch: RawBatch) -> list[dict]:
     """One record per refused file (its reason, no line) and one per row of it."""
     return [{"source_file": name, "reason_code": err.reason_code, "reason": err.message}
             for name, err in batch.rejected] + batch.refused_rows
@@ -394,15 +394,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
                 unreadable.pop(idx, None)
                 continue
             typed.append((idx, name, f"typed_{idx}"))
-        if batch.rejected:
-            quarantine.write_part_records(contract.id, load_id, "rejected_files",
-                                          rejected_file_records(batch))
-        if not typed:
-            _, first = batch.rejected[0]
-            if len(files) > 1:
-                first.message += f" (and all {len(files)} files of the load were refused)"
-            first.rows = len(batch.refused_rows)
-            raise first
+        record_refusals(contract, load_id, len(files), batch, readable=bool(typed))
         malformed = [r for rows in unreadable.values() for r in rows]
         shifted = [r for idx, rows in unreadable.items() if idx not in batch.numbered for r in rows]
         con.execute(f"CREATE TEMP VIEW numbered AS "
@@ -434,11 +426,33 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         con.execute(f"COPY (SELECT {cols} FROM {good}{dup_rows}) TO {path(staged)} ({SNAPSHOT_PARQUET})")
     finally:
         con.close()
+    return stage_result(staged, batch, rows_good=rows_good, unreadable=bad, malformed=len(malformed),
+                        duplicates=n_dupes, quarantined=quarantined)
+
+
+def stage_result(staged: Path, batch: RawBatch, *, rows_good: int, unreadable: int, malformed: int,
+                 duplicates: int, quarantined: int) -> StageResult:
+    """What a stage did, from its counts: readable rows (repeated keys among them), unreadable and
+    malformed rows, and the rows of the stage's quarantine part (unreadable and repeated)."""
     refused = len(batch.refused_rows)
     return StageResult(
-        staged=staged, rows_in=rows_good + bad + len(malformed) + refused, rows_staged=rows_good - n_dupes,
-        rows_quarantined=quarantined + len(malformed) + refused, blank_lines=batch.blank_lines,
+        staged=staged, rows_in=rows_good + unreadable + malformed + refused,
+        rows_staged=rows_good - duplicates, rows_quarantined=quarantined + malformed + refused,
+        blank_lines=batch.blank_lines,
         encodings=tuple(sorted(batch.encodings)),
         rejected_files=tuple((name, f"{err.reason_code}: {err.message}") for name, err in batch.rejected),
         drift=tuple(batch.drift),
     )
+
+
+def record_refusals(contract: Contract, load_id: str, files: int, batch: RawBatch, readable: bool) -> None:
+    """Write the quarantine part of the load's refused files; when no file of the `files` was
+    `readable`, raise the first refusal with all their rows counted."""
+    if batch.rejected:
+        quarantine.write_part_records(contract.id, load_id, "rejected_files", _rejected_file_records(batch))
+    if not readable:
+        _, first = batch.rejected[0]
+        if files > 1:
+            first.message += f" (and all {files} files of the load were refused)"
+        first.rows = len(batch.refused_rows)
+        raise first

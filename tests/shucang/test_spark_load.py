@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from contracts.contract import Contract
+from contracts.contract import DATASETS_DIR, Contract
 from control import ledger
 from foundation.spark import java_available
 from shucang import pipeline
@@ -58,13 +59,14 @@ def _run(root: Path, monkeypatch: pytest.MonkeyPatch, feeds: dict[str, bytes], s
     assert {p.name for p in spark_parts.iterdir()} >= {"staged", "addresses", "addressed"} if spark \
         else not spark_parts.exists()
     load = ledger.get_load(ref["load_id"])
-    _, published = query("SELECT * EXCLUDE (_load_id) FROM grid_event ORDER BY event_id")
+    columns, published = query("SELECT * EXCLUDE (_load_id) FROM grid_event ORDER BY event_id")
     held = quarantine.read("grid_event").select(QUARANTINED).to_pylist()
     for r in held:  # where DuckDB's CSV reader found a malformed row it knows the byte, Spark not
         r["reason"] = re.sub(r" at byte \d+:", ":", r["reason"])
-        r["record"] = r["record"].replace(load["load_id"], "<load>")  # each home has its own load ids
+        r["record"] = r["record"] and r["record"].replace(load["load_id"], "<load>")  # a home's own ids
     return {"counts": (load["rows_in"], load["rows_published"], load["rows_quarantined"]),
-            "blank_lines": load["blank_lines"], "encoding": load["encoding"], "published": published,
+            "blank_lines": load["blank_lines"], "encoding": load["encoding"], "columns": columns,
+            "published": published,
             "quarantine": sorted(held, key=lambda r: (r["source_file"] or "", r["line"] or 0, r["reason_code"]))}
 
 
@@ -88,10 +90,29 @@ def test_spark_decides_by_contract_and_size(tmp_path: Path, monkeypatch: pytest.
 def test_both_engines_publish_and_quarantine_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     encoding: str) -> None:
     feeds = {"a.csv": _feed(encoding),
-             "b.csv": csv_bytes(GRID_HEADER, [grid_row(1, 事件等级="3"), grid_row(30)], encoding)}
+             "b.csv": csv_bytes(GRID_HEADER, [grid_row(1, 事件等级="3"), grid_row(30)], encoding),
+             # a header without 处置状态: the file is refused whole, its rows quarantined
+             "c.csv": csv_bytes(GRID_HEADER[:6] + GRID_HEADER[7:], [grid_row(40)[:6] + grid_row(40)[7:]],
+                                encoding)}
     duck = _run(tmp_path / "duckdb", monkeypatch, feeds, spark=False)
     spark = _run(tmp_path / "spark", monkeypatch, feeds, spark=True)
-    assert duck["counts"][0] == duck["counts"][1] + duck["counts"][2] == 29  # the row of delimiters is a blank line
+    assert duck["counts"][0] == duck["counts"][1] + duck["counts"][2] == 30  # the row of delimiters is a blank line
     assert {r["reason_code"] for r in duck["quarantine"]} == {
-        "cast", "required", "duplicate_key", "malformed_row", "address_unresolved"}
+        "cast", "required", "duplicate_key", "malformed_row", "address_unresolved", "rejected:schema_drift"}
+    assert spark == duck
+
+
+def test_kept_undeclared_columns_publish_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # on_extra_columns: keep, and only one of the two files has the undeclared column
+    contract = yaml.safe_load((DATASETS_DIR / "grid_event.yaml").read_text(encoding="utf-8"))
+    contract["source"]["on_extra_columns"] = "keep"
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / "contracts" / "grid_event.yaml").write_text(yaml.safe_dump(contract, allow_unicode=True),
+                                                             encoding="utf-8")
+    monkeypatch.setenv("SHUCANG_CONTRACTS", str(tmp_path / "contracts"))
+    feeds = {"a.csv": csv_bytes([*GRID_HEADER, "备注"], [[*grid_row(i), f" 备注{i} "] for i in range(1, 11)]),
+             "b.csv": csv_bytes(GRID_HEADER, [grid_row(i) for i in range(11, 13)])}
+    duck = _run(tmp_path / "duckdb", monkeypatch, feeds, spark=False)
+    spark = _run(tmp_path / "spark", monkeypatch, feeds, spark=True)
+    assert duck["counts"] == (12, 12, 0) and "备注" in duck["columns"]
     assert spark == duck
