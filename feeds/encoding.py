@@ -23,7 +23,7 @@ UTF8_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){4}")
 _ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "gb18030": "gb18030", "utf-8": "utf-8"}
 
 
-def _decodes(path: Path, encoding: str, limit: int | None = None) -> tuple[bool, int]:
+def decodes(path: Path, encoding: str, limit: int | None = None) -> tuple[bool, int]:
     """Whether the file (or its first `limit` bytes, cut at a line end) decodes strictly; else the
     byte offset of the first bad sequence."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -86,7 +86,7 @@ def detect_encoding(path: Path, declared: str = "auto") -> str:
     offsets = {}
     mixed = -1
     for enc in order:
-        ok, offset = _decodes(path, enc, SAMPLE if enc == "utf-8" else None)
+        ok, offset = decodes(path, enc, SAMPLE if enc == "utf-8" else None)
         if ok and enc == "gb18030" and (mixed := utf8_run_at(path)) >= 0:
             continue
         if ok:

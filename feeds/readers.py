@@ -175,12 +175,14 @@ class CsvHeader:
 TITLE_LINES = 10  # how far down a header under title lines is looked for
 
 
-def _csv_header(contract: Contract, path: Path, delimiter: str, numbered: bool) -> CsvHeader:
-    """The header of a UTF-8 CSV file: its first record, or, when that does not name the
-    contract's columns, the first of the next TITLE_LINES records that names every one of them
-    (never in a file rewritten record by record, whose records carry their number first)."""
+def csv_header(contract: Contract, path: Path, delimiter: str, numbered: bool = False,
+               encoding: str = "utf-8") -> CsvHeader:
+    """The header of a CSV file (UTF-8 unless told): its first record, or, when that does not
+    name the contract's columns, the first of the next TITLE_LINES records that names every one
+    of them (never in a file rewritten record by record, whose records carry their number first)."""
     wanted = {c.source_name for c in contract.columns}
-    with path.open(encoding="utf-8-sig", newline="") as f:  # a BOM before a quoted header too
+    text_encoding = "utf-8-sig" if encoding == "utf-8" else encoding  # a BOM before a quoted header
+    with path.open(encoding=text_encoding, newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
         first = [h.strip() for h in next(reader, [])][1 if numbered else 0:]
         if numbered or wanted <= set(first):
@@ -253,7 +255,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
         readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
     if encoding:
         batch.encodings.add(encoding)
-    found = _csv_header(contract, readable, delimiter, numbered)
+    found = csv_header(contract, readable, delimiter, numbered)
     header = found.names
     if found.skip_lines:
         scan = batch.scans[idx] = replace(scan, records=scan.records - found.title_records)

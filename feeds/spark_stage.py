@@ -23,9 +23,10 @@ import pyarrow as pa
 
 from contracts.contract import Contract
 from contracts.schema import ADDRESS_COLUMN_NAMES
-from feeds.encoding import detect_encoding
-from feeds.errors import EmptyInput, LoadRejected
-from feeds.readers import RawBatch, check_header
+from feeds.encoding import decodes, detect_encoding
+from feeds.errors import EmptyInput, EncodingRejected, LoadRejected
+from feeds.readers import RawBatch, check_header, csv_header
+from feeds.records import scan_of
 from feeds.stage import (
     ROW_STRIDE,
     StageResult,
@@ -102,6 +103,36 @@ def _header(path: Path, encoding: str, delimiter: str) -> list[str]:
     """The first record of CSV file `path`, its fields stripped."""
     with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
         return [h.strip() for h in next(csv.reader(f, delimiter=delimiter), [])]
+
+
+def unread_by_spark(contract: Contract, files: list[Path]) -> str | None:
+    """Why Spark would not read these files exactly as the DuckDB path does, or None. The DuckDB
+    path rewrites record by record what Spark would silently get wrong (NUL bytes, mixed or
+    CR-only line ends, bytes not in the file's one encoding, which Spark decodes as U+FFFD) and
+    skips title lines above the header (Spark takes the first line for it); a load holding any
+    of them is staged on the DuckDB path. Costs one decoding pass over each UTF-8 file (GB18030
+    is judged on the whole file already)."""
+    source = contract.source_of(FileSource)
+    wanted = {c.source_name for c in contract.columns}
+    for path in files:
+        if path.stat().st_size == 0:
+            continue  # refused alike on either path
+        scan = scan_of(path)
+        if scan.nul_at >= 0:
+            return f"{path.name}: a NUL byte at offset {scan.nul_at}"
+        if scan.line_ends - {"lf", "crlf"} or scan.mixed_line_ends:
+            return f"{path.name}: line ends {'/'.join(sorted(scan.line_ends))}"
+        try:
+            encoding = detect_encoding(path, source.encoding)
+        except EncodingRejected as e:
+            return f"{path.name}: {e.message}"
+        if encoding == "utf-8" and not (found := decodes(path, "utf-8"))[0]:
+            return f"{path.name}: bytes that are not UTF-8 at offset {found[1]}"
+        if not wanted <= set(_header(path, encoding, source.delimiter)):
+            titled = csv_header(contract, path, source.delimiter, encoding=encoding)
+            if titled.skip_lines:
+                return f"{path.name}: {titled.skip_lines} line(s) above the header"
+    return None
 
 
 def _read_file(spark: SparkSession, contract: Contract, idx: int, path: Path, batch: RawBatch,

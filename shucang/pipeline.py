@@ -213,6 +213,17 @@ def on_spark(contract: Contract, files: list[Path]) -> bool:
             and sum(f.stat().st_size for f in files) >= int(least))
 
 
+def _spark_cannot_read(contract: Contract, ref: LoadRef, files: list[Path]) -> bool:
+    """Whether a load bound for Spark holds what only the DuckDB path's stager reads exactly
+    (logged with the reason; the load is then staged there)."""
+    from feeds.spark_stage import unread_by_spark
+
+    why = unread_by_spark(contract, files)
+    if why:
+        log.warning("%s load %s: staged on DuckDB, not Spark: %s", ref["dataset"], ref["load_id"], why)
+    return why is not None
+
+
 @_step("stage", LoadStatus.staged)
 def stage_step(ref: LoadRef | None) -> LoadRef | None:
     """Type the landed files; structural rejections stop the load here."""
@@ -222,7 +233,7 @@ def stage_step(ref: LoadRef | None) -> LoadRef | None:
     shutil.rmtree(work, ignore_errors=True)  # a stage run again starts from the landed files alone
     files = landed_files(ref["dataset"], ref["load_id"])
     try:
-        if on_spark(contract, files):
+        if on_spark(contract, files) and not _spark_cannot_read(contract, ref, files):
             # pyspark and a JVM start in seconds: only the loads that run on Spark pay for them
             from feeds.spark_stage import stage_on_spark
 

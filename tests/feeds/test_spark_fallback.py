@@ -1,0 +1,48 @@
+"""What Spark would read differently from the DuckDB path's stager is found before a load goes to
+Spark (the load is then staged on DuckDB): NUL bytes, CR-only or mixed line ends, bytes outside
+the file's one encoding past the part the encoding is judged on, title lines above the header.
+A plain file in either encoding goes to Spark. No Spark is started here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from contracts.contract import Contract
+from feeds.spark_stage import unread_by_spark
+from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
+
+ROWS = [grid_row(i) for i in range(1, 11)]
+
+
+def _big_utf8_then_gbk() -> bytes:
+    """A UTF-8 file past the first MiB, then one GBK record (Spark would read it as U+FFFD)."""
+    rows = [grid_row(i) for i in range(1, 12_000)]
+    return csv_bytes(GRID_HEADER, rows, "utf-8") + (",".join(grid_row(99_999)) + "\n").encode("gbk")
+
+
+CASES: list[tuple[str, Callable[[], bytes], str | None]] = [
+    ("plain_gbk", lambda: csv_bytes(GRID_HEADER, ROWS), None),
+    ("plain_utf8_crlf", lambda: csv_bytes(GRID_HEADER, ROWS, "utf-8").replace(b"\n", b"\r\n"), None),
+    ("nul_byte", lambda: csv_bytes(GRID_HEADER, ROWS).replace(b"\n", b"\n\x00", 1), "NUL byte"),
+    ("cr_only", lambda: csv_bytes(GRID_HEADER, ROWS).replace(b"\n", b"\r"), "line ends cr"),
+    ("mixed_line_ends", lambda: csv_bytes(GRID_HEADER, ROWS).replace(b"\n", b"\r\n", 3), "line ends"),
+    ("gbk_after_first_mib", _big_utf8_then_gbk, "not UTF-8 at offset"),
+    ("title_line", lambda: "网格事件台账\n".encode("gbk") + csv_bytes(GRID_HEADER, ROWS),
+     "1 line(s) above the header"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "why"), CASES, ids=[c[0] for c in CASES])
+def test_what_spark_would_misread_stays_on_duckdb(tmp_path: Path, contracts: dict[str, Contract],
+                                                  name: str, data: Callable[[], bytes],
+                                                  why: str | None) -> None:
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(data())
+    found = unread_by_spark(contracts["grid_event"], [path])
+    if why is None:
+        assert found is None
+    else:
+        assert found is not None and why in found and path.name in found
