@@ -162,6 +162,8 @@ def _load_divisions(load: _Loader, div: Divisions) -> None:
     for i, n in enumerate(names):
         groups.setdefault(n[:2], []).append(i)
     load.multimap("div_prefix", groups)
+    load.array("div_prefix_head", _ints(x for i in (i for g in groups.values() for i in g)
+                                        for x in (len(names[i]), ord(names[i][2:3] or "\0"))))
     name_at = {n: i for i, n in enumerate(names)}
     load.multimap("div_children", {parent: [x for n, h in pairs for x in (name_at[n], at[id(h)])]
                                    for parent, pairs in div.children.items()})
