@@ -48,6 +48,9 @@ typedef struct {
     /* divisions: name -> hits (entries grouped by first two characters, longest first);
      * first two characters -> the names of that group (their entry indexes) */
     multimap div_names, div_prefix;
+    /* for each item of div_prefix's lists: its name's length and third character (0: none), so
+     * a group's names that cannot be written at a position are passed over without reading them */
+    int32_t *div_prefix_head;
     multimap div_children;  /* parent code -> (name, hit) pairs of its children (typos) */
     char *hit_code; int32_t *hit_code_len, *hit_rank, *hit_exact, *hit_historic;
     /* estates (index order = code order) */

@@ -5,8 +5,16 @@
 
 #include "core.h"
 
+/* Whether the first n characters of two codes agree: a loop the compiler keeps inline, where
+ * memcmp would be a library call for a dozen bytes at most. */
+static inline int same_chars(const char *a, const char *b, int n) {
+    for (int i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 static int starts_with(const char *code, int len, const char *prefix, int plen) {
-    return len >= plen && memcmp(code, prefix, (size_t)plen) == 0;
+    return len >= plen && same_chars(code, prefix, plen);
 }
 
 /* A road end at s[p..] followed by a digit or the end. */
@@ -31,18 +39,25 @@ static int estate_continues(const u32 *s, int n, int p) {
 }
 
 /* The division names of the group starting at s[pos] (first two characters; a name is an entry
- * of div_names, the group longest first, so they come in the order the reference tries lengths). */
-static int group_at(const registry *r, const u32 *s, int n, int pos, const int32_t **names) {
-    return multimap_get(&r->div_prefix, s + pos, n - pos < 2 ? n - pos : 2, names);
+ * of div_names, the group longest first, so they come in the order the reference tries lengths):
+ * their count, and *first, where the group's list starts in div_prefix's items. */
+static int group_at(const registry *r, const u32 *s, int n, int pos, int32_t *first) {
+    const int32_t *names;
+    int nn = multimap_get(&r->div_prefix, s + pos, n - pos < 2 ? n - pos : 2, &names);
+    *first = nn ? (int32_t)(names - r->div_prefix.items) : 0;
+    return nn;
 }
 
-/* Whether division name `name` is written at s[pos]; sets its hits and returns their count. */
-static int name_at(const registry *r, const u32 *s, int n, int pos, int32_t name,
+/* Whether the division name at item `item` of div_prefix's lists (of the group at s[pos], so its
+ * first two characters are written there) is written at s[pos]; sets its hits and returns their
+ * count. Its length and third character, side by side in div_prefix_head, rule most names out. */
+static inline int name_at(const registry *r, const u32 *s, int n, int pos, int32_t item,
                    const int32_t **hits) {
-    const u32 *e = table_entry(&r->div_names.t, name);
-    int len = (int)e[0];
-    if (len > n - pos) return 0;
-    for (int i = 0; i < len; i++)
+    const int32_t *head = r->div_prefix_head + 2 * item;
+    int len = head[0];
+    if (len > n - pos || (len > 2 && (u32)head[1] != s[pos + 2])) return 0;
+    const u32 *e = table_entry(&r->div_names.t, r->div_prefix.items[item]);
+    for (int i = 3; i < len; i++)
         if (e[2 + i] != s[pos + i]) return 0;
     *hits = r->div_names.items + r->div_names.list_off[e[1]];
     return r->div_names.list_off[e[1] + 1] - r->div_names.list_off[e[1]];
@@ -58,7 +73,7 @@ static int under_parents(const registry *r, const char *code, int cl, const int3
         const char *pc = r->hit_code + CODE_COMMUNITY * parents[k];
         int pl = r->hit_code_len[parents[k]];
         under |= starts_with(code, cl, pc, pl);
-        same |= cl == pl && memcmp(code, pc, (size_t)cl) == 0;
+        same |= cl == pl && same_chars(code, pc, cl);
     }
     return under && !same;
 }
@@ -68,11 +83,11 @@ static int under_parents(const registry *r, const char *code, int cl, const int3
  * name of the group.) */
 static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t *parents, int np,
                     const char *deep, int dl) {
-    const int32_t *names;
-    int nn = group_at(r, s, n, p, &names);
+    int32_t first;
+    int nn = group_at(r, s, n, p, &first);
     for (int i = 0; i < nn; i++) {
         const int32_t *hits;
-        int nh = name_at(r, s, n, p, names[i], &hits);
+        int nh = name_at(r, s, n, p, first + i, &hits);
         for (int j = 0; j < nh; j++)
             if (under_parents(r, r->hit_code + CODE_COMMUNITY * hits[j], r->hit_code_len[hits[j]],
                               parents, np, deep, dl))
@@ -104,7 +119,7 @@ static int hit_under(const registry *r, int32_t h, const char *deep, int dl) {
 
 static int same_code(const registry *r, int32_t a, int32_t b) {
     return r->hit_code_len[a] == r->hit_code_len[b] &&
-           memcmp(r->hit_code + CODE_COMMUNITY * a, r->hit_code + CODE_COMMUNITY * b, (size_t)r->hit_code_len[a]) == 0;
+           same_chars(r->hit_code + CODE_COMMUNITY * a, r->hit_code + CODE_COMMUNITY * b, r->hit_code_len[a]);
 }
 
 /* _street_naming_estate: 乐清市|柳市|和园: the only street among the hits under the district
@@ -186,11 +201,11 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
 /* _opens_address: a province or city name (full or short) or a district's full name is written
  * at s[start]. */
 static int opens_address(const registry *r, const u32 *s, int n, int start) {
-    const int32_t *names;
-    int nn = group_at(r, s, n, start, &names);
+    int32_t first;
+    int nn = group_at(r, s, n, start, &first);
     for (int i = 0; i < nn; i++) {
         const int32_t *hits;
-        int nh = name_at(r, s, n, start, names[i], &hits);
+        int nh = name_at(r, s, n, start, first + i, &hits);
         for (int j = 0; j < nh; j++)
             if (r->hit_rank[hits[j]] <= CITY || (r->hit_rank[hits[j]] == DISTRICT && r->hit_exact[hits[j]]))
                 return 1;
@@ -274,15 +289,15 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
     int32_t kept[MAX_DIVISION_HITS];
     int names_estate = 0;  /* the street's name stays the estate's */
     while (pos < n) {
-        const int32_t *names;
-        int nn = group_at(r, s, n, pos, &names);
+        int32_t first;
+        int nn = group_at(r, s, n, pos, &first);
         int taken = 0;
         int32_t choice = -1;
         for (int i = 0; i < nn; i++) {
             const int32_t *hits;
-            int nh = name_at(r, s, n, pos, names[i], &hits);
+            int nh = name_at(r, s, n, pos, first + i, &hits);
             if (nh == 0) continue;
-            int length = (int)table_entry(&r->div_names.t, names[i])[0];
+            int length = r->div_prefix_head[2 * (first + i)];
             int again = 0;  /* written again (金华金东金华金东): not a deeper level */
             for (int l = 0; l <= COMMUNITY && !again; l++)
                 again = p->level[l].a >= 0 && p->level[l].z - p->level[l].a == length &&
@@ -323,9 +338,9 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     int k = 0, local = 0;  /* streets first; another's short street is none */
                     all_community = 1;
                     for (int j = 0; j < nh; j++)
-                        local |= memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0;
+                        local |= same_chars(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2);
                     for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++) {
-                        int here = memcmp(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2) == 0;
+                        int here = same_chars(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2);
                         int rk = r->hit_rank[hits[j]];
                         if (local ? (here || rk <= CITY) : rk < STREET) kept[k++] = hits[j];
                     }
