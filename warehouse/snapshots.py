@@ -65,6 +65,7 @@ SNAPSHOT_PARQUET = ("FORMAT parquet, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 1
 # same form, so a fed load's snapshot is named after its load.
 SNAPSHOT_ID = re.compile(r"\d{8}T\d{12}-[0-9a-f]{8}")
 STEPS = ("written", "placed", "swapped", "synced", "pruned")
+DELETES = "deletes"  # exports/<dataset>/deletes/: the delete files kept manifests name
 
 
 class SnapshotError(ValueError):
@@ -147,20 +148,23 @@ def _source(con: duckdb.DuckDBPyConnection, rows: Rows, passes: int) -> str:
     return "SELECT * FROM snapshot_rows"
 
 
-def _adopt(rows: Path, dataset: str, sid: str, exports: Path | None) -> Path:
-    """Hard-link a Parquet file into the lake's data folder of `dataset` (a copy across
-    filesystems), so the lake can take it as a data file without rewriting it."""
-    folder = lake.location(exports).data / "main" / dataset
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"adopted-{sid}.parquet"
+def _link(source: Path, target: Path) -> Path:
+    """Hard-link `source` as `target` (a copy across filesystems), replacing what is there."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)  # left by a publish killed before its commit
     try:
-        os.link(rows, target)
+        os.link(source, target)
     except OSError as e:
         if e.errno != errno.EXDEV:
             raise
-        shutil.copyfile(rows, target)
+        shutil.copyfile(source, target)
     return target
+
+
+def _adopt(rows: Path, dataset: str, sid: str, exports: Path | None) -> Path:
+    """Hard-link a Parquet file into the lake's data folder of `dataset`, so the lake can take it
+    as a data file without rewriting it."""
+    return _link(rows, lake.location(exports).data / "main" / dataset / f"adopted-{sid}.parquet")
 
 
 def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequence[str], sid: str,
@@ -218,6 +222,15 @@ def _file(p: Path, base: Path, known: dict[str, SnapshotFile | DeleteFile]) -> d
             "sha256": sha256_file(p)}
 
 
+def _kept_deletes(live: Path, base: Path) -> Path:
+    """The manifest's own link to a delete file of the lake, exports/<dataset>/deletes/<name>. The
+    lake retires a data file's delete file when a later delete writes the next one (which holds
+    every delete, each tagged with its snapshot) and removes it on the next cleanup, while a kept
+    manifest still names it: the link keeps its bytes until no kept manifest names it."""
+    kept = base / DELETES / live.name
+    return kept if kept.exists() else _link(live, kept)
+
+
 def _files(con: duckdb.DuckDBPyConnection, dataset: str, version: int, base: Path,
            previous: Manifest | None) -> list[SnapshotFile]:
     known: dict[str, SnapshotFile | DeleteFile] = {}
@@ -227,8 +240,18 @@ def _files(con: duckdb.DuckDBPyConnection, dataset: str, version: int, base: Pat
             known[f.deletes.path] = f.deletes
     return [SnapshotFile.model_validate({
         **_file(live.data, base, known),
-        "deletes": _file(live.deletes, base, known) if live.deletes else None,
+        "deletes": _file(_kept_deletes(live.deletes, base), base, known) if live.deletes else None,
     }) for live in lake.files_at(con, dataset, version)]
+
+
+def _drop_unnamed_deletes(dataset: str, exports: Path | None) -> None:
+    """Remove the delete-file links no kept manifest of `dataset` names."""
+    base = dataset_dir(dataset, exports)
+    named = {f.deletes.path for p in (base / "snapshots").glob("*.json")
+             for f in read_manifest(dataset, exports, p.stem).files if f.deletes}
+    for link in (base / DELETES).glob("*.parquet"):
+        if _relative(link, base) not in named:
+            link.unlink()
 
 
 def _load_ids(con: duckdb.DuckDBPyConnection, dataset: str, version: int,
@@ -279,6 +302,7 @@ def prune_snapshots(dataset: str, exports: Path | None = None, keep: int | None 
         gone = [p for p in kept[:-keep] if p.stem != current]
         for p in gone:
             p.unlink()
+        _drop_unnamed_deletes(dataset, exports)
         shared = lake.location(exports).on_postgres
         if con is None:
             with lake.connect(exports) as own:
