@@ -190,3 +190,14 @@ def adopt_sql(dataset: str, data: Path) -> list[str]:
 def replace_sql(dataset: str, source: str) -> list[str]:
     """The statements that make the rows of the SELECT `source` the whole of `dataset`."""
     return [f"CREATE OR REPLACE TABLE {table(dataset)} AS {source}"]
+
+
+def compact_sql(dataset: str, files: Sequence[Path]) -> list[str]:
+    """The statements that move the live rows of the data `files` of `dataset` into one new data
+    file (their deletes applied): the files leave the table at this version and stay in the
+    versions before it, so time travel to those is unchanged."""
+    of = f"{table(dataset)} WHERE filename IN ({', '.join(literal(str(f)) for f in files)})"
+    return [f"CREATE OR REPLACE TEMP TABLE compacted AS SELECT * FROM {of}",
+            f"DELETE FROM {of}",
+            f"INSERT INTO {table(dataset)} SELECT * FROM compacted",
+            "DROP TABLE compacted"]

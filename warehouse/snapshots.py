@@ -81,9 +81,17 @@ class Query:
     sql: str
 
 
-# What a snapshot is written from: an Arrow table, a query, or a Parquet file (staged or a model's
-# output).
-Rows: TypeAlias = pa.Table | Query | Path
+@dataclass(frozen=True)
+class Compaction:
+    """The rows the current snapshot holds, with the data files at `paths` (as its manifest names
+    them) rewritten into one."""
+
+    paths: frozenset[str]
+
+
+# What a snapshot is written from: an Arrow table, a query, a Parquet file (staged or a model's
+# output), or the current snapshot's own rows in fewer files.
+Rows: TypeAlias = pa.Table | Query | Path | Compaction
 
 
 @dataclass(frozen=True)
@@ -167,33 +175,10 @@ def _adopt(rows: Path, dataset: str, sid: str, exports: Path | None) -> Path:
     return _link(rows, lake.location(exports).data / "main" / dataset / f"adopted-{sid}.parquet")
 
 
-def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequence[str], sid: str,
-           exports: Path | None, before: Manifest | None) -> None:
-    """Upsert `rows` by `key` into the dataset's table (replace the table when there is no key
-    or no table yet), committed as the lake snapshot of `sid`. A Parquet file that becomes the
-    whole table is taken in as it is (a first load, a model's output). A dataset published
-    before the lake (`before` without a lake version) gets its rows into the table first."""
-    seed = before.relation(exports) if key and before and before.lake_version is None else None
-    upsert = bool(key) and (seed is not None or lake.exists(con, dataset))
-    adopted = _adopt(rows, dataset, sid, exports) if isinstance(rows, Path) and not upsert else None
-    source = _source(con, adopted or rows, 2 if upsert else 1)
-    if upsert:
-        described = con.execute(f"DESCRIBE SELECT * FROM {seed}").fetchall() if seed else \
-            lake.columns_at(con, dataset, _version(con))
-        have = {r[0] for r in described}
-        new = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] not in have]
+def _commit(con: duckdb.DuckDBPyConnection, sid: str, statements: Sequence[str]) -> None:
+    """Run `statements` in one lake transaction committed as the lake snapshot of `sid`."""
     con.execute("BEGIN")
     try:
-        if seed is not None:
-            con.execute(lake.replace_sql(dataset, f"SELECT * FROM {seed}")[0])
-        if upsert:
-            for name, typ in new:  # a column the contract gained: earlier rows have it NULL
-                con.execute(f"ALTER TABLE {lake.table(dataset)} ADD COLUMN {ident(name)} {typ}")
-            statements = lake.upsert_sql(dataset, source, key)
-        elif adopted is not None:
-            statements = lake.adopt_sql(dataset, adopted)
-        else:
-            statements = lake.replace_sql(dataset, source)
         for sql in statements:
             con.execute(sql)
         lake.mark_commit(con, sid)
@@ -202,6 +187,40 @@ def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequen
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequence[str], sid: str,
+           exports: Path | None, before: Manifest | None) -> None:
+    """Upsert `rows` by `key` into the dataset's table (replace the table when there is no key
+    or no table yet), committed as the lake snapshot of `sid`. A Parquet file that becomes the
+    whole table is taken in as it is (a first load, a model's output). A dataset published
+    before the lake (`before` without a lake version) gets its rows into the table first."""
+    if isinstance(rows, Compaction):
+        base = dataset_dir(dataset, exports)
+        files = [f.data for f in lake.files_at(con, dataset, _version(con))
+                 if _relative(f.data, base) in rows.paths]
+        _commit(con, sid, lake.compact_sql(dataset, files))
+        return
+    seed = before.relation(exports) if key and before and before.lake_version is None else None
+    upsert = bool(key) and (seed is not None or lake.exists(con, dataset))
+    adopted = _adopt(rows, dataset, sid, exports) if isinstance(rows, Path) and not upsert else None
+    source = _source(con, adopted or rows, 2 if upsert else 1)
+    statements = []
+    if seed is not None:
+        statements += lake.replace_sql(dataset, f"SELECT * FROM {seed}")
+    if upsert:
+        described = con.execute(f"DESCRIBE SELECT * FROM {seed}").fetchall() if seed else \
+            lake.columns_at(con, dataset, _version(con))
+        have = {r[0] for r in described}
+        # a column the contract gained: earlier rows have it NULL
+        statements += [f"ALTER TABLE {lake.table(dataset)} ADD COLUMN {ident(r[0])} {r[1]}"
+                       for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] not in have]
+        statements += lake.upsert_sql(dataset, source, key)
+    elif adopted is not None:
+        statements += lake.adopt_sql(dataset, adopted)
+    else:
+        statements += lake.replace_sql(dataset, source)
+    _commit(con, sid, statements)
 
 
 def _version(con: duckdb.DuckDBPyConnection) -> int:
