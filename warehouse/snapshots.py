@@ -277,9 +277,7 @@ def _load_ids(con: duckdb.DuckDBPyConnection, dataset: str, version: int,
               described: list[tuple[str, str]]) -> list[str]:
     if not any(name == "_load_id" for name, _ in described):
         return []
-    return [r[0] for r in con.execute(
-        f"SELECT DISTINCT {ident('_load_id')} FROM {lake.table(dataset)} AT (VERSION => {version})"
-        " ORDER BY 1").fetchall()]
+    return lake.values_at(con, dataset, version, "_load_id")
 
 
 def _columns(fields: ManifestFields, declared: Sequence[SchemaColumn],
