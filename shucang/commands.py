@@ -354,6 +354,21 @@ def warehouse_migrate() -> None:
     console.print(f"migrated {len(moved)} dataset(s)")
 
 
+@warehouse.command("compact")
+@click.argument("datasets", nargs=-1)
+def warehouse_compact(datasets: tuple[str, ...]) -> None:
+    """Rewrite the small data files of DATASETS (default: every published dataset) into one once
+    there are more than SHUCANG_COMPACT_FILES, and files mostly deleted without their deleted rows:
+    a new snapshot with the same rows; the kept earlier snapshots read as before."""
+    from warehouse.compact import compact_all
+
+    done = compact_all(list(datasets) or None)
+    for c in done:
+        console.print(f"{c.dataset}: {c.rows} rows in {c.files_before} -> {c.files_after} data files,"
+                      f" snapshot {c.replaced} -> {c.snapshot_id}")
+    console.print(f"compacted {len(done)} dataset(s)")
+
+
 @warehouse.command("sync")
 @click.option("--wait", default=30.0, show_default=True,
               help="Seconds to wait for warehouse.duckdb while another process holds it.")

@@ -148,6 +148,37 @@ def files_at(con: duckdb.DuckDBPyConnection, dataset: str, version: int) -> list
     return [LiveFile(Path(d), Path(x) if x else None) for d, x in rows]
 
 
+def _alive(alias: str, version: int) -> str:
+    """SQL: the catalog row `alias` is in effect at lake `version`."""
+    return (f"{alias}.begin_snapshot <= {version}"
+            f" AND ({alias}.end_snapshot IS NULL OR {alias}.end_snapshot > {version})")
+
+
+def values_at(con: duckdb.DuckDBPyConnection, dataset: str, version: int, column: str) -> list[str]:
+    """The distinct values of `column` in the live rows of `dataset` at `version`, its newest (the
+    catalog keeps only the newest delete count of a file). A data file whose catalog statistics
+    give the column one value (min = max; a load's file) and that has live rows names it without
+    being read; only the files holding several values (a compaction's) are scanned."""
+    meta, v = f"__ducklake_metadata_{ALIAS}", int(version)
+    files = con.execute(
+        f"SELECT f.path, s.min_value, s.max_value FROM {meta}.ducklake_data_file f"
+        f" JOIN {meta}.ducklake_table t ON t.table_id = f.table_id"
+        f" JOIN {meta}.ducklake_column c ON c.table_id = f.table_id AND c.column_name = ?"
+        f" LEFT JOIN {meta}.ducklake_file_column_stats s"
+        f"  ON s.data_file_id = f.data_file_id AND s.column_id = c.column_id"
+        f" LEFT JOIN {meta}.ducklake_delete_file d ON d.data_file_id = f.data_file_id AND {_alive('d', v)}"
+        f" WHERE t.table_name = ? AND {_alive('t', v)} AND {_alive('c', v)} AND {_alive('f', v)}"
+        " AND f.record_count > coalesce(d.delete_count, 0)", [column, dataset]).fetchall()
+    one = {lo for _, lo, hi in files if lo is not None and lo == hi}
+    mixed = {Path(p).name for p, lo, hi in files if lo is None or lo != hi}
+    if mixed:
+        paths = [str(f.data) for f in files_at(con, dataset, v) if f.data.name in mixed]
+        one |= {r[0] for r in con.execute(
+            f"SELECT DISTINCT {ident(column)} FROM {table(dataset)} AT (VERSION => {v})"
+            f" WHERE filename IN ({', '.join(literal(p) for p in paths)})").fetchall() if r[0] is not None}
+    return sorted(one)
+
+
 def columns_at(con: duckdb.DuckDBPyConnection, dataset: str, version: int) -> list[tuple[str, str]]:
     """(column, DuckDB type) of `dataset` at lake `version`."""
     return [(r[0], r[1]) for r in con.execute(
@@ -190,3 +221,14 @@ def adopt_sql(dataset: str, data: Path) -> list[str]:
 def replace_sql(dataset: str, source: str) -> list[str]:
     """The statements that make the rows of the SELECT `source` the whole of `dataset`."""
     return [f"CREATE OR REPLACE TABLE {table(dataset)} AS {source}"]
+
+
+def compact_sql(dataset: str, files: Sequence[Path]) -> list[str]:
+    """The statements that move the live rows of the data `files` of `dataset` into one new data
+    file (their deletes applied): the files leave the table at this version and stay in the
+    versions before it, so time travel to those is unchanged."""
+    of = f"{table(dataset)} WHERE filename IN ({', '.join(literal(str(f)) for f in files)})"
+    return [f"CREATE OR REPLACE TEMP TABLE compacted AS SELECT * FROM {of}",
+            f"DELETE FROM {of}",
+            f"INSERT INTO {table(dataset)} SELECT * FROM compacted",
+            "DROP TABLE compacted"]

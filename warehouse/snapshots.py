@@ -65,6 +65,7 @@ SNAPSHOT_PARQUET = ("FORMAT parquet, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 1
 # same form, so a fed load's snapshot is named after its load.
 SNAPSHOT_ID = re.compile(r"\d{8}T\d{12}-[0-9a-f]{8}")
 STEPS = ("written", "placed", "swapped", "synced", "pruned")
+DELETES = "deletes"  # exports/<dataset>/deletes/: the delete files kept manifests name
 
 
 class SnapshotError(ValueError):
@@ -80,9 +81,17 @@ class Query:
     sql: str
 
 
-# What a snapshot is written from: an Arrow table, a query, or a Parquet file (staged or a model's
-# output).
-Rows: TypeAlias = pa.Table | Query | Path
+@dataclass(frozen=True)
+class Compaction:
+    """The rows the current snapshot holds, with the data files at `paths` (as its manifest names
+    them) rewritten into one."""
+
+    paths: frozenset[str]
+
+
+# What a snapshot is written from: an Arrow table, a query, a Parquet file (staged or a model's
+# output), or the current snapshot's own rows in fewer files.
+Rows: TypeAlias = pa.Table | Query | Path | Compaction
 
 
 @dataclass(frozen=True)
@@ -147,49 +156,29 @@ def _source(con: duckdb.DuckDBPyConnection, rows: Rows, passes: int) -> str:
     return "SELECT * FROM snapshot_rows"
 
 
-def _adopt(rows: Path, dataset: str, sid: str, exports: Path | None) -> Path:
-    """Hard-link a Parquet file into the lake's data folder of `dataset` (a copy across
-    filesystems), so the lake can take it as a data file without rewriting it."""
-    folder = lake.location(exports).data / "main" / dataset
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"adopted-{sid}.parquet"
+def _link(source: Path, target: Path) -> Path:
+    """Hard-link `source` as `target` (a copy across filesystems), replacing what is there."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)  # left by a publish killed before its commit
     try:
-        os.link(rows, target)
+        os.link(source, target)
     except OSError as e:
         if e.errno != errno.EXDEV:
             raise
-        shutil.copyfile(rows, target)
+        shutil.copyfile(source, target)
     return target
 
 
-def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequence[str], sid: str,
-           exports: Path | None, before: Manifest | None) -> None:
-    """Upsert `rows` by `key` into the dataset's table (replace the table when there is no key
-    or no table yet), committed as the lake snapshot of `sid`. A Parquet file that becomes the
-    whole table is taken in as it is (a first load, a model's output). A dataset published
-    before the lake (`before` without a lake version) gets its rows into the table first."""
-    seed = before.relation(exports) if key and before and before.lake_version is None else None
-    upsert = bool(key) and (seed is not None or lake.exists(con, dataset))
-    adopted = _adopt(rows, dataset, sid, exports) if isinstance(rows, Path) and not upsert else None
-    source = _source(con, adopted or rows, 2 if upsert else 1)
-    if upsert:
-        described = con.execute(f"DESCRIBE SELECT * FROM {seed}").fetchall() if seed else \
-            lake.columns_at(con, dataset, _version(con))
-        have = {r[0] for r in described}
-        new = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] not in have]
+def _adopt(rows: Path, dataset: str, sid: str, exports: Path | None) -> Path:
+    """Hard-link a Parquet file into the lake's data folder of `dataset`, so the lake can take it
+    as a data file without rewriting it."""
+    return _link(rows, lake.location(exports).data / "main" / dataset / f"adopted-{sid}.parquet")
+
+
+def _commit(con: duckdb.DuckDBPyConnection, sid: str, statements: Sequence[str]) -> None:
+    """Run `statements` in one lake transaction committed as the lake snapshot of `sid`."""
     con.execute("BEGIN")
     try:
-        if seed is not None:
-            con.execute(lake.replace_sql(dataset, f"SELECT * FROM {seed}")[0])
-        if upsert:
-            for name, typ in new:  # a column the contract gained: earlier rows have it NULL
-                con.execute(f"ALTER TABLE {lake.table(dataset)} ADD COLUMN {ident(name)} {typ}")
-            statements = lake.upsert_sql(dataset, source, key)
-        elif adopted is not None:
-            statements = lake.adopt_sql(dataset, adopted)
-        else:
-            statements = lake.replace_sql(dataset, source)
         for sql in statements:
             con.execute(sql)
         lake.mark_commit(con, sid)
@@ -198,6 +187,40 @@ def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequen
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _write(con: duckdb.DuckDBPyConnection, dataset: str, rows: Rows, key: Sequence[str], sid: str,
+           exports: Path | None, before: Manifest | None) -> None:
+    """Upsert `rows` by `key` into the dataset's table (replace the table when there is no key
+    or no table yet), committed as the lake snapshot of `sid`. A Parquet file that becomes the
+    whole table is taken in as it is (a first load, a model's output). A dataset published
+    before the lake (`before` without a lake version) gets its rows into the table first."""
+    if isinstance(rows, Compaction):
+        base = dataset_dir(dataset, exports)
+        files = [f.data for f in lake.files_at(con, dataset, _version(con))
+                 if _relative(f.data, base) in rows.paths]
+        _commit(con, sid, lake.compact_sql(dataset, files))
+        return
+    seed = before.relation(exports) if key and before and before.lake_version is None else None
+    upsert = bool(key) and (seed is not None or lake.exists(con, dataset))
+    adopted = _adopt(rows, dataset, sid, exports) if isinstance(rows, Path) and not upsert else None
+    source = _source(con, adopted or rows, 2 if upsert else 1)
+    statements = []
+    if seed is not None:
+        statements += lake.replace_sql(dataset, f"SELECT * FROM {seed}")
+    if upsert:
+        described = con.execute(f"DESCRIBE SELECT * FROM {seed}").fetchall() if seed else \
+            lake.columns_at(con, dataset, _version(con))
+        have = {r[0] for r in described}
+        # a column the contract gained: earlier rows have it NULL
+        statements += [f"ALTER TABLE {lake.table(dataset)} ADD COLUMN {ident(r[0])} {r[1]}"
+                       for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] not in have]
+        statements += lake.upsert_sql(dataset, source, key)
+    elif adopted is not None:
+        statements += lake.adopt_sql(dataset, adopted)
+    else:
+        statements += lake.replace_sql(dataset, source)
+    _commit(con, sid, statements)
 
 
 def _version(con: duckdb.DuckDBPyConnection) -> int:
@@ -218,6 +241,15 @@ def _file(p: Path, base: Path, known: dict[str, SnapshotFile | DeleteFile]) -> d
             "sha256": sha256_file(p)}
 
 
+def _kept_deletes(live: Path, base: Path) -> Path:
+    """The manifest's own link to a delete file of the lake, exports/<dataset>/deletes/<name>. The
+    lake retires a data file's delete file when a later delete writes the next one (which holds
+    every delete, each tagged with its snapshot) and removes it on the next cleanup, while a kept
+    manifest still names it: the link keeps its bytes until no kept manifest names it."""
+    kept = base / DELETES / live.name
+    return kept if kept.exists() else _link(live, kept)
+
+
 def _files(con: duckdb.DuckDBPyConnection, dataset: str, version: int, base: Path,
            previous: Manifest | None) -> list[SnapshotFile]:
     known: dict[str, SnapshotFile | DeleteFile] = {}
@@ -227,17 +259,25 @@ def _files(con: duckdb.DuckDBPyConnection, dataset: str, version: int, base: Pat
             known[f.deletes.path] = f.deletes
     return [SnapshotFile.model_validate({
         **_file(live.data, base, known),
-        "deletes": _file(live.deletes, base, known) if live.deletes else None,
+        "deletes": _file(_kept_deletes(live.deletes, base), base, known) if live.deletes else None,
     }) for live in lake.files_at(con, dataset, version)]
+
+
+def _drop_unnamed_deletes(dataset: str, exports: Path | None) -> None:
+    """Remove the delete-file links no kept manifest of `dataset` names."""
+    base = dataset_dir(dataset, exports)
+    named = {f.deletes.path for p in (base / "snapshots").glob("*.json")
+             for f in read_manifest(dataset, exports, p.stem).files if f.deletes}
+    for link in (base / DELETES).glob("*.parquet"):
+        if _relative(link, base) not in named:
+            link.unlink()
 
 
 def _load_ids(con: duckdb.DuckDBPyConnection, dataset: str, version: int,
               described: list[tuple[str, str]]) -> list[str]:
     if not any(name == "_load_id" for name, _ in described):
         return []
-    return [r[0] for r in con.execute(
-        f"SELECT DISTINCT {ident('_load_id')} FROM {lake.table(dataset)} AT (VERSION => {version})"
-        " ORDER BY 1").fetchall()]
+    return lake.values_at(con, dataset, version, "_load_id")
 
 
 def _columns(fields: ManifestFields, declared: Sequence[SchemaColumn],
@@ -279,6 +319,7 @@ def prune_snapshots(dataset: str, exports: Path | None = None, keep: int | None 
         gone = [p for p in kept[:-keep] if p.stem != current]
         for p in gone:
             p.unlink()
+        _drop_unnamed_deletes(dataset, exports)
         shared = lake.location(exports).on_postgres
         if con is None:
             with lake.connect(exports) as own:

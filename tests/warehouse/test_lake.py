@@ -76,6 +76,19 @@ def test_an_old_snapshot_is_readable_until_retention_lets_it_go(home: Path,
     assert _live(read_manifest(FIELDS.dataset))[99] == "c99"
 
 
+def test_kept_snapshots_read_as_before_when_later_upserts_delete_from_the_same_file(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # each delete from the base file makes the lake write a new delete file and retire the old one
+    monkeypatch.setenv("SHUCANG_KEEP_SNAPSHOTS", "3")
+    ms = [publish_snapshot(FIELDS, _rows(range(100), "a"), key=["id"]).manifest]
+    ms += [publish_snapshot(FIELDS, _rows([i], f"u{i}-"), key=["id"]).manifest for i in range(5)]
+    for kept in ms[-3:]:
+        assert _live(read_manifest(FIELDS.dataset, snapshot_id=kept.snapshot_id)) == _live(kept)
+        assert kept.files[0].deletes is not None and kept.files[0].deletes.path.startswith("deletes/")
+    links = {p.name for p in (dataset_dir(FIELDS.dataset) / "deletes").iterdir()}
+    assert links == {Path(m.files[0].deletes.path).name for m in ms[-3:]}  # older ones went
+
+
 def test_a_file_query_and_a_query_on_another_connection_publish_alike(home: Path) -> None:
     data = home / "in.parquet"
     duckdb.sql(f"COPY (SELECT range AS id, 'f' || range AS v FROM range(4)) TO '{data}'")
