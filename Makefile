@@ -10,6 +10,9 @@ install:
 	@# the native address matcher (C, built with the machine's compiler; the Python path without one)
 	@$(UV) run --locked python -m address_registry.native_build >/dev/null 2>&1 || \
 	  echo "note: no C compiler; addresses are matched by the Python path"
+	@# ... and the division reference copied for it once, so a process's first call reads it back
+	@$(UV) run --locked python -c "from address_registry import native; native.divisions_handle()" \
+	  >/dev/null 2>&1 || true
 
 # Headless Chromium and CJK fonts for the tests that render the report and the portal. Best effort:
 # without them (no root, no apt) those tests skip with a reason.

@@ -10,13 +10,18 @@ reads from the generated rules_gen.h."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
+import hashlib
 import operator
 import os
+import sys
 import unicodedata
 import weakref
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -109,25 +114,60 @@ def available() -> bool:
 
 
 class _Loader:
-    """Copies tables and arrays into one C registry."""
+    """Copies tables and arrays into one C registry; with `record`, keeps what it copied, in
+    order, so that `save` can write it for `replay` in a later process."""
 
-    def __init__(self, lib: ctypes.CDLL) -> None:
+    def __init__(self, lib: ctypes.CDLL, record: bool = False) -> None:
         self.lib, self.handle = lib, lib.reg_new()
+        self.recorded: list[tuple[str, list[np.ndarray]]] | None = [] if record else None
 
     def array(self, name: str, values: np.ndarray | bytes) -> None:
         data = np.frombuffer(values, np.uint8) if isinstance(values, bytes) else values
-        data = np.ascontiguousarray(data)
+        self._array(name, np.ascontiguousarray(data))
+
+    def _array(self, name: str, data: np.ndarray) -> None:
         if self.lib.reg_array(self.handle, name.encode(), data.ctypes.data, data.nbytes) != 0:
             raise ValueError(f"native registry has no array {name}")
+        if self.recorded is not None:
+            self.recorded.append((f"array:{name}", [data]))
 
     def table(self, name: str, keys: Sequence[str], values: Iterable[int]) -> None:
         points = np.frombuffer("".join(keys).encode("utf-32-le"), np.uint32)
         off = np.zeros(len(keys) + 1, np.int64)
         np.cumsum([len(k) for k in keys], out=off[1:])
-        vals = np.fromiter(values, np.int32, len(keys))
+        self._table(name, points, off, np.fromiter(values, np.int32, len(keys)))
+
+    def _table(self, name: str, points: np.ndarray, off: np.ndarray, vals: np.ndarray) -> None:
         if self.lib.reg_table(self.handle, name.encode(), points.ctypes.data, off.ctypes.data,
-                              vals.ctypes.data, len(keys)) != 0:
+                              vals.ctypes.data, len(vals)) != 0:
             raise ValueError(f"native registry has no table {name}")
+        if self.recorded is not None:
+            self.recorded.append((f"table:{name}", [points, off, vals]))
+
+    def save(self, path: Path) -> None:
+        """Write what was copied (atomically: a reader sees the whole file or none)."""
+        assert self.recorded is not None
+        parts = {f"{i:04d}|{what}|{j}": a for i, (what, arrays) in enumerate(self.recorded)
+                 for j, a in enumerate(arrays)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as f:
+            np.savez(f, **parts)  # type: ignore[arg-type]
+        os.replace(partial, path)
+
+    def replay(self, path: Path) -> None:
+        """Copy in what `save` wrote, in the order it was copied."""
+        with np.load(path) as saved:
+            calls: dict[tuple[int, str], list[np.ndarray]] = {}
+            for key in sorted(saved.files):
+                i, what, _ = key.split("|")
+                calls.setdefault((int(i), what), []).append(saved[key])
+        for (_, what), arrays in sorted(calls.items()):
+            kind, name = what.split(":", 1)
+            if kind == "array":
+                self._array(name, arrays[0])
+            else:
+                self._table(name, *arrays)
 
     def multimap(self, name: str, lists: dict[str, list[int]]) -> None:
         keys = list(lists)
@@ -240,8 +280,7 @@ def registry_handle(matcher: Matcher) -> int | None:
         return None
     handle = matcher.native_handle
     if handle is None:
-        load = _Loader(lib)
-        _load_divisions(load, load_divisions())
+        load = _with_divisions(lib)
         _load_matcher(load, matcher)
         handle = matcher.native_handle = load.handle
         weakref.finalize(matcher, lib.reg_free, handle)  # freed with its registry version
@@ -256,10 +295,44 @@ def divisions_handle() -> int | None:
     lib = _lib()
     if lib is None:
         return None
-    load = _Loader(lib)
-    _load_divisions(load, load_divisions())
+    load = _with_divisions(lib)
     lib.reg_memos(load.handle, threads())
     return int(load.handle)
+
+
+def _with_divisions(lib: ctypes.CDLL) -> _Loader:
+    """A new C registry holding the division reference. The copy is kept on disk beside the
+    library, so a new process reads it back in a few hundred milliseconds instead of indexing
+    the reference and copying it in (seconds): `make install` makes it."""
+    saved = native_build.cache_dir() / f"divisions-{_divisions_key()}.npz"
+    load = _Loader(lib)
+    try:
+        load.replay(saved)
+        return load
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # absent or unreadable
+        lib.reg_free(load.handle)
+    load = _Loader(lib, record=True)
+    _load_divisions(load, load_divisions())
+    with contextlib.suppress(OSError):  # a read-only cache: the next process makes it again
+        load.save(saved)
+    load.recorded = None
+    return load
+
+
+def _divisions_key() -> str:
+    """What the C copy of the division reference is made from: the committed extracts and
+    history, the code that indexes them and the spellings package, hashed."""
+    from importlib import metadata
+
+    from address_registry import divisions as index
+    from address_registry import normalize
+    from divisions import reference
+
+    digest = hashlib.sha256(metadata.version("opencc-python-reimplemented").encode())
+    modules = (index, normalize, rules, reference, sys.modules[__name__])
+    for path in [*sorted(reference.DATA.iterdir()), *(Path(str(m.__file__)) for m in modules)]:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def threads() -> int:

@@ -86,16 +86,24 @@ def real_strings(n: int, seed: int = 14) -> list[str]:
     return list(out)
 
 
-def first_call() -> float:
-    """Seconds a fresh process takes to load and index the division reference (the first call's
-    extra cost), imports excluded."""
+def first_call(probe: str = "from address_registry.divisions import load_divisions as first",
+               call: str = "first()") -> float:
+    """Seconds a fresh process takes for its first `call` (by default: loading and indexing
+    the division reference), imports excluded."""
     import subprocess
 
-    probe = ("import time; from address_registry.divisions import load_divisions; "
-             "t = time.perf_counter(); load_divisions(); print(time.perf_counter() - t)")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+    code = f"import time; {probe}; t = time.perf_counter(); {call}; print(time.perf_counter() - t)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).resolve().parent.parent)
     return float(done.stdout.strip().splitlines()[-1])
+
+
+def first_native_parse() -> float:
+    """Seconds of a fresh process's first native parse_many of one address: the division
+    reference read back into C from the copy `make install` keeps (made here if absent)."""
+    first_call("from address_registry import native; native.divisions_handle()", "None")
+    return first_call("from address_registry import parse_many as first",
+                      "first(['浙江省杭州市西湖区文三路100号3幢2单元502室'])")
 
 
 def run_parse_many(strings: list[str], threads: int) -> float:
@@ -206,6 +214,8 @@ def main() -> None:
     ap.add_argument("--real", action="store_true", help="strings written the way people write")
     args = ap.parse_args()
     print(f"first call (division reference loaded and indexed, fresh process): {first_call():.2f}s")
+    print(f"first native parse_many (reference read back into C, fresh process): "
+          f"{first_native_parse():.2f}s")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SHUCANG_HOME"] = str(Path(tmp) / "home")
         os.environ["SHUCANG_FEEDS"] = str(Path(tmp) / "feeds")

@@ -87,3 +87,25 @@ def test_batches_of_rows_parse_as_one(world: tuple[Path, list[str]],
     whole = parse_many(texts)
     monkeypatch.setattr(parse_batch, "ROWS", 1000)
     assert parse_many(texts).equals(whole)
+
+
+def test_the_division_copy_kept_on_disk_reads_back_the_same(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C copy of the division reference is written once and read back by later processes
+    (here: after the process's handle is forgotten); a damaged file is made anew, never trusted."""
+    texts = peoples_texts()[:2000]
+    monkeypatch.setattr(native.native_build, "cache_dir", lambda: tmp_path)
+    native.divisions_handle.cache_clear()
+    try:
+        made = parse_many(texts)  # indexes the reference, copies it into C, keeps the copy
+        (saved,) = tmp_path.glob("divisions-*.npz")
+        native.divisions_handle.cache_clear()
+        with monkeypatch.context() as m:  # read back from the kept copy, nothing indexed again
+            m.setattr(native, "_load_divisions", lambda *a: pytest.fail("indexed again"))
+            assert parse_many(texts).equals(made)
+        saved.write_bytes(saved.read_bytes()[:1000])
+        native.divisions_handle.cache_clear()
+        assert parse_many(texts).equals(made)  # damaged: made again
+        assert saved.stat().st_size > 1000
+    finally:
+        native.divisions_handle.cache_clear()
