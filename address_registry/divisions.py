@@ -104,18 +104,20 @@ def short_forms(level: str, name: str) -> set[str]:
 
 
 class Divisions:
-    """All divisions with name indexes; build once with `load_divisions()`."""
+    """All divisions with name indexes; build once with `load_divisions()`. Built in the same
+    order in every process (sets of spellings are iterated sorted), so a name's hits, and the
+    copy the native matcher keeps on disk, do not depend on the interpreter's string hashing."""
 
     def __init__(self, records: list[Division], history: Iterable[Change] = ()) -> None:
         self.by_code: dict[str, Division] = {d.code: d for d in records}
         self.names: dict[str, list[NameHit]] = {}
         for d in records:
             canonical = canonical_name(d.name) if d.level == "community" else d.name
-            for exact in {d.name, canonical}:
-                for spelling in {exact} | traditional_spellings(exact):
+            for exact in sorted({d.name, canonical}):
+                for spelling in sorted({exact} | traditional_spellings(exact)):
                     self._add(spelling, _hit(d, exact=True))
-            for form in short_forms(d.level, d.name) - {canonical}:
-                for spelling in {form} | traditional_spellings(form):
+            for form in sorted(short_forms(d.level, d.name) - {canonical}):
+                for spelling in sorted({form} | traditional_spellings(form)):
                     self._add(spelling, _hit(d, exact=False))
         for change in history:
             self._add_historic(change)
@@ -168,12 +170,12 @@ class Divisions:
         note = (f"{change.old_name} ({change.old_code}) is {today.name} ({today.code}) since "
                 f"{change.year} ({change.kind}; {change.source})")
         exact = canonical_name(change.old_name) if today.level == "community" else change.old_name
-        for form in {change.old_name, exact}:
-            for spelling in {form} | traditional_spellings(form):
+        for form in sorted({change.old_name, exact}):
+            for spelling in sorted({form} | traditional_spellings(form)):
                 if not any(h.code == today.code for h in self.names.get(spelling, ())):
                     self._add(spelling, _hit(today, True, note))
-        for form in short_forms(today.level, change.old_name) - {exact}:
-            for spelling in {form} | traditional_spellings(form):
+        for form in sorted(short_forms(today.level, change.old_name) - {exact}):
+            for spelling in sorted({form} | traditional_spellings(form)):
                 if spelling not in self.names:
                     self._add(spelling, _hit(today, False, note))
 
