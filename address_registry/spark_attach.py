@@ -48,6 +48,7 @@ def _unresolved(contract: Contract, batches: Iterator[pa.RecordBatch]) -> Iterat
 def attach_on_spark(contract: Contract, load_id: str, staged: Path, work: Path) -> AddressedLoad:
     """Match the contract's address column of `staged` on Spark and write, under `work`,
     addresses.parquet, addressed.parquet and unresolved_rows.parquet as attach_addresses does."""
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     if contract.address is None:
@@ -59,7 +60,9 @@ def attach_on_spark(contract: Contract, load_id: str, staged: Path, work: Path) 
     names = rows.columns
     distinct = rows.select(F.col(f"`{column}`")).where(F.col(f"`{column}`").isNotNull()).distinct()
     matches = distinct.mapInArrow(functools.partial(_match, env), spark_schema(MATCHED)).cache()
-    joined = rows.join(matches, rows[f"`{column}`"] == matches["_address"], "left")
+    # written three times below (quarantine, addressed rows, unresolved ids): joined once
+    joined = rows.join(matches, rows[f"`{column}`"] == matches["_address"], "left").persist(
+        StorageLevel.MEMORY_AND_DISK)
     unresolved = joined.where(F.col("match_level") == "none")
     parts = work / "spark"
     gather(write_parts(matches, parts / "addresses"), work / "addresses.parquet", MATCHED.names)
@@ -73,6 +76,7 @@ def attach_on_spark(contract: Contract, load_id: str, staged: Path, work: Path) 
     addressed, unresolved_rows = work / "addressed.parquet", work / "unresolved_rows.parquet"
     gather(write_parts(joined.select(*[F.col(f"`{c}`") for c in cols]), parts / "addressed"), addressed, cols)
     gather(write_parts(unresolved.select("_row"), parts / "unresolved"), unresolved_rows, ["_row"])
+    joined.unpersist()
     matches.unpersist()
     with duckdb.connect() as con:
         count = con.execute(f"SELECT count(*) FROM read_parquet({sql_path(unresolved_rows)})").fetchone()

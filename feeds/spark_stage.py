@@ -113,7 +113,6 @@ def unread_by_spark(contract: Contract, files: list[Path]) -> str | None:
     of them is staged on the DuckDB path. Costs one decoding pass over each UTF-8 file (GB18030
     is judged on the whole file already)."""
     source = contract.source_of(FileSource)
-    wanted = {c.source_name for c in contract.columns}
     for path in files:
         if path.stat().st_size == 0:
             continue  # refused alike on either path
@@ -128,10 +127,9 @@ def unread_by_spark(contract: Contract, files: list[Path]) -> str | None:
             return f"{path.name}: {e.message}"
         if encoding == "utf-8" and not (found := decodes(path, "utf-8"))[0]:
             return f"{path.name}: bytes that are not UTF-8 at offset {found[1]}"
-        if not wanted <= set(_header(path, encoding, source.delimiter)):
-            titled = csv_header(contract, path, source.delimiter, encoding=encoding)
-            if titled.skip_lines:
-                return f"{path.name}: {titled.skip_lines} line(s) above the header"
+        titled = csv_header(contract, path, source.delimiter, encoding=encoding)
+        if titled.skip_lines:
+            return f"{path.name}: {titled.skip_lines} line(s) above the header"
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import functools
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,10 @@ class _Xlsx(Workbook):
             raise _corrupt(path, ".xlsx", e) from e
         super().__init__(self._book.sheetnames)
 
+    @functools.cached_property
     def _has_formulas(self) -> bool:
-        """Whether some worksheet holds a formula (an <f> element), before reading them again."""
+        """Whether some worksheet holds a formula (an <f> element), before reading them again
+        (read once per workbook, not per sheet)."""
         with zipfile.ZipFile(self._path) as z:
             sheets = (z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
             return any(b"<f>" in xml or b"<f " in xml for xml in sheets)
@@ -84,7 +87,7 @@ class _Xlsx(Workbook):
     def rows(self, name: str) -> Rows:
         ws = self._book[name]
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        if self._has_formulas():
+        if self._has_formulas:
             self._mark_uncached(name, rows)
         return _fill_merged(rows, [(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1)
                                    for m in ws.merged_cells.ranges])
