@@ -359,14 +359,18 @@ def warehouse_migrate() -> None:
 def warehouse_compact(datasets: tuple[str, ...]) -> None:
     """Rewrite the small data files of DATASETS (default: every published dataset) into one once
     there are more than SHUCANG_COMPACT_FILES, and files mostly deleted without their deleted rows:
-    a new snapshot with the same rows; the kept earlier snapshots read as before."""
-    from warehouse.compact import compact_all
+    a new snapshot with the same rows; the kept earlier snapshots read as before. A dataset a load
+    is working on is left alone (busy); one that fails is named and the others are done (exit 1)."""
+    from shucang.upkeep import UpkeepFailed, compact_published, raise_failures
 
-    done = compact_all(list(datasets) or None)
-    for c in done:
-        console.print(f"{c.dataset}: {c.rows} rows in {c.files_before} -> {c.files_after} data files,"
-                      f" snapshot {c.replaced} -> {c.snapshot_id}")
-    console.print(f"compacted {len(done)} dataset(s)")
+    done = compact_published(list(datasets) or None)
+    for u in done:
+        console.print(u.line())
+    console.print(f"compacted {sum(u.status == 'compacted' for u in done)} dataset(s)")
+    try:
+        raise_failures(done)
+    except UpkeepFailed as e:
+        raise click.ClickException(str(e)) from e
 
 
 @warehouse.command("sync")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from foundation.settings import number
-from warehouse.manifest import Manifest, ManifestFields, published_datasets, read_manifest
+from warehouse.manifest import Manifest, ManifestFields, read_manifest
 from warehouse.snapshots import Compaction, publish_snapshot, publisher_lock
 
 # a data file at least this share of whose rows are deleted is rewritten without them
@@ -54,8 +54,3 @@ def compact(dataset: str, exports: Path | None = None) -> Compacted | None:
     return Compacted(dataset, new.rows, len(current.files), len(new.files), new.snapshot_id,
                      current.snapshot_id)
 
-
-def compact_all(datasets: list[str] | None = None, exports: Path | None = None) -> list[Compacted]:
-    """Compact each of `datasets` (default: every published dataset) that needs it."""
-    done = [compact(d, exports) for d in datasets or published_datasets(exports)]
-    return [c for c in done if c is not None]

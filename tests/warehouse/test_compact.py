@@ -80,7 +80,7 @@ def test_the_command_compacts_every_dataset_that_needs_it(home: Path, monkeypatc
     last = _upserts(3)[-1]
     result = CliRunner().invoke(main, ["warehouse", "compact"])
     assert result.exit_code == 0, result.output
-    assert f"compact_probe: 103 rows in {len(last.files)} -> 1 data files" in result.output
+    assert f"compact_probe: compacted (103 rows in {len(last.files)} -> 1 data files" in result.output
     assert "compacted 1 dataset(s)" in result.output
     again = CliRunner().invoke(main, ["warehouse", "compact", "compact_probe"])
     assert "compacted 0 dataset(s)" in again.output
