@@ -27,4 +27,7 @@ def test_the_held_out_labels_are_reference_chains() -> None:
 ])
 def test_check_names_the_problem(row: dict[str, str], problem: str | None) -> None:
     problems = check([row])
-    assert [problem in p for p in problems] == ([True] if problem else [])
+    if problem is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problem in problems[0]
