@@ -32,11 +32,16 @@ def load_memory() -> str:
     return f"{min(ram // 2, LOAD_MEMORY_CAP) // 2**20}MiB"
 
 
-def load_config(spill: Path) -> dict[str, str]:
+def load_config(spill: Path) -> dict[str, str | bool | int | float | list[str]]:
     """DuckDB configuration of a load's connection: at most `load_memory()`, spilling what does
     not fit to the folder `spill` (made when first needed; its parent is made here)."""
     spill.parent.mkdir(parents=True, exist_ok=True)
     return {"memory_limit": load_memory(), "temp_directory": str(spill)}
+
+
+def spill_of(data: Path) -> Path:
+    """The spill folder of the load whose work folder holds the file `data`."""
+    return data.parent / "spill"
 
 
 def load_connection(spill: Path, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
