@@ -8,12 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from address_registry.match import match_many
 from contracts.contract import Contract
 from contracts.schema import ADDRESS_COLUMN_NAMES
-from foundation.duck import one_row
+from foundation.duck import load_connection, one_row
 from foundation.sql import ident, literal, path
 from warehouse import quarantine
 from warehouse.publish import kept_columns, published_columns
@@ -52,7 +50,7 @@ def attach_addresses(contract: Contract, load_id: str, staged: Path, work: Path)
                                       work / "unresolved_rows.parquet")
     join = (f"FROM read_parquet({path(staged)}) s"
             f" LEFT JOIN read_parquet({path(matches)}) m ON s.{col} = m.address")
-    con = duckdb.connect()
+    con = load_connection(work / "spill")
     try:
         distinct = con.sql(f"SELECT DISTINCT {col} AS address FROM read_parquet({path(staged)})"
                            f" WHERE {col} IS NOT NULL").to_arrow_table()

@@ -63,7 +63,8 @@ def baseline(src: Path, out: Path) -> float:
 
 
 def shucang_ingest(home: Path) -> dict[str, float]:
-    """Time the real land, stage and publish steps on the feed under home/feeds/bench/."""
+    """Time the real land, stage and publish steps on the feed under home/feeds/bench/; the parts
+    of the stage are keyed `stage:<part>`."""
     from contracts.contract import Contract
     from feeds.land import land, landed_files
     from feeds.stage import stage
@@ -79,6 +80,7 @@ def shucang_ingest(home: Path) -> dict[str, float]:
     result = stage(contract, load_id, landed_files(contract.id, load_id),
                    home / "staging" / contract.id / load_id)
     times["stage"] = time.perf_counter() - t
+    times.update((f"stage:{part}", seconds) for part, seconds in result.seconds)
     t = time.perf_counter()
     published = publish(contract, load_id, result.staged)
     times["publish"] = time.perf_counter() - t
@@ -99,6 +101,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3,
                     help="baseline/shucang pairs, interleaved; the median ratio is the figure")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--steps", action="store_true", help="print the seconds of each part of the stage")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="shucang-bench-"))
     os.environ["SHUCANG_FEEDS"] = str(tmp / "feeds")
@@ -125,6 +128,9 @@ def main() -> None:
             steps = " + ".join(f"{step} {ours[step]:.2f} s" for step in ("land", "stage", "publish"))
             print(f"run {run} (load average {load}): baseline DuckDB COPY csv->parquet {base:.2f} s; shucang"
                   f" {steps} = {total:.2f} s, {int(ours['rows']):,} rows published; ratio {total / base:.2f}")
+            if args.steps:
+                print("  stage: " + ", ".join(f"{step[6:]} {sec:.2f} s" for step, sec in ours.items()
+                                              if step.startswith("stage:")))
             shutil.rmtree(home, ignore_errors=True)
         print(f"ratio shucang/baseline: median {statistics.median(ratios):.2f} of {args.repeat} runs"
               f" (min {min(ratios):.2f}, max {max(ratios):.2f}; goal <= 1.3 at 10M, <= 1.5 at 100M)")

@@ -19,7 +19,8 @@ from feeds.errors import LoadRejected, MalformedFile, SchemaDrift
 from feeds.numerals import cn_to_number
 from feeds.readers import RawBatch, csv_rejects, register_raw, reread_by_record, undecoded_files
 from feeds.records import RecordScan
-from foundation.duck import one_row
+from foundation.clock import Stopwatch
+from foundation.duck import load_connection, one_row
 from foundation.sql import ident, literal, literal_list, path
 from warehouse import quarantine
 from warehouse.publish import published_columns
@@ -45,6 +46,7 @@ class StageResult:
     encodings: tuple[str, ...]
     rejected_files: tuple[tuple[str, str], ...] = ()  # (file, reason) refused whole
     drift: tuple[str, ...] = ()  # what was read other than the contract says (extra columns ignored ...)
+    seconds: tuple[tuple[str, float], ...] = ()  # (part of the stage, seconds it took), in order
 
 
 SPACES = " \t\r\n\u3000"
@@ -133,9 +135,10 @@ def _cn_number(values: pa.Array) -> pa.Array:
     return pa.array([cn_to_number(v) for v in values.to_pylist()], type=pa.int64())
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the stager's helper functions."""
-    con = duckdb.connect()
+def connect(spill: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the stager's helper functions; given a `spill` folder,
+    bounded as a load's connections are (`foundation.duck.load_connection`)."""
+    con = duckdb.connect() if spill is None else load_connection(spill)
     con.create_function("cn_number", _cn_number, ["VARCHAR"], "BIGINT", type=func.ARROW,
                         null_handling=func.SPECIAL, side_effects=False)
     return con
@@ -269,7 +272,7 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
               batch: RawBatch, shifted: set[str]) -> str:
     """SQL numbering the typed rows of every file: `_row` unique in the load, `_file`, `_line`
     (given by the reader for files in `batch.numbered`; else the row's position in its file, which
-    is its rowid in the typed table, corrected for the rows the reader skipped) and `_load_id`;
+    is its row number in the typed file, corrected for the rows the reader skipped) and `_load_id`;
     the undeclared columns any file kept, NULL in the files without them.
 
     `_file` and `_load_id` are ENUM constants: Parquet stores them as plain strings, but the writer
@@ -283,10 +286,10 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
         cols = ", ".join([ident(c.name) for c in contract.columns] + kept)
         line = "_line"
         if idx not in batch.numbered:
-            line = f"{table}.rowid + 1"
+            line = f"{table}.file_row_number + 1"
             if name in shifted:
                 line += (f" + (SELECT count(*) FROM fix WHERE fix.f = {literal(name)}"
-                         f" AND fix.before < {table}.rowid + 1)")
+                         f" AND fix.before < {table}.file_row_number + 1)")
         parts.append(
             f"SELECT {cols}, {idx} * {ROW_STRIDE} + {line} AS _row, {literal(name)}::{files} AS _file,"
             f" {line} AS _line, {literal(load_id)}::ENUM({literal(load_id)}) AS _load_id, _bad, _raw"
@@ -299,14 +302,23 @@ def _numbered(contract: Contract, load_id: str, typed: list[tuple[int, str, str]
 TYPE_DRIFT_VALUES = 10
 
 
-def _type_file(con: duckdb.DuckDBPyConnection, contract: Contract, batch: RawBatch, idx: int,
-               source: str) -> None:
-    """Type the rows of file `idx` (read by `source`) into the table typed_<idx>.
+# the typed rows between the stage's two passes: read once, soon after, from the page cache, so
+# written for speed, not size
+TYPED_PARQUET = "FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 0"
 
-    A parallel CREATE TABLE AS keeps insertion order, so a row's rowid is its place in the file;
-    the table lives in memory (spilling to the work folder), never as a file."""
+
+def _type_file(con: duckdb.DuckDBPyConnection, contract: Contract, batch: RawBatch, idx: int,
+               source: str, workdir: Path) -> None:
+    """Type the rows of file `idx` (read by `source`) into workdir/typed_<idx>.parquet, read by
+    the view typed_<idx> with each row's `file_row_number`.
+
+    The scan and the writer run in parallel and keep insertion order, so a row's number in the
+    typed file is its place in the landed file; the rows stream through, never held in memory."""
     select = typed_select(contract, source, keep_line=idx in batch.numbered, kept=batch.kept.get(idx, []))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE typed_{idx} AS {select}")
+    typed = path(workdir / f"typed_{idx}.parquet")
+    con.execute(f"COPY ({select}) TO {typed} ({TYPED_PARQUET})")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW typed_{idx} AS"
+                f" SELECT * FROM read_parquet({typed}, file_row_number = true)")
 
 
 def _drop_empty_rows(con: duckdb.DuckDBPyConnection, contract: Contract, kept: Sequence[str]) -> int:
@@ -372,15 +384,15 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
     with all their rows counted."""
     workdir.mkdir(parents=True, exist_ok=True)
     staged = workdir / "staged.parquet"
-    con = connect()
+    clock = Stopwatch()
+    con = connect(workdir / "spill")
     try:
-        con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
         batch = register_raw(con, contract, files, workdir)
         for idx, _name, source in batch.sources:
-            _type_file(con, contract, batch, idx, source)
+            _type_file(con, contract, batch, idx, source, workdir)
         for idx in undecoded_files(con, batch):  # UTF-8, then other bytes past the first MiB
             again = reread_by_record(con, contract, idx, files[idx], workdir, batch)
-            _type_file(con, contract, batch, idx, again)
+            _type_file(con, contract, batch, idx, again, workdir)
         unreadable = csv_rejects(con, batch)
         typed = []
         for idx, name, _source in batch.sources:
@@ -394,6 +406,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
                 unreadable.pop(idx, None)
                 continue
             typed.append((idx, name, f"typed_{idx}"))
+        clock.lap("type")
         record_refusals(contract, load_id, len(files), batch, readable=bool(typed))
         malformed = [r for rows in unreadable.values() for r in rows]
         shifted = [r for idx, rows in unreadable.items() if idx not in batch.numbered for r in rows]
@@ -403,9 +416,11 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         batch.blank_lines += _drop_empty_rows(con, contract, batch.kept_names())
         bad = one_row(con, "SELECT count(*) FROM unreadable")[0]
         selects = [failure_select(contract, "unreadable")] if bad else []
+        clock.lap("unreadable")
         good = "(SELECT * EXCLUDE (_bad, _raw) FROM numbered WHERE NOT _bad)"
         key = ", ".join(ident(k) for k in contract.primary_key)
         rows_good, unique = _keys_unique(con, good, key)
+        clock.lap("keys")
         n_dupes = 0
         if not unique:
             con.execute(f"CREATE TEMP TABLE dup AS {_duplicate_rows(contract, good)}")
@@ -417,6 +432,7 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
                                                     " UNION ALL ".join(selects))
         if malformed:
             quarantine.write_part_records(contract.id, load_id, "stage_structure", malformed)
+        clock.lap("quarantine")
         cols = ", ".join(ident(c) for c in published_columns(contract, batch.kept_names())
                          if c not in ADDRESS_COLUMN_NAMES)
         dup_rows = " WHERE _row NOT IN (SELECT _row FROM dup)" if n_dupes else ""
@@ -424,14 +440,18 @@ def stage(contract: Contract, load_id: str, files: list[Path], workdir: Path) ->
         # writer's threads do not wait for each other (a quarter less CPU at 10M rows)
         con.execute("SET preserve_insertion_order = false")
         con.execute(f"COPY (SELECT {cols} FROM {good}{dup_rows}) TO {path(staged)} ({SNAPSHOT_PARQUET})")
+        clock.lap("write")
     finally:
         con.close()
+        for typed_file in workdir.glob("typed_*.parquet"):
+            typed_file.unlink()
     return stage_result(staged, batch, rows_good=rows_good, unreadable=bad, malformed=len(malformed),
-                        duplicates=n_dupes, quarantined=quarantined)
+                        duplicates=n_dupes, quarantined=quarantined, seconds=tuple(clock.laps))
 
 
 def stage_result(staged: Path, batch: RawBatch, *, rows_good: int, unreadable: int, malformed: int,
-                 duplicates: int, quarantined: int) -> StageResult:
+                 duplicates: int, quarantined: int,
+                 seconds: tuple[tuple[str, float], ...] = ()) -> StageResult:
     """What a stage did, from its counts: readable rows (repeated keys among them), unreadable and
     malformed rows, and the rows of the stage's quarantine part (unreadable and repeated)."""
     refused = len(batch.refused_rows)
@@ -442,6 +462,7 @@ def stage_result(staged: Path, batch: RawBatch, *, rows_good: int, unreadable: i
         encodings=tuple(sorted(batch.encodings)),
         rejected_files=tuple((name, f"{err.reason_code}: {err.message}") for name, err in batch.rejected),
         drift=tuple(batch.drift),
+        seconds=seconds,
     )
 
 

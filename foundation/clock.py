@@ -4,6 +4,7 @@ facing time is shown in."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 BEIJING_NAME = "Asia/Shanghai"
@@ -24,3 +25,18 @@ def in_beijing(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(BEIJING)
+
+
+class Stopwatch:
+    """Seconds spent on each part of a piece of work: `lap(name)` ends the part begun at the
+    previous lap (or at the start)."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self._since = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        """Record the seconds since the previous lap as the part `name`."""
+        now = time.perf_counter()
+        self.laps.append((name, now - self._since))
+        self._since = now

@@ -57,6 +57,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHUCANG_USER", None, "str", "the CLI's acting user id for access commands"),
     Setting("SHUCANG_TOKEN", None, "secret", "an app token the CLI presents instead of SHUCANG_USER"),
     Setting("SHUCANG_GATEWAY_MEMORY", "2GB", "str", "DuckDB memory limit of a gateway query"),
+    Setting("SHUCANG_LOAD_MEMORY", None, "str",
+            "DuckDB memory limit of each connection of a load (stage, address, validate, publish),"
+            " e.g. 4GB; beyond it DuckDB spills to the load's work folder; default half the RAM, at"
+            " most 8 GiB"),
     Setting("SHUCANG_GATEWAY_TIMEOUT", "300", "float", "seconds a gateway query may run"),
     Setting("SHUCANG_GATEWAY_WORKERS", "2", "int", "worker processes that run gateway queries"),
     Setting("SHUCANG_GATEWAY_ADDRESS_SPACE", None, "str",

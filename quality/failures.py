@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 from sqlglot import exp
 
 from contracts.checks import AnyCheck, problem_macro, text_sql
+from foundation.duck import load_connection, spill_of
 from foundation.sql import ident, literal
 from quality import identifiers as ids
 from quality.rules import Rule, config_of
@@ -142,7 +143,7 @@ def failure_rows(result: ExpectationSuiteValidationResult, data: Path) -> pa.Tab
         return FAILURE_SCHEMA.empty_table()
     plain = {i: c for i, o in enumerate(offences) if (c := _plain_condition(o.query))}
     parts: list[pa.Table] = []
-    con = duckdb.connect()
+    con = load_connection(spill_of(data))
     try:
         con.execute(batch_view_sql(data))
         install_problem_macros(con)

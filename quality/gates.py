@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import select
@@ -25,6 +24,7 @@ from contracts.contract import FREQUENCY_SECONDS, Contract
 from contracts.schema import ADDRESS_TYPES
 from control.db import engine
 from control.ledger import LoadStatus, loads
+from foundation.duck import load_connection, spill_of
 from foundation.sql import ident
 from foundation.sql import path as sql_path
 from quality.report import GateResult
@@ -77,7 +77,7 @@ def profile(contract: Contract, data: Path) -> Profile:
     key = contract.primary_key[0]
     distinct = f"count(DISTINCT {ident(key)})" if key in present else "0"
     exprs = "".join(f", count({ident(c)})" for c in cols)
-    with duckdb.connect() as con:
+    with load_connection(spill_of(data)) as con:
         row = con.execute(f"SELECT count(*), {distinct}{exprs}"
                           f" FROM read_parquet({sql_path(data)})").fetchone()
     assert row is not None

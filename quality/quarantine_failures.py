@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
+from foundation.duck import load_connection, spill_of
 from foundation.sql import ident, literal, path, paths
 from warehouse import quarantine
 from warehouse.snapshots import SNAPSHOT_PARQUET
@@ -22,7 +22,7 @@ def quarantine_failures(dataset: str, load_id: str, failures: pa.Table, data: Pa
     many rows this stage quarantined."""
     earlier = [p for p in already if p.exists()]
     skip = (f" WHERE f._row NOT IN (SELECT _row FROM read_parquet({paths(earlier)}))" if earlier else "")
-    con = duckdb.connect()
+    con = load_connection(spill_of(data))
     try:
         con.register("failures", failures)
         count = quarantine.write_part_sql(
@@ -46,7 +46,7 @@ def write_nulled(data: Path, nulled: pa.Table, out: Path) -> None:
     replace = ", ".join(
         f"CASE WHEN _row IN (SELECT _row FROM nulled WHERE \"column\" = {literal(c)}) THEN NULL"
         f" ELSE {ident(c)} END AS {ident(c)}" for c in columns)
-    con = duckdb.connect()
+    con = load_connection(spill_of(data))
     try:
         con.register("nulled", nulled)
         con.execute(f"COPY (SELECT * REPLACE ({replace}) FROM read_parquet({path(data)}))"

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-import duckdb
 import great_expectations as gx
 from great_expectations.core import ExpectationSuiteValidationResult
 from great_expectations.data_context import AbstractDataContext
@@ -28,6 +28,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 
 import quality.engine  # noqa: F401  (registers the `duckdb` datasource type)
 from contracts.contract import Contract
+from foundation.duck import load_config, load_connection, spill_of
 from foundation.sql import path
 from quality.context import get_context, quality_home
 from quality.rules import config_of
@@ -74,7 +75,7 @@ def batch_database(dataset: str, load_id: str, data: Path) -> Iterator[Path]:
     # meet the DuckDB instance GX's engine of the first run may still keep open
     db = work / f"{dataset}.{load_id}.{uuid.uuid4().hex[:8]}.duckdb"
     try:
-        with duckdb.connect(str(db)) as con:
+        with load_connection(spill_of(data), str(db)) as con:
             con.execute(batch_view_sql(data))
         yield db
     finally:
@@ -91,7 +92,8 @@ def run_suite(contract: Contract, data: Path, *, load_id: str,
     suite = ctx.suites.add_or_update(build_suite(contract))
     with batch_database(contract.id, load_id, data) as db:
         source = ctx.data_sources.add_or_update_duckdb(  # type: ignore[attr-defined]
-            name=contract.id, connection_string=f"duckdb:///{db}"
+            # the engine's connections are bounded and spill as the load's others do
+            name=contract.id, connection_string=f"duckdb:///{db}?{urlencode(load_config(spill_of(data)))}"
         )
         try:
             batch = source.add_table_asset(name=load_id, table_name=BATCH_VIEW) \

@@ -11,12 +11,12 @@ import logging
 import os
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from contracts.contract import Contract
+from foundation.duck import load_connection, spill_of
 from foundation.files import temporary_beside
 from foundation.sql import path as sql_path
 from quality.context import build_data_docs, data_docs_index, quality_home
@@ -46,7 +46,7 @@ def write_findings(dataset: str, load_id: str, findings: pa.Table, data: Path) -
     where = [f"d.{c} AS {alias}" if c in present else f"CAST(NULL AS {typ}) AS {alias}"
              for c, alias, typ in (("_file", "source_file", "VARCHAR"), ("_line", "line", "BIGINT"))]
     tmp = temporary_beside(path)
-    with duckdb.connect() as con:
+    with load_connection(spill_of(data)) as con:
         con.register("findings", findings)
         con.execute(f"COPY (SELECT f.*, {', '.join(where)} FROM findings f"
                     f" LEFT JOIN read_parquet({sql_path(data)}) d USING (_row) ORDER BY f._row, f.\"column\")"

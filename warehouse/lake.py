@@ -19,7 +19,7 @@ import duckdb
 import duckdb_extension_ducklake
 import duckdb_extension_postgres_scanner
 
-from foundation.duck import one_row
+from foundation.duck import load_config, one_row
 from foundation.settings import settings, value
 from foundation.sql import ident, literal, literal_list, path
 
@@ -70,10 +70,11 @@ _instance_lock = threading.Lock()
 
 def _loaded() -> duckdb.DuckDBPyConnection:
     """The process's DuckDB instance with the extensions loaded (loading DuckLake takes about
-    half a second, attaching a catalog milliseconds)."""
+    half a second, attaching a catalog milliseconds), bounded as a load's connections are and
+    spilling to the staging folder's spill/ (an instance keeps its first spill folder)."""
     global _instance
     if _instance is None:
-        con = duckdb.connect()
+        con = duckdb.connect(config=load_config(settings().staging / "spill"))
         con.execute(f"LOAD {path(_extension(duckdb_extension_ducklake, 'ducklake'))}")
         con.execute(f"LOAD {path(_extension(duckdb_extension_postgres_scanner, 'postgres_scanner'))}")
         _instance = con

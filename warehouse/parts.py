@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
+from foundation.duck import load_connection, spill_of
 from foundation.sql import ident
 from foundation.sql import path as sql_path
 from warehouse.snapshots import SNAPSHOT_PARQUET
@@ -16,7 +15,7 @@ from warehouse.snapshots import SNAPSHOT_PARQUET
 def gather(parts: Path, target: Path, columns: list[str]) -> None:
     """Write the rows of the Parquet files matching `parts` (a glob) as `target`, in `columns`
     order, with the snapshots' Parquet settings."""
-    with duckdb.connect() as con:
+    with load_connection(spill_of(target)) as con:
         # rows carry their _row, so the file need not keep Spark's order
         con.execute("SET preserve_insertion_order = false")
         cols = ", ".join(ident(c) for c in columns)

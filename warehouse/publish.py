@@ -15,7 +15,7 @@ import duckdb
 
 from contracts.contract import Contract, Grade
 from contracts.schema import ADDRESS_COLUMN_NAMES, BOOKKEEPING, DatasetTags, SchemaColumn, published_schema
-from foundation.duck import one_row
+from foundation.duck import load_connection, one_row, spill_of
 from foundation.sql import ident, literal, paths
 from warehouse.manifest import Manifest, NotPublishedError, contract_fields, read_manifest
 from warehouse.snapshots import Publication, Query, publish_snapshot, publisher_lock
@@ -43,7 +43,7 @@ def kept_columns(contract: Contract, data: Path) -> list[str]:
     """The columns of a load's Parquet file `data` that the contract does not declare: the feed's
     extra columns a contract with `on_extra_columns: keep` keeps, in file order."""
     fixed = set(published_columns(contract))
-    with duckdb.connect() as con:
+    with load_connection(spill_of(data)) as con:
         return [n for n in _names(con, data) if n not in fixed]
 
 
@@ -74,13 +74,13 @@ def _new_rows_sql(contract: Contract, data: Path, excluded: list[Path], kept: Se
 def _adoptable(data: Path, contract: Contract, excluded: list[Path], kept: Sequence[str]) -> bool:
     """Whether `data` can become the rows as it is: its columns are the published ones and none
     of its rows is excluded (the first load of a dataset, typically)."""
-    with duckdb.connect() as con:
+    with load_connection(spill_of(data)) as con:
         return _names(con, data) == published_columns(contract, kept) and all(
             one_row(con, f"SELECT count(*) FROM read_parquet({paths([p])})")[0] == 0 for p in excluded)
 
 
-def _count(sql: str) -> int:
-    with duckdb.connect() as con:
+def _count(sql: str, spill: Path) -> int:
+    with load_connection(spill) as con:
         return int(one_row(con, f"SELECT count(*) FROM ({sql})")[0])
 
 
@@ -101,7 +101,8 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
         except NotPublishedError:
             previous = None
         if previous is not None and load_id in (previous.snapshot_id, *previous.load_ids):
-            held = _count(f"SELECT * FROM {previous.relation()} WHERE _load_id = {literal(load_id)}")
+            held = _count(f"SELECT * FROM {previous.relation()} WHERE _load_id = {literal(load_id)}",
+                          spill_of(data))
             return _result(held, Publication(previous, sync_views().pending), already=True)
         kept = kept_columns(contract, data)
         fixed = set(published_columns(contract, kept))
@@ -113,4 +114,4 @@ def publish(contract: Contract, load_id: str, data: Path, *, excluded: list[Path
                                declared=[*published_schema(contract),
                                          *undeclared_schema(contract, kept + carried)],
                                key=contract.primary_key, snapshot_id=load_id)
-    return _result(_count(rows), pub, already=False)
+    return _result(_count(rows, spill_of(data)), pub, already=False)

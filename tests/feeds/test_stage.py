@@ -242,3 +242,41 @@ def test_keys_unique(keys: list[tuple[str, int]], unique: bool) -> None:
     con = duckdb.connect()
     con.register("rows", pa.table({"k1": [k for k, _ in keys], "k2": [n for _, n in keys]}))
     assert _keys_unique(con, "rows", '"k1", "k2"') == (len(keys), unique)
+
+
+def _numbered_feed() -> Contract:
+    """A feed whose every row says its own data line (`v`), keyed by text that does not rise."""
+    return Contract.model_validate({
+        "id": "numbered", "title": "t", "tier": "city", "owner": "o", "category": "数据治理/数据质量",
+        "source": {"kind": "file", "format": "csv", "location": "x", "schedule": "@daily"},
+        "primary_key": ["k"],
+        "columns": [{"name": "k", "title": "k", "type": "string"},
+                    {"name": "v", "title": "v", "type": "integer"},
+                    {"name": "pad", "title": "pad", "type": "string"}],
+        "grade": "L1", "sharing": "无条件共享", "opening": "无条件开放", "update_frequency": "daily",
+    })
+
+
+def test_lines_of_a_file_read_in_parallel_under_a_small_memory_limit(
+        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file many times the CSV reader's buffer, typed by several threads through the typed
+    Parquet file under a memory limit far below its size: every staged row keeps its line, and
+    the dirt among them (an unreadable value, a malformed row shifting the rows after it, a
+    repeated key) is quarantined at its own line."""
+    monkeypatch.setenv("SHUCANG_LOAD_MEMORY", "96MB")
+    n, bad_value, malformed, repeat = 500_000, 123_457, 345_679, 454_321
+    lines = ["k,v,pad"]
+    for i in range(1, n + 1):
+        key = f"{(i * 7919) % 1_000_003:07d}-{i}" if i != repeat else lines[5].split(",")[0]
+        value = "x1" if i == bad_value else str(i)
+        lines.append(f"{key},{value},{'p' * (i % 241)}" + (",extra" if i == malformed else ""))
+    f = tmp_path / "big.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")  # about 70 MB: two CSV buffers and more
+    r = stage(_numbered_feed(), "L1", [f], home / "staging" / "numbered" / "L1")
+    assert (r.rows_in, r.rows_staged, r.rows_quarantined) == (n, n - 3, 3)
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*), count(*) FILTER (WHERE _line <> v OR _row <> _line)"
+                       f" FROM '{r.staged}'").fetchone() == (n - 3, 0)
+    assert _reasons("numbered") == sorted([(bad_value, "v", "cast"), (malformed, None, "malformed_row"),
+                                           (repeat, "k", "duplicate_key")], key=str)
+    assert not list(r.staged.parent.glob("typed_*.parquet"))
