@@ -124,7 +124,7 @@ class Divisions:
         self._add_earlier_kinds(records)
         # parent code -> (full name, hit) of its children, for names written one character off
         self.children: dict[str, list[tuple[str, NameHit]]] = {}
-        self._typo: dict[str, dict[int, dict[str, list[TypoName]]]] = {}
+        self._typo: dict[tuple[str, bool], dict[int, dict[str, list[TypoName]]]] = {}
         for name, hits in self.names.items():
             for h in hits:
                 if h.exact and h.historic is None and len(name) >= MIN_TYPO_NAME:
@@ -143,8 +143,8 @@ class Divisions:
         """The names a typo under the division `code` is read against, by length and last
         character, each with its place in the order they are tried: the division's children, and
         under a city (`city`) its districts' and their streets' of at least MIN_CITY_TYPO_NAME
-        characters, districts first (computed once per division)."""
-        found = self._typo.get(code)
+        characters, districts first (computed once per division and `city`)."""
+        found = self._typo.get((code, city))
         if found is None:
             names = self.children.get(code, [])
             if city:
@@ -155,7 +155,7 @@ class Divisions:
             found = {}
             for i, (name, h) in enumerate(names):
                 found.setdefault(len(name), {}).setdefault(name[-1], []).append((i, name, h))
-            self._typo[code] = found
+            self._typo[code, city] = found
         return found
 
     def _add(self, name: str, hit: NameHit) -> None:

@@ -53,7 +53,8 @@ def _defer_char(ch: str, mapped: str) -> bool:
 @functools.cache
 def char_table() -> np.ndarray:
     """Every BMP code point -> what normalization makes of it alone (NFKC, traditional ->
-    simplified, upper case), _DELETE for spaces and punctuation, _DEFER when the C code must
+    simplified, upper case, / as -), _DELETE for spaces and punctuation but a remark's brackets,
+    _DEFER when the C code must
     leave the text to the reference."""
     trad = traditional_list()
     out = np.empty(65536, np.uint32)
@@ -67,7 +68,11 @@ def char_table() -> np.ndarray:
         if not stable and _defer_char(ch, mapped):
             out[c] = _DEFER
             continue
-        mapped = mapped.translate(trad)
+        mapped = mapped.translate(trad).replace(rules.SLASH, rules.DASH)
+        if len(mapped) == 1 and mapped in rules.REMARK_OPEN + rules.REMARK_CLOSE:
+            # a remark's brackets, as the first of their kind: normalize.c's remarks() takes them
+            out[c] = ord((rules.REMARK_OPEN if mapped in rules.REMARK_OPEN else rules.REMARK_CLOSE)[0])
+            continue
         if ch == "\n" or NOISE.fullmatch(mapped):
             out[c] = _DELETE
             continue

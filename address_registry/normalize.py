@@ -36,25 +36,34 @@ _TO_BUILDING = rf"\1{rules.BUILDING}"
 _SEPARATOR = "\n"  # joins a batch; it is noise, so no normalized text contains it
 # Whitespace (as `str.isspace` and regex \s define it) but the separator, then punctuation.
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != _SEPARATOR)
-_PUNCTUATION = r"""\"'“”‘’<>《》【】\[\]{}()（）|·•*~^_=+!！?？;；:：,，、。."""
-NOISE = re.compile(f"[{re.escape(_SPACES)}{_PUNCTUATION}]+")
+_PUNCTUATION = "\"'“”‘’<>《》【】[]{}()（）|·•*~^_=+!！?？;；:：,，、。."
+NOISE = re.compile(f"[{re.escape(_SPACES + _PUNCTUATION)}]+")
+_BRACKETS = rules.REMARK_OPEN + rules.REMARK_CLOSE
+# what may stand between a remark and the digit or marker before it, or the end after it: noise
+# other than the brackets
+_GAP = re.escape("".join(c for c in _SPACES + _PUNCTUATION if c not in _BRACKETS))
+_REMARK = re.compile(
+    rf"(?:([0-9]|{'|'.join(rules.REMARK_AFTER)})[{_GAP}]*)?[{re.escape(rules.REMARK_OPEN)}]"
+    rf"[^{re.escape(_BRACKETS)}{_SEPARATOR}]*[{re.escape(rules.REMARK_CLOSE)}]")
+_REMARK_ENDS = re.compile(rf"[{_GAP}]*(?:{_SEPARATOR}|$)")
 _BLANK = re.compile(rf"(?<![A-Z])(?:{'|'.join(rules.BLANK_WORDS)})(?![A-Z])")
 _LOOSE_DASH = re.compile(rf"(?<![0-9A-Z]){rules.DASH}|{rules.DASH}(?![0-9A-Z])")
 _LETTER_JOIN = re.compile(rf"(?<=[A-Z]){rules.LETTER_JOIN}(?=[0-9])")
 _LOW, _HIGH = rules.DOOR_ROOM_DIGITS
 _DOOR_BUILDING = re.compile(
-    rf"(?<![{rules.DOOR_AFTER}0-9])([0-9]{{1,4}}){rules.DOOR}(?=[0-9]{{1,3}}{rules.UNIT}"
+    rf"(?<![{re.escape(rules.DOOR_AFTER)}0-9])([0-9]{{1,4}}){rules.DOOR}(?=[0-9]{{1,3}}{rules.UNIT}"
     rf"|[0-9]{{1,5}}{rules.ROOM}|[0-9]{{{_LOW},{_HIGH}}}(?![^{_SEPARATOR}]))")
 _AREA, _NUMBER = rules.LANDLINE_AREA, rules.LANDLINE_NUMBER
 _NOT_TOUCHING = rf"[0-9A-Z{rules.DASH}]"
 # (each alternative starts with its literal, the look-behind past it: the regex engine then skips
 # ahead to candidates instead of testing the look-behind at every position of the batch)
-_PHONE = re.compile(
+_PHONE_TEXT = (
     rf"{rules.MOBILE_LEAD}(?<!{_NOT_TOUCHING}{rules.MOBILE_LEAD})[{rules.MOBILE_SECOND}]"
     rf"[0-9]{{{rules.MOBILE_DIGITS - 2}}}(?!{_NOT_TOUCHING})"
     rf"|{rules.LANDLINE_LEAD}(?<!{_NOT_TOUCHING}{rules.LANDLINE_LEAD})"
     rf"[0-9]{{{_AREA[0] - 1},{_AREA[1] - 1}}}{rules.DASH}[0-9]{{{_NUMBER[0]},{_NUMBER[1]}}}"
     rf"(?!{_NOT_TOUCHING})")
+_PHONE = re.compile(_PHONE_TEXT)
 # N号 ending the text; building N when an estate's word ends right before it (_home_door_sub:
 # a look-behind of the words here would be tried at every position of the batch)
 _HOME_DOOR = re.compile(rf"([0-9]{{1,4}}){rules.DOOR}(?![^{_SEPARATOR}])")
@@ -65,6 +74,10 @@ _RECIPIENT = re.compile(
     rf"([0-9A-Z{rules.RECIPIENT_AFTER}])(?:{rules.FORWARD}{_NAME_CHAR}{{{rules.FORWARD_CHARS[0]},"
     rf"{rules.FORWARD_CHARS[1]}}}|{_NAME_CHAR}{{{rules.RECIPIENT_CHARS[0]},"
     rf"{rules.RECIPIENT_CHARS[1]}}}(?:{'|'.join(rules.RECIPIENT_ENDS)}))(?![^{_SEPARATOR}])")
+# a name and a telephone number ending the text (1606室徐静13098566234), the character before kept
+_NAMED_PHONE = re.compile(
+    rf"([0-9A-Z{rules.RECIPIENT_AFTER}]){_NAME_CHAR}{{{rules.NAMED_PHONE_CHARS[0]},"
+    rf"{rules.NAMED_PHONE_CHARS[1]}}}(?:{_PHONE_TEXT})(?![^{_SEPARATOR}])")
 _DIGIT_NUMERALS = "".join(c for c, v in rules.NUMERALS.items() if v < 10)
 # a numeral room ending the text; digits when one of ROOM_NUMERAL_AFTER ends right before it and
 # a zero is among them (_room_numeral_sub)
@@ -166,9 +179,21 @@ def _room_numeral_sub(m: re.Match[str]) -> str:
     return text
 
 
+def _remark_sub(m: re.Match[str]) -> str:
+    """1103室(近商城北路口) -> 1103室; a bracket ending the text goes with its text; any other
+    stays for NOISE, which takes the brackets alone (嵊州市（黄泽镇）)."""
+    if m.group(1) is not None:
+        return m.group(1)
+    return "" if _REMARK_ENDS.match(m.string, m.end()) else m.group()
+
+
 def _home_door_sub(m: re.Match[str]) -> str:
-    """孝顺新村15号 -> 孝顺新村15幢 (an estate's word right before the number)."""
-    if m.string.endswith(rules.HOME_WORDS, 0, m.start()):
+    """孝顺新村15号 -> 孝顺新村15幢 (an estate's word right before the number, not right after a
+    village: 观美村新村114号 keeps door 114)."""
+    start = m.start()
+    if any(m.string.endswith(w, 0, start)
+           and not m.string.endswith(rules.VILLAGE_ENDS, 0, start - len(w))
+           for w in rules.HOME_WORDS):
         return m.group(1) + rules.BUILDING
     return m.group()
 
@@ -188,6 +213,10 @@ def normalize_many(texts: list[str]) -> list[str]:
     if s.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator: it is noise there
         s = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
     s = _nfkc(s).translate(traditional_list())
+    if rules.SLASH in s:
+        s = s.replace(rules.SLASH, rules.DASH)
+    if any(c in s for c in rules.REMARK_OPEN):
+        s = _REMARK.sub(_remark_sub, s)
     # spaces and punctuation go first: "十 五号" must read as 十五号
     s = NOISE.sub("", s).upper()
     s = _BLANK.sub("", s)
@@ -195,7 +224,7 @@ def normalize_many(texts: list[str]) -> list[str]:
         s = _LOOSE_DASH.sub("", s)
     if rules.LETTER_JOIN in s:
         s = _LETTER_JOIN.sub("", s)
-    s = _RECIPIENT.sub(r"\1", _PHONE.sub("", s))
+    s = _RECIPIENT.sub(r"\1", _PHONE.sub("", _NAMED_PHONE.sub(r"\1", s)))
     if rules.HASH in s:
         s = _HASH_BUILDING.sub(_TO_BUILDING, s).replace(rules.HASH, "")
     if _HAS_NUMERAL.search(s):

@@ -224,21 +224,37 @@ def _zone_at(s: str, pos: int, stem: int, codes: tuple[str, ...], div: Divisions
     return 0
 
 
+def _parent_of_next(s: str, end: int, hits: list[NameHit], deepest: str, rank: int,
+                    div: Divisions) -> NameHit | None:
+    """普陀区|长征镇 (Shanghai's, not Zhoushan's), 河东区|常州道街道 (Tianjin's): of several
+    divisions the name written could be, the only one whose own child is named at `end`."""
+    below = [h for h in hits if h.rank > rank and h.code.startswith(deepest)]
+    if len({h.code for h in below}) < 2:
+        return None
+    parents: dict[str, NameHit] = {}
+    for h in below:
+        if h.code not in parents and _child_at(s, end, (h.code,), div):
+            parents[h.code] = h
+    return next(iter(parents.values())) if len(parents) == 1 else None
+
+
 def _opens_address(s: str, start: int, div: Divisions) -> bool:
-    """Whether a province or city name (full or short) or a district's full name is written at
-    `start`."""
-    return any(h.rank <= _CITY_RANK or (h.rank == _DISTRICT_RANK and h.exact)
+    """Whether a province or city name (full or short), a district's full name or a district's
+    other name followed by its own child (淳安|梓桐镇, 余杭县|瓶窑镇) is written at `start`."""
+    return any(h.rank <= _CITY_RANK or (h.rank == _DISTRICT_RANK and (
+                   h.exact or _child_at(s, start + n, (h.code,), div)))
                for n in div.lengths.get(s[start : start + 2], ())
                for h in div.names.get(s[start : start + n], ()))
 
 
-def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions
+def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirmed: bool = False
              ) -> tuple[int, NameHit] | None:
     """A child of `deepest` whose name is written at `pos` with one character off (not its last
     character, and a Chinese character in its place, not ending as a road does: 金鸡湖大道 is no
     金鸡湖街道), when it is the only child that fits; under a city, its districts and their
-    streets of at least MIN_CITY_TYPO_NAME characters."""
-    index = div.typo_index(deepest, rank == _CITY_RANK)
+    streets of at least MIN_CITY_TYPO_NAME characters. `confirmed`: the children alone, each only
+    when its own child is named right after it (航州市|萧山区, 温领市|泽国)."""
+    index = div.typo_index(deepest, rank == _CITY_RANK and not confirmed)
     candidates = sorted(c for n, by_last in index.items() if pos + n <= len(s)
                         for c in by_last.get(s[pos + n - 1], ()))
     found: NameHit | None = None
@@ -249,6 +265,8 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions
             continue
         off = [i for i, (a, b) in enumerate(zip(written, name, strict=True)) if a != b]
         if len(off) != 1 or not _HAS_CJK.match(written[off[0]]):
+            continue
+        if confirmed and not _child_at(s, pos + len(name), (h.code,), div):
             continue
         if found is not None and found.code != h.code:
             return None
@@ -291,6 +309,7 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     names_estate = False
     while pos < n:
         taken: tuple[int, NameHit | None] | None = None
+        blank = False  # an empty part, skipped for what follows it: no prefix ends with it
         for length in lengths.get(s[pos : pos + 2], ()):
             hits = names.get(s[pos : pos + length]) if length <= n - pos else None
             if hits is None:
@@ -326,6 +345,9 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 if len(form) < MIN_BARE_COMMUNITY and not deepest and all(
                         h.division.level == "community" for h in hits):
                     continue
+            if len(hits) > 1 and (parent := _parent_of_next(s, pos + length, hits, deepest, rank,
+                                                            div)) is not None:
+                hits = [parent]
             choice = _choose(hits, deepest, rank, prefer)
             if choice is None:
                 # Repeated prefixes (杭州市杭州市, 浙江杭州 after 浙江省) are skipped, not errors.
@@ -335,8 +357,14 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 continue
             taken = (length, choice)
             break
-        if taken is None and rank >= _CITY_RANK and rank < _COMMUNITY_RANK:
-            taken = _typo_at(s, pos, deepest, rank, div)
+        if taken is None and deepest and s.startswith(rules.BLANK_PART, pos) and (
+                _child_at(s, pos + 1, (deepest,), div)
+                or (_CITY_RANK <= rank < _COMMUNITY_RANK and _typo_at(s, pos + 1, deepest, rank, div))):
+            taken, blank = (1, None), True  # 浙江省|无|温州市: an empty part, not a name
+        if taken is None and deepest and rank < _COMMUNITY_RANK:
+            # (a province's city or a city's district: only with its own child after it)
+            taken = (_typo_at(s, pos, deepest, rank, div) if rank >= _CITY_RANK else None) or (
+                _typo_at(s, pos, deepest, rank, div, confirmed=True) if rank <= _CITY_RANK else None)
             if taken is not None:
                 out.division_exact = False
                 notes.append(f"{s[pos:pos + taken[0]]} read as {taken[1].division.name}"
@@ -365,7 +393,7 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
         if names_estate:
             break  # the street's name stays the estate's
         pos += length
-        if out.division_exact and not notes and (hit is None or hit.exact):
+        if out.division_exact and not notes and (hit is None or hit.exact) and not blank:
             exact_until = _Prefix(s[:pos], tuple(tokens), tuple(spans), deepest, rank)
     if exact_until is not None and exact_until.deepest and len(exact_until.text) >= 4:
         _remember(exact_until, div, prefer)

@@ -42,8 +42,9 @@ DASH = "-"
 LETTER_JOIN = "一"
 # N号 right before a unit or room (金都花园7号3单元301), or before a bare room number of
 # DOOR_ROOM_DIGITS digits that ends the text (安吉公寓3号301), is building N, unless it follows
-# one of these (文三路12号3单元: a door number; 3组15号: a rural door number).
-DOOR_AFTER = "路街巷弄道组"
+# one of these (文三路12号3单元: a door number; 3组15号: a rural door number; 育才路328-7号3单元: a
+# door's sub-number).
+DOOR_AFTER = "路街巷弄道组-"
 DOOR_ROOM_DIGITS = (3, 4)
 # A telephone number written with the address goes: a mobile number (MOBILE_LEAD, one of
 # MOBILE_SECOND, then digits to MOBILE_DIGITS) or a landline (LANDLINE_LEAD and an area code of
@@ -58,6 +59,18 @@ FORWARD, FORWARD_CHARS = "转", (2, 8)
 RECIPIENT_CHARS = (1, 4)
 RECIPIENT_ENDS = ("先生", "女士", "小姐", "师傅", "老师", "收")
 RECIPIENT_AFTER = "号室幢层楼元"
+# A telephone number ending the text takes the name written right before it (1606室徐静13098566234,
+# 26-6-1203马超17181814267) when NAMED_PHONE_CHARS characters, none of RECIPIENT_AFTER, stand
+# between it and a digit, a letter or one of RECIPIENT_AFTER.
+NAMED_PHONE_CHARS = (1, 5)
+# A remark in brackets (1103室(近商城北路口), 201（快递柜）) goes with its text when it follows a digit
+# or one of the markers REMARK_AFTER (spaces and punctuation between allowed) or ends the text;
+# other brackets go alone and keep their text (绍兴嵊州市（黄泽镇）, 乾元（直街社区）). The brackets
+# as NFKC writes them.
+REMARK_OPEN, REMARK_CLOSE = "([【", ")]】"
+REMARK_AFTER = ("单元", "号", "室", "幢", "栋", "座", "层", "楼")
+# Written between the parts like a dash (丽水市/龙泉市/住龙镇, 3/2/301): read as one.
+SLASH = "/"
 # A room written digit by digit in numerals with a zero among them (六〇三, 二〇一), 3 or 4 of them
 # ending the text right after one of these markers, becomes digits (7幢1单元六〇三 -> ...603).
 ROOM_NUMERAL_DIGITS = (3, 4)
@@ -82,6 +95,9 @@ MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 name
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
 # the first province or city name among its first LEAD_MAX characters.
 LEAD_MAX = 10
+# What an export writes for an empty part between two divisions (浙江省无温州市无瑞安市): skipped
+# when a division under the one read follows it (无锡市, 无为市 are names: they are read first).
+BLANK_PART = "无"
 # A development zone or new area written between divisions (杭州经济技术开发区下沙街道, 钱塘新区前进街道,
 # 天府新区华阳街道) is not a division: up to ZONE_STEM characters and one of ZONE_WORDS (longest
 # first) are skipped when a division under the one read before follows them; a short form
@@ -101,6 +117,9 @@ MIN_CITY_TYPO_NAME = 4
 TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
 # The committee written after a village or community name (南山村|村委会), in the order tried.
 COMMITTEE = ("村民委员会", "村委会", "社区居民委员会", "居民委员会", "社区居委会", "居委会")
+# N号 ending the text after one of HOME_WORDS stays a door when the word follows one of these: it
+# names a natural village (观美村村委会新村114号, 小源村新村75号: doors 114 and 75).
+VILLAGE_ENDS = ("村", *COMMITTEE)
 # What people append to an estate name to describe a spot in or near it (金都花园东门): a gate
 # (one of GATE_SIDES + 门), a side (one of SIDES + 侧), or one of the words.
 GATE_SIDES, GATE = "东西南北正大", "门"

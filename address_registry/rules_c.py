@@ -15,15 +15,16 @@ _C_TYPES = {"u8": "uint8_t", "f64": "double", "char": "char"}
 # character sets (one U"" string) and single characters (a #define of the code point).
 WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END", "ESTATE_END",
               "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER",
-              "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS")
+              "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS", "REMARK_AFTER",
+              "VILLAGE_ENDS")
 CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER",
-             "MOBILE_SECOND", "ZERO_NUMERALS", "RECIPIENT_AFTER")
+             "MOBILE_SECOND", "ZERO_NUMERALS", "RECIPIENT_AFTER", "REMARK_OPEN", "REMARK_CLOSE")
 CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
          "PHASE", "QUARTER", "DASH", "LETTER_JOIN", "MOBILE_LEAD", "LANDLINE_LEAD",
-         "FORWARD")
+         "FORWARD", "SLASH", "BLANK_PART")
 # Digit counts rendered as NAME_MIN and NAME_MAX (a (low, high) pair) or NAME (an int).
 RANGES = ("DOOR_ROOM_DIGITS", "LANDLINE_AREA", "LANDLINE_NUMBER", "ROOM_NUMERAL_DIGITS",
-          "FORWARD_CHARS", "RECIPIENT_CHARS")
+          "FORWARD_CHARS", "RECIPIENT_CHARS", "NAMED_PHONE_CHARS")
 COUNTS = ("MOBILE_DIGITS",)
 
 

@@ -198,8 +198,29 @@ static int32_t choose(const registry *r, const int32_t *hits, int nh, const char
     return pool[0];
 }
 
-/* _opens_address: a province or city name (full or short) or a district's full name is written
- * at s[start]. */
+/* _parent_of_next: of the hits below deep (several divisions), the only one whose own child is
+ * named at s[end] (普陀区|长征镇 is Shanghai's), or -1. */
+static int32_t parent_of_next(const registry *r, const u32 *s, int n, int end, const int32_t *hits,
+                              int nh, const char *deep, int dl, int rank) {
+    int32_t first = -1, found = -1;
+    int several = 0;
+    for (int j = 0; j < nh; j++) {
+        if (r->hit_rank[hits[j]] <= rank || !hit_under(r, hits[j], deep, dl)) continue;
+        if (first < 0) first = hits[j];
+        several |= !same_code(r, first, hits[j]);
+    }
+    for (int j = 0; several && j < nh; j++) {
+        if (r->hit_rank[hits[j]] <= rank || !hit_under(r, hits[j], deep, dl) ||
+            !child_at(r, s, n, end, hits + j, 1, NULL, 0))
+            continue;
+        if (found >= 0 && !same_code(r, found, hits[j])) return -1;
+        if (found < 0) found = hits[j];
+    }
+    return several ? found : -1;
+}
+
+/* _opens_address: a province or city name (full or short), a district's full name or a
+ * district's other name followed by its own child (淳安|梓桐镇) is written at s[start]. */
 static int opens_address(const registry *r, const u32 *s, int n, int start) {
     int32_t first;
     int nn = group_at(r, s, n, start, &first);
@@ -207,7 +228,10 @@ static int opens_address(const registry *r, const u32 *s, int n, int start) {
         const int32_t *hits;
         int nh = name_at(r, s, n, start, first + i, &hits);
         for (int j = 0; j < nh; j++)
-            if (r->hit_rank[hits[j]] <= CITY || (r->hit_rank[hits[j]] == DISTRICT && r->hit_exact[hits[j]]))
+            if (r->hit_rank[hits[j]] <= CITY ||
+                (r->hit_rank[hits[j]] == DISTRICT &&
+                 (r->hit_exact[hits[j]] ||
+                  child_at(r, s, n, start + r->div_prefix_head[2 * (first + i)], hits + j, 1, NULL, 0))))
                 return 1;
     }
     return 0;
@@ -233,7 +257,7 @@ static int children_of(const registry *r, const char *c, int cl, const int32_t *
 /* typo_at's test of the children items[0..ni) of at least min_len characters: 0, or -1 when a
  * second division fits (*found and *length hold the first that fits). */
 static int typo_among(const registry *r, const u32 *s, int n, int pos, const int32_t *items,
-                      int ni, int min_len, int32_t *found, int *length) {
+                      int ni, int min_len, int confirmed, int32_t *found, int *length) {
     for (int i = 0; i + 1 < ni; i += 2) {
         const u32 *e = table_entry(&r->div_names.t, items[i]);
         int len = (int)e[0], off = 0, at = -1;
@@ -246,6 +270,7 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
                 at = k;
             }
         if (off != 1 || !is_cjk(s[pos + at])) continue;
+        if (confirmed && !child_at(r, s, n, pos + len, items + i + 1, 1, NULL, 0)) continue;
         if (*found >= 0 && !same_code(r, *found, items[i + 1])) return -1;
         if (*found < 0) {
             *found = items[i + 1];
@@ -257,22 +282,24 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
 
 /* _typo_at: a child of deep whose name is written at s[pos] with one character off (not its
  * last, and a CJK character in its place), when it is the only child that fits; under a city
- * its districts' streets of at least MIN_CITY_TYPO_NAME characters too; sets *length. */
+ * its districts' streets of at least MIN_CITY_TYPO_NAME characters too; `confirmed`: the
+ * children alone, each only with its own child named after it; sets *length. */
 static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const char *deep, int dl,
-                       int rank, int *length) {
+                       int rank, int confirmed, int *length) {
     const int32_t *items;
     int ni = children_of(r, deep, dl, &items);
     int32_t found = -1;
-    int ambiguous = typo_among(r, s, n, pos, items, ni, rank == CITY ? MIN_CITY_TYPO_NAME : 0,
+    int city = rank == CITY && !confirmed;
+    int ambiguous = typo_among(r, s, n, pos, items, ni, city ? MIN_CITY_TYPO_NAME : 0, confirmed,
                                &found, length);
-    for (int i = 0; rank == CITY && !ambiguous && i + 1 < ni; i += 2) {
+    for (int i = 0; city && !ambiguous && i + 1 < ni; i += 2) {
         int seen = 0;  /* each district once, in the order its names come */
         for (int j = 0; j < i && !seen; j += 2) seen = same_code(r, items[j + 1], items[i + 1]);
         if (seen) continue;
         const int32_t *streets;
         int ns = children_of(r, r->hit_code + CODE_COMMUNITY * items[i + 1],
                              r->hit_code_len[items[i + 1]], &streets);
-        ambiguous = typo_among(r, s, n, pos, streets, ns, MIN_CITY_TYPO_NAME, &found, length);
+        ambiguous = typo_among(r, s, n, pos, streets, ns, MIN_CITY_TYPO_NAME, 0, &found, length);
     }
     if (ambiguous) {
         *length = 0;
@@ -351,6 +378,12 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 }
                 if (length < MIN_BARE_COMMUNITY && dl == 0 && all_community) continue;
             }
+            int32_t parent = nh > 1 ? parent_of_next(r, s, n, pos + length, hits, nh, deep, dl, rank) : -1;
+            if (parent >= 0) {
+                kept[0] = parent;
+                hits = kept;
+                nh = 1;
+            }
             choice = choose(r, hits, nh, deep, dl, rank, prefer);
             if (choice < 0) {
                 int repeated = 0;  /* 杭州市杭州市, 浙江杭州 after 浙江省: skipped */
@@ -367,8 +400,19 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             taken = length;
             break;
         }
-        if (!taken && rank >= CITY && rank < COMMUNITY) {
-            choice = typo_at(r, s, n, pos, deep, dl, rank, &taken);
+        if (!taken && dl && s[pos] == BLANK_PART) {  /* 浙江省|无|温州市: an empty part */
+            int typo = 0;
+            if (!child_at(r, s, n, pos + 1, NULL, -1, deep, dl) && rank >= CITY && rank < COMMUNITY)
+                typo_at(r, s, n, pos + 1, deep, dl, rank, 0, &typo);
+            if (typo || child_at(r, s, n, pos + 1, NULL, -1, deep, dl)) {
+                taken = 1;
+                choice = -1;
+            }
+        }
+        if (!taken && dl && rank < COMMUNITY) {
+            /* (a province's city or a city's district: only with its own child after it) */
+            choice = rank >= CITY ? typo_at(r, s, n, pos, deep, dl, rank, 0, &taken) : -1;
+            if (choice < 0 && rank <= CITY) choice = typo_at(r, s, n, pos, deep, dl, rank, 1, &taken);
             if (choice >= 0) p->exact = 0;
         }
         if (!taken && dl) {  /* 杭州|经济技术开发区|下沙街道 */

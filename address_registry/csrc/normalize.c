@@ -12,8 +12,8 @@
 static u32 *CHARS;
 /* What a normalized character may start: the steps after the table look for these. */
 enum { C_NUMERAL = 1, C_HASH = 2, C_SYNONYM = 4, C_DI = 8,  /* C_DI: 第 */
-       C_LETTER = 16, C_DASH = 32, C_JOIN = 64, C_DOOR = 128 };
-static uint8_t CLASS[65536];
+       C_LETTER = 16, C_DASH = 32, C_JOIN = 64, C_DOOR = 128, C_BRACKET = 256 };
+static uint16_t CLASS[65536];
 /* Characters the table keeps as they are and no later step looks for: most of a text. A bit a
  * character, 8 KiB, so the test stays in the nearest cache where the tables above do not. */
 static uint64_t PLAIN[65536 / 64];
@@ -23,11 +23,12 @@ void set_char_table(const u32 *t) {
     memcpy(CHARS, t, 65536 * sizeof(u32));
     memset(PLAIN, 0, sizeof PLAIN);
     for (u32 c = 0; c < 65536; c++) {
-        CLASS[c] = (uint8_t)((numeral(c) >= 0 ? C_NUMERAL : 0) | (c == HASH ? C_HASH : 0) |
+        CLASS[c] = (uint16_t)((numeral(c) >= 0 ? C_NUMERAL : 0) | (c == HASH ? C_HASH : 0) |
                              (in_set(c, SYNONYM_STARTS) ? C_SYNONYM : 0) |
                              (c == ORDINAL ? C_DI : 0) | (is_upper(c) ? C_LETTER : 0) |
                              (c == DASH ? C_DASH : 0) | (c == LETTER_JOIN ? C_JOIN : 0) |
-                             (c == DOOR ? C_DOOR : 0));
+                             (c == DOOR ? C_DOOR : 0) |
+                             (c == REMARK_OPEN[0] || c == REMARK_CLOSE[0] ? C_BRACKET : 0));
     }
     for (u32 c = 0; c < 65536; c++)
         if (CHARS[c] == c && CLASS[c] == 0) PLAIN[c >> 6] |= 1ull << (c & 63);
@@ -214,16 +215,27 @@ static int word_before(const u32 *t, int m, int p, const u32 *const *words) {
     return 0;
 }
 
+/* One of HOME_WORDS ends right before t[p], and no VILLAGE_ENDS right before it (_home_door_sub). */
+static int home_word_before(const u32 *t, int m, int p) {
+    for (const u32 *const *w = HOME_WORDS; *w; w++) {
+        int len = 0;
+        while ((*w)[len]) len++;
+        if (len <= p && word_at(t, m, p - len, *w) == len && !word_before(t, m, p - len, VILLAGE_ENDS))
+            return 1;
+    }
+    return 0;
+}
+
 /* _DOOR_BUILDING and _HOME_DOOR in place: a run of 1-4 digits + 号 not after DOOR_AFTER, and
  * then 1-3 digits + 单元, 1-5 digits + 室, or DOOR_ROOM_DIGITS digits ending the text; or ending
- * the text right after one of HOME_WORDS: the 号 becomes 幢. */
+ * the text right after one of HOME_WORDS not after a village: the 号 becomes 幢. */
 static void door_buildings(u32 *t, int m) {
     for (int i = 0; i < m; i++) {
         if (t[i] != DOOR) continue;
         int p = i;
         while (p > 0 && is_digit(t[p - 1])) p--;
         if (p == i || i - p > 4) continue;
-        if (i + 1 == m && word_before(t, m, p, HOME_WORDS)) {
+        if (i + 1 == m && home_word_before(t, m, p)) {
             t[i] = BUILDING;
             continue;
         }
@@ -298,12 +310,65 @@ static int recipient(const u32 *t, int m) {
     return m;
 }
 
+/* _REMARK before NOISE, in place (the table kept only a remark's brackets of the punctuation, as
+ * '(' and ')'): a bracketed text right after a digit or one of REMARK_AFTER, or ending the text,
+ * goes with its brackets; other brackets go alone. `fence`: no remark is after t[k-1] unless k
+ * is past it (a bracket in between, or a remark that took the character before it). */
+static int remarks(u32 *t, int m) {
+    const u32 open = REMARK_OPEN[0], close = REMARK_CLOSE[0];
+    int k = 0, fence = 0;
+    for (int i = 0; i < m; i++) {
+        if (t[i] != open && t[i] != close) {
+            t[k++] = t[i];
+            continue;
+        }
+        int j = i + 1;
+        while (t[i] == open && j < m && t[j] != open && t[j] != close) j++;
+        if (t[i] == open && j < m && t[j] == close) {
+            int after = k > fence && is_digit(t[k - 1]);
+            for (const u32 *const *w = REMARK_AFTER; *w && !after; w++) {
+                int len = 0;
+                while ((*w)[len]) len++;
+                after = k - len >= fence && word_at(t, k, k - len, *w) == len;
+            }
+            if (!after && j != m - 1)
+                for (int q = i + 1; q < j; q++) t[k++] = t[q];
+            i = j;
+        }
+        fence = k;
+    }
+    return k;
+}
+
+/* _NAMED_PHONE: where a name and the telephone number ending the text start, when a digit, a
+ * letter or one of RECIPIENT_AFTER is before them (1606室|徐静13098566234); else m. */
+static int named_phone(const u32 *t, int m) {
+    int tail = 0;
+    while (tail < m && is_digit(t[m - 1 - tail])) tail++;
+    int p = -1;
+    if (tail == MOBILE_DIGITS && t[m - tail] == MOBILE_LEAD && in_set(t[m - tail + 1], MOBILE_SECOND)) {
+        p = m - tail;
+    } else if (tail >= LANDLINE_NUMBER_MIN && tail <= LANDLINE_NUMBER_MAX && m - tail - 1 > 0 &&
+               t[m - tail - 1] == DASH) {
+        int dash = m - tail - 1, area = 0;
+        while (area < dash && is_digit(t[dash - 1 - area])) area++;
+        if (area >= LANDLINE_AREA_MIN && area <= LANDLINE_AREA_MAX && t[dash - area] == LANDLINE_LEAD)
+            p = dash - area;
+    }
+    if (p < 0) return m;
+    int q = p;
+    while (q > 0 && name_char(t[q - 1])) q--;
+    if (q == 0 || p - q < NAMED_PHONE_CHARS_MIN || p - q > NAMED_PHONE_CHARS_MAX) return m;
+    return upper_or_digit(t[q - 1]) || in_set(t[q - 1], RECIPIENT_AFTER) ? q : m;
+}
+
 int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
     unsigned seen = 0;
     int m = mapped(text, bytes, out, &seen);
     if (m < 0) return -1;
+    if (seen & C_BRACKET) m = remarks(out, m);
     if (seen & (C_LETTER | C_DASH | C_JOIN)) m = blanks(out, m, seen);
-    if (m >= LANDLINE_AREA_MIN + 1 + LANDLINE_NUMBER_MIN) m = phones(out, m);
+    if (m >= LANDLINE_AREA_MIN + 1 + LANDLINE_NUMBER_MIN) m = phones(out, named_phone(out, m));
     m = recipient(out, m);
     if (seen & C_HASH) {  /* ([0-9A-Za-z])#楼? -> \1幢, then any other # goes */
         int k = 0;

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.skipif(not native.available(),
 EVAL = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "address_eval.csv"
 REALTEXT = EVAL.with_name("address_realtext.csv")
 HANDWRITTEN = EVAL.with_name("address_handwritten.csv")
+HELDOUT = EVAL.with_name("address_heldout.csv")
 
 
 @pytest.fixture(scope="module")
@@ -131,10 +132,10 @@ def labelled_texts() -> list[str | None]:
 
 
 def peoples_texts() -> list[str | None]:
-    """The composed and the hand-written real-text sets, variants of them (other dashes, 号 for
-    幢) and cut-off prefixes."""
+    """The composed, hand-written and held-out real-text sets, variants of them (other dashes, 号
+    for 幢) and cut-off prefixes."""
     texts = []
-    for path in (REALTEXT, HANDWRITTEN):
+    for path in (REALTEXT, HANDWRITTEN, HELDOUT):
         with path.open(encoding="utf-8") as f:
             texts += [row["address"] for row in csv.DictReader(f)]
     variants = [t.replace("-", "—").replace("幢", "号") for t in texts]
@@ -161,7 +162,7 @@ def mangled(texts: list[str]) -> list[str | None]:
     """3,000 random pieces of the first 300 texts with noise inserted, and a few odd strings."""
     rng = random.Random(11)
     pieces = "".join(texts[:300])
-    noise = "0123456789-#号幢单元室层楼组路街村区市县镇东门旁期 ，。０１２ＡＢｃ繁體樓號〇两十百千😀\n\t"
+    noise = "0123456789-#号幢单元室层楼组路街村区市县镇东门旁期 ，。０１２ＡＢｃ繁體樓號〇两十百千😀\n\t(（)）【】/无"
     out: list[str | None] = [None, "", "   ", "😀", "x" * 500, "杭州" * 150]
     for _ in range(3000):
         a = rng.randrange(len(pieces))

@@ -117,6 +117,70 @@ def test_parse(text: str, expected: dict[str, str | None]) -> None:
     assert {k: getattr(parsed, k) for k in expected} == expected
 
 
+# People's separators and leading words (无 between two parts, a leading word before an address
+# that starts at a district written short or by an old name), ambiguous district names, typos.
+NOISE_CASES = [
+    ("浙江省无杭州市无西湖区无翠苑街道文三路12号", dict(street_code="330106005", road="文三路")),
+    ("浙江省无宁波市无北仑区无新碶街道明州路100号", dict(street_code="330206002")),
+    ("江苏省无无锡市无梁溪区无崇安寺街道", dict(city="无锡市", street_code="320213021")),
+    ("安徽省无芜湖市无无为市无无城镇", dict(district="无为市", street="无城镇",
+                                          street_code="340281100")),
+    ("安徽省芜湖市无为市无城镇", dict(district="无为市", street_code="340281100")),
+    ("江苏省无锡市滨湖区蠡园街道", dict(city="无锡市", street_code="320211003")),
+    ("浙江省无湖州市无德清县无武康街道永安街20号", dict(street_code="330521001", road="永安街")),
+    ("浙江省无丽水市无缙云县无壶镇镇", dict(street_code="331122101")),
+    ("广东省无佛山市无南海区无桂城街道", dict(street_code="440605011")),
+    ("福建省无厦门市无思明区无中华街道", dict(street_code="350203003")),
+    ("温州市无瓯海区无瞿西街道", dict(street_code="330304008")),  # 瞿西: one character off
+    ("浙江省无温馨家园3幢", dict(city_code=None, estate="温馨家园")),  # no part after 无
+    ("浙江省无无", dict(province_code="33", city_code=None)),
+    ("马超 197 7608 9835 淳安千岛湖镇新安东路100号", dict(district="淳安",
+                                                         street_code="330127100")),
+    ("委托件 鄞州首南街道天童南路500号", dict(street_code="330212006", road="天童南路")),
+    ("住址 萧山县城厢街道人民路5号", dict(district="萧山县", street_code="330109001")),
+    ("收货人 李四 13512345678 富阳银湖街道富闲路9号", dict(street_code="330111006")),
+    ("快递 安吉递铺街道昌硕东路1号", dict(street_code="330523001")),
+    ("送至 乐清柳市镇长江路12号", dict(street_code="330382114")),
+    ("寄 武义壶山街道熟溪路8号", dict(street_code="330723002")),
+    ("地址 嵊州三江街道官河路66号", dict(street_code="330683002")),
+    ("委托件 昆山玉山镇人民路1号", dict(street_code="320583100")),
+    ("放门口 余姚县梨洲街道", dict(street_code="330281001")),
+    # a district name several provinces have: the one whose own street follows
+    ("普陀区 - 长征镇五一中路300号", dict(district_code="310107", street_code="310107102")),
+    ("普陀区长风新村街道", dict(district_code="310107")),
+    ("普陀区沈家门街道", dict(district_code="330903")),
+    ("普陀区", dict(district_code="330903")),  # nothing after it: the preferred province's
+    ("河东区常州道街道振兴北路557号", dict(district_code="120102", street_code="120102009")),
+    ("河东区九曲街道", dict(district_code="371312")),
+    ("朝阳区南湖街道", dict(district_code="220104")),
+    ("鼓楼区华大街道", dict(district_code="350102")),
+    ("鼓楼区宁海路街道", dict(district_code="320106")),
+    ("西湖区朝阳洲街道", dict(district_code="360103")),
+    ("送货地址：萧山-进化镇江湾工业园区东海东路517号", dict(street_code="330109104")),  # no 镇江市
+    # a city or district written one character off, read when its own child follows it
+    ("浙江省航州市萧山区党湾镇", dict(city_code="3301", street_code="330109120")),
+    ("浙江省航州市余杭县余杭街道", dict(street_code="330110013")),
+    ("浙江省台州市温领市泽国中兴路376号", dict(district_code="331081", street_code="331081100")),
+    ("舟山市胜泗县菜园镇", dict(district_code="330922", street_code="330922100")),
+    ("浙江省温州市隆湾区永中街道", dict(street_code="330303001")),
+    ("无锡市滨胡区雪浪街道", dict(street_code="320211008")),
+    ("浙江省湖洲市吴兴区飞英街道", dict(street_code="330502004")),
+    ("江苏省苏洲市姑苏区平江街道", dict(street_code="320508018")),
+    ("广东省深川市南山区粤海街道", dict(street_code="440305007")),
+    ("浙江省金华市义鸟市稠城街道", dict(street_code="330782001")),
+    ("四川省成都市武候区浆洗街街道", dict(street_code="510107001")),
+    ("浙江省航州市", dict(province_code="33", city_code=None)),  # nothing confirms it
+    ("浙江省台州市温领市", dict(city_code="3310", district_code=None)),
+    ("安徽省合肥市蜀出区", dict(city_code="3401", district_code=None)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NOISE_CASES, ids=[c[0] for c in NOISE_CASES])
+def test_peoples_writing(text: str, expected: dict[str, str | None]) -> None:
+    parsed = parse(text)
+    assert {k: getattr(parsed, k) for k in expected} == expected
+
+
 @pytest.mark.parametrize("text", ["", None, "😀" * 50, "a" * 10_000, "垃圾垃圾", "\x00\x01",
                                   "-" * 300, "123", "Main Street 5", "杭州市" * 2000])
 def test_parse_never_raises(text: str | None) -> None:
