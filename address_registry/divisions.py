@@ -42,9 +42,10 @@ _SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
 # (suffix today, suffix written) pairs. Indexed as short forms where no division of the same
 # parent has that name.
 _EARLIER_KIND = {"district": (("市", "县"), ("区", "县"), ("区", "市")), "street": (("街道", "镇"),)}
-# Canonical forms of the committee names: 安泰社区居委会 -> 安泰社区, 淡竹村村民委员会 -> 淡竹村.
+# Canonical forms of the committee names: 安泰社区居委会 -> 安泰社区, 淡竹村村民委员会 -> 淡竹村,
+# 吴徐村村委会 -> 吴徐村.
 _CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村村民委员会", "村"),
-                     ("村民委员会", "村"), ("村委会", "村"), ("居委会", "社区"), ("委员会", ""))
+                     ("村民委员会", "村"), ("村村委会", "村"), ("村委会", "村"), ("居委会", "社区"), ("委员会", ""))
 
 
 
@@ -69,7 +70,8 @@ def _hit(division: Division, exact: bool, historic: str | None = None) -> NameHi
 
 
 def canonical_name(name: str) -> str:
-    """The community name people write: 淡竹村村民委员会 -> 淡竹村, 安泰社区居委会 -> 安泰社区."""
+    """The community name people write: 淡竹村村民委员会 -> 淡竹村, 吴徐村村委会 -> 吴徐村, 安泰社区居委会
+    -> 安泰社区."""
     for suffix, replacement in _CANONICAL_SUFFIX:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)] + replacement

@@ -57,12 +57,15 @@ _ESTATE_TRIM = re.compile(r"^[^\u4e00-\u9fffA-Z]+|[^\u4e00-\u9fffA-Z0-9]+$")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # The committee written after a village or community name: 南山村|村委会, 安泰社区|居委会.
 _COMMITTEE = re.compile(rf"^(?:{_either(rules.COMMITTEE)})")
+# What a community's short name may be followed by and read with (勤丰|村, 勤丰|居委会).
+_COMMUNITY_WORD = re.compile(_either(rules.COMMUNITY_WORDS))
 # A division-like prefix the division scan could not place (北京市朝阳区|建国路): not the road's.
 _ADMIN_PREFIX = re.compile(rf"^.*[\u4e00-\u9fff]{{2}}[{rules.ADMIN_ENDS}](?=[\u4e00-\u9fff]{{2}})")
 _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 # Words that end an estate/POI name; a bare word without one needs other context to be an estate.
 _ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
 _TOWER = tuple(rules.TOWER_WORDS)
+_KIND_SUFFIXES = rules.KIND_SUFFIXES
 _ZONE_WORDS = tuple(rules.ZONE_WORDS)
 _CITY_RANK, _DISTRICT_RANK, _STREET_RANK = RANK["city"], RANK["district"], RANK["street"]
 _COMMUNITY_RANK = RANK["community"]
@@ -232,11 +235,19 @@ def _opens_address(s: str, start: int, div: Divisions) -> bool:
                for h in div.names.get(s[start : start + n], ()))
 
 
+def _stem_length(name: str) -> int:
+    """The length of a division name without the suffix of its kind (三墩|镇, 明北|社区)."""
+    for suffix in _KIND_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return len(name) - len(suffix)
+    return len(name)
+
+
 def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions
              ) -> tuple[int, NameHit] | None:
     """A child of `deepest` whose name is written at `pos` with one character off (not its last
-    character, and a Chinese character in its place, not ending as a road does: 金鸡湖大道 is no
-    金鸡湖街道), when it is the only child that fits; under a city, its districts and their
+    character and not in its kind's suffix (明北小区 is no 明北社区), a Chinese character in its
+    place, not ending as a road does: 金鸡湖大道 is no 金鸡湖街道), when it is the only child that fits; under a city, its districts and their
     streets of at least MIN_CITY_TYPO_NAME characters."""
     index = div.typo_index(deepest, rank == _CITY_RANK)
     candidates = sorted(c for n, by_last in index.items() if pos + n <= len(s)
@@ -248,7 +259,7 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions
         if written.endswith(_ROAD_ENDS):
             continue
         off = [i for i, (a, b) in enumerate(zip(written, name, strict=True)) if a != b]
-        if len(off) != 1 or not _HAS_CJK.match(written[off[0]]):
+        if len(off) != 1 or not _HAS_CJK.match(written[off[0]]) or off[0] >= _stem_length(name):
             continue
         if found is not None and found.code != h.code:
             return None
@@ -333,6 +344,12 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                     taken = (length, None)
                     break
                 continue
+            if not choice.exact and choice.rank == _COMMUNITY_RANK and pos + length < n \
+                    and _HAS_CJK.match(s[pos + length]):
+                word = _COMMUNITY_WORD.match(s, pos + length)
+                if word is None:
+                    continue  # 勤丰|路, 南肖埠|一区, 乔司|农场: the start of a longer name
+                length = word.end() - pos  # 勤丰村, 勤丰居委会: read with the word
             taken = (length, choice)
             break
         if taken is None and rank >= _CITY_RANK and rank < _COMMUNITY_RANK:

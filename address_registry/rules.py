@@ -97,10 +97,19 @@ MIN_TYPO_NAME = 3
 # ... and a street's name under a known city with no district read, when at least this long (the
 # city's streets are many, so a short name one character off is more often another name).
 MIN_CITY_TYPO_NAME = 4
+# ... and only in the name's stem, not in the suffix of its kind (明北小区 is no 明北社区 misspelt):
+# the suffixes, tried in this order.
+KIND_SUFFIXES = ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "街道办事处", "村委会",
+                 "居委会", "委员会", "街道", "社区", "地区", "镇", "乡", "村", "区", "县", "市", "旗")
 # A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
 TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
 # The committee written after a village or community name (南山村|村委会), in the order tried.
 COMMITTEE = ("村民委员会", "村委会", "社区居民委员会", "居民委员会", "社区居委会", "居委会")
+# A community's short name (勤丰 for 勤丰社区) followed by a Chinese character starts a longer name
+# (勤丰路, 南肖埠一区, 乔司农场) and is no community, unless that character starts one of these,
+# which are read with it (勤丰村, 勤丰居委会); followed by a number, a letter or nothing it is one.
+COMMUNITY_WORDS = ("社区居民委员会", "村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "社区",
+                   "村")
 # What people append to an estate name to describe a spot in or near it (金都花园东门): a gate
 # (one of GATE_SIDES + 门), a side (one of SIDES + 侧), or one of the words.
 GATE_SIDES, GATE = "东西南北正大", "门"

@@ -15,7 +15,8 @@ _C_TYPES = {"u8": "uint8_t", "f64": "double", "char": "char"}
 # character sets (one U"" string) and single characters (a #define of the code point).
 WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END", "ESTATE_END",
               "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER",
-              "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS")
+              "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS", "COMMUNITY_WORDS",
+              "KIND_SUFFIXES")
 CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER",
              "MOBILE_SECOND", "ZERO_NUMERALS", "RECIPIENT_AFTER")
 CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",

@@ -230,6 +230,16 @@ static int children_of(const registry *r, const char *c, int cl, const int32_t *
     return multimap_get(&r->div_children, key, cl, items);
 }
 
+/* _stem_length: the length of a division name without the suffix of its kind (三墩|镇). */
+static int stem_length(const u32 *name, int len) {
+    for (const u32 *const *w = KIND_SUFFIXES; *w; w++) {
+        int k = 0;
+        while ((*w)[k]) k++;
+        if (len > k && word_at(name, len, len - k, *w)) return len - k;
+    }
+    return len;
+}
+
 /* typo_at's test of the children items[0..ni) of at least min_len characters: 0, or -1 when a
  * second division fits (*found and *length hold the first that fits). */
 static int typo_among(const registry *r, const u32 *s, int n, int pos, const int32_t *items,
@@ -245,7 +255,7 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
                 off++;
                 at = k;
             }
-        if (off != 1 || !is_cjk(s[pos + at])) continue;
+        if (off != 1 || !is_cjk(s[pos + at]) || at >= stem_length(e + 2, len)) continue;
         if (*found >= 0 && !same_code(r, *found, items[i + 1])) return -1;
         if (*found < 0) {
             *found = items[i + 1];
@@ -255,9 +265,10 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
     return 0;
 }
 
-/* _typo_at: a child of deep whose name is written at s[pos] with one character off (not its
- * last, and a CJK character in its place), when it is the only child that fits; under a city
- * its districts' streets of at least MIN_CITY_TYPO_NAME characters too; sets *length. */
+/* _typo_at: a child of deep whose name is written at s[pos] with one character off (in its
+ * stem, not its kind's suffix, and a CJK character in its place), when it is the only child that
+ * fits; under a city its districts' streets of at least MIN_CITY_TYPO_NAME characters too; sets
+ * *length. */
 static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const char *deep, int dl,
                        int rank, int *length) {
     const int32_t *items;
@@ -363,6 +374,12 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     break;
                 }
                 continue;
+            }
+            if (!r->hit_exact[choice] && r->hit_rank[choice] == COMMUNITY && pos + length < n &&
+                is_cjk(s[pos + length])) {
+                int w = any_word_at(s, n, pos + length, COMMUNITY_WORDS);
+                if (!w) continue;  /* 勤丰|路, 南肖埠|一区, 乔司|农场: the start of a longer name */
+                length += w;  /* 勤丰村, 勤丰居委会: read with the word */
             }
             taken = length;
             break;

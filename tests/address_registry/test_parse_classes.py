@@ -1,0 +1,60 @@
+"""Classes of people's writing that used to miss (issue 14), each as strings of its own from
+several cities and provinces (not taken from the real-text sets): the Python reference's parse,
+and the native parse equal to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from address_registry import native, parse
+from tests.address_registry.test_native_parse import assert_same, both_ways
+
+Case = tuple[str, dict[str, str | None]]
+
+# A road, estate or place whose name starts with a community's short name is no community; the
+# short name followed by 社区/村/居委会, a number or nothing is one.
+COMMUNITY_SHORT: list[Case] = [
+    ("金华市婺城区城北街道鸿苑西路金色家园5幢", dict(community_code=None, building="5")),
+    ("宁波市鄞州区钟公庙街道长丰工业园区", dict(community_code=None)),
+    ("平阳县水头镇金凤大道商贸城", dict(community_code=None, street_code="330326102")),
+    ("杭州市滨江区浦沿街道信诚路 东方花园", dict(community_code=None)),
+    ("台州市路桥区路北街道阳光农场", dict(community_code=None)),
+    ("嘉兴市海宁市长安镇聆涛景区", dict(community_code=None)),
+    ("舟山市普陀区东港街道兴普商业广场", dict(community_code=None)),
+    ("衢州市龙游县龙洲街道兴龙小学", dict(community_code=None)),
+    ("丽水市莲都区紫金街道星湖湾二期", dict(community_code=None)),
+    ("绍兴市嵊州市三江街道芷湘东路口", dict(community_code=None)),
+    ("温州市鹿城区广化街道双榕市场", dict(community_code=None)),
+    ("宁波市北仑区大碶街道金泉工业区", dict(community_code=None)),
+    ("湖州市吴兴区仁皇山街道桥西菜场", dict(community_code=None)),
+    ("台州市玉环市玉城街道双港码头", dict(community_code=None)),
+    ("金华市婺城区城北街道鸿苑社区", dict(community_code="330702004021")),
+    ("宁波市鄞州区钟公庙街道长丰居委会", dict(community_code="330212002001", estate=None)),
+    ("杭州市滨江区浦沿街道信诚", dict(community_code="330108003020")),
+    ("台州市路桥区路北街道阳光5幢2单元301", dict(community_code="331004003008", building="5")),
+    ("丽水市松阳县西屏街道城东社区居委会", dict(community_code="331124001001")),
+    # an estate written like a community with its kind's suffix changed is no typo of it
+    ("宁波市江北区孔浦街道怡江小区9幢", dict(community_code=None, estate="怡江小区")),
+    ("台州市路桥区路北街道阳光小区3幢", dict(community_code=None, estate="阳光小区")),
+    ("舟山市普陀区东港街道兴普小区", dict(community_code=None)),
+    # a village named XX村村委会 is written XX村, before an estate too
+    ("宁波市鄞州区咸祥镇芦浦村 东海花园3幢", dict(community_code="330212101200", building="3")),
+    ("丽水市松阳县大东坝镇横樟村", dict(community_code="331124104220")),
+    ("桐庐县百江镇罗山村阳光公寓", dict(community_code="330122112211", estate="阳光公寓")),
+    ("嘉兴市桐乡市高桥街道落晚村12号", dict(community_code="330483004201")),
+    ("舟山市普陀区桃花镇青龙村村委会", dict(community_code="330903104214", estate=None)),
+]
+
+CASES = COMMUNITY_SHORT
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_parse(text: str, expected: dict[str, str | None]) -> None:
+    parsed = parse(text)
+    assert {k: getattr(parsed, k) for k in expected} == expected
+
+
+@pytest.mark.skipif(not native.available(), reason="native matcher unavailable (no C compiler)")
+def test_native_parse_is_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow, _ = both_ways([text for text, _ in CASES], monkeypatch)
+    assert_same(fast, slow)
