@@ -41,7 +41,8 @@ _ROAD_NUMBER = re.compile(
 _BUILDING = re.compile(rf"(?P<building>[0-9A-Z]{{1,5}}){_BUILDING_MARK}")
 _UNIT = re.compile(rf"(?P<unit>\d{{1,3}}){rules.UNIT}")
 _FLOOR = re.compile(rf"(?P<floor>-?\d{{1,3}})[{rules.FLOOR_MARKS}]")
-_ROOM = re.compile(rf"(?P<room>\d{{1,5}}){_ROOM_MARK}?$")
+# A room, or a room with a suffix of 1-2 digits (302-1, Chongqing's floor-room 28-5: kept whole)
+_ROOM = re.compile(rf"(?P<room>\d{{1,5}}(?:-\d{{1,2}})?){_ROOM_MARK}?$")
 _ROAD_ONLY = re.compile(
     rf"^(?!.*(?:{_ESTATE_WORDS}))(?P<road>[\u4e00-\u9fff]{{1,10}}?(?:{_ROAD_END}))"
     rf"(?![\u4e00-\u9fff]*[{_BUILDING_MARK}{_DOOR}])"
@@ -416,8 +417,11 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
         building = b.group("building").lstrip("0") or "0"
     elif d := _DASHED.search(rest):
         estate_text, tail = rest[: d.start()], ""
-        building = d.group("building").lstrip("0") or "0"
-        unit, room = d.group("unit"), d.group("room")
+        if d.group("unit") is None and estate_text.endswith(_TOWER):
+            room = rest[d.start("building") : d.end("room")]  # 西城大厦12-10: floor-room
+        else:
+            building = d.group("building").lstrip("0") or "0"
+            unit, room = d.group("unit"), d.group("room")
     else:
         # no building: a tower's room (浙商大厦1502室) or unit/floor follow the name directly
         n = _LEADING_NUMBER.search(rest)

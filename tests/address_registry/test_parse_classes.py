@@ -45,7 +45,26 @@ COMMUNITY_SHORT: list[Case] = [
     ("舟山市普陀区桃花镇青龙村村委会", dict(community_code="330903104214", estate=None)),
 ]
 
-CASES = COMMUNITY_SHORT
+# A room with a suffix (302-1) and Chongqing's floor-room (28-5) are kept whole as the room; a
+# unit-room dash after a building (3-502) still gives room 502.
+ROOM_SUFFIX: list[Case] = [
+    ("杭州市拱墅区米市巷街道朝晖五区12幢302-1", dict(building="12", room="302-1")),
+    ("宁波市海曙区鼓楼街道中山花园3幢1单元501-2室", dict(building="3", unit="1", room="501-2")),
+    ("温州市鹿城区五马街道华侨新村7幢1202-3", dict(building="7", room="1202-3")),
+    ("南京市鼓楼区湖南路街道颐和花园6栋2单元402-11", dict(unit="2", room="402-11")),
+    ("广州市天河区石牌街道华师新村B栋603-2", dict(building="B", room="603-2")),
+    ("重庆市渝北区龙溪街道龙湖花园3栋2单元15-4", dict(building="3", unit="2", room="15-4")),
+    ("重庆市南岸区南坪街道万达广场32-8", dict(estate="万达广场", room="32-8")),
+    ("重庆市沙坪坝区渝碚路街道三峡广场大厦 19-6", dict(room="19-6")),
+    ("重庆市九龙坡区杨家坪街道西城大厦12-10室", dict(room="12-10")),
+    ("成都市锦江区春熙路街道时代广场A座8-12", dict(building="A", room="8-12")),
+    ("金都花园5幢3-502", dict(building="5", room="502")),
+    ("金都花园3-2-502", dict(building="3", unit="2", room="502")),
+    ("金都花园5-302", dict(building="5", room="302")),
+    ("绍兴市越城区北海街道镜湖新村9幢2单元0302-1", dict(unit="2", room="302-1")),
+]
+
+CASES = COMMUNITY_SHORT + ROOM_SUFFIX
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
