@@ -12,7 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from address_registry.normalize import traditional_spellings
-from address_registry.rules import MAX_DIVISION_HITS, MIN_CITY_TYPO_NAME, MIN_TYPO_NAME
+from address_registry.rules import (
+    MAX_DIVISION_HITS,
+    MIN_CITY_TYPO_NAME,
+    MIN_TYPO_NAME,
+    STREET_KIND,
+    STREET_SHORT,
+)
 from divisions.reference import LEVELS as LEVELS  # re-exported for the matcher
 from divisions.reference import RANK, Change, Division, national, read_history
 
@@ -94,8 +100,11 @@ def _ethnic_forms(name: str) -> set[str]:
 
 
 def short_forms(level: str, name: str) -> set[str]:
-    """Every shorter spelling of a division name that is at least two characters long."""
+    """Every shorter spelling of a division name that is at least two characters long, and a
+    street's with 街 for 街道 (府山街)."""
     forms = {canonical_name(name)} if level == "community" else _ethnic_forms(name)
+    if level == "street" and name.endswith(STREET_KIND) and len(name) - len(STREET_KIND) >= 2:
+        forms.add(name[: -len(STREET_KIND)] + STREET_SHORT)
     suffixes = _SHORT_SUFFIXES[level]
     for full in (name, *forms):
         if full.endswith(suffixes):

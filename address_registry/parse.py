@@ -214,6 +214,14 @@ def _street_naming_estate(s: str, end: int, hits: list[NameHit], deepest: str, r
     return next(iter(streets.values())) if len(streets) == 1 else None
 
 
+def _street_written_short(s: str, end: int, form: str, hits: list[NameHit], rank: int) -> bool:
+    """越城区|府山街: a street's form with 街 for 街道 (a form that ends like a road), right after
+    its district and not followed by a digit (越城区府山街12号 is a road and its door number)."""
+    return (form.endswith(rules.STREET_SHORT) and rank == _DISTRICT_RANK
+            and not (end < len(s) and "0" <= s[end] <= "9")
+            and any(h.rank == _STREET_RANK for h in hits))
+
+
 def _zone_at(s: str, pos: int, stem: int, codes: tuple[str, ...], div: Divisions) -> int:
     """The length of a development zone's name at `pos` (up to `stem` Chinese characters, then
     one of ZONE_WORDS) that a division under one of `codes` follows, or 0 (`codes` ("",): any
@@ -315,7 +323,9 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 continues = _NAME_CONTINUES.match(s, pos + length)
                 codes = tuple(h.code for h in hits)
                 if form.endswith(_ROAD_SUFFIX):
-                    continue
+                    if not _street_written_short(s, pos + length, form, hits, rank):
+                        continue
+                    hits = [h for h in hits if h.rank == _STREET_RANK]
                 if continues and not _child_at(s, pos + length, codes, div):
                     street = _street_naming_estate(s, pos + length, hits, deepest, rank)
                     if street is None:

@@ -325,7 +325,16 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             if (!any_exact) {
                 int road_form = 0;
                 for (int j = 0; ROAD_SUFFIX[j]; j++) road_form |= s[pos + length - 1] == ROAD_SUFFIX[j];
-                if (road_form) continue;
+                if (road_form) {  /* _street_written_short: 越城区|府山街, not 府山街12号 */
+                    int k = 0;
+                    if (s[pos + length - 1] == STREET_SHORT && rank == DISTRICT &&
+                        !(pos + length < n && is_digit(s[pos + length])))
+                        for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++)
+                            if (r->hit_rank[hits[j]] == STREET) kept[k++] = hits[j];
+                    if (k == 0) continue;
+                    hits = kept;
+                    nh = k;
+                }
                 if (name_continues(s, n, pos + length) &&
                     !child_at(r, s, n, pos + length, hits, nh, NULL, 0)) {
                     choice = street_naming_estate(r, s, n, pos + length, hits, nh, deep, dl, rank);

@@ -64,7 +64,30 @@ ROOM_SUFFIX: list[Case] = [
     ("绍兴市越城区北海街道镜湖新村9幢2单元0302-1", dict(unit="2", room="302-1")),
 ]
 
-CASES = COMMUNITY_SHORT + ROOM_SUFFIX
+# A street written with 街 for 街道 right after its district is the street; followed by a door
+# number it is a road.
+STREET_JIE: list[Case] = [
+    ("绍兴市越城区府山街", dict(street_code="330602002")),
+    ("贵州省贵阳市清镇市滨湖街 红枫花园3栋", dict(street_code="520181004", building="3")),
+    ("辽宁丹东东港市新城街", dict(street_code="210681003")),
+    ("江西省抚州市临川区城西街 赣东大道", dict(street_code="361002091")),
+    ("湖南湘潭湘乡市昆仑桥街", dict(street_code="430381003")),
+    ("陕西省渭南市临渭区向阳街阳光小区5号楼", dict(street_code="610502004", building="5")),
+    ("广州市花都区新雅街", dict(street_code="440114004")),
+    ("河南省平顶山市舞钢市朱兰街", dict(street_code="410481003")),
+    ("安徽芜湖市镜湖区方村街", dict(street_code="340202012")),
+    ("新昌县澄潭街", dict(street_code="330624004")),
+    ("上海市奉贤区西渡街", dict(street_code="310120001")),
+    ("山东省烟台市莱阳市柏林庄街", dict(street_code="370682005")),
+    ("云南昭通永善县永兴街", dict(street_code="530625002")),
+    ("四川成都武侯区浆洗街", dict(street_code="510107001")),  # 浆洗街街道
+    ("越城区府山街12号", dict(street_code=None, road="府山街", road_number="12")),
+    ("渭南市临渭区向阳街 88号", dict(street_code=None, road="向阳街", road_number="88")),
+    ("广州市花都区新雅街3号", dict(street_code=None, road="新雅街")),
+    ("府山街", dict(street_code=None)),  # ... only right after its district
+]
+
+CASES = COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
