@@ -40,11 +40,13 @@ BLANK_WORDS = ("UNDEFINED", "NULL", "NONE", "NAN")
 DASH = "-"
 # Between a letter and a digit this joins a building's letter and number: A一11幢 -> A11幢.
 LETTER_JOIN = "一"
-# N号 right before a unit or room (金都花园7号3单元301), or before a bare room number of
-# DOOR_ROOM_DIGITS digits that ends the text (安吉公寓3号301), is building N, unless it follows
-# one of these (文三路12号3单元: a door number; 3组15号: a rural door number).
+# N号 right before a unit, room or a floor of up to DOOR_FLOOR_DIGITS digits (金都花园7号3单元301,
+# 象山艺术公社22号3楼), or before a bare room number of DOOR_ROOM_DIGITS digits that ends the text
+# (安吉公寓3号301), is building N, unless it follows one of these (文三路12号3单元: a door number;
+# 3组15号: a rural door number).
 DOOR_AFTER = "路街巷弄道组"
 DOOR_ROOM_DIGITS = (3, 4)
+DOOR_FLOOR_DIGITS = 2
 # A telephone number written with the address goes: a mobile number (MOBILE_LEAD, one of
 # MOBILE_SECOND, then digits to MOBILE_DIGITS) or a landline (LANDLINE_LEAD and an area code of
 # LANDLINE_AREA digits in all, a dash, a number of LANDLINE_NUMBER digits), not touching another

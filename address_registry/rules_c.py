@@ -25,7 +25,7 @@ CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "G
 # Digit counts rendered as NAME_MIN and NAME_MAX (a (low, high) pair) or NAME (an int).
 RANGES = ("DOOR_ROOM_DIGITS", "LANDLINE_AREA", "LANDLINE_NUMBER", "ROOM_NUMERAL_DIGITS",
           "FORWARD_CHARS", "RECIPIENT_CHARS")
-COUNTS = ("MOBILE_DIGITS",)
+COUNTS = ("MOBILE_DIGITS", "DOOR_FLOOR_DIGITS")
 
 
 def _chars(text: str) -> str:

@@ -87,7 +87,25 @@ STREET_JIE: list[Case] = [
     ("府山街", dict(street_code=None)),  # ... only right after its district
 ]
 
-CASES = COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE
+# N号 after a proper name with no estate word: building N when a unit, room or floor follows,
+# otherwise a door (no building).
+DOOR_OR_BUILDING: list[Case] = [
+    ("宁波市鄞州区首南街道湖畔人家12号3单元502", dict(estate="湖畔人家", building="12", unit="3")),
+    ("杭州市西湖区转塘街道象山艺术公社22号3楼", dict(building="22", floor="3")),
+    ("温州市鹿城区南汇街道锦绣江南8号1201室", dict(estate="锦绣江南", building="8", room="1201")),
+    ("金华市婺城区西关街道江南人家15号2单元301", dict(building="15", unit="2", room="301")),
+    ("南京市江宁区东山街道翠屏国际5号2201", dict(building="5", room="2201")),
+    ("成都市武侯区簇桥街道锦城印象16号2层", dict(building="16", floor="2")),
+    ("湖州市吴兴区飞英街道清水湾3号11层", dict(building="3", floor="11")),
+    ("西安市雁塔区小寨路街道曲江观邸9号4单元", dict(building="9", unit="4")),
+    ("宁波市江北区慈城镇慈湖人家28号", dict(building=None)),
+    ("台州市椒江区白云街道星明人家7号", dict(building=None)),
+    ("杭州市西湖区文三路12号3楼", dict(road="文三路", road_number="12", building=None,
+                                    floor="3")),
+    ("淳安县千岛湖镇青溪村3组15号2楼", dict(road="3组", road_number="15", building=None)),
+]
+
+CASES = COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
