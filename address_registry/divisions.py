@@ -48,6 +48,11 @@ _SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
 # (suffix today, suffix written) pairs. Indexed as short forms where no division of the same
 # parent has that name.
 _EARLIER_KIND = {"district": (("市", "县"), ("区", "县"), ("区", "市")), "street": (("街道", "镇"),)}
+# ... and a county-level city or district of a one-character stem and 州 written as the county it
+# mostly was (嵊县 for 嵊州市, 滕县 for 滕州市, 蓟县 for 蓟州区): indexed where no division has the name
+# (青县 and 高县 are counties of their own); the scan's rules keep it to the one under the parent
+# written, or the preferred province's with none.
+_STEM_KIND = (("州市", "县"), ("州区", "县"))
 # Canonical forms of the committee names: 安泰社区居委会 -> 安泰社区, 淡竹村村民委员会 -> 淡竹村,
 # 吴徐村村委会 -> 吴徐村.
 _CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村村民委员会", "村"),
@@ -191,7 +196,14 @@ class Divisions:
                     self._add(spelling, _hit(today, False, note))
 
     def _add_earlier_kinds(self, records: list[Division]) -> None:
-        """建德县 -> 建德市, 新街镇 -> 新街街道 (`_EARLIER_KIND`), unless a sibling carries the name."""
+        """建德县 -> 建德市, 新街镇 -> 新街街道 (`_EARLIER_KIND`), unless a sibling carries the name;
+        嵊县 -> 嵊州市 (`_STEM_KIND`), unless a division carries the name."""
+        stems = [(d, d.name[0] + written) for d in records if d.level == "district"
+                 for today, written in _STEM_KIND if len(d.name) == 3 and d.name.endswith(today)]
+        taken = {form for _, form in stems if form in self.names}
+        for d, form in stems:
+            if form not in taken:
+                self._add(form, _hit(d, exact=False))
         for d in records:
             for today, written in _EARLIER_KIND.get(d.level, ()):
                 if not d.name.endswith(today) or len(d.name) - len(today) < 2:

@@ -105,7 +105,28 @@ DOOR_OR_BUILDING: list[Case] = [
     ("淳安县千岛湖镇青溪村3组15号2楼", dict(road="3组", road_number="15", building=None)),
 ]
 
-CASES = COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING
+# A county-level city or district written as the county it was: a one-character stem and 州
+# (嵊县 for 嵊州市) where no division has that name, and two-character stems (临海县 for 临海市).
+COUNTY_STEM: list[Case] = [
+    ("嵊县甘霖镇", dict(district_code="330683", street_code="330683100")),
+    ("绍兴嵊县长乐镇", dict(district_code="330683", street_code="330683101")),
+    ("山东滕县", dict(district_code="370481")),
+    ("天津蓟县", dict(district_code="120119")),
+    ("北京通县", dict(district_code="110112")),
+    ("江苏南通通县", dict(district_code="320612")),
+    ("通县", dict(district_code=None)),  # two of them and no parent written: not guessed
+    ("河南邓县", dict(district_code="411381")),
+    ("四川彭县", dict(district_code="510182")),
+    ("广东雷县", dict(district_code="440882")),
+    ("河北涿县", dict(district_code="130681")),
+    ("青县", dict(district_code="130922")),  # a county of its own, not 青州市
+    ("山东青县", dict(district_code=None)),
+    ("临海县", dict(district_code="331082")),
+    ("诸暨县", dict(district_code="330681")),
+    ("余姚县", dict(district_code="330281")),
+]
+
+CASES = COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
