@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,15 +40,21 @@ _SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "province": ("省", "市", "自治区"),
     "city": ("市", "地区", "盟"),
     "district": ("畲族自治县", "自治县", "区", "县", "市"),
-    "street": ("畲族乡", "街道办事处", "街道", "镇", "乡"),
+    "street": ("畲族乡", "街道办事处", "街道", "地区", "镇", "乡"),
     "community": ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "村委会", "居委会",
                   "委员会", "社区", "生活区", "管理区", "村"),
 }
-# Earlier spellings of a division's kind people still write (建德县 for 建德市, a county until it
-# became a city; 崇明县 for 崇明区; 新街镇 for 新街街道, a town until it became a street): level ->
-# (suffix today, suffix written) pairs. Indexed as short forms where no division of the same
-# parent has that name.
-_EARLIER_KIND = {"district": (("市", "县"), ("区", "县"), ("区", "市")), "street": (("街道", "镇"),)}
+# Earlier spellings of a district's kind people still write (建德县 for 建德市, a county until it
+# became a city; 崇明县 for 崇明区): (suffix today, suffix written) pairs. Indexed as short forms
+# where no division of the same parent has that name.
+_EARLIER_KIND = (("市", "县"), ("区", "县"), ("区", "市"))
+# A street's kind written as another (新街镇 for 新街街道, a town until it became a street; 梁弄乡 for
+# 梁弄镇, a 乡 until it became a town, and the other way round; 后沙峪镇 for Beijing's 后沙峪地区, a
+# town's area office): (kind today, kind written) pairs, indexed as short forms where the stem is
+# the only one of _STREET_KINDS under its district and no sibling has the name written.
+_STREET_KINDS = ("街道", "地区", "镇", "乡")
+_STREET_KIND_WRITTEN = (("街道", "镇"), ("镇", "乡"), ("乡", "镇"), ("地区", "镇"), ("地区", "乡"),
+                        ("地区", "街道"))
 # ... and a county-level city or district of a one-character stem and 州 written as the county it
 # mostly was (嵊县 for 嵊州市, 滕县 for 滕州市, 蓟县 for 蓟州区): indexed where no division has the name
 # (青县 and 高县 are counties of their own); the scan's rules keep it to the one under the parent
@@ -196,21 +203,29 @@ class Divisions:
                     self._add(spelling, _hit(today, False, note))
 
     def _add_earlier_kinds(self, records: list[Division]) -> None:
-        """建德县 -> 建德市, 新街镇 -> 新街街道 (`_EARLIER_KIND`), unless a sibling carries the name;
-        嵊县 -> 嵊州市 (`_STEM_KIND`), unless a division carries the name."""
-        stems = [(d, d.name[0] + written) for d in records if d.level == "district"
-                 for today, written in _STEM_KIND if len(d.name) == 3 and d.name.endswith(today)]
-        taken = {form for _, form in stems if form in self.names}
-        for d, form in stems:
+        """建德县 -> 建德市 (`_EARLIER_KIND`) and 新街镇 -> 新街街道 (`_STREET_KIND_WRITTEN`), unless a
+        sibling carries the name; 嵊县 -> 嵊州市 (`_STEM_KIND`), unless a division carries it."""
+        one_character = [(d, d.name[0] + written) for d in records if d.level == "district"
+                         for today, written in _STEM_KIND
+                         if len(d.name) == 3 and d.name.endswith(today)]
+        taken = {form for _, form in one_character if form in self.names}
+        for d, form in one_character:
             if form not in taken:
                 self._add(form, _hit(d, exact=False))
-        for d in records:
-            for today, written in _EARLIER_KIND.get(d.level, ()):
-                if not d.name.endswith(today) or len(d.name) - len(today) < 2:
-                    continue
-                form = d.name[: -len(today)] + written
-                if not any(h.division.parent == d.parent for h in self.names.get(form, ())):
-                    self._add(form, _hit(d, exact=False))
+        kinds = [(d, today, written) for d in records if d.level == "district"
+                 for today, written in _EARLIER_KIND]
+        streets = [(d, next((k for k in _STREET_KINDS if d.name.endswith(k)), "")) for d in records
+                   if d.level == "street"]
+        stems = Counter((d.parent, d.name[: -len(k)]) for d, k in streets if k)
+        kinds += [(d, today, written) for d, kind in streets
+                  if kind and stems[(d.parent, d.name[: -len(kind)])] == 1
+                  for today, written in _STREET_KIND_WRITTEN if today == kind]
+        for d, today, written in kinds:
+            if not d.name.endswith(today) or len(d.name) - len(today) < 2:
+                continue
+            form = d.name[: -len(today)] + written
+            if not any(h.division.parent == d.parent for h in self.names.get(form, ())):
+                self._add(form, _hit(d, exact=False))
 
     def name(self, code: str | None) -> str | None:
         """The official name of a code, or None."""

@@ -215,9 +215,10 @@ def _street_naming_estate(s: str, end: int, hits: list[NameHit], deepest: str, r
 
 
 def _street_written_short(s: str, end: int, form: str, hits: list[NameHit], rank: int) -> bool:
-    """越城区|府山街: a street's form with 街 for 街道 (a form that ends like a road), right after
-    its district and not followed by a digit (越城区府山街12号 is a road and its door number)."""
-    return (form.endswith(rules.STREET_SHORT) and rank == _DISTRICT_RANK
+    """越城区|府山街, 朝阳区|孙河街道: a street's form ending in 街 or 街道 (so ending like a road),
+    right after its district and not followed by a digit (越城区府山街12号 is a road and its door
+    number)."""
+    return (form.endswith(rules.STREET_FORMS) and rank == _DISTRICT_RANK
             and not (end < len(s) and "0" <= s[end] <= "9")
             and any(h.rank == _STREET_RANK for h in hits))
 
@@ -335,9 +336,14 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 if any(len(w) > length and s.startswith(w, pos) for w in _ZONE_WORDS):
                     continue  # 高新|区: the start of a zone word, not 高新社区
                 if s.startswith(_ZONE_WORDS, pos + length) and not _zone_at(
-                        s, pos + length, 0, codes, div) and _zone_at(
-                        s, pos + length, 0, (deepest,), div):
-                    continue  # 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇
+                        s, pos + length, 0, codes, div):
+                    if _zone_at(s, pos + length, 0, (deepest,), div):
+                        continue  # 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇
+                    # 江西省赣江|新区: with no district read, a zone named like a street is not
+                    # the street's (萧山区南阳|经济技术开发区 is)
+                    hits = [h for h in hits if h.rank < _STREET_RANK or rank >= _DISTRICT_RANK]
+                    if not hits:
+                        continue
                 if not deepest:  # a bare short form: the preferred province's districts and
                     # streets before another's, and a short street name of another province is none
                     local = any(h.code[:2] == prefer[:2] for h in hits)

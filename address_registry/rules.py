@@ -78,11 +78,12 @@ HOME_WORDS = tuple(w for w in ESTATE_WORDS if w not in ("大厦", "广场", "中
 ESTATE_END = (*ESTATE_WORDS, "村", "区", "里", "坊", "居", "阁", "湾", "楼", "院", "寓", "邸", "墅",
               "郡", "庄", "大楼", "期")
 # A short division form ending like a road (文一路 is not 文一) is never a division, except a
-# street's ending with STREET_SHORT (府山街, indexed for 府山街道 as STREET_KIND written short; 浆洗街
-# for 浆洗街街道, 花街 for 花街镇) right after its district and not followed by a digit (府山街12号 is
-# a road and a door number).
+# street's ending with one of STREET_FORMS (府山街, indexed for 府山街道 as STREET_KIND written
+# STREET_SHORT; 浆洗街 for 浆洗街街道, 花街 for 花街镇; 孙河街道 for Beijing's 孙河地区) right after its
+# district and not followed by a digit (府山街12号 is a road and a door number).
 ROAD_SUFFIX = "路街巷弄道"
 STREET_KIND, STREET_SHORT = "街道", "街"
+STREET_FORMS = (STREET_KIND, STREET_SHORT)
 MIN_BARE_COMMUNITY = 3  # a community name this short needs a district or street before it
 MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 names 96)
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at

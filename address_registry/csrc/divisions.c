@@ -327,7 +327,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 for (int j = 0; ROAD_SUFFIX[j]; j++) road_form |= s[pos + length - 1] == ROAD_SUFFIX[j];
                 if (road_form) {  /* _street_written_short: 越城区|府山街, not 府山街12号 */
                     int k = 0;
-                    if (s[pos + length - 1] == STREET_SHORT && rank == DISTRICT &&
+                    if (ends_with_any(s, pos, pos + length, STREET_FORMS) && rank == DISTRICT &&
                         !(pos + length < n && is_digit(s[pos + length])))
                         for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++)
                             if (r->hit_rank[hits[j]] == STREET) kept[k++] = hits[j];
@@ -349,11 +349,17 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     zone_word = k > length;
                 }
                 if (zone_word) continue;
-                /* 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇 */
                 if (any_word_at(s, n, pos + length, ZONE_WORDS) &&
-                    !zone_at(r, s, n, pos + length, 0, hits, nh, deep, dl) &&
-                    zone_at(r, s, n, pos + length, 0, NULL, -1, deep, dl))
-                    continue;
+                    !zone_at(r, s, n, pos + length, 0, hits, nh, deep, dl)) {
+                    /* 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇 */
+                    if (zone_at(r, s, n, pos + length, 0, NULL, -1, deep, dl)) continue;
+                    int k = 0;  /* 江西省赣江|新区: with no district read, a zone named like a */
+                    for (int j = 0; j < nh; j++)  /* street is not the street's */
+                        if (r->hit_rank[hits[j]] < STREET || rank >= DISTRICT) kept[k++] = hits[j];
+                    if (k == 0) continue;
+                    hits = kept;
+                    nh = k;
+                }
                 if (dl == 0) {  /* a bare short form: the preferred province's districts and */
                     int k = 0, local = 0;  /* streets first; another's short street is none */
                     all_community = 1;

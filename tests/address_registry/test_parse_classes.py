@@ -126,7 +126,41 @@ COUNTY_STEM: list[Case] = [
     ("余姚县", dict(district_code="330281")),
 ]
 
-CASES = COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
+# A street's kind written as another (Beijing's 地区 as 镇/乡/街道, a 镇 as the 乡 it was, a 乡 as
+# a 镇) when its stem is the only one under the district.
+STREET_KIND: list[Case] = [
+    ("北京市平谷区渔阳镇", dict(street_code="110117003")),
+    ("北京门头沟区王平镇", dict(street_code="110109005")),
+    ("北京顺义区牛栏山镇", dict(street_code="110113007")),
+    ("北京顺义区 后沙峪 裕祥花园 3号楼", dict(street_code="110113004", building="3")),
+    ("北京朝阳区来广营乡", dict(street_code="110105032")),
+    ("北京市朝阳区东坝乡东坝家园", dict(street_code="110105039")),
+    ("北京房山区周口店镇", dict(street_code="110111009")),
+    ("北京朝阳区孙河街道", dict(street_code="110105037")),
+    ("淳安县屏门镇", dict(street_code="330127205")),
+    ("开化县音坑镇", dict(street_code="330824217")),
+    ("江苏邳州邢楼乡", dict(street_code="320382119")),
+    ("南昌新建区太平乡", dict(street_code="360112113")),
+    ("河南驻马店驿城区沙河店乡", dict(street_code="411702101")),
+    ("余姚市梁弄乡", dict(street_code="330281114")),
+    ("萧山区新街镇", dict(street_code="330109014")),
+]
+
+# A development zone or new area named like a street, with no district read and no division
+# after it, is no street; named like a district it is the district.
+ZONES: list[Case] = [
+    ("江西省赣江新区", dict(district_code=None, street_code=None)),
+    ("南昌市赣江新区", dict(city_code="3601", street_code=None)),
+    ("四川省天府新区", dict(street_code=None)),
+    ("温州瑞安经济开发区", dict(district_code="330381")),
+    ("浙江省南湖新区", dict(district_code="330402", street_code=None)),
+    ("杭州市萧山区南阳经济技术开发区兴港路", dict(street_code="330109006")),  # a district read
+    ("湖州莫干山高新区舞阳街道", dict(street_code="330521002")),
+    ("甘肃省兰州市兰州新区", dict(district_code="620171")),  # an NBS district
+]
+
+CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
+         + STREET_KIND + ZONES)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
