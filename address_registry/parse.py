@@ -256,9 +256,10 @@ def _stem_length(name: str) -> int:
 def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions
              ) -> tuple[int, NameHit] | None:
     """A child of `deepest` whose name is written at `pos` with one character off (not its last
-    character and not in its kind's suffix (明北小区 is no 明北社区), a Chinese character in its
-    place, not ending as a road does: 金鸡湖大道 is no 金鸡湖街道), when it is the only child that fits; under a city, its districts and their
-    streets of at least MIN_CITY_TYPO_NAME characters."""
+    character and not in its kind's suffix: 明北小区 is no 明北社区; a Chinese character in its
+    place; not ending as a road does: 金鸡湖大道 is no 金鸡湖街道), when it is the only child that
+    fits; under a city, its districts and their streets of at least MIN_CITY_TYPO_NAME
+    characters."""
     index = div.typo_index(deepest, rank == _CITY_RANK)
     candidates = sorted(c for n, by_last in index.items() if pos + n <= len(s)
                         for c in by_last.get(s[pos + n - 1], ()))
