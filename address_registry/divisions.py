@@ -62,6 +62,7 @@ _STREET_KIND_WRITTEN = (("街道", "镇"), ("镇", "乡"), ("乡", "镇"), ("地
 _STEM_KIND = (("州市", "县"), ("州区", "县"))
 # Canonical forms of the committee names: 安泰社区居委会 -> 安泰社区, 淡竹村村民委员会 -> 淡竹村,
 # 吴徐村村委会 -> 吴徐村.
+_VILLAGE_DOUBLED = "村村委会"
 _CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村村民委员会", "村"),
                      ("村民委员会", "村"), ("村村委会", "村"), ("村委会", "村"), ("居委会", "社区"),
                      ("委员会", ""))
@@ -95,6 +96,13 @@ def canonical_name(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)] + replacement
     return name
+
+
+def _village_doubled(d: Division) -> tuple[str, ...]:
+    """三村村 for 三村村委会: a village named XX村 is also written with a second 村."""
+    if d.level == "community" and d.name.endswith(_VILLAGE_DOUBLED):
+        return (d.name[: -len(_VILLAGE_DOUBLED)] + "村村",)
+    return ()
 
 
 def _ethnic_forms(name: str) -> set[str]:
@@ -137,7 +145,7 @@ class Divisions:
         self.names: dict[str, list[NameHit]] = {}
         for d in records:
             canonical = canonical_name(d.name) if d.level == "community" else d.name
-            for exact in sorted({d.name, canonical}):
+            for exact in sorted({d.name, canonical, *_village_doubled(d)}):
                 for spelling in sorted({exact} | traditional_spellings(exact)):
                     self._add(spelling, _hit(d, exact=True))
             for form in sorted(short_forms(d.level, d.name) - {canonical}):

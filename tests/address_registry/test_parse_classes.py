@@ -43,6 +43,7 @@ COMMUNITY_SHORT: list[Case] = [
     ("桐庐县百江镇罗山村阳光公寓", dict(community_code="330122112211", estate="阳光公寓")),
     ("嘉兴市桐乡市高桥街道落晚村12号", dict(community_code="330483004201")),
     ("舟山市普陀区桃花镇青龙村村委会", dict(community_code="330903104214", estate=None)),
+    ("舟山市普陀区桃花镇青龙村村", dict(community_code="330903104214", estate=None)),
 ]
 
 # A room with a suffix (302-1) and Chongqing's floor-room (28-5) are kept whole as the room; a
