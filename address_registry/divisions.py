@@ -8,11 +8,18 @@ from __future__ import annotations
 import functools
 import gc
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from address_registry.normalize import traditional_spellings
-from address_registry.rules import MAX_DIVISION_HITS, MIN_CITY_TYPO_NAME, MIN_TYPO_NAME
+from address_registry.rules import (
+    MAX_DIVISION_HITS,
+    MIN_CITY_TYPO_NAME,
+    MIN_TYPO_NAME,
+    STREET_KIND,
+    STREET_SHORT,
+)
 from divisions.reference import LEVELS as LEVELS  # re-exported for the matcher
 from divisions.reference import RANK, Change, Division, national, read_history
 
@@ -33,18 +40,32 @@ _SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "province": ("省", "市", "自治区"),
     "city": ("市", "地区", "盟"),
     "district": ("畲族自治县", "自治县", "区", "县", "市"),
-    "street": ("畲族乡", "街道办事处", "街道", "镇", "乡"),
+    "street": ("畲族乡", "街道办事处", "街道", "地区", "镇", "乡"),
     "community": ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "村委会", "居委会",
                   "委员会", "社区", "生活区", "管理区", "村"),
 }
-# Earlier spellings of a division's kind people still write (建德县 for 建德市, a county until it
-# became a city; 崇明县 for 崇明区; 新街镇 for 新街街道, a town until it became a street): level ->
-# (suffix today, suffix written) pairs. Indexed as short forms where no division of the same
-# parent has that name.
-_EARLIER_KIND = {"district": (("市", "县"), ("区", "县"), ("区", "市")), "street": (("街道", "镇"),)}
-# Canonical forms of the committee names: 安泰社区居委会 -> 安泰社区, 淡竹村村民委员会 -> 淡竹村.
+# Earlier spellings of a district's kind people still write (建德县 for 建德市, a county until it
+# became a city; 崇明县 for 崇明区): (suffix today, suffix written) pairs. Indexed as short forms
+# where no division of the same parent has that name.
+_EARLIER_KIND = (("市", "县"), ("区", "县"), ("区", "市"))
+# A street's kind written as another (新街镇 for 新街街道, a town until it became a street; 梁弄乡 for
+# 梁弄镇, a 乡 until it became a town, and the other way round; 后沙峪镇 for Beijing's 后沙峪地区, a
+# town's area office): (kind today, kind written) pairs, indexed as short forms where the stem is
+# the only one of _STREET_KINDS under its district and no sibling has the name written.
+_STREET_KINDS = ("街道", "地区", "镇", "乡")
+_STREET_KIND_WRITTEN = (("街道", "镇"), ("镇", "乡"), ("乡", "镇"), ("地区", "镇"), ("地区", "乡"),
+                        ("地区", "街道"))
+# ... and a county-level city or district of a one-character stem and 州 written as the county it
+# mostly was (嵊县 for 嵊州市, 滕县 for 滕州市, 蓟县 for 蓟州区): indexed where no division has the name
+# (青县 and 高县 are counties of their own); the scan's rules keep it to the one under the parent
+# written, or the preferred province's with none.
+_STEM_KIND = (("州市", "县"), ("州区", "县"))
+# Canonical forms of the committee names: 安泰社区居委会 -> 安泰社区, 淡竹村村民委员会 -> 淡竹村,
+# 吴徐村村委会 -> 吴徐村.
+_VILLAGE_DOUBLED = "村村委会"
 _CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村村民委员会", "村"),
-                     ("村民委员会", "村"), ("村委会", "村"), ("居委会", "社区"), ("委员会", ""))
+                     ("村民委员会", "村"), ("村村委会", "村"), ("村委会", "村"), ("居委会", "社区"),
+                     ("委员会", ""))
 
 
 
@@ -69,11 +90,19 @@ def _hit(division: Division, exact: bool, historic: str | None = None) -> NameHi
 
 
 def canonical_name(name: str) -> str:
-    """The community name people write: 淡竹村村民委员会 -> 淡竹村, 安泰社区居委会 -> 安泰社区."""
+    """The community name people write: 淡竹村村民委员会 -> 淡竹村, 吴徐村村委会 -> 吴徐村, 安泰社区居委会
+    -> 安泰社区."""
     for suffix, replacement in _CANONICAL_SUFFIX:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)] + replacement
     return name
+
+
+def _village_doubled(d: Division) -> tuple[str, ...]:
+    """三村村 for 三村村委会: a village named XX村 is also written with a second 村."""
+    if d.level == "community" and d.name.endswith(_VILLAGE_DOUBLED):
+        return (d.name[: -len(_VILLAGE_DOUBLED)] + "村村",)
+    return ()
 
 
 def _ethnic_forms(name: str) -> set[str]:
@@ -92,8 +121,11 @@ def _ethnic_forms(name: str) -> set[str]:
 
 
 def short_forms(level: str, name: str) -> set[str]:
-    """Every shorter spelling of a division name that is at least two characters long."""
+    """Every shorter spelling of a division name that is at least two characters long, and a
+    street's with 街 for 街道 (府山街)."""
     forms = {canonical_name(name)} if level == "community" else _ethnic_forms(name)
+    if level == "street" and name.endswith(STREET_KIND) and len(name) - len(STREET_KIND) >= 2:
+        forms.add(name[: -len(STREET_KIND)] + STREET_SHORT)
     suffixes = _SHORT_SUFFIXES[level]
     for full in (name, *forms):
         if full.endswith(suffixes):
@@ -113,7 +145,7 @@ class Divisions:
         self.names: dict[str, list[NameHit]] = {}
         for d in records:
             canonical = canonical_name(d.name) if d.level == "community" else d.name
-            for exact in sorted({d.name, canonical}):
+            for exact in sorted({d.name, canonical, *_village_doubled(d)}):
                 for spelling in sorted({exact} | traditional_spellings(exact)):
                     self._add(spelling, _hit(d, exact=True))
             for form in sorted(short_forms(d.level, d.name) - {canonical}):
@@ -180,14 +212,29 @@ class Divisions:
                     self._add(spelling, _hit(today, False, note))
 
     def _add_earlier_kinds(self, records: list[Division]) -> None:
-        """建德县 -> 建德市, 新街镇 -> 新街街道 (`_EARLIER_KIND`), unless a sibling carries the name."""
-        for d in records:
-            for today, written in _EARLIER_KIND.get(d.level, ()):
-                if not d.name.endswith(today) or len(d.name) - len(today) < 2:
-                    continue
-                form = d.name[: -len(today)] + written
-                if not any(h.division.parent == d.parent for h in self.names.get(form, ())):
-                    self._add(form, _hit(d, exact=False))
+        """建德县 -> 建德市 (`_EARLIER_KIND`) and 新街镇 -> 新街街道 (`_STREET_KIND_WRITTEN`), unless a
+        sibling carries the name; 嵊县 -> 嵊州市 (`_STEM_KIND`), unless a division carries it."""
+        one_character = [(d, d.name[0] + written) for d in records if d.level == "district"
+                         for today, written in _STEM_KIND
+                         if len(d.name) == 3 and d.name.endswith(today)]
+        taken = {form for _, form in one_character if form in self.names}
+        for d, form in one_character:
+            if form not in taken:
+                self._add(form, _hit(d, exact=False))
+        kinds = [(d, today, written) for d in records if d.level == "district"
+                 for today, written in _EARLIER_KIND]
+        streets = [(d, next((k for k in _STREET_KINDS if d.name.endswith(k)), "")) for d in records
+                   if d.level == "street"]
+        stems = Counter((d.parent, d.name[: -len(k)]) for d, k in streets if k)
+        kinds += [(d, today, written) for d, kind in streets
+                  if kind and stems[(d.parent, d.name[: -len(kind)])] == 1
+                  for today, written in _STREET_KIND_WRITTEN if today == kind]
+        for d, today, written in kinds:
+            if not d.name.endswith(today) or len(d.name) - len(today) < 2:
+                continue
+            form = d.name[: -len(today)] + written
+            if not any(h.division.parent == d.parent for h in self.names.get(form, ())):
+                self._add(form, _hit(d, exact=False))
 
     def name(self, code: str | None) -> str | None:
         """The official name of a code, or None."""

@@ -340,7 +340,8 @@ class Matcher:
         higher unit or room on its floor than the door plates use) and its floor exists: the
         literal unit/room segments are the code a door plate for it would be given."""
         layout = self.layouts.get(estate)
-        if building not in self.planned or layout is None or not room or len(room) < 3:
+        if building not in self.planned or layout is None or not room or len(room) < 3 \
+                or not room.isdigit():  # 302-1: no door plate layout numbers it
             return None
         floors, floor, on_floor = self.planned[building], int(room[:-2]), int(room[-2:])
         if (unit is not None) != layout.units_written or not 1 <= on_floor <= layout.rooms:

@@ -52,7 +52,8 @@ _LETTER_JOIN = re.compile(rf"(?<=[A-Z]){rules.LETTER_JOIN}(?=[0-9])")
 _LOW, _HIGH = rules.DOOR_ROOM_DIGITS
 _DOOR_BUILDING = re.compile(
     rf"(?<![{re.escape(rules.DOOR_AFTER)}0-9])([0-9]{{1,4}}){rules.DOOR}(?=[0-9]{{1,3}}{rules.UNIT}"
-    rf"|[0-9]{{1,5}}{rules.ROOM}|[0-9]{{{_LOW},{_HIGH}}}(?![^{_SEPARATOR}]))")
+    rf"|[0-9]{{1,5}}{rules.ROOM}|[0-9]{{1,{rules.DOOR_FLOOR_DIGITS}}}[{rules.FLOOR_MARKS}]"
+    rf"|[0-9]{{{_LOW},{_HIGH}}}(?![^{_SEPARATOR}]))")
 _AREA, _NUMBER = rules.LANDLINE_AREA, rules.LANDLINE_NUMBER
 _NOT_TOUCHING = rf"[0-9A-Z{rules.DASH}]"
 # (each alternative starts with its literal, the look-behind past it: the regex engine then skips

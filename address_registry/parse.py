@@ -41,7 +41,8 @@ _ROAD_NUMBER = re.compile(
 _BUILDING = re.compile(rf"(?P<building>[0-9A-Z]{{1,5}}){_BUILDING_MARK}")
 _UNIT = re.compile(rf"(?P<unit>\d{{1,3}}){rules.UNIT}")
 _FLOOR = re.compile(rf"(?P<floor>-?\d{{1,3}})[{rules.FLOOR_MARKS}]")
-_ROOM = re.compile(rf"(?P<room>\d{{1,5}}){_ROOM_MARK}?$")
+# A room, or a room with a suffix of 1-2 digits (302-1, Chongqing's floor-room 28-5: kept whole)
+_ROOM = re.compile(rf"(?P<room>\d{{1,5}}(?:-\d{{1,2}})?){_ROOM_MARK}?$")
 _ROAD_ONLY = re.compile(
     rf"^(?!.*(?:{_ESTATE_WORDS}))(?P<road>[\u4e00-\u9fff]{{1,10}}?(?:{_ROAD_END}))"
     rf"(?![\u4e00-\u9fff]*[{_BUILDING_MARK}{_DOOR}])"
@@ -57,12 +58,15 @@ _ESTATE_TRIM = re.compile(r"^[^\u4e00-\u9fffA-Z]+|[^\u4e00-\u9fffA-Z0-9]+$")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # The committee written after a village or community name: 南山村|村委会, 安泰社区|居委会.
 _COMMITTEE = re.compile(rf"^(?:{_either(rules.COMMITTEE)})")
+# What a community's short name may be followed by and read with (勤丰|村, 勤丰|居委会).
+_COMMUNITY_WORD = re.compile(_either(rules.COMMUNITY_WORDS))
 # A division-like prefix the division scan could not place (北京市朝阳区|建国路): not the road's.
 _ADMIN_PREFIX = re.compile(rf"^.*[\u4e00-\u9fff]{{2}}[{rules.ADMIN_ENDS}](?=[\u4e00-\u9fff]{{2}})")
 _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 # Words that end an estate/POI name; a bare word without one needs other context to be an estate.
 _ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
 _TOWER = tuple(rules.TOWER_WORDS)
+_KIND_SUFFIXES = rules.KIND_SUFFIXES
 _ZONE_WORDS = tuple(rules.ZONE_WORDS)
 _CITY_RANK, _DISTRICT_RANK, _STREET_RANK = RANK["city"], RANK["district"], RANK["street"]
 _COMMUNITY_RANK = RANK["community"]
@@ -210,6 +214,15 @@ def _street_naming_estate(s: str, end: int, hits: list[NameHit], deepest: str, r
     return next(iter(streets.values())) if len(streets) == 1 else None
 
 
+def _street_written_short(s: str, end: int, form: str, hits: list[NameHit], rank: int) -> bool:
+    """越城区|府山街, 朝阳区|孙河街道: a street's form ending in 街 or 街道 (so ending like a road),
+    right after its district and not followed by a digit (越城区府山街12号 is a road and its door
+    number)."""
+    return (form.endswith(rules.STREET_FORMS) and rank == _DISTRICT_RANK
+            and not (end < len(s) and "0" <= s[end] <= "9")
+            and any(h.rank == _STREET_RANK for h in hits))
+
+
 def _zone_at(s: str, pos: int, stem: int, codes: tuple[str, ...], div: Divisions) -> int:
     """The length of a development zone's name at `pos` (up to `stem` Chinese characters, then
     one of ZONE_WORDS) that a division under one of `codes` follows, or 0 (`codes` ("",): any
@@ -247,13 +260,22 @@ def _opens_address(s: str, start: int, div: Divisions) -> bool:
                for h in div.names.get(s[start : start + n], ()))
 
 
+def _stem_length(name: str) -> int:
+    """The length of a division name without the suffix of its kind (三墩|镇, 明北|社区)."""
+    for suffix in _KIND_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return len(name) - len(suffix)
+    return len(name)
+
+
 def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirmed: bool = False
              ) -> tuple[int, NameHit] | None:
     """A child of `deepest` whose name is written at `pos` with one character off (not its last
-    character, and a Chinese character in its place, not ending as a road does: 金鸡湖大道 is no
-    金鸡湖街道), when it is the only child that fits; under a city, its districts and their
-    streets of at least MIN_CITY_TYPO_NAME characters. `confirmed`: the children alone, each only
-    when its own child is named right after it (航州市|萧山区, 温领市|泽国)."""
+    character and not in its kind's suffix: 明北小区 is no 明北社区; a Chinese character in its
+    place; not ending as a road does: 金鸡湖大道 is no 金鸡湖街道), when it is the only child that
+    fits; under a city, its districts and their streets of at least MIN_CITY_TYPO_NAME
+    characters. `confirmed`: the children alone, each only when its own child is named right
+    after it (航州市|萧山区, 温领市|泽国)."""
     index = div.typo_index(deepest, rank == _CITY_RANK and not confirmed)
     candidates = sorted(c for n, by_last in index.items() if pos + n <= len(s)
                         for c in by_last.get(s[pos + n - 1], ()))
@@ -264,7 +286,7 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
         if written.endswith(_ROAD_ENDS):
             continue
         off = [i for i, (a, b) in enumerate(zip(written, name, strict=True)) if a != b]
-        if len(off) != 1 or not _HAS_CJK.match(written[off[0]]):
+        if len(off) != 1 or not _HAS_CJK.match(written[off[0]]) or off[0] >= _stem_length(name):
             continue
         if confirmed and not _child_at(s, pos + len(name), (h.code,), div):
             continue
@@ -322,7 +344,9 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 continues = _NAME_CONTINUES.match(s, pos + length)
                 codes = tuple(h.code for h in hits)
                 if form.endswith(_ROAD_SUFFIX):
-                    continue
+                    if not _street_written_short(s, pos + length, form, hits, rank):
+                        continue
+                    hits = [h for h in hits if h.rank == _STREET_RANK]
                 if continues and not _child_at(s, pos + length, codes, div):
                     street = _street_naming_estate(s, pos + length, hits, deepest, rank)
                     if street is None:
@@ -332,9 +356,14 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 if any(len(w) > length and s.startswith(w, pos) for w in _ZONE_WORDS):
                     continue  # 高新|区: the start of a zone word, not 高新社区
                 if s.startswith(_ZONE_WORDS, pos + length) and not _zone_at(
-                        s, pos + length, 0, codes, div) and _zone_at(
-                        s, pos + length, 0, (deepest,), div):
-                    continue  # 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇
+                        s, pos + length, 0, codes, div):
+                    if _zone_at(s, pos + length, 0, (deepest,), div):
+                        continue  # 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇
+                    # 江西省赣江|新区: with no district read, a zone named like a street is not
+                    # the street's (萧山区南阳|经济技术开发区 is)
+                    hits = [h for h in hits if h.rank < _STREET_RANK or rank >= _DISTRICT_RANK]
+                    if not hits:
+                        continue
                 if not deepest:  # a bare short form: the preferred province's districts and
                     # streets before another's, and a short street name of another province is none
                     local = any(h.code[:2] == prefer[:2] for h in hits)
@@ -355,6 +384,12 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                     taken = (length, None)
                     break
                 continue
+            if not choice.exact and choice.rank == _COMMUNITY_RANK and pos + length < n \
+                    and _HAS_CJK.match(s[pos + length]):
+                word = _COMMUNITY_WORD.match(s, pos + length)
+                if word is None:
+                    continue  # 勤丰|路, 南肖埠|一区, 乔司|农场: the start of a longer name
+                length = word.end() - pos  # 勤丰村, 勤丰居委会: read with the word
             taken = (length, choice)
             break
         if taken is None and deepest and s.startswith(rules.BLANK_PART, pos) and (
@@ -427,8 +462,11 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
         building = b.group("building").lstrip("0") or "0"
     elif d := _DASHED.search(rest):
         estate_text, tail = rest[: d.start()], ""
-        building = d.group("building").lstrip("0") or "0"
-        unit, room = d.group("unit"), d.group("room")
+        if d.group("unit") is None and estate_text.endswith(_TOWER):
+            room = rest[d.start("building") : d.end("room")]  # 西城大厦12-10: floor-room
+        else:
+            building = d.group("building").lstrip("0") or "0"
+            unit, room = d.group("unit"), d.group("room")
     else:
         # no building: a tower's room (浙商大厦1502室) or unit/floor follow the name directly
         n = _LEADING_NUMBER.search(rest)

@@ -40,12 +40,13 @@ BLANK_WORDS = ("UNDEFINED", "NULL", "NONE", "NAN")
 DASH = "-"
 # Between a letter and a digit this joins a building's letter and number: A一11幢 -> A11幢.
 LETTER_JOIN = "一"
-# N号 right before a unit or room (金都花园7号3单元301), or before a bare room number of
-# DOOR_ROOM_DIGITS digits that ends the text (安吉公寓3号301), is building N, unless it follows
-# one of these (文三路12号3单元: a door number; 3组15号: a rural door number; 育才路328-7号3单元: a
-# door's sub-number).
+# N号 right before a unit, room or a floor of up to DOOR_FLOOR_DIGITS digits (金都花园7号3单元301,
+# 象山艺术公社22号3楼), or before a bare room number of DOOR_ROOM_DIGITS digits that ends the text
+# (安吉公寓3号301), is building N, unless it follows one of these (文三路12号3单元: a door number;
+# 3组15号: a rural door number; 育才路328-7号3单元: a door's sub-number).
 DOOR_AFTER = "路街巷弄道组-"
 DOOR_ROOM_DIGITS = (3, 4)
+DOOR_FLOOR_DIGITS = 2
 # A telephone number written with the address goes: a mobile number (MOBILE_LEAD, one of
 # MOBILE_SECOND, then digits to MOBILE_DIGITS) or a landline (LANDLINE_LEAD and an area code of
 # LANDLINE_AREA digits in all, a dash, a number of LANDLINE_NUMBER digits), not touching another
@@ -88,8 +89,13 @@ HOME_WORDS = tuple(w for w in ESTATE_WORDS if w not in ("大厦", "广场", "中
 # What else ends an estate or POI name; a bare name without one needs other context to be one.
 ESTATE_END = (*ESTATE_WORDS, "村", "区", "里", "坊", "居", "阁", "湾", "楼", "院", "寓", "邸", "墅",
               "郡", "庄", "大楼", "期")
-# A short division form ending like a road (文一路 is not 文一) is never a division.
+# A short division form ending like a road (文一路 is not 文一) is never a division, except a
+# street's ending with one of STREET_FORMS (府山街, indexed for 府山街道 as STREET_KIND written
+# STREET_SHORT; 浆洗街 for 浆洗街街道, 花街 for 花街镇; 孙河街道 for Beijing's 孙河地区) right after its
+# district and not followed by a digit (府山街12号 is a road and a door number).
 ROAD_SUFFIX = "路街巷弄道"
+STREET_KIND, STREET_SHORT = "街道", "街"
+STREET_FORMS = (STREET_KIND, STREET_SHORT)
 MIN_BARE_COMMUNITY = 3  # a community name this short needs a district or street before it
 MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 names 96)
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
@@ -113,6 +119,10 @@ MIN_TYPO_NAME = 3
 # ... and a street's name under a known city with no district read, when at least this long (the
 # city's streets are many, so a short name one character off is more often another name).
 MIN_CITY_TYPO_NAME = 4
+# ... and only in the name's stem, not in the suffix of its kind (明北小区 is no 明北社区 misspelt):
+# the suffixes, tried in this order.
+KIND_SUFFIXES = ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "街道办事处", "村委会",
+                 "居委会", "委员会", "街道", "社区", "地区", "镇", "乡", "村", "区", "县", "市", "旗")
 # A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
 TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
 # The committee written after a village or community name (南山村|村委会), in the order tried.
@@ -120,6 +130,11 @@ COMMITTEE = ("村民委员会", "村委会", "社区居民委员会", "居民委
 # N号 ending the text after one of HOME_WORDS stays a door when the word follows one of these: it
 # names a natural village (观美村村委会新村114号, 小源村新村75号: doors 114 and 75).
 VILLAGE_ENDS = ("村", *COMMITTEE)
+# A community's short name (勤丰 for 勤丰社区) followed by a Chinese character starts a longer name
+# (勤丰路, 南肖埠一区, 乔司农场) and is no community, unless that character starts one of these,
+# which are read with it (勤丰村, 勤丰居委会); followed by a number, a letter or nothing it is one.
+COMMUNITY_WORDS = ("社区居民委员会", "村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "社区",
+                   "村")
 # What people append to an estate name to describe a spot in or near it (金都花园东门): a gate
 # (one of GATE_SIDES + 门), a side (one of SIDES + 侧), or one of the words.
 GATE_SIDES, GATE = "东西南北正大", "门"

@@ -254,6 +254,16 @@ static int children_of(const registry *r, const char *c, int cl, const int32_t *
     return multimap_get(&r->div_children, key, cl, items);
 }
 
+/* _stem_length: the length of a division name without the suffix of its kind (三墩|镇). */
+static int stem_length(const u32 *name, int len) {
+    for (const u32 *const *w = KIND_SUFFIXES; *w; w++) {
+        int k = 0;
+        while ((*w)[k]) k++;
+        if (len > k && word_at(name, len, len - k, *w)) return len - k;
+    }
+    return len;
+}
+
 /* typo_at's test of the children items[0..ni) of at least min_len characters: 0, or -1 when a
  * second division fits (*found and *length hold the first that fits). */
 static int typo_among(const registry *r, const u32 *s, int n, int pos, const int32_t *items,
@@ -269,7 +279,7 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
                 off++;
                 at = k;
             }
-        if (off != 1 || !is_cjk(s[pos + at])) continue;
+        if (off != 1 || !is_cjk(s[pos + at]) || at >= stem_length(e + 2, len)) continue;
         if (confirmed && !child_at(r, s, n, pos + len, items + i + 1, 1, NULL, 0)) continue;
         if (*found >= 0 && !same_code(r, *found, items[i + 1])) return -1;
         if (*found < 0) {
@@ -280,10 +290,11 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
     return 0;
 }
 
-/* _typo_at: a child of deep whose name is written at s[pos] with one character off (not its
- * last, and a CJK character in its place), when it is the only child that fits; under a city
- * its districts' streets of at least MIN_CITY_TYPO_NAME characters too; `confirmed`: the
- * children alone, each only with its own child named after it; sets *length. */
+/* _typo_at: a child of deep whose name is written at s[pos] with one character off (in its
+ * stem, not its kind's suffix, and a CJK character in its place), when it is the only child that
+ * fits; under a city its districts' streets of at least MIN_CITY_TYPO_NAME characters too;
+ * `confirmed`: the children alone, each only with its own child named after it; sets
+ * *length. */
 static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const char *deep, int dl,
                        int rank, int confirmed, int *length) {
     const int32_t *items;
@@ -341,7 +352,16 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             if (!any_exact) {
                 int road_form = 0;
                 for (int j = 0; ROAD_SUFFIX[j]; j++) road_form |= s[pos + length - 1] == ROAD_SUFFIX[j];
-                if (road_form) continue;
+                if (road_form) {  /* _street_written_short: 越城区|府山街, not 府山街12号 */
+                    int k = 0;
+                    if (ends_with_any(s, pos, pos + length, STREET_FORMS) && rank == DISTRICT &&
+                        !(pos + length < n && is_digit(s[pos + length])))
+                        for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++)
+                            if (r->hit_rank[hits[j]] == STREET) kept[k++] = hits[j];
+                    if (k == 0) continue;
+                    hits = kept;
+                    nh = k;
+                }
                 if (name_continues(s, n, pos + length) &&
                     !child_at(r, s, n, pos + length, hits, nh, NULL, 0)) {
                     choice = street_naming_estate(r, s, n, pos + length, hits, nh, deep, dl, rank);
@@ -356,11 +376,17 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     zone_word = k > length;
                 }
                 if (zone_word) continue;
-                /* 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇 */
                 if (any_word_at(s, n, pos + length, ZONE_WORDS) &&
-                    !zone_at(r, s, n, pos + length, 0, hits, nh, deep, dl) &&
-                    zone_at(r, s, n, pos + length, 0, NULL, -1, deep, dl))
-                    continue;
+                    !zone_at(r, s, n, pos + length, 0, hits, nh, deep, dl)) {
+                    /* 莫干山|高新区阜溪街道: the zone's name, not 莫干山镇 */
+                    if (zone_at(r, s, n, pos + length, 0, NULL, -1, deep, dl)) continue;
+                    int k = 0;  /* 江西省赣江|新区: with no district read, a zone named like a */
+                    for (int j = 0; j < nh; j++)  /* street is not the street's */
+                        if (r->hit_rank[hits[j]] < STREET || rank >= DISTRICT) kept[k++] = hits[j];
+                    if (k == 0) continue;
+                    hits = kept;
+                    nh = k;
+                }
                 if (dl == 0) {  /* a bare short form: the preferred province's districts and */
                     int k = 0, local = 0;  /* streets first; another's short street is none */
                     all_community = 1;
@@ -396,6 +422,12 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     break;
                 }
                 continue;
+            }
+            if (!r->hit_exact[choice] && r->hit_rank[choice] == COMMUNITY && pos + length < n &&
+                is_cjk(s[pos + length])) {
+                int w = any_word_at(s, n, pos + length, COMMUNITY_WORDS);
+                if (!w) continue;  /* 勤丰|路, 南肖埠|一区, 乔司|农场: the start of a longer name */
+                length += w;  /* 勤丰村, 勤丰居委会: read with the word */
             }
             taken = length;
             break;

@@ -227,8 +227,9 @@ static int home_word_before(const u32 *t, int m, int p) {
 }
 
 /* _DOOR_BUILDING and _HOME_DOOR in place: a run of 1-4 digits + 号 not after DOOR_AFTER, and
- * then 1-3 digits + 单元, 1-5 digits + 室, or DOOR_ROOM_DIGITS digits ending the text; or ending
- * the text right after one of HOME_WORDS not after a village: the 号 becomes 幢. */
+ * then 1-3 digits + 单元, 1-5 digits + 室, 1-DOOR_FLOOR_DIGITS digits + 层/楼, or
+ * DOOR_ROOM_DIGITS digits ending the text; or ending the text right after one of HOME_WORDS
+ * not after a village: the 号 becomes 幢. */
 static void door_buildings(u32 *t, int m) {
     for (int i = 0; i < m; i++) {
         if (t[i] != DOOR) continue;
@@ -243,6 +244,7 @@ static void door_buildings(u32 *t, int m) {
         int k = digits_at(t, m, i + 1);
         if ((k && k <= 3 && any_word_at(t, m, i + 1 + k, UNIT_MARK)) ||
             (k && k <= 5 && i + 1 + k < m && t[i + 1 + k] == ROOM) ||
+            (k && k <= DOOR_FLOOR_DIGITS && any_word_at(t, m, i + 1 + k, FLOOR_MARKS)) ||
             (k >= DOOR_ROOM_DIGITS_MIN && k <= DOOR_ROOM_DIGITS_MAX && i + 1 + k == m))
             t[i] = BUILDING;
     }

@@ -157,6 +157,8 @@ static int derived_house(const registry *r, const u32 *s, int b, int e, span uni
                          char *segment) {
     if (r->building_planned[b] == -2 || !r->layout_has[e] || !has(room) || room.z - room.a < 3)
         return 0;
+    for (int i = room.a; i < room.z; i++)
+        if (!is_digit(s[i])) return 0;  /* 302-1: no door plate layout numbers it */
     int floors = r->building_planned[b];
     long long floor = number(s, room.a, room.z - 2), on_floor = number(s, room.z - 2, room.z);
     if (has(unit) != r->layout_units_written[e] || on_floor < 1 || on_floor > r->layout_rooms[e])

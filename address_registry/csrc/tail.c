@@ -157,12 +157,19 @@ static span floor_at(const u32 *s, int a, int n, int *end) {
     return NONE;
 }
 
-/* _ROOM.search: (\d{1,5})室?$ ; *marked when 室 is written. */
+/* _ROOM.search: (\d{1,5}(?:-\d{1,2})?)室?$ ; *marked when 室 is written. */
 static span room_at(const u32 *s, int a, int n, int *marked) {
     int z = n;
     *marked = z > a && s[z - 1] == ROOM;
     if (*marked) z--;
     int p = z;
+    while (p > a && is_digit(s[p - 1])) p--;
+    int dash = p - 1, q = dash;  /* 302-1: the suffix's run is 1-2 digits after a dash */
+    if (z - p >= 1 && z - p <= 2 && dash > a && s[dash] == DASH) {
+        while (q > a && is_digit(s[q - 1]) && dash - q < 5) q--;
+        if (q < dash) return (span){q, z};
+    }
+    p = z;
     while (p > a && is_digit(s[p - 1]) && z - p < 5) p--;
     return p < z ? (span){p, z} : NONE;
 }
@@ -209,7 +216,10 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
         p->building = b;
     } else if ((start = dashed(s, a, n, &b, &p->unit, &p->room)) >= 0) {
         estate_text = (span){a, start};
-        p->building = b;
+        if (p->unit.a < 0 && ends_with_any(s, estate_text.a, estate_text.z, TOWER_WORDS))
+            p->room.a = b.a;  /* 西城大厦12-10: floor-room */
+        else
+            p->building = b;
         tail = n;  /* nothing left to read */
     } else {
         int q = a;

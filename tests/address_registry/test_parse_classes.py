@@ -1,0 +1,176 @@
+"""Classes of people's writing that used to miss (issue 14), each as strings of its own from
+several cities and provinces (not taken from the real-text sets): the Python reference's parse,
+and the native parse equal to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from address_registry import native, parse
+from tests.address_registry.test_native_parse import assert_same, both_ways
+
+Case = tuple[str, dict[str, str | None]]
+
+# A road, estate or place whose name starts with a community's short name is no community; the
+# short name followed by 社区/村/居委会, a number or nothing is one.
+COMMUNITY_SHORT: list[Case] = [
+    ("金华市婺城区城北街道鸿苑西路金色家园5幢", dict(community_code=None, building="5")),
+    ("宁波市鄞州区钟公庙街道长丰工业园区", dict(community_code=None)),
+    ("平阳县水头镇金凤大道商贸城", dict(community_code=None, street_code="330326102")),
+    ("杭州市滨江区浦沿街道信诚路 东方花园", dict(community_code=None)),
+    ("台州市路桥区路北街道阳光农场", dict(community_code=None)),
+    ("嘉兴市海宁市长安镇聆涛景区", dict(community_code=None)),
+    ("舟山市普陀区东港街道兴普商业广场", dict(community_code=None)),
+    ("衢州市龙游县龙洲街道兴龙小学", dict(community_code=None)),
+    ("丽水市莲都区紫金街道星湖湾二期", dict(community_code=None)),
+    ("绍兴市嵊州市三江街道芷湘东路口", dict(community_code=None)),
+    ("温州市鹿城区广化街道双榕市场", dict(community_code=None)),
+    ("宁波市北仑区大碶街道金泉工业区", dict(community_code=None)),
+    ("湖州市吴兴区仁皇山街道桥西菜场", dict(community_code=None)),
+    ("台州市玉环市玉城街道双港码头", dict(community_code=None)),
+    ("金华市婺城区城北街道鸿苑社区", dict(community_code="330702004021")),
+    ("宁波市鄞州区钟公庙街道长丰居委会", dict(community_code="330212002001", estate=None)),
+    ("杭州市滨江区浦沿街道信诚", dict(community_code="330108003020")),
+    ("台州市路桥区路北街道阳光5幢2单元301", dict(community_code="331004003008", building="5")),
+    ("丽水市松阳县西屏街道城东社区居委会", dict(community_code="331124001001")),
+    # an estate written like a community with its kind's suffix changed is no typo of it
+    ("宁波市江北区孔浦街道怡江小区9幢", dict(community_code=None, estate="怡江小区")),
+    ("台州市路桥区路北街道阳光小区3幢", dict(community_code=None, estate="阳光小区")),
+    ("舟山市普陀区东港街道兴普小区", dict(community_code=None)),
+    # a village named XX村村委会 is written XX村, before an estate too
+    ("宁波市鄞州区咸祥镇芦浦村 东海花园3幢", dict(community_code="330212101200", building="3")),
+    ("丽水市松阳县大东坝镇横樟村", dict(community_code="331124104220")),
+    ("桐庐县百江镇罗山村阳光公寓", dict(community_code="330122112211", estate="阳光公寓")),
+    ("嘉兴市桐乡市高桥街道落晚村12号", dict(community_code="330483004201")),
+    ("舟山市普陀区桃花镇青龙村村委会", dict(community_code="330903104214", estate=None)),
+    ("舟山市普陀区桃花镇青龙村村", dict(community_code="330903104214", estate=None)),
+]
+
+# A room with a suffix (302-1) and Chongqing's floor-room (28-5) are kept whole as the room; a
+# unit-room dash after a building (3-502) still gives room 502.
+ROOM_SUFFIX: list[Case] = [
+    ("杭州市拱墅区米市巷街道朝晖五区12幢302-1", dict(building="12", room="302-1")),
+    ("宁波市海曙区鼓楼街道中山花园3幢1单元501-2室", dict(building="3", unit="1", room="501-2")),
+    ("温州市鹿城区五马街道华侨新村7幢1202-3", dict(building="7", room="1202-3")),
+    ("南京市鼓楼区湖南路街道颐和花园6栋2单元402-11", dict(unit="2", room="402-11")),
+    ("广州市天河区石牌街道华师新村B栋603-2", dict(building="B", room="603-2")),
+    ("重庆市渝北区龙溪街道龙湖花园3栋2单元15-4", dict(building="3", unit="2", room="15-4")),
+    ("重庆市南岸区南坪街道万达广场32-8", dict(estate="万达广场", room="32-8")),
+    ("重庆市沙坪坝区渝碚路街道三峡广场大厦 19-6", dict(room="19-6")),
+    ("重庆市九龙坡区杨家坪街道西城大厦12-10室", dict(room="12-10")),
+    ("成都市锦江区春熙路街道时代广场A座8-12", dict(building="A", room="8-12")),
+    ("金都花园5幢3-502", dict(building="5", room="502")),
+    ("金都花园3-2-502", dict(building="3", unit="2", room="502")),
+    ("金都花园5-302", dict(building="5", room="302")),
+    ("绍兴市越城区北海街道镜湖新村9幢2单元0302-1", dict(unit="2", room="302-1")),
+]
+
+# A street written with 街 for 街道 right after its district is the street; followed by a door
+# number it is a road.
+STREET_JIE: list[Case] = [
+    ("绍兴市越城区府山街", dict(street_code="330602002")),
+    ("贵州省贵阳市清镇市滨湖街 红枫花园3栋", dict(street_code="520181004", building="3")),
+    ("辽宁丹东东港市新城街", dict(street_code="210681003")),
+    ("江西省抚州市临川区城西街 赣东大道", dict(street_code="361002091")),
+    ("湖南湘潭湘乡市昆仑桥街", dict(street_code="430381003")),
+    ("陕西省渭南市临渭区向阳街阳光小区5号楼", dict(street_code="610502004", building="5")),
+    ("广州市花都区新雅街", dict(street_code="440114004")),
+    ("河南省平顶山市舞钢市朱兰街", dict(street_code="410481003")),
+    ("安徽芜湖市镜湖区方村街", dict(street_code="340202012")),
+    ("新昌县澄潭街", dict(street_code="330624004")),
+    ("上海市奉贤区西渡街", dict(street_code="310120001")),
+    ("山东省烟台市莱阳市柏林庄街", dict(street_code="370682005")),
+    ("云南昭通永善县永兴街", dict(street_code="530625002")),
+    ("四川成都武侯区浆洗街", dict(street_code="510107001")),  # 浆洗街街道
+    ("越城区府山街12号", dict(street_code=None, road="府山街", road_number="12")),
+    ("渭南市临渭区向阳街 88号", dict(street_code=None, road="向阳街", road_number="88")),
+    ("广州市花都区新雅街3号", dict(street_code=None, road="新雅街")),
+    ("府山街", dict(street_code=None)),  # ... only right after its district
+]
+
+# N号 after a proper name with no estate word: building N when a unit, room or floor follows,
+# otherwise a door (no building).
+DOOR_OR_BUILDING: list[Case] = [
+    ("宁波市鄞州区首南街道湖畔人家12号3单元502", dict(estate="湖畔人家", building="12", unit="3")),
+    ("杭州市西湖区转塘街道象山艺术公社22号3楼", dict(building="22", floor="3")),
+    ("温州市鹿城区南汇街道锦绣江南8号1201室", dict(estate="锦绣江南", building="8", room="1201")),
+    ("金华市婺城区西关街道江南人家15号2单元301", dict(building="15", unit="2", room="301")),
+    ("南京市江宁区东山街道翠屏国际5号2201", dict(building="5", room="2201")),
+    ("成都市武侯区簇桥街道锦城印象16号2层", dict(building="16", floor="2")),
+    ("湖州市吴兴区飞英街道清水湾3号11层", dict(building="3", floor="11")),
+    ("西安市雁塔区小寨路街道曲江观邸9号4单元", dict(building="9", unit="4")),
+    ("宁波市江北区慈城镇慈湖人家28号", dict(building=None)),
+    ("台州市椒江区白云街道星明人家7号", dict(building=None)),
+    ("杭州市西湖区文三路12号3楼", dict(road="文三路", road_number="12", building=None,
+                                    floor="3")),
+    ("淳安县千岛湖镇青溪村3组15号2楼", dict(road="3组", road_number="15", building=None)),
+]
+
+# A county-level city or district written as the county it was: a one-character stem and 州
+# (嵊县 for 嵊州市) where no division has that name, and two-character stems (临海县 for 临海市).
+COUNTY_STEM: list[Case] = [
+    ("嵊县甘霖镇", dict(district_code="330683", street_code="330683100")),
+    ("绍兴嵊县长乐镇", dict(district_code="330683", street_code="330683101")),
+    ("山东滕县", dict(district_code="370481")),
+    ("天津蓟县", dict(district_code="120119")),
+    ("北京通县", dict(district_code="110112")),
+    ("江苏南通通县", dict(district_code="320612")),
+    ("通县", dict(district_code=None)),  # two of them and no parent written: not guessed
+    ("河南邓县", dict(district_code="411381")),
+    ("四川彭县", dict(district_code="510182")),
+    ("广东雷县", dict(district_code="440882")),
+    ("河北涿县", dict(district_code="130681")),
+    ("青县", dict(district_code="130922")),  # a county of its own, not 青州市
+    ("山东青县", dict(district_code=None)),
+    ("临海县", dict(district_code="331082")),
+    ("诸暨县", dict(district_code="330681")),
+    ("余姚县", dict(district_code="330281")),
+]
+
+# A street's kind written as another (Beijing's 地区 as 镇/乡/街道, a 镇 as the 乡 it was, a 乡 as
+# a 镇) when its stem is the only one under the district.
+STREET_KIND: list[Case] = [
+    ("北京市平谷区渔阳镇", dict(street_code="110117003")),
+    ("北京门头沟区王平镇", dict(street_code="110109005")),
+    ("北京顺义区牛栏山镇", dict(street_code="110113007")),
+    ("北京顺义区 后沙峪 裕祥花园 3号楼", dict(street_code="110113004", building="3")),
+    ("北京朝阳区来广营乡", dict(street_code="110105032")),
+    ("北京市朝阳区东坝乡东坝家园", dict(street_code="110105039")),
+    ("北京房山区周口店镇", dict(street_code="110111009")),
+    ("北京朝阳区孙河街道", dict(street_code="110105037")),
+    ("淳安县屏门镇", dict(street_code="330127205")),
+    ("开化县音坑镇", dict(street_code="330824217")),
+    ("江苏邳州邢楼乡", dict(street_code="320382119")),
+    ("南昌新建区太平乡", dict(street_code="360112113")),
+    ("河南驻马店驿城区沙河店乡", dict(street_code="411702101")),
+    ("余姚市梁弄乡", dict(street_code="330281114")),
+    ("萧山区新街镇", dict(street_code="330109014")),
+]
+
+# A development zone or new area named like a street, with no district read and no division
+# after it, is no street; named like a district it is the district.
+ZONES: list[Case] = [
+    ("江西省赣江新区", dict(district_code=None, street_code=None)),
+    ("南昌市赣江新区", dict(city_code="3601", street_code=None)),
+    ("四川省天府新区", dict(street_code=None)),
+    ("温州瑞安经济开发区", dict(district_code="330381")),
+    ("浙江省南湖新区", dict(district_code="330402", street_code=None)),
+    ("杭州市萧山区南阳经济技术开发区兴港路", dict(street_code="330109006")),  # a district read
+    ("湖州莫干山高新区舞阳街道", dict(street_code="330521002")),
+    ("甘肃省兰州市兰州新区", dict(district_code="620171")),  # an NBS district
+]
+
+CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
+         + STREET_KIND + ZONES)
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_parse(text: str, expected: dict[str, str | None]) -> None:
+    parsed = parse(text)
+    assert {k: getattr(parsed, k) for k in expected} == expected
+
+
+@pytest.mark.skipif(not native.available(), reason="native matcher unavailable (no C compiler)")
+def test_native_parse_is_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow, _ = both_ways([text for text, _ in CASES], monkeypatch)
+    assert_same(fast, slow)
