@@ -109,8 +109,15 @@ static inline int is_digit(u32 c) { return c >= '0' && c <= '9'; }
 static inline int is_upper(u32 c) { return c >= 'A' && c <= 'Z'; }
 static inline int is_alnum(u32 c) { return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z'); }
 
+/* The characters a word of one of rules_gen.h's lists starts with or one of its sets holds
+ * (store.c): most of a text's characters are none, and the tests below pass over them without
+ * walking a list. */
+extern const uint64_t MARKS[65536 / 64];
+static inline int is_mark(u32 c) { return c < 0x10000 && ((MARKS[c >> 6] >> (c & 63)) & 1); }
+
 /* Whether c is one of the characters of a NUL-terminated U"" set. */
 static inline int in_set(u32 c, const u32 *set) {
+    if (!is_mark(c)) return 0;
     for (; *set; set++)
         if (*set == c) return 1;
     return 0;
@@ -127,7 +134,7 @@ static inline int word_at(const u32 *s, int n, int p, const u32 *w) {
 
 /* The first of a NULL-terminated list of words written at s[p..]: its length, or 0. */
 static inline int any_word_at(const u32 *s, int n, int p, const u32 *const *words) {
-    if (p >= n) return 0;
+    if (p >= n || !is_mark(s[p])) return 0;
     for (; *words; words++) {
         int k = word_at(s, n, p, *words);
         if (k) return k;

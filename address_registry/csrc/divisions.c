@@ -19,6 +19,7 @@ static int starts_with(const char *code, int len, const char *prefix, int plen) 
 
 /* A road end at s[p..] followed by a digit or the end. */
 static int road_end_at(const u32 *s, int n, int p) {
+    if (p >= n || !is_mark(s[p])) return 0;
     for (const u32 *const *w = ROAD_END; *w; w++) {
         int k = word_at(s, n, p, *w);
         if (k && (p + k == n || is_digit(s[p + k]))) return 1;
@@ -103,6 +104,7 @@ static int zone_at(const registry *r, const u32 *s, int n, int pos, int stem,
                    const int32_t *parents, int np, const char *deep, int dl) {
     for (int start = pos; start <= pos + stem && start <= n; start++) {
         if (start > pos && !is_cjk(s[start - 1])) break;
+        if (start >= n || !is_mark(s[start])) continue;
         for (const u32 *const *w = ZONE_WORDS; *w; w++) {
             int k = word_at(s, n, start, *w);
             if (!k) continue;
@@ -324,7 +326,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     break;
                 }
                 int zone_word = 0;  /* 高新|区: the start of a zone word, not 高新社区 */
-                for (const u32 *const *w = ZONE_WORDS; *w && !zone_word; w++) {
+                for (const u32 *const *w = ZONE_WORDS; *w && !zone_word && is_mark(s[pos]); w++) {
                     int k = word_at(s, n, pos, *w);
                     zone_word = k > length;
                 }

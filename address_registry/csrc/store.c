@@ -148,6 +148,8 @@ void reg_free(registry *r) {
 }
 
 /* ---- text helpers -------------------------------------------------------------------------- */
+const uint64_t MARKS[65536 / 64] = MARK_BITS;
+
 int ends_with_any(const u32 *s, int a, int z, const u32 *const *words) {
     for (; *words; words++) {
         int k = 0;
