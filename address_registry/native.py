@@ -14,7 +14,6 @@ import contextlib
 import ctypes
 import functools
 import hashlib
-import operator
 import os
 import sys
 import unicodedata
@@ -199,24 +198,12 @@ def _ints(values: Iterable[int]) -> np.ndarray:
     return np.array(list(values), np.int32)
 
 
-_FIRST_TWO = operator.itemgetter(slice(0, 2))
-
-
 def _load_divisions(load: _Loader, div: Divisions) -> None:
-    # a group's names side by side, longest first, then in name order: three stable sorts with
-    # keys computed in C, three times faster than one sort by a tuple key
+    # in name order, so every process copies the same (C builds the names' trie from them)
     names = sorted(div.names)
-    names.sort(key=len, reverse=True)
-    names.sort(key=_FIRST_TWO)
     hits = [h for n in names for h in div.names[n]]
     at = {id(h): i for i, h in enumerate(hits)}
     load.multimap("div_names", {n: [at[id(h)] for h in div.names[n]] for n in names})
-    groups: dict[str, list[int]] = {}
-    for i, n in enumerate(names):
-        groups.setdefault(n[:2], []).append(i)
-    load.multimap("div_prefix", groups)
-    load.array("div_prefix_head", _ints(x for i in (i for g in groups.values() for i in g)
-                                        for x in (len(names[i]), ord(names[i][2:3] or "\0"))))
     name_at = {n: i for i, n in enumerate(names)}
     load.multimap("div_children", {parent: [x for n, h in pairs for x in (name_at[n], at[id(h)])]
                                    for parent, pairs in div.children.items()})

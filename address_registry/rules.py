@@ -218,8 +218,8 @@ ROW_COLUMNS = (
 # and its "<name>.list_off" and "<name>.items" arrays), then its plain arrays, by the names Python
 # copies them in under (csrc/core.h `registry` has a member of each name).
 REGISTRY_TABLES = ("by_label", "roads", "houses", "fuzzy_scopes")
-REGISTRY_MULTIMAPS = ("div_names", "div_prefix", "div_children", "est_names", "est_keys", "by_door", "rooms")
-REGISTRY_ARRAYS = ("div_prefix_head", "hit_code", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
+REGISTRY_MULTIMAPS = ("div_names", "div_children", "est_names", "est_keys", "by_door", "rooms")
+REGISTRY_ARRAYS = ("hit_code", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
                    "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",
                    "layout_units_written", "layout_units", "layout_floors", "layout_rooms",
                    "building_code", "building_community", "building_lon", "building_lat",

@@ -55,6 +55,17 @@ def _counts(r: types.ModuleType) -> str:
     return "\n".join(lines)
 
 
+def _marks(lists: dict[str, list[str]], sets: dict[str, str]) -> str:
+    """A designated initializer of the 64-bit words of a bitmap over the BMP: a bit for each
+    character a word of `lists` starts with or one of `sets` holds."""
+    words: dict[int, int] = {}
+    marks = {w[0] for ws in lists.values() for w in ws} | {c for cs in sets.values() for c in cs}
+    for c in map(ord, marks):
+        assert c < 0x10000, "the marks are in the BMP"
+        words[c >> 6] = words.get(c >> 6, 0) | 1 << (c & 63)
+    return ", ".join(f"[{i}] = 0x{bits:x}ull" for i, bits in sorted(words.items()))
+
+
 def _enum(prefix: str, names: Iterable[str]) -> str:
     return "enum { " + ", ".join(f"{prefix}{n.upper()}" for n in names) + " };"
 
@@ -78,6 +89,13 @@ def header(r: types.ModuleType = default_rules) -> str:
                        for part in ("list_off", "items")] + [f"X({a})" for a in r.REGISTRY_ARRAYS])
     scalars = " ".join(f"X({s})" for s in r.REGISTRY_SCALARS)
     assert len(r.HOWS) <= r.HOW_SLOTS, "HOW_SLOTS must hold every how"
+    lists = {**{name: list(getattr(r, name)) for name in WORD_LISTS},
+             "UNIT_MARK": [r.UNIT], "FLOOR_MARKS": list(r.FLOOR_MARKS), "GENERIC": [r.GENERIC]}
+    sets = {**{name: getattr(r, name) for name in CHAR_SETS},
+            # the characters a building synonym and a road end start with
+            "SYNONYM_STARTS": "".join(dict.fromkeys(w[0] for w in r.BUILDING_SYNONYMS)),
+            "ROAD_END_STARTS": "".join(dict.fromkeys(w[0] for w in r.ROAD_END)),
+            "PHASE_NUMERALS": r.PHASE_NUMERALS + "0123456789"}
     return f"""\
 /* Generated from address_registry/rules.py by address_registry/rules_c.py: do not edit.
  * The rules the C matcher shares with the Python reference (see rules.py for what each means). */
@@ -106,17 +124,12 @@ static inline int numeral(u32 c) {{
     }}
 }}
 /* ---- word lists, character sets and characters ---- */
-{chr(10).join(_words(name, getattr(r, name)) for name in WORD_LISTS)}
-{chr(10).join(_set(name, getattr(r, name)) for name in CHAR_SETS)}
+{chr(10).join(_words(name, words) for name, words in lists.items())}
+{chr(10).join(_set(name, chars) for name, chars in sets.items())}
 {chr(10).join(_char(name, getattr(r, name)) for name in CHARS)}
 {_counts(r)}
-/* the characters a building synonym and a road end start with */
-{_set("SYNONYM_STARTS", "".join(dict.fromkeys(w[0] for w in r.BUILDING_SYNONYMS)))}
-{_set("ROAD_END_STARTS", "".join(dict.fromkeys(w[0] for w in r.ROAD_END)))}
-{_words("UNIT_MARK", [r.UNIT])}
-{_words("FLOOR_MARKS", list(r.FLOOR_MARKS))}
-{_set("PHASE_NUMERALS", r.PHASE_NUMERALS + "0123456789")}
-{_words("GENERIC", [r.GENERIC])}
+/* the characters a word of a list starts with or a set holds, a bit each (core.h is_mark) */
+#define MARK_BITS {{{_marks(lists, sets)}}}
 
 /* ---- parsing ---- */
 #define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}

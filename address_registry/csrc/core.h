@@ -42,15 +42,21 @@ typedef struct {
     int32_t *items;
 } multimap;
 
+/* A trie over u32 names: the root's children by character, the other edges in a hash table;
+ * a node's info is (its name's div_names value + 1, or 0) << 1 | whether it has children. */
+typedef struct { uint32_t parent; u32 ch; int32_t child; } trie_edge;
+typedef struct {
+    int32_t *root;
+    trie_edge *edges;
+    uint64_t mask;
+    int32_t *info;
+} name_trie;
+
 /* Every table and array of one registry version (names follow matcher.py / divisions.py; the
  * names Python copies them in under are rules.REGISTRY_*). */
 typedef struct {
-    /* divisions: name -> hits (entries grouped by first two characters, longest first);
-     * first two characters -> the names of that group (their entry indexes) */
-    multimap div_names, div_prefix;
-    /* for each item of div_prefix's lists: its name's length and third character (0: none), so
-     * a group's names that cannot be written at a position are passed over without reading them */
-    int32_t *div_prefix_head;
+    multimap div_names;   /* divisions: name -> hits */
+    name_trie div_trie;   /* the same names as a trie (trie.c), built when div_names is copied in */
     multimap div_children;  /* parent code -> (name, hit) pairs of its children (typos) */
     char *hit_code; int32_t *hit_code_len, *hit_rank, *hit_exact, *hit_historic;
     /* estates (index order = code order) */
@@ -103,14 +109,26 @@ int64_t table_find(const table *t, const u32 *key, int n, uint64_t h);
 /* The list of a multimap key: sets *items and returns its length (0 when absent). */
 int multimap_get(const multimap *m, const u32 *key, int n, const int32_t **items);
 
+/* ---- the division names as a trie (trie.c) --------------------------------------------------- */
+/* The trie of a table's keys, each ending at its value; 0 on success. */
+int trie_build(name_trie *t, const table *names);
+void trie_free(name_trie *t);
+
 /* ---- text ---------------------------------------------------------------------------------- */
 static inline int is_cjk(u32 c) { return c >= 0x4e00 && c <= 0x9fff; }
 static inline int is_digit(u32 c) { return c >= '0' && c <= '9'; }
 static inline int is_upper(u32 c) { return c >= 'A' && c <= 'Z'; }
 static inline int is_alnum(u32 c) { return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z'); }
 
+/* The characters a word of one of rules_gen.h's lists starts with or one of its sets holds
+ * (store.c): most of a text's characters are none, and the tests below pass over them without
+ * walking a list. */
+extern const uint64_t MARKS[65536 / 64];
+static inline int is_mark(u32 c) { return c < 0x10000 && ((MARKS[c >> 6] >> (c & 63)) & 1); }
+
 /* Whether c is one of the characters of a NUL-terminated U"" set. */
 static inline int in_set(u32 c, const u32 *set) {
+    if (!is_mark(c)) return 0;
     for (; *set; set++)
         if (*set == c) return 1;
     return 0;
@@ -127,7 +145,7 @@ static inline int word_at(const u32 *s, int n, int p, const u32 *w) {
 
 /* The first of a NULL-terminated list of words written at s[p..]: its length, or 0. */
 static inline int any_word_at(const u32 *s, int n, int p, const u32 *const *words) {
-    if (p >= n) return 0;
+    if (p >= n || !is_mark(s[p])) return 0;
     for (; *words; words++) {
         int k = word_at(s, n, p, *words);
         if (k) return k;
@@ -170,6 +188,11 @@ typedef struct {
     int exact;               /* parse.ParsedAddress.division_exact */
 } parsed;
 
+/* A division name written at a position: its div_names value (where its hits are listed) and
+ * its length. */
+typedef struct { int32_t hits; int len; } name_found;
+/* The division names written at s[pos] into found (room for MAX_CHARS), longest first (trie.c). */
+int names_at(const registry *r, const u32 *s, int n, int pos, name_found *found);
 /* Division names from the start of s; fills p->level, deep, exact; returns where the rest starts. */
 int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer);
 /* Road + number, estate, building, unit, floor and room from s[a..n). */

@@ -19,6 +19,7 @@ static int starts_with(const char *code, int len, const char *prefix, int plen) 
 
 /* A road end at s[p..] followed by a digit or the end. */
 static int road_end_at(const u32 *s, int n, int p) {
+    if (p >= n || !is_mark(s[p])) return 0;
     for (const u32 *const *w = ROAD_END; *w; w++) {
         int k = word_at(s, n, p, *w);
         if (k && (p + k == n || is_digit(s[p + k]))) return 1;
@@ -38,29 +39,11 @@ static int estate_continues(const u32 *s, int n, int p) {
            (p < n && is_cjk(s[p]) && any_word_at(s, n, p + 1, ESTATE_WORDS));
 }
 
-/* The division names of the group starting at s[pos] (first two characters; a name is an entry
- * of div_names, the group longest first, so they come in the order the reference tries lengths):
- * their count, and *first, where the group's list starts in div_prefix's items. */
-static int group_at(const registry *r, const u32 *s, int n, int pos, int32_t *first) {
-    const int32_t *names;
-    int nn = multimap_get(&r->div_prefix, s + pos, n - pos < 2 ? n - pos : 2, &names);
-    *first = nn ? (int32_t)(names - r->div_prefix.items) : 0;
-    return nn;
-}
-
-/* Whether the division name at item `item` of div_prefix's lists (of the group at s[pos], so its
- * first two characters are written there) is written at s[pos]; sets its hits and returns their
- * count. Its length and third character, side by side in div_prefix_head, rule most names out. */
-static inline int name_at(const registry *r, const u32 *s, int n, int pos, int32_t item,
-                   const int32_t **hits) {
-    const int32_t *head = r->div_prefix_head + 2 * item;
-    int len = head[0];
-    if (len > n - pos || (len > 2 && (u32)head[1] != s[pos + 2])) return 0;
-    const u32 *e = table_entry(&r->div_names.t, r->div_prefix.items[item]);
-    for (int i = 3; i < len; i++)
-        if (e[2 + i] != s[pos + i]) return 0;
-    *hits = r->div_names.items + r->div_names.list_off[e[1]];
-    return r->div_names.list_off[e[1] + 1] - r->div_names.list_off[e[1]];
+/* The hits of a name found by names_at: their count, and *hits. */
+static inline int hits_of(const registry *r, name_found f, const int32_t **hits) {
+    const int32_t *off = r->div_names.list_off + f.hits;
+    *hits = r->div_names.items + off[0];
+    return off[1] - off[0];
 }
 
 /* Whether the division code[0..cl) lies under one of the hits `parents` (np of them) or, with
@@ -79,15 +62,15 @@ static int under_parents(const registry *r, const char *code, int cl, const int3
 }
 
 /* _child_at: a division under one of `parents` (or under deep, as under_parents) is named at p.
- * (The reference also looks up slices cut short by the end of the text; such a slice is itself a
- * name of the group.) */
+ * (The reference also looks up slices cut short by the end of the text; such a slice is itself
+ * one of the names found.) */
 static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t *parents, int np,
                     const char *deep, int dl) {
-    int32_t first;
-    int nn = group_at(r, s, n, p, &first);
+    name_found found[MAX_CHARS];
+    int nn = names_at(r, s, n, p, found);
     for (int i = 0; i < nn; i++) {
         const int32_t *hits;
-        int nh = name_at(r, s, n, p, first + i, &hits);
+        int nh = hits_of(r, found[i], &hits);
         for (int j = 0; j < nh; j++)
             if (under_parents(r, r->hit_code + CODE_COMMUNITY * hits[j], r->hit_code_len[hits[j]],
                               parents, np, deep, dl))
@@ -103,6 +86,7 @@ static int zone_at(const registry *r, const u32 *s, int n, int pos, int stem,
                    const int32_t *parents, int np, const char *deep, int dl) {
     for (int start = pos; start <= pos + stem && start <= n; start++) {
         if (start > pos && !is_cjk(s[start - 1])) break;
+        if (start >= n || !is_mark(s[start])) continue;
         for (const u32 *const *w = ZONE_WORDS; *w; w++) {
             int k = word_at(s, n, start, *w);
             if (!k) continue;
@@ -222,11 +206,11 @@ static int32_t parent_of_next(const registry *r, const u32 *s, int n, int end, c
 /* _opens_address: a province or city name (full or short), a district's full name or a
  * district's other name followed by its own child (淳安|梓桐镇) is written at s[start]. */
 static int opens_address(const registry *r, const u32 *s, int n, int start) {
-    int32_t first;
-    int nn = group_at(r, s, n, start, &first);
+    name_found found[MAX_CHARS];
+    int nn = names_at(r, s, n, start, found);
     for (int i = 0; i < nn; i++) {
         const int32_t *hits;
-        int nh = name_at(r, s, n, start, first + i, &hits);
+        int nh = hits_of(r, found[i], &hits);
         for (int j = 0; j < nh; j++)
             if (r->hit_rank[hits[j]] <= CITY ||
                 (r->hit_rank[hits[j]] == DISTRICT &&
@@ -327,15 +311,15 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
     int32_t kept[MAX_DIVISION_HITS];
     int names_estate = 0;  /* the street's name stays the estate's */
     while (pos < n) {
-        int32_t first;
-        int nn = group_at(r, s, n, pos, &first);
+        name_found found[MAX_CHARS];
+        int nn = names_at(r, s, n, pos, found);
         int taken = 0;
         int32_t choice = -1;
         for (int i = 0; i < nn; i++) {
             const int32_t *hits;
-            int nh = name_at(r, s, n, pos, first + i, &hits);
+            int nh = hits_of(r, found[i], &hits);
             if (nh == 0) continue;
-            int length = r->div_prefix_head[2 * (first + i)];
+            int length = found[i].len;
             int again = 0;  /* written again (金华金东金华金东): not a deeper level */
             for (int l = 0; l <= COMMUNITY && !again; l++)
                 again = p->level[l].a >= 0 && p->level[l].z - p->level[l].a == length &&
@@ -371,7 +355,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     break;
                 }
                 int zone_word = 0;  /* 高新|区: the start of a zone word, not 高新社区 */
-                for (const u32 *const *w = ZONE_WORDS; *w && !zone_word; w++) {
+                for (const u32 *const *w = ZONE_WORDS; *w && !zone_word && is_mark(s[pos]); w++) {
                     int k = word_at(s, n, pos, *w);
                     zone_word = k > length;
                 }

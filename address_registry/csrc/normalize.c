@@ -272,6 +272,11 @@ static int phones(u32 *t, int m) {
             continue;
         }
         int copy = run ? run : 1;
+        if (k == i) {  /* nothing gone yet: nothing to move */
+            k += copy;
+            i += copy;
+            continue;
+        }
         for (int j = 0; j < copy; j++) t[k++] = t[i++];
     }
     return k;
@@ -285,27 +290,31 @@ static int name_chars(const u32 *t, int a, int z) {
     return 1;
 }
 
-/* _RECIPIENT: where a recipient ending the text starts (王女士收, 转财务部), or m. */
+/* _RECIPIENT: where a recipient ending the text starts (王女士收, 转财务部), or m. Which of
+ * RECIPIENT_ENDS end the text does not depend on where the recipient starts: they are found
+ * once, and a text that ends with none and holds no FORWARD near its end is passed at once. */
 static int recipient(const u32 *t, int m) {
-    int reach = 1 + FORWARD_CHARS_MAX, longest = 0;
+    int reach = 1 + FORWARD_CHARS_MAX, ne = 0;
+    int ends[sizeof RECIPIENT_ENDS / sizeof *RECIPIENT_ENDS];  /* lengths of the words ending t */
     for (const u32 *const *w = RECIPIENT_ENDS; *w; w++) {
         int len = 0;
         while ((*w)[len]) len++;
-        if (len > longest) longest = len;
+        if (RECIPIENT_CHARS_MAX + len > reach) reach = RECIPIENT_CHARS_MAX + len;
+        if (len < m && word_at(t, m, m - len, *w) == len)
+            ends[ne++] = len;
     }
-    if (RECIPIENT_CHARS_MAX + longest > reach) reach = RECIPIENT_CHARS_MAX + longest;
-    for (int p = m - reach > 1 ? m - reach : 1; p < m; p++) {
+    int from = m - reach > 1 ? m - reach : 1, forward = 0;
+    for (int p = from; p < m && !forward; p++) forward = t[p] == FORWARD;
+    if (ne == 0 && !forward) return m;
+    for (int p = from; p < m; p++) {
         if (!upper_or_digit(t[p - 1]) && !in_set(t[p - 1], RECIPIENT_AFTER)) continue;
         int rest = m - p - 1;
         if (t[p] == FORWARD && rest >= FORWARD_CHARS_MIN && rest <= FORWARD_CHARS_MAX &&
             name_chars(t, p + 1, m))
             return p;
-        for (const u32 *const *w = RECIPIENT_ENDS; *w; w++) {
-            int len = 0;
-            while ((*w)[len]) len++;
-            int x = m - p - len;
-            if (x >= RECIPIENT_CHARS_MIN && x <= RECIPIENT_CHARS_MAX &&
-                word_at(t, m, m - len, *w) == len && name_chars(t, p, p + x))
+        for (int j = 0; j < ne; j++) {
+            int x = m - p - ends[j];
+            if (x >= RECIPIENT_CHARS_MIN && x <= RECIPIENT_CHARS_MAX && name_chars(t, p, p + x))
                 return p;
         }
     }

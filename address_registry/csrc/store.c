@@ -105,9 +105,9 @@ int reg_table(registry *r, const char *name, const u32 *keys, const int64_t *off
     table *t = member_named(r, TABLES, COUNT(TABLES), name);
     if (t == NULL) return -1;
     build_table(t, keys, off, val, n);
-    if (t == &r->div_names.t)
-        for (int64_t i = 0; i < off[n]; i++) r->div_digits |= is_digit(keys[i]);
-    return 0;
+    if (t != &r->div_names.t) return 0;
+    for (int64_t i = 0; i < off[n]; i++) r->div_digits |= is_digit(keys[i]);
+    return trie_build(&r->div_trie, t);
 }
 
 /* An array by name (copied), or an int32 scalar; 0 on success. */
@@ -144,10 +144,13 @@ void reg_free(registry *r) {
     for (size_t i = 0; i < COUNT(TABLES); i++) free_table((table *)((char *)r + TABLES[i].at));
     for (size_t i = 0; i < COUNT(ARRAYS); i++) free(*(void **)((char *)r + ARRAYS[i].at));
     for (int i = 0; i < MAX_THREADS; i++) free(r->memos[i]);
+    trie_free(&r->div_trie);
     free(r);
 }
 
 /* ---- text helpers -------------------------------------------------------------------------- */
+const uint64_t MARKS[65536 / 64] = MARK_BITS;
+
 int ends_with_any(const u32 *s, int a, int z, const u32 *const *words) {
     for (; *words; words++) {
         int k = 0;

@@ -40,12 +40,19 @@ static int road_end_number(const u32 *s, int n, int q, int *to) {
 
 /* _ROAD_NUMBER.search(s[a..n)): road (or 组) and number spans; the match end, or -1. */
 static int road_number(const u32 *s, int a, int n, span *road, span *number, int *start) {
-    int ends[MAX_CHARS + 1], to[MAX_CHARS + 1];
-    for (int q = a; q < n; q++) ends[q] = road_end_number(s, n, q, &to[q]);
+    /* ends[q] as road_end_number says, next[q] the first q' >= q with such an end (n: none),
+     * run[p] the road characters from p on: the road from p is the first end within reach */
+    int ends[MAX_CHARS + 1], to[MAX_CHARS + 1], next[MAX_CHARS + 1], run[MAX_CHARS + 1];
+    next[n] = n;
+    run[n] = 0;
+    for (int q = n - 1; q >= a; q--) {
+        ends[q] = road_end_number(s, n, q, &to[q]);
+        next[q] = ends[q] ? q : next[q + 1];
+        run[q] = road_char(s[q]) ? run[q + 1] + 1 : 0;
+    }
     for (int p = a; p < n; p++) {
-        for (int k = 1; k <= 14 && p + k < n && road_char(s[p + k - 1]); k++) {
-            int q = p + k;
-            if (!ends[q]) continue;
+        int q = next[p + 1], k = q - p;  /* [CJK A-Z 0-9]{1,14}? then the road end */
+        if (q < n && k <= 14 && k <= run[p]) {
             *road = (span){p, q + ends[q]};
             *number = (span){q + ends[q], to[q]};
             *start = p;
