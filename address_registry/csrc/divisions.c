@@ -215,7 +215,7 @@ static int opens_address(const registry *r, const u32 *s, int n, int start) {
             if (r->hit_rank[hits[j]] <= CITY ||
                 (r->hit_rank[hits[j]] == DISTRICT &&
                  (r->hit_exact[hits[j]] ||
-                  child_at(r, s, n, start + r->div_prefix_head[2 * (first + i)], hits + j, 1, NULL, 0))))
+                  child_at(r, s, n, start + found[i].len, hits + j, 1, NULL, 0))))
                 return 1;
     }
     return 0;
