@@ -66,7 +66,6 @@ _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 # Words that end an estate/POI name; a bare word without one needs other context to be an estate.
 _ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
 _TOWER = tuple(rules.TOWER_WORDS)
-_KIND_SUFFIXES = rules.KIND_SUFFIXES
 _ZONE_WORDS = tuple(rules.ZONE_WORDS)
 _CITY_RANK, _DISTRICT_RANK, _STREET_RANK = RANK["city"], RANK["district"], RANK["street"]
 _COMMUNITY_RANK = RANK["community"]
@@ -262,7 +261,7 @@ def _opens_address(s: str, start: int, div: Divisions) -> bool:
 
 def _stem_length(name: str) -> int:
     """The length of a division name without the suffix of its kind (三墩|镇, 明北|社区)."""
-    for suffix in _KIND_SUFFIXES:
+    for suffix in rules.KIND_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             return len(name) - len(suffix)
     return len(name)
@@ -300,9 +299,11 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     """Consume division names from the start of `s`, or after a few words before the address
     (委托件, 收件地址) that end where a province or city name starts; fill `out`; return where
-    the rest begins."""
+    the rest begins. The words never start inside a division name written at the start: a name
+    that could not be placed (河东区, several provinces') is no lead word before 东区."""
     pos = _scan_from(s, div, out, prefer)
-    for start in range(1, min(rules.LEAD_MAX, len(s) - 2) + 1):
+    first = next((n for n in div.lengths.get(s[:2], ()) if s[:n] in div.names), 1)
+    for start in range(first, min(rules.LEAD_MAX, len(s) - 2) + 1):
         if pos:
             break
         if _opens_address(s, start, div):

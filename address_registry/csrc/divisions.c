@@ -457,11 +457,14 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
 }
 
 /* _scan_divisions: from the start, or after the words before the address (委托件, 收件地址) that
- * end where a province or city name starts among the first LEAD_MAX characters. */
+ * end where a province or city name starts among the first LEAD_MAX characters, never inside a
+ * division name written at the start (河东区 is no lead word before 东区). */
 int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
     int pos = scan_from(r, s, n, 0, p, prefer);
     int last = n - 2 < LEAD_MAX ? n - 2 : LEAD_MAX;
-    for (int start = 1; !pos && start <= last; start++)
+    name_found found[MAX_CHARS];
+    int first = pos ? 1 : (names_at(r, s, n, 0, found) ? found[0].len : 1);
+    for (int start = first; !pos && start <= last; start++)
         if (opens_address(r, s, n, start)) {
             pos = scan_from(r, s, n, start, p, prefer);
             if (pos == start) pos = 0;

@@ -160,8 +160,21 @@ ZONES: list[Case] = [
     ("甘肃省兰州市兰州新区", dict(district_code="620171")),  # an NBS district
 ]
 
+# A division name several provinces have, written with nothing that tells which, gives no code:
+# the words before an address never start inside it (河东区 is no lead word before 攀枝花's 东区).
+AMBIGUOUS_START: list[Case] = [
+    ("河东区", dict(district_code=None, city_code=None)),
+    ("桥东区", dict(district_code=None, city_code=None)),
+    ("桥西区 胜利大街", dict(district_code=None, city_code=None)),
+    ("河东区 建设路12号", dict(district_code=None)),
+    ("天津市河东区", dict(district_code="120102")),
+    ("河北省邢台市桥东区", dict(district_code="130502")),
+    ("攀枝花市东区", dict(district_code="510402")),
+    ("委托件 东区炳草岗", dict(district_code="510402")),
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
-         + STREET_KIND + ZONES)
+         + STREET_KIND + ZONES + AMBIGUOUS_START)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
