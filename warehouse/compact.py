@@ -32,12 +32,19 @@ class Compacted:
     replaced: str
 
 
+def _count(name: str) -> int:
+    """A compaction setting (declared with a default, so never unset; 0 is 0, not the default)."""
+    got = number(name)
+    assert got is not None, f"{name} is declared with a default"
+    return int(got)
+
+
 def _chosen(m: Manifest) -> frozenset[str]:
     """The data files of `m` compaction rewrites (none when it would leave the dataset as it is)."""
-    limit = int(number("SHUCANG_COMPACT_SMALL_MIB") or 64) << 20
+    limit = _count("SHUCANG_COMPACT_SMALL_MIB") << 20
     small = [f.path for f in m.files if f.bytes < limit]
     deleted = [f.path for f in m.files if f.deletes and f.deletes.rows >= f.rows * DELETED_SHARE]
-    merge = small if len(small) > int(number("SHUCANG_COMPACT_FILES") or 16) else []
+    merge = small if len(small) > max(1, _count("SHUCANG_COMPACT_FILES")) else []  # one is no merge
     return frozenset(merge + deleted)
 
 

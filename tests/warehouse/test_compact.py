@@ -84,3 +84,13 @@ def test_the_command_compacts_every_dataset_that_needs_it(home: Path, monkeypatc
     assert "compacted 1 dataset(s)" in result.output
     again = CliRunner().invoke(main, ["warehouse", "compact", "compact_probe"])
     assert "compacted 0 dataset(s)" in again.output
+
+
+def test_zero_small_files_allowed_merges_any_two(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHUCANG_COMPACT_FILES", "0")  # 0 is a limit, not "unset"
+    monkeypatch.setenv("SHUCANG_COMPACT_SMALL_MIB", "64")
+    last = _upserts(1)[-1]
+    assert len(last.files) == 2
+    done = compact(FIELDS.dataset)
+    assert done is not None and (done.files_before, done.files_after) == (2, 1)
+    assert compact(FIELDS.dataset) is None  # one small file is no merge, whatever the limit
