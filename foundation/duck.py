@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import duckdb
 from foundation.settings import value
 
 LOAD_MEMORY_CAP = 8 * 2**30  # the default limit of a load's connections: half the RAM, at most this
+# a memory size as DuckDB reads one: 4GB, 512MiB, 1.5 TB (a unit is required)
+MEMORY_SIZE = re.compile(r"\s*\d+(?:\.\d+)?\s*[KMGT]i?B\s*", re.IGNORECASE)
 
 
 def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...]:
@@ -27,6 +30,8 @@ def load_memory() -> str:
     the machine's RAM and at most LOAD_MEMORY_CAP."""
     got = value("SHUCANG_LOAD_MEMORY")
     if got:
+        if not MEMORY_SIZE.fullmatch(got):
+            raise ValueError(f"SHUCANG_LOAD_MEMORY={got!r} is not a memory size (e.g. 4GB, 512MiB)")
         return got
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return f"{min(ram // 2, LOAD_MEMORY_CAP) // 2**20}MiB"

@@ -25,3 +25,17 @@ def test_the_setting_bounds_a_load_connection(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("SHUCANG_LOAD_MEMORY", "300MB")
     with load_connection(tmp_path / "spill") as con:
         assert one_row(con, "SELECT current_setting('memory_limit')")[0] == "286.1 MiB"
+
+
+@pytest.mark.parametrize("size", ["4GB", "512MiB", "1.5 TB", "2000000KB", "300mb"])
+def test_memory_sizes_duckdb_reads_are_taken(size: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHUCANG_LOAD_MEMORY", size)
+    assert load_memory() == size
+    load_connection(tmp_path / "spill").close()
+
+
+@pytest.mark.parametrize("size", ["lots", "4 gigs", "-1GB", "2000000", "4GB; SET threads=1"])
+def test_a_malformed_memory_size_names_the_setting(size: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHUCANG_LOAD_MEMORY", size)
+    with pytest.raises(ValueError, match="SHUCANG_LOAD_MEMORY=.* is not a memory size"):
+        load_memory()
