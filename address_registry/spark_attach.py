@@ -17,6 +17,7 @@ import pyarrow as pa
 from address_registry.attach import AddressedLoad, unresolved_select
 from address_registry.matcher import SCHEMA
 from contracts.contract import Contract
+from foundation import faults
 from foundation.spark import duck_batches, spark_schema, spark_session, write_parts
 from foundation.sql import path as sql_path
 from warehouse import quarantine
@@ -72,6 +73,7 @@ def attach_on_spark(contract: Contract, load_id: str, staged: Path, work: Path) 
     with duckdb.connect() as con:
         quarantine.write_part_sql(con, contract.id, load_id, "address",
                                   f"SELECT * FROM read_parquet({sql_path(found)})")
+    faults.point("address.spark_quarantined")  # the matches and held rows written, not the rest
     cols = published_columns(contract, kept_columns(contract, staged))
     addressed, unresolved_rows = work / "addressed.parquet", work / "unresolved_rows.parquet"
     gather(write_parts(joined.select(*[F.col(f"`{c}`") for c in cols]), parts / "addressed"), addressed, cols)

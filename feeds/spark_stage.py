@@ -38,6 +38,7 @@ from feeds.stage import (
     stage_result,
     typed_select,
 )
+from foundation import faults
 from foundation.spark import duck_batches, spark_schema, spark_session, write_parts
 from foundation.sql import path as sql_path
 from sources.file import FileSource
@@ -231,6 +232,7 @@ def stage_on_spark(contract: Contract, load_id: str, files: list[Path], workdir:
                            parts / "quarantine_structure")
             quarantine.write_part_sql(con, contract.id, load_id, "stage_structure",
                                       f"SELECT * FROM read_parquet({sql_path(found)})")
+        faults.point("stage.spark_quarantined")  # the quarantine parts written, the rows not yet
         cols = [c for c in published_columns(contract, kept) if c not in ADDRESS_COLUMN_NAMES]
         staged_rows = good.join(dups.select("_row"), "_row", "left_anti").withColumn(
             "_load_id", F.lit(load_id)).select(*[F.col(f"`{c}`") for c in cols])

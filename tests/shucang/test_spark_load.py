@@ -15,6 +15,7 @@ from contracts.contract import DATASETS_DIR, Contract
 from control import ledger
 from foundation.spark import java_available
 from shucang import pipeline
+from tests.shucang.test_faults import SPARK_POINTS, kill_and_recover
 from tests.support.grid import GRID_HEADER, csv_bytes, grid_row
 from warehouse import quarantine
 from warehouse.query import query
@@ -116,3 +117,13 @@ def test_kept_undeclared_columns_publish_alike(tmp_path: Path, monkeypatch: pyte
     spark = _run(tmp_path / "spark", monkeypatch, feeds, spark=True)
     assert duck["counts"] == (12, 12, 0) and "备注" in duck["columns"]
     assert spark == duck
+
+
+@pytest.mark.parametrize("point", SPARK_POINTS)
+def test_a_load_killed_inside_its_spark_steps_is_finished_by_the_next_run(
+        point: str, home: Path, grid_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed after a Spark step wrote some of its files (the quarantine parts) and before the
+    rest, the next run starts the step again from what it reads and publishes every row once."""
+    monkeypatch.setenv("SHUCANG_SPARK_PROFILE", "small")
+    monkeypatch.setenv("SHUCANG_SPARK_MIN_BYTES", "0")
+    kill_and_recover(point, home, grid_dir)
