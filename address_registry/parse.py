@@ -460,13 +460,13 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
     b = _BUILDING.search(rest)
     if b:
         estate_text, tail = rest[: b.start()], rest[b.end() :]
-        building = b.group("building").lstrip("0") or "0"
+        building = _unpadded(b.group("building"))
     elif d := _DASHED.search(rest):
         estate_text, tail = rest[: d.start()], ""
         if d.group("unit") is None and estate_text.endswith(_TOWER):
             room = rest[d.start("building") : d.end("room")]  # 西城大厦12-10: floor-room
         else:
-            building = d.group("building").lstrip("0") or "0"
+            building = _unpadded(d.group("building"))
             unit, room = d.group("unit"), d.group("room")
     else:
         # no building: a tower's room (浙商大厦1502室) or unit/floor follow the name directly
@@ -475,7 +475,7 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
     if tail:
         u = _UNIT.search(tail)
         if u:
-            unit = u.group("unit").lstrip("0") or "0"
+            unit = _unpadded(u.group("unit"))
             tail = tail[u.end() :]
         f = _FLOOR.search(tail)
         if f:
@@ -496,8 +496,13 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
     return road, number, estate, building, unit, floor, room
 
 
+_PADDING = re.compile(r"^0+(?=\d)")
+
+
 def _unpadded(value: str | None) -> str | None:
-    return value.lstrip("0") or "0" if value is not None and value[:1] == "0" else value
+    """A number without its leading zeros (0502 -> 502, 00 -> 0); a zero before a letter is part
+    of the label (0A stays 0A, as the registry's labels keep it)."""
+    return _PADDING.sub("", value) if value is not None and value[:1] == "0" else value
 
 
 def _community_from_estate(out: ParsedAddress, div: Divisions) -> None:

@@ -181,9 +181,9 @@ static span room_at(const u32 *s, int a, int n, int *marked) {
     return p < z ? (span){p, z} : NONE;
 }
 
-static span unzero(const u32 *s, span v) {  /* lstrip("0") or "0" */
+static span unzero(const u32 *s, span v) {  /* parse._unpadded: zeros before a digit go */
     if (v.a < 0) return v;
-    while (v.z - v.a > 1 && s[v.a] == '0') v.a++;
+    while (v.z - v.a > 1 && s[v.a] == '0' && is_digit(s[v.a + 1])) v.a++;
     return v;
 }
 

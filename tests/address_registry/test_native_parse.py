@@ -109,3 +109,20 @@ def test_the_division_copy_kept_on_disk_reads_back_the_same(tmp_path: Path,
         assert saved.stat().st_size > 1000
     finally:
         native.divisions_handle.cache_clear()
+
+
+# zeros written before numbers and letters, in every part that is numbered, full-width or not
+ZERO_LED = [f"{where}{label}" for where in ("杭州市西湖区翠苑一区", "宁波市鄞州区钟公庙街道", "温州市鹿城区人民路")
+            for label in ("0A座", "０A座", "00A座", "０Ｂ栋201", "0A幢1单元101", "01幢02单元0301室",
+                          "0幢", "00幢", "A0座", "10A座", "0-1幢", "0-1-0101", "08号0A座", "0号",
+                          "005号楼0B单元", "3幢0单元0室", "B01栋", "0B-1-101")]
+
+
+def test_zeros_before_numbers_and_letters_parse_as_the_python_path_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow, parsed_in_c = both_ways(pa.array(ZERO_LED), monkeypatch)
+    assert_same(fast, slow)
+    assert parsed_in_c == len(ZERO_LED)
+    buildings = dict(zip(fast.column("address").to_pylist(), fast.column("building").to_pylist(), strict=True))
+    assert buildings["杭州市西湖区翠苑一区00A座"] == "0A"  # a zero before a letter is the label's
+    assert buildings["杭州市西湖区翠苑一区01幢02单元0301室"] == "1"  # before a digit it is padding
