@@ -323,6 +323,10 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     tokens: list[tuple[int, int]] = []
     spans: list[tuple[str, str]] = []
     exact_until: _Prefix | None = None
+    # a name taken for what follows it (a short form's next characters, the child that settles
+    # an ambiguous name, a zone word) decides for the text after the prefix too: no prefix
+    # through it is remembered, for another text with the same prefix may go on otherwise
+    looked_ahead = False
     resumed = _resume(s, div, prefer) if n >= 4 else None
     if resumed is not None:
         pos, deepest, rank = len(resumed.text), resumed.deepest, resumed.rank
@@ -341,6 +345,7 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 taken = (length, None)  # written again (金华金东金华金东): not a deeper level
                 break
             if not any(h.exact for h in hits):
+                looked_ahead = True
                 form = s[pos : pos + length]
                 continues = _NAME_CONTINUES.match(s, pos + length)
                 codes = tuple(h.code for h in hits)
@@ -375,6 +380,7 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 if len(form) < MIN_BARE_COMMUNITY and not deepest and all(
                         h.division.level == "community" for h in hits):
                     continue
+            looked_ahead |= len(hits) > 1
             if len(hits) > 1 and (parent := _parent_of_next(s, pos + length, hits, deepest, rank,
                                                             div)) is not None:
                 hits = [parent]
@@ -407,7 +413,7 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                              " (one character off)")
         if taken is None and deepest and (zone := _zone_at(s, pos, rules.ZONE_STEM, (deepest,),
                                                              div)):
-            taken = (zone, None)  # 杭州|经济技术开发区|下沙街道
+            taken, looked_ahead = (zone, None), True  # 杭州|经济技术开发区|下沙街道
         if taken is None:
             break
         length, hit = taken
@@ -429,7 +435,8 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
         if names_estate:
             break  # the street's name stays the estate's
         pos += length
-        if out.division_exact and not notes and (hit is None or hit.exact) and not blank:
+        if out.division_exact and not notes and (hit is None or hit.exact) and not blank \
+                and not looked_ahead:
             exact_until = _Prefix(s[:pos], tuple(tokens), tuple(spans), deepest, rank)
     if exact_until is not None and exact_until.deepest and len(exact_until.text) >= 4:
         _remember(exact_until, div, prefer)

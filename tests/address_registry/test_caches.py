@@ -62,3 +62,20 @@ def test_warm_caches_give_the_cold_result(order: str) -> None:
     for t in texts if order == "forward" else list(reversed(texts)):
         assert asdict(parse(t)) == cold[t], t
     assert shapes._SHAPES and parse_module._PREFIXES  # the caches were really used
+
+
+# a district's short name written again after its street, then a character that ends it (零, 一)
+# or one that makes it a road's name (路, 街): the name's fate hangs on what follows the prefix
+AGAIN = [("广州市天河区石牌街道", "天河"), ("杭州市西湖区翠苑街道", "西湖"), ("宁波市鄞州区钟公庙街道", "鄞州"),
+         ("温州市鹿城区五马街道", "鹿城"), ("成都市武侯区浆洗街街道", "武侯"), ("台州市椒江区海门街道", "椒江")]
+
+
+@pytest.mark.parametrize(("prefix", "again"), AGAIN)
+def test_a_remembered_prefix_never_decides_for_what_follows_it(prefix: str, again: str) -> None:
+    for first, second in (("零F208西", "路208号"), ("一208号", "街208号"), ("路208号", "零F208西")):
+        text = f"{prefix}{again}{second}天河城7楼708"
+        cold = _cold(text)
+        parse_module._PREFIXES.clear()
+        shapes._SHAPES.clear()
+        parse(f"{prefix}{again}{first}天河城7楼708")  # remembers what it can of its prefix
+        assert asdict(parse(text)) == cold, text
