@@ -317,6 +317,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
         int32_t choice = -1;
         for (int i = 0; i < nn; i++) {
             const int32_t *hits;
+            choice = -1;  /* a longer name given up (勤丰|路) leaves no choice to a shorter one */
             int nh = hits_of(r, found[i], &hits);
             if (nh == 0) continue;
             int length = found[i].len;

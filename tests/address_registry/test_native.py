@@ -143,6 +143,34 @@ def peoples_texts() -> list[str | None]:
     return [*texts, *variants]
 
 
+# what people put between and inside the parts of an address: zeros, letters, markers, numerals,
+# brackets, separators, words that end or start a name
+_PIECES = ("0", "00", "０", "A", "ａ", "Ｂ", "b", "-", "—", "－", "#", "＃", "号", "幢", "栋", "座", "楼",
+           "单元", "室", "层", "F", "B1", "负一", "之一", "附", "(", ")", "（", "）", " ", "\u3000", "/", "、",
+           ",", "，", "一", "十", "零", "〇", "1", "12", "1234", "05", "302-1", "东", "区", "号楼", "甲",
+           "null", "无", "村", "组", "社区", "街道", "镇", "路", "弄", "大厦", "小区", "苑", "期", "·", "．")
+
+
+def mutated_peoples_texts(count: int = 6000, seed: int = 7) -> list[str | None]:
+    """`count` of people's addresses (peoples_texts) each changed in one to four places: a piece
+    inserted, a character deleted or replaced by a piece."""
+    rng = random.Random(seed)
+    texts = [t for t in peoples_texts() if t]
+    out: dict[str, None] = {}
+    while len(out) < count:
+        chars = list(rng.choice(texts))
+        for _ in range(rng.randint(1, 4)):
+            at, op = rng.randint(0, len(chars)), rng.random()
+            if op < 0.5 or not chars:
+                chars[at:at] = list(rng.choice(_PIECES))
+            elif op < 0.75:
+                del chars[min(at, len(chars) - 1)]
+            else:
+                chars[min(at, len(chars) - 1)] = rng.choice(_PIECES)
+        out["".join(chars)] = None
+    return list(out)
+
+
 def test_labelled_set_and_its_variants_match_as_the_reference_does(
         registry: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
     fast, slow, _ = both_ways(labelled_texts(), monkeypatch)

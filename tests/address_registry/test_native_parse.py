@@ -11,7 +11,14 @@ import pytest
 
 from address_registry import native, parse_batch, parse_many
 from address_registry.parse import ParsedAddress
-from tests.address_registry.test_native import EDGE_TEXTS, labelled_texts, mangled, peoples_texts, world
+from tests.address_registry.test_native import (
+    EDGE_TEXTS,
+    labelled_texts,
+    mangled,
+    mutated_peoples_texts,
+    peoples_texts,
+    world,
+)
 
 pytestmark = pytest.mark.skipif(not native.available(),
                                 reason="native matcher unavailable (no C compiler)")
@@ -52,7 +59,7 @@ def test_sample_world_parses_as_the_python_path_does(world: tuple[Path, list[str
     assert parsed_in_c >= 0.97 * len(texts)
 
 
-@pytest.mark.parametrize("corpus", [labelled_texts, peoples_texts])
+@pytest.mark.parametrize("corpus", [labelled_texts, peoples_texts, mutated_peoples_texts])
 def test_labelled_sets_parse_as_the_python_path_does(corpus: object,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     texts = corpus()  # type: ignore[operator]
@@ -126,3 +133,18 @@ def test_zeros_before_numbers_and_letters_parse_as_the_python_path_does(
     buildings = dict(zip(fast.column("address").to_pylist(), fast.column("building").to_pylist(), strict=True))
     assert buildings["杭州市西湖区翠苑一区00A座"] == "0A"  # a zero before a letter is the label's
     assert buildings["杭州市西湖区翠苑一区01幢02单元0301室"] == "1"  # before a digit it is padding
+
+
+# a community's short form that starts with its district's or street's name, given up for the
+# character after it (社 is no community word), then that name read again after the street
+GIVEN_UP = ["浙江省台州临海市大洋街道临海市良种场社百金家园2号楼2单元1901", "临海市大洋街道临海市良种场社",
+            "嘉兴市海盐县武原街道海盐县武原街道齐景社百步路1号", "海盐县武原街道海盐县武原街道齐景社1号",
+            "海盐县西塘桥街道海盐县西塘桥街道海城社3幢", "海盐县通元镇海盐县通元镇禾溪社2组5号"]
+
+
+def test_a_longer_name_given_up_leaves_nothing_to_the_shorter_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow, parsed_in_c = both_ways(pa.array(GIVEN_UP), monkeypatch)
+    assert_same(fast, slow)
+    assert parsed_in_c == len(GIVEN_UP)
+    assert fast.column("community").null_count == len(GIVEN_UP)
