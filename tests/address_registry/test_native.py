@@ -186,6 +186,12 @@ def test_peoples_writing_matches_as_the_reference_does(registry: Matcher,
     assert settled >= 0.85 * len(fast)  # the rest name estates fuzzy matching would try
 
 
+def test_peoples_writing_changed_in_places_matches_as_the_reference_does(
+        registry: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow, _ = both_ways(mutated_peoples_texts(), monkeypatch)
+    assert_same(fast, slow)
+
+
 def mangled(texts: list[str]) -> list[str | None]:
     """3,000 random pieces of the first 300 texts with noise inserted, and a few odd strings."""
     rng = random.Random(11)
