@@ -24,18 +24,20 @@ def _either(words: tuple[str, ...]) -> str:
 _CITY = rules.DIVISION_CODE["city"]
 _ESTATE_WORDS = _either(rules.ESTATE_WORDS)
 _ROAD_END = _either(rules.ROAD_END)
+# 北段, 四段, 北3段 after a road end (rules.SEGMENT)
+_SEGMENT = rf"(?:[{rules.SEGMENT_SIDES}]?[{rules.PHASE_NUMERALS}0-9]{{0,2}}{rules.SEGMENT})"
 _DOOR, _GROUP, _BUILDING_MARK, _ROOM_MARK = rules.DOOR, rules.GROUP, rules.BUILDING, rules.ROOM
 # A short name (翠苑, 文一) is not a division when it starts a road or estate name
 # (文一西路, 古荡新村): one character at most in between (五常|港路26号 and 古荡|新村 continue,
 # 翠苑|文三路 does not).
 _NAME_CONTINUES = re.compile(
-    rf"[\u4e00-\u9fff]?(?:{_ROAD_END})(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
+    rf"[\u4e00-\u9fff]?(?:{_ROAD_END}){_SEGMENT}?(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
 )
 _ROAD_ENDS = tuple(rules.ROAD_END)
 _ESTATE_CONTINUES = re.compile(rf"[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})")
 _ROAD_SUFFIX = tuple(rules.ROAD_SUFFIX)
 _ROAD_NUMBER = re.compile(
-    rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}))(?P<number>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
+    rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}){_SEGMENT}?)(?P<number>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
     rf"|(?P<group>\d{{1,3}}{_GROUP})(?P<gnumber>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
 )
 _BUILDING = re.compile(rf"(?P<building>[0-9A-Z]{{1,5}}){_BUILDING_MARK}")

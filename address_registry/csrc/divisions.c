@@ -17,17 +17,20 @@ static int starts_with(const char *code, int len, const char *prefix, int plen) 
     return len >= plen && same_chars(code, prefix, plen);
 }
 
-/* A road end at s[p..] followed by a digit or the end. */
+/* A road end at s[p..], its segment perhaps, followed by a digit or the end. */
 static int road_end_at(const u32 *s, int n, int p) {
     if (p >= n || !is_mark(s[p])) return 0;
     for (const u32 *const *w = ROAD_END; *w; w++) {
         int k = word_at(s, n, p, *w);
-        if (k && (p + k == n || is_digit(s[p + k]))) return 1;
+        if (!k) continue;
+        int g = segment_at(s, n, p + k);  /* (ROAD_END)_SEGMENT?(\d|$) */
+        if (p + k == n || is_digit(s[p + k]) || (g && (p + k + g == n || is_digit(s[p + k + g]))))
+            return 1;
     }
     return 0;
 }
 
-/* _NAME_CONTINUES.match(s, p): [CJK]?(ROAD_END)(\d|$) | [CJK]?(ESTATE_WORDS) */
+/* _NAME_CONTINUES.match(s, p): [CJK]?(ROAD_END)_SEGMENT?(\d|$) | [CJK]?(ESTATE_WORDS) */
 static int name_continues(const u32 *s, int n, int p) {
     if (road_end_at(s, n, p) || any_word_at(s, n, p, ESTATE_WORDS)) return 1;
     return p < n && is_cjk(s[p]) && (road_end_at(s, n, p + 1) || any_word_at(s, n, p + 1, ESTATE_WORDS));

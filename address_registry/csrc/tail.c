@@ -33,7 +33,10 @@ static int road_end_number(const u32 *s, int n, int q, int *to) {
     if (!in_set(s[q], ROAD_END_STARTS)) return 0;
     for (const u32 *const *w = ROAD_END; *w; w++) {
         int e = word_at(s, n, q, *w);
-        if (e && (*to = door_number(s, n, q + e)) >= 0) return e;
+        if (!e) continue;
+        int g = segment_at(s, n, q + e);  /* the road's segment first (_SEGMENT?), then none */
+        if (g && (*to = door_number(s, n, q + e + g)) >= 0) return e + g;
+        if ((*to = door_number(s, n, q + e)) >= 0) return e;
     }
     return 0;
 }

@@ -173,8 +173,25 @@ AMBIGUOUS_START: list[Case] = [
     ("委托件 东区炳草岗", dict(district_code="510402")),
 ]
 
+# A road written with its segment (北段, 四段, 北3段: Chengdu, Kunming, Xi'an ...) is a road and
+# its door; a street's short name starting it (天府|大道北段) is none.
+ROAD_SEGMENT: list[Case] = [
+    ("成都市天府大道中段530号", dict(street_code=None, road="天府大道中段", road_number="530")),
+    ("四川省成都市天府大道北段1700号", dict(street_code=None, road="天府大道北段", road_number="1700")),
+    ("成都市武侯区人民南路四段12号", dict(district_code="510107", road="人民南路四段", road_number="12")),
+    ("成都市金牛区一环路北三段1号3栋2单元501", dict(road="一环路北三段", road_number="1", building="3",
+                                        unit="2", room="501")),
+    ("昆明市五华区人民中路一段12号", dict(road="人民中路一段", road_number="12", estate=None)),
+    ("西安市雁塔区长安南路3段88号", dict(road="长安南路3段", road_number="88")),
+    ("台州市黄岩区东城街道天长南路二段55号", dict(street_code="331003001", road="天长南路二段")),
+    ("成都市温江区天府街道光华大道三段1588号", dict(street_code="510115004", road="光华大道三段",
+                                         road_number="1588")),
+    ("成都市高新区天府大道中段", dict(street_code=None)),
+    ("长春市南关区人民大街南段1号", dict(street_code=None, road="人民大街南段", road_number="1")),
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
-         + STREET_KIND + ZONES + AMBIGUOUS_START)
+         + STREET_KIND + ZONES + AMBIGUOUS_START + ROAD_SEGMENT)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
