@@ -46,6 +46,9 @@ _REMARK = re.compile(
     rf"(?:([0-9]|{'|'.join(rules.REMARK_AFTER)})[{_GAP}]*)?[{re.escape(rules.REMARK_OPEN)}]"
     rf"[^{re.escape(_BRACKETS)}{_SEPARATOR}]*[{re.escape(rules.REMARK_CLOSE)}]")
 _REMARK_ENDS = re.compile(rf"[{_GAP}]*(?:{_SEPARATOR}|$)")
+_FORMER_LOW, _FORMER_HIGH = (n - 1 for n in rules.FORMER_CHARS)  # the last one is an end
+_FORMER = re.compile(
+    rf"{rules.REMARK_FORMER}[\u4e00-\u9fff]{{{_FORMER_LOW},{_FORMER_HIGH}}}[{rules.FORMER_ENDS}]")
 _BLANK = re.compile(rf"(?<![A-Z])(?:{'|'.join(rules.BLANK_WORDS)})(?![A-Z])")
 _LOOSE_DASH = re.compile(rf"(?<![0-9A-Z]){rules.DASH}|{rules.DASH}(?![0-9A-Z])")
 _LETTER_JOIN = re.compile(rf"(?<=[A-Z]){rules.LETTER_JOIN}(?=[0-9])")
@@ -185,6 +188,9 @@ def _remark_sub(m: re.Match[str]) -> str:
     stays for NOISE, which takes the brackets alone (嵊州市（黄泽镇）)."""
     if m.group(1) is not None:
         return m.group(1)
+    text = m.group()
+    if _FORMER.fullmatch(text, 1, len(text) - 1) and not text.endswith(rules.GENERIC, 0, -1):
+        return ""  # (原下城区): what the place was
     return "" if _REMARK_ENDS.match(m.string, m.end()) else m.group()
 
 

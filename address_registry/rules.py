@@ -70,6 +70,10 @@ NAMED_PHONE_CHARS = (1, 5)
 # as NFKC writes them.
 REMARK_OPEN, REMARK_CLOSE = "([【", ")]】"
 REMARK_AFTER = ("单元", "号", "室", "幢", "栋", "座", "层", "楼")
+# A bracket naming what a place was (拱墅区(原下城区)武林街道, 钱塘区（原江干区）): REMARK_FORMER then
+# FORMER_CHARS Chinese characters, the last one of FORMER_ENDS and not ending in GENERIC (原野小区 is
+# an estate's name); it goes with its brackets anywhere.
+REMARK_FORMER, FORMER_ENDS, FORMER_CHARS = "原", "区县市镇乡村道", (2, 8)
 # Written between the parts like a dash (丽水市/龙泉市/住龙镇, 3/2/301): read as one.
 SLASH = "/"
 # A room written digit by digit in numerals with a zero among them (六〇三, 二〇一), 3 or 4 of them

@@ -321,6 +321,18 @@ static int recipient(const u32 *t, int m) {
     return m;
 }
 
+/* normalize._FORMER: t[a..z) is REMARK_FORMER then FORMER_CHARS Chinese characters, the last
+ * one of FORMER_ENDS, not ending in GENERIC (原下城区, not 原野小区). */
+static int former(const u32 *t, int a, int z) {
+    int len = z - a - 1;
+    if (len < FORMER_CHARS_MIN || len > FORMER_CHARS_MAX || t[a] != REMARK_FORMER ||
+        !in_set(t[z - 1], FORMER_ENDS))
+        return 0;
+    for (int q = a + 1; q < z; q++)
+        if (!is_cjk(t[q])) return 0;
+    return !ends_with_any(t, a + 1, z, GENERIC);
+}
+
 /* _REMARK before NOISE, in place (the table kept only a remark's brackets of the punctuation, as
  * '(' and ')'): a bracketed text right after a digit or one of REMARK_AFTER, or ending the text,
  * goes with its brackets; other brackets go alone. `fence`: no remark is after t[k-1] unless k
@@ -342,7 +354,7 @@ static int remarks(u32 *t, int m) {
                 while ((*w)[len]) len++;
                 after = k - len >= fence && word_at(t, k, k - len, *w) == len;
             }
-            if (!after && j != m - 1)
+            if (!after && j != m - 1 && !former(t, i + 1, j))
                 for (int q = i + 1; q < j; q++) t[k++] = t[q];
             i = j;
         }

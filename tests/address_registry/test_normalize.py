@@ -61,6 +61,16 @@ def test_normalize(raw: str, expected: str) -> None:
         ("西湖区（三墩镇）紫金花园", "西湖区三墩镇紫金花园"),  # not after a marker: text stays
         ("3幢(a)(b)201", "3幢B201"),  # one remark per marker
         ("3幢((近)", "3幢"),
+        # a bracket naming what the place was goes with its text wherever it stands
+        ("杭州市拱墅区(原下城区)武林街道", "杭州市拱墅区武林街道"),
+        ("宁波市鄞州区（原江东区）百丈街道", "宁波市鄞州区百丈街道"),
+        ("萧山区[原萧山市]城厢街道", "萧山区城厢街道"),
+        ("柯桥区（原柯桥镇）笛扬路", "柯桥区笛扬路"),
+        ("龙港市（原苍南县）龙港大道", "龙港市龙港大道"),
+        ("仓前街道(原仓前乡)良睦路", "仓前街道良睦路"),
+        ("上城区（原野小区）3幢", "上城区原野小区3幢"),  # an estate's name (…小区) stays
+        ("上城区（原来的厂房区域西面）", "上城区"),  # ending the text: goes as before
+        ("上城区（原厂区）5幢", "上城区5幢"),
         # a slash separates the parts like a dash
         ("浙江省/杭州市/萧山区/北干街道", "浙江省杭州市萧山区北干街道"),
         ("温州市／瑞安市／安阳街道", "温州市瑞安市安阳街道"),

@@ -190,8 +190,17 @@ ROAD_SEGMENT: list[Case] = [
     ("长春市南关区人民大街南段1号", dict(street_code=None, road="人民大街南段", road_number="1")),
 ]
 
+# What a place was, in brackets after it, is no part of the address that goes on after it.
+FORMER_REMARK: list[Case] = [
+    ("杭州市拱墅区(原下城区)武林街道体育场路178号", dict(street_code="330105013", road="体育场路")),
+    ("杭州市钱塘区（原江干区）下沙街道", dict(street_code="330114001")),
+    ("宁波市鄞州区【原江东区】百丈街道", dict(district_code="330212", street="百丈街道")),
+    ("温州市龙港市(原苍南县)龙港大道1号", dict(district_code="330383", road="龙港大道")),
+    ("杭州市上城区（原野小区）3幢", dict(estate="原野小区", building="3")),
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
-         + STREET_KIND + ZONES + AMBIGUOUS_START + ROAD_SEGMENT)
+         + STREET_KIND + ZONES + AMBIGUOUS_START + ROAD_SEGMENT + FORMER_REMARK)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
