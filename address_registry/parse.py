@@ -287,7 +287,11 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
         if written.endswith(_ROAD_ENDS):
             continue
         off = [i for i, (a, b) in enumerate(zip(written, name, strict=True)) if a != b]
-        if len(off) != 1 or not _HAS_CJK.match(written[off[0]]) or off[0] >= _stem_length(name):
+        stem = _stem_length(name)
+        if len(off) != 1 or not _HAS_CJK.match(written[off[0]]) or off[0] >= stem:
+            continue
+        if h.rank == _COMMUNITY_RANK and stem < rules.MIN_COMMUNITY_TYPO_STEM \
+                and len(name) - stem < 2:  # 江窑|村 is no 江南|村; 高杨|村委会 is 高阳|村委会
             continue
         if confirmed and not _child_at(s, pos + len(name), (h.code,), div):
             continue

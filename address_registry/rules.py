@@ -126,6 +126,10 @@ MIN_TYPO_NAME = 3
 # ... and a street's name under a known city with no district read, when at least this long (the
 # city's streets are many, so a short name one character off is more often another name).
 MIN_CITY_TYPO_NAME = 4
+# ... and a community's (village's) only when its stem is at least this long or it is written with
+# its committee's word (高杨村委会, 江南社区): a town has dozens of villages, and a natural village the
+# lists do not name is one character off one of them as often as it is misspelt (江窑村 is not 江南村).
+MIN_COMMUNITY_TYPO_STEM = 3
 # ... and only in the name's stem, not in the suffix of its kind (明北小区 is no 明北社区 misspelt):
 # the suffixes, tried in this order.
 KIND_SUFFIXES = ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "街道办事处", "村委会",

@@ -137,6 +137,7 @@ static inline int numeral(u32 c) {{
 #define MAX_DIVISION_HITS {r.MAX_DIVISION_HITS}
 #define LEAD_MAX {r.LEAD_MAX}
 #define MIN_CITY_TYPO_NAME {r.MIN_CITY_TYPO_NAME}
+#define MIN_COMMUNITY_TYPO_STEM {r.MIN_COMMUNITY_TYPO_STEM}
 #define ZONE_STEM {r.ZONE_STEM}
 /* the division levels, shallowest first (a hit's rank) */
 {_enum("", r.DIVISION_CODE)}

@@ -266,7 +266,10 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
                 off++;
                 at = k;
             }
-        if (off != 1 || !is_cjk(s[pos + at]) || at >= stem_length(e + 2, len)) continue;
+        int stem = stem_length(e + 2, len);
+        if (off != 1 || !is_cjk(s[pos + at]) || at >= stem) continue;
+        if (r->hit_rank[items[i + 1]] == COMMUNITY && stem < MIN_COMMUNITY_TYPO_STEM && len - stem < 2)
+            continue;  /* 江窑|村 is no 江南|村; 高杨|村委会 is 高阳|村委会 */
         if (confirmed && !child_at(r, s, n, pos + len, items + i + 1, 1, NULL, 0)) continue;
         if (*found >= 0 && !same_code(r, *found, items[i + 1])) return -1;
         if (*found < 0) {

@@ -199,8 +199,18 @@ FORMER_REMARK: list[Case] = [
     ("杭州市上城区（原野小区）3幢", dict(estate="原野小区", building="3")),
 ]
 
+# A village one character off is read when its stem is 3 characters or more, or when written with
+# its committee's word; a two-character stem with 村 alone is as likely a natural village the
+# lists do not name (江窑村 under 高亭镇 is not 江南村).
+VILLAGE_TYPO: list[Case] = [
+    ("舟山市岱山县高亭镇江窑村江窑路3号", dict(community_code=None)),
+    ("绍兴市柯桥区稽东镇高杨村", dict(community_code=None)),
+    ("绍兴市柯桥区稽东镇高杨村委会", dict(community_code="330603109234")),
+    ("金华市武义县王宅镇马府夏村3组12号", dict(community_code="330723105206")),
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
-         + STREET_KIND + ZONES + AMBIGUOUS_START + ROAD_SEGMENT + FORMER_REMARK)
+         + STREET_KIND + ZONES + AMBIGUOUS_START + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
