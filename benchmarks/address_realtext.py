@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 DATA = Path(__file__).resolve().parent / "data"
 SET = DATA / "address_realtext.csv"
 SETS = {"composed": SET, "handwritten": DATA / "address_handwritten.csv",
-        "heldout": DATA / "address_heldout.csv"}
+        "heldout": DATA / "address_heldout.csv", "heldout2": DATA / "address_heldout2.csv"}
 LEVELS = ("province", "city", "district", "street", "community")
 HOUSE_LEVELS = ("building", "unit", "room")
 COLUMNS = ("address", "classes", *LEVELS, *HOUSE_LEVELS)
