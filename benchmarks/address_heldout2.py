@@ -90,6 +90,9 @@ NOT_ADDRESSES = ("无", "不详", "同上", "null", "NULL", "暂无", "待定", 
 NATURAL = "上下东西南北前后大小新老"
 NATURAL_TAIL = ("家", "坑", "岙", "山", "头", "坞", "湾", "塘", "岭", "桥", "村", "垟", "畈", "溪", "庄")
 CN = "〇一二三四五六七八九"
+# the peoples in autonomous prefectures' names: 黔西南布依族苗族自治州 is written 黔西南(州)
+ETHNIC = ("布依族|苗族|藏族|羌族|彝族|白族|哈尼族|傣族|景颇族|傈僳族|朝鲜族|土家族|回族|蒙古族|哈萨克族|"
+          "柯尔克孜族|壮族|侗族")
 
 
 def cn_small(n: int) -> str:
@@ -202,11 +205,11 @@ class Writer:
         return self.rng.choice(ROAD_HEADS) + self.rng.choice(ROAD_TAILS)
 
     def door(self) -> str:
-        """A door number on a road: 88号, 88-3号, 88号之一, 88号附3, 附88号, 甲88号."""
+        """A door number on a road: 88号, 88-3号, 88号之一, 88号附3号, 附88号, 甲88号."""
         r = self.rng
         n = r.choice((r.randint(1, 30), r.randint(1, 300), r.randint(100, 2999)))
         return r.choice((f"{n}号", f"{n}号", f"{n}号", f"{n}号", f"{n}-{r.randint(1, 9)}号",
-                         f"{n}号之{r.choice('一二三')}", f"{n}号附{r.randint(1, 9)}", f"附{n}号",
+                         f"{n}号之{r.choice('一二三')}", f"{n}号附{r.randint(1, 9)}号", f"附{n}号",
                          f"{r.choice('甲乙')}{n}号", f"{n}弄{r.randint(1, 40)}号"))
 
     def estate(self) -> str:
@@ -287,7 +290,7 @@ class Writer:
             if m and p < 0.7:
                 classes.append(f"short_{d.level}")
                 return m.group()
-            m = re.match(r"(.{2,3}?)(?:[\u4e00-\u9fff]{1,3}族)+自治州$", d.name)
+            m = re.match(rf"(.{{2,4}}?)(?:{ETHNIC})+自治州$", d.name)
             if m and p < 0.6:
                 classes.append("short_autonomous")
                 return m.group(1) + ("州" if p < 0.3 else "")
@@ -534,7 +537,7 @@ class Writer:
         n = r.randint(1, 120)
         tails = (f"{natural}自然村{n}号", f"{natural}自然村", f"{r.randint(1, 12)}组{n}号",
                  f"村口{r.choice(LANDMARKS[:6])}旁", "村口", f"{natural}{n}号", f"{n}号",
-                 f"{natural}自然村村口", f"新村{n}号", f"老屋{n}号")
+                 f"{natural}自然村村口", f"老屋{n}号")
         return self.join(parts, classes) + r.choice(tails)
 
     def _short(self, parts: list[str], classes: list[str], house: dict[str, str]) -> str:
@@ -551,7 +554,8 @@ HAND: list[tuple[str, str, tuple[str, ...], tuple[str, str, str]]] = [
      ("5", "", "1203")),
     ("浙江省杭州市西湖區文新街道沁雅社區3幢2單元501室", "traditional",
      ("浙江省", "杭州市", "西湖区", "文新街道", "沁雅社区"), ("3", "2", "501")),
-    ("杭州市江干区笕桥街道 黄家村", "old_district village", ("浙江省", "杭州市", "上城区", "笕桥街道"),
+    ("杭州市江干区笕桥街道 黄家村", "old_district village",
+     ("浙江省", "杭州市", "上城区", "笕桥街道", "黄家社区"),
      ("", "", "")),
     ("杭州江干区九堡街道东方红时代广场B座1208", "old_district tower",
      ("浙江省", "杭州市", "上城区", "九堡街道"), ("B", "", "1208")),
