@@ -91,8 +91,18 @@ NATURAL = "上下东西南北前后大小新老"
 NATURAL_TAIL = ("家", "坑", "岙", "山", "头", "坞", "湾", "塘", "岭", "桥", "村", "垟", "畈", "溪", "庄")
 CN = "〇一二三四五六七八九"
 # the peoples in autonomous prefectures' names: 黔西南布依族苗族自治州 is written 黔西南(州)
-ETHNIC = ("布依族|苗族|藏族|羌族|彝族|白族|哈尼族|傣族|景颇族|傈僳族|朝鲜族|土家族|回族|蒙古族|哈萨克族|"
-          "柯尔克孜族|壮族|侗族")
+ETHNIC = ("布依族|苗族|藏族|羌族|彝族|白族|哈尼族|傣族|景颇族|傈僳族|朝鲜族|土家族|回族|蒙古族?|哈萨克族?|"
+          "柯尔克孜族?|壮族|侗族")
+
+
+def short_name(name: str) -> str:
+    """The short form people write: 塔城 for 塔城地区; names whose kind is a word of its own
+    (神农架林区, 六枝特区, 兰州新区, 经济开发区) are not shortened."""
+    if name.endswith("地区"):
+        return name[:-2]
+    if name.endswith(("林区", "特区", "矿区", "新区", "开发区", "园区", "示范区")):
+        return name
+    return strip_suffix(name)
 
 
 def cn_small(n: int) -> str:
@@ -284,7 +294,7 @@ class Writer:
         if d.name in TYPOS and p < 0.5:
             classes.append("typo")
             return TYPOS[d.name]
-        short = strip_suffix(d.name)
+        short = short_name(d.name)
         if d.level in ("province", "city"):
             m = re.match(r"(内蒙古|西藏|新疆|广西|宁夏)", d.name)
             if m and p < 0.7:
@@ -298,7 +308,7 @@ class Writer:
                 classes.append(f"short_{d.level}")
                 return short
         if d.level == "district" and p < 0.3 and len(short) >= 2 and not d.name.endswith(
-                ("开发区", "新区", "自治县")):
+                ("自治县", "自治旗")):
             classes.append("short_district")
             return short
         if d.level == "street" and p < 0.25 and len(short) >= 2 and "族" not in short:
