@@ -33,6 +33,7 @@ _BUILDING_SYNONYM = re.compile(rf"([0-9A-Za-z])(?:{'|'.join(rules.BUILDING_SYNON
 _SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.BUILDING_SYNONYMS))
 _HASH_BUILDING = re.compile(rf"([0-9A-Za-z]){re.escape(rules.HASH)}{rules.HASH_FLOOR}?")
 _TO_BUILDING = rf"\1{rules.BUILDING}"
+AS_DASH = str.maketrans(dict.fromkeys(rules.AS_DASH, rules.DASH))
 _SEPARATOR = "\n"  # joins a batch; it is noise, so no normalized text contains it
 # Whitespace (as `str.isspace` and regex \s define it) but the separator, then punctuation.
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != _SEPARATOR)
@@ -58,10 +59,16 @@ _AREA, _NUMBER = rules.LANDLINE_AREA, rules.LANDLINE_NUMBER
 _NOT_TOUCHING = rf"[0-9A-Z{rules.DASH}]"
 # (each alternative starts with its literal, the look-behind past it: the regex engine then skips
 # ahead to candidates instead of testing the look-behind at every position of the batch)
+_MOBILE = (
+    rf"[{rules.MOBILE_SECOND}][0-9]{{{rules.MOBILE_HEAD - 2}}}"
+    rf"(?:[0-9]{{{rules.MOBILE_DIGITS - rules.MOBILE_HEAD}}}"
+    rf"|{rules.DASH}[0-9]{{{rules.MOBILE_GROUP}}}{rules.DASH}[0-9]{{{rules.MOBILE_GROUP}}}"
+    rf"|[0-9]{{{rules.MOBILE_MASKED - rules.MOBILE_HEAD}}})(?!{_NOT_TOUCHING})")
 _PHONE_TEXT = (
-    rf"{rules.MOBILE_LEAD}(?<!{_NOT_TOUCHING}{rules.MOBILE_LEAD})[{rules.MOBILE_SECOND}]"
-    rf"[0-9]{{{rules.MOBILE_DIGITS - 2}}}(?!{_NOT_TOUCHING})"
-    rf"|{rules.LANDLINE_LEAD}(?<!{_NOT_TOUCHING}{rules.LANDLINE_LEAD})"
+    rf"{rules.MOBILE_LEAD}(?<!{_NOT_TOUCHING}{rules.MOBILE_LEAD}){_MOBILE}"
+    + "".join(rf"|{c[0]}(?<!{_NOT_TOUCHING}{c[0]}){c[1:]}{rules.DASH}?{rules.MOBILE_LEAD}{_MOBILE}"
+              for c in rules.COUNTRY_CODES)
+    + rf"|{rules.LANDLINE_LEAD}(?<!{_NOT_TOUCHING}{rules.LANDLINE_LEAD})"
     rf"[0-9]{{{_AREA[0] - 1},{_AREA[1] - 1}}}{rules.DASH}[0-9]{{{_NUMBER[0]},{_NUMBER[1]}}}"
     rf"(?!{_NOT_TOUCHING})")
 _PHONE = re.compile(_PHONE_TEXT)
@@ -214,8 +221,8 @@ def normalize_many(texts: list[str]) -> list[str]:
     if s.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator: it is noise there
         s = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
     s = _nfkc(s).translate(traditional_list())
-    if rules.SLASH in s:
-        s = s.replace(rules.SLASH, rules.DASH)
+    if any(c in s for c in rules.AS_DASH):
+        s = s.translate(AS_DASH)
     if any(c in s for c in rules.REMARK_OPEN):
         s = _REMARK.sub(_remark_sub, s)
     # spaces and punctuation go first: "十 五号" must read as 十五号

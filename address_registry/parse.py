@@ -298,9 +298,31 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
 
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     """Consume division names from the start of `s`, or after a few words before the address
-    (委托件, 收件地址) that end where a province or city name starts; fill `out`; return where
-    the rest begins. The words never start inside a division name written at the start: a name
-    that could not be placed (河东区, several provinces') is no lead word before 东区."""
+    (委托件, 收件地址) that end where a province or city name starts, or else the same after the
+    word that labels the address (收件人王女士电话地址|浙江省...); fill `out`; return where the
+    rest begins."""
+    pos = _scan_leads(s, div, out, prefer)
+    label = 0 if pos else _label_end(s)
+    if label:
+        pos = _scan_leads(s[label:], div, out, prefer)
+        pos += label if pos else 0
+    return pos
+
+
+def _label_end(s: str) -> int:
+    """Where the first of ADDRESS_LABELS starting among the first LABEL_MAX characters ends, or 0."""
+    for i in range(min(rules.LABEL_MAX, len(s))):
+        for label in rules.ADDRESS_LABELS:
+            if s.startswith(label, i):
+                return i + len(label)
+    return 0
+
+
+def _scan_leads(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
+    """`_scan_from` the start of `s`, or after a few words before the address that end where a
+    province or city name starts among the first LEAD_MAX characters. The words never start
+    inside a division name written at the start: a name that could not be placed (河东区,
+    several provinces') is no lead word before 东区."""
     pos = _scan_from(s, div, out, prefer)
     first = next((n for n in div.lengths.get(s[:2], ()) if s[:n] in div.names), 1)
     for start in range(first, min(rules.LEAD_MAX, len(s) - 2) + 1):

@@ -48,10 +48,15 @@ DOOR_AFTER = "路街巷弄道组-"
 DOOR_ROOM_DIGITS = (3, 4)
 DOOR_FLOOR_DIGITS = 2
 # A telephone number written with the address goes: a mobile number (MOBILE_LEAD, one of
-# MOBILE_SECOND, then digits to MOBILE_DIGITS) or a landline (LANDLINE_LEAD and an area code of
+# MOBILE_SECOND, then digits to MOBILE_DIGITS; or its first MOBILE_HEAD digits and two groups of
+# MOBILE_GROUP joined by dashes, 138-1234-5678; or masked, 138****5678, which is MOBILE_MASKED
+# digits once the stars are gone as punctuation), after one of COUNTRY_CODES (and a dash) or not
+# (+86 13812345678, +86-13812345678), or a landline (LANDLINE_LEAD and an area code of
 # LANDLINE_AREA digits in all, a dash, a number of LANDLINE_NUMBER digits), not touching another
-# letter, digit or dash (张伟13805712233杭州市..., ...88号电话0574-87301234).
+# letter, digit or dash (张伟13805712233杭州市..., 王女士 139-0571-2233 宁波市..., ...88号电话0574-87301234).
 MOBILE_LEAD, MOBILE_SECOND, MOBILE_DIGITS = "1", "3456789", 11
+MOBILE_HEAD, MOBILE_GROUP, MOBILE_MASKED = 3, 4, 7
+COUNTRY_CODES = ("86",)
 LANDLINE_LEAD, LANDLINE_AREA, LANDLINE_NUMBER = "0", (3, 4), (7, 8)
 # Who a parcel is for, written after the address (5幢1单元1201王女士收, 1506转财务部): right after a
 # digit, a letter or one of RECIPIENT_AFTER, FORWARD and FORWARD_CHARS characters, or
@@ -70,8 +75,8 @@ NAMED_PHONE_CHARS = (1, 5)
 # as NFKC writes them.
 REMARK_OPEN, REMARK_CLOSE = "([【", ")]】"
 REMARK_AFTER = ("单元", "号", "室", "幢", "栋", "座", "层", "楼")
-# Written between the parts like a dash (丽水市/龙泉市/住龙镇, 3/2/301): read as one.
-SLASH = "/"
+# Written between the parts like a dash (丽水市/龙泉市/住龙镇, 丽水市—青田县, 3/2/301): read as one.
+AS_DASH = "/—–―"
 # A room written digit by digit in numerals with a zero among them (六〇三, 二〇一), 3 or 4 of them
 # ending the text right after one of these markers, becomes digits (7幢1单元六〇三 -> ...603).
 ROOM_NUMERAL_DIGITS = (3, 4)
@@ -101,6 +106,11 @@ MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 name
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
 # the first province or city name among its first LEAD_MAX characters.
 LEAD_MAX = 10
+# ... and when none is there either, from right after the first of ADDRESS_LABELS that starts
+# among the first LABEL_MAX characters, as from the start (收件人王女士电话地址|浙江省...,
+# 收货人张伟手机号码所在地区|杭州市...: a waybill's fields before the address).
+ADDRESS_LABELS = ("所在地区", "地址")
+LABEL_MAX = 30
 # What an export writes for an empty part between two divisions (浙江省无温州市无瑞安市): skipped
 # when a division under the one read follows it (无锡市, 无为市 are names: they are read first).
 BLANK_PART = "无"

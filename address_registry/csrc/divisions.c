@@ -456,18 +456,39 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
     return pos;
 }
 
-/* _scan_divisions: from the start, or after the words before the address (委托件, 收件地址) that
- * end where a province or city name starts among the first LEAD_MAX characters, never inside a
- * division name written at the start (河东区 is no lead word before 东区). */
-int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
-    int pos = scan_from(r, s, n, 0, p, prefer);
-    int last = n - 2 < LEAD_MAX ? n - 2 : LEAD_MAX;
+/* _scan_leads: scan_from s[from..], or after the words before the address (委托件, 收件地址) that
+ * end where a province or city name starts among the LEAD_MAX characters after `from`, never
+ * inside a division name written at `from` (河东区 is no lead word before 东区); 0 when none. */
+static int scan_leads(const registry *r, const u32 *s, int n, int from, parsed *p,
+                      const char *prefer) {
+    int pos = scan_from(r, s, n, from, p, prefer);
+    if (pos == from) pos = 0;
+    int last = n - 2 < from + LEAD_MAX ? n - 2 : from + LEAD_MAX;
     name_found found[MAX_CHARS];
-    int first = pos ? 1 : (names_at(r, s, n, 0, found) ? found[0].len : 1);
+    int first = from + (pos ? 1 : (names_at(r, s, n, from, found) ? found[0].len : 1));
     for (int start = first; !pos && start <= last; start++)
         if (opens_address(r, s, n, start)) {
             pos = scan_from(r, s, n, start, p, prefer);
             if (pos == start) pos = 0;
         }
+    return pos;
+}
+
+/* _label_end: where the first of ADDRESS_LABELS starting among the first LABEL_MAX characters
+ * ends, or 0. */
+static int label_end(const u32 *s, int n) {
+    for (int i = 0; i < n && i < LABEL_MAX; i++) {
+        int w = any_word_at(s, n, i, ADDRESS_LABELS);
+        if (w) return i + w;
+    }
+    return 0;
+}
+
+/* _scan_divisions: scan_leads from the start, or else from the end of the word that labels the
+ * address (收件人王女士电话地址|浙江省...). */
+int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
+    int pos = scan_leads(r, s, n, 0, p, prefer);
+    int label = pos ? 0 : label_end(s, n);
+    if (label) pos = scan_leads(r, s, n, label, p, prefer);
     return pos;
 }

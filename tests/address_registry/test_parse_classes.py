@@ -173,8 +173,25 @@ AMBIGUOUS_START: list[Case] = [
     ("委托件 东区炳草岗", dict(district_code="510402")),
 ]
 
+# A waybill's fields before the address (收件人, 电话, 手机号码): the address starts after the word
+# that labels it (地址, 所在地区) when no division starts the text or follows a few lead words.
+WAYBILL: list[Case] = [
+    ("收件人：欧阳小明 电话：139-0571-2233 地址：湖南省长沙市岳麓区", dict(district_code="430104")),
+    ("收货人:李娜娜,手机号码:138****5678,所在地区:广东省佛山市顺德区", dict(district_code="440606")),
+    ("收货人：王建国（先生） 联系方式：0571-86001234 收货地址：江苏省南通市海门区",
+     dict(district_code="320614")),
+    ("寄件人 张三丰 公司 宏达贸易有限公司 地址 福建省泉州市晋江市", dict(district_code="350582")),
+    ("姓名：陈晓燕 手机：186 5712 3344 详细地址：宁波市江北区庄桥街道",
+     dict(street_code="330205006")),
+    ("收件人 刘德华 电话 13905712233 所在地区 四川省绵阳市涪城区", dict(district_code="510703")),
+    # a label after the address is no start: the address read from the start stays
+    ("江西省赣州市章贡区 地址不详", dict(district_code="360702")),
+    # a label too far from the start is none
+    ("备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注地址江苏省南京市", dict(city_code=None)),
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
-         + STREET_KIND + ZONES + AMBIGUOUS_START)
+         + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
