@@ -31,6 +31,8 @@ _NUMERAL_BEFORE_MARKER = re.compile(
 _HAS_NUMERAL = re.compile(rf"[{_NUMERAL}]")
 _BUILDING_SYNONYM = re.compile(rf"([0-9A-Za-z])(?:{'|'.join(rules.BUILDING_SYNONYMS)})")
 _SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.BUILDING_SYNONYMS))
+_ROOM_SYNONYM = re.compile(rf"([0-9])(?:{'|'.join(rules.ROOM_SYNONYMS)})")
+_ROOM_SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.ROOM_SYNONYMS))
 _HASH_BUILDING = re.compile(rf"([0-9A-Za-z]){re.escape(rules.HASH)}{rules.HASH_FLOOR}?")
 _TO_BUILDING = rf"\1{rules.BUILDING}"
 AS_DASH = str.maketrans(dict.fromkeys(rules.AS_DASH, rules.DASH))
@@ -240,6 +242,8 @@ def normalize_many(texts: list[str]) -> list[str]:
         s = _ROOM_NUMERAL.sub(_room_numeral_sub, s)
     if any(c in s for c in _SYNONYM_STARTS):
         s = _BUILDING_SYNONYM.sub(_TO_BUILDING, s)
+    if any(c in s for c in _ROOM_SYNONYM_STARTS):
+        s = _ROOM_SYNONYM.sub(rf"\1{rules.ROOM}", s)
     if rules.DOOR in s:
         s = _HOME_DOOR.sub(_home_door_sub, _DOOR_BUILDING.sub(_TO_BUILDING, s))
     return s.split(_SEPARATOR) if texts else []

@@ -43,6 +43,12 @@ _UNIT = re.compile(rf"(?P<unit>\d{{1,3}}){rules.UNIT}")
 _FLOOR = re.compile(rf"(?P<floor>-?\d{{1,3}})[{rules.FLOOR_MARKS}]")
 # A room, or a room with a suffix of 1-2 digits (302-1, Chongqing's floor-room 28-5: kept whole)
 _ROOM = re.compile(rf"(?P<room>\d{{1,5}}(?:-\d{{1,2}})?){_ROOM_MARK}?$")
+_LOW, _HIGH = rules.DASH_ROOM_DIGITS
+# After a building: 3-502 is unit 3, room 502
+_UNIT_ROOM = re.compile(
+    rf"(?P<unit>\d{{1,{rules.DASH_UNIT_DIGITS}}})-(?P<room>\d{{{_LOW},{_HIGH}}}){_ROOM_MARK}?$")
+_NUMBERED_ROOM = re.compile(
+    rf"(?P<room>\d{{{rules.NUMBERED_ROOM_DIGITS[0]},{rules.NUMBERED_ROOM_DIGITS[1]}}}){_DOOR}$")
 _ROAD_ONLY = re.compile(
     rf"^(?!.*(?:{_ESTATE_WORDS}))(?P<road>[\u4e00-\u9fff]{{1,10}}?(?:{_ROAD_END}))"
     rf"(?![\u4e00-\u9fff]*[{_BUILDING_MARK}{_DOOR}])"
@@ -494,7 +500,9 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
         # no building: a tower's room (浙商大厦1502室) or unit/floor follow the name directly
         n = _LEADING_NUMBER.search(rest)
         estate_text, tail = (rest[: n.start()], rest[n.start() :]) if n else (rest, "")
-    if tail:
+    if tail and (ur := _UNIT_ROOM.match(tail)) is not None:
+        unit, room = ur.group("unit"), ur.group("room")
+    elif tail:
         u = _UNIT.search(tail)
         if u:
             unit = u.group("unit").lstrip("0") or "0"
@@ -509,6 +517,8 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
         if r and (r.group(0).endswith("室") or building or unit or floor
                   or estate_text.endswith(_TOWER)):
             room = r.group("room")
+        elif (building or unit) and (nr := _NUMBERED_ROOM.search(tail)) is not None:
+            room = nr.group("room")  # 3单元601号
     number, unit, room = (_unpadded(v) for v in (number, unit, room))
     name = _ESTATE_TRIM.sub("", estate_text) or (_ESTATE_TRIM.sub("", before) if m else "")
     name = _ESTATE_TAIL.sub("", name)

@@ -31,6 +31,8 @@ NUMERAL_MARKERS = ("号楼", "幢", "栋", "座", "单元", "层", "楼", "室",
 BUILDING = "幢"  # what every building marker is written as after normalization
 # After a letter or digit these mean a building: 3栋, A座, 5号楼, 2号幢 -> 3幢 ...
 BUILDING_SYNONYMS = ("号楼", "栋", "座", "号幢")
+# After a digit these mean a room: 1201房, 302房间 -> 1201室, 302室.
+ROOM_SYNONYMS = ("房间", "房")
 HASH = "#"  # 3# and 3#楼 are building 3; any other # goes
 HASH_FLOOR = "楼"
 # What an export writes for an empty part (浙江省null杭州市): deleted where no letter touches it.
@@ -43,8 +45,9 @@ LETTER_JOIN = "一"
 # N号 right before a unit, room or a floor of up to DOOR_FLOOR_DIGITS digits (金都花园7号3单元301,
 # 象山艺术公社22号3楼), or before a bare room number of DOOR_ROOM_DIGITS digits that ends the text
 # (安吉公寓3号301), is building N, unless it follows one of these (文三路12号3单元: a door number;
-# 3组15号: a rural door number; 育才路328-7号3单元: a door's sub-number).
-DOOR_AFTER = "路街巷弄道组-"
+# 3组15号: a rural door number; 育才路328-7号3单元, 148号附5号18楼, 甲87号2楼: a door's
+# sub-number or a door of its own).
+DOOR_AFTER = "路街巷弄道组-附甲乙"
 DOOR_ROOM_DIGITS = (3, 4)
 DOOR_FLOOR_DIGITS = 2
 # A telephone number written with the address goes: a mobile number (MOBILE_LEAD, one of
@@ -133,6 +136,13 @@ MIN_CITY_TYPO_NAME = 4
 # the suffixes, tried in this order.
 KIND_SUFFIXES = ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "街道办事处", "村委会",
                  "居委会", "委员会", "街道", "社区", "地区", "镇", "乡", "村", "区", "县", "市", "旗")
+# After a building, a unit of up to DASH_UNIT_DIGITS digits, a dash and a room of DASH_ROOM_DIGITS
+# ending the text (室 or not) are unit and room (5幢3-502, 3#2-1201); 302-1 is a room with a
+# suffix and Chongqing's 15-4 a floor-room, neither read so.
+DASH_UNIT_DIGITS, DASH_ROOM_DIGITS = 2, (3, 4)
+# After a building or unit, a number of NUMBERED_ROOM_DIGITS digits and 号 ending the text is the
+# room (3单元601号, 12幢1503号).
+NUMBERED_ROOM_DIGITS = (3, 5)
 # A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
 TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
 # The committee written after a village or community name (南山村|村委会), in the order tried.

@@ -17,7 +17,7 @@ WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END"
               "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER",
               "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS", "REMARK_AFTER",
               "VILLAGE_ENDS", "COMMUNITY_WORDS", "KIND_SUFFIXES", "STREET_FORMS", "COUNTRY_CODES",
-              "ADDRESS_LABELS")
+              "ADDRESS_LABELS", "ROOM_SYNONYMS")
 CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER",
              "MOBILE_SECOND", "ZERO_NUMERALS", "RECIPIENT_AFTER", "REMARK_OPEN", "REMARK_CLOSE")
 CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
@@ -25,8 +25,10 @@ CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "G
          "FORWARD", "BLANK_PART")
 # Digit counts rendered as NAME_MIN and NAME_MAX (a (low, high) pair) or NAME (an int).
 RANGES = ("DOOR_ROOM_DIGITS", "LANDLINE_AREA", "LANDLINE_NUMBER", "ROOM_NUMERAL_DIGITS",
-          "FORWARD_CHARS", "RECIPIENT_CHARS", "NAMED_PHONE_CHARS")
-COUNTS = ("MOBILE_DIGITS", "MOBILE_HEAD", "MOBILE_GROUP", "MOBILE_MASKED", "DOOR_FLOOR_DIGITS")
+          "FORWARD_CHARS", "RECIPIENT_CHARS", "NAMED_PHONE_CHARS", "DASH_ROOM_DIGITS",
+          "NUMBERED_ROOM_DIGITS")
+COUNTS = ("MOBILE_DIGITS", "MOBILE_HEAD", "MOBILE_GROUP", "MOBILE_MASKED", "DOOR_FLOOR_DIGITS",
+          "DASH_UNIT_DIGITS")
 
 
 def _chars(text: str) -> str:
@@ -93,8 +95,9 @@ def header(r: types.ModuleType = default_rules) -> str:
     lists = {**{name: list(getattr(r, name)) for name in WORD_LISTS},
              "UNIT_MARK": [r.UNIT], "FLOOR_MARKS": list(r.FLOOR_MARKS), "GENERIC": [r.GENERIC]}
     sets = {**{name: getattr(r, name) for name in CHAR_SETS},
-            # the characters a building synonym and a road end start with
-            "SYNONYM_STARTS": "".join(dict.fromkeys(w[0] for w in r.BUILDING_SYNONYMS)),
+            # the characters a building or room synonym and a road end start with
+            "SYNONYM_STARTS": "".join(dict.fromkeys(w[0] for w in (*r.BUILDING_SYNONYMS,
+                                                                   *r.ROOM_SYNONYMS))),
             "ROAD_END_STARTS": "".join(dict.fromkeys(w[0] for w in r.ROAD_END)),
             "PHASE_NUMERALS": r.PHASE_NUMERALS + "0123456789"}
     return f"""\

@@ -149,15 +149,17 @@ static int numerals(const u32 *a, int m, u32 *out) {
     return k;
 }
 
-/* ([0-9A-Za-z])(BUILDING_SYNONYMS) -> \1幢 in place (no word holds an alnum); the new length. */
+/* ([0-9A-Za-z])(BUILDING_SYNONYMS) -> \1幢 and ([0-9])(ROOM_SYNONYMS) -> \1室 in place, in one
+ * pass (no word holds an alnum and neither replacement is one); the new length. */
 static int synonyms(u32 *t, int m) {
     int k = 0;
     for (int i = 0; i < m; i++) {
-        int w = i > 0 && (class_of(t[i]) & C_SYNONYM) && is_alnum(t[i - 1])
-                    ? any_word_at(t, m, i, BUILDING_SYNONYMS) : 0;
-        if (w) {
-            t[k++] = BUILDING;
-            i += w - 1;
+        int syn = i > 0 && (class_of(t[i]) & C_SYNONYM);
+        int w = syn && is_alnum(t[i - 1]) ? any_word_at(t, m, i, BUILDING_SYNONYMS) : 0;
+        int r = syn && !w && is_digit(t[i - 1]) ? any_word_at(t, m, i, ROOM_SYNONYMS) : 0;
+        if (w || r) {
+            t[k++] = w ? BUILDING : ROOM;
+            i += (w ? w : r) - 1;
         } else {
             t[k++] = t[i];
         }

@@ -59,7 +59,7 @@ ROOM_SUFFIX: list[Case] = [
     ("重庆市沙坪坝区渝碚路街道三峡广场大厦 19-6", dict(room="19-6")),
     ("重庆市九龙坡区杨家坪街道西城大厦12-10室", dict(room="12-10")),
     ("成都市锦江区春熙路街道时代广场A座8-12", dict(building="A", room="8-12")),
-    ("金都花园5幢3-502", dict(building="5", room="502")),
+    ("金都花园5幢3-502", dict(building="5", unit="3", room="502")),
     ("金都花园3-2-502", dict(building="3", unit="2", room="502")),
     ("金都花园5-302", dict(building="5", room="302")),
     ("绍兴市越城区北海街道镜湖新村9幢2单元0302-1", dict(unit="2", room="302-1")),
@@ -173,6 +173,28 @@ AMBIGUOUS_START: list[Case] = [
     ("委托件 东区炳草岗", dict(district_code="510402")),
 ]
 
+# After a building, a unit and a room joined by a dash are unit and room; a room may be written
+# with 房 or 房间, or with 号 after a building or unit; 附N号 and 甲N号 are doors, not buildings.
+HOUSE_FORMS: list[Case] = [
+    ("南京市江宁区东山街道百家湖花园12栋2-1803", dict(building="12", unit="2", room="1803")),
+    ("合肥市蜀山区稻香村街道琥珀山庄3#1-502室", dict(building="3", unit="1", room="502")),
+    ("济南市历下区泉城路街道10号楼3-301", dict(building="10", unit="3", room="301")),
+    ("武汉市洪山区珞南街道广埠屯小区7幢12-1203", dict(building="7", unit="12", room="1203")),
+    ("成都市武侯区玉林街道芳草小区6幢302-1", dict(building="6", unit=None, room="302-1")),
+    ("重庆市渝中区解放碑街道临江花园2幢15-4", dict(building="2", unit=None, room="15-4")),
+    ("长沙市岳麓区望月湖街道8栋123-4501", dict(building="8", unit=None)),
+    ("西安市雁塔区小寨路街道紫薇花园1201房", dict(room="1201")),
+    ("福州市鼓楼区东街街道三坊花园5栋802房间", dict(building="5", room="802")),
+    ("昆明市五华区华山街道翠湖苑2幢3单元501房", dict(unit="3", room="501")),
+    ("南昌市东湖区百花洲街道两房一厅", dict(room=None)),
+    ("沈阳市和平区太原街街道南湖小区3单元601号", dict(unit="3", room="601")),
+    ("郑州市金水区花园路街道建业花园9幢1503号", dict(building="9", room="1503")),
+    ("太原市小店区坞城街道长风小区5单元12号", dict(unit="5", room=None)),
+    ("天津市南开区王顶堤街道华苑路26号附3号2楼", dict(building=None, floor="2")),
+    ("苏州市姑苏区平江街道临顿路甲58号3楼", dict(building=None)),
+    ("厦门市思明区中华街道中山路乙12号2层201室", dict(building=None, room="201")),
+]
+
 # A waybill's fields before the address (收件人, 电话, 手机号码): the address starts after the word
 # that labels it (地址, 所在地区) when no division starts the text or follows a few lead words.
 WAYBILL: list[Case] = [
@@ -191,7 +213,7 @@ WAYBILL: list[Case] = [
 ]
 
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
-         + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL)
+         + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
