@@ -149,6 +149,14 @@ def _child_at(s: str, pos: int, codes: tuple[str, ...], div: Divisions) -> bool:
     return False
 
 
+def _child_length(s: str, pos: int, code: str, div: Divisions) -> int:
+    """The length of the longest name at `pos` of a division under `code` (`_child_at`'s test),
+    or 0."""
+    return max((n for n in div.lengths.get(s[pos : pos + 2], ())
+                if any(h.code.startswith(code) and h.code != code
+                       for h in div.names.get(s[pos : pos + n], ()))), default=0)
+
+
 @dataclass(frozen=True, slots=True)
 class _Prefix:
     """A run of exact division names seen before (杭州市西湖区翠苑街道) and the scan state after it."""
@@ -280,12 +288,13 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
     place; not ending as a road does: 金鸡湖大道 is no 金鸡湖街道), when it is the only child that
     fits; under a city, its districts and their streets of at least MIN_CITY_TYPO_NAME
     characters. `confirmed`: the children alone, each only when its own child is named right
-    after it (航州市|萧山区, 温领市|泽国)."""
+    after it (航州市|萧山区, 温领市|泽国), and of several the one whose child's name is longest."""
     index = div.typo_index(deepest, rank == _CITY_RANK and not confirmed)
     candidates = sorted(c for n, by_last in index.items() if pos + n <= len(s)
                         for c in by_last.get(s[pos + n - 1], ()))
     found: NameHit | None = None
-    length = 0
+    length = best = 0  # best: the longest child name after the one found
+    tie = False
     for _, name, h in candidates:
         written = s[pos : pos + len(name)]
         if written.endswith(_ROAD_ENDS):
@@ -293,13 +302,21 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
         off = [i for i, (a, b) in enumerate(zip(written, name, strict=True)) if a != b]
         if len(off) != 1 or not _HAS_CJK.match(written[off[0]]) or off[0] >= _stem_length(name):
             continue
-        if confirmed and not _child_at(s, pos + len(name), (h.code,), div):
+        child = _child_length(s, pos + len(name), h.code, div) if confirmed else 0
+        if confirmed and not child:
             continue
-        if found is not None and found.code != h.code:
-            return None
         if found is None:
-            found, length = h, len(name)
-    return (length, found) if found is not None else None
+            found, length, best = h, len(name), child
+        elif found.code == h.code:
+            if child > best:
+                best, tie = child, False
+        elif not confirmed:
+            return None
+        elif child > best:  # 胡州市|安吉县: 湖州's 安吉县, not 杭州's 安吉(社区)
+            found, length, best, tie = h, len(name), child, False
+        elif child == best:
+            tie = True
+    return (length, found) if found is not None and not tie else None
 
 
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:

@@ -79,6 +79,22 @@ static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t
     return 0;
 }
 
+/* _child_length: the length of the longest name at p of a division under the hit `parent`
+ * (child_at's test), or 0. */
+static int child_len(const registry *r, const u32 *s, int n, int p, const int32_t *parent) {
+    name_found found[MAX_CHARS];
+    int nn = names_at(r, s, n, p, found), best = 0;
+    for (int i = 0; i < nn; i++) {
+        const int32_t *hits;
+        int nh = hits_of(r, found[i], &hits);
+        for (int j = 0; j < nh && found[i].len > best; j++)
+            if (under_parents(r, r->hit_code + CODE_COMMUNITY * hits[j], r->hit_code_len[hits[j]],
+                              parent, 1, NULL, 0))
+                best = found[i].len;
+    }
+    return best;
+}
+
 /* _zone_at: the length of a development zone's name at s[pos] (up to `stem` CJK characters,
  * then one of ZONE_WORDS) followed by a child of one of the hits `parents` (np of them) or, with
  * np < 0, by a division under `deep`; or 0. */
@@ -249,9 +265,11 @@ static int stem_length(const u32 *name, int len) {
 }
 
 /* typo_at's test of the children items[0..ni) of at least min_len characters: 0, or -1 when a
- * second division fits (*found and *length hold the first that fits). */
+ * second division fits (*found and *length hold the first that fits); `confirmed`: each with
+ * its own child after it, and of several the one whose child's name is longest (-1 on a tie). */
 static int typo_among(const registry *r, const u32 *s, int n, int pos, const int32_t *items,
                       int ni, int min_len, int confirmed, int32_t *found, int *length) {
+    int best = 0, tie = 0;
     for (int i = 0; i + 1 < ni; i += 2) {
         const u32 *e = table_entry(&r->div_names.t, items[i]);
         int len = (int)e[0], off = 0, at = -1;
@@ -264,14 +282,29 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
                 at = k;
             }
         if (off != 1 || !is_cjk(s[pos + at]) || at >= stem_length(e + 2, len)) continue;
-        if (confirmed && !child_at(r, s, n, pos + len, items + i + 1, 1, NULL, 0)) continue;
-        if (*found >= 0 && !same_code(r, *found, items[i + 1])) return -1;
+        int child = confirmed ? child_len(r, s, n, pos + len, items + i + 1) : 0;
+        if (confirmed && !child) continue;
         if (*found < 0) {
             *found = items[i + 1];
             *length = len;
+            best = child;
+        } else if (same_code(r, *found, items[i + 1])) {
+            if (child > best) {
+                best = child;
+                tie = 0;
+            }
+        } else if (!confirmed) {
+            return -1;
+        } else if (child > best) {  /* 胡州市|安吉县: 湖州's 安吉县, not 杭州's 安吉(社区) */
+            *found = items[i + 1];
+            *length = len;
+            best = child;
+            tie = 0;
+        } else if (child == best) {
+            tie = 1;
         }
     }
-    return 0;
+    return tie ? -1 : 0;
 }
 
 /* _typo_at: a child of deep whose name is written at s[pos] with one character off (in its

@@ -195,6 +195,21 @@ HOUSE_FORMS: list[Case] = [
     ("厦门市思明区中华街道中山路乙12号2层201室", dict(building=None, room="201")),
 ]
 
+# A city one character off that several cities fit (航州: 杭州, 湖州, 温州 ...) is the one whose
+# child is written after it by the longest name (航州市|滨江区: 杭州's 滨江区, not another city's
+# 滨江 community).
+TYPO_CHILD: list[Case] = [
+    ("浙江省航州市滨江区", dict(city_code="3301", district_code="330108")),
+    ("浙江省航州市钱塘区", dict(district_code="330114")),
+    ("浙江省航州市西湖区文新街道", dict(street_code="330106013")),
+    ("浙江省胡州市长兴县", dict(district_code="330522")),
+    ("浙江省文州市龙湾区", dict(district_code="330303")),
+    ("浙江省纹州市平阳县", dict(district_code="330326")),
+    ("浙江省抬州市仙居县", dict(district_code="331024")),
+    ("浙江省家兴市南湖区", dict(district_code="330402")),
+    ("江苏省阳州市广陵区", dict(city_code="3210", district_code="321002")),
+]
+
 # A waybill's fields before the address (收件人, 电话, 手机号码): the address starts after the word
 # that labels it (地址, 所在地区) when no division starts the text or follows a few lead words.
 WAYBILL: list[Case] = [
@@ -213,7 +228,7 @@ WAYBILL: list[Case] = [
 ]
 
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
-         + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS)
+         + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
