@@ -73,7 +73,8 @@ _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 _ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
 _TOWER = tuple(rules.TOWER_WORDS)
 _ZONE_WORDS = tuple(rules.ZONE_WORDS)
-_CITY_RANK, _DISTRICT_RANK, _STREET_RANK = RANK["city"], RANK["district"], RANK["street"]
+_PROVINCE_RANK, _CITY_RANK = RANK["province"], RANK["city"]
+_DISTRICT_RANK, _STREET_RANK = RANK["district"], RANK["street"]
 _COMMUNITY_RANK = RANK["community"]
 
 
@@ -319,6 +320,18 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
     return (length, found) if found is not None and not tie else None
 
 
+def _bare_typo_at(s: str, pos: int, div: Divisions, prefer: str) -> tuple[int, NameHit] | None:
+    """With no division read: a city or district of the preferred province written one character
+    off, each only with its own child named right after it (家兴市|嘉善, 纯安县|汾口镇), when only one
+    fits."""
+    province = prefer[:2]
+    cities = dict.fromkeys(h.code for _, h in div.children.get(province, ()))
+    found = [_typo_at(s, pos, province, _PROVINCE_RANK, div, confirmed=True),
+             *(_typo_at(s, pos, city, _CITY_RANK, div, confirmed=True) for city in cities)]
+    fits = [f for f in found if f is not None]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     """Consume division names from the start of `s`, or after a few words before the address
     (委托件, 收件地址) that end where a province or city name starts, or else the same after the
@@ -442,10 +455,11 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 _child_at(s, pos + 1, (deepest,), div)
                 or (_CITY_RANK <= rank < _COMMUNITY_RANK and _typo_at(s, pos + 1, deepest, rank, div))):
             taken, blank = (1, None), True  # 浙江省|无|温州市: an empty part, not a name
-        if taken is None and deepest and rank < _COMMUNITY_RANK:
+        if taken is None and rank < _COMMUNITY_RANK:
             # (a province's city or a city's district: only with its own child after it)
-            taken = (_typo_at(s, pos, deepest, rank, div) if rank >= _CITY_RANK else None) or (
+            taken = ((_typo_at(s, pos, deepest, rank, div) if rank >= _CITY_RANK else None) or (
                 _typo_at(s, pos, deepest, rank, div, confirmed=True) if rank <= _CITY_RANK else None)
+                if deepest else _bare_typo_at(s, pos, div, prefer))
             if taken is not None:
                 out.division_exact = False
                 notes.append(f"{s[pos:pos + taken[0]]} read as {taken[1].division.name}"

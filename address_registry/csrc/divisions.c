@@ -336,6 +336,36 @@ static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const ch
     return found;
 }
 
+/* _bare_typo_at: with no division read, a city or district of the preferred province written one
+ * character off, each only with its own child right after it (家兴市|嘉善, 纯安县|汾口镇), when only
+ * one fits; sets *length. */
+static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, const char *prefer,
+                            int *length) {
+    int len = 0, fits = 0;
+    int32_t found = typo_at(r, s, n, pos, prefer, 2, PROVINCE, 1, &len);
+    fits += found >= 0;
+    *length = len;
+    const int32_t *items;
+    int ni = children_of(r, prefer, 2, &items);
+    for (int i = 0; i + 1 < ni && fits < 2; i += 2) {
+        int seen = 0;  /* each city once, in the order its names come */
+        for (int j = 0; j < i && !seen; j += 2) seen = same_code(r, items[j + 1], items[i + 1]);
+        if (seen) continue;
+        int32_t c = typo_at(r, s, n, pos, r->hit_code + CODE_COMMUNITY * items[i + 1],
+                            r->hit_code_len[items[i + 1]], CITY, 1, &len);
+        if (c >= 0) {
+            found = c;
+            *length = len;
+            fits++;
+        }
+    }
+    if (fits != 1) {
+        *length = 0;
+        return -1;
+    }
+    return found;
+}
+
 /* _scan_from at s[start]: the names consumed from there; where the rest begins. */
 static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *p,
                      const char *prefer) {
@@ -462,6 +492,9 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             /* (a province's city or a city's district: only with its own child after it) */
             choice = rank >= CITY ? typo_at(r, s, n, pos, deep, dl, rank, 0, &taken) : -1;
             if (choice < 0 && rank <= CITY) choice = typo_at(r, s, n, pos, deep, dl, rank, 1, &taken);
+            if (choice >= 0) p->exact = 0;
+        } else if (!taken && !dl) {  /* 家兴市|嘉善, 纯安县|汾口镇 */
+            choice = bare_typo_at(r, s, n, pos, prefer, &taken);
             if (choice >= 0) p->exact = 0;
         }
         if (!taken && dl) {  /* 杭州|经济技术开发区|下沙街道 */

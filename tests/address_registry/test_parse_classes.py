@@ -208,6 +208,17 @@ TYPO_CHILD: list[Case] = [
     ("浙江省抬州市仙居县", dict(district_code="331024")),
     ("浙江省家兴市南湖区", dict(district_code="330402")),
     ("江苏省阳州市广陵区", dict(city_code="3210", district_code="321002")),
+    # with nothing before it, a city or district of the preferred province one character off,
+    # read when its own child follows it
+    ("宁坡市鄞州区钟公庙街道", dict(city_code="3302", street_code="330212002")),
+    ("鄞洲区钟公庙街道", dict(district_code="330212", street_code="330212002")),
+    ("象删县石浦镇", dict(district_code="330225", street_code="330225101")),
+    ("建得市梅城镇", dict(district_code="330182", street_code="330182104")),
+    ("温领市泽国镇", dict(district_code="331081")),
+    ("航州市萧山区", dict(city_code="3301", district_code="330109")),
+    ("收件人张三电话地址宁坡市海曙区", dict(district_code="330203")),
+    ("建得市", dict(city_code=None, district_code=None)),  # nothing confirms it
+    ("建得市人民路12号", dict(district_code=None)),
 ]
 
 # A waybill's fields before the address (收件人, 电话, 手机号码): the address starts after the word
