@@ -266,10 +266,12 @@ def _parent_of_next(s: str, end: int, hits: list[NameHit], deepest: str, rank: i
 
 
 def _opens_address(s: str, start: int, div: Divisions) -> bool:
-    """Whether a province or city name (full or short), a district's full name or a district's
-    other name followed by its own child (淳安|梓桐镇, 余杭县|瓶窑镇) is written at `start`."""
+    """Whether a province or city name (full or short), a district's full name of at least
+    LEAD_DISTRICT_MIN characters or a district's name followed by its own child (淳安|梓桐镇,
+    余杭县|瓶窑镇) is written at `start`."""
     return any(h.rank <= _CITY_RANK or (h.rank == _DISTRICT_RANK and (
-                   h.exact or _child_at(s, start + n, (h.code,), div)))
+                   (h.exact and n >= rules.LEAD_DISTRICT_MIN)
+                   or _child_at(s, start + n, (h.code,), div)))
                for n in div.lengths.get(s[start : start + 2], ())
                for h in div.names.get(s[start : start + n], ()))
 

@@ -109,6 +109,9 @@ MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 name
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
 # the first province or city name among its first LEAD_MAX characters.
 LEAD_MAX = 10
+# ... a district's full name opens the address there when at least LEAD_DISTRICT_MIN characters
+# long; a shorter one (云县, 沛县) only with its own child after it (莉水市晋|云县: no lead word).
+LEAD_DISTRICT_MIN = 3
 # ... and when none is there either, from right after the first of ADDRESS_LABELS that starts
 # among the first LABEL_MAX characters, as from the start (收件人王女士电话地址|浙江省...,
 # 收货人张伟手机号码所在地区|杭州市...: a waybill's fields before the address).

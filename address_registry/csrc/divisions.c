@@ -219,8 +219,9 @@ static int32_t parent_of_next(const registry *r, const u32 *s, int n, int end, c
     return several ? found : -1;
 }
 
-/* _opens_address: a province or city name (full or short), a district's full name or a
- * district's other name followed by its own child (淳安|梓桐镇) is written at s[start]. */
+/* _opens_address: a province or city name (full or short), a district's full name of at least
+ * LEAD_DISTRICT_MIN characters or a district's name followed by its own child (淳安|梓桐镇) is
+ * written at s[start]. */
 static int opens_address(const registry *r, const u32 *s, int n, int start) {
     name_found found[MAX_CHARS];
     int nn = names_at(r, s, n, start, found);
@@ -230,7 +231,7 @@ static int opens_address(const registry *r, const u32 *s, int n, int start) {
         for (int j = 0; j < nh; j++)
             if (r->hit_rank[hits[j]] <= CITY ||
                 (r->hit_rank[hits[j]] == DISTRICT &&
-                 (r->hit_exact[hits[j]] ||
+                 ((r->hit_exact[hits[j]] && found[i].len >= LEAD_DISTRICT_MIN) ||
                   child_at(r, s, n, start + found[i].len, hits + j, 1, NULL, 0))))
                 return 1;
     }

@@ -171,6 +171,12 @@ AMBIGUOUS_START: list[Case] = [
     ("河北省邢台市桥东区", dict(district_code="130502")),
     ("攀枝花市东区", dict(district_code="510402")),
     ("委托件 东区炳草岗", dict(district_code="510402")),
+    # after words before the address, a two-character district (云县, 易县) starts it only with its
+    # own child after it: it may end a longer word (晋云县)
+    ("采购部云县爱华镇", dict(district_code="530922", street_code="530922101")),
+    ("委托件沛县龙固镇", dict(street_code="320322101")),
+    ("王小明易县", dict(district_code=None)),
+    ("委托件沛县人民路", dict(district_code=None)),
 ]
 
 # After a building, a unit and a room joined by a dash are unit and room; a room may be written
