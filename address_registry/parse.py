@@ -272,7 +272,7 @@ def _opens_address(s: str, start: int, div: Divisions) -> bool:
     return any(h.rank <= _CITY_RANK or (h.rank == _DISTRICT_RANK and (
                    (h.exact and n >= rules.LEAD_DISTRICT_MIN)
                    or _child_at(s, start + n, (h.code,), div)))
-               for n in div.lengths.get(s[start : start + 2], ())
+               for n in div.lengths.get(s[start : start + 2], ()) if start + n <= len(s)
                for h in div.names.get(s[start : start + n], ()))
 
 
