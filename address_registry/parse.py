@@ -60,6 +60,8 @@ _DASHED = re.compile(
 _ESTATE_TAIL = re.compile(
     rf"(?:[{rules.GATE_SIDES}]{rules.GATE}|[{rules.SIDES}]{rules.SIDE}|{_either(rules.ESTATE_TAIL)}).*$"
 )
+# ... and after a number or room (1201室楼下快递柜): the words from there on go.
+_ROOM_SPOT = re.compile(rf"(?<=[0-9{_ROOM_MARK}])(?:{_either(rules.ESTATE_TAIL)})")
 _ESTATE_TRIM = re.compile(r"^[^\u4e00-\u9fffA-Z]+|[^\u4e00-\u9fffA-Z0-9]+$")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # The committee written after a village or community name: 南山村|村委会, 安泰社区|居委会.
@@ -510,6 +512,8 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
     (or rural 组 + 号), the estate name, then building, unit, floor and room."""
     road = number = building = unit = floor = room = None
     rest = _COMMITTEE.sub("", rest)
+    if (spot := _ROOM_SPOT.search(rest)) is not None:
+        rest = rest[: spot.start()]
     m = _ROAD_NUMBER.search(rest)
     before = rest
     if m:

@@ -67,7 +67,7 @@ LANDLINE_LEAD, LANDLINE_AREA, LANDLINE_NUMBER = "0", (3, 4), (7, 8)
 FORWARD, FORWARD_CHARS = "转", (2, 8)
 RECIPIENT_CHARS = (1, 4)
 RECIPIENT_ENDS = ("先生", "女士", "小姐", "师傅", "老师", "收")
-RECIPIENT_AFTER = "号室幢层楼元"
+RECIPIENT_AFTER = "号室幢层楼元房"
 # A telephone number ending the text takes the name written right before it (1606室徐静13098566234,
 # 26-6-1203马超17181814267) when NAMED_PHONE_CHARS characters, none of RECIPIENT_AFTER, stand
 # between it and a digit, a letter or one of RECIPIENT_AFTER.
@@ -164,6 +164,7 @@ GATE_SIDES, GATE = "东西南北正大", "门"
 SIDES, SIDE = "东西南北", "侧"
 ESTATE_TAIL = ("地下", "停车", "车库", "内部道路", "楼道", "楼下", "门口", "对面", "附近", "沿线", "旁",
                "人行道", "绿化带")
+# ... and after a room (1201室楼下快递柜, 2304门口): the room stays, the words from there on go.
 # A division-like prefix the division scan could not place (北京市朝阳区|建国路) ends in one of these.
 ADMIN_ENDS = "省市区县"
 # The markers of the numbered levels.

@@ -226,10 +226,19 @@ static span estate_untail(const u32 *s, span v) {
     return v;
 }
 
+/* _ROOM_SPOT.search: where a word of ESTATE_TAIL right after a digit or 室 starts in s[a..n), or n. */
+static int room_spot(const u32 *s, int a, int n) {
+    for (int q = a + 1; q < n; q++)
+        if ((is_digit(s[q - 1]) || s[q - 1] == ROOM) && any_word_at(s, n, q, ESTATE_TAIL)) return q;
+    return n;
+}
+
 void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
     span before = {a, a}, estate_text, b = NONE;
-    int tail = n, end, start, w = any_word_at(s, n, a, COMMITTEE);
+    int end, start, w = any_word_at(s, n, a, COMMITTEE);
     a += w;
+    n = room_spot(s, a, n);  /* 1201室|楼下快递柜 */
+    int tail = n;
     int m = road_number(s, a, n, &p->road, &p->road_number, &start);
     if (m >= 0) {
         p->road = admin_prefix_cut(s, p->road);

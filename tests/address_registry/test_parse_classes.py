@@ -180,7 +180,8 @@ AMBIGUOUS_START: list[Case] = [
 ]
 
 # After a building, a unit and a room joined by a dash are unit and room; a room may be written
-# with 房 or 房间, or with 号 after a building or unit; 附N号 and 甲N号 are doors, not buildings.
+# with 房 or 房间, or with 号 after a building or unit; 附N号 and 甲N号 are doors, not buildings;
+# what is written after the room to say where to leave a parcel is not the room's.
 HOUSE_FORMS: list[Case] = [
     ("南京市江宁区东山街道百家湖花园12栋2-1803", dict(building="12", unit="2", room="1803")),
     ("合肥市蜀山区稻香村街道琥珀山庄3#1-502室", dict(building="3", unit="1", room="502")),
@@ -199,6 +200,12 @@ HOUSE_FORMS: list[Case] = [
     ("天津市南开区王顶堤街道华苑路26号附3号2楼", dict(building=None, floor="2")),
     ("苏州市姑苏区平江街道临顿路甲58号3楼", dict(building=None)),
     ("厦门市思明区中华街道中山路乙12号2层201室", dict(building=None, room="201")),
+    # a name and telephone number after 房 go, and so does a spot written after the room
+    ("长沙市开福区四方坪街道万科城8栋502房 李先生 0731-86001234", dict(building="8", room="502")),
+    ("贵阳市南明区花果园街道R1区5栋1201室楼下快递柜", dict(building="5", room="1201")),
+    ("兰州市城关区张掖路街道金城花园3幢2单元602楼下", dict(unit="2", room="602")),
+    ("呼和浩特市新城区海拉尔东路街道锦绣苑7幢1103门口", dict(building="7", room="1103")),
+    ("银川市兴庆区凤凰北街街道丽景湾2-1502楼下", dict(building="2", room="1502")),
 ]
 
 # A city one character off that several cities fit (航州: 杭州, 湖州, 温州 ...) is the one whose
