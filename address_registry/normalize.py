@@ -50,6 +50,7 @@ _REMARK = re.compile(
     rf"[^{re.escape(_BRACKETS)}{_SEPARATOR}]*[{re.escape(rules.REMARK_CLOSE)}]")
 _REMARK_ENDS = re.compile(rf"[{_GAP}]*(?:{_SEPARATOR}|$)")
 _BLANK = re.compile(rf"(?<![A-Z])(?:{'|'.join(rules.BLANK_WORDS)})(?![A-Z])")
+_LATIN_RUN = re.compile("[A-Z]+")
 _LOOSE_DASH = re.compile(rf"(?<![0-9A-Z]){rules.DASH}|{rules.DASH}(?![0-9A-Z])")
 _LETTER_JOIN = re.compile(rf"(?<=[A-Z]){rules.LETTER_JOIN}(?=[0-9])")
 _LOW, _HIGH = rules.DOOR_ROOM_DIGITS
@@ -189,6 +190,20 @@ def _room_numeral_sub(m: re.Match[str]) -> str:
     return text
 
 
+def _pinyin_sub(m: re.Match[str]) -> str:
+    """ZHEJIANGHANGZHOU -> 浙江杭州, NINGBOCITY -> 宁波市: a run made of PINYIN_WORDS alone (the
+    longest first at each place) that names a province or city; any other run stays."""
+    run, out, i, named = m.group(), [], 0, False
+    while i < len(run):
+        j = next((j for j, w in enumerate(rules.PINYIN_WORDS) if run.startswith(w, i)), None)
+        if j is None:
+            return run
+        out.append(rules.PINYIN_HANZI[j])
+        named |= len(rules.PINYIN_HANZI[j]) > 1
+        i += len(rules.PINYIN_WORDS[j])
+    return "".join(out) if named else run
+
+
 def _remark_sub(m: re.Match[str]) -> str:
     """1103室(近商城北路口) -> 1103室; a bracket ending the text goes with its text; any other
     stays for NOISE, which takes the brackets alone (嵊州市（黄泽镇）)."""
@@ -210,10 +225,11 @@ def _home_door_sub(m: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width), traditional -> simplified, punctuation and spaces removed,
-    Latin letters upper-cased, placeholder words (null), separating dashes, telephone numbers and
-    a trailing recipient (王女士收) removed, numerals before markers (and a numeral room ending
-    the text) to digits, 栋/号楼/座 and a building's N号 (before a unit or room, or ending the
-    text after an estate's word) -> 幢."""
+    Latin letters upper-cased, provinces and cities in pinyin as their names, placeholder words
+    (null), separating dashes, telephone numbers and a trailing recipient (王女士收) removed,
+    numerals before markers (and a numeral room ending the text) to digits, 栋/号楼/座 and a
+    building's N号 (before a unit or room, or ending the text after an estate's word) -> 幢,
+    房/房间 after a digit -> 室."""
     return normalize_many([text])[0]
 
 
@@ -230,6 +246,7 @@ def normalize_many(texts: list[str]) -> list[str]:
     # spaces and punctuation go first: "十 五号" must read as 十五号
     s = NOISE.sub("", s).upper()
     s = _BLANK.sub("", s)
+    s = _LATIN_RUN.sub(_pinyin_sub, s)
     if rules.DASH in s:
         s = _LOOSE_DASH.sub("", s)
     if rules.LETTER_JOIN in s:

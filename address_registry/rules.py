@@ -37,6 +37,23 @@ HASH = "#"  # 3# and 3#楼 are building 3; any other # goes
 HASH_FLOOR = "楼"
 # What an export writes for an empty part (浙江省null杭州市): deleted where no letter touches it.
 BLANK_WORDS = ("UNDEFINED", "NULL", "NONE", "NAN")
+# A province or Zhejiang city written in pinyin (ZHEJIANG HANGZHOU, Ningbo City): a run of Latin
+# letters that is nothing but these words (the longest first at each place), one of them a name,
+# becomes their names (浙江杭州, 宁波市); any other run stays as it is.
+PINYIN = {
+    "BEIJING": "北京", "TIANJIN": "天津", "HEBEI": "河北", "SHANXI": "山西", "NEIMENGGU": "内蒙古",
+    "LIAONING": "辽宁", "JILIN": "吉林", "HEILONGJIANG": "黑龙江", "SHANGHAI": "上海",
+    "JIANGSU": "江苏", "ZHEJIANG": "浙江", "ANHUI": "安徽", "FUJIAN": "福建", "JIANGXI": "江西",
+    "SHANDONG": "山东", "HENAN": "河南", "HUBEI": "湖北", "HUNAN": "湖南", "GUANGDONG": "广东",
+    "GUANGXI": "广西", "HAINAN": "海南", "CHONGQING": "重庆", "SICHUAN": "四川", "GUIZHOU": "贵州",
+    "YUNNAN": "云南", "XIZANG": "西藏", "SHAANXI": "陕西", "GANSU": "甘肃", "QINGHAI": "青海",
+    "NINGXIA": "宁夏", "XINJIANG": "新疆",
+    "HANGZHOU": "杭州", "NINGBO": "宁波", "WENZHOU": "温州", "JIAXING": "嘉兴", "HUZHOU": "湖州",
+    "SHAOXING": "绍兴", "JINHUA": "金华", "QUZHOU": "衢州", "ZHOUSHAN": "舟山", "TAIZHOU": "台州",
+    "LISHUI": "丽水",
+    "PROVINCE": "省", "SHENG": "省", "CITY": "市", "SHI": "市"}
+PINYIN_WORDS = tuple(sorted(PINYIN, key=len, reverse=True))
+PINYIN_HANZI = tuple(PINYIN[w] for w in PINYIN_WORDS)
 # A dash is kept only between two letters or digits (13-11-1413); elsewhere it separates parts
 # (浙江省-金华市-义乌市) and goes.
 DASH = "-"

@@ -169,8 +169,41 @@ static int synonyms(u32 *t, int m) {
 
 static int upper_or_digit(u32 c) { return is_upper(c) || is_digit(c); }
 
-/* _BLANK, _LOOSE_DASH and _LETTER_JOIN, each over what the one before left: placeholder words no
- * letter touches, dashes not between two letters or digits, 一 between a letter and a digit. */
+/* _pinyin_sub over t[0..m) in place (a run's names are never longer than its letters): each run
+ * of Latin letters made of PINYIN_WORDS alone, the longest first at each place, that names a
+ * province or city (a name of two characters or more among them) becomes their PINYIN_HANZI. */
+static int pinyin(u32 *t, int m) {
+    int k = 0;
+    for (int i = 0; i < m;) {
+        if (!is_upper(t[i])) {
+            t[k++] = t[i++];
+            continue;
+        }
+        int z = i, q = i, o = 0, named = 0;
+        while (z < m && is_upper(t[z])) z++;
+        u32 names[MAX_INPUT];
+        while (q < z) {
+            int j = 0, w = 0;
+            for (; PINYIN_WORDS[j] && !w; j++) w = word_at(t, z, q, PINYIN_WORDS[j]);
+            if (!w) break;
+            const u32 *h = PINYIN_HANZI[j - 1];
+            named |= h[0] && h[1];
+            for (; *h; h++) names[o++] = *h;
+            q += w;
+        }
+        if (q == z && named) {
+            for (int x = 0; x < o; x++) t[k++] = names[x];
+        } else {
+            for (int x = i; x < z; x++) t[k++] = t[x];
+        }
+        i = z;
+    }
+    return k;
+}
+
+/* _BLANK, _pinyin_sub, _LOOSE_DASH and _LETTER_JOIN, each over what the one before left:
+ * placeholder words no letter touches, provinces and cities in pinyin, dashes not between two
+ * letters or digits, 一 between a letter and a digit. */
 static int blanks(u32 *out, int m, unsigned seen) {
     u32 a[MAX_INPUT];
     if (seen & C_LETTER) {
@@ -184,7 +217,7 @@ static int blanks(u32 *out, int m, unsigned seen) {
                 out[k++] = a[i++];
             }
         }
-        m = k;
+        m = pinyin(out, k);
     }
     if (seen & C_DASH) {
         memcpy(a, out, (size_t)m * sizeof(u32));

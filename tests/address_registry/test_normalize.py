@@ -81,6 +81,17 @@ def test_normalize(raw: str, expected: str) -> None:
         ("青年路8号5幢301 孙丽 177-0571-8899", "青年路8号5幢301"),
         ("白沙小区2幢1203 黄涛 +86 13912345678", "白沙小区2幢1203"),
         ("东方花园3幢502 徐静 135****1234", "东方花园3幢502"),
+        # a province or Zhejiang city in pinyin becomes its name when the letters are nothing else
+        ("Zhejiang Province Hangzhou City 西湖区", "浙江省杭州市西湖区"),
+        ("ZHEJIANG NINGBO 鄞州区", "浙江宁波鄞州区"),
+        ("Jiangsu Sheng 南京市", "江苏省南京市"),
+        ("guangdong 深圳市", "广东深圳市"),
+        ("Ｔａｉｚｈｏｕ 椒江区", "台州椒江区"),
+        ("Hangzhou Binjiang 长河街道", "HANGZHOUBINJIANG长河街道"),  # BINJIANG is no such word
+        ("Beijing Road 88", "BEIJINGROAD88"),
+        ("shi 3幢", "SHI3幢"),  # 市 alone names nothing
+        ("SHENGCITY", "SHENGCITY"),
+        ("A座HUZHOU", "A幢湖州"),
         # 房 and 房间 after a digit mark a room
         ("翠湖苑2幢501房", "翠湖苑2幢501室"),
         ("三坊花园5栋802房间", "三坊花园5幢802室"),

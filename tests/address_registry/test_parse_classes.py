@@ -234,6 +234,16 @@ TYPO_CHILD: list[Case] = [
     ("建得市人民路12号", dict(district_code=None)),
 ]
 
+# A province or Zhejiang city written in pinyin is read as its name.
+PINYIN: list[Case] = [
+    ("Zhejiang Province, Jinhua City, 义乌市稠城街道", dict(street_code="330782001")),
+    ("ZHEJIANG TAIZHOU 温岭市泽国镇", dict(street_code="331081100")),
+    ("Ningbo 北仑区新碶街道", dict(district_code="330206")),
+    ("Guangdong 广州市天河区", dict(district_code="440106")),
+    ("Sichuan Sheng 绵阳市涪城区", dict(district_code="510703")),
+    ("Hangzhou Binjiang 长河街道", dict(city_code=None)),  # a district in pinyin is not read
+]
+
 # A waybill's fields before the address (收件人, 电话, 手机号码): the address starts after the word
 # that labels it (地址, 所在地区) when no division starts the text or follows a few lead words.
 WAYBILL: list[Case] = [
@@ -252,7 +262,7 @@ WAYBILL: list[Case] = [
 ]
 
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
-         + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD)
+         + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
