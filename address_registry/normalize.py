@@ -114,9 +114,9 @@ def _traditional_table() -> dict[int, str]:
 
 @functools.cache
 def traditional_list() -> list[int]:
-    """`_traditional_table` indexed by code point: `str.translate` reads a list twice as fast
-    as a dict (code points past its end are left alone)."""
-    table = _traditional_table()
+    """`_traditional_table` and LOOKALIKES indexed by code point: `str.translate` reads a list
+    twice as fast as a dict (code points past its end are left alone)."""
+    table = _traditional_table() | {ord(c): v for c, v in rules.LOOKALIKES.items()}
     out = list(range(max(table) + 1))
     for point, simple in table.items():
         out[point] = ord(simple)

@@ -95,6 +95,8 @@ NAMED_PHONE_CHARS = (1, 5)
 # as NFKC writes them.
 REMARK_OPEN, REMARK_CLOSE = "([【", ")]】"
 REMARK_AFTER = ("单元", "号", "室", "幢", "栋", "座", "层", "楼")
+# Characters typed for one they look like, read as it (永康巿: 巿 is in no division's name).
+LOOKALIKES = {"巿": "市"}
 # Written between the parts like a dash (丽水市/龙泉市/住龙镇, 丽水市—青田县, 3/2/301): read as one.
 AS_DASH = "/—–―"
 # A room written digit by digit in numerals with a zero among them (六〇三, 二〇一), 3 or 4 of them

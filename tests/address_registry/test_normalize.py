@@ -81,6 +81,9 @@ def test_normalize(raw: str, expected: str) -> None:
         ("青年路8号5幢301 孙丽 177-0571-8899", "青年路8号5幢301"),
         ("白沙小区2幢1203 黄涛 +86 13912345678", "白沙小区2幢1203"),
         ("东方花园3幢502 徐静 135****1234", "东方花园3幢502"),
+        # a character typed for one it looks like
+        ("河北省石家庄巿长安区", "河北省石家庄市长安区"),
+        ("东阳巿横店镇", "东阳市横店镇"),
         # a province or Zhejiang city in pinyin becomes its name when the letters are nothing else
         ("Zhejiang Province Hangzhou City 西湖区", "浙江省杭州市西湖区"),
         ("ZHEJIANG NINGBO 鄞州区", "浙江宁波鄞州区"),
