@@ -39,7 +39,8 @@ HASH_FLOOR = "楼"
 BLANK_WORDS = ("UNDEFINED", "NULL", "NONE", "NAN")
 # A province or Zhejiang city written in pinyin (ZHEJIANG HANGZHOU, Ningbo City): a run of Latin
 # letters that is nothing but these words (the longest first at each place), one of them a name,
-# becomes their names (浙江杭州, 宁波市); any other run stays as it is.
+# becomes their names (浙江杭州, 宁波市); any other run stays as it is. TAIZHOU is Zhejiang's 台州
+# (Jiangsu's 泰州 is spelt the same: the preferred province's, as for an ambiguous name).
 PINYIN = {
     "BEIJING": "北京", "TIANJIN": "天津", "HEBEI": "河北", "SHANXI": "山西", "NEIMENGGU": "内蒙古",
     "LIAONING": "辽宁", "JILIN": "吉林", "HEILONGJIANG": "黑龙江", "SHANGHAI": "上海",
