@@ -28,7 +28,7 @@ import pyarrow as pa
 from address_registry import native_build, rules
 from address_registry.divisions import RANK, Divisions, load_divisions
 from address_registry.matcher import SCHEMA, Match, Matcher, derived_reason, reason_of
-from address_registry.normalize import NOISE, traditional_list
+from address_registry.normalize import AS_DASH, NOISE, traditional_list
 from address_registry.rules import DEFAULT_PREFER, DIVISION_CODE, HOWS, LEVEL_ORDER, PARSE_FIELDS
 from foundation import settings as config
 
@@ -52,7 +52,7 @@ def _defer_char(ch: str, mapped: str) -> bool:
 @functools.cache
 def char_table() -> np.ndarray:
     """Every BMP code point -> what normalization makes of it alone (NFKC, traditional ->
-    simplified, upper case, / as -), _DELETE for spaces and punctuation but a remark's brackets,
+    simplified, upper case, / and — as -), _DELETE for spaces and punctuation but a remark's brackets,
     _DEFER when the C code must
     leave the text to the reference."""
     trad = traditional_list()
@@ -67,7 +67,7 @@ def char_table() -> np.ndarray:
         if not stable and _defer_char(ch, mapped):
             out[c] = _DEFER
             continue
-        mapped = mapped.translate(trad).replace(rules.SLASH, rules.DASH)
+        mapped = mapped.translate(trad).translate(AS_DASH)
         if len(mapped) == 1 and mapped in rules.REMARK_OPEN + rules.REMARK_CLOSE:
             # a remark's brackets, as the first of their kind: normalize.c's remarks() takes them
             out[c] = ord((rules.REMARK_OPEN if mapped in rules.REMARK_OPEN else rules.REMARK_CLOSE)[0])

@@ -31,8 +31,11 @@ _NUMERAL_BEFORE_MARKER = re.compile(
 _HAS_NUMERAL = re.compile(rf"[{_NUMERAL}]")
 _BUILDING_SYNONYM = re.compile(rf"([0-9A-Za-z])(?:{'|'.join(rules.BUILDING_SYNONYMS)})")
 _SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.BUILDING_SYNONYMS))
+_ROOM_SYNONYM = re.compile(rf"([0-9])(?:{'|'.join(rules.ROOM_SYNONYMS)})")
+_ROOM_SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.ROOM_SYNONYMS))
 _HASH_BUILDING = re.compile(rf"([0-9A-Za-z]){re.escape(rules.HASH)}{rules.HASH_FLOOR}?")
 _TO_BUILDING = rf"\1{rules.BUILDING}"
+AS_DASH = str.maketrans(dict.fromkeys(rules.AS_DASH, rules.DASH))
 _SEPARATOR = "\n"  # joins a batch; it is noise, so no normalized text contains it
 # Whitespace (as `str.isspace` and regex \s define it) but the separator, then punctuation.
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != _SEPARATOR)
@@ -50,6 +53,7 @@ _FORMER_LOW, _FORMER_HIGH = (n - 1 for n in rules.FORMER_CHARS)  # the last one 
 _FORMER = re.compile(
     rf"{rules.REMARK_FORMER}[\u4e00-\u9fff]{{{_FORMER_LOW},{_FORMER_HIGH}}}[{rules.FORMER_ENDS}]")
 _BLANK = re.compile(rf"(?<![A-Z])(?:{'|'.join(rules.BLANK_WORDS)})(?![A-Z])")
+_LATIN_RUN = re.compile("[A-Z]+")
 _LOOSE_DASH = re.compile(rf"(?<![0-9A-Z]){rules.DASH}|{rules.DASH}(?![0-9A-Z])")
 _LETTER_JOIN = re.compile(rf"(?<=[A-Z]){rules.LETTER_JOIN}(?=[0-9])")
 _LOW, _HIGH = rules.DOOR_ROOM_DIGITS
@@ -61,10 +65,16 @@ _AREA, _NUMBER = rules.LANDLINE_AREA, rules.LANDLINE_NUMBER
 _NOT_TOUCHING = rf"[0-9A-Z{rules.DASH}]"
 # (each alternative starts with its literal, the look-behind past it: the regex engine then skips
 # ahead to candidates instead of testing the look-behind at every position of the batch)
+_MOBILE = (
+    rf"[{rules.MOBILE_SECOND}][0-9]{{{rules.MOBILE_HEAD - 2}}}"
+    rf"(?:[0-9]{{{rules.MOBILE_DIGITS - rules.MOBILE_HEAD}}}"
+    rf"|{rules.DASH}[0-9]{{{rules.MOBILE_GROUP}}}{rules.DASH}[0-9]{{{rules.MOBILE_GROUP}}}"
+    rf"|[0-9]{{{rules.MOBILE_MASKED - rules.MOBILE_HEAD}}})(?!{_NOT_TOUCHING})")
 _PHONE_TEXT = (
-    rf"{rules.MOBILE_LEAD}(?<!{_NOT_TOUCHING}{rules.MOBILE_LEAD})[{rules.MOBILE_SECOND}]"
-    rf"[0-9]{{{rules.MOBILE_DIGITS - 2}}}(?!{_NOT_TOUCHING})"
-    rf"|{rules.LANDLINE_LEAD}(?<!{_NOT_TOUCHING}{rules.LANDLINE_LEAD})"
+    rf"{rules.MOBILE_LEAD}(?<!{_NOT_TOUCHING}{rules.MOBILE_LEAD}){_MOBILE}"
+    + "".join(rf"|{c[0]}(?<!{_NOT_TOUCHING}{c[0]}){c[1:]}{rules.DASH}?{rules.MOBILE_LEAD}{_MOBILE}"
+              for c in rules.COUNTRY_CODES)
+    + rf"|{rules.LANDLINE_LEAD}(?<!{_NOT_TOUCHING}{rules.LANDLINE_LEAD})"
     rf"[0-9]{{{_AREA[0] - 1},{_AREA[1] - 1}}}{rules.DASH}[0-9]{{{_NUMBER[0]},{_NUMBER[1]}}}"
     rf"(?!{_NOT_TOUCHING})")
 _PHONE = re.compile(_PHONE_TEXT)
@@ -107,9 +117,9 @@ def _traditional_table() -> dict[int, str]:
 
 @functools.cache
 def traditional_list() -> list[int]:
-    """`_traditional_table` indexed by code point: `str.translate` reads a list twice as fast
-    as a dict (code points past its end are left alone)."""
-    table = _traditional_table()
+    """`_traditional_table` and LOOKALIKES indexed by code point: `str.translate` reads a list
+    twice as fast as a dict (code points past its end are left alone)."""
+    table = _traditional_table() | {ord(c): v for c, v in rules.LOOKALIKES.items()}
     out = list(range(max(table) + 1))
     for point, simple in table.items():
         out[point] = ord(simple)
@@ -183,6 +193,20 @@ def _room_numeral_sub(m: re.Match[str]) -> str:
     return text
 
 
+def _pinyin_sub(m: re.Match[str]) -> str:
+    """ZHEJIANGHANGZHOU -> 浙江杭州, NINGBOCITY -> 宁波市: a run made of PINYIN_WORDS alone (the
+    longest first at each place) that names a province or city; any other run stays."""
+    run, out, i, named = m.group(), [], 0, False
+    while i < len(run):
+        j = next((j for j, w in enumerate(rules.PINYIN_WORDS) if run.startswith(w, i)), None)
+        if j is None:
+            return run
+        out.append(rules.PINYIN_HANZI[j])
+        named |= len(rules.PINYIN_HANZI[j]) > 1
+        i += len(rules.PINYIN_WORDS[j])
+    return "".join(out) if named else run
+
+
 def _remark_sub(m: re.Match[str]) -> str:
     """1103室(近商城北路口) -> 1103室; a bracket ending the text goes with its text; any other
     stays for NOISE, which takes the brackets alone (嵊州市（黄泽镇）)."""
@@ -207,10 +231,11 @@ def _home_door_sub(m: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width), traditional -> simplified, punctuation and spaces removed,
-    Latin letters upper-cased, placeholder words (null), separating dashes, telephone numbers and
-    a trailing recipient (王女士收) removed, numerals before markers (and a numeral room ending
-    the text) to digits, 栋/号楼/座 and a building's N号 (before a unit or room, or ending the
-    text after an estate's word) -> 幢."""
+    Latin letters upper-cased, provinces and cities in pinyin as their names, placeholder words
+    (null), separating dashes, telephone numbers and a trailing recipient (王女士收) removed,
+    numerals before markers (and a numeral room ending the text) to digits, 栋/号楼/座 and a
+    building's N号 (before a unit or room, or ending the text after an estate's word) -> 幢,
+    房/房间 after a digit -> 室."""
     return normalize_many([text])[0]
 
 
@@ -220,13 +245,14 @@ def normalize_many(texts: list[str]) -> list[str]:
     if s.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator: it is noise there
         s = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
     s = _nfkc(s).translate(traditional_list())
-    if rules.SLASH in s:
-        s = s.replace(rules.SLASH, rules.DASH)
+    if any(c in s for c in rules.AS_DASH):
+        s = s.translate(AS_DASH)
     if any(c in s for c in rules.REMARK_OPEN):
         s = _REMARK.sub(_remark_sub, s)
     # spaces and punctuation go first: "十 五号" must read as 十五号
     s = NOISE.sub("", s).upper()
     s = _BLANK.sub("", s)
+    s = _LATIN_RUN.sub(_pinyin_sub, s)
     if rules.DASH in s:
         s = _LOOSE_DASH.sub("", s)
     if rules.LETTER_JOIN in s:
@@ -239,6 +265,8 @@ def normalize_many(texts: list[str]) -> list[str]:
         s = _ROOM_NUMERAL.sub(_room_numeral_sub, s)
     if any(c in s for c in _SYNONYM_STARTS):
         s = _BUILDING_SYNONYM.sub(_TO_BUILDING, s)
+    if any(c in s for c in _ROOM_SYNONYM_STARTS):
+        s = _ROOM_SYNONYM.sub(rf"\1{rules.ROOM}", s)
     if rules.DOOR in s:
         s = _HOME_DOOR.sub(_home_door_sub, _DOOR_BUILDING.sub(_TO_BUILDING, s))
     return s.split(_SEPARATOR) if texts else []

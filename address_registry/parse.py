@@ -45,6 +45,12 @@ _UNIT = re.compile(rf"(?P<unit>\d{{1,3}}){rules.UNIT}")
 _FLOOR = re.compile(rf"(?P<floor>-?\d{{1,3}})[{rules.FLOOR_MARKS}]")
 # A room, or a room with a suffix of 1-2 digits (302-1, Chongqing's floor-room 28-5: kept whole)
 _ROOM = re.compile(rf"(?P<room>\d{{1,5}}(?:-\d{{1,2}})?){_ROOM_MARK}?$")
+_LOW, _HIGH = rules.DASH_ROOM_DIGITS
+# After a building: 3-502 is unit 3, room 502
+_UNIT_ROOM = re.compile(
+    rf"(?P<unit>\d{{1,{rules.DASH_UNIT_DIGITS}}})-(?P<room>\d{{{_LOW},{_HIGH}}}){_ROOM_MARK}?$")
+_NUMBERED_ROOM = re.compile(
+    rf"(?P<room>\d{{{rules.NUMBERED_ROOM_DIGITS[0]},{rules.NUMBERED_ROOM_DIGITS[1]}}}){_DOOR}$")
 _ROAD_ONLY = re.compile(
     rf"^(?!.*(?:{_ESTATE_WORDS}))(?P<road>[\u4e00-\u9fff]{{1,10}}?(?:{_ROAD_END}))"
     rf"(?![\u4e00-\u9fff]*[{_BUILDING_MARK}{_DOOR}])"
@@ -56,6 +62,8 @@ _DASHED = re.compile(
 _ESTATE_TAIL = re.compile(
     rf"(?:[{rules.GATE_SIDES}]{rules.GATE}|[{rules.SIDES}]{rules.SIDE}|{_either(rules.ESTATE_TAIL)}).*$"
 )
+# ... and after a number or room (1201室楼下快递柜): the words from there on go.
+_ROOM_SPOT = re.compile(rf"(?<=[0-9{_ROOM_MARK}])(?:{_either(rules.ESTATE_TAIL)})")
 _ESTATE_TRIM = re.compile(r"^[^\u4e00-\u9fffA-Z]+|[^\u4e00-\u9fffA-Z0-9]+$")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # The committee written after a village or community name: 南山村|村委会, 安泰社区|居委会.
@@ -69,7 +77,8 @@ _ESTATE_NAMED = re.compile(rf"(?:{_ESTATE_WORDS})$")
 _ESTATE_END = re.compile(rf"(?:{_either(rules.ESTATE_END)})$")
 _TOWER = tuple(rules.TOWER_WORDS)
 _ZONE_WORDS = tuple(rules.ZONE_WORDS)
-_CITY_RANK, _DISTRICT_RANK, _STREET_RANK = RANK["city"], RANK["district"], RANK["street"]
+_PROVINCE_RANK, _CITY_RANK = RANK["province"], RANK["city"]
+_DISTRICT_RANK, _STREET_RANK = RANK["district"], RANK["street"]
 _COMMUNITY_RANK = RANK["community"]
 
 
@@ -143,6 +152,14 @@ def _child_at(s: str, pos: int, codes: tuple[str, ...], div: Divisions) -> bool:
             if h.code.startswith(codes) and h.code not in codes:
                 return True
     return False
+
+
+def _child_length(s: str, pos: int, code: str, div: Divisions) -> int:
+    """The length of the longest name at `pos` of a division under `code` (`_child_at`'s test),
+    or 0."""
+    return max((n for n in div.lengths.get(s[pos : pos + 2], ())
+                if any(h.code.startswith(code) and h.code != code
+                       for h in div.names.get(s[pos : pos + n], ()))), default=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,11 +270,13 @@ def _parent_of_next(s: str, end: int, hits: list[NameHit], deepest: str, rank: i
 
 
 def _opens_address(s: str, start: int, div: Divisions) -> bool:
-    """Whether a province or city name (full or short), a district's full name or a district's
-    other name followed by its own child (淳安|梓桐镇, 余杭县|瓶窑镇) is written at `start`."""
+    """Whether a province or city name (full or short), a district's full name of at least
+    LEAD_DISTRICT_MIN characters or a district's name followed by its own child (淳安|梓桐镇,
+    余杭县|瓶窑镇) is written at `start`."""
     return any(h.rank <= _CITY_RANK or (h.rank == _DISTRICT_RANK and (
-                   h.exact or _child_at(s, start + n, (h.code,), div)))
-               for n in div.lengths.get(s[start : start + 2], ())
+                   (h.exact and n >= rules.LEAD_DISTRICT_MIN)
+                   or _child_at(s, start + n, (h.code,), div)))
+               for n in div.lengths.get(s[start : start + 2], ()) if start + n <= len(s)
                for h in div.names.get(s[start : start + n], ()))
 
 
@@ -276,12 +295,13 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
     place; not ending as a road does: 金鸡湖大道 is no 金鸡湖街道), when it is the only child that
     fits; under a city, its districts and their streets of at least MIN_CITY_TYPO_NAME
     characters. `confirmed`: the children alone, each only when its own child is named right
-    after it (航州市|萧山区, 温领市|泽国)."""
+    after it (航州市|萧山区, 温领市|泽国), and of several the one whose child's name is longest."""
     index = div.typo_index(deepest, rank == _CITY_RANK and not confirmed)
     candidates = sorted(c for n, by_last in index.items() if pos + n <= len(s)
                         for c in by_last.get(s[pos + n - 1], ()))
     found: NameHit | None = None
-    length = 0
+    length = best = 0  # best: the longest child name after the one found
+    tie = False
     for _, name, h in candidates:
         written = s[pos : pos + len(name)]
         if written.endswith(_ROAD_ENDS):
@@ -293,20 +313,62 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
         if h.rank == _COMMUNITY_RANK and stem < rules.MIN_COMMUNITY_TYPO_STEM \
                 and len(name) - stem < 2:  # 江窑|村 is no 江南|村; 高杨|村委会 is 高阳|村委会
             continue
-        if confirmed and not _child_at(s, pos + len(name), (h.code,), div):
+        child = _child_length(s, pos + len(name), h.code, div) if confirmed else 0
+        if confirmed and not child:
             continue
-        if found is not None and found.code != h.code:
-            return None
         if found is None:
-            found, length = h, len(name)
-    return (length, found) if found is not None else None
+            found, length, best = h, len(name), child
+        elif found.code == h.code:
+            if child > best:
+                best, tie = child, False
+        elif not confirmed:
+            return None
+        elif child > best:  # 胡州市|安吉县: 湖州's 安吉县, not 杭州's 安吉(社区)
+            found, length, best, tie = h, len(name), child, False
+        elif child == best:
+            tie = True
+    return (length, found) if found is not None and not tie else None
+
+
+def _bare_typo_at(s: str, pos: int, div: Divisions, prefer: str) -> tuple[int, NameHit] | None:
+    """With no division read: a city or district of the preferred province written one character
+    off, each only with its own child named right after it (家兴市|嘉善, 纯安县|汾口镇), when only one
+    fits."""
+    province = prefer[:2]
+    cities = dict.fromkeys(h.code for _, h in div.children.get(province, ()))
+    found = [_typo_at(s, pos, province, _PROVINCE_RANK, div, confirmed=True),
+             *(_typo_at(s, pos, city, _CITY_RANK, div, confirmed=True) for city in cities)]
+    fits = [f for f in found if f is not None]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     """Consume division names from the start of `s`, or after a few words before the address
-    (委托件, 收件地址) that end where a province or city name starts; fill `out`; return where
-    the rest begins. The words never start inside a division name written at the start: a name
-    that could not be placed (河东区, several provinces') is no lead word before 东区."""
+    (委托件, 收件地址) that end where a province or city name starts, or else the same after the
+    word that labels the address (收件人王女士电话地址|浙江省...); fill `out`; return where the
+    rest begins."""
+    pos = _scan_leads(s, div, out, prefer)
+    label = 0 if pos else _label_end(s)
+    if label:
+        pos = _scan_leads(s[label:], div, out, prefer)
+        pos += label if pos else 0
+    return pos
+
+
+def _label_end(s: str) -> int:
+    """Where the first of ADDRESS_LABELS starting among the first LABEL_MAX characters ends, or 0."""
+    for i in range(min(rules.LABEL_MAX, len(s))):
+        for label in rules.ADDRESS_LABELS:
+            if s.startswith(label, i):
+                return i + len(label)
+    return 0
+
+
+def _scan_leads(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
+    """`_scan_from` the start of `s`, or after a few words before the address that end where a
+    province or city name starts among the first LEAD_MAX characters. The words never start
+    inside a division name written at the start: a name that could not be placed (河东区,
+    several provinces') is no lead word before 东区."""
     pos = _scan_from(s, div, out, prefer)
     first = next((n for n in div.lengths.get(s[:2], ()) if s[:n] in div.names), 1)
     for start in range(first, min(rules.LEAD_MAX, len(s) - 2) + 1):
@@ -409,10 +471,11 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 _child_at(s, pos + 1, (deepest,), div)
                 or (_CITY_RANK <= rank < _COMMUNITY_RANK and _typo_at(s, pos + 1, deepest, rank, div))):
             taken, blank = (1, None), True  # 浙江省|无|温州市: an empty part, not a name
-        if taken is None and deepest and rank < _COMMUNITY_RANK:
+        if taken is None and rank < _COMMUNITY_RANK:
             # (a province's city or a city's district: only with its own child after it)
-            taken = (_typo_at(s, pos, deepest, rank, div) if rank >= _CITY_RANK else None) or (
+            taken = ((_typo_at(s, pos, deepest, rank, div) if rank >= _CITY_RANK else None) or (
                 _typo_at(s, pos, deepest, rank, div, confirmed=True) if rank <= _CITY_RANK else None)
+                if deepest else _bare_typo_at(s, pos, div, prefer))
             if taken is not None:
                 out.division_exact = False
                 notes.append(f"{s[pos:pos + taken[0]]} read as {taken[1].division.name}"
@@ -462,6 +525,8 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
     (or rural 组 + 号), the estate name, then building, unit, floor and room."""
     road = number = building = unit = floor = room = None
     rest = _COMMITTEE.sub("", rest)
+    if (spot := _ROOM_SPOT.search(rest)) is not None:
+        rest = rest[: spot.start()]
     m = _ROAD_NUMBER.search(rest)
     before = rest
     if m:
@@ -485,7 +550,9 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
         # no building: a tower's room (浙商大厦1502室) or unit/floor follow the name directly
         n = _LEADING_NUMBER.search(rest)
         estate_text, tail = (rest[: n.start()], rest[n.start() :]) if n else (rest, "")
-    if tail:
+    if tail and (ur := _UNIT_ROOM.match(tail)) is not None:
+        unit, room = ur.group("unit"), ur.group("room")
+    elif tail:
         u = _UNIT.search(tail)
         if u:
             unit = _unpadded(u.group("unit"))
@@ -500,6 +567,8 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
         if r and (r.group(0).endswith("室") or building or unit or floor
                   or estate_text.endswith(_TOWER)):
             room = r.group("room")
+        elif (building or unit) and (nr := _NUMBERED_ROOM.search(tail)) is not None:
+            room = nr.group("room")  # 3单元601号
     number, unit, room = (_unpadded(v) for v in (number, unit, room))
     name = _ESTATE_TRIM.sub("", estate_text) or (_ESTATE_TRIM.sub("", before) if m else "")
     name = _ESTATE_TAIL.sub("", name)

@@ -31,10 +31,30 @@ NUMERAL_MARKERS = ("号楼", "幢", "栋", "座", "单元", "层", "楼", "室",
 BUILDING = "幢"  # what every building marker is written as after normalization
 # After a letter or digit these mean a building: 3栋, A座, 5号楼, 2号幢 -> 3幢 ...
 BUILDING_SYNONYMS = ("号楼", "栋", "座", "号幢")
+# After a digit these mean a room: 1201房, 302房间 -> 1201室, 302室.
+ROOM_SYNONYMS = ("房间", "房")
 HASH = "#"  # 3# and 3#楼 are building 3; any other # goes
 HASH_FLOOR = "楼"
 # What an export writes for an empty part (浙江省null杭州市): deleted where no letter touches it.
 BLANK_WORDS = ("UNDEFINED", "NULL", "NONE", "NAN")
+# A province or Zhejiang city written in pinyin (ZHEJIANG HANGZHOU, Ningbo City): a run of Latin
+# letters that is nothing but these words (the longest first at each place), one of them a name,
+# becomes their names (浙江杭州, 宁波市); any other run stays as it is. TAIZHOU is Zhejiang's 台州
+# (Jiangsu's 泰州 is spelt the same: the preferred province's, as for an ambiguous name).
+PINYIN = {
+    "BEIJING": "北京", "TIANJIN": "天津", "HEBEI": "河北", "SHANXI": "山西", "NEIMENGGU": "内蒙古",
+    "LIAONING": "辽宁", "JILIN": "吉林", "HEILONGJIANG": "黑龙江", "SHANGHAI": "上海",
+    "JIANGSU": "江苏", "ZHEJIANG": "浙江", "ANHUI": "安徽", "FUJIAN": "福建", "JIANGXI": "江西",
+    "SHANDONG": "山东", "HENAN": "河南", "HUBEI": "湖北", "HUNAN": "湖南", "GUANGDONG": "广东",
+    "GUANGXI": "广西", "HAINAN": "海南", "CHONGQING": "重庆", "SICHUAN": "四川", "GUIZHOU": "贵州",
+    "YUNNAN": "云南", "XIZANG": "西藏", "SHAANXI": "陕西", "GANSU": "甘肃", "QINGHAI": "青海",
+    "NINGXIA": "宁夏", "XINJIANG": "新疆",
+    "HANGZHOU": "杭州", "NINGBO": "宁波", "WENZHOU": "温州", "JIAXING": "嘉兴", "HUZHOU": "湖州",
+    "SHAOXING": "绍兴", "JINHUA": "金华", "QUZHOU": "衢州", "ZHOUSHAN": "舟山", "TAIZHOU": "台州",
+    "LISHUI": "丽水",
+    "PROVINCE": "省", "SHENG": "省", "CITY": "市", "SHI": "市"}
+PINYIN_WORDS = tuple(sorted(PINYIN, key=len, reverse=True))
+PINYIN_HANZI = tuple(PINYIN[w] for w in PINYIN_WORDS)
 # A dash is kept only between two letters or digits (13-11-1413); elsewhere it separates parts
 # (浙江省-金华市-义乌市) and goes.
 DASH = "-"
@@ -43,15 +63,21 @@ LETTER_JOIN = "一"
 # N号 right before a unit, room or a floor of up to DOOR_FLOOR_DIGITS digits (金都花园7号3单元301,
 # 象山艺术公社22号3楼), or before a bare room number of DOOR_ROOM_DIGITS digits that ends the text
 # (安吉公寓3号301), is building N, unless it follows one of these (文三路12号3单元: a door number;
-# 3组15号: a rural door number; 育才路328-7号3单元: a door's sub-number).
-DOOR_AFTER = "路街巷弄道组-"
+# 3组15号: a rural door number; 育才路328-7号3单元, 148号附5号18楼, 甲87号2楼: a door's
+# sub-number or a door of its own).
+DOOR_AFTER = "路街巷弄道组-附甲乙"
 DOOR_ROOM_DIGITS = (3, 4)
 DOOR_FLOOR_DIGITS = 2
 # A telephone number written with the address goes: a mobile number (MOBILE_LEAD, one of
-# MOBILE_SECOND, then digits to MOBILE_DIGITS) or a landline (LANDLINE_LEAD and an area code of
+# MOBILE_SECOND, then digits to MOBILE_DIGITS; or its first MOBILE_HEAD digits and two groups of
+# MOBILE_GROUP joined by dashes, 138-1234-5678; or masked, 138****5678, which is MOBILE_MASKED
+# digits once the stars are gone as punctuation), after one of COUNTRY_CODES (and a dash) or not
+# (+86 13812345678, +86-13812345678), or a landline (LANDLINE_LEAD and an area code of
 # LANDLINE_AREA digits in all, a dash, a number of LANDLINE_NUMBER digits), not touching another
-# letter, digit or dash (张伟13805712233杭州市..., ...88号电话0574-87301234).
+# letter, digit or dash (张伟13805712233杭州市..., 王女士 139-0571-2233 宁波市..., ...88号电话0574-87301234).
 MOBILE_LEAD, MOBILE_SECOND, MOBILE_DIGITS = "1", "3456789", 11
+MOBILE_HEAD, MOBILE_GROUP, MOBILE_MASKED = 3, 4, 7
+COUNTRY_CODES = ("86",)
 LANDLINE_LEAD, LANDLINE_AREA, LANDLINE_NUMBER = "0", (3, 4), (7, 8)
 # Who a parcel is for, written after the address (5幢1单元1201王女士收, 1506转财务部): right after a
 # digit, a letter or one of RECIPIENT_AFTER, FORWARD and FORWARD_CHARS characters, or
@@ -59,7 +85,7 @@ LANDLINE_LEAD, LANDLINE_AREA, LANDLINE_NUMBER = "0", (3, 4), (7, 8)
 FORWARD, FORWARD_CHARS = "转", (2, 8)
 RECIPIENT_CHARS = (1, 4)
 RECIPIENT_ENDS = ("先生", "女士", "小姐", "师傅", "老师", "收")
-RECIPIENT_AFTER = "号室幢层楼元"
+RECIPIENT_AFTER = "号室幢层楼元房"
 # A telephone number ending the text takes the name written right before it (1606室徐静13098566234,
 # 26-6-1203马超17181814267) when NAMED_PHONE_CHARS characters, none of RECIPIENT_AFTER, stand
 # between it and a digit, a letter or one of RECIPIENT_AFTER.
@@ -74,8 +100,10 @@ REMARK_AFTER = ("单元", "号", "室", "幢", "栋", "座", "层", "楼")
 # FORMER_CHARS Chinese characters, the last one of FORMER_ENDS and not ending in GENERIC (原野小区 is
 # an estate's name); it goes with its brackets anywhere.
 REMARK_FORMER, FORMER_ENDS, FORMER_CHARS = "原", "区县市镇乡村道", (2, 8)
-# Written between the parts like a dash (丽水市/龙泉市/住龙镇, 3/2/301): read as one.
-SLASH = "/"
+# Characters typed for one they look like, read as it (永康巿: 巿 is in no division's name).
+LOOKALIKES = {"巿": "市"}
+# Written between the parts like a dash (丽水市/龙泉市/住龙镇, 丽水市—青田县, 3/2/301): read as one.
+AS_DASH = "/—–―"
 # A room written digit by digit in numerals with a zero among them (六〇三, 二〇一), 3 or 4 of them
 # ending the text right after one of these markers, becomes digits (7幢1单元六〇三 -> ...603).
 ROOM_NUMERAL_DIGITS = (3, 4)
@@ -108,6 +136,14 @@ MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 name
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
 # the first province or city name among its first LEAD_MAX characters.
 LEAD_MAX = 10
+# ... a district's full name opens the address there when at least LEAD_DISTRICT_MIN characters
+# long; a shorter one (云县, 沛县) only with its own child after it (莉水市晋|云县: no lead word).
+LEAD_DISTRICT_MIN = 3
+# ... and when none is there either, from right after the first of ADDRESS_LABELS that starts
+# among the first LABEL_MAX characters, as from the start (收件人王女士电话地址|浙江省...,
+# 收货人张伟手机号码所在地区|杭州市...: a waybill's fields before the address).
+ADDRESS_LABELS = ("所在地区", "地址")
+LABEL_MAX = 30
 # What an export writes for an empty part between two divisions (浙江省无温州市无瑞安市): skipped
 # when a division under the one read follows it (无锡市, 无为市 are names: they are read first).
 BLANK_PART = "无"
@@ -134,6 +170,13 @@ MIN_COMMUNITY_TYPO_STEM = 3
 # the suffixes, tried in this order.
 KIND_SUFFIXES = ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "街道办事处", "村委会",
                  "居委会", "委员会", "街道", "社区", "地区", "镇", "乡", "村", "区", "县", "市", "旗")
+# After a building, a unit of up to DASH_UNIT_DIGITS digits, a dash and a room of DASH_ROOM_DIGITS
+# ending the text (室 or not) are unit and room (5幢3-502, 3#2-1201); 302-1 is a room with a
+# suffix and Chongqing's 15-4 a floor-room, neither read so.
+DASH_UNIT_DIGITS, DASH_ROOM_DIGITS = 2, (3, 4)
+# After a building or unit, a number of NUMBERED_ROOM_DIGITS digits and 号 ending the text is the
+# room (3单元601号, 12幢1503号).
+NUMBERED_ROOM_DIGITS = (3, 5)
 # A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
 TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
 # The committee written after a village or community name (南山村|村委会), in the order tried.
@@ -152,6 +195,7 @@ GATE_SIDES, GATE = "东西南北正大", "门"
 SIDES, SIDE = "东西南北", "侧"
 ESTATE_TAIL = ("地下", "停车", "车库", "内部道路", "楼道", "楼下", "门口", "对面", "附近", "沿线", "旁",
                "人行道", "绿化带")
+# ... and after a room (1201室楼下快递柜, 2304门口): the room stays, the words from there on go.
 # A division-like prefix the division scan could not place (北京市朝阳区|建国路) ends in one of these.
 ADMIN_ENDS = "省市区县"
 # The markers of the numbered levels.

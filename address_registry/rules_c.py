@@ -16,17 +16,20 @@ _C_TYPES = {"u8": "uint8_t", "f64": "double", "char": "char"}
 WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END", "ESTATE_END",
               "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER",
               "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS", "REMARK_AFTER",
-              "VILLAGE_ENDS", "COMMUNITY_WORDS", "KIND_SUFFIXES", "STREET_FORMS")
+              "VILLAGE_ENDS", "COMMUNITY_WORDS", "KIND_SUFFIXES", "STREET_FORMS", "COUNTRY_CODES",
+              "ADDRESS_LABELS", "ROOM_SYNONYMS", "PINYIN_WORDS", "PINYIN_HANZI")
 CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER",
              "MOBILE_SECOND", "ZERO_NUMERALS", "RECIPIENT_AFTER", "REMARK_OPEN", "REMARK_CLOSE",
              "SEGMENT_SIDES", "FORMER_ENDS")
 CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
          "PHASE", "QUARTER", "DASH", "LETTER_JOIN", "MOBILE_LEAD", "LANDLINE_LEAD",
-         "FORWARD", "SLASH", "BLANK_PART", "SEGMENT", "REMARK_FORMER")
+         "FORWARD", "BLANK_PART", "SEGMENT", "REMARK_FORMER")
 # Digit counts rendered as NAME_MIN and NAME_MAX (a (low, high) pair) or NAME (an int).
 RANGES = ("DOOR_ROOM_DIGITS", "LANDLINE_AREA", "LANDLINE_NUMBER", "ROOM_NUMERAL_DIGITS",
-          "FORWARD_CHARS", "RECIPIENT_CHARS", "NAMED_PHONE_CHARS", "FORMER_CHARS")
-COUNTS = ("MOBILE_DIGITS", "DOOR_FLOOR_DIGITS")
+          "FORWARD_CHARS", "RECIPIENT_CHARS", "NAMED_PHONE_CHARS", "DASH_ROOM_DIGITS",
+          "NUMBERED_ROOM_DIGITS", "FORMER_CHARS")
+COUNTS = ("MOBILE_DIGITS", "MOBILE_HEAD", "MOBILE_GROUP", "MOBILE_MASKED", "DOOR_FLOOR_DIGITS",
+          "DASH_UNIT_DIGITS")
 
 
 def _chars(text: str) -> str:
@@ -93,8 +96,9 @@ def header(r: types.ModuleType = default_rules) -> str:
     lists = {**{name: list(getattr(r, name)) for name in WORD_LISTS},
              "UNIT_MARK": [r.UNIT], "FLOOR_MARKS": list(r.FLOOR_MARKS), "GENERIC": [r.GENERIC]}
     sets = {**{name: getattr(r, name) for name in CHAR_SETS},
-            # the characters a building synonym and a road end start with
-            "SYNONYM_STARTS": "".join(dict.fromkeys(w[0] for w in r.BUILDING_SYNONYMS)),
+            # the characters a building or room synonym and a road end start with
+            "SYNONYM_STARTS": "".join(dict.fromkeys(w[0] for w in (*r.BUILDING_SYNONYMS,
+                                                                   *r.ROOM_SYNONYMS))),
             "ROAD_END_STARTS": "".join(dict.fromkeys(w[0] for w in r.ROAD_END)),
             "PHASE_NUMERALS": r.PHASE_NUMERALS + "0123456789"}
     return f"""\
@@ -136,6 +140,8 @@ static inline int numeral(u32 c) {{
 #define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}
 #define MAX_DIVISION_HITS {r.MAX_DIVISION_HITS}
 #define LEAD_MAX {r.LEAD_MAX}
+#define LEAD_DISTRICT_MIN {r.LEAD_DISTRICT_MIN}
+#define LABEL_MAX {r.LABEL_MAX}
 #define MIN_CITY_TYPO_NAME {r.MIN_CITY_TYPO_NAME}
 #define MIN_COMMUNITY_TYPO_STEM {r.MIN_COMMUNITY_TYPO_STEM}
 #define ZONE_STEM {r.ZONE_STEM}

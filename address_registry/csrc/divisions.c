@@ -82,6 +82,22 @@ static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t
     return 0;
 }
 
+/* _child_length: the length of the longest name at p of a division under the hit `parent`
+ * (child_at's test), or 0. */
+static int child_len(const registry *r, const u32 *s, int n, int p, const int32_t *parent) {
+    name_found found[MAX_CHARS];
+    int nn = names_at(r, s, n, p, found), best = 0;
+    for (int i = 0; i < nn; i++) {
+        const int32_t *hits;
+        int nh = hits_of(r, found[i], &hits);
+        for (int j = 0; j < nh && found[i].len > best; j++)
+            if (under_parents(r, r->hit_code + CODE_COMMUNITY * hits[j], r->hit_code_len[hits[j]],
+                              parent, 1, NULL, 0))
+                best = found[i].len;
+    }
+    return best;
+}
+
 /* _zone_at: the length of a development zone's name at s[pos] (up to `stem` CJK characters,
  * then one of ZONE_WORDS) followed by a child of one of the hits `parents` (np of them) or, with
  * np < 0, by a division under `deep`; or 0. */
@@ -206,8 +222,9 @@ static int32_t parent_of_next(const registry *r, const u32 *s, int n, int end, c
     return several ? found : -1;
 }
 
-/* _opens_address: a province or city name (full or short), a district's full name or a
- * district's other name followed by its own child (淳安|梓桐镇) is written at s[start]. */
+/* _opens_address: a province or city name (full or short), a district's full name of at least
+ * LEAD_DISTRICT_MIN characters or a district's name followed by its own child (淳安|梓桐镇) is
+ * written at s[start]. */
 static int opens_address(const registry *r, const u32 *s, int n, int start) {
     name_found found[MAX_CHARS];
     int nn = names_at(r, s, n, start, found);
@@ -217,7 +234,7 @@ static int opens_address(const registry *r, const u32 *s, int n, int start) {
         for (int j = 0; j < nh; j++)
             if (r->hit_rank[hits[j]] <= CITY ||
                 (r->hit_rank[hits[j]] == DISTRICT &&
-                 (r->hit_exact[hits[j]] ||
+                 ((r->hit_exact[hits[j]] && found[i].len >= LEAD_DISTRICT_MIN) ||
                   child_at(r, s, n, start + found[i].len, hits + j, 1, NULL, 0))))
                 return 1;
     }
@@ -252,9 +269,11 @@ static int stem_length(const u32 *name, int len) {
 }
 
 /* typo_at's test of the children items[0..ni) of at least min_len characters: 0, or -1 when a
- * second division fits (*found and *length hold the first that fits). */
+ * second division fits (*found and *length hold the first that fits); `confirmed`: each with
+ * its own child after it, and of several the one whose child's name is longest (-1 on a tie). */
 static int typo_among(const registry *r, const u32 *s, int n, int pos, const int32_t *items,
                       int ni, int min_len, int confirmed, int32_t *found, int *length) {
+    int best = 0, tie = 0;
     for (int i = 0; i + 1 < ni; i += 2) {
         const u32 *e = table_entry(&r->div_names.t, items[i]);
         int len = (int)e[0], off = 0, at = -1;
@@ -270,14 +289,29 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
         if (off != 1 || !is_cjk(s[pos + at]) || at >= stem) continue;
         if (r->hit_rank[items[i + 1]] == COMMUNITY && stem < MIN_COMMUNITY_TYPO_STEM && len - stem < 2)
             continue;  /* 江窑|村 is no 江南|村; 高杨|村委会 is 高阳|村委会 */
-        if (confirmed && !child_at(r, s, n, pos + len, items + i + 1, 1, NULL, 0)) continue;
-        if (*found >= 0 && !same_code(r, *found, items[i + 1])) return -1;
+        int child = confirmed ? child_len(r, s, n, pos + len, items + i + 1) : 0;
+        if (confirmed && !child) continue;
         if (*found < 0) {
             *found = items[i + 1];
             *length = len;
+            best = child;
+        } else if (same_code(r, *found, items[i + 1])) {
+            if (child > best) {
+                best = child;
+                tie = 0;
+            }
+        } else if (!confirmed) {
+            return -1;
+        } else if (child > best) {  /* 胡州市|安吉县: 湖州's 安吉县, not 杭州's 安吉(社区) */
+            *found = items[i + 1];
+            *length = len;
+            best = child;
+            tie = 0;
+        } else if (child == best) {
+            tie = 1;
         }
     }
-    return 0;
+    return tie ? -1 : 0;
 }
 
 /* _typo_at: a child of deep whose name is written at s[pos] with one character off (in its
@@ -303,6 +337,36 @@ static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const ch
         ambiguous = typo_among(r, s, n, pos, streets, ns, MIN_CITY_TYPO_NAME, 0, &found, length);
     }
     if (ambiguous) {
+        *length = 0;
+        return -1;
+    }
+    return found;
+}
+
+/* _bare_typo_at: with no division read, a city or district of the preferred province written one
+ * character off, each only with its own child right after it (家兴市|嘉善, 纯安县|汾口镇), when only
+ * one fits; sets *length. */
+static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, const char *prefer,
+                            int *length) {
+    int len = 0, fits = 0;
+    int32_t found = typo_at(r, s, n, pos, prefer, 2, PROVINCE, 1, &len);
+    fits += found >= 0;
+    *length = len;
+    const int32_t *items;
+    int ni = children_of(r, prefer, 2, &items);
+    for (int i = 0; i + 1 < ni && fits < 2; i += 2) {
+        int seen = 0;  /* each city once, in the order its names come */
+        for (int j = 0; j < i && !seen; j += 2) seen = same_code(r, items[j + 1], items[i + 1]);
+        if (seen) continue;
+        int32_t c = typo_at(r, s, n, pos, r->hit_code + CODE_COMMUNITY * items[i + 1],
+                            r->hit_code_len[items[i + 1]], CITY, 1, &len);
+        if (c >= 0) {
+            found = c;
+            *length = len;
+            fits++;
+        }
+    }
+    if (fits != 1) {
         *length = 0;
         return -1;
     }
@@ -437,6 +501,9 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             choice = rank >= CITY ? typo_at(r, s, n, pos, deep, dl, rank, 0, &taken) : -1;
             if (choice < 0 && rank <= CITY) choice = typo_at(r, s, n, pos, deep, dl, rank, 1, &taken);
             if (choice >= 0) p->exact = 0;
+        } else if (!taken && !dl) {  /* 家兴市|嘉善, 纯安县|汾口镇 */
+            choice = bare_typo_at(r, s, n, pos, prefer, &taken);
+            if (choice >= 0) p->exact = 0;
         }
         if (!taken && dl) {  /* 杭州|经济技术开发区|下沙街道 */
             taken = zone_at(r, s, n, pos, ZONE_STEM, NULL, -1, deep, dl);
@@ -463,18 +530,39 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
     return pos;
 }
 
-/* _scan_divisions: from the start, or after the words before the address (委托件, 收件地址) that
- * end where a province or city name starts among the first LEAD_MAX characters, never inside a
- * division name written at the start (河东区 is no lead word before 东区). */
-int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
-    int pos = scan_from(r, s, n, 0, p, prefer);
-    int last = n - 2 < LEAD_MAX ? n - 2 : LEAD_MAX;
+/* _scan_leads: scan_from s[from..], or after the words before the address (委托件, 收件地址) that
+ * end where a province or city name starts among the LEAD_MAX characters after `from`, never
+ * inside a division name written at `from` (河东区 is no lead word before 东区); 0 when none. */
+static int scan_leads(const registry *r, const u32 *s, int n, int from, parsed *p,
+                      const char *prefer) {
+    int pos = scan_from(r, s, n, from, p, prefer);
+    if (pos == from) pos = 0;
+    int last = n - 2 < from + LEAD_MAX ? n - 2 : from + LEAD_MAX;
     name_found found[MAX_CHARS];
-    int first = pos ? 1 : (names_at(r, s, n, 0, found) ? found[0].len : 1);
+    int first = from + (pos ? 1 : (names_at(r, s, n, from, found) ? found[0].len : 1));
     for (int start = first; !pos && start <= last; start++)
         if (opens_address(r, s, n, start)) {
             pos = scan_from(r, s, n, start, p, prefer);
             if (pos == start) pos = 0;
         }
+    return pos;
+}
+
+/* _label_end: where the first of ADDRESS_LABELS starting among the first LABEL_MAX characters
+ * ends, or 0. */
+static int label_end(const u32 *s, int n) {
+    for (int i = 0; i < n && i < LABEL_MAX; i++) {
+        int w = any_word_at(s, n, i, ADDRESS_LABELS);
+        if (w) return i + w;
+    }
+    return 0;
+}
+
+/* _scan_divisions: scan_leads from the start, or else from the end of the word that labels the
+ * address (收件人王女士电话地址|浙江省...). */
+int scan_divisions(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
+    int pos = scan_leads(r, s, n, 0, p, prefer);
+    int label = pos ? 0 : label_end(s, n);
+    if (label) pos = scan_leads(r, s, n, label, p, prefer);
     return pos;
 }

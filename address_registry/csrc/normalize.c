@@ -149,15 +149,17 @@ static int numerals(const u32 *a, int m, u32 *out) {
     return k;
 }
 
-/* ([0-9A-Za-z])(BUILDING_SYNONYMS) -> \1幢 in place (no word holds an alnum); the new length. */
+/* ([0-9A-Za-z])(BUILDING_SYNONYMS) -> \1幢 and ([0-9])(ROOM_SYNONYMS) -> \1室 in place, in one
+ * pass (no word holds an alnum and neither replacement is one); the new length. */
 static int synonyms(u32 *t, int m) {
     int k = 0;
     for (int i = 0; i < m; i++) {
-        int w = i > 0 && (class_of(t[i]) & C_SYNONYM) && is_alnum(t[i - 1])
-                    ? any_word_at(t, m, i, BUILDING_SYNONYMS) : 0;
-        if (w) {
-            t[k++] = BUILDING;
-            i += w - 1;
+        int syn = i > 0 && (class_of(t[i]) & C_SYNONYM);
+        int w = syn && is_alnum(t[i - 1]) ? any_word_at(t, m, i, BUILDING_SYNONYMS) : 0;
+        int r = syn && !w && is_digit(t[i - 1]) ? any_word_at(t, m, i, ROOM_SYNONYMS) : 0;
+        if (w || r) {
+            t[k++] = w ? BUILDING : ROOM;
+            i += (w ? w : r) - 1;
         } else {
             t[k++] = t[i];
         }
@@ -167,8 +169,41 @@ static int synonyms(u32 *t, int m) {
 
 static int upper_or_digit(u32 c) { return is_upper(c) || is_digit(c); }
 
-/* _BLANK, _LOOSE_DASH and _LETTER_JOIN, each over what the one before left: placeholder words no
- * letter touches, dashes not between two letters or digits, 一 between a letter and a digit. */
+/* _pinyin_sub over t[0..m) in place (a run's names are never longer than its letters): each run
+ * of Latin letters made of PINYIN_WORDS alone, the longest first at each place, that names a
+ * province or city (a name of two characters or more among them) becomes their PINYIN_HANZI. */
+static int pinyin(u32 *t, int m) {
+    int k = 0;
+    for (int i = 0; i < m;) {
+        if (!is_upper(t[i])) {
+            t[k++] = t[i++];
+            continue;
+        }
+        int z = i, q = i, o = 0, named = 0;
+        while (z < m && is_upper(t[z])) z++;
+        u32 names[MAX_INPUT];
+        while (q < z) {
+            int j = 0, w = 0;
+            for (; PINYIN_WORDS[j] && !w; j++) w = word_at(t, z, q, PINYIN_WORDS[j]);
+            if (!w) break;
+            const u32 *h = PINYIN_HANZI[j - 1];
+            named |= h[0] && h[1];
+            for (; *h; h++) names[o++] = *h;
+            q += w;
+        }
+        if (q == z && named) {
+            for (int x = 0; x < o; x++) t[k++] = names[x];
+        } else {
+            for (int x = i; x < z; x++) t[k++] = t[x];
+        }
+        i = z;
+    }
+    return k;
+}
+
+/* _BLANK, _pinyin_sub, _LOOSE_DASH and _LETTER_JOIN, each over what the one before left:
+ * placeholder words no letter touches, provinces and cities in pinyin, dashes not between two
+ * letters or digits, 一 between a letter and a digit. */
 static int blanks(u32 *out, int m, unsigned seen) {
     u32 a[MAX_INPUT];
     if (seen & C_LETTER) {
@@ -182,7 +217,7 @@ static int blanks(u32 *out, int m, unsigned seen) {
                 out[k++] = a[i++];
             }
         }
-        m = k;
+        m = pinyin(out, k);
     }
     if (seen & C_DASH) {
         memcpy(a, out, (size_t)m * sizeof(u32));
@@ -254,20 +289,46 @@ static int phone_edge(const u32 *t, int m, int i) {
     return i >= 0 && i < m && (upper_or_digit(t[i]) || t[i] == DASH);
 }
 
+/* The length of the mobile number at t[i] (13812345678, 138-1234-5678, 138****5678 left as
+ * its MOBILE_MASKED digits), or 0; what touches it is the caller's to check. */
+static int mobile_len(const u32 *t, int m, int i) {
+    if (i + MOBILE_HEAD > m || t[i] != MOBILE_LEAD || !in_set(t[i + 1], MOBILE_SECOND)) return 0;
+    int run = digits_at(t, m, i), g = i + MOBILE_HEAD;
+    if (run == MOBILE_DIGITS || run == MOBILE_MASKED) return run;
+    if (run == MOBILE_HEAD && g < m && t[g] == DASH && digits_at(t, m, g + 1) == MOBILE_GROUP &&
+        g + 1 + MOBILE_GROUP < m && t[g + 1 + MOBILE_GROUP] == DASH &&
+        digits_at(t, m, g + 2 + MOBILE_GROUP) == MOBILE_GROUP)
+        return MOBILE_HEAD + 2 * (1 + MOBILE_GROUP);
+    return 0;
+}
+
+/* The length of the telephone number (_PHONE_TEXT) at t[i]: a mobile number, one after a
+ * country code, or a landline; 0 when none is there or it touches a letter, digit or dash. */
+static int phone_len(const u32 *t, int m, int i) {
+    if (phone_edge(t, m, i - 1)) return 0;
+    int len = mobile_len(t, m, i);
+    for (const u32 *const *c = COUNTRY_CODES; *c && !len; c++) {
+        int w = word_at(t, m, i, *c);
+        if (w && i + w < m && t[i + w] == DASH) w++;  /* +86-138... */
+        int k = w ? mobile_len(t, m, i + w) : 0;
+        if (k) len = w + k;
+    }
+    int run = digits_at(t, m, i);
+    if (!len && t[i] == LANDLINE_LEAD && run >= LANDLINE_AREA_MIN && run <= LANDLINE_AREA_MAX &&
+        i + run < m && t[i + run] == DASH) {
+        int number = digits_at(t, m, i + run + 1);
+        if (number >= LANDLINE_NUMBER_MIN && number <= LANDLINE_NUMBER_MAX) len = run + 1 + number;
+    }
+    return len && !phone_edge(t, m, i + len) ? len : 0;
+}
+
 /* _PHONE: telephone numbers not touching a letter, digit or dash go; the new length. */
 static int phones(u32 *t, int m) {
     int k = 0;
     for (int i = 0; i < m;) {
         int run = is_digit(t[i]) && !phone_edge(t, m, i - 1) ? digits_at(t, m, i) : 0;
-        int len = 0;
-        if (run == MOBILE_DIGITS && t[i] == MOBILE_LEAD && in_set(t[i + 1], MOBILE_SECOND)) {
-            len = run;
-        } else if (t[i] == LANDLINE_LEAD && run >= LANDLINE_AREA_MIN && run <= LANDLINE_AREA_MAX &&
-                   i + run < m && t[i + run] == DASH) {
-            int number = digits_at(t, m, i + run + 1);
-            if (number >= LANDLINE_NUMBER_MIN && number <= LANDLINE_NUMBER_MAX) len = run + 1 + number;
-        }
-        if (len && !phone_edge(t, m, i + len)) {
+        int len = run ? phone_len(t, m, i) : 0;
+        if (len) {
             i += len;
             continue;
         }
@@ -364,21 +425,12 @@ static int remarks(u32 *t, int m) {
 }
 
 /* _NAMED_PHONE: where a name and the telephone number ending the text start, when a digit, a
- * letter or one of RECIPIENT_AFTER is before them (1606室|徐静13098566234); else m. */
+ * letter or one of RECIPIENT_AFTER is before them (1606室|徐静13098566234); else m. The number
+ * starts after a name character, so it is the run of digits and dashes ending the text. */
 static int named_phone(const u32 *t, int m) {
-    int tail = 0;
-    while (tail < m && is_digit(t[m - 1 - tail])) tail++;
-    int p = -1;
-    if (tail == MOBILE_DIGITS && t[m - tail] == MOBILE_LEAD && in_set(t[m - tail + 1], MOBILE_SECOND)) {
-        p = m - tail;
-    } else if (tail >= LANDLINE_NUMBER_MIN && tail <= LANDLINE_NUMBER_MAX && m - tail - 1 > 0 &&
-               t[m - tail - 1] == DASH) {
-        int dash = m - tail - 1, area = 0;
-        while (area < dash && is_digit(t[dash - 1 - area])) area++;
-        if (area >= LANDLINE_AREA_MIN && area <= LANDLINE_AREA_MAX && t[dash - area] == LANDLINE_LEAD)
-            p = dash - area;
-    }
-    if (p < 0) return m;
+    int p = m;
+    while (p > 0 && (is_digit(t[p - 1]) || t[p - 1] == DASH)) p--;
+    if (p == m || phone_len(t, m, p) != m - p) return m;
     int q = p;
     while (q > 0 && name_char(t[q - 1])) q--;
     if (q == 0 || p - q < NAMED_PHONE_CHARS_MIN || p - q > NAMED_PHONE_CHARS_MAX) return m;
@@ -391,7 +443,7 @@ int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape) {
     if (m < 0) return -1;
     if (seen & C_BRACKET) m = remarks(out, m);
     if (seen & (C_LETTER | C_DASH | C_JOIN)) m = blanks(out, m, seen);
-    if (m >= LANDLINE_AREA_MIN + 1 + LANDLINE_NUMBER_MIN) m = phones(out, named_phone(out, m));
+    if (m >= MOBILE_MASKED) m = phones(out, named_phone(out, m));
     m = recipient(out, m);
     if (seen & C_HASH) {  /* ([0-9A-Za-z])#楼? -> \1幢, then any other # goes */
         int k = 0;

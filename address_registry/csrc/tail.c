@@ -184,6 +184,28 @@ static span room_at(const u32 *s, int a, int n, int *marked) {
     return p < z ? (span){p, z} : NONE;
 }
 
+/* _UNIT_ROOM.match: (\d{1,DASH_UNIT_DIGITS})-(\d{DASH_ROOM_DIGITS})室?$ at a; 1 when it is. */
+static int unit_room(const u32 *s, int a, int n, span *unit, span *room) {
+    int k = run_upto(s, n, a, DASH_UNIT_DIGITS), q = a + k + 1;
+    if (!k || q >= n || s[q - 1] != DASH) return 0;
+    int r = digits_at(s, n, q), z = q + r;
+    if (r < DASH_ROOM_DIGITS_MIN || r > DASH_ROOM_DIGITS_MAX) return 0;
+    if (z != n && !(s[z] == ROOM && z + 1 == n)) return 0;
+    *unit = (span){a, a + k};
+    *room = (span){q, z};
+    return 1;
+}
+
+/* _NUMBERED_ROOM.search: (\d{NUMBERED_ROOM_DIGITS})号$ ; the room, or NONE. */
+static span numbered_room(const u32 *s, int a, int n) {
+    if (n - 1 <= a || s[n - 1] != DOOR) return NONE;
+    int p = n - 1;
+    while (p > a && is_digit(s[p - 1])) p--;
+    int k = n - 1 - p;
+    if (k < NUMBERED_ROOM_DIGITS_MIN) return NONE;
+    return (span){n - 1 - (k < NUMBERED_ROOM_DIGITS_MAX ? k : NUMBERED_ROOM_DIGITS_MAX), n - 1};
+}
+
 static span unzero(const u32 *s, span v) {  /* parse._unpadded: zeros before a digit go */
     if (v.a < 0) return v;
     while (v.z - v.a > 1 && s[v.a] == '0' && is_digit(s[v.a + 1])) v.a++;
@@ -207,10 +229,19 @@ static span estate_untail(const u32 *s, span v) {
     return v;
 }
 
+/* _ROOM_SPOT.search: where a word of ESTATE_TAIL right after a digit or 室 starts in s[a..n), or n. */
+static int room_spot(const u32 *s, int a, int n) {
+    for (int q = a + 1; q < n; q++)
+        if ((is_digit(s[q - 1]) || s[q - 1] == ROOM) && any_word_at(s, n, q, ESTATE_TAIL)) return q;
+    return n;
+}
+
 void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
     span before = {a, a}, estate_text, b = NONE;
-    int tail = n, end, start, w = any_word_at(s, n, a, COMMITTEE);
+    int end, start, w = any_word_at(s, n, a, COMMITTEE);
     a += w;
+    n = room_spot(s, a, n);  /* 1201室|楼下快递柜 */
+    int tail = n;
     int m = road_number(s, a, n, &p->road, &p->road_number, &start);
     if (m >= 0) {
         p->road = admin_prefix_cut(s, p->road);
@@ -237,7 +268,9 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
         estate_text = (span){a, q};
         tail = q;
     }
-    if (tail < n) {
+    if (tail < n && unit_room(s, tail, n, &p->unit, &p->room)) {
+        /* 5幢3-502: unit and room */
+    } else if (tail < n) {
         p->unit = number_before(s, tail, n, 3, UNIT_MARK, &end);
         if (p->unit.a >= 0) tail = end;
         p->floor = floor_at(s, tail, n, &end);
@@ -247,6 +280,8 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
         if (room.a >= 0 && (marked || p->building.a >= 0 || p->unit.a >= 0 || p->floor.a >= 0 ||
                             ends_with_any(s, estate_text.a, estate_text.z, TOWER_WORDS)))
             p->room = room;
+        else if (p->building.a >= 0 || p->unit.a >= 0)
+            p->room = numbered_room(s, tail, n);  /* 3单元601号 */
     }
     span name = estate_trim(s, estate_text);
     if (name.z == name.a && m >= 0) name = estate_trim(s, before);

@@ -77,6 +77,50 @@ def test_normalize(raw: str, expected: str) -> None:
         ("湖北省/武汉市 / 武昌区", "湖北省武汉市武昌区"),
         ("工人北路1号3/2/501", "工人北路1号3-2-501"),
         ("金都花园A/1/1101", "金都花园A-1-1101"),
+        # so do the long dashes
+        ("山东省—济宁市—曲阜市", "山东省济宁市曲阜市"),
+        ("湖南省 – 岳阳市 – 华容县", "湖南省岳阳市华容县"),
+        ("福建省―莆田市―仙游县", "福建省莆田市仙游县"),
+        ("民主路7号3—2—301", "民主路7号3-2-301"),
+        # a mobile number in groups, masked or after the country code goes, wherever it stands
+        ("李娜 139-5712-3456 广西桂林市七星区", "李娜广西桂林市七星区"),
+        ("陈刚+86 13705711234 江苏省无锡市梁溪区", "陈刚江苏省无锡市梁溪区"),
+        ("+86-15857112345 云南省大理市", "云南省大理市"),
+        ("赵敏 186****3321 河北省保定市竞秀区", "赵敏河北省保定市竞秀区"),
+        ("吴昊 １５９＊＊＊＊６６７８ 安徽省芜湖市", "吴昊安徽省芜湖市"),
+        ("青年路8号5幢301 孙丽 177-0571-8899", "青年路8号5幢301"),
+        ("白沙小区2幢1203 黄涛 +86 13912345678", "白沙小区2幢1203"),
+        ("东方花园3幢502 徐静 135****1234", "东方花园3幢502"),
+        # a character typed for one it looks like
+        ("河北省石家庄巿长安区", "河北省石家庄市长安区"),
+        ("东阳巿横店镇", "东阳市横店镇"),
+        # a province or Zhejiang city in pinyin becomes its name when the letters are nothing else
+        ("Zhejiang Province Hangzhou City 西湖区", "浙江省杭州市西湖区"),
+        ("ZHEJIANG NINGBO 鄞州区", "浙江宁波鄞州区"),
+        ("Jiangsu Sheng 南京市", "江苏省南京市"),
+        ("guangdong 深圳市", "广东深圳市"),
+        ("Ｔａｉｚｈｏｕ 椒江区", "台州椒江区"),
+        ("Hangzhou Binjiang 长河街道", "HANGZHOUBINJIANG长河街道"),  # BINJIANG is no such word
+        ("Beijing Road 88", "BEIJINGROAD88"),
+        ("shi 3幢", "SHI3幢"),  # 市 alone names nothing
+        ("SHENGCITY", "SHENGCITY"),
+        ("A座HUZHOU", "A幢湖州"),
+        # 房 and 房间 after a digit mark a room
+        ("翠湖苑2幢501房", "翠湖苑2幢501室"),
+        ("三坊花园5栋802房间", "三坊花园5幢802室"),
+        ("两房一厅", "两房一厅"),
+        ("农房改造", "农房改造"),
+        ("3号楼1201房", "3幢1201室"),
+        # N号 after 附, 甲 or 乙 stays a door before a floor or room
+        ("华苑路26号附3号2楼", "华苑路26号附3号2楼"),
+        ("临顿路甲58号3楼", "临顿路甲58号3楼"),
+        ("中山路乙12号201室", "中山路乙12号201室"),
+        # not when it touches a letter, a digit or a dash, or is no mobile number
+        ("138-0571-22334", "138-0571-22334"),
+        ("12-138-0571-2233", "12-138-0571-2233"),
+        ("A1381234", "A1381234"),
+        ("湖滨路1231234号", "湖滨路1231234号"),
+        ("8612345678901", "8612345678901"),
         # a name and a telephone number ending the text go
         ("大关小区5幢2单元301室 李明 138 0571 2233", "大关小区5幢2单元301室"),
         ("怡江苑3幢1202 王芳 15906661234", "怡江苑3幢1202"),

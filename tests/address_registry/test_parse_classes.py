@@ -59,7 +59,7 @@ ROOM_SUFFIX: list[Case] = [
     ("重庆市沙坪坝区渝碚路街道三峡广场大厦 19-6", dict(room="19-6")),
     ("重庆市九龙坡区杨家坪街道西城大厦12-10室", dict(room="12-10")),
     ("成都市锦江区春熙路街道时代广场A座8-12", dict(building="A", room="8-12")),
-    ("金都花园5幢3-502", dict(building="5", room="502")),
+    ("金都花园5幢3-502", dict(building="5", unit="3", room="502")),
     ("金都花园3-2-502", dict(building="3", unit="2", room="502")),
     ("金都花园5-302", dict(building="5", room="302")),
     ("绍兴市越城区北海街道镜湖新村9幢2单元0302-1", dict(unit="2", room="302-1")),
@@ -171,6 +171,94 @@ AMBIGUOUS_START: list[Case] = [
     ("河北省邢台市桥东区", dict(district_code="130502")),
     ("攀枝花市东区", dict(district_code="510402")),
     ("委托件 东区炳草岗", dict(district_code="510402")),
+    # after words before the address, a two-character district (云县, 易县) starts it only with its
+    # own child after it: it may end a longer word (晋云县)
+    ("采购部云县爱华镇", dict(district_code="530922", street_code="530922101")),
+    ("委托件沛县龙固镇", dict(street_code="320322101")),
+    ("王小明易县", dict(district_code=None)),
+    ("委托件沛县人民路", dict(district_code=None)),
+]
+
+# After a building, a unit and a room joined by a dash are unit and room; a room may be written
+# with 房 or 房间, or with 号 after a building or unit; 附N号 and 甲N号 are doors, not buildings;
+# what is written after the room to say where to leave a parcel is not the room's.
+HOUSE_FORMS: list[Case] = [
+    ("南京市江宁区东山街道百家湖花园12栋2-1803", dict(building="12", unit="2", room="1803")),
+    ("合肥市蜀山区稻香村街道琥珀山庄3#1-502室", dict(building="3", unit="1", room="502")),
+    ("济南市历下区泉城路街道10号楼3-301", dict(building="10", unit="3", room="301")),
+    ("武汉市洪山区珞南街道广埠屯小区7幢12-1203", dict(building="7", unit="12", room="1203")),
+    ("成都市武侯区玉林街道芳草小区6幢302-1", dict(building="6", unit=None, room="302-1")),
+    ("重庆市渝中区解放碑街道临江花园2幢15-4", dict(building="2", unit=None, room="15-4")),
+    ("长沙市岳麓区望月湖街道8栋123-4501", dict(building="8", unit=None)),
+    ("西安市雁塔区小寨路街道紫薇花园1201房", dict(room="1201")),
+    ("福州市鼓楼区东街街道三坊花园5栋802房间", dict(building="5", room="802")),
+    ("昆明市五华区华山街道翠湖苑2幢3单元501房", dict(unit="3", room="501")),
+    ("南昌市东湖区百花洲街道两房一厅", dict(room=None)),
+    ("沈阳市和平区太原街街道南湖小区3单元601号", dict(unit="3", room="601")),
+    ("郑州市金水区花园路街道建业花园9幢1503号", dict(building="9", room="1503")),
+    ("太原市小店区坞城街道长风小区5单元12号", dict(unit="5", room=None)),
+    ("天津市南开区王顶堤街道华苑路26号附3号2楼", dict(building=None, floor="2")),
+    ("苏州市姑苏区平江街道临顿路甲58号3楼", dict(building=None)),
+    ("厦门市思明区中华街道中山路乙12号2层201室", dict(building=None, room="201")),
+    # a name and telephone number after 房 go, and so does a spot written after the room
+    ("长沙市开福区四方坪街道万科城8栋502房 李先生 0731-86001234", dict(building="8", room="502")),
+    ("贵阳市南明区花果园街道R1区5栋1201室楼下快递柜", dict(building="5", room="1201")),
+    ("兰州市城关区张掖路街道金城花园3幢2单元602楼下", dict(unit="2", room="602")),
+    ("呼和浩特市新城区海拉尔东路街道锦绣苑7幢1103门口", dict(building="7", room="1103")),
+    ("银川市兴庆区凤凰北街街道丽景湾2-1502楼下", dict(building="2", room="1502")),
+]
+
+# A city one character off that several cities fit (航州: 杭州, 湖州, 温州 ...) is the one whose
+# child is written after it by the longest name (航州市|滨江区: 杭州's 滨江区, not another city's
+# 滨江 community).
+TYPO_CHILD: list[Case] = [
+    ("浙江省航州市滨江区", dict(city_code="3301", district_code="330108")),
+    ("浙江省航州市钱塘区", dict(district_code="330114")),
+    ("浙江省航州市西湖区文新街道", dict(street_code="330106013")),
+    ("浙江省胡州市长兴县", dict(district_code="330522")),
+    ("浙江省文州市龙湾区", dict(district_code="330303")),
+    ("浙江省纹州市平阳县", dict(district_code="330326")),
+    ("浙江省抬州市仙居县", dict(district_code="331024")),
+    ("浙江省家兴市南湖区", dict(district_code="330402")),
+    ("江苏省阳州市广陵区", dict(city_code="3210", district_code="321002")),
+    # with nothing before it, a city or district of the preferred province one character off,
+    # read when its own child follows it
+    ("宁坡市鄞州区钟公庙街道", dict(city_code="3302", street_code="330212002")),
+    ("鄞洲区钟公庙街道", dict(district_code="330212", street_code="330212002")),
+    ("象删县石浦镇", dict(district_code="330225", street_code="330225101")),
+    ("建得市梅城镇", dict(district_code="330182", street_code="330182104")),
+    ("温领市泽国镇", dict(district_code="331081")),
+    ("航州市萧山区", dict(city_code="3301", district_code="330109")),
+    ("收件人张三电话地址宁坡市海曙区", dict(district_code="330203")),
+    ("建得市", dict(city_code=None, district_code=None)),  # nothing confirms it
+    ("建得市人民路12号", dict(district_code=None)),
+]
+
+# A province or Zhejiang city written in pinyin is read as its name.
+PINYIN: list[Case] = [
+    ("Zhejiang Province, Jinhua City, 义乌市稠城街道", dict(street_code="330782001")),
+    ("ZHEJIANG TAIZHOU 温岭市泽国镇", dict(street_code="331081100")),
+    ("Ningbo 北仑区新碶街道", dict(district_code="330206")),
+    ("Guangdong 广州市天河区", dict(district_code="440106")),
+    ("Sichuan Sheng 绵阳市涪城区", dict(district_code="510703")),
+    ("Hangzhou Binjiang 长河街道", dict(city_code=None)),  # a district in pinyin is not read
+]
+
+# A waybill's fields before the address (收件人, 电话, 手机号码): the address starts after the word
+# that labels it (地址, 所在地区) when no division starts the text or follows a few lead words.
+WAYBILL: list[Case] = [
+    ("收件人：欧阳小明 电话：139-0571-2233 地址：湖南省长沙市岳麓区", dict(district_code="430104")),
+    ("收货人:李娜娜,手机号码:138****5678,所在地区:广东省佛山市顺德区", dict(district_code="440606")),
+    ("收货人：王建国（先生） 联系方式：0571-86001234 收货地址：江苏省南通市海门区",
+     dict(district_code="320614")),
+    ("寄件人 张三丰 公司 宏达贸易有限公司 地址 福建省泉州市晋江市", dict(district_code="350582")),
+    ("姓名：陈晓燕 手机：186 5712 3344 详细地址：宁波市江北区庄桥街道",
+     dict(street_code="330205006")),
+    ("收件人 刘德华 电话 13905712233 所在地区 四川省绵阳市涪城区", dict(district_code="510703")),
+    # a label after the address is no start: the address read from the start stays
+    ("江西省赣州市章贡区 地址不详", dict(district_code="360702")),
+    # a label too far from the start is none
+    ("备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注地址江苏省南京市", dict(city_code=None)),
 ]
 
 # A road written with its segment (北段, 四段, 北3段: Chengdu, Kunming, Xi'an ...) is a road and
@@ -210,7 +298,8 @@ VILLAGE_TYPO: list[Case] = [
 ]
 
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
-         + STREET_KIND + ZONES + AMBIGUOUS_START + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO)
+         + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
+         + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
