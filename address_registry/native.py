@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from address_registry import native_build, rules
+from address_registry import homophones, native_build, rules
 from address_registry.divisions import RANK, Divisions, load_divisions
 from address_registry.matcher import SCHEMA, Match, Matcher, derived_reason, reason_of
 from address_registry.normalize import AS_DASH, NOISE, traditional_list
@@ -212,6 +212,7 @@ def _load_divisions(load: _Loader, div: Divisions) -> None:
     load.array("hit_rank", _ints(RANK[h.division.level] for h in hits))
     load.array("hit_exact", _ints(h.exact for h in hits))
     load.array("hit_historic", _ints(h.historic is not None for h in hits))
+    load.array("readings", homophones.reading_table())  # for typos that sound like the name
 
 
 def _load_matcher(load: _Loader, m: Matcher) -> None:
@@ -321,7 +322,8 @@ def _divisions_key() -> str:
     from divisions import reference
 
     digest = hashlib.sha256(metadata.version("opencc-python-reimplemented").encode())
-    modules = (index, normalize, rules, reference, sys.modules[__name__])
+    digest.update(homophones.version().encode())
+    modules = (index, normalize, rules, reference, homophones, sys.modules[__name__])
     for path in [*sorted(reference.DATA.iterdir()), *(Path(str(m.__file__)) for m in modules)]:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:20]

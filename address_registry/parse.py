@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from address_registry import rules
 from address_registry.divisions import RANK, Divisions, NameHit, load_divisions
+from address_registry.homophones import sound_alike
 from address_registry.normalize import normalize_many
 from address_registry.rules import DEFAULT_PREFER, MAX_CHARS, MAX_INPUT, MIN_BARE_COMMUNITY
 
@@ -288,15 +289,17 @@ def _stem_length(name: str) -> int:
     return len(name)
 
 
-def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirmed: bool = False
-             ) -> tuple[int, NameHit] | None:
+def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirmed: bool = False,
+             alike: bool = False) -> tuple[int, NameHit] | None:
     """A child of `deepest` whose name is written at `pos` with one character off (not its last
     character and not in its kind's suffix: 明北小区 is no 明北社区; a Chinese character in its
     place; not ending as a road does: 金鸡湖大道 is no 金鸡湖街道), when it is the only child that
     fits; under a city, its districts and their streets of at least MIN_CITY_TYPO_NAME
     characters. `confirmed`: the children alone, each only when its own child is named right
-    after it (航州市|萧山区, 温领市|泽国), and of several the one whose child's name is longest."""
-    index = div.typo_index(deepest, rank == _CITY_RANK and not confirmed)
+    after it (航州市|萧山区, 温领市|泽国), and of several the one whose child's name is longest.
+    `alike`: the children alone, the character off sounding like the name's (纯安县 for 淳安县), when
+    only one fits."""
+    index = div.typo_index(deepest, rank == _CITY_RANK and not (confirmed or alike))
     candidates = sorted(c for n, by_last in index.items() if pos + n <= len(s)
                         for c in by_last.get(s[pos + n - 1], ()))
     found: NameHit | None = None
@@ -309,6 +312,8 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
         off = [i for i, (a, b) in enumerate(zip(written, name, strict=True)) if a != b]
         stem = _stem_length(name)
         if len(off) != 1 or not _HAS_CJK.match(written[off[0]]) or off[0] >= stem:
+            continue
+        if alike and not sound_alike(written[off[0]], name[off[0]]):
             continue
         if h.rank == _COMMUNITY_RANK and stem < rules.MIN_COMMUNITY_TYPO_STEM \
                 and len(name) - stem < 2:  # 江窑|村 is no 江南|村; 高杨|村委会 is 高阳|村委会
@@ -475,6 +480,7 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
             # (a province's city or a city's district: only with its own child after it)
             taken = ((_typo_at(s, pos, deepest, rank, div) if rank >= _CITY_RANK else None) or (
                 _typo_at(s, pos, deepest, rank, div, confirmed=True) if rank <= _CITY_RANK else None)
+                or (_typo_at(s, pos, deepest, rank, div, alike=True) if rank <= _CITY_RANK else None)
                 if deepest else _bare_typo_at(s, pos, div, prefer))
             if taken is not None:
                 out.division_exact = False

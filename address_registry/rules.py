@@ -166,6 +166,10 @@ MIN_CITY_TYPO_NAME = 4
 # its committee's word (高杨村委会, 江南社区): a town has dozens of villages, and a natural village the
 # lists do not name is one character off one of them as often as it is misspelt (江窑村 is not 江南村).
 MIN_COMMUNITY_TYPO_STEM = 3
+# ... and a province's city or a city's district with no child after it, when the character off
+# sounds like the name's (a pinyin input method's typo: 纯安县 for 淳安县) and only one fits:
+# the readings of the Chinese characters CJK_FIRST..CJK_LAST, at most READING_SLOTS each.
+CJK_FIRST, CJK_LAST, READING_SLOTS = 0x4E00, 0x9FFF, 8
 # ... and only in the name's stem, not in the suffix of its kind (明北小区 is no 明北社区 misspelt):
 # the suffixes, tried in this order.
 KIND_SUFFIXES = ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "街道办事处", "村委会",
@@ -278,7 +282,8 @@ REGISTRY_ARRAYS = ("hit_code", "hit_code_len", "hit_rank", "hit_exact", "hit_his
                    "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",
                    "layout_units_written", "layout_units", "layout_floors", "layout_rooms",
                    "building_code", "building_community", "building_lon", "building_lat",
-                   "building_planned", "estate_doors_off", "estate_doors", "house_code")
+                   "building_planned", "estate_doors_off", "estate_doors", "house_code",
+                   "readings")
 REGISTRY_SCALARS = ("max_name",)  # int32 values, copied in as one-element arrays
 INDEX_KEY_BASE = 0x10000  # an index in a key: two code points from here (native.index_key)
 CHAR_DELETE, CHAR_DEFER = 0xFFFFFFFE, 0xFFFFFFFF  # the character table's markers

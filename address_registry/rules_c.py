@@ -144,6 +144,9 @@ static inline int numeral(u32 c) {{
 #define LABEL_MAX {r.LABEL_MAX}
 #define MIN_CITY_TYPO_NAME {r.MIN_CITY_TYPO_NAME}
 #define MIN_COMMUNITY_TYPO_STEM {r.MIN_COMMUNITY_TYPO_STEM}
+#define CJK_FIRST {r.CJK_FIRST}
+#define CJK_LAST {r.CJK_LAST}
+#define READING_SLOTS {r.READING_SLOTS}
 #define ZONE_STEM {r.ZONE_STEM}
 /* the division levels, shallowest first (a hit's rank) */
 {_enum("", r.DIVISION_CODE)}

@@ -77,6 +77,7 @@ typedef struct {
     table roads;                /* road -> 0 */
     table fuzzy_scopes;         /* a code prefix (2, 4, 6, 9) some estate lies under -> 0 */
     char *house_code;
+    int32_t *readings;          /* READING_SLOTS reading numbers a character from CJK_FIRST */
     table houses;               /* building, unit \x1f room -> house */
     multimap rooms;             /* building, room -> houses */
     int div_digits;             /* a division name holds an ASCII digit (shapes.c) */

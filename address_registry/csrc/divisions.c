@@ -268,12 +268,26 @@ static int stem_length(const u32 *name, int len) {
     return len;
 }
 
+enum { TYPO_PLAIN, TYPO_CONFIRMED, TYPO_ALIKE };  /* _typo_at's confirmed=, alike= */
+
+/* Whether the Chinese characters a and b share a reading (homophones.sound_alike). */
+static int sound_alike(const registry *r, u32 a, u32 b) {
+    if (a < CJK_FIRST || a > CJK_LAST || b < CJK_FIRST || b > CJK_LAST) return 0;
+    const int32_t *x = r->readings + READING_SLOTS * (a - CJK_FIRST);
+    const int32_t *y = r->readings + READING_SLOTS * (b - CJK_FIRST);
+    for (int i = 0; i < READING_SLOTS && x[i]; i++)
+        for (int j = 0; j < READING_SLOTS && y[j]; j++)
+            if (x[i] == y[j]) return 1;
+    return 0;
+}
+
 /* typo_at's test of the children items[0..ni) of at least min_len characters: 0, or -1 when a
- * second division fits (*found and *length hold the first that fits); `confirmed`: each with
- * its own child after it, and of several the one whose child's name is longest (-1 on a tie). */
+ * second division fits (*found and *length hold the first that fits); `mode` TYPO_CONFIRMED:
+ * each with its own child after it, and of several the one whose child's name is longest (-1 on
+ * a tie); TYPO_ALIKE: the character off sounding like the name's. */
 static int typo_among(const registry *r, const u32 *s, int n, int pos, const int32_t *items,
-                      int ni, int min_len, int confirmed, int32_t *found, int *length) {
-    int best = 0, tie = 0;
+                      int ni, int min_len, int mode, int32_t *found, int *length) {
+    int best = 0, tie = 0, confirmed = mode == TYPO_CONFIRMED;
     for (int i = 0; i + 1 < ni; i += 2) {
         const u32 *e = table_entry(&r->div_names.t, items[i]);
         int len = (int)e[0], off = 0, at = -1;
@@ -289,6 +303,7 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
         if (off != 1 || !is_cjk(s[pos + at]) || at >= stem) continue;
         if (r->hit_rank[items[i + 1]] == COMMUNITY && stem < MIN_COMMUNITY_TYPO_STEM && len - stem < 2)
             continue;  /* 江窑|村 is no 江南|村; 高杨|村委会 is 高阳|村委会 */
+        if (mode == TYPO_ALIKE && !sound_alike(r, s[pos + at], e[2 + at])) continue;
         int child = confirmed ? child_len(r, s, n, pos + len, items + i + 1) : 0;
         if (confirmed && !child) continue;
         if (*found < 0) {
@@ -320,12 +335,12 @@ static int typo_among(const registry *r, const u32 *s, int n, int pos, const int
  * `confirmed`: the children alone, each only with its own child named after it; sets
  * *length. */
 static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const char *deep, int dl,
-                       int rank, int confirmed, int *length) {
+                       int rank, int mode, int *length) {
     const int32_t *items;
     int ni = children_of(r, deep, dl, &items);
     int32_t found = -1;
-    int city = rank == CITY && !confirmed;
-    int ambiguous = typo_among(r, s, n, pos, items, ni, city ? MIN_CITY_TYPO_NAME : 0, confirmed,
+    int city = rank == CITY && mode == TYPO_PLAIN;
+    int ambiguous = typo_among(r, s, n, pos, items, ni, city ? MIN_CITY_TYPO_NAME : 0, mode,
                                &found, length);
     for (int i = 0; city && !ambiguous && i + 1 < ni; i += 2) {
         int seen = 0;  /* each district once, in the order its names come */
@@ -334,7 +349,8 @@ static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const ch
         const int32_t *streets;
         int ns = children_of(r, r->hit_code + CODE_COMMUNITY * items[i + 1],
                              r->hit_code_len[items[i + 1]], &streets);
-        ambiguous = typo_among(r, s, n, pos, streets, ns, MIN_CITY_TYPO_NAME, 0, &found, length);
+        ambiguous = typo_among(r, s, n, pos, streets, ns, MIN_CITY_TYPO_NAME, TYPO_PLAIN, &found,
+                               length);
     }
     if (ambiguous) {
         *length = 0;
@@ -349,7 +365,7 @@ static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const ch
 static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, const char *prefer,
                             int *length) {
     int len = 0, fits = 0;
-    int32_t found = typo_at(r, s, n, pos, prefer, 2, PROVINCE, 1, &len);
+    int32_t found = typo_at(r, s, n, pos, prefer, 2, PROVINCE, TYPO_CONFIRMED, &len);
     fits += found >= 0;
     *length = len;
     const int32_t *items;
@@ -359,7 +375,7 @@ static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, con
         for (int j = 0; j < i && !seen; j += 2) seen = same_code(r, items[j + 1], items[i + 1]);
         if (seen) continue;
         int32_t c = typo_at(r, s, n, pos, r->hit_code + CODE_COMMUNITY * items[i + 1],
-                            r->hit_code_len[items[i + 1]], CITY, 1, &len);
+                            r->hit_code_len[items[i + 1]], CITY, TYPO_CONFIRMED, &len);
         if (c >= 0) {
             found = c;
             *length = len;
@@ -490,7 +506,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
         if (!taken && dl && s[pos] == BLANK_PART) {  /* 浙江省|无|温州市: an empty part */
             int typo = 0;
             if (!child_at(r, s, n, pos + 1, NULL, -1, deep, dl) && rank >= CITY && rank < COMMUNITY)
-                typo_at(r, s, n, pos + 1, deep, dl, rank, 0, &typo);
+                typo_at(r, s, n, pos + 1, deep, dl, rank, TYPO_PLAIN, &typo);
             if (typo || child_at(r, s, n, pos + 1, NULL, -1, deep, dl)) {
                 taken = 1;
                 choice = -1;
@@ -498,8 +514,11 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
         }
         if (!taken && dl && rank < COMMUNITY) {
             /* (a province's city or a city's district: only with its own child after it) */
-            choice = rank >= CITY ? typo_at(r, s, n, pos, deep, dl, rank, 0, &taken) : -1;
-            if (choice < 0 && rank <= CITY) choice = typo_at(r, s, n, pos, deep, dl, rank, 1, &taken);
+            choice = rank >= CITY ? typo_at(r, s, n, pos, deep, dl, rank, TYPO_PLAIN, &taken) : -1;
+            if (choice < 0 && rank <= CITY)
+                choice = typo_at(r, s, n, pos, deep, dl, rank, TYPO_CONFIRMED, &taken);
+            if (choice < 0 && rank <= CITY)  /* 纯安县 for 淳安县: a pinyin typo */
+                choice = typo_at(r, s, n, pos, deep, dl, rank, TYPO_ALIKE, &taken);
             if (choice >= 0) p->exact = 0;
         } else if (!taken && !dl) {  /* 家兴市|嘉善, 纯安县|汾口镇 */
             choice = bare_typo_at(r, s, n, pos, prefer, &taken);

@@ -169,9 +169,10 @@ NOISE_CASES = [
     ("广东省深川市南山区粤海街道", dict(street_code="440305007")),
     ("浙江省金华市义鸟市稠城街道", dict(street_code="330782001")),
     ("四川省成都市武候区浆洗街街道", dict(street_code="510107001")),
-    ("浙江省航州市", dict(province_code="33", city_code=None)),  # nothing confirms it
-    ("浙江省台州市温领市", dict(city_code="3310", district_code=None)),
-    ("安徽省合肥市蜀出区", dict(city_code="3401", district_code=None)),
+    # nothing after them: read only when the character off sounds like the name's (航/杭, 领/岭)
+    ("浙江省航州市", dict(province_code="33", city_code="3301")),
+    ("浙江省台州市温领市", dict(city_code="3310", district_code="331081")),
+    ("安徽省合肥市蜀出区", dict(city_code="3401", district_code=None)),  # 出 is not 山
 ]
 
 

@@ -297,9 +297,24 @@ VILLAGE_TYPO: list[Case] = [
     ("金华市武义县王宅镇马府夏村3组12号", dict(community_code="330723105206")),
 ]
 
+# A province's city or a city's district one character off with no child after it is read when
+# the character off sounds like the name's (a pinyin input method's typo) and only one fits.
+SOUNDS_ALIKE: list[Case] = [
+    ("浙江省杭州纯安县振兴大街7号", dict(district_code="330127")),
+    ("绍兴乘州市星河湾府D座701室", dict(district_code="330683")),
+    ("浙江台州市焦江区保利雅苑", dict(district_code="331002")),
+    ("江苏省南京市玄午区中山路", dict(district_code="320102")),
+    ("四川省成都市武候区人民南路四段12号", dict(district_code="510107")),
+    ("湖南省长沙市岳路区", dict(district_code="430104")),
+    ("广东省广州市天和区天河路", dict(district_code="440106")),
+    ("浙江瞿州市江山清湖锦绣新村", dict(city_code="3308")),
+    ("西安市高新区科技路", dict(district_code=None)),  # 新 does not sound like 陵 (高陵区)
+    ("浙江省绍兴市上吴区开元路11号", dict(district_code=None)),  # 吴 (wu) is not 虞 (yu)
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
          + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
-         + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO)
+         + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
