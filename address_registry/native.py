@@ -2,11 +2,11 @@
 estates, buildings, houses: the indexes `match.Matcher` holds), the character table normalization
 reads, and `match_arrow`, which matches an Arrow string array in C and returns the columns of
 `matcher.SCHEMA`. Rows the C code leaves to the reference (exotic characters, over-long text,
-ambiguous or fuzzy estates, nothing recognised) are matched by the `reference` callable it is
-given (match.py passes the Python path), so every row is exactly what the Python path gives;
-tests/address_registry/test_native.py holds the two together. The names, widths and order of what
-crosses into C (registry members, output columns, parse spans) are `rules.py`'s, which the C side
-reads from the generated rules_gen.h."""
+estates the reference would queue for review, nothing recognised) are matched by the `reference`
+callable it is given (match.py passes the Python path), so every row is exactly what the Python
+path gives; tests/address_registry/test_native.py holds the two together. The names, widths and
+order of what crosses into C (registry members, output columns, parse spans) are `rules.py`'s,
+which the C side reads from the generated rules_gen.h."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from address_registry.divisions import RANK, Divisions, load_divisions
 from address_registry.matcher import SCHEMA, Match, Matcher, derived_reason, reason_of
 from address_registry.normalize import NOISE, traditional_list
 from address_registry.rules import DEFAULT_PREFER, DIVISION_CODE, HOWS, LEVEL_ORDER, PARSE_FIELDS
+from address_registry.similarity import bigrams
 from foundation import settings as config
 
 _SEP = rules.SEPARATOR
@@ -228,7 +229,12 @@ def _load_matcher(load: _Loader, m: Matcher) -> None:
         load.array(f"layout_{name}", _ints(int(getattr(x, name)) if x else 0 for x in layouts))
     load.multimap("est_names", {n: [e_at[c] * rules.HOW_SLOTS + HOWS.index(how) for c, how in hits]
                                 for n, hits in m.names.items()})
-    load.multimap("est_keys", {k: sorted(e_at[c] for c in codes) for k, codes in m.keys.items()})
+    keys = list(m.keys)  # a name key's id: its place here, in est_keys and fuzzy_grams alike
+    load.multimap("est_keys", {k: sorted(e_at[c] for c in m.keys[k]) for k in keys})
+    key_at = {k: i for i, k in enumerate(keys)}
+    load.multimap("fuzzy_grams", {g: sorted(key_at[k] for k in found)
+                                  for g, found in m.grams.items()})
+    load.array("fuzzy_key_grams", _ints(len(bigrams(k)) for k in keys))
     load.array("max_name", np.array([m.max_name], np.int32))
     buildings = {b.code: b for b in m.by_label.values()}
     buildings.update((b.code, b) for found in m.by_door.values() for b in found)
@@ -252,9 +258,6 @@ def _load_matcher(load: _Loader, m: Matcher) -> None:
     load.array("estate_doors", np.array([e for found in estates_at for e in found], np.int32))
     roads = sorted(m.roads)
     load.table("roads", roads, [0] * len(roads))
-    # where fuzzy names could find a candidate: the prefixes Matcher._fuzzy's scope can take
-    scopes = sorted({c[:n] for codes in m.keys.values() for c in codes for n in (2, 4, 6, 9)})
-    load.table("fuzzy_scopes", scopes, [0] * len(scopes))
     houses = sorted(set(m.houses.values()) | {h for found in m.rooms.values() for h in found})
     h_at = {c: i for i, c in enumerate(houses)}
     load.array("house_code", _codes(houses, rules.HOUSE_CODE))

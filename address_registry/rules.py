@@ -217,13 +217,15 @@ ROW_COLUMNS = (
 # The registry's lookup tables (keys -> int) and multimaps (keys -> a list, copied in as a table
 # and its "<name>.list_off" and "<name>.items" arrays), then its plain arrays, by the names Python
 # copies them in under (csrc/core.h `registry` has a member of each name).
-REGISTRY_TABLES = ("by_label", "roads", "houses", "fuzzy_scopes")
-REGISTRY_MULTIMAPS = ("div_names", "div_children", "est_names", "est_keys", "by_door", "rooms")
+REGISTRY_TABLES = ("by_label", "roads", "houses")
+REGISTRY_MULTIMAPS = ("div_names", "div_children", "est_names", "est_keys", "fuzzy_grams", "by_door",
+                      "rooms")
 REGISTRY_ARRAYS = ("hit_code", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
                    "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",
                    "layout_units_written", "layout_units", "layout_floors", "layout_rooms",
                    "building_code", "building_community", "building_lon", "building_lat",
-                   "building_planned", "estate_doors_off", "estate_doors", "house_code")
+                   "building_planned", "estate_doors_off", "estate_doors", "house_code",
+                   "fuzzy_key_grams")
 REGISTRY_SCALARS = ("max_name",)  # int32 values, copied in as one-element arrays
 INDEX_KEY_BASE = 0x10000  # an index in a key: two code points from here (native.index_key)
 CHAR_DELETE, CHAR_DEFER = 0xFFFFFFFE, 0xFFFFFFFF  # the character table's markers

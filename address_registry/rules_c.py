@@ -78,7 +78,8 @@ def header(r: types.ModuleType = default_rules) -> str:
                       for level, width in r.DIVISION_CODE.items())
     confidences = {name: getattr(r, name) for name in (
         "DIVISION_EXACT", "DIVISION_INEXACT", "SCOPE_DISAGREES", "DOOR_BUILDING", "DOOR_ESTATE",
-        "DOOR_ESTATE_NAMED", "DOOR_AGREES", "SAME_ROOM", "DERIVED")}
+        "DOOR_ESTATE_NAMED", "DOOR_AGREES", "SAME_ROOM", "DERIVED", "FUZZY")}
+    fuzzy = {"ACCEPT": r.ACCEPT_FUZZY, "REVIEW_FLOOR": r.REVIEW_FLOOR, "CLEAR_LEAD": r.CLEAR_LEAD}
     columns = "\n".join(f"    {_C_TYPES[c.kind]} *{c.name};  /* {c.width} a row */"
                         for c in r.ROW_COLUMNS)
     spans = ", ".join(f"(p).level[{f.upper()}]" if f in r.DIVISION_CODE else f"(p).{f}"
@@ -149,6 +150,9 @@ static inline int numeral(u32 c) {{
 #define HOW_SLOTS {r.HOW_SLOTS}
 static const double HOW_CONF[HOW_SLOTS] UNUSED = {{{", ".join(map(repr, r.NAME_CONFIDENCE.values()))}}};
 {chr(10).join(f"#define CONF_{k} {v!r}" for k, v in confidences.items())}
+/* what a fuzzy estate name's similarity must reach: to be taken, to be worth a review; and its
+ * lead over the runner-up to be taken */
+{chr(10).join(f"#define FUZZY_{k} {v!r}" for k, v in fuzzy.items())}
 
 /* ---- codes ---- */
 {codes}

@@ -1,6 +1,6 @@
 /* The compiled address matcher: the same rules as the Python reference (normalize.py, parse.py,
  * match.py), for the common case. Whatever it is not sure to do exactly as the reference does
- * (an exotic character, an over-long text, a fuzzy or ambiguous estate, nothing recognised) it
+ * (an exotic character, an over-long text, an estate to review, nothing recognised) it
  * leaves to Python by marking the row DEFER; it never guesses differently.
  *
  * Text is handled as arrays of Unicode code points (u32). The registry is copied in once per
@@ -64,7 +64,9 @@ typedef struct {
     double *estate_lon, *estate_lat;
     int32_t *layout_has, *layout_units_written, *layout_units, *layout_floors, *layout_rooms;
     multimap est_names;   /* spelling -> estate * 8 + how */
-    multimap est_keys;    /* name_key -> estates, by code */
+    multimap est_keys;    /* name_key -> estates, by code; a key's list index is its key id */
+    multimap fuzzy_grams; /* bigram -> ids of the name keys holding it (fuzzy blocking) */
+    int32_t *fuzzy_key_grams;  /* key id -> how many distinct bigrams it has */
     int32_t max_name;
     /* buildings and houses */
     char *building_code, *building_community;
@@ -75,7 +77,6 @@ typedef struct {
     multimap by_door;           /* road \x1f number -> buildings; a door's value indexes both: */
     int32_t *estate_doors_off, *estate_doors;  /* ... the estates at that door, by code */
     table roads;                /* road -> 0 */
-    table fuzzy_scopes;         /* a code prefix (2, 4, 6, 9) some estate lies under -> 0 */
     char *house_code;
     table houses;               /* building, unit \x1f room -> house */
     multimap rooms;             /* building, room -> houses */

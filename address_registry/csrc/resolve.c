@@ -75,18 +75,97 @@ static int name_key(const u32 *s, span v, u32 *key) {
     return k;
 }
 
-/* Whether Matcher._fuzzy could find a candidate: some estate lies under its scope (the scope's
- * first 9 characters, or all of a shorter one). Without one it returns none, and so does C. */
-static int fuzzy_possible(const registry *r, const char *scope, int sl) {
-    int fl = sl >= CODE_STREET ? CODE_STREET : sl;
-    if (fl == 0) return 1;
-    u32 key[CODE_STREET];
-    for (int i = 0; i < fl; i++) key[i] = (u32)(unsigned char)scope[i];
-    return table_get(&r->fuzzy_scopes, key, fl) >= 0;
+#define FUZZY_HITS 2048  /* the most (name key, estate) pairs a fuzzy lookup weighs; more: deferred */
+
+static int by_int(const void *a, const void *b) {
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
 }
 
-/* Matcher._find_estate without the fuzzy step: the estate and its confidence, -1 none, or
- * -2 when the reference would queue a review or try fuzzy names (the row is deferred). */
+typedef struct { int32_t estate; double score; } scored;
+
+static int by_estate(const void *a, const void *b) {
+    return by_int(&((const scored *)a)->estate, &((const scored *)b)->estate);
+}
+
+/* The distinct bigrams of key[0..k) into grams (two code points each; a single character is its
+ * own gram, as similarity.bigrams has it); returns their count. */
+static int key_bigrams(const u32 *key, int k, u32 (*grams)[2]) {
+    if (k == 1) {
+        grams[0][0] = key[0];
+        return 1;
+    }
+    int n = 0;
+    for (int i = 0; i + 1 < k; i++) {
+        int seen = 0;
+        for (int j = 0; j < n && !seen; j++) seen = grams[j][0] == key[i] && grams[j][1] == key[i + 1];
+        if (seen) continue;
+        grams[n][0] = key[i];
+        grams[n++][1] = key[i + 1];
+    }
+    return n;
+}
+
+/* Matcher._fuzzy and what _find_estate decides on it: the estates under the scope (its first 9
+ * characters) whose name keys share a bigram with the spelling's, each scored by its best key's
+ * bigram Dice; the best taken when it is clear and high enough (its confidence in *conf), -1
+ * when none is worth a review, -2 when the reference would queue one (or the block is too big
+ * to weigh here): the row is deferred. The scores are the reference's doubles: 2 * shared /
+ * (grams + grams), shared counted as how many of the query's bigram lists name the key. */
+static int fuzzy_estate(const registry *r, const u32 *s, span v, const char *scope, int sl,
+                        double *conf) {
+    u32 query[MAX_CHARS], grams[MAX_CHARS][2];
+    int k = name_key(s, v, query);
+    if (k == 0) return -2;  /* an empty key: the tables hold no empty gram to block on */
+    int nq = key_bigrams(query, k, grams), nk = 0;
+    int32_t keys[FUZZY_HITS];
+    for (int g = 0; g < nq; g++) {
+        const int32_t *items;
+        int n = multimap_get(&r->fuzzy_grams, grams[g], k == 1 ? 1 : 2, &items);
+        if (nk + n > FUZZY_HITS) return -2;
+        memcpy(keys + nk, items, (size_t)n * sizeof *items);
+        nk += n;
+    }
+    qsort(keys, (size_t)nk, sizeof *keys, by_int);  /* a key's run: the bigrams it shares */
+    int fl = sl >= CODE_STREET ? CODE_STREET : sl, nc = 0;
+    scored found[FUZZY_HITS];
+    for (int i = 0, run; i < nk; i += run) {
+        for (run = 1; i + run < nk && keys[i + run] == keys[i]; run++) {}
+        double score = 2.0 * run / (double)(nq + r->fuzzy_key_grams[keys[i]]);
+        const int32_t *estates = r->est_keys.items + r->est_keys.list_off[keys[i]];
+        int ne = r->est_keys.list_off[keys[i] + 1] - r->est_keys.list_off[keys[i]];
+        for (int j = 0; j < ne; j++) {
+            if (!estate_under(r, estates[j], scope, fl)) continue;
+            if (nc == FUZZY_HITS) return -2;
+            found[nc++] = (scored){estates[j], score};
+        }
+    }
+    qsort(found, (size_t)nc, sizeof *found, by_estate);
+    int best = -1, distinct = 0;  /* best: highest score, then lowest code (index order) */
+    double top = 0.0, second = 0.0;
+    for (int i = 0, run; i < nc; i += run) {
+        double score = found[i].score;
+        for (run = 1; i + run < nc && found[i + run].estate == found[i].estate; run++)
+            if (found[i + run].score > score) score = found[i + run].score;
+        distinct++;
+        if (best < 0 || score > top) {
+            if (best >= 0) second = top;
+            best = found[i].estate;
+            top = score;
+        } else if (score > second) {
+            second = score;
+        }
+    }
+    if (best < 0 || top < FUZZY_REVIEW_FLOOR) return -1;
+    if ((distinct == 1 || top - second >= FUZZY_CLEAR_LEAD) && top >= FUZZY_ACCEPT) {
+        *conf = CONF_FUZZY * top;
+        return best;
+    }
+    return -2;
+}
+
+/* Matcher._find_estate: the estate and its confidence, -1 none, or -2 when the reference would
+ * queue a review (the row is deferred). */
 static int find_estate(const registry *r, const u32 *s, const parsed *p, const char *scope,
                        int sl, double *conf) {
     span spellings[2] = {p->estate, p->level[COMMUNITY]};
@@ -140,7 +219,7 @@ static int find_estate(const registry *r, const u32 *s, const parsed *p, const c
         *conf = best * CONF_SCOPE_DISAGREES;  /* the divisions written disagree with the registry */
         return chosen;
     }
-    return has(p->estate) && fuzzy_possible(r, scope, sl) ? -2 : -1;
+    return has(p->estate) ? fuzzy_estate(r, s, p->estate, scope, sl, conf) : -1;
 }
 
 /* The building's house at its door (no unit or room written), found by settle_house. */

@@ -318,3 +318,58 @@ def test_a_registry_version_is_freed_with_its_matcher(registry: Matcher,
     del matcher
     gc.collect()
     assert freed == [handle]
+
+
+def fuzzy_spellings(matcher: Matcher) -> list[str | None]:
+    """Estate names misspelt the ways people misspell them (one character wrong, missing or
+    extra; two characters swapped; a shared stem several estates start with), alone, with a
+    district that holds the estate and with one that does not, and with numbers after them."""
+    out: list[str | None] = []
+    districts = ("西湖区", "上城区", "杭州市拱墅区", "")
+    names = sorted({n for n in matcher.names if len(n) >= 3})
+    for name in names:
+        middle = len(name) // 2
+        for spelt in (name[:middle] + "鑫" + name[middle + 1:], name[:middle] + name[middle + 1:],
+                      name[:middle] + "新" + name[middle:], name[1] + name[0] + name[2:],
+                      name[:2] + "湾", "金" + name[1:]):
+            for district in districts:
+                out += [f"{district}{spelt}", f"{district}{spelt}3幢2单元301室"]
+    return out
+
+
+def estate_step(matcher: Matcher, text: str) -> str:
+    """How the reference finds the estate of a text: 'named' (a spelling it knows), or the
+    fuzzy step's outcome ('taken', 'review', 'nothing'); 'none' when no estate is written."""
+    from address_registry.shapes import parse
+
+    p = parse(text)
+    if any(s and matcher._estate_hits(s)[0] for s in (p.estate, p.community)):
+        return "named"
+    if not p.estate:
+        return "none"
+    code, _, review = matcher._find_estate(p.estate, p.community, p.deepest_code() or "")
+    return "review" if review else "taken" if code else "nothing"
+
+
+def test_fuzzy_estate_names_match_as_the_reference_does(registry: Matcher,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fuzzy step in C scores, ranks (ties by code), scopes and decides as Matcher._fuzzy
+    and _find_estate do: what it takes and what it finds nothing for are settled in C; only the
+    rows the reference queues for review, or recognises nothing in, are left to Python."""
+    texts = list(dict.fromkeys(fuzzy_spellings(registry)))
+    deferred: list[str | None] = []
+
+    def reference(ts: list[str | None]) -> list[Match]:
+        deferred.extend(ts)
+        return parallel.resolve_all(ts, registry)
+
+    fast = native.match_arrow(pa.array(texts, pa.string()), registry, reference)
+    assert fast is not None
+    monkeypatch.setenv("SHUCANG_ADDRESS_NATIVE", "0")
+    parallel.clear_caches()
+    assert_same(fast.to_pylist(), match_many(texts).to_pylist())
+    steps = {t: estate_step(registry, t) for t in texts if t}
+    counts = {s: sum(v == s for v in steps.values()) for s in ("taken", "review", "nothing")}
+    assert min(counts.values()) >= 20, counts  # every outcome of the fuzzy step is exercised
+    levels = dict(zip(texts, fast.column("match_level").to_pylist(), strict=True))
+    assert set(deferred) == {t for t in texts if steps[t] == "review" or levels[t] == "none"}
