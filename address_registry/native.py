@@ -199,6 +199,13 @@ def _ints(values: Iterable[int]) -> np.ndarray:
     return np.array(list(values), np.int32)
 
 
+def _packed(code: str) -> int:
+    """A division code as csrc/core.h's hit_key: a digit a nibble, from the top of 48 bits."""
+    if not (code.isascii() and code.isdigit() and len(code) <= _COMMUNITY):
+        raise ValueError(f"division code {code!r} is not at most {_COMMUNITY} digits")
+    return int(code.ljust(_COMMUNITY, "0"), 16)
+
+
 def _load_divisions(load: _Loader, div: Divisions) -> None:
     # in name order, so every process copies the same (C builds the names' trie from them)
     names = sorted(div.names)
@@ -209,6 +216,7 @@ def _load_divisions(load: _Loader, div: Divisions) -> None:
     load.multimap("div_children", {parent: [x for n, h in pairs for x in (name_at[n], at[id(h)])]
                                    for parent, pairs in div.children.items()})
     load.array("hit_code", _codes((h.code for h in hits), _COMMUNITY))
+    load.array("hit_key", np.array([_packed(h.code) for h in hits], np.uint64))
     load.array("hit_code_len", _ints(len(h.code) for h in hits))
     load.array("hit_rank", _ints(RANK[h.division.level] for h in hits))
     load.array("hit_exact", _ints(h.exact for h in hits))

@@ -220,7 +220,7 @@ ROW_COLUMNS = (
 REGISTRY_TABLES = ("by_label", "roads", "houses")
 REGISTRY_MULTIMAPS = ("div_names", "div_children", "est_names", "est_keys", "fuzzy_grams", "by_door",
                       "rooms")
-REGISTRY_ARRAYS = ("hit_code", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
+REGISTRY_ARRAYS = ("hit_code", "hit_key", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
                    "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",
                    "layout_units_written", "layout_units", "layout_floors", "layout_rooms",
                    "building_code", "building_community", "building_lon", "building_lat",

@@ -34,8 +34,12 @@ def _chars(text: str) -> str:
 
 
 def _words(name: str, words: Iterable[str]) -> str:
+    """A NULL-terminated list of words, and NAME_LENS: their lengths, in order."""
+    words = list(words)
     items = ", ".join(f"(const u32 *){_chars(w)}" for w in words)
-    return f"static const u32 *const {name}[] UNUSED = {{{items}, NULL}};"
+    lengths = ", ".join(str(len(w)) for w in words)
+    return (f"static const u32 *const {name}[] UNUSED = {{{items}, NULL}};\n"
+            f"static const int {name}_LENS[] UNUSED = {{{lengths}}};")
 
 
 def _set(name: str, chars: str) -> str:
@@ -93,9 +97,10 @@ def header(r: types.ModuleType = default_rules) -> str:
     lists = {**{name: list(getattr(r, name)) for name in WORD_LISTS},
              "UNIT_MARK": [r.UNIT], "FLOOR_MARKS": list(r.FLOOR_MARKS), "GENERIC": [r.GENERIC]}
     sets = {**{name: getattr(r, name) for name in CHAR_SETS},
-            # the characters a building synonym and a road end start with
+            # the characters a building synonym, a road end and a zone word start with
             "SYNONYM_STARTS": "".join(dict.fromkeys(w[0] for w in r.BUILDING_SYNONYMS)),
             "ROAD_END_STARTS": "".join(dict.fromkeys(w[0] for w in r.ROAD_END)),
+            "ZONE_STARTS": "".join(dict.fromkeys(w[0] for w in r.ZONE_WORDS)),
             "PHASE_NUMERALS": r.PHASE_NUMERALS + "0123456789"}
     return f"""\
 /* Generated from address_registry/rules.py by address_registry/rules_c.py: do not edit.

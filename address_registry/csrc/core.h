@@ -59,6 +59,8 @@ typedef struct {
     name_trie div_trie;   /* the same names as a trie (trie.c), built when div_names is copied in */
     multimap div_children;  /* parent code -> (name, hit) pairs of its children (typos) */
     char *hit_code; int32_t *hit_code_len, *hit_rank, *hit_exact, *hit_historic;
+    uint64_t *hit_key;    /* a hit's code, a digit a nibble from the top of 48 bits, 0-padded:
+                           * codes compare as one word, a prefix under a mask */
     /* estates (index order = code order) */
     char *estate_code, *estate_community;
     double *estate_lon, *estate_lat;

@@ -254,8 +254,20 @@ static int phone_edge(const u32 *t, int m, int i) {
     return i >= 0 && i < m && (upper_or_digit(t[i]) || t[i] == DASH);
 }
 
+/* The fewest digits in a row a telephone number _PHONE takes holds (a mobile's, a landline's
+ * number after the area code). */
+#define PHONE_RUN (MOBILE_DIGITS < LANDLINE_NUMBER_MIN ? MOBILE_DIGITS : LANDLINE_NUMBER_MIN)
+
+/* Whether t[0..m) holds `len` digits in a row. */
+static int digit_run(const u32 *t, int m, int len) {
+    for (int i = 0, run = 0; i < m; i++)
+        if ((run = is_digit(t[i]) ? run + 1 : 0) >= len) return 1;
+    return 0;
+}
+
 /* _PHONE: telephone numbers not touching a letter, digit or dash go; the new length. */
 static int phones(u32 *t, int m) {
+    if (!digit_run(t, m, PHONE_RUN)) return m;  /* most texts: no number is long enough */
     int k = 0;
     for (int i = 0; i < m;) {
         int run = is_digit(t[i]) && !phone_edge(t, m, i - 1) ? digits_at(t, m, i) : 0;
@@ -296,11 +308,10 @@ static int name_chars(const u32 *t, int a, int z) {
 static int recipient(const u32 *t, int m) {
     int reach = 1 + FORWARD_CHARS_MAX, ne = 0;
     int ends[sizeof RECIPIENT_ENDS / sizeof *RECIPIENT_ENDS];  /* lengths of the words ending t */
-    for (const u32 *const *w = RECIPIENT_ENDS; *w; w++) {
-        int len = 0;
-        while ((*w)[len]) len++;
+    for (int w = 0; RECIPIENT_ENDS[w]; w++) {
+        int len = RECIPIENT_ENDS_LENS[w];
         if (RECIPIENT_CHARS_MAX + len > reach) reach = RECIPIENT_CHARS_MAX + len;
-        if (len < m && word_at(t, m, m - len, *w) == len)
+        if (len < m && word_at(t, m, m - len, RECIPIENT_ENDS[w]) == len)
             ends[ne++] = len;
     }
     int from = m - reach > 1 ? m - reach : 1, forward = 0;
