@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from address_registry import native_build, rules
 from address_registry.divisions import RANK, Divisions, load_divisions
-from address_registry.matcher import SCHEMA, Match, Matcher, derived_reason, reason_of
+from address_registry.matcher import SCHEMA, Match, Matcher, derived_reason, reason_of, unrecognised
 from address_registry.normalize import NOISE, traditional_list
 from address_registry.rules import DEFAULT_PREFER, DIVISION_CODE, HOWS, LEVEL_ORDER, PARSE_FIELDS
 from address_registry.similarity import bigrams
@@ -394,6 +394,7 @@ def _reasons_column(reasons: dict[int, str], derived: np.ndarray, building: np.n
 
 
 _DTYPES = {"u8": np.uint8, "f64": np.float64, "char": np.uint8}
+_DEFERRED, _UNRECOGNISED = rules.ROW_STATUS.index("deferred"), rules.ROW_STATUS.index("unrecognised")
 _DIVISION_COLUMNS = ("district", "street", "community")
 
 
@@ -493,11 +494,17 @@ def match_arrow(distinct: pa.Array, matcher: Matcher,
     _lib().match_batch(  # type: ignore[union-attr]
         handle, DEFAULT_PREFER.encode(), len(strings), offsets, data, validity, strings.offset,
         ctypes.byref(cols.pointers()), threads())
-    left = np.flatnonzero(cols.c["status"])
+    status = cols.c["status"]
+    left = np.flatnonzero(status == _DEFERRED)
     if left.size:
         texts = strings.take(pa.array(left)).to_pylist()
         for i, m in zip(left.tolist(), reference(texts), strict=True):
             cols.put(i, m)
+    nothing = np.flatnonzero(status == _UNRECOGNISED)
+    if nothing.size:
+        texts = strings.take(pa.array(nothing)).to_pylist()
+        cols.reasons.update(zip(nothing.tolist(), (unrecognised(t, ()) for t in texts),
+                                strict=True))
     return cols.table(strings)
 
 

@@ -201,9 +201,13 @@ class RowColumn:
     fill: float = 0.0
 
 
+# What C did with a row: settled it; left it to the Python path; found nothing in it and the parse
+# left no notes (no division read by a historic name, one character off or out of place), so its
+# reason is matcher.unrecognised of the text alone, which native.py writes.
+ROW_STATUS = ("settled", "deferred", "unrecognised")
 NAN = float("nan")
 ROW_COLUMNS = (
-    RowColumn("status", "u8"),  # 0: settled in C; else left to the Python path
+    RowColumn("status", "u8"),  # an index of ROW_STATUS
     RowColumn("level", "u8"),  # an index of LEVEL_ORDER
     RowColumn("deep_len", "u8"),  # the deepest division code's length: which codes are there
     RowColumn("has_building", "u8"), RowColumn("has_house", "u8"),

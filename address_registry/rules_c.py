@@ -169,6 +169,8 @@ static const double HOW_CONF[HOW_SLOTS] UNUSED = {{{", ".join(map(repr, r.NAME_C
 #define CODE_HOUSE {r.HOUSE_CODE}
 
 /* ---- the interface with native.py ---- */
+/* What C did with a row (rules.ROW_STATUS). */
+{_enum("ROW_", r.ROW_STATUS)}
 /* The per-row output columns (native.py's _Columns), in rules.ROW_COLUMNS order. */
 typedef struct {{
 {columns}

@@ -189,6 +189,8 @@ typedef struct {
     char deep[CODE_MAX + 1]; /* the deepest division code resolved ("" none) */
     int deep_len;
     int exact;               /* parse.ParsedAddress.division_exact */
+    int noted;               /* the parse has notes: a division read one character off, by a
+                              * historic name, or not under the one before */
 } parsed;
 
 /* A division name written at a position: its div_names value (where its hits are listed) and

@@ -438,7 +438,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             /* (a province's city or a city's district: only with its own child after it) */
             choice = rank >= CITY ? typo_at(r, s, n, pos, deep, dl, rank, 0, &taken) : -1;
             if (choice < 0 && rank <= CITY) choice = typo_at(r, s, n, pos, deep, dl, rank, 1, &taken);
-            if (choice >= 0) p->exact = 0;
+            if (choice >= 0) p->exact = 0, p->noted = 1;
         }
         if (!taken && dl) {  /* 杭州|经济技术开发区|下沙街道 */
             taken = zone_at(r, s, n, pos, ZONE_STEM, NULL, -1, deep, dl);
@@ -450,8 +450,9 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             int cl = r->hit_code_len[choice], level = r->hit_rank[choice];
             p->level[level].a = pos;
             p->level[level].z = pos + taken;
-            if (!r->hit_exact[choice] || r->hit_historic[choice]) p->exact = 0;
-            if (dl && !starts_with(code, cl, deep, dl)) p->exact = 0;
+            int noted = r->hit_historic[choice] || (dl && !starts_with(code, cl, deep, dl));
+            if (!r->hit_exact[choice] || noted) p->exact = 0;
+            p->noted |= noted;
             memcpy(deep, code, (size_t)cl);
             deep[cl] = 0;
             dl = cl;

@@ -8,7 +8,7 @@
 
 #include "core.h"
 
-enum { OK = 0, DEFER = 1 };
+enum { OK = ROW_SETTLED, DEFER = ROW_DEFERRED, UNRECOGNISED = ROW_UNRECOGNISED };
 #define KEY_MAX (MAX_CHARS * 2 + 64)
 
 #define HOUSE_KEY 48  /* the longest house key a row may wait with; a longer one is deferred */
@@ -399,8 +399,9 @@ static void resolve(const registry *r, const u32 *s, const parsed *p, result *ou
     }
     int level = div_level;
     if (level != L_NONE && table_get(&r->roads, road, rl) >= 0) level = L_ROAD;
-    if (level == L_NONE) {  /* the reference explains why nothing was recognised */
-        out->status = DEFER;
+    if (level == L_NONE) {  /* the reason says why nothing was recognised: from the text alone
+                             * (native.py) unless the parse left notes */
+        out->status = p->noted ? DEFER : UNRECOGNISED;
         return;
     }
     memcpy(out->deep, p->deep, (size_t)p->deep_len + 1);
@@ -431,8 +432,8 @@ static void match_one(const registry *r, const char *prefer, shape_memo *memo,
     resolve(r, s, &p, out);
 }
 
-/* The output columns, a row each (`columns`, rules.ROW_COLUMNS in rules_gen.h): status (OK, or
- * DEFER: left to Python), level, confidence, lon/lat (NaN: none), the division codes as
+/* The output columns, a row each (`columns`, rules.ROW_COLUMNS in rules_gen.h): status (OK;
+ * DEFER: left to Python; UNRECOGNISED: nothing found, the columns as they were filled), level, confidence, lon/lat (NaN: none), the division codes as
  * fixed-width text (deep_len says which are there), building and house codes with presence
  * flags, whether the house code was derived. */
 typedef struct {  /* what the threads of a batch read */

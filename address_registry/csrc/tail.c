@@ -273,6 +273,7 @@ void parse_normalized(const registry *r, const u32 *s, int n, parsed *p, const c
 void parse_shape(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
     memset(p, 0xff, sizeof *p);  /* every span absent */
     p->exact = 1;
+    p->noted = 0;
     int pos = scan_divisions(r, s, n, p, prefer);
     if (pos < n) parse_tail(s, pos, n, p->deep_len >= CODE_CITY, p);
     span c = p->level[COMMUNITY];

@@ -371,5 +371,37 @@ def test_fuzzy_estate_names_match_as_the_reference_does(registry: Matcher,
     steps = {t: estate_step(registry, t) for t in texts if t}
     counts = {s: sum(v == s for v in steps.values()) for s in ("taken", "review", "nothing")}
     assert min(counts.values()) >= 20, counts  # every outcome of the fuzzy step is exercised
-    levels = dict(zip(texts, fast.column("match_level").to_pylist(), strict=True))
-    assert set(deferred) == {t for t in texts if steps[t] == "review" or levels[t] == "none"}
+    assert set(deferred) == {t for t in texts if steps[t] == "review" or noted(t)}
+
+
+def noted(text: str | None) -> bool:
+    """Whether the reference's parse of a text leaves notes (what C leaves a text to Python for
+    when it recognises nothing in it)."""
+    from address_registry.shapes import parse
+
+    return bool(parse(text).notes)
+
+
+@pytest.mark.parametrize("text", [
+    "浙江省宁波宁海绿城桂花园B27栋1903", "四川乐山市中通江街道金色家园c座2602室", "某某小区3幢", "12345",
+    "浙江省杭洲市", "浙江省杭洲市某某小区3幢", "浙江省杭州市某某路", "天津市 滨海 开发区城南新村17幢",
+    "浙江省广州市", "湖北省襄樊市某某路",
+])
+def test_texts_recognising_nothing_match_as_the_reference_does(
+        registry: Matcher, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """Nothing recognised (a province or city at most, a short form, a province's city named under
+    another): C settles the row and the reason is written from the text alone, unless the parse
+    left notes, which the reference words."""
+    deferred: list[str | None] = []
+
+    def reference(ts: list[str | None]) -> list[Match]:
+        deferred.extend(ts)
+        return parallel.resolve_all(ts, registry)
+
+    fast = native.match_arrow(pa.array([text], pa.string()), registry, reference)
+    assert fast is not None
+    monkeypatch.setenv("SHUCANG_ADDRESS_NATIVE", "0")
+    parallel.clear_caches()
+    assert_same(fast.to_pylist(), match_many([text]).to_pylist())
+    assert fast.column("match_level")[0].as_py() == "none"
+    assert deferred == ([text] if noted(text) else [])
