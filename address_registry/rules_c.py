@@ -70,6 +70,16 @@ def _marks(lists: dict[str, list[str]], sets: dict[str, str]) -> str:
     return ", ".join(f"[{i}] = 0x{bits:x}ull" for i, bits in sorted(words.items()))
 
 
+def _blooms(lists: dict[str, list[str]], sets: dict[str, str]) -> str:
+    """NAME_BLOOM of each list and set: a bit for the low six bits of each character a word of
+    the list starts with or the set holds (csrc/core.h in_bloom)."""
+    def bloom(chars: Iterable[str]) -> str:
+        return f"0x{sum({1 << (ord(c) & 63) for c in chars}):x}ull"
+
+    return "\n".join([f"#define {name}_BLOOM {bloom(w[0] for w in ws)}" for name, ws in lists.items()]
+                     + [f"#define {name}_BLOOM {bloom(cs)}" for name, cs in sets.items()])
+
+
 def _enum(prefix: str, names: Iterable[str]) -> str:
     return "enum { " + ", ".join(f"{prefix}{n.upper()}" for n in names) + " };"
 
@@ -136,6 +146,7 @@ static inline int numeral(u32 c) {{
 {_counts(r)}
 /* the characters a word of a list starts with or a set holds, a bit each (core.h is_mark) */
 #define MARK_BITS {{{_marks(lists, sets)}}}
+{_blooms(lists, sets)}
 
 /* ---- parsing ---- */
 #define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}

@@ -129,13 +129,21 @@ static inline int is_alnum(u32 c) { return is_digit(c) || is_upper(c) || (c >= '
 extern const uint64_t MARKS[65536 / 64];
 static inline int is_mark(u32 c) { return c < 0x10000 && ((MARKS[c >> 6] >> (c & 63)) & 1); }
 
-/* Whether c is one of the characters of a NUL-terminated U"" set. */
-static inline int in_set(u32 c, const u32 *set) {
-    if (!is_mark(c)) return 0;
+/* Whether c may be one of a set's characters or start one of a list's words, by their bloom: a
+ * bit for each one's low six bits (rules_gen.h's NAME_BLOOM). Most characters are not, and one
+ * test passes over them, where the marks pass every character some list or set holds. */
+static inline int in_bloom(u32 c, uint64_t bloom) { return (bloom >> (c & 63)) & 1; }
+
+/* Whether c is one of the characters of a NUL-terminated U"" set whose bloom is `bloom`. */
+static inline int in_chars(u32 c, const u32 *set, uint64_t bloom) {
+    if (!in_bloom(c, bloom)) return 0;
     for (; *set; set++)
         if (*set == c) return 1;
     return 0;
 }
+
+/* Whether c is one of the characters of a set of rules_gen.h's. */
+#define in_set(c, set) in_chars((c), (set), set##_BLOOM)
 
 /* Whether `w` (a NUL-terminated U"" literal) is written at s[p..]: its length, or 0. */
 static inline int word_at(const u32 *s, int n, int p, const u32 *w) {
@@ -146,15 +154,21 @@ static inline int word_at(const u32 *s, int n, int p, const u32 *w) {
     return i;
 }
 
-/* The first of a NULL-terminated list of words written at s[p..]: its length, or 0. */
-static inline int any_word_at(const u32 *s, int n, int p, const u32 *const *words) {
-    if (p >= n || !is_mark(s[p])) return 0;
+/* The first of a NULL-terminated list of words (their first characters' bloom `bloom`) written
+ * at s[p..]: its length, or 0. */
+static inline int words_at(const u32 *s, int n, int p, const u32 *const *words, uint64_t bloom) {
+    if (p >= n || !in_bloom(s[p], bloom) || !is_mark(s[p])) return 0;
     for (; *words; words++) {
         int k = word_at(s, n, p, *words);
         if (k) return k;
     }
     return 0;
 }
+
+/* The same for a list of rules_gen.h's, */
+#define any_word_at(s, n, p, words) words_at((s), (n), (p), (words), words##_BLOOM)
+/* ... and the bloom of a list not known by its name: any character may start one of its words. */
+#define ANY_FIRST (~0ull)
 
 /* Whether s[a..z) ends with one of the words. */
 int ends_with_any(const u32 *s, int a, int z, const u32 *const *words);
