@@ -243,6 +243,9 @@ def _load_matcher(load: _Loader, m: Matcher) -> None:
     load.multimap("fuzzy_grams", {g: sorted(key_at[k] for k in found)
                                   for g, found in m.grams.items()})
     load.array("fuzzy_key_grams", _ints(len(bigrams(k)) for k in keys))
+    # the prefixes Matcher._fuzzy's scope can take under which it could find a candidate
+    scopes = sorted({c[:n] for codes in m.keys.values() for c in codes for n in (2, 4, 6, 9)})
+    load.table("fuzzy_scopes", scopes, [0] * len(scopes))
     load.array("max_name", np.array([m.max_name], np.int32))
     buildings = {b.code: b for b in m.by_label.values()}
     buildings.update((b.code, b) for found in m.by_door.values() for b in found)

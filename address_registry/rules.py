@@ -221,7 +221,7 @@ ROW_COLUMNS = (
 # The registry's lookup tables (keys -> int) and multimaps (keys -> a list, copied in as a table
 # and its "<name>.list_off" and "<name>.items" arrays), then its plain arrays, by the names Python
 # copies them in under (csrc/core.h `registry` has a member of each name).
-REGISTRY_TABLES = ("by_label", "roads", "houses")
+REGISTRY_TABLES = ("by_label", "roads", "houses", "fuzzy_scopes")
 REGISTRY_MULTIMAPS = ("div_names", "div_children", "est_names", "est_keys", "fuzzy_grams", "by_door",
                       "rooms")
 REGISTRY_ARRAYS = ("hit_code", "hit_key", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",

@@ -69,6 +69,7 @@ typedef struct {
     multimap est_keys;    /* name_key -> estates, by code; a key's list index is its key id */
     multimap fuzzy_grams; /* bigram -> ids of the name keys holding it (fuzzy blocking) */
     int32_t *fuzzy_key_grams;  /* key id -> how many distinct bigrams it has */
+    table fuzzy_scopes;   /* a code prefix (2, 4, 6, 9) some estate with a name key lies under */
     int32_t max_name;
     /* buildings and houses */
     char *building_code, *building_community;

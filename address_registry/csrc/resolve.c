@@ -53,7 +53,10 @@ static void located(result *out, const char *community, int building, int house,
 }
 
 static int estate_under(const registry *r, int e, const char *scope, int sl) {
-    return memcmp(r->estate_code + CODE_ESTATE * e, scope, (size_t)sl) == 0;
+    const char *code = r->estate_code + CODE_ESTATE * e;
+    for (int i = 0; i < sl; i++)  /* a few characters: no library call */
+        if (code[i] != scope[i]) return 0;
+    return 1;
 }
 
 /* build.name_key: a planning phase (一期, 东区) and a generic 小区 off the end. */
@@ -75,17 +78,23 @@ static int name_key(const u32 *s, span v, u32 *key) {
     return k;
 }
 
-#define FUZZY_HITS 2048  /* the most (name key, estate) pairs a fuzzy lookup weighs; more: deferred */
-
-static int by_int(const void *a, const void *b) {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
+#define FUZZY_HITS 2048  /* the most estates under the scope a fuzzy lookup weighs; more: deferred */
 
 typedef struct { int32_t estate; double score; } scored;
 
 static int by_estate(const void *a, const void *b) {
-    return by_int(&((const scored *)a)->estate, &((const scored *)b)->estate);
+    int32_t x = ((const scored *)a)->estate, y = ((const scored *)b)->estate;
+    return (x > y) - (x < y);
+}
+
+/* Whether some estate with a name key lies under the scope (its first fl characters): without
+ * one Matcher._fuzzy finds none, and most texts naming an estate the registry does not know
+ * are passed at once. */
+static int fuzzy_possible(const registry *r, const char *scope, int fl) {
+    if (fl == 0) return 1;
+    u32 key[CODE_STREET];
+    for (int i = 0; i < fl; i++) key[i] = (u32)(unsigned char)scope[i];
+    return table_get(&r->fuzzy_scopes, key, fl) >= 0;
 }
 
 /* The distinct bigrams of key[0..k) into grams (two code points each; a single character is its
@@ -114,26 +123,32 @@ static int key_bigrams(const u32 *key, int k, u32 (*grams)[2]) {
  * (grams + grams), shared counted as how many of the query's bigram lists name the key. */
 static int fuzzy_estate(const registry *r, const u32 *s, span v, const char *scope, int sl,
                         double *conf) {
+    int fl = sl >= CODE_STREET ? CODE_STREET : sl, nc = 0;
+    if (!fuzzy_possible(r, scope, fl)) return -1;
     u32 query[MAX_CHARS], grams[MAX_CHARS][2];
     int k = name_key(s, v, query);
     if (k == 0) return -2;  /* an empty key: the tables hold no empty gram to block on */
-    int nq = key_bigrams(query, k, grams), nk = 0;
-    int32_t keys[FUZZY_HITS];
+    int nq = key_bigrams(query, k, grams), len[MAX_CHARS], at[MAX_CHARS];
+    const int32_t *lists[MAX_CHARS];  /* the keys holding each bigram, by key id */
     for (int g = 0; g < nq; g++) {
-        const int32_t *items;
-        int n = multimap_get(&r->fuzzy_grams, grams[g], k == 1 ? 1 : 2, &items);
-        if (nk + n > FUZZY_HITS) return -2;
-        memcpy(keys + nk, items, (size_t)n * sizeof *items);
-        nk += n;
+        len[g] = multimap_get(&r->fuzzy_grams, grams[g], k == 1 ? 1 : 2, &lists[g]);
+        at[g] = 0;
     }
-    qsort(keys, (size_t)nk, sizeof *keys, by_int);  /* a key's run: the bigrams it shares */
-    int fl = sl >= CODE_STREET ? CODE_STREET : sl, nc = 0;
     scored found[FUZZY_HITS];
-    for (int i = 0, run; i < nk; i += run) {
-        for (run = 1; i + run < nk && keys[i + run] == keys[i]; run++) {}
-        double score = 2.0 * run / (double)(nq + r->fuzzy_key_grams[keys[i]]);
-        const int32_t *estates = r->est_keys.items + r->est_keys.list_off[keys[i]];
-        int ne = r->est_keys.list_off[keys[i] + 1] - r->est_keys.list_off[keys[i]];
+    for (;;) {  /* the lists merged: a key's bigrams shared are the lists it is in */
+        int32_t key = INT32_MAX;
+        for (int g = 0; g < nq; g++)
+            if (at[g] < len[g] && lists[g][at[g]] < key) key = lists[g][at[g]];
+        if (key == INT32_MAX) break;
+        int shared = 0;
+        for (int g = 0; g < nq; g++)
+            if (at[g] < len[g] && lists[g][at[g]] == key) {
+                shared++;
+                at[g]++;
+            }
+        double score = 2.0 * shared / (double)(nq + r->fuzzy_key_grams[key]);
+        const int32_t *estates = r->est_keys.items + r->est_keys.list_off[key];
+        int ne = r->est_keys.list_off[key + 1] - r->est_keys.list_off[key];
         for (int j = 0; j < ne; j++) {
             if (!estate_under(r, estates[j], scope, fl)) continue;
             if (nc == FUZZY_HITS) return -2;
