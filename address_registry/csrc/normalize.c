@@ -260,8 +260,8 @@ static int phone_edge(const u32 *t, int m, int i) {
 
 /* Whether t[0..m) holds `len` digits in a row. */
 static int digit_run(const u32 *t, int m, int len) {
-    for (int i = 0, run = 0; i < m; i++)
-        if ((run = is_digit(t[i]) ? run + 1 : 0) >= len) return 1;
+    for (int i = 0, run = 0; i < m; i++)  /* the run's length kept without a branch */
+        if ((run = (run + 1) & -(int)is_digit(t[i])) >= len) return 1;
     return 0;
 }
 
