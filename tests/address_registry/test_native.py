@@ -322,8 +322,9 @@ def test_a_registry_version_is_freed_with_its_matcher(registry: Matcher,
 
 def fuzzy_spellings(matcher: Matcher) -> list[str | None]:
     """Estate names misspelt the ways people misspell them (one character wrong, missing or
-    extra; two characters swapped; a shared stem several estates start with), alone, with a
-    district that holds the estate and with one that does not, and with numbers after them."""
+    extra; two characters swapped; a shared stem several estates start with; a bigram written
+    twice; a phase or a generic 小区 that the name key drops), alone, with a district that holds
+    the estate and with one that does not, and with numbers after them."""
     out: list[str | None] = []
     districts = ("西湖区", "上城区", "杭州市拱墅区", "")
     names = sorted({n for n in matcher.names if len(n) >= 3})
@@ -331,7 +332,8 @@ def fuzzy_spellings(matcher: Matcher) -> list[str | None]:
         middle = len(name) // 2
         for spelt in (name[:middle] + "鑫" + name[middle + 1:], name[:middle] + name[middle + 1:],
                       name[:middle] + "新" + name[middle:], name[1] + name[0] + name[2:],
-                      name[:2] + "湾", "金" + name[1:]):
+                      name[:2] + "湾", "金" + name[1:], name[:2] + name[:2] + name[2:],
+                      name[:-1] + "二期", name[1:] + "小区", name[0] + "鑫" * 2):
             for district in districts:
                 out += [f"{district}{spelt}", f"{district}{spelt}3幢2单元301室"]
     return out
