@@ -63,7 +63,7 @@ def match_divisions(p: ParsedAddress, raw: str | None) -> Match:
     """The division-level match of a parsed address (what is known without the registry)."""
     m = _division_match(p)
     if m.match_level == "none":
-        m.reason = _unrecognised(raw, p.notes)
+        m.reason = unrecognised(raw, p.notes)
     return m
 
 
@@ -82,7 +82,8 @@ def _division_match(p: ParsedAddress) -> Match:
     return m
 
 
-def _unrecognised(raw: str | None, notes: tuple[str, ...]) -> str:
+def unrecognised(raw: str | None, notes: tuple[str, ...]) -> str:
+    """The reason of a match that found nothing: the text, and the parse's notes."""
     reason = f"no district, street or community recognised in '{_excerpt(raw or '')}'"
     return f"{reason} ({'; '.join(notes)})" if notes else reason
 
@@ -304,7 +305,7 @@ class Matcher:
             level = "road"
         return Match(d.district_code, d.street_code, d.community_code, None, None, None, None,
                      level, d.match_confidence,
-                     _unrecognised(raw, notes) if level == "none" else None, review)
+                     unrecognised(raw, notes) if level == "none" else None, review)
 
     def _door_building(self, b: _Building, review: _Review | None) -> Match:
         """A street-front or rural building found by its door plate (one house, no rooms)."""

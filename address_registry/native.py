@@ -2,11 +2,11 @@
 estates, buildings, houses: the indexes `match.Matcher` holds), the character table normalization
 reads, and `match_arrow`, which matches an Arrow string array in C and returns the columns of
 `matcher.SCHEMA`. Rows the C code leaves to the reference (exotic characters, over-long text,
-ambiguous or fuzzy estates, nothing recognised) are matched by the `reference` callable it is
-given (match.py passes the Python path), so every row is exactly what the Python path gives;
-tests/address_registry/test_native.py holds the two together. The names, widths and order of what
-crosses into C (registry members, output columns, parse spans) are `rules.py`'s, which the C side
-reads from the generated rules_gen.h."""
+estates the reference would queue for review, nothing recognised) are matched by the `reference`
+callable it is given (match.py passes the Python path), so every row is exactly what the Python
+path gives; tests/address_registry/test_native.py holds the two together. The names, widths and
+order of what crosses into C (registry members, output columns, parse spans) are `rules.py`'s,
+which the C side reads from the generated rules_gen.h."""
 
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ import pyarrow as pa
 
 from address_registry import homophones, native_build, rules
 from address_registry.divisions import RANK, Divisions, load_divisions
-from address_registry.matcher import SCHEMA, Match, Matcher, derived_reason, reason_of
+from address_registry.matcher import SCHEMA, Match, Matcher, derived_reason, reason_of, unrecognised
 from address_registry.normalize import AS_DASH, NOISE, traditional_list
 from address_registry.rules import DEFAULT_PREFER, DIVISION_CODE, HOWS, LEVEL_ORDER, PARSE_FIELDS
+from address_registry.similarity import bigrams
 from foundation import settings as config
 
 _SEP = rules.SEPARATOR
@@ -198,6 +199,13 @@ def _ints(values: Iterable[int]) -> np.ndarray:
     return np.array(list(values), np.int32)
 
 
+def _packed(code: str) -> int:
+    """A division code as csrc/core.h's hit_key: a digit a nibble, from the top of 48 bits."""
+    if not (code.isascii() and code.isdigit() and len(code) <= _COMMUNITY):
+        raise ValueError(f"division code {code!r} is not at most {_COMMUNITY} digits")
+    return int(code.ljust(_COMMUNITY, "0"), 16)
+
+
 def _load_divisions(load: _Loader, div: Divisions) -> None:
     # in name order, so every process copies the same (C builds the names' trie from them)
     names = sorted(div.names)
@@ -208,6 +216,7 @@ def _load_divisions(load: _Loader, div: Divisions) -> None:
     load.multimap("div_children", {parent: [x for n, h in pairs for x in (name_at[n], at[id(h)])]
                                    for parent, pairs in div.children.items()})
     load.array("hit_code", _codes((h.code for h in hits), _COMMUNITY))
+    load.array("hit_key", np.array([_packed(h.code) for h in hits], np.uint64))
     load.array("hit_code_len", _ints(len(h.code) for h in hits))
     load.array("hit_rank", _ints(RANK[h.division.level] for h in hits))
     load.array("hit_exact", _ints(h.exact for h in hits))
@@ -229,7 +238,15 @@ def _load_matcher(load: _Loader, m: Matcher) -> None:
         load.array(f"layout_{name}", _ints(int(getattr(x, name)) if x else 0 for x in layouts))
     load.multimap("est_names", {n: [e_at[c] * rules.HOW_SLOTS + HOWS.index(how) for c, how in hits]
                                 for n, hits in m.names.items()})
-    load.multimap("est_keys", {k: sorted(e_at[c] for c in codes) for k, codes in m.keys.items()})
+    keys = list(m.keys)  # a name key's id: its place here, in est_keys and fuzzy_grams alike
+    load.multimap("est_keys", {k: sorted(e_at[c] for c in m.keys[k]) for k in keys})
+    key_at = {k: i for i, k in enumerate(keys)}
+    load.multimap("fuzzy_grams", {g: sorted(key_at[k] for k in found)
+                                  for g, found in m.grams.items()})
+    load.array("fuzzy_key_grams", _ints(len(bigrams(k)) for k in keys))
+    # the prefixes Matcher._fuzzy's scope can take under which it could find a candidate
+    scopes = sorted({c[:n] for codes in m.keys.values() for c in codes for n in (2, 4, 6, 9)})
+    load.table("fuzzy_scopes", scopes, [0] * len(scopes))
     load.array("max_name", np.array([m.max_name], np.int32))
     buildings = {b.code: b for b in m.by_label.values()}
     buildings.update((b.code, b) for found in m.by_door.values() for b in found)
@@ -253,9 +270,6 @@ def _load_matcher(load: _Loader, m: Matcher) -> None:
     load.array("estate_doors", np.array([e for found in estates_at for e in found], np.int32))
     roads = sorted(m.roads)
     load.table("roads", roads, [0] * len(roads))
-    # where fuzzy names could find a candidate: the prefixes Matcher._fuzzy's scope can take
-    scopes = sorted({c[:n] for codes in m.keys.values() for c in codes for n in (2, 4, 6, 9)})
-    load.table("fuzzy_scopes", scopes, [0] * len(scopes))
     houses = sorted(set(m.houses.values()) | {h for found in m.rooms.values() for h in found})
     h_at = {c: i for i, c in enumerate(houses)}
     load.array("house_code", _codes(houses, rules.HOUSE_CODE))
@@ -385,6 +399,7 @@ def _reasons_column(reasons: dict[int, str], derived: np.ndarray, building: np.n
 
 
 _DTYPES = {"u8": np.uint8, "f64": np.float64, "char": np.uint8}
+_DEFERRED, _UNRECOGNISED = rules.ROW_STATUS.index("deferred"), rules.ROW_STATUS.index("unrecognised")
 _DIVISION_COLUMNS = ("district", "street", "community")
 
 
@@ -484,11 +499,17 @@ def match_arrow(distinct: pa.Array, matcher: Matcher,
     _lib().match_batch(  # type: ignore[union-attr]
         handle, DEFAULT_PREFER.encode(), len(strings), offsets, data, validity, strings.offset,
         ctypes.byref(cols.pointers()), threads())
-    left = np.flatnonzero(cols.c["status"])
+    status = cols.c["status"]
+    left = np.flatnonzero(status == _DEFERRED)
     if left.size:
         texts = strings.take(pa.array(left)).to_pylist()
         for i, m in zip(left.tolist(), reference(texts), strict=True):
             cols.put(i, m)
+    nothing = np.flatnonzero(status == _UNRECOGNISED)
+    if nothing.size:
+        texts = strings.take(pa.array(nothing)).to_pylist()
+        cols.reasons.update(zip(nothing.tolist(), (unrecognised(t, ()) for t in texts),
+                                strict=True))
     return cols.table(strings)
 
 

@@ -260,9 +260,13 @@ class RowColumn:
     fill: float = 0.0
 
 
+# What C did with a row: settled it; left it to the Python path; found nothing in it and the parse
+# left no notes (no division read by a historic name, one character off or out of place), so its
+# reason is matcher.unrecognised of the text alone, which native.py writes.
+ROW_STATUS = ("settled", "deferred", "unrecognised")
 NAN = float("nan")
 ROW_COLUMNS = (
-    RowColumn("status", "u8"),  # 0: settled in C; else left to the Python path
+    RowColumn("status", "u8"),  # an index of ROW_STATUS
     RowColumn("level", "u8"),  # an index of LEVEL_ORDER
     RowColumn("deep_len", "u8"),  # the deepest division code's length: which codes are there
     RowColumn("has_building", "u8"), RowColumn("has_house", "u8"),
@@ -277,13 +281,14 @@ ROW_COLUMNS = (
 # and its "<name>.list_off" and "<name>.items" arrays), then its plain arrays, by the names Python
 # copies them in under (csrc/core.h `registry` has a member of each name).
 REGISTRY_TABLES = ("by_label", "roads", "houses", "fuzzy_scopes")
-REGISTRY_MULTIMAPS = ("div_names", "div_children", "est_names", "est_keys", "by_door", "rooms")
-REGISTRY_ARRAYS = ("hit_code", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
+REGISTRY_MULTIMAPS = ("div_names", "div_children", "est_names", "est_keys", "fuzzy_grams", "by_door",
+                      "rooms")
+REGISTRY_ARRAYS = ("hit_code", "hit_key", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
                    "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",
                    "layout_units_written", "layout_units", "layout_floors", "layout_rooms",
                    "building_code", "building_community", "building_lon", "building_lat",
                    "building_planned", "estate_doors_off", "estate_doors", "house_code",
-                   "readings")
+                   "fuzzy_key_grams", "readings")
 REGISTRY_SCALARS = ("max_name",)  # int32 values, copied in as one-element arrays
 INDEX_KEY_BASE = 0x10000  # an index in a key: two code points from here (native.index_key)
 CHAR_DELETE, CHAR_DEFER = 0xFFFFFFFE, 0xFFFFFFFF  # the character table's markers

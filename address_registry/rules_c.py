@@ -38,8 +38,12 @@ def _chars(text: str) -> str:
 
 
 def _words(name: str, words: Iterable[str]) -> str:
+    """A NULL-terminated list of words, and NAME_LENS: their lengths, in order."""
+    words = list(words)
     items = ", ".join(f"(const u32 *){_chars(w)}" for w in words)
-    return f"static const u32 *const {name}[] UNUSED = {{{items}, NULL}};"
+    lengths = ", ".join(str(len(w)) for w in words)
+    return (f"static const u32 *const {name}[] UNUSED = {{{items}, NULL}};\n"
+            f"static const int {name}_LENS[] UNUSED = {{{lengths}}};")
 
 
 def _set(name: str, chars: str) -> str:
@@ -70,6 +74,16 @@ def _marks(lists: dict[str, list[str]], sets: dict[str, str]) -> str:
     return ", ".join(f"[{i}] = 0x{bits:x}ull" for i, bits in sorted(words.items()))
 
 
+def _blooms(lists: dict[str, list[str]], sets: dict[str, str]) -> str:
+    """NAME_BLOOM of each list and set: a bit for the low six bits of each character a word of
+    the list starts with or the set holds (csrc/core.h in_bloom)."""
+    def bloom(chars: Iterable[str]) -> str:
+        return f"0x{sum({1 << (ord(c) & 63) for c in chars}):x}ull"
+
+    return "\n".join([f"#define {name}_BLOOM {bloom(w[0] for w in ws)}" for name, ws in lists.items()]
+                     + [f"#define {name}_BLOOM {bloom(cs)}" for name, cs in sets.items()])
+
+
 def _enum(prefix: str, names: Iterable[str]) -> str:
     return "enum { " + ", ".join(f"{prefix}{n.upper()}" for n in names) + " };"
 
@@ -82,7 +96,8 @@ def header(r: types.ModuleType = default_rules) -> str:
                       for level, width in r.DIVISION_CODE.items())
     confidences = {name: getattr(r, name) for name in (
         "DIVISION_EXACT", "DIVISION_INEXACT", "SCOPE_DISAGREES", "DOOR_BUILDING", "DOOR_ESTATE",
-        "DOOR_ESTATE_NAMED", "DOOR_AGREES", "SAME_ROOM", "DERIVED")}
+        "DOOR_ESTATE_NAMED", "DOOR_AGREES", "SAME_ROOM", "DERIVED", "FUZZY")}
+    fuzzy = {"ACCEPT": r.ACCEPT_FUZZY, "REVIEW_FLOOR": r.REVIEW_FLOOR, "CLEAR_LEAD": r.CLEAR_LEAD}
     columns = "\n".join(f"    {_C_TYPES[c.kind]} *{c.name};  /* {c.width} a row */"
                         for c in r.ROW_COLUMNS)
     spans = ", ".join(f"(p).level[{f.upper()}]" if f in r.DIVISION_CODE else f"(p).{f}"
@@ -96,10 +111,11 @@ def header(r: types.ModuleType = default_rules) -> str:
     lists = {**{name: list(getattr(r, name)) for name in WORD_LISTS},
              "UNIT_MARK": [r.UNIT], "FLOOR_MARKS": list(r.FLOOR_MARKS), "GENERIC": [r.GENERIC]}
     sets = {**{name: getattr(r, name) for name in CHAR_SETS},
-            # the characters a building or room synonym and a road end start with
+            # the characters a building or room synonym, a road end and a zone word start with
             "SYNONYM_STARTS": "".join(dict.fromkeys(w[0] for w in (*r.BUILDING_SYNONYMS,
                                                                    *r.ROOM_SYNONYMS))),
             "ROAD_END_STARTS": "".join(dict.fromkeys(w[0] for w in r.ROAD_END)),
+            "ZONE_STARTS": "".join(dict.fromkeys(w[0] for w in r.ZONE_WORDS)),
             "PHASE_NUMERALS": r.PHASE_NUMERALS + "0123456789"}
     return f"""\
 /* Generated from address_registry/rules.py by address_registry/rules_c.py: do not edit.
@@ -135,6 +151,7 @@ static inline int numeral(u32 c) {{
 {_counts(r)}
 /* the characters a word of a list starts with or a set holds, a bit each (core.h is_mark) */
 #define MARK_BITS {{{_marks(lists, sets)}}}
+{_blooms(lists, sets)}
 
 /* ---- parsing ---- */
 #define MIN_BARE_COMMUNITY {r.MIN_BARE_COMMUNITY}
@@ -160,6 +177,9 @@ static inline int numeral(u32 c) {{
 #define HOW_SLOTS {r.HOW_SLOTS}
 static const double HOW_CONF[HOW_SLOTS] UNUSED = {{{", ".join(map(repr, r.NAME_CONFIDENCE.values()))}}};
 {chr(10).join(f"#define CONF_{k} {v!r}" for k, v in confidences.items())}
+/* what a fuzzy estate name's similarity must reach: to be taken, to be worth a review; and its
+ * lead over the runner-up to be taken */
+{chr(10).join(f"#define FUZZY_{k} {v!r}" for k, v in fuzzy.items())}
 
 /* ---- codes ---- */
 {codes}
@@ -171,6 +191,8 @@ static const double HOW_CONF[HOW_SLOTS] UNUSED = {{{", ".join(map(repr, r.NAME_C
 #define CODE_HOUSE {r.HOUSE_CODE}
 
 /* ---- the interface with native.py ---- */
+/* What C did with a row (rules.ROW_STATUS). */
+{_enum("ROW_", r.ROW_STATUS)}
 /* The per-row output columns (native.py's _Columns), in rules.ROW_COLUMNS order. */
 typedef struct {{
 {columns}

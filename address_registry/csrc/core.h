@@ -1,6 +1,6 @@
 /* The compiled address matcher: the same rules as the Python reference (normalize.py, parse.py,
  * match.py), for the common case. Whatever it is not sure to do exactly as the reference does
- * (an exotic character, an over-long text, a fuzzy or ambiguous estate, nothing recognised) it
+ * (an exotic character, an over-long text, an estate to review, nothing recognised) it
  * leaves to Python by marking the row DEFER; it never guesses differently.
  *
  * Text is handled as arrays of Unicode code points (u32). The registry is copied in once per
@@ -59,12 +59,17 @@ typedef struct {
     name_trie div_trie;   /* the same names as a trie (trie.c), built when div_names is copied in */
     multimap div_children;  /* parent code -> (name, hit) pairs of its children (typos) */
     char *hit_code; int32_t *hit_code_len, *hit_rank, *hit_exact, *hit_historic;
+    uint64_t *hit_key;    /* a hit's code, a digit a nibble from the top of 48 bits, 0-padded:
+                           * codes compare as one word, a prefix under a mask */
     /* estates (index order = code order) */
     char *estate_code, *estate_community;
     double *estate_lon, *estate_lat;
     int32_t *layout_has, *layout_units_written, *layout_units, *layout_floors, *layout_rooms;
     multimap est_names;   /* spelling -> estate * 8 + how */
-    multimap est_keys;    /* name_key -> estates, by code */
+    multimap est_keys;    /* name_key -> estates, by code; a key's list index is its key id */
+    multimap fuzzy_grams; /* bigram -> ids of the name keys holding it (fuzzy blocking) */
+    int32_t *fuzzy_key_grams;  /* key id -> how many distinct bigrams it has */
+    table fuzzy_scopes;   /* a code prefix (2, 4, 6, 9) some estate with a name key lies under */
     int32_t max_name;
     /* buildings and houses */
     char *building_code, *building_community;
@@ -75,7 +80,6 @@ typedef struct {
     multimap by_door;           /* road \x1f number -> buildings; a door's value indexes both: */
     int32_t *estate_doors_off, *estate_doors;  /* ... the estates at that door, by code */
     table roads;                /* road -> 0 */
-    table fuzzy_scopes;         /* a code prefix (2, 4, 6, 9) some estate lies under -> 0 */
     char *house_code;
     int32_t *readings;          /* READING_SLOTS reading numbers a character from CJK_FIRST */
     table houses;               /* building, unit \x1f room -> house */
@@ -127,13 +131,21 @@ static inline int is_alnum(u32 c) { return is_digit(c) || is_upper(c) || (c >= '
 extern const uint64_t MARKS[65536 / 64];
 static inline int is_mark(u32 c) { return c < 0x10000 && ((MARKS[c >> 6] >> (c & 63)) & 1); }
 
-/* Whether c is one of the characters of a NUL-terminated U"" set. */
-static inline int in_set(u32 c, const u32 *set) {
-    if (!is_mark(c)) return 0;
+/* Whether c may be one of a set's characters or start one of a list's words, by their bloom: a
+ * bit for each one's low six bits (rules_gen.h's NAME_BLOOM). Most characters are not, and one
+ * test passes over them, where the marks pass every character some list or set holds. */
+static inline int in_bloom(u32 c, uint64_t bloom) { return (bloom >> (c & 63)) & 1; }
+
+/* Whether c is one of the characters of a NUL-terminated U"" set whose bloom is `bloom`. */
+static inline int in_chars(u32 c, const u32 *set, uint64_t bloom) {
+    if (!in_bloom(c, bloom)) return 0;
     for (; *set; set++)
         if (*set == c) return 1;
     return 0;
 }
+
+/* Whether c is one of the characters of a set of rules_gen.h's. */
+#define in_set(c, set) in_chars((c), (set), set##_BLOOM)
 
 /* Whether `w` (a NUL-terminated U"" literal) is written at s[p..]: its length, or 0. */
 static inline int word_at(const u32 *s, int n, int p, const u32 *w) {
@@ -144,15 +156,21 @@ static inline int word_at(const u32 *s, int n, int p, const u32 *w) {
     return i;
 }
 
-/* The first of a NULL-terminated list of words written at s[p..]: its length, or 0. */
-static inline int any_word_at(const u32 *s, int n, int p, const u32 *const *words) {
-    if (p >= n || !is_mark(s[p])) return 0;
+/* The first of a NULL-terminated list of words (their first characters' bloom `bloom`) written
+ * at s[p..]: its length, or 0. */
+static inline int words_at(const u32 *s, int n, int p, const u32 *const *words, uint64_t bloom) {
+    if (p >= n || !in_bloom(s[p], bloom) || !is_mark(s[p])) return 0;
     for (; *words; words++) {
         int k = word_at(s, n, p, *words);
         if (k) return k;
     }
     return 0;
 }
+
+/* The same for a list of rules_gen.h's, */
+#define any_word_at(s, n, p, words) words_at((s), (n), (p), (words), words##_BLOOM)
+/* ... and the bloom of a list not known by its name: any character may start one of its words. */
+#define ANY_FIRST (~0ull)
 
 /* parse._SEGMENT at p: [SEGMENT_SIDES]?[PHASE_NUMERALS]{0,2}段 after a road end (天府大道北段,
  * 人民南路四段); its length, or 0. */
@@ -179,7 +197,10 @@ void set_char_table(const u32 *table65536);
 int normalize_utf8(const uint8_t *text, int bytes, u32 *out, uint64_t *shape);
 
 /* A text's shape: every character but digits as it is, digits all alike; and its hash. */
-static inline u32 shape_of(u32 c) { return is_digit(c) ? '9' : c; }
+static inline u32 shape_of(u32 c) {  /* without a branch: digits and others are mixed in text */
+    u32 digit = -(u32)(c - '0' < 10);
+    return (c & ~digit) | ('9' & digit);
+}
 static inline uint64_t shape_mix(uint64_t h, u32 c) { return hash_mix(h, shape_of(c)); }
 static inline uint64_t shape_end(uint64_t h, int n) {
     h ^= (uint64_t)n;
@@ -195,6 +216,8 @@ typedef struct {
     char deep[CODE_MAX + 1]; /* the deepest division code resolved ("" none) */
     int deep_len;
     int exact;               /* parse.ParsedAddress.division_exact */
+    int noted;               /* the parse has notes: a division read one character off, by a
+                              * historic name, or not under the one before */
 } parsed;
 
 /* A division name written at a position: its div_names value (where its hits are listed) and

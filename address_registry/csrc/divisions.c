@@ -13,6 +13,13 @@ static inline int same_chars(const char *a, const char *b, int n) {
     return 1;
 }
 
+/* The same for code points: most names compared differ in their first. */
+static inline int same_points(const u32 *a, const u32 *b, int n) {
+    for (int i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 static int starts_with(const char *code, int len, const char *prefix, int plen) {
     return len >= plen && same_chars(code, prefix, plen);
 }
@@ -49,17 +56,22 @@ static inline int hits_of(const registry *r, name_found f, const int32_t **hits)
     return off[1] - off[0];
 }
 
-/* Whether the division code[0..cl) lies under one of the hits `parents` (np of them) or, with
+/* A hit's code packed (hit_key): the mask of its first n digits. */
+static inline uint64_t key_mask(int n) { return ~0ull << (4 * (CODE_COMMUNITY - n)); }
+
+/* Whether the division of hit h lies under one of the hits `parents` (np of them) or, with
  * np < 0, under the division deep[0..dl) (dl 0: any), and is not that division itself. */
-static int under_parents(const registry *r, const char *code, int cl, const int32_t *parents,
-                         int np, const char *deep, int dl) {
-    if (np < 0) return starts_with(code, cl, deep, dl) && (cl != dl || dl == 0);
+static int under_parents(const registry *r, int32_t h, const int32_t *parents, int np,
+                         const char *deep, int dl) {
+    int cl = r->hit_code_len[h];
+    if (np < 0) return starts_with(r->hit_code + CODE_COMMUNITY * h, cl, deep, dl) && (cl != dl || dl == 0);
+    uint64_t key = r->hit_key[h];
     int under = 0, same = 0;
     for (int k = 0; k < np; k++) {
-        const char *pc = r->hit_code + CODE_COMMUNITY * parents[k];
         int pl = r->hit_code_len[parents[k]];
-        under |= starts_with(code, cl, pc, pl);
-        same |= cl == pl && same_chars(code, pc, cl);
+        if (cl < pl || ((key ^ r->hit_key[parents[k]]) & key_mask(pl))) continue;
+        same |= cl == pl;
+        under |= cl != pl;
     }
     return under && !same;
 }
@@ -75,9 +87,7 @@ static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t
         const int32_t *hits;
         int nh = hits_of(r, found[i], &hits);
         for (int j = 0; j < nh; j++)
-            if (under_parents(r, r->hit_code + CODE_COMMUNITY * hits[j], r->hit_code_len[hits[j]],
-                              parents, np, deep, dl))
-                return 1;
+            if (under_parents(r, hits[j], parents, np, deep, dl)) return 1;
     }
     return 0;
 }
@@ -91,9 +101,7 @@ static int child_len(const registry *r, const u32 *s, int n, int p, const int32_
         const int32_t *hits;
         int nh = hits_of(r, found[i], &hits);
         for (int j = 0; j < nh && found[i].len > best; j++)
-            if (under_parents(r, r->hit_code + CODE_COMMUNITY * hits[j], r->hit_code_len[hits[j]],
-                              parent, 1, NULL, 0))
-                best = found[i].len;
+            if (under_parents(r, hits[j], parent, 1, NULL, 0)) best = found[i].len;
     }
     return best;
 }
@@ -105,7 +113,7 @@ static int zone_at(const registry *r, const u32 *s, int n, int pos, int stem,
                    const int32_t *parents, int np, const char *deep, int dl) {
     for (int start = pos; start <= pos + stem && start <= n; start++) {
         if (start > pos && !is_cjk(s[start - 1])) break;
-        if (start >= n || !is_mark(s[start])) continue;
+        if (start >= n || !in_set(s[start], ZONE_STARTS)) continue;
         for (const u32 *const *w = ZONE_WORDS; *w; w++) {
             int k = word_at(s, n, start, *w);
             if (!k) continue;
@@ -121,8 +129,7 @@ static int hit_under(const registry *r, int32_t h, const char *deep, int dl) {
 }
 
 static int same_code(const registry *r, int32_t a, int32_t b) {
-    return r->hit_code_len[a] == r->hit_code_len[b] &&
-           same_chars(r->hit_code + CODE_COMMUNITY * a, r->hit_code + CODE_COMMUNITY * b, r->hit_code_len[a]);
+    return r->hit_code_len[a] == r->hit_code_len[b] && r->hit_key[a] == r->hit_key[b];
 }
 
 /* _street_naming_estate: 乐清市|柳市|和园: the only street among the hits under the district
@@ -410,7 +417,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             int again = 0;  /* written again (金华金东金华金东): not a deeper level */
             for (int l = 0; l <= COMMUNITY && !again; l++)
                 again = p->level[l].a >= 0 && p->level[l].z - p->level[l].a == length &&
-                        memcmp(s + p->level[l].a, s + pos, (size_t)length * sizeof *s) == 0;
+                        same_points(s + p->level[l].a, s + pos, length);
             if (again) {
                 taken = length;
                 break;
@@ -421,8 +428,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 all_community &= r->hit_rank[hits[j]] == COMMUNITY;
             }
             if (!any_exact) {
-                int road_form = 0;
-                for (int j = 0; ROAD_SUFFIX[j]; j++) road_form |= s[pos + length - 1] == ROAD_SUFFIX[j];
+                int road_form = in_set(s[pos + length - 1], ROAD_SUFFIX);
                 if (road_form) {  /* _street_written_short: 越城区|府山街, not 府山街12号 */
                     int k = 0;
                     if (ends_with_any(s, pos, pos + length, STREET_FORMS) && rank == DISTRICT &&
@@ -442,7 +448,8 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     break;
                 }
                 int zone_word = 0;  /* 高新|区: the start of a zone word, not 高新社区 */
-                for (const u32 *const *w = ZONE_WORDS; *w && !zone_word && is_mark(s[pos]); w++) {
+                for (const u32 *const *w = ZONE_WORDS; *w && !zone_word && in_set(s[pos], ZONE_STARTS);
+                     w++) {
                     int k = word_at(s, n, pos, *w);
                     zone_word = k > length;
                 }
@@ -519,10 +526,10 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 choice = typo_at(r, s, n, pos, deep, dl, rank, TYPO_CONFIRMED, &taken);
             if (choice < 0 && rank <= CITY)  /* 纯安县 for 淳安县: a pinyin typo */
                 choice = typo_at(r, s, n, pos, deep, dl, rank, TYPO_ALIKE, &taken);
-            if (choice >= 0) p->exact = 0;
+            if (choice >= 0) p->exact = 0, p->noted = 1;
         } else if (!taken && !dl) {  /* 家兴市|嘉善, 纯安县|汾口镇 */
             choice = bare_typo_at(r, s, n, pos, prefer, &taken);
-            if (choice >= 0) p->exact = 0;
+            if (choice >= 0) p->exact = 0, p->noted = 1;
         }
         if (!taken && dl) {  /* 杭州|经济技术开发区|下沙街道 */
             taken = zone_at(r, s, n, pos, ZONE_STEM, NULL, -1, deep, dl);
@@ -534,8 +541,9 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             int cl = r->hit_code_len[choice], level = r->hit_rank[choice];
             p->level[level].a = pos;
             p->level[level].z = pos + taken;
-            if (!r->hit_exact[choice] || r->hit_historic[choice]) p->exact = 0;
-            if (dl && !starts_with(code, cl, deep, dl)) p->exact = 0;
+            int noted = r->hit_historic[choice] || (dl && !starts_with(code, cl, deep, dl));
+            if (!r->hit_exact[choice] || noted) p->exact = 0;
+            p->noted |= noted;
             memcpy(deep, code, (size_t)cl);
             deep[cl] = 0;
             dl = cl;

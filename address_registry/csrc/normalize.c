@@ -322,8 +322,23 @@ static int phone_len(const u32 *t, int m, int i) {
     return len && !phone_edge(t, m, i + len) ? len : 0;
 }
 
+/* The fewest digits in a row any telephone number _PHONE takes holds: a grouped mobile's
+ * longest group (138-1234-5678), a masked one's, a whole one's, a landline's number. */
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define MIN2(a, b) ((a) < (b) ? (a) : (b))
+#define PHONE_RUN MIN2(MIN2(MAX2(MOBILE_HEAD, MOBILE_GROUP), MOBILE_MASKED), \
+                       MIN2(MOBILE_DIGITS, LANDLINE_NUMBER_MIN))
+
+/* Whether t[0..m) holds `len` digits in a row. */
+static int digit_run(const u32 *t, int m, int len) {
+    for (int i = 0, run = 0; i < m; i++)  /* the run's length kept without a branch */
+        if ((run = (run + 1) & -(int)is_digit(t[i])) >= len) return 1;
+    return 0;
+}
+
 /* _PHONE: telephone numbers not touching a letter, digit or dash go; the new length. */
 static int phones(u32 *t, int m) {
+    if (!digit_run(t, m, PHONE_RUN)) return m;  /* most texts: no number is long enough */
     int k = 0;
     for (int i = 0; i < m;) {
         int run = is_digit(t[i]) && !phone_edge(t, m, i - 1) ? digits_at(t, m, i) : 0;
@@ -357,11 +372,10 @@ static int name_chars(const u32 *t, int a, int z) {
 static int recipient(const u32 *t, int m) {
     int reach = 1 + FORWARD_CHARS_MAX, ne = 0;
     int ends[sizeof RECIPIENT_ENDS / sizeof *RECIPIENT_ENDS];  /* lengths of the words ending t */
-    for (const u32 *const *w = RECIPIENT_ENDS; *w; w++) {
-        int len = 0;
-        while ((*w)[len]) len++;
+    for (int w = 0; RECIPIENT_ENDS[w]; w++) {
+        int len = RECIPIENT_ENDS_LENS[w];
         if (RECIPIENT_CHARS_MAX + len > reach) reach = RECIPIENT_CHARS_MAX + len;
-        if (len < m && word_at(t, m, m - len, *w) == len)
+        if (len < m && word_at(t, m, m - len, RECIPIENT_ENDS[w]) == len)
             ends[ne++] = len;
     }
     int from = m - reach > 1 ? m - reach : 1, forward = 0;

@@ -8,7 +8,7 @@
 
 #include "core.h"
 
-enum { OK = 0, DEFER = 1 };
+enum { OK = ROW_SETTLED, DEFER = ROW_DEFERRED, UNRECOGNISED = ROW_UNRECOGNISED };
 #define KEY_MAX (MAX_CHARS * 2 + 64)
 
 #define HOUSE_KEY 48  /* the longest house key a row may wait with; a longer one is deferred */
@@ -53,7 +53,10 @@ static void located(result *out, const char *community, int building, int house,
 }
 
 static int estate_under(const registry *r, int e, const char *scope, int sl) {
-    return memcmp(r->estate_code + CODE_ESTATE * e, scope, (size_t)sl) == 0;
+    const char *code = r->estate_code + CODE_ESTATE * e;
+    for (int i = 0; i < sl; i++)  /* a few characters: no library call */
+        if (code[i] != scope[i]) return 0;
+    return 1;
 }
 
 /* build.name_key: a planning phase (一期, 东区) and a generic 小区 off the end. */
@@ -75,18 +78,109 @@ static int name_key(const u32 *s, span v, u32 *key) {
     return k;
 }
 
-/* Whether Matcher._fuzzy could find a candidate: some estate lies under its scope (the scope's
- * first 9 characters, or all of a shorter one). Without one it returns none, and so does C. */
-static int fuzzy_possible(const registry *r, const char *scope, int sl) {
-    int fl = sl >= CODE_STREET ? CODE_STREET : sl;
+#define FUZZY_HITS 2048  /* the most estates under the scope a fuzzy lookup weighs; more: deferred */
+
+typedef struct { int32_t estate; double score; } scored;
+
+static int by_estate(const void *a, const void *b) {
+    int32_t x = ((const scored *)a)->estate, y = ((const scored *)b)->estate;
+    return (x > y) - (x < y);
+}
+
+/* Whether some estate with a name key lies under the scope (its first fl characters): without
+ * one Matcher._fuzzy finds none, and most texts naming an estate the registry does not know
+ * are passed at once. */
+static int fuzzy_possible(const registry *r, const char *scope, int fl) {
     if (fl == 0) return 1;
     u32 key[CODE_STREET];
     for (int i = 0; i < fl; i++) key[i] = (u32)(unsigned char)scope[i];
     return table_get(&r->fuzzy_scopes, key, fl) >= 0;
 }
 
-/* Matcher._find_estate without the fuzzy step: the estate and its confidence, -1 none, or
- * -2 when the reference would queue a review or try fuzzy names (the row is deferred). */
+/* The distinct bigrams of key[0..k) into grams (two code points each; a single character is its
+ * own gram, as similarity.bigrams has it); returns their count. */
+static int key_bigrams(const u32 *key, int k, u32 (*grams)[2]) {
+    if (k == 1) {
+        grams[0][0] = key[0];
+        return 1;
+    }
+    int n = 0;
+    for (int i = 0; i + 1 < k; i++) {
+        int seen = 0;
+        for (int j = 0; j < n && !seen; j++) seen = grams[j][0] == key[i] && grams[j][1] == key[i + 1];
+        if (seen) continue;
+        grams[n][0] = key[i];
+        grams[n++][1] = key[i + 1];
+    }
+    return n;
+}
+
+/* Matcher._fuzzy and what _find_estate decides on it: the estates under the scope (its first 9
+ * characters) whose name keys share a bigram with the spelling's, each scored by its best key's
+ * bigram Dice; the best taken when it is clear and high enough (its confidence in *conf), -1
+ * when none is worth a review, -2 when the reference would queue one (or the block is too big
+ * to weigh here): the row is deferred. The scores are the reference's doubles: 2 * shared /
+ * (grams + grams), shared counted as how many of the query's bigram lists name the key. */
+static int fuzzy_estate(const registry *r, const u32 *s, span v, const char *scope, int sl,
+                        double *conf) {
+    int fl = sl >= CODE_STREET ? CODE_STREET : sl, nc = 0;
+    if (!fuzzy_possible(r, scope, fl)) return -1;
+    u32 query[MAX_CHARS], grams[MAX_CHARS][2];
+    int k = name_key(s, v, query);
+    if (k == 0) return -2;  /* an empty key: the tables hold no empty gram to block on */
+    int nq = key_bigrams(query, k, grams), len[MAX_CHARS], at[MAX_CHARS];
+    const int32_t *lists[MAX_CHARS];  /* the keys holding each bigram, by key id */
+    for (int g = 0; g < nq; g++) {
+        len[g] = multimap_get(&r->fuzzy_grams, grams[g], k == 1 ? 1 : 2, &lists[g]);
+        at[g] = 0;
+    }
+    scored found[FUZZY_HITS];
+    for (;;) {  /* the lists merged: a key's bigrams shared are the lists it is in */
+        int32_t key = INT32_MAX;
+        for (int g = 0; g < nq; g++)
+            if (at[g] < len[g] && lists[g][at[g]] < key) key = lists[g][at[g]];
+        if (key == INT32_MAX) break;
+        int shared = 0;
+        for (int g = 0; g < nq; g++)
+            if (at[g] < len[g] && lists[g][at[g]] == key) {
+                shared++;
+                at[g]++;
+            }
+        double score = 2.0 * shared / (double)(nq + r->fuzzy_key_grams[key]);
+        const int32_t *estates = r->est_keys.items + r->est_keys.list_off[key];
+        int ne = r->est_keys.list_off[key + 1] - r->est_keys.list_off[key];
+        for (int j = 0; j < ne; j++) {
+            if (!estate_under(r, estates[j], scope, fl)) continue;
+            if (nc == FUZZY_HITS) return -2;
+            found[nc++] = (scored){estates[j], score};
+        }
+    }
+    qsort(found, (size_t)nc, sizeof *found, by_estate);
+    int best = -1, distinct = 0;  /* best: highest score, then lowest code (index order) */
+    double top = 0.0, second = 0.0;
+    for (int i = 0, run; i < nc; i += run) {
+        double score = found[i].score;
+        for (run = 1; i + run < nc && found[i + run].estate == found[i].estate; run++)
+            if (found[i + run].score > score) score = found[i + run].score;
+        distinct++;
+        if (best < 0 || score > top) {
+            if (best >= 0) second = top;
+            best = found[i].estate;
+            top = score;
+        } else if (score > second) {
+            second = score;
+        }
+    }
+    if (best < 0 || top < FUZZY_REVIEW_FLOOR) return -1;
+    if ((distinct == 1 || top - second >= FUZZY_CLEAR_LEAD) && top >= FUZZY_ACCEPT) {
+        *conf = CONF_FUZZY * top;
+        return best;
+    }
+    return -2;
+}
+
+/* Matcher._find_estate: the estate and its confidence, -1 none, or -2 when the reference would
+ * queue a review (the row is deferred). */
 static int find_estate(const registry *r, const u32 *s, const parsed *p, const char *scope,
                        int sl, double *conf) {
     span spellings[2] = {p->estate, p->level[COMMUNITY]};
@@ -140,7 +234,7 @@ static int find_estate(const registry *r, const u32 *s, const parsed *p, const c
         *conf = best * CONF_SCOPE_DISAGREES;  /* the divisions written disagree with the registry */
         return chosen;
     }
-    return has(p->estate) && fuzzy_possible(r, scope, sl) ? -2 : -1;
+    return has(p->estate) ? fuzzy_estate(r, s, p->estate, scope, sl, conf) : -1;
 }
 
 /* The building's house at its door (no unit or room written), found by settle_house. */
@@ -320,8 +414,9 @@ static void resolve(const registry *r, const u32 *s, const parsed *p, result *ou
     }
     int level = div_level;
     if (level != L_NONE && table_get(&r->roads, road, rl) >= 0) level = L_ROAD;
-    if (level == L_NONE) {  /* the reference explains why nothing was recognised */
-        out->status = DEFER;
+    if (level == L_NONE) {  /* the reason says why nothing was recognised: from the text alone
+                             * (native.py) unless the parse left notes */
+        out->status = p->noted ? DEFER : UNRECOGNISED;
         return;
     }
     memcpy(out->deep, p->deep, (size_t)p->deep_len + 1);
@@ -352,8 +447,8 @@ static void match_one(const registry *r, const char *prefer, shape_memo *memo,
     resolve(r, s, &p, out);
 }
 
-/* The output columns, a row each (`columns`, rules.ROW_COLUMNS in rules_gen.h): status (OK, or
- * DEFER: left to Python), level, confidence, lon/lat (NaN: none), the division codes as
+/* The output columns, a row each (`columns`, rules.ROW_COLUMNS in rules_gen.h): status (OK;
+ * DEFER: left to Python; UNRECOGNISED: nothing found, the columns as they were filled), level, confidence, lon/lat (NaN: none), the division codes as
  * fixed-width text (deep_len says which are there), building and house codes with presence
  * flags, whether the house code was derived. */
 typedef struct {  /* what the threads of a batch read */

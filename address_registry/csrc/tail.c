@@ -146,7 +146,7 @@ static int dashed(const u32 *s, int a, int n, span *b, span *unit, span *room) {
 /* (\d{1,max})WORD search: the span of the number, or NONE; *end is after WORD. */
 static span number_before(const u32 *s, int a, int n, int max, const u32 *const *words, int *end) {
     for (int p = a; p < n; p++) {
-        int k = run_upto(s, n, p, max), w = k ? any_word_at(s, n, p + k, words) : 0;
+        int k = run_upto(s, n, p, max), w = k ? words_at(s, n, p + k, words, ANY_FIRST) : 0;
         if (w) {
             *end = p + k + w;
             return (span){p, p + k};
@@ -311,6 +311,7 @@ void parse_normalized(const registry *r, const u32 *s, int n, parsed *p, const c
 void parse_shape(const registry *r, const u32 *s, int n, parsed *p, const char *prefer) {
     memset(p, 0xff, sizeof *p);  /* every span absent */
     p->exact = 1;
+    p->noted = 0;
     int pos = scan_divisions(r, s, n, p, prefer);
     if (pos < n) parse_tail(s, pos, n, p->deep_len >= CODE_CITY, p);
     span c = p->level[COMMUNITY];

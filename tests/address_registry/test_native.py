@@ -359,3 +359,92 @@ def test_a_registry_version_is_freed_with_its_matcher(registry: Matcher,
     del matcher
     gc.collect()
     assert freed == [handle]
+
+
+def fuzzy_spellings(matcher: Matcher) -> list[str | None]:
+    """Estate names misspelt the ways people misspell them (one character wrong, missing or
+    extra; two characters swapped; a shared stem several estates start with; a bigram written
+    twice; a phase or a generic 小区 that the name key drops), alone, with a district that holds
+    the estate and with one that does not, and with numbers after them."""
+    out: list[str | None] = []
+    districts = ("西湖区", "上城区", "杭州市拱墅区", "")
+    names = sorted({n for n in matcher.names if len(n) >= 3})
+    for name in names:
+        middle = len(name) // 2
+        for spelt in (name[:middle] + "鑫" + name[middle + 1:], name[:middle] + name[middle + 1:],
+                      name[:middle] + "新" + name[middle:], name[1] + name[0] + name[2:],
+                      name[:2] + "湾", "金" + name[1:], name[:2] + name[:2] + name[2:],
+                      name[:-1] + "二期", name[1:] + "小区", name[0] + "鑫" * 2):
+            for district in districts:
+                out += [f"{district}{spelt}", f"{district}{spelt}3幢2单元301室"]
+    return out
+
+
+def estate_step(matcher: Matcher, text: str) -> str:
+    """How the reference finds the estate of a text: 'named' (a spelling it knows), or the
+    fuzzy step's outcome ('taken', 'review', 'nothing'); 'none' when no estate is written."""
+    from address_registry.shapes import parse
+
+    p = parse(text)
+    if any(s and matcher._estate_hits(s)[0] for s in (p.estate, p.community)):
+        return "named"
+    if not p.estate:
+        return "none"
+    code, _, review = matcher._find_estate(p.estate, p.community, p.deepest_code() or "")
+    return "review" if review else "taken" if code else "nothing"
+
+
+def test_fuzzy_estate_names_match_as_the_reference_does(registry: Matcher,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fuzzy step in C scores, ranks (ties by code), scopes and decides as Matcher._fuzzy
+    and _find_estate do: what it takes and what it finds nothing for are settled in C; only the
+    rows the reference queues for review, or recognises nothing in, are left to Python."""
+    texts = list(dict.fromkeys(fuzzy_spellings(registry)))
+    deferred: list[str | None] = []
+
+    def reference(ts: list[str | None]) -> list[Match]:
+        deferred.extend(ts)
+        return parallel.resolve_all(ts, registry)
+
+    fast = native.match_arrow(pa.array(texts, pa.string()), registry, reference)
+    assert fast is not None
+    monkeypatch.setenv("SHUCANG_ADDRESS_NATIVE", "0")
+    parallel.clear_caches()
+    assert_same(fast.to_pylist(), match_many(texts).to_pylist())
+    steps = {t: estate_step(registry, t) for t in texts if t}
+    counts = {s: sum(v == s for v in steps.values()) for s in ("taken", "review", "nothing")}
+    assert min(counts.values()) >= 20, counts  # every outcome of the fuzzy step is exercised
+    assert set(deferred) == {t for t in texts if steps[t] == "review" or noted(t)}
+
+
+def noted(text: str | None) -> bool:
+    """Whether the reference's parse of a text leaves notes (what C leaves a text to Python for
+    when it recognises nothing in it)."""
+    from address_registry.shapes import parse
+
+    return bool(parse(text).notes)
+
+
+@pytest.mark.parametrize("text", [
+    "浙江省宁波宁海绿城桂花园B27栋1903", "四川乐山市中通江街道金色家园c座2602室", "某某小区3幢", "12345",
+    "浙江省杭洲市", "浙江省杭洲市某某小区3幢", "浙江省杭州市某某路", "天津市 滨海 开发区城南新村17幢",
+    "浙江省广州市", "湖北省襄樊市某某路",
+])
+def test_texts_recognising_nothing_match_as_the_reference_does(
+        registry: Matcher, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """Nothing recognised (a province or city at most, a short form, a province's city named under
+    another): C settles the row and the reason is written from the text alone, unless the parse
+    left notes, which the reference words."""
+    deferred: list[str | None] = []
+
+    def reference(ts: list[str | None]) -> list[Match]:
+        deferred.extend(ts)
+        return parallel.resolve_all(ts, registry)
+
+    fast = native.match_arrow(pa.array([text], pa.string()), registry, reference)
+    assert fast is not None
+    monkeypatch.setenv("SHUCANG_ADDRESS_NATIVE", "0")
+    parallel.clear_caches()
+    assert_same(fast.to_pylist(), match_many([text]).to_pylist())
+    assert fast.column("match_level")[0].as_py() == "none"
+    assert deferred == ([text] if noted(text) else [])
