@@ -465,6 +465,14 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     hits = kept;
                     nh = k;
                 }
+                int32_t own = -1;  /* 大兴|高米店街道: the one whose own child follows */
+                int owners = 0;
+                for (int j = 0; dl == 0 && j < nh && owners < 2; j++)
+                    if (child_at(r, s, n, pos + length, hits + j, 1, NULL, 0) &&
+                        (own < 0 || !same_code(r, own, hits[j]))) {
+                        own = hits[j];
+                        owners++;
+                    }
                 if (dl == 0) {  /* a bare short form: the preferred province's districts and */
                     int k = 0, local = 0;  /* streets first; another's short street is none */
                     all_community = 1;
@@ -473,7 +481,9 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++) {
                         int here = same_chars(r->hit_code + CODE_COMMUNITY * hits[j], prefer, 2);
                         int rk = r->hit_rank[hits[j]];
-                        if (local ? (here || rk <= CITY) : rk < STREET) kept[k++] = hits[j];
+                        if (owners == 1 ? same_code(r, own, hits[j])
+                                        : local ? (here || rk <= CITY) : rk < STREET)
+                            kept[k++] = hits[j];
                     }
                     for (int j = 0; j < k; j++) all_community &= r->hit_rank[kept[j]] == COMMUNITY;
                     if (k == 0) continue;

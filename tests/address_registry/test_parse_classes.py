@@ -312,9 +312,22 @@ SOUNDS_ALIKE: list[Case] = [
     ("浙江省绍兴市上吴区开元路11号", dict(district_code=None)),  # 吴 (wu) is not 虞 (yu)
 ]
 
+# A short district or street name written first (no province or city) is the one whose own child
+# follows it, whatever its province; with none or several, the preferred province's as before.
+OWN_CHILD_FIRST: list[Case] = [
+    ("大兴高米店街道莫干山巷304号", dict(district_code="110115", street_code="110115011")),
+    ("太平水泉镇东山中路", dict(district_code="210904", street_code="210904101")),
+    ("朝阳望京街道阜通东大街6号", dict(district_code="110105", street_code="110105026")),
+    ("南山粤海街道", dict(district_code="440305", street_code="440305007")),
+    ("普陀长征镇", dict(district_code="310107")),
+    ("西湖翠苑街道", dict(street_code="330106005")),
+    ("朝阳大悦城", dict(district_code=None)),  # no child after it: several provinces' 朝阳
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
          + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
-         + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE)
+         + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE
+         + OWN_CHILD_FIRST)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
