@@ -155,6 +155,23 @@ def _child_at(s: str, pos: int, codes: tuple[str, ...], div: Divisions) -> bool:
     return False
 
 
+def _shorter_others(s: str, pos: int, length: int, choice: NameHit, deepest: str,
+                    div: Divisions) -> list[tuple[int, NameHit]]:
+    """The shorter names at `pos` (length, hit) of divisions under `deepest` other than `choice`'s."""
+    return [(n, h) for n in div.lengths.get(s[pos : pos + 2], ()) if n < length
+            for h in div.names.get(s[pos : pos + n], ())
+            if h.code != choice.code and h.code.startswith(deepest)]
+
+
+def _split_by_child(s: str, pos: int, length: int, choice: NameHit,
+                    others: list[tuple[int, NameHit]], div: Divisions) -> bool:
+    """Whether one of the shorter names `others` at `pos` has its own child written right after
+    it while `choice` (the name `length` long there) has none: the shorter one is read then
+    (普洱|镇沅…自治县, not 普洱镇|沅…; 东阳|江北街道, not 东阳江(镇)|北街道)."""
+    return not _child_at(s, pos + length, (choice.code,), div) and any(
+        _child_at(s, pos + n, (h.code,), div) for n, h in others)
+
+
 def _child_length(s: str, pos: int, code: str, div: Divisions) -> int:
     """The length of the longest name at `pos` of a division under `code` (`_child_at`'s test),
     or 0."""
@@ -467,6 +484,11 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                     taken = (length, None)
                     break
                 continue
+            others = _shorter_others(s, pos, length, choice, deepest, div)
+            if others:
+                looked_ahead = True  # whether a shorter name is read depends on what follows
+                if _split_by_child(s, pos, length, choice, others, div):
+                    continue  # 普洱|镇沅…自治县: the shorter name, and its child after it
             if not choice.exact and choice.rank == _COMMUNITY_RANK and pos + length < n \
                     and _HAS_CJK.match(s[pos + length]):
                 word = _COMMUNITY_WORD.match(s, pos + length)

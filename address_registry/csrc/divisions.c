@@ -396,6 +396,39 @@ static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, con
     return found;
 }
 
+/* _split_by_child: a shorter name found at pos (of the nn in found), of another division under
+ * deep, has its own child right after it while `choice` (the name `length` long) has none. */
+/* A hit of a shorter name than `length` at found[i], of another division than `choice` under deep
+ * (_shorter_others). */
+static int shorter_other(const registry *r, name_found f, int length, int32_t h, int32_t choice,
+                         const char *deep, int dl) {
+    return f.len < length && f.len >= 2 && !same_code(r, h, choice) &&
+           starts_with(r->hit_code + CODE_COMMUNITY * h, r->hit_code_len[h], deep, dl);
+}
+
+static int split_by_child(const registry *r, const u32 *s, int n, int pos, int length, int32_t choice,
+                          const name_found *found, int nn, const char *deep, int dl) {
+    for (int i = 0; i < nn; i++) {
+        if (found[i].len >= length || found[i].len < 2) continue;
+        name_found next[MAX_CHARS];  /* the names after the shorter one: mostly none (西湖|区翠苑) */
+        int nx = names_at(r, s, n, pos + found[i].len, next);
+        if (nx == 0) continue;
+        const int32_t *hits;
+        int nh = hits_of(r, found[i], &hits);
+        for (int j = 0; j < nh; j++) {
+            if (!shorter_other(r, found[i], length, hits[j], choice, deep, dl)) continue;
+            for (int x = 0; x < nx; x++) {  /* child_at, the names after it found once */
+                const int32_t *kids;
+                int nk = hits_of(r, next[x], &kids);
+                for (int k = 0; k < nk; k++)
+                    if (under_parents(r, kids[k], hits + j, 1, NULL, 0))
+                        return !child_at(r, s, n, pos + length, &choice, 1, NULL, 0);
+            }
+        }
+    }
+    return 0;
+}
+
 /* _scan_from at s[start]: the names consumed from there; where the rest begins. */
 static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *p,
                      const char *prefer) {
@@ -511,6 +544,8 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 }
                 continue;
             }
+            if (split_by_child(r, s, n, pos, length, choice, found, nn, deep, dl))
+                continue;  /* 普洱|镇沅…自治县: the shorter name, and its child after it */
             if (!r->hit_exact[choice] && r->hit_rank[choice] == COMMUNITY && pos + length < n &&
                 is_cjk(s[pos + length])) {
                 int w = any_word_at(s, n, pos + length, COMMUNITY_WORDS);

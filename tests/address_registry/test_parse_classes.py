@@ -324,10 +324,21 @@ OWN_CHILD_FIRST: list[Case] = [
     ("朝阳大悦城", dict(district_code=None)),  # no child after it: several provinces' 朝阳
 ]
 
+# A longer name read at a place gives way to a shorter one of another division when only the
+# shorter one has its own child right after it (the longer one ate the child's first character).
+SHORTER_WITH_CHILD: list[Case] = [
+    ("云南省普洱镇沅彝族哈尼族拉祜族自治县和平镇", dict(district_code="530825", street_code="530825108")),
+    ("浙江金华市东阳江北街道梧桐苑", dict(district_code="330783", street_code="330783005")),
+    ("浙江金华市东阳江镇", dict(street_code="330783110")),  # no child after 东阳: the town
+    ("云南省昭通市镇雄县", dict(district_code="530627")),
+    ("贵州省安顺市镇宁布依族苗族自治县", dict(district_code="520423")),
+    ("杭州市西湖区翠苑街道", dict(street_code="330106005")),
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
          + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
          + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE
-         + OWN_CHILD_FIRST)
+         + OWN_CHILD_FIRST + SHORTER_WITH_CHILD)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
