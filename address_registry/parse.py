@@ -25,8 +25,9 @@ def _either(words: tuple[str, ...]) -> str:
 _CITY = rules.DIVISION_CODE["city"]
 _ESTATE_WORDS = _either(rules.ESTATE_WORDS)
 _ROAD_END = _either(rules.ROAD_END)
-# 北段, 四段, 北3段 after a road end (rules.SEGMENT)
-_SEGMENT = rf"(?:[{rules.SEGMENT_SIDES}]?[{rules.PHASE_NUMERALS}0-9]{{0,2}}{rules.SEGMENT})"
+# 北段, 四段, 北3段 or 北 after a road end (rules.SEGMENT)
+_SEGMENT = (rf"(?:[{rules.SEGMENT_SIDES}]?[{rules.PHASE_NUMERALS}0-9]{{0,2}}{rules.SEGMENT}"
+            rf"|[{rules.SEGMENT_SIDES}])")
 _DOOR, _GROUP, _BUILDING_MARK, _ROOM_MARK = rules.DOOR, rules.GROUP, rules.BUILDING, rules.ROOM
 # A short name (翠苑, 文一) is not a division when it starts a road or estate name
 # (文一西路, 古荡新村): one character at most in between (五常|港路26号 and 古荡|新村 continue,

@@ -127,7 +127,8 @@ ESTATE_END = (*ESTATE_WORDS, "村", "区", "里", "坊", "居", "阁", "湾", "�
 # district and not followed by a digit (府山街12号 is a road and a door number).
 ROAD_SUFFIX = "路街巷弄道"
 # A road's segment after its end: a side, up to two numerals (PHASE_NUMERALS or digits), 段
-# (天府大道北段1700号, 人民南路四段12号, 一环路北3段): part of the road's name.
+# (天府大道北段1700号, 人民南路四段12号, 一环路北3段), or a side alone (南海大道北80号): part of the
+# road's name.
 SEGMENT_SIDES, SEGMENT = "东西南北中", "段"
 STREET_KIND, STREET_SHORT = "街道", "街"
 STREET_FORMS = (STREET_KIND, STREET_SHORT)

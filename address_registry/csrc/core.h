@@ -173,11 +173,11 @@ static inline int words_at(const u32 *s, int n, int p, const u32 *const *words, 
 #define ANY_FIRST (~0ull)
 
 /* parse._SEGMENT at p: [SEGMENT_SIDES]?[PHASE_NUMERALS]{0,2}段 after a road end (天府大道北段,
- * 人民南路四段); its length, or 0. */
+ * 人民南路四段), else a side alone (南海大道北); its length, or 0. */
 static inline int segment_at(const u32 *s, int n, int p) {
-    int i = p < n && in_set(s[p], SEGMENT_SIDES) ? p + 1 : p;
+    int side = p < n && in_set(s[p], SEGMENT_SIDES), i = p + side;
     for (int k = 0; k < 2 && i < n && in_set(s[i], PHASE_NUMERALS); k++) i++;
-    return i < n && s[i] == SEGMENT ? i + 1 - p : 0;
+    return i < n && s[i] == SEGMENT ? i + 1 - p : side;
 }
 
 /* Whether s[a..z) ends with one of the words. */

@@ -276,6 +276,12 @@ ROAD_SEGMENT: list[Case] = [
                                          road_number="1588")),
     ("成都市高新区天府大道中段", dict(street_code=None)),
     ("长春市南关区人民大街南段1号", dict(street_code=None, road="人民大街南段", road_number="1")),
+    # ... and a side alone (Guangdong writes 大道北, 路东) before the door
+    ("广东省佛山市南海区桂城街道南海大道北80号", dict(road="南海大道北", road_number="80", estate=None)),
+    ("东莞市南城街道 鸿福路东 12号", dict(road="鸿福路东", road_number="12")),
+    ("杭州市文三路东80号3幢", dict(road="文三路东", road_number="80", building="3")),
+    ("杭州市中山路东方大厦", dict(road=None, estate="中山路东方大厦")),  # 东方 starts a name
+    ("杭州市上城区解放路东侧", dict(road="解放路")),  # 东侧: beside the road
 ]
 
 # What a place was, in brackets after it, is no part of the address that goes on after it.
