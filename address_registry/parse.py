@@ -461,8 +461,9 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                     hits = [h for h in hits if h.rank < _STREET_RANK or rank >= _DISTRICT_RANK]
                     if not hits:
                         continue
-                owners = {h.code for h in hits if _child_at(s, pos + length, (h.code,), div)}
-                if not deepest and len(owners) == 1:  # 大兴|高米店街道: the one whose own child
+                owners = {h.code for h in hits if not deepest
+                          and _child_at(s, pos + length, (h.code,), div)}
+                if len(owners) == 1:  # 大兴|高米店街道: the one whose own child
                     hits = [h for h in hits if h.code in owners]  # follows, whatever its province
                 elif not deepest:  # a bare short form: the preferred province's districts and
                     # streets before another's, and a short street name of another province is none

@@ -80,9 +80,11 @@ static int under_parents(const registry *r, int32_t h, const int32_t *parents, i
  * (The reference also looks up slices cut short by the end of the text; such a slice is itself
  * one of the names found.) */
 static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t *parents, int np,
-                    const char *deep, int dl) {
-    name_found found[MAX_CHARS];
-    int nn = names_at(r, s, n, p, found);
+                    const char *deep, int dl);
+
+/* child_at's test on the nn names `found` already read at its place. */
+static int child_among(const registry *r, const name_found *found, int nn, const int32_t *parents,
+                       int np, const char *deep, int dl) {
     for (int i = 0; i < nn; i++) {
         const int32_t *hits;
         int nh = hits_of(r, found[i], &hits);
@@ -90,6 +92,12 @@ static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t
             if (under_parents(r, hits[j], parents, np, deep, dl)) return 1;
     }
     return 0;
+}
+
+static int child_at(const registry *r, const u32 *s, int n, int p, const int32_t *parents, int np,
+                    const char *deep, int dl) {
+    name_found found[MAX_CHARS];
+    return child_among(r, found, names_at(r, s, n, p, found), parents, np, deep, dl);
 }
 
 /* _child_length: the length of the longest name at p of a division under the hit `parent`
@@ -396,9 +404,7 @@ static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, con
     return found;
 }
 
-/* _split_by_child: a shorter name found at pos (of the nn in found), of another division under
- * deep, has its own child right after it while `choice` (the name `length` long) has none. */
-/* A hit of a shorter name than `length` at found[i], of another division than `choice` under deep
+/* A hit h of a name f shorter than `length`, of another division than `choice`, under deep
  * (_shorter_others). */
 static int shorter_other(const registry *r, name_found f, int length, int32_t h, int32_t choice,
                          const char *deep, int dl) {
@@ -406,25 +412,20 @@ static int shorter_other(const registry *r, name_found f, int length, int32_t h,
            starts_with(r->hit_code + CODE_COMMUNITY * h, r->hit_code_len[h], deep, dl);
 }
 
+/* _split_by_child: a shorter name found at pos (of the nn in found), of another division under
+ * deep, has its own child right after it while `choice` (the name `length` long) has none. */
 static int split_by_child(const registry *r, const u32 *s, int n, int pos, int length, int32_t choice,
                           const name_found *found, int nn, const char *deep, int dl) {
     for (int i = 0; i < nn; i++) {
         if (found[i].len >= length || found[i].len < 2) continue;
-        name_found next[MAX_CHARS];  /* the names after the shorter one: mostly none (西湖|区翠苑) */
+        name_found next[MAX_CHARS];  /* the names after the shorter one, read once: mostly none */
         int nx = names_at(r, s, n, pos + found[i].len, next);
-        if (nx == 0) continue;
         const int32_t *hits;
-        int nh = hits_of(r, found[i], &hits);
-        for (int j = 0; j < nh; j++) {
-            if (!shorter_other(r, found[i], length, hits[j], choice, deep, dl)) continue;
-            for (int x = 0; x < nx; x++) {  /* child_at, the names after it found once */
-                const int32_t *kids;
-                int nk = hits_of(r, next[x], &kids);
-                for (int k = 0; k < nk; k++)
-                    if (under_parents(r, kids[k], hits + j, 1, NULL, 0))
-                        return !child_at(r, s, n, pos + length, &choice, 1, NULL, 0);
-            }
-        }
+        int nh = nx ? hits_of(r, found[i], &hits) : 0;
+        for (int j = 0; j < nh; j++)
+            if (shorter_other(r, found[i], length, hits[j], choice, deep, dl) &&
+                child_among(r, next, nx, hits + j, 1, NULL, 0))
+                return !child_at(r, s, n, pos + length, &choice, 1, NULL, 0);
     }
     return 0;
 }
@@ -500,8 +501,10 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 }
                 int32_t own = -1;  /* 大兴|高米店街道: the one whose own child follows */
                 int owners = 0;
-                for (int j = 0; dl == 0 && j < nh && owners < 2; j++)
-                    if (child_at(r, s, n, pos + length, hits + j, 1, NULL, 0) &&
+                name_found next[MAX_CHARS];
+                int nx = dl == 0 ? names_at(r, s, n, pos + length, next) : 0;
+                for (int j = 0; j < nh && nx && owners < 2; j++)
+                    if (child_among(r, next, nx, hits + j, 1, NULL, 0) &&
                         (own < 0 || !same_code(r, own, hits[j]))) {
                         own = hits[j];
                         owners++;
