@@ -42,14 +42,18 @@ typedef struct {
     int32_t *items;
 } multimap;
 
-/* A trie over u32 names: the root's children by character, the other edges in a hash table;
- * a node's info is (its name's div_names value + 1, or 0) << 1 | whether it has children. */
-typedef struct { uint32_t parent; u32 ch; int32_t child; } trie_edge;
+/* A trie over u32 names: the root's children by character, the other edges in a hash table,
+ * each edge carrying its child's info, so a step down costs one read; a node's info is (its
+ * name's div_names value + 1, or 0) << 1 | whether it has children. `pairs` has a bit for the
+ * first two characters of each name (hashed): most places where some name's first character
+ * is written start none, and the bit says so without the edge table. */
+typedef struct { uint32_t parent; u32 ch; int32_t child, info; } trie_edge;
 typedef struct {
     int32_t *root;
     trie_edge *edges;
     uint64_t mask;
     int32_t *info;
+    uint64_t *pairs;
 } name_trie;
 
 /* Every table and array of one registry version (names follow matcher.py / divisions.py; the
@@ -58,6 +62,8 @@ typedef struct {
     multimap div_names;   /* divisions: name -> hits */
     name_trie div_trie;   /* the same names as a trie (trie.c), built when div_names is copied in */
     multimap div_children;  /* parent code -> (name, hit) pairs of its children (typos) */
+    uint64_t *child_sig;  /* a div_children pair's name in brief (child_sig_build), so a typo's
+                           * test passes over most children without reading their names */
     char *hit_code; int32_t *hit_code_len, *hit_rank, *hit_exact, *hit_historic;
     uint64_t *hit_key;    /* a hit's code, a digit a nibble from the top of 48 bits, 0-padded:
                            * codes compare as one word, a prefix under a mask */
@@ -113,6 +119,14 @@ void table_prefetch_record(const table *t, uint64_t h);
 int64_t table_find(const table *t, const u32 *key, int n, uint64_t h);
 /* The list of a multimap key: sets *items and returns its length (0 when absent). */
 int multimap_get(const multimap *m, const u32 *key, int n, const int32_t **items);
+
+/* A name in brief: its length (CHILD_SIG_ANY: too long or outside the BMP, read it), last,
+ * first and second characters. */
+#define CHILD_SIG_ANY 0xff
+static inline int sig_len(uint64_t g) { return (int)(g & 0xff); }
+static inline u32 sig_last(uint64_t g) { return (u32)(g >> 8) & 0xffff; }
+static inline u32 sig_first(uint64_t g) { return (u32)(g >> 24) & 0xffff; }
+static inline u32 sig_second(uint64_t g) { return (u32)(g >> 40) & 0xffff; }
 
 /* ---- the division names as a trie (trie.c) --------------------------------------------------- */
 /* The trie of a table's keys, each ending at its value; 0 on success. */

@@ -303,7 +303,14 @@ static int sound_alike(const registry *r, u32 a, u32 b) {
 static int typo_among(const registry *r, const u32 *s, int n, int pos, const int32_t *items,
                       int ni, int min_len, int mode, int32_t *found, int *length) {
     int best = 0, tie = 0, confirmed = mode == TYPO_CONFIRMED;
+    const uint64_t *sigs = r->child_sig ? r->child_sig + (items - r->div_children.items) / 2 : NULL;
     for (int i = 0; i + 1 < ni; i += 2) {
+        uint64_t g = sigs ? sigs[i / 2] : CHILD_SIG_ANY;
+        int gl = sig_len(g);  /* one character off: the last is the name's, the first or the */
+        if (gl != CHILD_SIG_ANY &&  /* second too */
+            (gl < min_len || gl > n - pos || sig_last(g) != s[pos + gl - 1] ||
+             (sig_first(g) != s[pos] && (gl < 2 || sig_second(g) != s[pos + 1]))))
+            continue;
         const u32 *e = table_entry(&r->div_names.t, items[i]);
         int len = (int)e[0], off = 0, at = -1;
         if (len < min_len || len > n - pos || e[2 + len - 1] != s[pos + len - 1] ||

@@ -110,6 +110,25 @@ int reg_table(registry *r, const char *name, const u32 *keys, const int64_t *off
     return trie_build(&r->div_trie, t);
 }
 
+/* child_sig of each div_children pair, once its items and the names they point to are in. */
+static int child_sigs_build(registry *r) {
+    const multimap *m = &r->div_children;
+    int64_t pairs = m->t.n ? m->list_off[m->t.n] / 2 : 0;
+    free(r->child_sig);
+    r->child_sig = malloc((size_t)(pairs ? pairs : 1) * sizeof *r->child_sig);
+    if (r->child_sig == NULL) return -1;
+    for (int64_t i = 0; i < pairs; i++) {
+        const u32 *e = table_entry(&r->div_names.t, m->items[2 * i]);
+        u32 len = e[0], last = len ? e[1 + len] : 0, first = len ? e[2] : 0,
+            second = len > 1 ? e[3] : 0;
+        int plain = len < CHILD_SIG_ANY && last < 0x10000 && first < 0x10000 && second < 0x10000;
+        r->child_sig[i] = plain ? (uint64_t)len | (uint64_t)last << 8 | (uint64_t)first << 24 |
+                                      (uint64_t)second << 40
+                                : CHILD_SIG_ANY;
+    }
+    return 0;
+}
+
 /* An array by name (copied), or an int32 scalar; 0 on success. */
 int reg_array(registry *r, const char *name, const void *data, int64_t bytes) {
     int32_t *scalar = member_named(r, SCALARS, COUNT(SCALARS), name);
@@ -122,6 +141,8 @@ int reg_array(registry *r, const char *name, const void *data, int64_t bytes) {
     if (slot == NULL) return -1;
     free(*slot);
     *slot = copy(data, (size_t)bytes);
+    if (slot == (void **)&r->div_children.items && r->div_names.t.arena != NULL)
+        return child_sigs_build(r);  /* (the names come first: native._load_divisions) */
     return 0;
 }
 
@@ -145,6 +166,7 @@ void reg_free(registry *r) {
     for (size_t i = 0; i < COUNT(ARRAYS); i++) free(*(void **)((char *)r + ARRAYS[i].at));
     for (int i = 0; i < MAX_THREADS; i++) free(r->memos[i]);
     trie_free(&r->div_trie);
+    free(r->child_sig);
     free(r);
 }
 
