@@ -167,6 +167,10 @@ MIN_CITY_TYPO_NAME = 4
 # its committee's word (高杨村委会, 江南社区): a town has dozens of villages, and a natural village the
 # lists do not name is one character off one of them as often as it is misspelt (江窑村 is not 江南村).
 MIN_COMMUNITY_TYPO_STEM = 3
+# A part that cannot be read, written again right after it (务城区务城区琅琊镇) or after the names
+# read before it (浙江省余航区|浙江省余航区余杭街道: the chain written twice), is skipped for its second
+# copy when that is read one character off: a part of 2 to TWICE_MAX characters.
+TWICE_MAX = 8
 # ... and a province's city or a city's district with no child after it, when the character off
 # sounds like the name's (a pinyin input method's typo: 纯安县 for 淳安县) and only one fits:
 # the readings of the Chinese characters CJK_FIRST..CJK_LAST, at most READING_SLOTS each.

@@ -161,6 +161,7 @@ static inline int numeral(u32 c) {{
 #define LABEL_MAX {r.LABEL_MAX}
 #define MIN_CITY_TYPO_NAME {r.MIN_CITY_TYPO_NAME}
 #define MIN_COMMUNITY_TYPO_STEM {r.MIN_COMMUNITY_TYPO_STEM}
+#define TWICE_MAX {r.TWICE_MAX}
 #define CJK_FIRST {r.CJK_FIRST}
 #define CJK_LAST {r.CJK_LAST}
 #define READING_SLOTS {r.READING_SLOTS}

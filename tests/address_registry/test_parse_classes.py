@@ -341,10 +341,61 @@ SHORTER_WITH_CHILD: list[Case] = [
     ("杭州市西湖区翠苑街道", dict(street_code="330106005")),
 ]
 
+# A division written one character off first, with no parent or only a province before it: a
+# district of the province read when its own child follows (浙江|于姚市|梨洲街道); a city sounding
+# like the name's followed by its district one character off and that one's child (温周市|瑞按市|
+# 塘下镇); a short city before its district one character off with a child (衢州|可城区|府山街道:
+# 可城 starts no estate); alone or unconfirmed, nothing.
+TYPO_FIRST: list[Case] = [
+    ("浙江于姚市梨洲街道", dict(district_code="330281", street_code="330281001")),
+    ("浙江省乐青市柳市镇", dict(district_code="330382", street_code="330382114")),
+    ("浙江省义屋市稠城街道", dict(district_code="330782", street_code="330782001")),
+    ("江苏省昆删市玉山镇", dict(district_code="320583", street_code="320583100")),
+    ("广东省南嗨区桂城街道", dict(district_code="440605", street_code="440605011")),
+    ("四川省武候区浆洗街街道", dict(district_code="510107", street_code="510107001")),
+    ("温周市瑞按市塘下镇", dict(city_code="3303", district_code="330381", street_code="330381101")),
+    ("绍星市柯侨区柯桥街道", dict(district_code="330603", street_code="330603001")),
+    ("台洲市温玲市泽国镇", dict(district_code="331081", street_code="331081100")),
+    ("金化市义屋市佛堂镇", dict(district_code="330782", street_code="330782100")),
+    ("湖洲市长星县雉城街道", dict(district_code="330522", street_code="330522001")),
+    ("衢州可城区府山街道", dict(district_code="330802", street_code="330802006")),
+    ("温州路城区五马街道", dict(district_code="330302", street_code="330302006")),
+    ("绍兴悦城区府山街道", dict(district_code="330602", street_code="330602002")),
+    ("金华务城区城东街道", dict(district_code="330702", street_code="330702001")),
+    ("佛山蝉城区祖庙街道", dict(district_code="440604", street_code="440604012")),
+    ("浙江省建得市", dict(district_code=None)),  # nothing confirms it
+    ("莉水市", dict(city_code=None)),
+    ("温周市瑞按市", dict(city_code=None, district_code=None)),  # no child confirms the second
+    ("衢州可城区", dict(district_code=None)),
+]
+
+# The same chain written twice, a name in it one character off (绍星市上虞区|绍星市上虞区, 柯侨区|柯侨区,
+# 浙江省于姚市|浙江省于姚市): the second copy is a repeat, or read when the first is not.
+TYPO_TWICE: list[Case] = [
+    ("绍星市上虞区绍星市上虞区曹娥街道", dict(district_code="330604", street_code="330604002")),
+    ("温周市鹿城区温周市鹿城区五马街道", dict(district_code="330302", street_code="330302006")),
+    ("浙江省于姚市浙江省于姚市梨洲街道", dict(district_code="330281", street_code="330281001")),
+    ("柯侨区柯侨区柯桥街道", dict(district_code="330603", street_code="330603001")),
+    ("宁坡市宁坡市海曙区", dict(city_code="3302", district_code="330203")),
+    ("江苏省昆删市江苏省昆删市玉山镇", dict(street_code="320583100")),
+    ("湖洲市长星县湖洲市长星县雉城街道", dict(street_code="330522001")),
+    ("家兴市海宁市家兴市海宁市许村镇", dict(district_code="330481", street_code="330481101")),
+    ("台洲市台洲市椒江区", dict(district_code="331002")),
+    ("浙江省—乐青市—浙江省—乐青市—柳市镇", dict(street_code="330382114")),
+    ("广东省南嗨区广东省南嗨区桂城街道", dict(street_code="440605011")),
+    ("四川省成都市武候区武候区浆洗街街道", dict(street_code="510107001")),
+    ("金化市金化市婺城区", dict(district_code="330702")),
+    ("胡州市安吉县胡州市安吉县递铺街道", dict(street_code="330523001")),
+    ("瑞按市瑞按市塘下镇", dict(district_code="330381", street_code="330381101")),
+    ("江苏省阳州市江苏省阳州市广陵区", dict(city_code="3210", district_code="321002")),
+    ("杭州市西湖区文三路文三路12号", dict(district_code="330106", street_code=None)),
+    ("建得市建得市", dict(city_code=None, district_code=None)),
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
          + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
          + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE
-         + OWN_CHILD_FIRST + SHORTER_WITH_CHILD)
+         + OWN_CHILD_FIRST + SHORTER_WITH_CHILD + TYPO_FIRST + TYPO_TWICE)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
