@@ -193,18 +193,55 @@ def _room_numeral_sub(m: re.Match[str]) -> str:
     return text
 
 
+def _pinyin_words() -> dict[str, list[tuple[str, int, int]]]:
+    """Each first letter's words of PINYIN_ENTRIES, longest first: (word, first entry, end)."""
+    by_letter: dict[str, list[tuple[str, int, int]]] = {}
+    entries = rules.PINYIN_ENTRIES
+    for i, e in enumerate(entries):
+        if i == 0 or entries[i - 1][0] != e[0]:
+            by_letter.setdefault(e[0][0], []).append((e[0], i, i + 1))
+        else:
+            word, lo, _ = by_letter[e[0][0]][-1]
+            by_letter[e[0][0]][-1] = (word, lo, i + 1)
+    return by_letter
+
+
+_PINYIN_WORDS = _pinyin_words()
+
+
 def _pinyin_sub(m: re.Match[str]) -> str:
-    """ZHEJIANGHANGZHOU -> 浙江杭州, NINGBOCITY -> 宁波市: a run made of PINYIN_WORDS alone (the
-    longest first at each place) that names a province or city; any other run stays."""
-    run, out, i, named = m.group(), [], 0, False
+    """ZHEJIANGHANGZHOU -> 浙江杭州, NINGBOCITY -> 宁波市, HANGZHOUBINJIANG -> 杭州滨江,
+    XIHUDISTRICTHANGZHOU -> 杭州西湖区: a run made of the words of PINYIN_ENTRIES alone (the longest
+    first at each place) that names a place, each name a word read alone or one a province or city
+    in the run holds or a kind word follows, and only one name fitting it, becomes the names,
+    largest first; any other run stays."""
+    run, tokens, i = m.group(), [], 0
+    entries = rules.PINYIN_ENTRIES
     while i < len(run):
-        j = next((j for j, w in enumerate(rules.PINYIN_WORDS) if run.startswith(w, i)), None)
-        if j is None:
+        word = next((w for w in _PINYIN_WORDS.get(run[i], ()) if run.startswith(w[0], i)), None)
+        if word is None:
             return run
-        out.append(rules.PINYIN_HANZI[j])
-        named |= len(rules.PINYIN_HANZI[j]) > 1
-        i += len(rules.PINYIN_WORDS[j])
-    return "".join(out) if named else run
+        tokens.append(entries[word[1] : word[2]])
+        i += len(word[0])
+    parents = {e[3] for t in tokens for e in t if e[2] <= 1}
+    units: list[tuple[int, str]] = []
+    for k, token in enumerate(tokens):
+        if token[0][2] == rules.PINYIN_KIND:
+            units[-1:] = [(units[-1][0], units[-1][1] + token[0][1])] if units else [(-1, token[0][1])]
+            continue
+        pick = [e for e in token if e[4]]
+        if not pick:
+            pick = [e for e in token if (len(e[3]) > 2 and e[3][:2] in parents)
+                    or (e[2] == 2 and e[3][:4] in parents)]
+            if not pick and not (k + 1 < len(tokens) and tokens[k + 1][0][2] == rules.PINYIN_KIND):
+                return run
+            pick = pick or list(token)
+        if len({e[1] for e in pick}) > 1:
+            return run
+        units.append((min(e[2] for e in pick), pick[0][1]))
+    if not any(level >= 0 for level, _ in units):
+        return run
+    return "".join(text for _, text in sorted(units, key=lambda u: u[0]))
 
 
 def _remark_sub(m: re.Match[str]) -> str:

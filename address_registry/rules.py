@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from address_registry.pinyin_table import NAMES as PINYIN_NAMES
 from contracts.schema import ADDRESS_COLUMNS
 from divisions.reference import CODE_LENGTH, LEVELS
 
@@ -52,9 +53,29 @@ PINYIN = {
     "HANGZHOU": "杭州", "NINGBO": "宁波", "WENZHOU": "温州", "JIAXING": "嘉兴", "HUZHOU": "湖州",
     "SHAOXING": "绍兴", "JINHUA": "金华", "QUZHOU": "衢州", "ZHOUSHAN": "舟山", "TAIZHOU": "台州",
     "LISHUI": "丽水",
-    "PROVINCE": "省", "SHENG": "省", "CITY": "市", "SHI": "市"}
-PINYIN_WORDS = tuple(sorted(PINYIN, key=len, reverse=True))
-PINYIN_HANZI = tuple(PINYIN[w] for w in PINYIN_WORDS)
+    "PROVINCE": "省", "SHENG": "省", "CITY": "市", "SHI": "市", "DISTRICT": "区", "COUNTY": "县",
+    "QU": "区"}
+# ... and any other province, city or district in pinyin (pinyin_table.py, generated from the
+# division reference: XIAOSHAN 萧山, WUCHENG 婺城 and 武城), in such a run, when a province or city
+# it lies in is in the run too (HANGZHOU BINJIANG, SICHUAN CHENGDU) or a kind word follows it
+# (XIAOSHAN DISTRICT), and only one name fits; the names of a run are then written largest first
+# (XIHU DISTRICT HANGZHOU ZHEJIANG -> 浙江杭州西湖区). The entries (pinyin, name, level, code, alone):
+# level 0-2 province to district, PINYIN_KIND a kind word; alone: a word of PINYIN above, read by
+# itself; sorted by first letter, then longest first, so a lookup walks one letter's words.
+PINYIN_KIND = 9
+
+
+def _pinyin_entries() -> tuple[tuple[str, str, int, str, bool], ...]:
+    coded: dict[str, tuple[int, str]] = {}
+    for _, n, level, code in sorted(PINYIN_NAMES, key=lambda e: e[2]):
+        if level == 0 or (level == 1 and code.startswith("33")):  # SHAANXI: 陕西, spelt SHANXI
+            coded.setdefault(n, (level, code))
+    rows = [(w, n, *coded.get(n, (PINYIN_KIND, "")), True) for w, n in PINYIN.items()]
+    rows += [(w, n, level, code, False) for w, n, level, code in PINYIN_NAMES if w not in PINYIN]
+    return tuple(sorted(rows, key=lambda e: (e[0][0], -len(e[0]), e[0], e[2], e[3])))
+
+
+PINYIN_ENTRIES = _pinyin_entries()
 # A dash is kept only between two letters or digits (13-11-1413); elsewhere it separates parts
 # (浙江省-金华市-义乌市) and goes.
 DASH = "-"

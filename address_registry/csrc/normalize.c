@@ -169,9 +169,85 @@ static int synonyms(u32 *t, int m) {
 
 static int upper_or_digit(u32 c) { return is_upper(c) || is_digit(c); }
 
+/* The longest word of PINYIN_ENTRIES at t[q..z): its length, and its entries [*lo, *hi); or 0. */
+static int pinyin_word_at(const u32 *t, int z, int q, int *lo, int *hi) {
+    int c = (int)t[q] - 'A';
+    for (int j = PINYIN_FIRST[c]; j < PINYIN_FIRST[c + 1]; j++) {
+        int w = word_at(t, z, q, PINYIN_WORD[j]);
+        if (w) {
+            *lo = j;
+            *hi = PINYIN_GROUP_END[j];
+            return w;
+        }
+    }
+    return 0;
+}
+
+static int same_name(const u32 *a, const u32 *b) {
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
+}
+
+/* Whether entry e lies in a province or city of the entries of the nt tokens [lo, hi). */
+static int pinyin_supported(int e, const int *lo, const int *hi, int nt) {
+    const char *code = PINYIN_CODE[e];
+    for (int t = 0; t < nt; t++)
+        for (int j = lo[t]; j < hi[t]; j++) {
+            const char *p = PINYIN_CODE[j];
+            if (PINYIN_LEVEL[j] > 1) continue;
+            int pl = (int)strlen(p);
+            if ((pl == 2 || (pl == 4 && PINYIN_LEVEL[e] == 2)) && strncmp(code, p, (size_t)pl) == 0 &&
+                (int)strlen(code) >= pl + 2)
+                return 1;
+        }
+    return 0;
+}
+
+/* _pinyin_sub of the nt tokens [lo, hi) of a run: its names, largest first, into out (their
+ * count), or -1 when the run stays. */
+static int pinyin_names(const int *lo, const int *hi, int nt, u32 *out) {
+    int level[MAX_INPUT], start[MAX_INPUT], len[MAX_INPUT], order[MAX_INPUT], nu = 0, o = 0;
+    u32 text[MAX_INPUT];
+    for (int k = 0; k < nt; k++) {
+        int pick = -1, lv = 99;
+        if (PINYIN_LEVEL[lo[k]] == PINYIN_KIND) {
+            if (!nu) {
+                level[0] = -1, start[0] = o, len[0] = 0;
+                nu = 1;
+            }
+            for (const u32 *h = PINYIN_NAME[lo[k]]; *h; h++) text[o++] = *h, len[nu - 1]++;
+            continue;
+        }
+        for (int pass = 0; pass < 3 && pick < 0; pass++) {
+            if (pass == 2 && !(k + 1 < nt && PINYIN_LEVEL[lo[k + 1]] == PINYIN_KIND)) return -1;
+            for (int j = lo[k]; j < hi[k]; j++) {
+                int fits = pass == 0 ? PINYIN_ALONE[j] : pass == 1 ? pinyin_supported(j, lo, hi, nt) : 1;
+                if (!fits) continue;
+                if (pick >= 0 && !same_name(PINYIN_NAME[pick], PINYIN_NAME[j])) return -1;
+                if (pick < 0) pick = j;
+                if (PINYIN_LEVEL[j] < lv) lv = PINYIN_LEVEL[j];
+            }
+        }
+        level[nu] = lv, start[nu] = o, len[nu] = 0;
+        for (const u32 *h = PINYIN_NAME[pick]; *h; h++) text[o++] = *h, len[nu]++;
+        nu++;
+    }
+    int named = 0, n = 0;
+    for (int u = 0; u < nu; u++) {
+        named |= level[u] >= 0;
+        int v = u;  /* stable insertion by level */
+        while (v > 0 && level[order[v - 1]] > level[u]) order[v] = order[v - 1], v--;
+        order[v] = u;
+    }
+    if (!named) return -1;
+    for (int u = 0; u < nu; u++)
+        for (int x = 0; x < len[order[u]]; x++) out[n++] = text[start[order[u]] + x];
+    return n;
+}
+
 /* _pinyin_sub over t[0..m) in place (a run's names are never longer than its letters): each run
- * of Latin letters made of PINYIN_WORDS alone, the longest first at each place, that names a
- * province or city (a name of two characters or more among them) becomes their PINYIN_HANZI. */
+ * of Latin letters made of the words of PINYIN_ENTRIES alone, the longest first at each place,
+ * that names a place becomes its names (pinyin_names). */
 static int pinyin(u32 *t, int m) {
     int k = 0;
     for (int i = 0; i < m;) {
@@ -179,19 +255,18 @@ static int pinyin(u32 *t, int m) {
             t[k++] = t[i++];
             continue;
         }
-        int z = i, q = i, o = 0, named = 0;
+        int z = i, q = i, nt = 0, o = -1;
         while (z < m && is_upper(t[z])) z++;
+        int lo[MAX_INPUT], hi[MAX_INPUT];
         u32 names[MAX_INPUT];
         while (q < z) {
-            int j = 0, w = 0;
-            for (; PINYIN_WORDS[j] && !w; j++) w = word_at(t, z, q, PINYIN_WORDS[j]);
+            int w = pinyin_word_at(t, z, q, lo + nt, hi + nt);
             if (!w) break;
-            const u32 *h = PINYIN_HANZI[j - 1];
-            named |= h[0] && h[1];
-            for (; *h; h++) names[o++] = *h;
+            nt++;
             q += w;
         }
-        if (q == z && named) {
+        if (q == z) o = pinyin_names(lo, hi, nt, names);
+        if (o >= 0) {
             for (int x = 0; x < o; x++) t[k++] = names[x];
         } else {
             for (int x = i; x < z; x++) t[k++] = t[x];

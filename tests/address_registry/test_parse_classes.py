@@ -241,7 +241,36 @@ PINYIN: list[Case] = [
     ("Ningbo 北仑区新碶街道", dict(district_code="330206")),
     ("Guangdong 广州市天河区", dict(district_code="440106")),
     ("Sichuan Sheng 绵阳市涪城区", dict(district_code="510703")),
-    ("Hangzhou Binjiang 长河街道", dict(city_code=None)),  # a district in pinyin is not read
+    ("Hangzhou Binjiang 长河街道", dict(district_code="330108", street_code="330108002")),
+]
+
+# A city or district in pinyin (generated from the division reference) is read in a run that also
+# names a province or city it lies in, or with a kind word after it (District, County, City, Qu),
+# when only one name fits; English order (smallest first) is read largest first.
+PINYIN_DISTRICT: list[Case] = [
+    ("Ningbo Beilun District 新碶街道", dict(district_code="330206", street_code="330206002")),
+    ("Wenzhou Lucheng District 五马街道", dict(street_code="330302006")),
+    ("Taizhou Jiaojiang District", dict(district_code="331002")),
+    ("Huzhou Wuxing 爱山街道", dict(district_code="330502", street_code="330502003")),
+    ("Jiaxing Nanhu District 南湖街道", dict(street_code="330402010")),
+    ("Yuhang District, Hangzhou, Zhejiang", dict(district_code="330110")),
+    ("Lucheng District, Wenzhou, Zhejiang Province", dict(district_code="330302")),
+    ("Guangdong Shenzhen Nanshan District 粤海街道", dict(street_code="440305007")),
+    ("Chaoyang District, Beijing", dict(district_code="110105")),
+    ("Sichuan Chengdu Jinjiang District", dict(district_code="510104")),
+    ("Jiangsu Suzhou Gusu District", dict(district_code="320508")),
+    ("Hubei Wuhan Hongshan District", dict(district_code="420111")),
+    ("Xiaoshan District 城厢街道", dict(district_code="330109", street_code="330109001")),
+    ("Jinhua Yiwu City 稠城街道", dict(district_code="330782", street_code="330782001")),
+    ("Hangzhou Xihu Qu 文新街道", dict(street_code="330106013")),
+    ("Nanshan District, Shenzhen, Guangdong", dict(district_code="440305")),
+    ("Shandong Dezhou Wucheng County", dict(district_code="371428")),
+    ("Xihu District, Nanchang, Jiangxi", dict(district_code="360103")),
+    # several names fit (婺城 and 武城, 上城 and 商城, 义乌 and 伊吾) or nothing confirms it: not read
+    ("Wucheng District", dict(district_code=None)),
+    ("Shangcheng District", dict(district_code=None)),
+    ("Yiwu City 稠城街道", dict(district_code=None)),
+    ("Chaoyang", dict(city_code=None, district_code=None)),
 ]
 
 # A waybill's fields before the address (收件人, 电话, 手机号码): the address starts after the word
@@ -395,7 +424,8 @@ TYPO_TWICE: list[Case] = [
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
          + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
          + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE
-         + OWN_CHILD_FIRST + SHORTER_WITH_CHILD + TYPO_FIRST + TYPO_TWICE)
+         + OWN_CHILD_FIRST + SHORTER_WITH_CHILD + TYPO_FIRST + TYPO_TWICE
+         + PINYIN_DISTRICT)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
