@@ -194,16 +194,17 @@ def _room_numeral_sub(m: re.Match[str]) -> str:
 
 
 def _pinyin_words() -> dict[str, list[tuple[str, int, int]]]:
-    """Each first letter's words of PINYIN_ENTRIES, longest first: (word, first entry, end)."""
-    by_letter: dict[str, list[tuple[str, int, int]]] = {}
+    """The words of PINYIN_ENTRIES by their first two letters, longest first: (word, first
+    entry, end)."""
+    by_start: dict[str, list[tuple[str, int, int]]] = {}
     entries = rules.PINYIN_ENTRIES
     for i, e in enumerate(entries):
         if i == 0 or entries[i - 1][0] != e[0]:
-            by_letter.setdefault(e[0][0], []).append((e[0], i, i + 1))
+            by_start.setdefault(e[0][:2], []).append((e[0], i, i + 1))
         else:
-            word, lo, _ = by_letter[e[0][0]][-1]
-            by_letter[e[0][0]][-1] = (word, lo, i + 1)
-    return by_letter
+            word, lo, _ = by_start[e[0][:2]][-1]
+            by_start[e[0][:2]][-1] = (word, lo, i + 1)
+    return by_start
 
 
 _PINYIN_WORDS = _pinyin_words()
@@ -218,7 +219,8 @@ def _pinyin_sub(m: re.Match[str]) -> str:
     run, tokens, i = m.group(), [], 0
     entries = rules.PINYIN_ENTRIES
     while i < len(run):
-        word = next((w for w in _PINYIN_WORDS.get(run[i], ()) if run.startswith(w[0], i)), None)
+        word = next((w for w in _PINYIN_WORDS.get(run[i : i + 2], ()) if run.startswith(w[0], i)),
+                    None)
         if word is None:
             return run
         tokens.append(entries[word[1] : word[2]])

@@ -363,16 +363,16 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
 def _bare_typo_at(s: str, pos: int, div: Divisions, province: str) -> tuple[int, NameHit] | None:
     """With no division read (the preferred province's) or only `province`: a city or district of
     the province written one character off, each only with its own child named right after it
-    (家兴市|嘉善, 纯安县|汾口镇, 浙江|肖山区|楼塔镇), or else one whose character off sounds like the
-    name's followed by its own child one character off and confirmed (莉水市|晋云县|壶镇镇), when
-    only one fits."""
+    (家兴市|嘉善, 纯安县|汾口镇, 浙江|肖山区|楼塔镇), when only one fits; or else a city whose
+    character off sounds like the name's followed by its own district one character off and
+    confirmed (莉水市|晋云县|壶镇镇)."""
     parents = [(province, _PROVINCE_RANK), *((city, _CITY_RANK) for city in dict.fromkeys(
         h.code for _, h in div.children.get(province, ())))]
     fits = [f for code, rank in parents
             if (f := _typo_at(s, pos, code, rank, div, confirmed=True)) is not None]
-    if not fits:
-        fits = [f for code, rank in parents if (f := _typo_chain(s, pos, code, rank, div)) is not None]
-    return fits[0] if len(fits) == 1 else None
+    if fits:
+        return fits[0] if len(fits) == 1 else None
+    return _typo_chain(s, pos, province, _PROVINCE_RANK, div)
 
 
 def _typo_chain(s: str, pos: int, parent: str, rank: int, div: Divisions
@@ -555,7 +555,8 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 length = word.end() - pos  # 勤丰村, 勤丰居委会: read with the word
             taken = (length, choice)
             break
-        if taken is None and (again := next((len(t) for _, t in spans if s.startswith(t, pos)), 0)):
+        if taken is None and notes and (
+                again := next((len(t) for _, t in spans if s.startswith(t, pos)), 0)):
             taken, looked_ahead = (again, None), True  # a name read one character off, written again
         if taken is None and deepest and s.startswith(rules.BLANK_PART, pos) and (
                 _child_at(s, pos + 1, (deepest,), div)

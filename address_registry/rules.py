@@ -61,7 +61,8 @@ PINYIN = {
 # (XIAOSHAN DISTRICT), and only one name fits; the names of a run are then written largest first
 # (XIHU DISTRICT HANGZHOU ZHEJIANG -> 浙江杭州西湖区). The entries (pinyin, name, level, code, alone):
 # level 0-2 province to district, PINYIN_KIND a kind word; alone: a word of PINYIN above, read by
-# itself; sorted by first letter, then longest first, so a lookup walks one letter's words.
+# itself; sorted by the first two letters (every word has two or more), then longest first, so a
+# lookup walks the words of the two letters it is at.
 PINYIN_KIND = 9
 
 
@@ -72,7 +73,7 @@ def _pinyin_entries() -> tuple[tuple[str, str, int, str, bool], ...]:
             coded.setdefault(n, (level, code))
     rows = [(w, n, *coded.get(n, (PINYIN_KIND, "")), True) for w, n in PINYIN.items()]
     rows += [(w, n, level, code, False) for w, n, level, code in PINYIN_NAMES if w not in PINYIN]
-    return tuple(sorted(rows, key=lambda e: (e[0][0], -len(e[0]), e[0], e[2], e[3])))
+    return tuple(sorted(rows, key=lambda e: (e[0][:2], -len(e[0]), e[0], e[2], e[3])))
 
 
 PINYIN_ENTRIES = _pinyin_entries()

@@ -48,15 +48,18 @@ def _words(name: str, words: Iterable[str]) -> str:
 
 def _pinyin(r: types.ModuleType) -> str:
     """rules.PINYIN_ENTRIES as parallel arrays, PINYIN_GROUP_END: where the entries of each one's
-    word end, and PINYIN_FIRST: where each letter's words start (A..Z, then the count)."""
+    word end, and PINYIN_FIRST: where the words of each two letters start (AA, AB .. ZZ, then the
+    count)."""
     entries = r.PINYIN_ENTRIES
     ends, end = [0] * len(entries), len(entries)
     for i in range(len(entries) - 1, -1, -1):
         if i + 1 < len(entries) and entries[i + 1][0] != entries[i][0]:
             end = i + 1
         ends[i] = end
-    first = [next((i for i, e in enumerate(entries) if e[0][0] >= chr(c)), len(entries))
-             for c in range(ord("A"), ord("Z") + 2)]
+    assert all(len(e[0]) >= 2 and e[0].isascii() and e[0].isupper() for e in entries)
+    letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    first = [next((i for i, e in enumerate(entries) if e[0][:2] >= a + b), len(entries))
+             for a in letters for b in letters] + [len(entries)]
     def column(ctype: str, name: str, values: Iterable[object]) -> str:
         return f"static const {ctype} {name}[] UNUSED = {{{', '.join(map(str, values))}}};"
     return "\n".join([

@@ -383,41 +383,42 @@ static int32_t typo_chain(const registry *r, const u32 *s, int n, int pos, const
     int32_t first = typo_at(r, s, n, pos, c, cl, rank, TYPO_ALIKE, &len);
     if (first < 0 || r->hit_rank[first] >= COMMUNITY ||
         typo_at(r, s, n, pos + len, r->hit_code + CODE_COMMUNITY * first, r->hit_code_len[first],
-                r->hit_rank[first], TYPO_CONFIRMED, &next) < 0)
+                r->hit_rank[first], TYPO_CONFIRMED, &next) < 0) {
+        *length = 0;
         return -1;
+    }
     *length = len;
     return first;
 }
 
 /* _bare_typo_at: with no division read (the preferred province's) or only the province
  * `province`: a city or district of it written one character off, each only with its own child
- * right after it (家兴市|嘉善, 纯安县|汾口镇, 浙江|肖山区|楼塔镇), or else as typo_chain
- * (莉水市|晋云县|壶镇镇), when only one fits; sets *length. */
+ * right after it (家兴市|嘉善, 纯安县|汾口镇, 浙江|肖山区|楼塔镇), when only one fits; or else a city
+ * as typo_chain (莉水市|晋云县|壶镇镇); sets *length. */
 static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, const char *province,
                             int *length) {
+    int len = 0, fits = 0;
+    int32_t found = typo_at(r, s, n, pos, province, 2, PROVINCE, TYPO_CONFIRMED, &len);
+    fits += found >= 0;
+    *length = len;
     const int32_t *items;
     int ni = children_of(r, province, 2, &items);
-    int32_t found = -1;
-    *length = 0;
-    for (int chain = 0; chain < 2 && found < 0; chain++) {
-        int len = 0, fits = 0;
-        int32_t c = chain ? typo_chain(r, s, n, pos, province, 2, PROVINCE, &len)
-                          : typo_at(r, s, n, pos, province, 2, PROVINCE, TYPO_CONFIRMED, &len);
-        if (c >= 0) found = c, *length = len, fits++;
-        for (int i = 0; i + 1 < ni && fits < 2; i += 2) {
-            int seen = 0;  /* each city once, in the order its names come */
-            for (int j = 0; j < i && !seen; j += 2) seen = same_code(r, items[j + 1], items[i + 1]);
-            if (seen) continue;
-            const char *code = r->hit_code + CODE_COMMUNITY * items[i + 1];
-            int cl = r->hit_code_len[items[i + 1]];
-            c = chain ? typo_chain(r, s, n, pos, code, cl, CITY, &len)
-                      : typo_at(r, s, n, pos, code, cl, CITY, TYPO_CONFIRMED, &len);
-            if (c >= 0) found = c, *length = len, fits++;
+    for (int i = 0; i + 1 < ni && fits < 2; i += 2) {
+        int seen = 0;  /* each city once, in the order its names come */
+        for (int j = 0; j < i && !seen; j += 2) seen = same_code(r, items[j + 1], items[i + 1]);
+        if (seen) continue;
+        int32_t c = typo_at(r, s, n, pos, r->hit_code + CODE_COMMUNITY * items[i + 1],
+                            r->hit_code_len[items[i + 1]], CITY, TYPO_CONFIRMED, &len);
+        if (c >= 0) {
+            found = c;
+            *length = len;
+            fits++;
         }
-        if (fits > 1) {
-            *length = 0;
-            return -1;
-        }
+    }
+    if (fits == 0) return typo_chain(r, s, n, pos, province, 2, PROVINCE, length);
+    if (fits != 1) {
+        *length = 0;
+        return -1;
     }
     return found;
 }
@@ -627,8 +628,8 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             taken = length;
             break;
         }
-        for (int l = 0; l <= COMMUNITY && !taken; l++) {  /* a name read one character off, */
-            int w = p->level[l].z - p->level[l].a;         /* written again */
+        for (int l = 0; l <= COMMUNITY && !taken && p->noted; l++) {  /* a name read one */
+            int w = p->level[l].z - p->level[l].a;  /* character off, written again */
             if (p->level[l].a >= 0 && w <= n - pos && same_points(s + p->level[l].a, s + pos, w)) {
                 taken = w;
                 choice = -1;

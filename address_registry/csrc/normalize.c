@@ -171,7 +171,8 @@ static int upper_or_digit(u32 c) { return is_upper(c) || is_digit(c); }
 
 /* The longest word of PINYIN_ENTRIES at t[q..z): its length, and its entries [*lo, *hi); or 0. */
 static int pinyin_word_at(const u32 *t, int z, int q, int *lo, int *hi) {
-    int c = (int)t[q] - 'A';
+    if (q + 1 >= z) return 0;  /* every word has two letters or more */
+    int c = ((int)t[q] - 'A') * 26 + (int)t[q + 1] - 'A';
     for (int j = PINYIN_FIRST[c]; j < PINYIN_FIRST[c + 1]; j++) {
         int w = word_at(t, z, q, PINYIN_WORD[j]);
         if (w) {
