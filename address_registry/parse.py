@@ -39,7 +39,8 @@ _ROAD_ENDS = tuple(rules.ROAD_END)
 _ESTATE_CONTINUES = re.compile(rf"[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})")
 _ROAD_SUFFIX = tuple(rules.ROAD_SUFFIX)
 _ROAD_NUMBER = re.compile(
-    rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}){_SEGMENT}?)(?P<number>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
+    rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}){_SEGMENT}?)"
+    rf"(?P<number>[{rules.SUB_DOOR}]?\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
     rf"|(?P<group>\d{{1,3}}{_GROUP})(?P<gnumber>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
 )
 _BUILDING = re.compile(rf"(?P<building>[0-9A-Z]{{1,5}}){_BUILDING_MARK}")
@@ -58,6 +59,7 @@ _ROAD_ONLY = re.compile(
     rf"(?![\u4e00-\u9fff]*[{_BUILDING_MARK}{_DOOR}])"
 )
 _LEADING_NUMBER = re.compile(r"\d")
+_SUB_DOOR = re.compile(rf"[{rules.SUB_DOOR}]\d{{1,5}}{_DOOR}(?=[\u4e00-\u9fff])")
 _DASHED = re.compile(
     rf"(?P<building>\d{{1,3}})-(?:(?P<unit>\d{{1,2}})-)?(?P<room>\d{{2,5}}){_ROOM_MARK}?$")
 # What people append to an estate name to describe a spot in or near it (金都花园东门).
@@ -625,6 +627,8 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
         before, rest = rest[: m.start()], rest[m.end() :]
     elif (ro := _ROAD_ONLY.match(rest)) is not None:
         road, rest = ro.group("road"), rest[ro.end() :]
+    if road is not None and (sub := _SUB_DOOR.match(rest)) is not None:
+        rest = rest[sub.end() :]  # 6号|附8号|桂花大厦2713, 迎宾弄|乙21号|湖滨写字楼2915
     b = _BUILDING.search(rest)
     if b:
         estate_text, tail = rest[: b.start()], rest[b.end() :]

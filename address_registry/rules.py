@@ -209,7 +209,11 @@ DASH_UNIT_DIGITS, DASH_ROOM_DIGITS = 2, (3, 4)
 # room (3单元601号, 12幢1503号).
 NUMBERED_ROOM_DIGITS = (3, 5)
 # A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
-TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
+TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场", "科技园", "创意园", "产业园", "软件园")
+# A door's sub-number or a lettered door (附8号, 乙21号: one of SUB_DOOR, digits, 号) right after a
+# road and its number, or a road alone, is part of the door: the name after it is read as if it
+# followed the road (世纪巷6号附8号桂花大厦2713: 桂花大厦, room 2713).
+SUB_DOOR = "附甲乙丙"
 # The committee written after a village or community name (南山村|村委会), in the order tried.
 COMMITTEE = ("村民委员会", "村委会", "社区居民委员会", "居民委员会", "社区居委会", "居委会")
 # N号 ending the text after one of HOME_WORDS stays a door when the word follows one of these: it

@@ -421,11 +421,37 @@ TYPO_TWICE: list[Case] = [
     ("建得市建得市", dict(city_code=None, district_code=None)),
 ]
 
+# A bare number after a tower or office park (大厦, 写字楼, 科技园, 创意园, 产业园, 软件园 ...) is a room,
+# also when a door's sub-number or a lettered door (附8号, 乙21号) stands between the road and the
+# name; the lettered door stays in the number (甲58号), so it is never taken for door 58.
+TOWER_AFTER_DOOR: list[Case] = [
+    ("浙江宁波北仑区柴桥街道世纪巷6号附8号桂花大厦2713", dict(estate="桂花大厦", room="2713")),
+    ("杭州市西湖区文三路90号附2号东部软件园1203", dict(estate="东部软件园", room="1203")),
+    ("宁波市鄞州区中山东路88号甲3号世贸中心1506", dict(estate="世贸中心", room="1506")),
+    ("温州市鹿城区解放路22号乙5号国际大厦2208", dict(estate="国际大厦", room="2208")),
+    ("金华市婺城区迎宾大道77号附1号商务楼906", dict(room="906")),
+    ("江苏省南京市玄武区中山路18号附6号德基广场1802", dict(estate="德基广场", room="1802")),
+    ("广东省广州市天河区天河路208号甲2号粤海大厦3301", dict(road_number="208", room="3301")),
+    ("杭州市余杭区文一西路998号海创科技园1506", dict(estate="海创科技园", room="1506")),
+    ("嘉兴市南湖区广益路1000号智慧产业园2201", dict(estate="智慧产业园", room="2201")),
+    ("湖州市吴兴区苕溪路8号创意园312", dict(room="312")),
+    ("台州市椒江区市府大道乙21号国商大厦1702", dict(road_number="乙21", estate="国商大厦",
+                                          room="1702")),
+    ("上海市徐汇区漕溪北路附18号光启城大厦1901", dict(road_number="附18", room="1901")),
+    ("绍兴市越城区胜利东路甲12号金地写字楼2006", dict(road_number="甲12", room="2006")),
+    ("成都市武侯区天府大道中段1388号美年广场1809", dict(road="天府大道中段", room="1809")),
+    ("衢州市柯城区荷花中路乙6号阳光创意园208", dict(estate="阳光创意园", room="208")),
+    # no name after the sub-number: read as before; a lettered door is no plain door
+    ("天津市南开区王顶堤街道华苑路26号附3号2楼", dict(road_number="26", floor="2", building=None)),
+    ("苏州市姑苏区平江街道临顿路甲58号3楼", dict(road_number="甲58", floor="3", building=None)),
+    ("杭州市上城区解放路乙21号", dict(road="解放路", road_number="乙21")),
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
          + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
          + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE
          + OWN_CHILD_FIRST + SHORTER_WITH_CHILD + TYPO_FIRST + TYPO_TWICE
-         + PINYIN_DISTRICT)
+         + PINYIN_DISTRICT + TOWER_AFTER_DOOR)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
