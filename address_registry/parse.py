@@ -446,7 +446,8 @@ def _label_end(s: str) -> int:
 
 def _scan_leads(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     """`_scan_from` the start of `s`, or after a few words before the address that end where a
-    province or city name starts among the first LEAD_MAX characters. The words never start
+    province or city name starts among the first LEAD_MAX characters, or else where a city or
+    district one character off is read (丁先生|胡州市飞英街道). The words never start
     inside a division name written at the start: a name that could not be placed (河东区,
     several provinces') is no lead word before 东区."""
     pos = _scan_from(s, div, out, prefer)
@@ -455,6 +456,13 @@ def _scan_leads(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
         if pos:
             break
         if _opens_address(s, start, div):
+            pos = _scan_from(s[start:], div, out, prefer)
+            pos += start if pos else 0
+    for start in range(first, min(rules.LEAD_MAX, len(s) - 2) + 1):
+        if pos:
+            break
+        if any(c in rules.TYPO_LEAD_ENDS for c in s[start + 2 : start + 4]) and _bare_typo_at(
+                s, start, div, prefer[:2]) is not None:  # 丁先生|胡州市飞英街道
             pos = _scan_from(s[start:], div, out, prefer)
             pos += start if pos else 0
     return pos

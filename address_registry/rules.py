@@ -159,6 +159,9 @@ MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 name
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
 # the first province or city name among its first LEAD_MAX characters.
 LEAD_MAX = 10
+# ... or, when none does, where a city or district one character off starts that is read with its
+# child (丁先生|胡州市飞英街道): tried only where one of these is its third or fourth character.
+TYPO_LEAD_ENDS = "市区县"
 # ... a district's full name opens the address there when at least LEAD_DISTRICT_MIN characters
 # long; a shorter one (云县, 沛县) only with its own child after it (莉水市晋|云县: no lead word).
 LEAD_DISTRICT_MIN = 3

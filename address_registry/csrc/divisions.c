@@ -690,6 +690,15 @@ static int scan_leads(const registry *r, const u32 *s, int n, int from, parsed *
             pos = scan_from(r, s, n, start, p, prefer);
             if (pos == start) pos = 0;
         }
+    for (int start = first; !pos && start <= last; start++) {  /* 丁先生|胡州市飞英街道 */
+        int len = 0;
+        if (!((start + 2 < n && in_set(s[start + 2], TYPO_LEAD_ENDS)) ||
+              (start + 3 < n && in_set(s[start + 3], TYPO_LEAD_ENDS))) ||
+            bare_typo_at(r, s, n, start, prefer, &len) < 0)
+            continue;
+        pos = scan_from(r, s, n, start, p, prefer);
+        if (pos == start) pos = 0;
+    }
     return pos;
 }
 

@@ -392,6 +392,12 @@ TYPO_FIRST: list[Case] = [
     ("绍兴悦城区府山街道", dict(district_code="330602", street_code="330602002")),
     ("金华务城区城东街道", dict(district_code="330702", street_code="330702001")),
     ("佛山蝉城区祖庙街道", dict(district_code="440604", street_code="440604012")),
+    # ... and after words before the address, where no province or city name opens it
+    ("丁女士 胡州市爱山街道", dict(district_code="330502", street_code="330502003")),
+    ("收货 家兴市南湖街道", dict(street_code="330402010")),
+    ("陈先生 同庐县横村镇", dict(district_code="330122", street_code="330122102")),
+    ("王五 瑞按市塘下镇", dict(district_code="330381", street_code="330381101")),
+    ("备注 建得市", dict(district_code=None)),
     ("浙江省建得市", dict(district_code=None)),  # nothing confirms it
     ("莉水市", dict(city_code=None)),
     ("温周市瑞按市", dict(city_code=None, district_code=None)),  # no child confirms the second
