@@ -32,6 +32,9 @@ _HAS_NUMERAL = re.compile(rf"[{_NUMERAL}]")
 _BUILDING_SYNONYM = re.compile(rf"([0-9A-Za-z])(?:{'|'.join(rules.BUILDING_SYNONYMS)})")
 _SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.BUILDING_SYNONYMS))
 _ROOM_SYNONYM = re.compile(rf"([0-9])(?:{'|'.join(rules.ROOM_SYNONYMS)})")
+_LOW_BELOW, _HIGH_BELOW = rules.ROOM_BELOW_DIGITS
+_ROOM_BELOW = re.compile(rf"(?<={rules.ROOM_BELOW_AFTER[0]})([0-9]{{{_LOW_BELOW},{_HIGH_BELOW}}})"
+                         rf"{rules.ROOM_BELOW[0][0]}(?={rules.ROOM_BELOW[0][1:]})")
 _ROOM_SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.ROOM_SYNONYMS))
 _HASH_BUILDING = re.compile(rf"([0-9A-Za-z]){re.escape(rules.HASH)}{rules.HASH_FLOOR}?")
 _TO_BUILDING = rf"\1{rules.BUILDING}"
@@ -303,6 +306,8 @@ def normalize_many(texts: list[str]) -> list[str]:
         s = _NUMERAL_BEFORE_MARKER.sub(_numeral_sub, s)
         s = _ROOM_NUMERAL.sub(_room_numeral_sub, s)
     if any(c in s for c in _SYNONYM_STARTS):
+        if rules.ROOM_BELOW[0] in s:  # 5单元2701号楼下: room 2701
+            s = _ROOM_BELOW.sub(rf"\1{rules.ROOM}", s)
         s = _BUILDING_SYNONYM.sub(_TO_BUILDING, s)
     if any(c in s for c in _ROOM_SYNONYM_STARTS):
         s = _ROOM_SYNONYM.sub(rf"\1{rules.ROOM}", s)

@@ -34,6 +34,9 @@ BUILDING = "幢"  # what every building marker is written as after normalization
 BUILDING_SYNONYMS = ("号楼", "栋", "座", "号幢")
 # After a digit these mean a room: 1201房, 302房间 -> 1201室, 302室.
 ROOM_SYNONYMS = ("房间", "房")
+# After a unit, a number of ROOM_BELOW_DIGITS digits and 号楼下 is a room and a parcel spot, not a
+# building (5单元2701号楼下快递柜: room 2701): 号 -> 室 there.
+ROOM_BELOW_AFTER, ROOM_BELOW, ROOM_BELOW_DIGITS = ("单元",), ("号楼下",), (3, 5)
 HASH = "#"  # 3# and 3#楼 are building 3; any other # goes
 HASH_FLOOR = "楼"
 # What an export writes for an empty part (浙江省null杭州市): deleted where no letter touches it.

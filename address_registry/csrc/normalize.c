@@ -154,6 +154,16 @@ static int numerals(const u32 *a, int m, u32 *out) {
 static int synonyms(u32 *t, int m) {
     int k = 0;
     for (int i = 0; i < m; i++) {
+        if (t[i] == ROOM_BELOW[0][0] && word_at(t, m, i, ROOM_BELOW[0])) {  /* 5单元2701号楼下: room */
+            int d = 0;  /* the digits written before it, then ROOM_BELOW_AFTER */
+            while (d < k && is_digit(t[k - 1 - d])) d++;
+            if (d >= ROOM_BELOW_DIGITS_MIN && d <= ROOM_BELOW_DIGITS_MAX &&
+                k - d >= ROOM_BELOW_AFTER_LENS[0] &&
+                word_at(t, k - d, k - d - ROOM_BELOW_AFTER_LENS[0], ROOM_BELOW_AFTER[0])) {
+                t[k++] = ROOM;
+                continue;
+            }
+        }
         int syn = i > 0 && (class_of(t[i]) & C_SYNONYM);
         int w = syn && is_alnum(t[i - 1]) ? any_word_at(t, m, i, BUILDING_SYNONYMS) : 0;
         int r = syn && !w && is_digit(t[i - 1]) ? any_word_at(t, m, i, ROOM_SYNONYMS) : 0;

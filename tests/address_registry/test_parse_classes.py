@@ -451,6 +451,14 @@ TOWER_AFTER_DOOR: list[Case] = [
     ("天津市南开区王顶堤街道华苑路26号附3号2楼", dict(road_number="26", floor="2", building=None)),
     ("苏州市姑苏区平江街道临顿路甲58号3楼", dict(road_number="甲58", floor="3", building=None)),
     ("杭州市上城区解放路乙21号", dict(road="解放路", road_number="乙21")),
+    # after a unit, N号楼下 (3-5 digits) is the room and where to leave the parcel, not building N
+    ("杭州市西湖区文新街道嘉绿苑36幢5单元2701号楼下快递柜", dict(building="36", unit="5", room="2701")),
+    ("宁波市鄞州区首南街道万科城8幢2单元1102号楼下", dict(building="8", room="1102")),
+    ("温州市鹿城区五马街道华盖花园3栋1单元602号楼下", dict(building="3", unit="1", room="602")),
+    ("金华市婺城区城东街道金都美地12幢3单元1503号楼下快递柜", dict(building="12", room="1503")),
+    ("成都市武侯区浆洗街街道锦绣花园2栋4单元801号楼下", dict(building="2", room="801")),
+    ("杭州市西湖区文新街道嘉绿苑3号楼下", dict(building="3", room=None)),  # no unit: building 3
+    ("杭州市西湖区文新街道嘉绿苑36幢5单元27号楼下", dict(room=None)),  # two digits: no room
 ]
 
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
