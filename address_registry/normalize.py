@@ -57,6 +57,12 @@ _FORMER = re.compile(
     rf"{rules.REMARK_FORMER}[\u4e00-\u9fff]{{{_FORMER_LOW},{_FORMER_HIGH}}}[{rules.FORMER_ENDS}]")
 _BLANK = re.compile(rf"(?<![A-Z])(?:{'|'.join(rules.BLANK_WORDS)})(?![A-Z])")
 _LATIN_RUN = re.compile("[A-Z]+")
+_ROOM_WORD, _BUILDING_WORD, _DOOR_WORD, _ROAD_WORD = rules.ENGLISH_WORDS
+_ENGLISH = re.compile(
+    rf"(?<![A-Z])(?:{_ROOM_WORD}(?P<room>[0-9]{{1,{rules.ENGLISH_DIGITS[0]}}})(?![0-9])"
+    rf"|{_BUILDING_WORD}(?P<building>[0-9]{{1,{rules.ENGLISH_DIGITS[1]}}})(?![0-9])"
+    rf"|{_DOOR_WORD}(?P<door>[0-9]{{1,{rules.ENGLISH_DIGITS[2]}}})(?![0-9])"
+    rf"(?P<road>[A-Z]{{1,{rules.ENGLISH_ROAD_LETTERS}}}?){_ROAD_WORD})")
 _LOOSE_DASH = re.compile(rf"(?<![0-9A-Z]){rules.DASH}|{rules.DASH}(?![0-9A-Z])")
 _LETTER_JOIN = re.compile(rf"(?<=[A-Z]){rules.LETTER_JOIN}(?=[0-9])")
 _LOW, _HIGH = rules.DOOR_ROOM_DIGITS
@@ -228,14 +234,15 @@ def _pinyin_sub(m: re.Match[str]) -> str:
             return run
         tokens.append(entries[word[1] : word[2]])
         i += len(word[0])
-    parents = {e[3] for t in tokens for e in t if e[2] <= 1}
+    held = [{e[3] for e in t if e[2] <= 1} for t in tokens]  # the provinces and cities of each
     units: list[tuple[int, str]] = []
     for k, token in enumerate(tokens):
         if token[0][2] == rules.PINYIN_KIND:
             units[-1:] = [(units[-1][0], units[-1][1] + token[0][1])] if units else [(-1, token[0][1])]
             continue
         pick = [e for e in token if e[4]]
-        if not pick:
+        if not pick:  # a province or city of another word of the run holds it
+            parents = set().union(*(h for j, h in enumerate(held) if j != k))
             pick = [e for e in token if (len(e[3]) > 2 and e[3][:2] in parents)
                     or (e[2] == 2 and e[3][:4] in parents)]
             if not pick and not (k + 1 < len(tokens) and tokens[k + 1][0][2] == rules.PINYIN_KIND):
@@ -247,6 +254,27 @@ def _pinyin_sub(m: re.Match[str]) -> str:
     if not any(level >= 0 for level, _ in units):
         return run
     return "".join(text for _, text in sorted(units, key=lambda u: u[0]))
+
+
+def _english(text: str) -> str:
+    """ROOM1203BUILDING5文新街道HANGZHOU -> 文新街道杭州5幢1203室, NO8WENERROADXIHUDISTRICT... ->
+    ...西湖区WENER路8号: an English address's room, building and door on a road read and moved after
+    the rest, whose pinyin is read first (rules.ENGLISH_WORDS)."""
+    pieces: tuple[list[str], list[str], list[str]] = ([], [], [])
+
+    def take(m: re.Match[str]) -> str:
+        if m.group("room") is not None:
+            pieces[2].append(m.group("room") + rules.ROOM)
+        elif m.group("building") is not None:
+            pieces[1].append(m.group("building") + rules.BUILDING)
+        else:
+            pieces[0].append(m.group("road") + rules.ENGLISH_ROAD + m.group("door") + rules.DOOR)
+        return ""
+
+    rest = _ENGLISH.sub(take, text)
+    if not any(pieces):
+        return text
+    return _LATIN_RUN.sub(_pinyin_sub, rest) + "".join(w for p in pieces for w in p)
 
 
 def _remark_sub(m: re.Match[str]) -> str:
@@ -294,6 +322,8 @@ def normalize_many(texts: list[str]) -> list[str]:
     # spaces and punctuation go first: "十 五号" must read as 十五号
     s = NOISE.sub("", s).upper()
     s = _BLANK.sub("", s)
+    if any(w in s for w in (_ROOM_WORD, _BUILDING_WORD, _ROAD_WORD)):
+        s = _SEPARATOR.join(map(_english, s.split(_SEPARATOR)))
     s = _LATIN_RUN.sub(_pinyin_sub, s)
     if rules.DASH in s:
         s = _LOOSE_DASH.sub("", s)

@@ -67,6 +67,14 @@ PINYIN = {
 # itself; sorted by the first two letters (every word has two or more), then longest first, so a
 # lookup walks the words of the two letters it is at.
 PINYIN_KIND = 9
+# An English address's room, building and door on a road (Room 1203, Building 5, No.8 Wener Road):
+# ENGLISH_WORDS, not after a letter, then a number of up to ENGLISH_DIGITS (room, building, door)
+# digits (and for a door, 1 to ENGLISH_ROAD_LETTERS letters and the road's word), are read as
+# 1203室, 5幢, WENER路8号 and moved after the rest of the text, road, building, room in that order,
+# once the rest's pinyin is read (Room 1203, Building 5, 文新街道 Hangzhou -> 文新街道杭州5幢1203室).
+ENGLISH_WORDS = ("ROOM", "BUILDING", "NO", "ROAD")
+ENGLISH_DIGITS, ENGLISH_ROAD_LETTERS = (5, 4, 5), 20
+ENGLISH_ROAD = "路"
 
 
 def _pinyin_entries() -> tuple[tuple[str, str, int, str, bool], ...]:

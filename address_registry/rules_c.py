@@ -17,14 +17,15 @@ WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END"
               "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER",
               "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS", "REMARK_AFTER",
               "VILLAGE_ENDS", "COMMUNITY_WORDS", "KIND_SUFFIXES", "STREET_FORMS", "COUNTRY_CODES",
-              "ADDRESS_LABELS", "ROOM_SYNONYMS", "ROOM_BELOW_AFTER", "ROOM_BELOW")
+              "ADDRESS_LABELS", "ROOM_SYNONYMS", "ROOM_BELOW_AFTER", "ROOM_BELOW",
+              "ENGLISH_WORDS")
 CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER",
              "MOBILE_SECOND", "ZERO_NUMERALS", "RECIPIENT_AFTER", "REMARK_OPEN", "REMARK_CLOSE",
              "SEGMENT_SIDES", "FORMER_ENDS", "SUB_DOOR",
              "TYPO_LEAD_ENDS")
 CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
          "PHASE", "QUARTER", "DASH", "LETTER_JOIN", "MOBILE_LEAD", "LANDLINE_LEAD",
-         "FORWARD", "BLANK_PART", "SEGMENT", "REMARK_FORMER")
+         "FORWARD", "BLANK_PART", "SEGMENT", "REMARK_FORMER", "ENGLISH_ROAD")
 # Digit counts rendered as NAME_MIN and NAME_MAX (a (low, high) pair) or NAME (an int).
 RANGES = ("DOOR_ROOM_DIGITS", "LANDLINE_AREA", "LANDLINE_NUMBER", "ROOM_NUMERAL_DIGITS",
           "FORWARD_CHARS", "RECIPIENT_CHARS", "NAMED_PHONE_CHARS", "DASH_ROOM_DIGITS",
@@ -65,6 +66,8 @@ def _pinyin(r: types.ModuleType) -> str:
         return f"static const {ctype} {name}[] UNUSED = {{{', '.join(map(str, values))}}};"
     return "\n".join([
         f"#define PINYIN_COUNT {len(entries)}", f"#define PINYIN_KIND {r.PINYIN_KIND}",
+        column("int", "ENGLISH_DIGITS", r.ENGLISH_DIGITS),
+        f"#define ENGLISH_ROAD_LETTERS {r.ENGLISH_ROAD_LETTERS}",
         column("u32 *const", "PINYIN_WORD", (f"(const u32 *){_chars(e[0])}" for e in entries)),
         column("u32 *const", "PINYIN_NAME", (f"(const u32 *){_chars(e[1])}" for e in entries)),
         column("signed char", "PINYIN_LEVEL", (e[2] for e in entries)),

@@ -199,11 +199,12 @@ static int same_name(const u32 *a, const u32 *b) {
     return *a == *b;
 }
 
-/* Whether entry e lies in a province or city of the entries of the nt tokens [lo, hi). */
-static int pinyin_supported(int e, const int *lo, const int *hi, int nt) {
+/* Whether entry e (of token `own`) lies in a province or city of the entries of another of the
+ * nt tokens [lo, hi). */
+static int pinyin_supported(int e, int own, const int *lo, const int *hi, int nt) {
     const char *code = PINYIN_CODE[e];
     for (int t = 0; t < nt; t++)
-        for (int j = lo[t]; j < hi[t]; j++) {
+        for (int j = lo[t]; j < hi[t] && t != own; j++) {
             const char *p = PINYIN_CODE[j];
             if (PINYIN_LEVEL[j] > 1) continue;
             int pl = (int)strlen(p);
@@ -232,7 +233,7 @@ static int pinyin_names(const int *lo, const int *hi, int nt, u32 *out) {
         for (int pass = 0; pass < 3 && pick < 0; pass++) {
             if (pass == 2 && !(k + 1 < nt && PINYIN_LEVEL[lo[k + 1]] == PINYIN_KIND)) return -1;
             for (int j = lo[k]; j < hi[k]; j++) {
-                int fits = pass == 0 ? PINYIN_ALONE[j] : pass == 1 ? pinyin_supported(j, lo, hi, nt) : 1;
+                int fits = pass == 0 ? PINYIN_ALONE[j] : pass == 1 ? pinyin_supported(j, k, lo, hi, nt) : 1;
                 if (!fits) continue;
                 if (pick >= 0 && !same_name(PINYIN_NAME[pick], PINYIN_NAME[j])) return -1;
                 if (pick < 0) pick = j;
@@ -287,6 +288,61 @@ static int pinyin(u32 *t, int m) {
     return k;
 }
 
+/* The length of the run of digits at t[p..m) when it is 1 to most digits long, or 0. */
+static int digits_upto(const u32 *t, int m, int p, int most) {
+    int d = 0;
+    while (p + d < m && is_digit(t[p + d])) d++;
+    return d <= most ? d : 0;
+}
+
+/* _english over t[0..m) in place: an English address's room, building and door on a road
+ * (rules.ENGLISH_WORDS) read and moved after the rest, whose pinyin is read first. */
+static int english(u32 *t, int m) {
+    u32 rest[MAX_INPUT], piece[3][MAX_INPUT];
+    int nr = 0, np[3] = {0, 0, 0}, found = 0;
+    for (int i = 0; i < m;) {
+        int after_letter = i > 0 && is_upper(t[i - 1]), kind = -1, a = 0, d = 0, l = 0, end = 0;
+        for (int w = 0; w < 3 && kind < 0 && !after_letter; w++) {
+            int k = word_at(t, m, i, ENGLISH_WORDS[w]);
+            if (!k || !(d = digits_upto(t, m, i + k, ENGLISH_DIGITS[w]))) continue;
+            a = i + k;
+            end = a + d;
+            if (w < 2) {
+                kind = 2 - w;  /* room 2, building 1 */
+                continue;
+            }
+            for (l = 1; l <= ENGLISH_ROAD_LETTERS && end + l <= m && is_upper(t[end + l - 1]); l++)
+                if (word_at(t, m, end + l, ENGLISH_WORDS[3])) break;
+            if (l <= ENGLISH_ROAD_LETTERS && end + l <= m && is_upper(t[end + l - 1]) &&
+                word_at(t, m, end + l, ENGLISH_WORDS[3]))
+                kind = 0;
+        }
+        if (kind < 0) {
+            rest[nr++] = t[i++];
+            continue;
+        }
+        found = 1;
+        u32 *o = piece[kind];
+        if (kind == 0) {  /* WENER路8号 */
+            for (int x = 0; x < l; x++) o[np[0]++] = t[end + x];
+            o[np[0]++] = ENGLISH_ROAD;
+            for (int x = 0; x < d; x++) o[np[0]++] = t[a + x];
+            o[np[0]++] = DOOR;
+            i = end + l + ENGLISH_WORDS_LENS[3];
+        } else {
+            for (int x = 0; x < d; x++) o[np[kind]++] = t[a + x];
+            o[np[kind]++] = kind == 2 ? ROOM : BUILDING;
+            i = end;
+        }
+    }
+    if (!found) return m;
+    int k = pinyin(rest, nr);
+    memcpy(t, rest, (size_t)k * sizeof(u32));
+    for (int p = 0; p < 3; p++)
+        for (int x = 0; x < np[p]; x++) t[k++] = piece[p][x];
+    return k;
+}
+
 /* _BLANK, _pinyin_sub, _LOOSE_DASH and _LETTER_JOIN, each over what the one before left:
  * placeholder words no letter touches, provinces and cities in pinyin, dashes not between two
  * letters or digits, 一 between a letter and a digit. */
@@ -303,7 +359,7 @@ static int blanks(u32 *out, int m, unsigned seen) {
                 out[k++] = a[i++];
             }
         }
-        m = pinyin(out, k);
+        m = pinyin(out, english(out, k));
     }
     if (seen & C_DASH) {
         memcpy(a, out, (size_t)m * sizeof(u32));

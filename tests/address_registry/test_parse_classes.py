@@ -271,6 +271,40 @@ PINYIN_DISTRICT: list[Case] = [
     ("Shangcheng District", dict(district_code=None)),
     ("Yiwu City 稠城街道", dict(district_code=None)),
     ("Chaoyang", dict(city_code=None, district_code=None)),
+    ("Zhongshan", dict(city_code=None, district_code=None)),  # 中山 the city holds no 中山 itself
+]
+
+# An English address (smallest first): Room N, Building N and No.N ... Road are read as the room,
+# the building and the door on the road, after the rest.
+ENGLISH_ADDRESS: list[Case] = [
+    ("Room 502, Building 3, 翠苑街道 Hangzhou", dict(street_code="330106005", building="3",
+                                             room="502")),
+    ("Room 1801, Building 12, Ningbo Yinzhou District 首南街道", dict(street_code="330212006",
+                                                              building="12", room="1801")),
+    ("Room 301, Building 7, 五马街道 Wenzhou", dict(street_code="330302006", room="301")),
+    ("No.18 Jiefang Road, Shangcheng District, Hangzhou, Zhejiang",
+     dict(district_code="330102", road="JIEFANG路", road_number="18")),
+    ("No.88 Renmin Road, Yuecheng District, Shaoxing", dict(district_code="330602",
+                                                            road_number="88")),
+    ("No.5 Zhongshan Road, Lucheng District, Wenzhou, Zhejiang", dict(district_code="330302",
+                                                                      road_number="5")),
+    ("No.100 Tianmushan Road, Xihu District, Hangzhou", dict(district_code="330106",
+                                                             road="TIANMUSHAN路")),
+    ("Room 2101, No.66 Jianshe Road, Xiaoshan District, Hangzhou",
+     dict(district_code="330109", road_number="66", room="2101")),
+    ("Building 2, Room 603, 稠城街道 Jinhua Yiwu City", dict(street_code="330782001", building="2",
+                                                      room="603")),
+    ("Room 1203 Building 5 Jiangsu Suzhou Gusu District", dict(district_code="320508",
+                                                               building="5", room="1203")),
+    ("No.9 Wuyi Road, Wucheng District, Jinhua", dict(district_code="330702", road_number="9")),
+    ("Room 808, Building 1, No.3 Huancheng Road, Nanhu District, Jiaxing",
+     dict(district_code="330402", road_number="3", building="1", room="808")),
+    ("No.1 Chaoyang Road, Chaoyang District, Beijing", dict(district_code="110105")),
+    ("Room 1502, Sichuan Chengdu Wuhou District 浆洗街街道", dict(street_code="510107001",
+                                                           room="1502")),
+    ("Building 6, 北仑区新碶街道 Ningbo", dict(street_code="330206002", building="6")),
+    ("Room 12345678, 西湖区", dict(district_code=None, room=None)),  # too long for a room
+    ("Broadway Road 8", dict(district_code=None, road=None)),
 ]
 
 # A waybill's fields before the address (收件人, 电话, 手机号码): the address starts after the word
@@ -465,7 +499,7 @@ CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_
          + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
          + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE
          + OWN_CHILD_FIRST + SHORTER_WITH_CHILD + TYPO_FIRST + TYPO_TWICE
-         + PINYIN_DISTRICT + TOWER_AFTER_DOOR)
+         + PINYIN_DISTRICT + TOWER_AFTER_DOOR + ENGLISH_ADDRESS)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
