@@ -298,12 +298,18 @@ static int digits_upto(const u32 *t, int m, int p, int most) {
 /* _english over t[0..m) in place: an English address's room, building and door on a road
  * (rules.ENGLISH_WORDS) read and moved after the rest, whose pinyin is read first. */
 static int english(u32 *t, int m) {
+    int any = 0;  /* only a run of letters can start with one of the words */
+    for (int i = 0; i < m && !any; i++)
+        if (is_upper(t[i]) && (i == 0 || !is_upper(t[i - 1])))
+            for (int w = 0; w < 3 && !any; w++)
+                any = t[i] == ENGLISH_WORDS[w][0] && word_at(t, m, i, ENGLISH_WORDS[w]);
+    if (!any) return m;
     u32 rest[MAX_INPUT], piece[3][MAX_INPUT];
     int nr = 0, np[3] = {0, 0, 0}, found = 0;
     for (int i = 0; i < m;) {
         int after_letter = i > 0 && is_upper(t[i - 1]), kind = -1, a = 0, d = 0, l = 0, end = 0;
         for (int w = 0; w < 3 && kind < 0 && !after_letter; w++) {
-            int k = word_at(t, m, i, ENGLISH_WORDS[w]);
+            int k = t[i] == ENGLISH_WORDS[w][0] ? word_at(t, m, i, ENGLISH_WORDS[w]) : 0;
             if (!k || !(d = digits_upto(t, m, i + k, ENGLISH_DIGITS[w]))) continue;
             a = i + k;
             end = a + d;
