@@ -32,6 +32,9 @@ _HAS_NUMERAL = re.compile(rf"[{_NUMERAL}]")
 _BUILDING_SYNONYM = re.compile(rf"([0-9A-Za-z])(?:{'|'.join(rules.BUILDING_SYNONYMS)})")
 _SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.BUILDING_SYNONYMS))
 _ROOM_SYNONYM = re.compile(rf"([0-9])(?:{'|'.join(rules.ROOM_SYNONYMS)})")
+_LOW_BELOW, _HIGH_BELOW = rules.ROOM_BELOW_DIGITS
+_ROOM_BELOW = re.compile(rf"(?<={rules.ROOM_BELOW_AFTER[0]})([0-9]{{{_LOW_BELOW},{_HIGH_BELOW}}})"
+                         rf"{rules.ROOM_BELOW[0][0]}(?={rules.ROOM_BELOW[0][1:]})")
 _ROOM_SYNONYM_STARTS = tuple(dict.fromkeys(w[0] for w in rules.ROOM_SYNONYMS))
 _HASH_BUILDING = re.compile(rf"([0-9A-Za-z]){re.escape(rules.HASH)}{rules.HASH_FLOOR}?")
 _TO_BUILDING = rf"\1{rules.BUILDING}"
@@ -54,6 +57,12 @@ _FORMER = re.compile(
     rf"{rules.REMARK_FORMER}[\u4e00-\u9fff]{{{_FORMER_LOW},{_FORMER_HIGH}}}[{rules.FORMER_ENDS}]")
 _BLANK = re.compile(rf"(?<![A-Z])(?:{'|'.join(rules.BLANK_WORDS)})(?![A-Z])")
 _LATIN_RUN = re.compile("[A-Z]+")
+_ROOM_WORD, _BUILDING_WORD, _DOOR_WORD, _ROAD_WORD = rules.ENGLISH_WORDS
+_ENGLISH = re.compile(
+    rf"(?<![A-Z])(?:{_ROOM_WORD}(?P<room>[0-9]{{1,{rules.ENGLISH_DIGITS[0]}}})(?![0-9])"
+    rf"|{_BUILDING_WORD}(?P<building>[0-9]{{1,{rules.ENGLISH_DIGITS[1]}}})(?![0-9])"
+    rf"|{_DOOR_WORD}(?P<door>[0-9]{{1,{rules.ENGLISH_DIGITS[2]}}})(?![0-9])"
+    rf"(?P<road>[A-Z]{{1,{rules.ENGLISH_ROAD_LETTERS}}}?){_ROAD_WORD})")
 _LOOSE_DASH = re.compile(rf"(?<![0-9A-Z]){rules.DASH}|{rules.DASH}(?![0-9A-Z])")
 _LETTER_JOIN = re.compile(rf"(?<=[A-Z]){rules.LETTER_JOIN}(?=[0-9])")
 _LOW, _HIGH = rules.DOOR_ROOM_DIGITS
@@ -193,18 +202,79 @@ def _room_numeral_sub(m: re.Match[str]) -> str:
     return text
 
 
+def _pinyin_words() -> dict[str, list[tuple[str, int, int]]]:
+    """The words of PINYIN_ENTRIES by their first two letters, longest first: (word, first
+    entry, end)."""
+    by_start: dict[str, list[tuple[str, int, int]]] = {}
+    entries = rules.PINYIN_ENTRIES
+    for i, e in enumerate(entries):
+        if i == 0 or entries[i - 1][0] != e[0]:
+            by_start.setdefault(e[0][:2], []).append((e[0], i, i + 1))
+        else:
+            word, lo, _ = by_start[e[0][:2]][-1]
+            by_start[e[0][:2]][-1] = (word, lo, i + 1)
+    return by_start
+
+
+_PINYIN_WORDS = _pinyin_words()
+
+
 def _pinyin_sub(m: re.Match[str]) -> str:
-    """ZHEJIANGHANGZHOU -> 浙江杭州, NINGBOCITY -> 宁波市: a run made of PINYIN_WORDS alone (the
-    longest first at each place) that names a province or city; any other run stays."""
-    run, out, i, named = m.group(), [], 0, False
+    """ZHEJIANGHANGZHOU -> 浙江杭州, NINGBOCITY -> 宁波市, HANGZHOUBINJIANG -> 杭州滨江,
+    XIHUDISTRICTHANGZHOU -> 杭州西湖区: a run made of the words of PINYIN_ENTRIES alone (the longest
+    first at each place) that names a place, each name a word read alone or one a province or city
+    in the run holds or a kind word follows, and only one name fitting it, becomes the names,
+    largest first; any other run stays."""
+    run, tokens, i = m.group(), [], 0
+    entries = rules.PINYIN_ENTRIES
     while i < len(run):
-        j = next((j for j, w in enumerate(rules.PINYIN_WORDS) if run.startswith(w, i)), None)
-        if j is None:
+        word = next((w for w in _PINYIN_WORDS.get(run[i : i + 2], ()) if run.startswith(w[0], i)),
+                    None)
+        if word is None:
             return run
-        out.append(rules.PINYIN_HANZI[j])
-        named |= len(rules.PINYIN_HANZI[j]) > 1
-        i += len(rules.PINYIN_WORDS[j])
-    return "".join(out) if named else run
+        tokens.append(entries[word[1] : word[2]])
+        i += len(word[0])
+    held = [{e[3] for e in t if e[2] <= 1} for t in tokens]  # the provinces and cities of each
+    units: list[tuple[int, str]] = []
+    for k, token in enumerate(tokens):
+        if token[0][2] == rules.PINYIN_KIND:
+            units[-1:] = [(units[-1][0], units[-1][1] + token[0][1])] if units else [(-1, token[0][1])]
+            continue
+        pick = [e for e in token if e[4]]
+        if not pick:  # a province or city of another word of the run holds it
+            parents = set().union(*(h for j, h in enumerate(held) if j != k))
+            pick = [e for e in token if (len(e[3]) > 2 and e[3][:2] in parents)
+                    or (e[2] == 2 and e[3][:4] in parents)]
+            if not pick and not (k + 1 < len(tokens) and tokens[k + 1][0][2] == rules.PINYIN_KIND):
+                return run
+            pick = pick or list(token)
+        if len({e[1] for e in pick}) > 1:
+            return run
+        units.append((min(e[2] for e in pick), pick[0][1]))
+    if not any(level >= 0 for level, _ in units):
+        return run
+    return "".join(text for _, text in sorted(units, key=lambda u: u[0]))
+
+
+def _english(text: str) -> str:
+    """ROOM1203BUILDING5文新街道HANGZHOU -> 文新街道杭州5幢1203室, NO8WENERROADXIHUDISTRICT... ->
+    ...西湖区WENER路8号: an English address's room, building and door on a road read and moved after
+    the rest, whose pinyin is read first (rules.ENGLISH_WORDS)."""
+    pieces: tuple[list[str], list[str], list[str]] = ([], [], [])
+
+    def take(m: re.Match[str]) -> str:
+        if m.group("room") is not None:
+            pieces[2].append(m.group("room") + rules.ROOM)
+        elif m.group("building") is not None:
+            pieces[1].append(m.group("building") + rules.BUILDING)
+        else:
+            pieces[0].append(m.group("road") + rules.ENGLISH_ROAD + m.group("door") + rules.DOOR)
+        return ""
+
+    rest = _ENGLISH.sub(take, text)
+    if not any(pieces):
+        return text
+    return _LATIN_RUN.sub(_pinyin_sub, rest) + "".join(w for p in pieces for w in p)
 
 
 def _remark_sub(m: re.Match[str]) -> str:
@@ -252,6 +322,8 @@ def normalize_many(texts: list[str]) -> list[str]:
     # spaces and punctuation go first: "十 五号" must read as 十五号
     s = NOISE.sub("", s).upper()
     s = _BLANK.sub("", s)
+    if any(w in s for w in (_ROOM_WORD, _BUILDING_WORD, _ROAD_WORD)):
+        s = _SEPARATOR.join(map(_english, s.split(_SEPARATOR)))
     s = _LATIN_RUN.sub(_pinyin_sub, s)
     if rules.DASH in s:
         s = _LOOSE_DASH.sub("", s)
@@ -264,6 +336,8 @@ def normalize_many(texts: list[str]) -> list[str]:
         s = _NUMERAL_BEFORE_MARKER.sub(_numeral_sub, s)
         s = _ROOM_NUMERAL.sub(_room_numeral_sub, s)
     if any(c in s for c in _SYNONYM_STARTS):
+        if rules.ROOM_BELOW[0] in s:  # 5单元2701号楼下: room 2701
+            s = _ROOM_BELOW.sub(rf"\1{rules.ROOM}", s)
         s = _BUILDING_SYNONYM.sub(_TO_BUILDING, s)
     if any(c in s for c in _ROOM_SYNONYM_STARTS):
         s = _ROOM_SYNONYM.sub(rf"\1{rules.ROOM}", s)

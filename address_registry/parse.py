@@ -39,7 +39,8 @@ _ROAD_ENDS = tuple(rules.ROAD_END)
 _ESTATE_CONTINUES = re.compile(rf"[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})")
 _ROAD_SUFFIX = tuple(rules.ROAD_SUFFIX)
 _ROAD_NUMBER = re.compile(
-    rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}){_SEGMENT}?)(?P<number>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
+    rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}){_SEGMENT}?)"
+    rf"(?P<number>[{rules.SUB_DOOR}]?\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
     rf"|(?P<group>\d{{1,3}}{_GROUP})(?P<gnumber>\d{{1,5}}(?:-\d{{1,4}})?){_DOOR}"
 )
 _BUILDING = re.compile(rf"(?P<building>[0-9A-Z]{{1,5}}){_BUILDING_MARK}")
@@ -58,6 +59,7 @@ _ROAD_ONLY = re.compile(
     rf"(?![\u4e00-\u9fff]*[{_BUILDING_MARK}{_DOOR}])"
 )
 _LEADING_NUMBER = re.compile(r"\d")
+_SUB_DOOR = re.compile(rf"[{rules.SUB_DOOR}]\d{{1,5}}{_DOOR}(?=[\u4e00-\u9fff])")
 _DASHED = re.compile(
     rf"(?P<building>\d{{1,3}})-(?:(?P<unit>\d{{1,2}})-)?(?P<room>\d{{2,5}}){_ROOM_MARK}?$")
 # What people append to an estate name to describe a spot in or near it (金都花园东门).
@@ -154,6 +156,13 @@ def _child_at(s: str, pos: int, codes: tuple[str, ...], div: Divisions) -> bool:
             if h.code.startswith(codes) and h.code not in codes:
                 return True
     return False
+
+
+def _typo_child(s: str, pos: int, hits: list[NameHit], div: Divisions) -> bool:
+    """Whether a child of one of the provinces or cities `hits` is named at `pos` one character
+    off with its own child after it (金华|务城区汤溪镇: 金华 starts no estate 金华务城)."""
+    return any(h.rank <= _CITY_RANK and _typo_at(s, pos, h.code, h.rank, div, confirmed=True)
+               for h in hits)
 
 
 def _shorter_others(s: str, pos: int, length: int, choice: NameHit, deepest: str,
@@ -353,16 +362,64 @@ def _typo_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, confirme
     return (length, found) if found is not None and not tie else None
 
 
-def _bare_typo_at(s: str, pos: int, div: Divisions, prefer: str) -> tuple[int, NameHit] | None:
-    """With no division read: a city or district of the preferred province written one character
-    off, each only with its own child named right after it (家兴市|嘉善, 纯安县|汾口镇), when only one
-    fits."""
-    province = prefer[:2]
-    cities = dict.fromkeys(h.code for _, h in div.children.get(province, ()))
-    found = [_typo_at(s, pos, province, _PROVINCE_RANK, div, confirmed=True),
-             *(_typo_at(s, pos, city, _CITY_RANK, div, confirmed=True) for city in cities)]
-    fits = [f for f in found if f is not None]
-    return fits[0] if len(fits) == 1 else None
+def _bare_typo_at(s: str, pos: int, div: Divisions, province: str) -> tuple[int, NameHit] | None:
+    """With no division read (the preferred province's) or only `province`: a city or district of
+    the province written one character off, each only with its own child named right after it
+    (家兴市|嘉善, 纯安县|汾口镇, 浙江|肖山区|楼塔镇), when only one fits; or else a city whose
+    character off sounds like the name's followed by its own district one character off and
+    confirmed (莉水市|晋云县|壶镇镇)."""
+    parents = [(province, _PROVINCE_RANK), *((city, _CITY_RANK) for city in dict.fromkeys(
+        h.code for _, h in div.children.get(province, ())))]
+    fits = [f for code, rank in parents
+            if (f := _typo_at(s, pos, code, rank, div, confirmed=True)) is not None]
+    if fits:
+        return fits[0] if len(fits) == 1 else None
+    return _typo_chain(s, pos, province, _PROVINCE_RANK, div)
+
+
+def _typo_chain(s: str, pos: int, parent: str, rank: int, div: Divisions
+                ) -> tuple[int, NameHit] | None:
+    """A child of `parent` written one character off that sounds like the name's, the only one,
+    followed by its own child one character off with that one's own child after it (莉水市|晋云县|
+    壶镇镇)."""
+    first = _typo_at(s, pos, parent, rank, div, alike=True)
+    if first is None or first[1].rank >= _COMMUNITY_RANK:
+        return None
+    length, h = first
+    return first if _typo_at(s, pos + length, h.code, h.rank, div, confirmed=True) else None
+
+
+def _typo_here(s: str, pos: int, deepest: str, rank: int, div: Divisions, prefer: str
+               ) -> tuple[int, NameHit] | None:
+    """A division written one character off at `pos` after `deepest` (of `rank`; none: the
+    preferred province's, `_bare_typo_at`)."""
+    if not deepest:
+        return _bare_typo_at(s, pos, div, prefer[:2])
+    if rank >= _COMMUNITY_RANK:
+        return None
+    # (a province's city or a city's district: only with its own child after it, or sounding
+    # alike; a province's district as with nothing read)
+    return ((_typo_at(s, pos, deepest, rank, div) if rank >= _CITY_RANK else None)
+            or (_typo_at(s, pos, deepest, rank, div, confirmed=True) if rank <= _CITY_RANK else None)
+            or (_typo_at(s, pos, deepest, rank, div, alike=True) if rank <= _CITY_RANK else None)
+            or (_bare_typo_at(s, pos, div, deepest) if rank == _PROVINCE_RANK else None))
+
+
+def _twice_at(s: str, pos: int, deepest: str, rank: int, div: Divisions, prefer: str) -> int:
+    """How much to skip at `pos` when the part there (2 to TWICE_MAX characters) that cannot be
+    read is written again right after it, or after a copy of the names from the start to it, and
+    its second copy is read one character off (务城区|务城区琅琊镇, 浙江省余航区|浙江省余航区余杭街道);
+    or 0."""
+    for t in dict.fromkeys((pos, 0)):
+        for k in range(2, rules.TWICE_MAX + 1):
+            end = pos + k
+            w = end - t
+            if end + w > len(s) or s[end] != s[t] or s[end : end + w] != s[t:end]:
+                continue
+            found = _typo_here(s, end + pos - t, deepest, rank, div, prefer)
+            if found is not None and found[0] <= k:
+                return k + pos - t
+    return 0
 
 
 def _scan_divisions(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
@@ -389,7 +446,8 @@ def _label_end(s: str) -> int:
 
 def _scan_leads(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
     """`_scan_from` the start of `s`, or after a few words before the address that end where a
-    province or city name starts among the first LEAD_MAX characters. The words never start
+    province or city name starts among the first LEAD_MAX characters, or else where a city or
+    district one character off is read (丁先生|胡州市飞英街道). The words never start
     inside a division name written at the start: a name that could not be placed (河东区,
     several provinces') is no lead word before 东区."""
     pos = _scan_from(s, div, out, prefer)
@@ -398,6 +456,13 @@ def _scan_leads(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
         if pos:
             break
         if _opens_address(s, start, div):
+            pos = _scan_from(s[start:], div, out, prefer)
+            pos += start if pos else 0
+    for start in range(first, min(rules.LEAD_MAX, len(s) - 2) + 1):
+        if pos:
+            break
+        if any(c in rules.TYPO_LEAD_ENDS for c in s[start + 2 : start + 4]) and _bare_typo_at(
+                s, start, div, prefer[:2]) is not None:  # 丁先生|胡州市飞英街道
             pos = _scan_from(s[start:], div, out, prefer)
             pos += start if pos else 0
     return pos
@@ -444,7 +509,8 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                     if not _street_written_short(s, pos + length, form, hits, rank):
                         continue
                     hits = [h for h in hits if h.rank == _STREET_RANK]
-                if continues and not _child_at(s, pos + length, codes, div):
+                if continues and not _child_at(s, pos + length, codes, div) \
+                        and not _typo_child(s, pos + length, hits, div):
                     street = _street_naming_estate(s, pos + length, hits, deepest, rank)
                     if street is None:
                         continue
@@ -499,20 +565,21 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 length = word.end() - pos  # 勤丰村, 勤丰居委会: read with the word
             taken = (length, choice)
             break
+        if taken is None and notes and (
+                again := next((len(t) for _, t in spans if s.startswith(t, pos)), 0)):
+            taken, looked_ahead = (again, None), True  # a name read one character off, written again
         if taken is None and deepest and s.startswith(rules.BLANK_PART, pos) and (
                 _child_at(s, pos + 1, (deepest,), div)
                 or (_CITY_RANK <= rank < _COMMUNITY_RANK and _typo_at(s, pos + 1, deepest, rank, div))):
             taken, blank = (1, None), True  # 浙江省|无|温州市: an empty part, not a name
         if taken is None and rank < _COMMUNITY_RANK:
-            # (a province's city or a city's district: only with its own child after it)
-            taken = ((_typo_at(s, pos, deepest, rank, div) if rank >= _CITY_RANK else None) or (
-                _typo_at(s, pos, deepest, rank, div, confirmed=True) if rank <= _CITY_RANK else None)
-                or (_typo_at(s, pos, deepest, rank, div, alike=True) if rank <= _CITY_RANK else None)
-                if deepest else _bare_typo_at(s, pos, div, prefer))
+            taken = _typo_here(s, pos, deepest, rank, div, prefer)
             if taken is not None:
                 out.division_exact = False
                 notes.append(f"{s[pos:pos + taken[0]]} read as {taken[1].division.name}"
                              " (one character off)")
+            elif twice := _twice_at(s, pos, deepest, rank, div, prefer):
+                taken, looked_ahead = (twice, None), True  # 务城区|务城区琅琊镇: read the second copy
         if taken is None and deepest and (zone := _zone_at(s, pos, rules.ZONE_STEM, (deepest,),
                                                              div)):
             taken, looked_ahead = (zone, None), True  # 杭州|经济技术开发区|下沙街道
@@ -568,6 +635,8 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
         before, rest = rest[: m.start()], rest[m.end() :]
     elif (ro := _ROAD_ONLY.match(rest)) is not None:
         road, rest = ro.group("road"), rest[ro.end() :]
+    if road is not None and (sub := _SUB_DOOR.match(rest)) is not None:
+        rest = rest[sub.end() :]  # 6号|附8号|桂花大厦2713, 迎宾弄|乙21号|湖滨写字楼2915
     b = _BUILDING.search(rest)
     if b:
         estate_text, tail = rest[: b.start()], rest[b.end() :]

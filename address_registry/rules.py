@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from address_registry.pinyin_table import NAMES as PINYIN_NAMES
 from contracts.schema import ADDRESS_COLUMNS
 from divisions.reference import CODE_LENGTH, LEVELS
 
@@ -33,6 +34,9 @@ BUILDING = "幢"  # what every building marker is written as after normalization
 BUILDING_SYNONYMS = ("号楼", "栋", "座", "号幢")
 # After a digit these mean a room: 1201房, 302房间 -> 1201室, 302室.
 ROOM_SYNONYMS = ("房间", "房")
+# After a unit, a number of ROOM_BELOW_DIGITS digits and 号楼下 is a room and a parcel spot, not a
+# building (5单元2701号楼下快递柜: room 2701): 号 -> 室 there.
+ROOM_BELOW_AFTER, ROOM_BELOW, ROOM_BELOW_DIGITS = ("单元",), ("号楼下",), (3, 5)
 HASH = "#"  # 3# and 3#楼 are building 3; any other # goes
 HASH_FLOOR = "楼"
 # What an export writes for an empty part (浙江省null杭州市): deleted where no letter touches it.
@@ -52,9 +56,38 @@ PINYIN = {
     "HANGZHOU": "杭州", "NINGBO": "宁波", "WENZHOU": "温州", "JIAXING": "嘉兴", "HUZHOU": "湖州",
     "SHAOXING": "绍兴", "JINHUA": "金华", "QUZHOU": "衢州", "ZHOUSHAN": "舟山", "TAIZHOU": "台州",
     "LISHUI": "丽水",
-    "PROVINCE": "省", "SHENG": "省", "CITY": "市", "SHI": "市"}
-PINYIN_WORDS = tuple(sorted(PINYIN, key=len, reverse=True))
-PINYIN_HANZI = tuple(PINYIN[w] for w in PINYIN_WORDS)
+    "PROVINCE": "省", "SHENG": "省", "CITY": "市", "SHI": "市", "DISTRICT": "区", "COUNTY": "县",
+    "QU": "区"}
+# ... and any other province, city or district in pinyin (pinyin_table.py, generated from the
+# division reference: XIAOSHAN 萧山, WUCHENG 婺城 and 武城), in such a run, when a province or city
+# it lies in is in the run too (HANGZHOU BINJIANG, SICHUAN CHENGDU) or a kind word follows it
+# (XIAOSHAN DISTRICT), and only one name fits; the names of a run are then written largest first
+# (XIHU DISTRICT HANGZHOU ZHEJIANG -> 浙江杭州西湖区). The entries (pinyin, name, level, code, alone):
+# level 0-2 province to district, PINYIN_KIND a kind word; alone: a word of PINYIN above, read by
+# itself; sorted by the first two letters (every word has two or more), then longest first, so a
+# lookup walks the words of the two letters it is at.
+PINYIN_KIND = 9
+# An English address's room, building and door on a road (Room 1203, Building 5, No.8 Wener Road):
+# ENGLISH_WORDS, not after a letter, then a number of up to ENGLISH_DIGITS (room, building, door)
+# digits (and for a door, 1 to ENGLISH_ROAD_LETTERS letters and the road's word), are read as
+# 1203室, 5幢, WENER路8号 and moved after the rest of the text, road, building, room in that order,
+# once the rest's pinyin is read (Room 1203, Building 5, 文新街道 Hangzhou -> 文新街道杭州5幢1203室).
+ENGLISH_WORDS = ("ROOM", "BUILDING", "NO", "ROAD")
+ENGLISH_DIGITS, ENGLISH_ROAD_LETTERS = (5, 4, 5), 20
+ENGLISH_ROAD = "路"
+
+
+def _pinyin_entries() -> tuple[tuple[str, str, int, str, bool], ...]:
+    coded: dict[str, tuple[int, str]] = {}
+    for _, n, level, code in sorted(PINYIN_NAMES, key=lambda e: e[2]):
+        if level == 0 or (level == 1 and code.startswith("33")):  # SHAANXI: 陕西, spelt SHANXI
+            coded.setdefault(n, (level, code))
+    rows = [(w, n, *coded.get(n, (PINYIN_KIND, "")), True) for w, n in PINYIN.items()]
+    rows += [(w, n, level, code, False) for w, n, level, code in PINYIN_NAMES if w not in PINYIN]
+    return tuple(sorted(rows, key=lambda e: (e[0][:2], -len(e[0]), e[0], e[2], e[3])))
+
+
+PINYIN_ENTRIES = _pinyin_entries()
 # A dash is kept only between two letters or digits (13-11-1413); elsewhere it separates parts
 # (浙江省-金华市-义乌市) and goes.
 DASH = "-"
@@ -137,6 +170,9 @@ MAX_DIVISION_HITS = 1024  # the most divisions one name may name (城关镇 name
 # Words before the address (委托件, 收件地址:): when no division starts the text, the scan starts at
 # the first province or city name among its first LEAD_MAX characters.
 LEAD_MAX = 10
+# ... or, when none does, where a city or district one character off starts that is read with its
+# child (丁先生|胡州市飞英街道): tried only where one of these is its third or fourth character.
+TYPO_LEAD_ENDS = "市区县"
 # ... a district's full name opens the address there when at least LEAD_DISTRICT_MIN characters
 # long; a shorter one (云县, 沛县) only with its own child after it (莉水市晋|云县: no lead word).
 LEAD_DISTRICT_MIN = 3
@@ -167,6 +203,10 @@ MIN_CITY_TYPO_NAME = 4
 # its committee's word (高杨村委会, 江南社区): a town has dozens of villages, and a natural village the
 # lists do not name is one character off one of them as often as it is misspelt (江窑村 is not 江南村).
 MIN_COMMUNITY_TYPO_STEM = 3
+# A part that cannot be read, written again right after it (务城区务城区琅琊镇) or after the names
+# read before it (浙江省余航区|浙江省余航区余杭街道: the chain written twice), is skipped for its second
+# copy when that is read one character off: a part of 2 to TWICE_MAX characters.
+TWICE_MAX = 8
 # ... and a province's city or a city's district with no child after it, when the character off
 # sounds like the name's (a pinyin input method's typo: 纯安县 for 淳安县) and only one fits:
 # the readings of the Chinese characters CJK_FIRST..CJK_LAST, at most READING_SLOTS each.
@@ -183,7 +223,11 @@ DASH_UNIT_DIGITS, DASH_ROOM_DIGITS = 2, (3, 4)
 # room (3单元601号, 12幢1503号).
 NUMBERED_ROOM_DIGITS = (3, 5)
 # A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
-TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场")
+TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场", "科技园", "创意园", "产业园", "软件园")
+# A door's sub-number or a lettered door (附8号, 乙21号: one of SUB_DOOR, digits, 号) right after a
+# road and its number, or a road alone, is part of the door: the name after it is read as if it
+# followed the road (世纪巷6号附8号桂花大厦2713: 桂花大厦, room 2713).
+SUB_DOOR = "附甲乙丙"
 # The committee written after a village or community name (南山村|村委会), in the order tried.
 COMMITTEE = ("村民委员会", "村委会", "社区居民委员会", "居民委员会", "社区居委会", "居委会")
 # N号 ending the text after one of HOME_WORDS stays a door when the word follows one of these: it

@@ -17,17 +17,19 @@ WORD_LISTS = ("NUMERAL_MARKERS", "BUILDING_SYNONYMS", "ESTATE_WORDS", "ROAD_END"
               "COMMITTEE", "ESTATE_TAIL", "BLANK_WORDS", "TOWER_WORDS", "ROOM_NUMERAL_AFTER",
               "ZONE_WORDS", "RECIPIENT_ENDS", "HOME_WORDS", "REMARK_AFTER",
               "VILLAGE_ENDS", "COMMUNITY_WORDS", "KIND_SUFFIXES", "STREET_FORMS", "COUNTRY_CODES",
-              "ADDRESS_LABELS", "ROOM_SYNONYMS", "PINYIN_WORDS", "PINYIN_HANZI")
+              "ADDRESS_LABELS", "ROOM_SYNONYMS", "ROOM_BELOW_AFTER", "ROOM_BELOW",
+              "ENGLISH_WORDS")
 CHAR_SETS = ("ROAD_SUFFIX", "GATE_SIDES", "SIDES", "ADMIN_ENDS", "QUARTER_SIDES", "DOOR_AFTER",
              "MOBILE_SECOND", "ZERO_NUMERALS", "RECIPIENT_AFTER", "REMARK_OPEN", "REMARK_CLOSE",
-             "SEGMENT_SIDES", "FORMER_ENDS")
+             "SEGMENT_SIDES", "FORMER_ENDS", "SUB_DOOR",
+             "TYPO_LEAD_ENDS")
 CHARS = ("ORDINAL", "BUILDING", "HASH", "HASH_FLOOR", "GATE", "SIDE", "DOOR", "GROUP", "ROOM",
          "PHASE", "QUARTER", "DASH", "LETTER_JOIN", "MOBILE_LEAD", "LANDLINE_LEAD",
-         "FORWARD", "BLANK_PART", "SEGMENT", "REMARK_FORMER")
+         "FORWARD", "BLANK_PART", "SEGMENT", "REMARK_FORMER", "ENGLISH_ROAD")
 # Digit counts rendered as NAME_MIN and NAME_MAX (a (low, high) pair) or NAME (an int).
 RANGES = ("DOOR_ROOM_DIGITS", "LANDLINE_AREA", "LANDLINE_NUMBER", "ROOM_NUMERAL_DIGITS",
           "FORWARD_CHARS", "RECIPIENT_CHARS", "NAMED_PHONE_CHARS", "DASH_ROOM_DIGITS",
-          "NUMBERED_ROOM_DIGITS", "FORMER_CHARS")
+          "NUMBERED_ROOM_DIGITS", "FORMER_CHARS", "ROOM_BELOW_DIGITS")
 COUNTS = ("MOBILE_DIGITS", "MOBILE_HEAD", "MOBILE_GROUP", "MOBILE_MASKED", "DOOR_FLOOR_DIGITS",
           "DASH_UNIT_DIGITS")
 
@@ -44,6 +46,35 @@ def _words(name: str, words: Iterable[str]) -> str:
     lengths = ", ".join(str(len(w)) for w in words)
     return (f"static const u32 *const {name}[] UNUSED = {{{items}, NULL}};\n"
             f"static const int {name}_LENS[] UNUSED = {{{lengths}}};")
+
+
+def _pinyin(r: types.ModuleType) -> str:
+    """rules.PINYIN_ENTRIES as parallel arrays, PINYIN_GROUP_END: where the entries of each one's
+    word end, and PINYIN_FIRST: where the words of each two letters start (AA, AB .. ZZ, then the
+    count)."""
+    entries = r.PINYIN_ENTRIES
+    ends, end = [0] * len(entries), len(entries)
+    for i in range(len(entries) - 1, -1, -1):
+        if i + 1 < len(entries) and entries[i + 1][0] != entries[i][0]:
+            end = i + 1
+        ends[i] = end
+    assert all(len(e[0]) >= 2 and e[0].isascii() and e[0].isupper() for e in entries)
+    letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    first = [next((i for i, e in enumerate(entries) if e[0][:2] >= a + b), len(entries))
+             for a in letters for b in letters] + [len(entries)]
+    def column(ctype: str, name: str, values: Iterable[object]) -> str:
+        return f"static const {ctype} {name}[] UNUSED = {{{', '.join(map(str, values))}}};"
+    return "\n".join([
+        f"#define PINYIN_COUNT {len(entries)}", f"#define PINYIN_KIND {r.PINYIN_KIND}",
+        column("int", "ENGLISH_DIGITS", r.ENGLISH_DIGITS),
+        f"#define ENGLISH_ROAD_LETTERS {r.ENGLISH_ROAD_LETTERS}",
+        column("u32 *const", "PINYIN_WORD", (f"(const u32 *){_chars(e[0])}" for e in entries)),
+        column("u32 *const", "PINYIN_NAME", (f"(const u32 *){_chars(e[1])}" for e in entries)),
+        column("signed char", "PINYIN_LEVEL", (e[2] for e in entries)),
+        column("char *const", "PINYIN_CODE", (f'"{e[3]}"' for e in entries)),
+        column("unsigned char", "PINYIN_ALONE", (int(e[4]) for e in entries)),
+        column("int", "PINYIN_GROUP_END", ends),
+        column("int", "PINYIN_FIRST", first)])
 
 
 def _set(name: str, chars: str) -> str:
@@ -149,6 +180,8 @@ static inline int numeral(u32 c) {{
 {chr(10).join(_set(name, chars) for name, chars in sets.items())}
 {chr(10).join(_char(name, getattr(r, name)) for name in CHARS)}
 {_counts(r)}
+/* provinces, cities and districts in pinyin (rules.PINYIN_ENTRIES) */
+{_pinyin(r)}
 /* the characters a word of a list starts with or a set holds, a bit each (core.h is_mark) */
 #define MARK_BITS {{{_marks(lists, sets)}}}
 {_blooms(lists, sets)}
@@ -161,6 +194,7 @@ static inline int numeral(u32 c) {{
 #define LABEL_MAX {r.LABEL_MAX}
 #define MIN_CITY_TYPO_NAME {r.MIN_CITY_TYPO_NAME}
 #define MIN_COMMUNITY_TYPO_STEM {r.MIN_COMMUNITY_TYPO_STEM}
+#define TWICE_MAX {r.TWICE_MAX}
 #define CJK_FIRST {r.CJK_FIRST}
 #define CJK_LAST {r.CJK_LAST}
 #define READING_SLOTS {r.READING_SLOTS}

@@ -381,17 +381,35 @@ static int32_t typo_at(const registry *r, const u32 *s, int n, int pos, const ch
     return found;
 }
 
-/* _bare_typo_at: with no division read, a city or district of the preferred province written one
- * character off, each only with its own child right after it (家兴市|嘉善, 纯安县|汾口镇), when only
- * one fits; sets *length. */
-static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, const char *prefer,
+/* _typo_chain: a child of c[0..cl) (of `rank`) written one character off that sounds like the
+ * name's, the only one, followed by its own child one character off with that one's own child
+ * after it (莉水市|晋云县|壶镇镇); sets *length. */
+static int32_t typo_chain(const registry *r, const u32 *s, int n, int pos, const char *c, int cl,
+                          int rank, int *length) {
+    int len = 0, next = 0;
+    int32_t first = typo_at(r, s, n, pos, c, cl, rank, TYPO_ALIKE, &len);
+    if (first < 0 || r->hit_rank[first] >= COMMUNITY ||
+        typo_at(r, s, n, pos + len, r->hit_code + CODE_COMMUNITY * first, r->hit_code_len[first],
+                r->hit_rank[first], TYPO_CONFIRMED, &next) < 0) {
+        *length = 0;
+        return -1;
+    }
+    *length = len;
+    return first;
+}
+
+/* _bare_typo_at: with no division read (the preferred province's) or only the province
+ * `province`: a city or district of it written one character off, each only with its own child
+ * right after it (家兴市|嘉善, 纯安县|汾口镇, 浙江|肖山区|楼塔镇), when only one fits; or else a city
+ * as typo_chain (莉水市|晋云县|壶镇镇); sets *length. */
+static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, const char *province,
                             int *length) {
     int len = 0, fits = 0;
-    int32_t found = typo_at(r, s, n, pos, prefer, 2, PROVINCE, TYPO_CONFIRMED, &len);
+    int32_t found = typo_at(r, s, n, pos, province, 2, PROVINCE, TYPO_CONFIRMED, &len);
     fits += found >= 0;
     *length = len;
     const int32_t *items;
-    int ni = children_of(r, prefer, 2, &items);
+    int ni = children_of(r, province, 2, &items);
     for (int i = 0; i + 1 < ni && fits < 2; i += 2) {
         int seen = 0;  /* each city once, in the order its names come */
         for (int j = 0; j < i && !seen; j += 2) seen = same_code(r, items[j + 1], items[i + 1]);
@@ -404,11 +422,62 @@ static int32_t bare_typo_at(const registry *r, const u32 *s, int n, int pos, con
             fits++;
         }
     }
+    if (fits == 0) return typo_chain(r, s, n, pos, province, 2, PROVINCE, length);
     if (fits != 1) {
         *length = 0;
         return -1;
     }
     return found;
+}
+
+/* _typo_here: a division written one character off at s[pos] after deep[0..dl) (of `rank`;
+ * none: the preferred province's, bare_typo_at); sets *length. */
+static int32_t typo_here(const registry *r, const u32 *s, int n, int pos, const char *deep, int dl,
+                         int rank, const char *prefer, int *length) {
+    *length = 0;
+    if (!dl) return bare_typo_at(r, s, n, pos, prefer, length);
+    if (rank >= COMMUNITY) return -1;
+    /* (a province's city or a city's district: only with its own child after it, or sounding
+     * alike; a province's district as with nothing read) */
+    int32_t choice = rank >= CITY ? typo_at(r, s, n, pos, deep, dl, rank, TYPO_PLAIN, length) : -1;
+    if (choice < 0 && rank <= CITY)
+        choice = typo_at(r, s, n, pos, deep, dl, rank, TYPO_CONFIRMED, length);
+    if (choice < 0 && rank <= CITY)  /* 纯安县 for 淳安县: a pinyin typo */
+        choice = typo_at(r, s, n, pos, deep, dl, rank, TYPO_ALIKE, length);
+    if (choice < 0 && rank == PROVINCE) choice = bare_typo_at(r, s, n, pos, deep, length);
+    if (choice < 0) *length = 0;
+    return choice;
+}
+
+/* _twice_at: how much to skip at s[pos] when the part there (2 to TWICE_MAX characters) is
+ * written again right after it, or after a copy of the names from `start` to it, and its second
+ * copy is read one character off (务城区|务城区琅琊镇, 浙江省余航区|浙江省余航区余杭街道); or 0. */
+static int twice_at(const registry *r, const u32 *s, int n, int start, int pos, const char *deep,
+                    int dl, int rank, const char *prefer) {
+    for (int pass = 0; pass < 2; pass++) {
+        int t = pass ? start : pos;
+        if (pass && t == pos) break;
+        for (int k = 2; k <= TWICE_MAX; k++) {
+            int end = pos + k, w = end - t, len = 0;
+            if (end + w > n || s[end] != s[t] || !same_points(s + end, s + t, w)) continue;
+            if (typo_here(r, s, n, end + pos - t, deep, dl, rank, prefer, &len) >= 0 && len <= k)
+                return k + pos - t;
+        }
+    }
+    return 0;
+}
+
+/* _typo_child: a child of one of the provinces or cities `hits` (nh) is named at s[p] one
+ * character off with its own child after it (金华|务城区汤溪镇: 金华 starts no estate 金华务城). */
+static int typo_child(const registry *r, const u32 *s, int n, int p, const int32_t *hits, int nh) {
+    for (int j = 0; j < nh; j++) {
+        int len = 0;
+        if (r->hit_rank[hits[j]] <= CITY &&
+            typo_at(r, s, n, p, r->hit_code + CODE_COMMUNITY * hits[j], r->hit_code_len[hits[j]],
+                    r->hit_rank[hits[j]], TYPO_CONFIRMED, &len) >= 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* A hit h of a name f shorter than `length`, of another division than `choice`, under deep
@@ -481,7 +550,8 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                     nh = k;
                 }
                 if (name_continues(s, n, pos + length) &&
-                    !child_at(r, s, n, pos + length, hits, nh, NULL, 0)) {
+                    !child_at(r, s, n, pos + length, hits, nh, NULL, 0) &&
+                    !typo_child(r, s, n, pos + length, hits, nh)) {
                     choice = street_naming_estate(r, s, n, pos + length, hits, nh, deep, dl, rank);
                     if (choice < 0) continue;
                     taken = length;
@@ -565,6 +635,13 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             taken = length;
             break;
         }
+        for (int l = 0; l <= COMMUNITY && !taken && p->noted; l++) {  /* a name read one */
+            int w = p->level[l].z - p->level[l].a;  /* character off, written again */
+            if (p->level[l].a >= 0 && w <= n - pos && same_points(s + p->level[l].a, s + pos, w)) {
+                taken = w;
+                choice = -1;
+            }
+        }
         if (!taken && dl && s[pos] == BLANK_PART) {  /* 浙江省|无|温州市: an empty part */
             int typo = 0;
             if (!child_at(r, s, n, pos + 1, NULL, -1, deep, dl) && rank >= CITY && rank < COMMUNITY)
@@ -574,17 +651,10 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 choice = -1;
             }
         }
-        if (!taken && dl && rank < COMMUNITY) {
-            /* (a province's city or a city's district: only with its own child after it) */
-            choice = rank >= CITY ? typo_at(r, s, n, pos, deep, dl, rank, TYPO_PLAIN, &taken) : -1;
-            if (choice < 0 && rank <= CITY)
-                choice = typo_at(r, s, n, pos, deep, dl, rank, TYPO_CONFIRMED, &taken);
-            if (choice < 0 && rank <= CITY)  /* 纯安县 for 淳安县: a pinyin typo */
-                choice = typo_at(r, s, n, pos, deep, dl, rank, TYPO_ALIKE, &taken);
+        if (!taken && rank < COMMUNITY) {  /* 家兴市|嘉善 with nothing read: bare_typo_at */
+            choice = typo_here(r, s, n, pos, deep, dl, rank, prefer, &taken);
             if (choice >= 0) p->exact = 0, p->noted = 1;
-        } else if (!taken && !dl) {  /* 家兴市|嘉善, 纯安县|汾口镇 */
-            choice = bare_typo_at(r, s, n, pos, prefer, &taken);
-            if (choice >= 0) p->exact = 0, p->noted = 1;
+            else taken = twice_at(r, s, n, start, pos, deep, dl, rank, prefer);  /* 务城区|务城区 */
         }
         if (!taken && dl) {  /* 杭州|经济技术开发区|下沙街道 */
             taken = zone_at(r, s, n, pos, ZONE_STEM, NULL, -1, deep, dl);
@@ -627,6 +697,15 @@ static int scan_leads(const registry *r, const u32 *s, int n, int from, parsed *
             pos = scan_from(r, s, n, start, p, prefer);
             if (pos == start) pos = 0;
         }
+    for (int start = first; !pos && start <= last; start++) {  /* 丁先生|胡州市飞英街道 */
+        int len = 0;
+        if (!((start + 2 < n && in_set(s[start + 2], TYPO_LEAD_ENDS)) ||
+              (start + 3 < n && in_set(s[start + 3], TYPO_LEAD_ENDS))) ||
+            bare_typo_at(r, s, n, start, prefer, &len) < 0)
+            continue;
+        pos = scan_from(r, s, n, start, p, prefer);
+        if (pos == start) pos = 0;
+    }
     return pos;
 }
 

@@ -154,6 +154,16 @@ static int numerals(const u32 *a, int m, u32 *out) {
 static int synonyms(u32 *t, int m) {
     int k = 0;
     for (int i = 0; i < m; i++) {
+        if (t[i] == ROOM_BELOW[0][0] && word_at(t, m, i, ROOM_BELOW[0])) {  /* 5单元2701号楼下: room */
+            int d = 0;  /* the digits written before it, then ROOM_BELOW_AFTER */
+            while (d < k && is_digit(t[k - 1 - d])) d++;
+            if (d >= ROOM_BELOW_DIGITS_MIN && d <= ROOM_BELOW_DIGITS_MAX &&
+                k - d >= ROOM_BELOW_AFTER_LENS[0] &&
+                word_at(t, k - d, k - d - ROOM_BELOW_AFTER_LENS[0], ROOM_BELOW_AFTER[0])) {
+                t[k++] = ROOM;
+                continue;
+            }
+        }
         int syn = i > 0 && (class_of(t[i]) & C_SYNONYM);
         int w = syn && is_alnum(t[i - 1]) ? any_word_at(t, m, i, BUILDING_SYNONYMS) : 0;
         int r = syn && !w && is_digit(t[i - 1]) ? any_word_at(t, m, i, ROOM_SYNONYMS) : 0;
@@ -169,9 +179,87 @@ static int synonyms(u32 *t, int m) {
 
 static int upper_or_digit(u32 c) { return is_upper(c) || is_digit(c); }
 
+/* The longest word of PINYIN_ENTRIES at t[q..z): its length, and its entries [*lo, *hi); or 0. */
+static int pinyin_word_at(const u32 *t, int z, int q, int *lo, int *hi) {
+    if (q + 1 >= z) return 0;  /* every word has two letters or more */
+    int c = ((int)t[q] - 'A') * 26 + (int)t[q + 1] - 'A';
+    for (int j = PINYIN_FIRST[c]; j < PINYIN_FIRST[c + 1]; j++) {
+        int w = word_at(t, z, q, PINYIN_WORD[j]);
+        if (w) {
+            *lo = j;
+            *hi = PINYIN_GROUP_END[j];
+            return w;
+        }
+    }
+    return 0;
+}
+
+static int same_name(const u32 *a, const u32 *b) {
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
+}
+
+/* Whether entry e (of token `own`) lies in a province or city of the entries of another of the
+ * nt tokens [lo, hi). */
+static int pinyin_supported(int e, int own, const int *lo, const int *hi, int nt) {
+    const char *code = PINYIN_CODE[e];
+    for (int t = 0; t < nt; t++)
+        for (int j = lo[t]; j < hi[t] && t != own; j++) {
+            const char *p = PINYIN_CODE[j];
+            if (PINYIN_LEVEL[j] > 1) continue;
+            int pl = (int)strlen(p);
+            if ((pl == 2 || (pl == 4 && PINYIN_LEVEL[e] == 2)) && strncmp(code, p, (size_t)pl) == 0 &&
+                (int)strlen(code) >= pl + 2)
+                return 1;
+        }
+    return 0;
+}
+
+/* _pinyin_sub of the nt tokens [lo, hi) of a run: its names, largest first, into out (their
+ * count), or -1 when the run stays. */
+static int pinyin_names(const int *lo, const int *hi, int nt, u32 *out) {
+    int level[MAX_INPUT], start[MAX_INPUT], len[MAX_INPUT], order[MAX_INPUT], nu = 0, o = 0;
+    u32 text[MAX_INPUT];
+    for (int k = 0; k < nt; k++) {
+        int pick = -1, lv = 99;
+        if (PINYIN_LEVEL[lo[k]] == PINYIN_KIND) {
+            if (!nu) {
+                level[0] = -1, start[0] = o, len[0] = 0;
+                nu = 1;
+            }
+            for (const u32 *h = PINYIN_NAME[lo[k]]; *h; h++) text[o++] = *h, len[nu - 1]++;
+            continue;
+        }
+        for (int pass = 0; pass < 3 && pick < 0; pass++) {
+            if (pass == 2 && !(k + 1 < nt && PINYIN_LEVEL[lo[k + 1]] == PINYIN_KIND)) return -1;
+            for (int j = lo[k]; j < hi[k]; j++) {
+                int fits = pass == 0 ? PINYIN_ALONE[j] : pass == 1 ? pinyin_supported(j, k, lo, hi, nt) : 1;
+                if (!fits) continue;
+                if (pick >= 0 && !same_name(PINYIN_NAME[pick], PINYIN_NAME[j])) return -1;
+                if (pick < 0) pick = j;
+                if (PINYIN_LEVEL[j] < lv) lv = PINYIN_LEVEL[j];
+            }
+        }
+        level[nu] = lv, start[nu] = o, len[nu] = 0;
+        for (const u32 *h = PINYIN_NAME[pick]; *h; h++) text[o++] = *h, len[nu]++;
+        nu++;
+    }
+    int named = 0, n = 0;
+    for (int u = 0; u < nu; u++) {
+        named |= level[u] >= 0;
+        int v = u;  /* stable insertion by level */
+        while (v > 0 && level[order[v - 1]] > level[u]) order[v] = order[v - 1], v--;
+        order[v] = u;
+    }
+    if (!named) return -1;
+    for (int u = 0; u < nu; u++)
+        for (int x = 0; x < len[order[u]]; x++) out[n++] = text[start[order[u]] + x];
+    return n;
+}
+
 /* _pinyin_sub over t[0..m) in place (a run's names are never longer than its letters): each run
- * of Latin letters made of PINYIN_WORDS alone, the longest first at each place, that names a
- * province or city (a name of two characters or more among them) becomes their PINYIN_HANZI. */
+ * of Latin letters made of the words of PINYIN_ENTRIES alone, the longest first at each place,
+ * that names a place becomes its names (pinyin_names). */
 static int pinyin(u32 *t, int m) {
     int k = 0;
     for (int i = 0; i < m;) {
@@ -179,25 +267,85 @@ static int pinyin(u32 *t, int m) {
             t[k++] = t[i++];
             continue;
         }
-        int z = i, q = i, o = 0, named = 0;
+        int z = i, q = i, nt = 0, o = -1;
         while (z < m && is_upper(t[z])) z++;
+        int lo[MAX_INPUT], hi[MAX_INPUT];
         u32 names[MAX_INPUT];
         while (q < z) {
-            int j = 0, w = 0;
-            for (; PINYIN_WORDS[j] && !w; j++) w = word_at(t, z, q, PINYIN_WORDS[j]);
+            int w = pinyin_word_at(t, z, q, lo + nt, hi + nt);
             if (!w) break;
-            const u32 *h = PINYIN_HANZI[j - 1];
-            named |= h[0] && h[1];
-            for (; *h; h++) names[o++] = *h;
+            nt++;
             q += w;
         }
-        if (q == z && named) {
+        if (q == z) o = pinyin_names(lo, hi, nt, names);
+        if (o >= 0) {
             for (int x = 0; x < o; x++) t[k++] = names[x];
         } else {
             for (int x = i; x < z; x++) t[k++] = t[x];
         }
         i = z;
     }
+    return k;
+}
+
+/* The length of the run of digits at t[p..m) when it is 1 to most digits long, or 0. */
+static int digits_upto(const u32 *t, int m, int p, int most) {
+    int d = 0;
+    while (p + d < m && is_digit(t[p + d])) d++;
+    return d <= most ? d : 0;
+}
+
+/* _english over t[0..m) in place: an English address's room, building and door on a road
+ * (rules.ENGLISH_WORDS) read and moved after the rest, whose pinyin is read first. */
+static int english(u32 *t, int m) {
+    int any = 0;  /* only a run of letters can start with one of the words */
+    for (int i = 0; i < m && !any; i++)
+        if (is_upper(t[i]) && (i == 0 || !is_upper(t[i - 1])))
+            for (int w = 0; w < 3 && !any; w++)
+                any = t[i] == ENGLISH_WORDS[w][0] && word_at(t, m, i, ENGLISH_WORDS[w]);
+    if (!any) return m;
+    u32 rest[MAX_INPUT], piece[3][MAX_INPUT];
+    int nr = 0, np[3] = {0, 0, 0}, found = 0;
+    for (int i = 0; i < m;) {
+        int after_letter = i > 0 && is_upper(t[i - 1]), kind = -1, a = 0, d = 0, l = 0, end = 0;
+        for (int w = 0; w < 3 && kind < 0 && !after_letter; w++) {
+            int k = t[i] == ENGLISH_WORDS[w][0] ? word_at(t, m, i, ENGLISH_WORDS[w]) : 0;
+            if (!k || !(d = digits_upto(t, m, i + k, ENGLISH_DIGITS[w]))) continue;
+            a = i + k;
+            end = a + d;
+            if (w < 2) {
+                kind = 2 - w;  /* room 2, building 1 */
+                continue;
+            }
+            for (l = 1; l <= ENGLISH_ROAD_LETTERS && end + l <= m && is_upper(t[end + l - 1]); l++)
+                if (word_at(t, m, end + l, ENGLISH_WORDS[3])) break;
+            if (l <= ENGLISH_ROAD_LETTERS && end + l <= m && is_upper(t[end + l - 1]) &&
+                word_at(t, m, end + l, ENGLISH_WORDS[3]))
+                kind = 0;
+        }
+        if (kind < 0) {
+            rest[nr++] = t[i++];
+            continue;
+        }
+        found = 1;
+        u32 *o = piece[kind];
+        if (kind == 0) {  /* WENER路8号 */
+            for (int x = 0; x < l; x++) o[np[0]++] = t[end + x];
+            o[np[0]++] = ENGLISH_ROAD;
+            for (int x = 0; x < d; x++) o[np[0]++] = t[a + x];
+            o[np[0]++] = DOOR;
+            i = end + l + ENGLISH_WORDS_LENS[3];
+        } else {
+            for (int x = 0; x < d; x++) o[np[kind]++] = t[a + x];
+            o[np[kind]++] = kind == 2 ? ROOM : BUILDING;
+            i = end;
+        }
+    }
+    if (!found) return m;
+    int k = pinyin(rest, nr);
+    memcpy(t, rest, (size_t)k * sizeof(u32));
+    for (int p = 0; p < 3; p++)
+        for (int x = 0; x < np[p]; x++) t[k++] = piece[p][x];
     return k;
 }
 
@@ -217,7 +365,7 @@ static int blanks(u32 *out, int m, unsigned seen) {
                 out[k++] = a[i++];
             }
         }
-        m = pinyin(out, k);
+        m = pinyin(out, english(out, k));
     }
     if (seen & C_DASH) {
         memcpy(a, out, (size_t)m * sizeof(u32));

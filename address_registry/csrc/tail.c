@@ -35,8 +35,11 @@ static int road_end_number(const u32 *s, int n, int q, int *to) {
         int e = word_at(s, n, q, *w);
         if (!e) continue;
         int g = segment_at(s, n, q + e);  /* the road's segment first (_SEGMENT?), then none */
-        if (g && (*to = door_number(s, n, q + e + g)) >= 0) return e + g;
-        if ((*to = door_number(s, n, q + e)) >= 0) return e;
+        /* the number may start with a lettered door's mark (甲58号: kept in the number) */
+        int h = g && q + e + g < n && in_set(s[q + e + g], SUB_DOOR);
+        if (g && (*to = door_number(s, n, q + e + g + h)) >= 0) return e + g;
+        h = q + e < n && in_set(s[q + e], SUB_DOOR);
+        if ((*to = door_number(s, n, q + e + h)) >= 0) return e;
     }
     return 0;
 }
@@ -249,6 +252,11 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
         a = m;
     } else if ((end = road_only(s, a, n, &p->road)) >= 0) {
         a = end;
+    }
+    if (p->road.a >= 0 && a < n && in_set(s[a], SUB_DOOR)) {  /* 6号|附8号|桂花大厦2713 */
+        int q = a + 1;
+        while (q < n && q - a <= 5 && is_digit(s[q])) q++;
+        if (q > a + 1 && q + 1 < n && s[q] == DOOR && is_cjk(s[q + 1])) a = q + 1;
     }
     int after = building_at(s, a, n, &b);
     if (after >= 0) {

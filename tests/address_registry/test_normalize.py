@@ -100,7 +100,7 @@ def test_normalize(raw: str, expected: str) -> None:
         ("Jiangsu Sheng 南京市", "江苏省南京市"),
         ("guangdong 深圳市", "广东深圳市"),
         ("Ｔａｉｚｈｏｕ 椒江区", "台州椒江区"),
-        ("Hangzhou Binjiang 长河街道", "HANGZHOUBINJIANG长河街道"),  # BINJIANG is no such word
+        ("Hangzhou Binjiang 长河街道", "杭州滨江长河街道"),  # 滨江 in the run's city
         ("Beijing Road 88", "BEIJINGROAD88"),
         ("shi 3幢", "SHI3幢"),  # 市 alone names nothing
         ("SHENGCITY", "SHENGCITY"),

@@ -241,7 +241,70 @@ PINYIN: list[Case] = [
     ("Ningbo 北仑区新碶街道", dict(district_code="330206")),
     ("Guangdong 广州市天河区", dict(district_code="440106")),
     ("Sichuan Sheng 绵阳市涪城区", dict(district_code="510703")),
-    ("Hangzhou Binjiang 长河街道", dict(city_code=None)),  # a district in pinyin is not read
+    ("Hangzhou Binjiang 长河街道", dict(district_code="330108", street_code="330108002")),
+]
+
+# A city or district in pinyin (generated from the division reference) is read in a run that also
+# names a province or city it lies in, or with a kind word after it (District, County, City, Qu),
+# when only one name fits; English order (smallest first) is read largest first.
+PINYIN_DISTRICT: list[Case] = [
+    ("Ningbo Beilun District 新碶街道", dict(district_code="330206", street_code="330206002")),
+    ("Wenzhou Lucheng District 五马街道", dict(street_code="330302006")),
+    ("Taizhou Jiaojiang District", dict(district_code="331002")),
+    ("Huzhou Wuxing 爱山街道", dict(district_code="330502", street_code="330502003")),
+    ("Jiaxing Nanhu District 南湖街道", dict(street_code="330402010")),
+    ("Yuhang District, Hangzhou, Zhejiang", dict(district_code="330110")),
+    ("Lucheng District, Wenzhou, Zhejiang Province", dict(district_code="330302")),
+    ("Guangdong Shenzhen Nanshan District 粤海街道", dict(street_code="440305007")),
+    ("Chaoyang District, Beijing", dict(district_code="110105")),
+    ("Sichuan Chengdu Jinjiang District", dict(district_code="510104")),
+    ("Jiangsu Suzhou Gusu District", dict(district_code="320508")),
+    ("Hubei Wuhan Hongshan District", dict(district_code="420111")),
+    ("Xiaoshan District 城厢街道", dict(district_code="330109", street_code="330109001")),
+    ("Jinhua Yiwu City 稠城街道", dict(district_code="330782", street_code="330782001")),
+    ("Hangzhou Xihu Qu 文新街道", dict(street_code="330106013")),
+    ("Nanshan District, Shenzhen, Guangdong", dict(district_code="440305")),
+    ("Shandong Dezhou Wucheng County", dict(district_code="371428")),
+    ("Xihu District, Nanchang, Jiangxi", dict(district_code="360103")),
+    # several names fit (婺城 and 武城, 上城 and 商城, 义乌 and 伊吾) or nothing confirms it: not read
+    ("Wucheng District", dict(district_code=None)),
+    ("Shangcheng District", dict(district_code=None)),
+    ("Yiwu City 稠城街道", dict(district_code=None)),
+    ("Chaoyang", dict(city_code=None, district_code=None)),
+    ("Zhongshan", dict(city_code=None, district_code=None)),  # 中山 the city holds no 中山 itself
+]
+
+# An English address (smallest first): Room N, Building N and No.N ... Road are read as the room,
+# the building and the door on the road, after the rest.
+ENGLISH_ADDRESS: list[Case] = [
+    ("Room 502, Building 3, 翠苑街道 Hangzhou", dict(street_code="330106005", building="3",
+                                             room="502")),
+    ("Room 1801, Building 12, Ningbo Yinzhou District 首南街道", dict(street_code="330212006",
+                                                              building="12", room="1801")),
+    ("Room 301, Building 7, 五马街道 Wenzhou", dict(street_code="330302006", room="301")),
+    ("No.18 Jiefang Road, Shangcheng District, Hangzhou, Zhejiang",
+     dict(district_code="330102", road="JIEFANG路", road_number="18")),
+    ("No.88 Renmin Road, Yuecheng District, Shaoxing", dict(district_code="330602",
+                                                            road_number="88")),
+    ("No.5 Zhongshan Road, Lucheng District, Wenzhou, Zhejiang", dict(district_code="330302",
+                                                                      road_number="5")),
+    ("No.100 Tianmushan Road, Xihu District, Hangzhou", dict(district_code="330106",
+                                                             road="TIANMUSHAN路")),
+    ("Room 2101, No.66 Jianshe Road, Xiaoshan District, Hangzhou",
+     dict(district_code="330109", road_number="66", room="2101")),
+    ("Building 2, Room 603, 稠城街道 Jinhua Yiwu City", dict(street_code="330782001", building="2",
+                                                      room="603")),
+    ("Room 1203 Building 5 Jiangsu Suzhou Gusu District", dict(district_code="320508",
+                                                               building="5", room="1203")),
+    ("No.9 Wuyi Road, Wucheng District, Jinhua", dict(district_code="330702", road_number="9")),
+    ("Room 808, Building 1, No.3 Huancheng Road, Nanhu District, Jiaxing",
+     dict(district_code="330402", road_number="3", building="1", room="808")),
+    ("No.1 Chaoyang Road, Chaoyang District, Beijing", dict(district_code="110105")),
+    ("Room 1502, Sichuan Chengdu Wuhou District 浆洗街街道", dict(street_code="510107001",
+                                                           room="1502")),
+    ("Building 6, 北仑区新碶街道 Ningbo", dict(street_code="330206002", building="6")),
+    ("Room 12345678, 西湖区", dict(district_code=None, room=None)),  # too long for a room
+    ("Broadway Road 8", dict(district_code=None, road=None)),
 ]
 
 # A waybill's fields before the address (收件人, 电话, 手机号码): the address starts after the word
@@ -341,10 +404,102 @@ SHORTER_WITH_CHILD: list[Case] = [
     ("杭州市西湖区翠苑街道", dict(street_code="330106005")),
 ]
 
+# A division written one character off first, with no parent or only a province before it: a
+# district of the province read when its own child follows (浙江|于姚市|梨洲街道); a city sounding
+# like the name's followed by its district one character off and that one's child (温周市|瑞按市|
+# 塘下镇); a short city before its district one character off with a child (衢州|可城区|府山街道:
+# 可城 starts no estate); alone or unconfirmed, nothing.
+TYPO_FIRST: list[Case] = [
+    ("浙江于姚市梨洲街道", dict(district_code="330281", street_code="330281001")),
+    ("浙江省乐青市柳市镇", dict(district_code="330382", street_code="330382114")),
+    ("浙江省义屋市稠城街道", dict(district_code="330782", street_code="330782001")),
+    ("江苏省昆删市玉山镇", dict(district_code="320583", street_code="320583100")),
+    ("广东省南嗨区桂城街道", dict(district_code="440605", street_code="440605011")),
+    ("四川省武候区浆洗街街道", dict(district_code="510107", street_code="510107001")),
+    ("温周市瑞按市塘下镇", dict(city_code="3303", district_code="330381", street_code="330381101")),
+    ("绍星市柯侨区柯桥街道", dict(district_code="330603", street_code="330603001")),
+    ("台洲市温玲市泽国镇", dict(district_code="331081", street_code="331081100")),
+    ("金化市义屋市佛堂镇", dict(district_code="330782", street_code="330782100")),
+    ("湖洲市长星县雉城街道", dict(district_code="330522", street_code="330522001")),
+    ("衢州可城区府山街道", dict(district_code="330802", street_code="330802006")),
+    ("温州路城区五马街道", dict(district_code="330302", street_code="330302006")),
+    ("绍兴悦城区府山街道", dict(district_code="330602", street_code="330602002")),
+    ("金华务城区城东街道", dict(district_code="330702", street_code="330702001")),
+    ("佛山蝉城区祖庙街道", dict(district_code="440604", street_code="440604012")),
+    # ... and after words before the address, where no province or city name opens it
+    ("丁女士 胡州市爱山街道", dict(district_code="330502", street_code="330502003")),
+    ("收货 家兴市南湖街道", dict(street_code="330402010")),
+    ("陈先生 同庐县横村镇", dict(district_code="330122", street_code="330122102")),
+    ("王五 瑞按市塘下镇", dict(district_code="330381", street_code="330381101")),
+    ("备注 建得市", dict(district_code=None)),
+    ("浙江省建得市", dict(district_code=None)),  # nothing confirms it
+    ("莉水市", dict(city_code=None)),
+    ("温周市瑞按市", dict(city_code=None, district_code=None)),  # no child confirms the second
+    ("衢州可城区", dict(district_code=None)),
+]
+
+# The same chain written twice, a name in it one character off (绍星市上虞区|绍星市上虞区, 柯侨区|柯侨区,
+# 浙江省于姚市|浙江省于姚市): the second copy is a repeat, or read when the first is not.
+TYPO_TWICE: list[Case] = [
+    ("绍星市上虞区绍星市上虞区曹娥街道", dict(district_code="330604", street_code="330604002")),
+    ("温周市鹿城区温周市鹿城区五马街道", dict(district_code="330302", street_code="330302006")),
+    ("浙江省于姚市浙江省于姚市梨洲街道", dict(district_code="330281", street_code="330281001")),
+    ("柯侨区柯侨区柯桥街道", dict(district_code="330603", street_code="330603001")),
+    ("宁坡市宁坡市海曙区", dict(city_code="3302", district_code="330203")),
+    ("江苏省昆删市江苏省昆删市玉山镇", dict(street_code="320583100")),
+    ("湖洲市长星县湖洲市长星县雉城街道", dict(street_code="330522001")),
+    ("家兴市海宁市家兴市海宁市许村镇", dict(district_code="330481", street_code="330481101")),
+    ("台洲市台洲市椒江区", dict(district_code="331002")),
+    ("浙江省—乐青市—浙江省—乐青市—柳市镇", dict(street_code="330382114")),
+    ("广东省南嗨区广东省南嗨区桂城街道", dict(street_code="440605011")),
+    ("四川省成都市武候区武候区浆洗街街道", dict(street_code="510107001")),
+    ("金化市金化市婺城区", dict(district_code="330702")),
+    ("胡州市安吉县胡州市安吉县递铺街道", dict(street_code="330523001")),
+    ("瑞按市瑞按市塘下镇", dict(district_code="330381", street_code="330381101")),
+    ("江苏省阳州市江苏省阳州市广陵区", dict(city_code="3210", district_code="321002")),
+    ("杭州市西湖区文三路文三路12号", dict(district_code="330106", street_code=None)),
+    ("建得市建得市", dict(city_code=None, district_code=None)),
+]
+
+# A bare number after a tower or office park (大厦, 写字楼, 科技园, 创意园, 产业园, 软件园 ...) is a room,
+# also when a door's sub-number or a lettered door (附8号, 乙21号) stands between the road and the
+# name; the lettered door stays in the number (甲58号), so it is never taken for door 58.
+TOWER_AFTER_DOOR: list[Case] = [
+    ("浙江宁波北仑区柴桥街道世纪巷6号附8号桂花大厦2713", dict(estate="桂花大厦", room="2713")),
+    ("杭州市西湖区文三路90号附2号东部软件园1203", dict(estate="东部软件园", room="1203")),
+    ("宁波市鄞州区中山东路88号甲3号世贸中心1506", dict(estate="世贸中心", room="1506")),
+    ("温州市鹿城区解放路22号乙5号国际大厦2208", dict(estate="国际大厦", room="2208")),
+    ("金华市婺城区迎宾大道77号附1号商务楼906", dict(room="906")),
+    ("江苏省南京市玄武区中山路18号附6号德基广场1802", dict(estate="德基广场", room="1802")),
+    ("广东省广州市天河区天河路208号甲2号粤海大厦3301", dict(road_number="208", room="3301")),
+    ("杭州市余杭区文一西路998号海创科技园1506", dict(estate="海创科技园", room="1506")),
+    ("嘉兴市南湖区广益路1000号智慧产业园2201", dict(estate="智慧产业园", room="2201")),
+    ("湖州市吴兴区苕溪路8号创意园312", dict(room="312")),
+    ("台州市椒江区市府大道乙21号国商大厦1702", dict(road_number="乙21", estate="国商大厦",
+                                          room="1702")),
+    ("上海市徐汇区漕溪北路附18号光启城大厦1901", dict(road_number="附18", room="1901")),
+    ("绍兴市越城区胜利东路甲12号金地写字楼2006", dict(road_number="甲12", room="2006")),
+    ("成都市武侯区天府大道中段1388号美年广场1809", dict(road="天府大道中段", room="1809")),
+    ("衢州市柯城区荷花中路乙6号阳光创意园208", dict(estate="阳光创意园", room="208")),
+    # no name after the sub-number: read as before; a lettered door is no plain door
+    ("天津市南开区王顶堤街道华苑路26号附3号2楼", dict(road_number="26", floor="2", building=None)),
+    ("苏州市姑苏区平江街道临顿路甲58号3楼", dict(road_number="甲58", floor="3", building=None)),
+    ("杭州市上城区解放路乙21号", dict(road="解放路", road_number="乙21")),
+    # after a unit, N号楼下 (3-5 digits) is the room and where to leave the parcel, not building N
+    ("杭州市西湖区文新街道嘉绿苑36幢5单元2701号楼下快递柜", dict(building="36", unit="5", room="2701")),
+    ("宁波市鄞州区首南街道万科城8幢2单元1102号楼下", dict(building="8", room="1102")),
+    ("温州市鹿城区五马街道华盖花园3栋1单元602号楼下", dict(building="3", unit="1", room="602")),
+    ("金华市婺城区城东街道金都美地12幢3单元1503号楼下快递柜", dict(building="12", room="1503")),
+    ("成都市武侯区浆洗街街道锦绣花园2栋4单元801号楼下", dict(building="2", room="801")),
+    ("杭州市西湖区文新街道嘉绿苑3号楼下", dict(building="3", room=None)),  # no unit: building 3
+    ("杭州市西湖区文新街道嘉绿苑36幢5单元27号楼下", dict(room=None)),  # two digits: no room
+]
+
 CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_STEM
          + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
          + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE
-         + OWN_CHILD_FIRST + SHORTER_WITH_CHILD)
+         + OWN_CHILD_FIRST + SHORTER_WITH_CHILD + TYPO_FIRST + TYPO_TWICE
+         + PINYIN_DISTRICT + TOWER_AFTER_DOOR + ENGLISH_ADDRESS)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
