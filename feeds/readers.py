@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -108,6 +109,27 @@ def _delimiter(contract: Contract) -> str:
 _VALUE = re.compile(r"\d{3}|\d[-/.:]\d|^-?\d+(?:\.\d+)?$")  # an id, phone, date, time or number
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))  # BOM, zero-width marks
+
+
+def _fold(name: str) -> str:
+    """A header name as compared: NFKC (full-width letters, digits and brackets as ASCII), no
+    space or invisible mark anywhere."""
+    return "".join(unicodedata.normalize("NFKC", name.translate(_INVISIBLE)).split())
+
+
+def header_names(contract: Contract, found: Iterable[object]) -> list[str]:
+    """A header's names as the contract spells them: each cell trimmed and rid of byte-order and
+    zero-width marks, and a name that differs from a contract source name only in width or spaces
+    (`注册资本(万元)` for `注册资本（万元）`, `事件 编号`, a BOM pasted inside) replaced by it."""
+    canonical = {_fold(c.source_name): c.source_name for c in contract.columns}
+    out = []
+    for cell in found:
+        name = "" if cell is None else str(cell).translate(_INVISIBLE).strip()
+        out.append(canonical.get(_fold(name), name))
+    return out
+
+
 def reads_as_data(fields: Iterable[object], wanted: set[str]) -> bool:
     """Whether a first line that names none of the contract's columns is a data row (a dump
     written without its header): two or more fields and most of them values (numbers, ids,
@@ -184,12 +206,12 @@ def csv_header(contract: Contract, path: Path, delimiter: str, numbered: bool = 
     text_encoding = "utf-8-sig" if encoding == "utf-8" else encoding  # a BOM before a quoted header
     with path.open(encoding=text_encoding, newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
-        first = [h.strip() for h in next(reader, [])][1 if numbered else 0:]
+        first = header_names(contract, next(reader, []))[1 if numbered else 0:]
         if numbered or wanted <= set(first):
             return CsvHeader(first)
         titles, lines = [first], reader.line_num
         for record in itertools.islice(reader, TITLE_LINES):
-            names = [h.strip() for h in record]
+            names = header_names(contract, record)
             if wanted <= set(names):
                 shown = (delimiter.join(t).strip(delimiter + " ") for t in titles)
                 return CsvHeader(names, lines, sum(1 for t in titles if t), tuple(t for t in shown if t))
@@ -375,7 +397,7 @@ def _find_header(contract: Contract, rows: list[list[Any]], file: str) -> int:
     wanted = {c.source_name for c in contract.columns}
     best, best_hits = -1, 0
     for i, row in enumerate(rows[:30]):
-        hits = len(wanted & {str(v).strip() for v in row if v is not None})
+        hits = len(wanted & set(header_names(contract, row)))
         if hits > best_hits:
             best, best_hits = i, hits
     if best < 0 or best_hits < max(1, len(wanted) // 2):
@@ -405,7 +427,7 @@ def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> 
     """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped,
     rows with a formula saved without its value reported for quarantine."""
     rows, h = _data_sheet(contract, path)
-    header = [str(v).strip() if v is not None else "" for v in rows[h]]
+    header = header_names(contract, rows[h])
     batch.note_extra(idx, path.name, check_header(contract, header, path.name), contract.extra_columns)
     names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
     pos = {name: header.index(name) for name in names}

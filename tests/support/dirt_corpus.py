@@ -289,6 +289,35 @@ def cover_sheet_first() -> bytes:
     return out.getvalue()
 
 
+def long_field(length: int) -> bytes:
+    """Row 4's address `length` characters long (a document pasted into one cell)."""
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    rows[3][4] = "文" * (length // 3) if length < (8 << 20) else "a" * length
+    return utf8(text(GRID_HEADER, rows))
+
+
+def header_marks() -> bytes:
+    """A BOM pasted inside the header (two exports joined by hand) and a space inside a name."""
+    data = utf8(grid()).replace("事件等级".encode(), codecs.BOM_UTF8 + "事件等级".encode(), 1)
+    return data.replace("事件编号".encode(), "事件 编号".encode(), 1)
+
+
+def market_header_ascii_parens() -> bytes:
+    """注册资本(万元) with ASCII parentheses where the contract writes 注册资本（万元）."""
+    from feeds.sample.identifiers import credit_code_check_char, org_code_check_char
+
+    def credit_code(n: int) -> str:
+        org = f"{n:08d}"
+        body = "91330106" + org + org_code_check_char(org)
+        return body + credit_code_check_char(body)
+
+    header = ["统一社会信用代码", "主体名称", "法定代表人", "住所", "行业门类", "主体类型", "成立日期",
+              "注册资本(万元)", "更新时间"]
+    rows = [[credit_code(i), f"杭州某某科技有限公司{i}", "张三", "杭州市西湖区翠苑街道翠苑一区社区文三路100号", "信息传输",
+             "有限责任公司", "2020-01-01", "100", "2026-11-20 08:00:00"] for i in range(1, N + 1)]
+    return utf8(text(header, rows))
+
+
 @dataclass(frozen=True)
 class Case:
     """One load of the corpus (one file, or several named files), the verdict it must get and where
@@ -398,6 +427,10 @@ CASES = [
          refused("rejected:encoding")),
     Case("excel_scientific_phone", G, lambda: grid_with({7: {"联系电话": "1.38001E+10"}}), N,
          loaded(), note="Excel shows an 11-digit number as 1.38001E+10 and saves it so; the optional phone column warns"),
+    Case("header_bom_and_space_inside", G, header_marks, N, loaded(),
+         note="a BOM inside the header made DuckDB name the column '\\ufeff事件等级': a Binder Error"),
+    Case("header_ascii_parentheses", "market_entity", market_header_ascii_parens, N, loaded(),
+         file="a.csv", note="(万元) for （万元）: same name, other width"),
     Case("semicolon_separated", G, lambda: gbk(grid(delim=";")), N, refused("rejected:schema_drift"),
          note="a European-locale Excel writes ; between fields"),
     # -- broken rows: quarantined, the rest loads
