@@ -32,7 +32,7 @@ from feeds.errors import (
     SchemaDrift,
     TruncatedFile,
 )
-from feeds.records import RecordScan, scan_of
+from feeds.records import RecordScan, long_line_at, scan_of
 from feeds.refused import refused_rows
 from feeds.workbooks import Uncached, cell_text, open_workbook
 from foundation.duck import one_row
@@ -243,6 +243,24 @@ def _last_record_short(path: Path, scan: RecordScan, header: list[str], delimite
     return 0 < len(fields) < len(header) and scan.records > 0
 
 
+# DuckDB refuses a line longer than its max_line_size (2 MiB by default) and, keeping the line as
+# a reject, may cut it inside a character and fail the whole scan: lines up to LONG_LINE bytes are
+# read, a file with a longer line is refused before DuckDB sees it
+LONG_LINE = 8 << 20
+MAX_LINE_SIZE = 2 * LONG_LINE
+
+
+def _check_line_lengths(path: Path, name: str) -> None:
+    """Refuse a file holding a line that DuckDB's CSV reader cannot take (see LONG_LINE)."""
+    if path.stat().st_size < MAX_LINE_SIZE:
+        return
+    at = long_line_at(path, LONG_LINE)
+    if at >= 0:
+        raise MalformedFile(f"{name}: bytes {at:,} to {at + LONG_LINE:,} hold no line end: a line longer"
+                            f" than {LONG_LINE >> 20} MiB is no CSV record (binary data, or a whole"
+                            " document in one field?)")
+
+
 def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch,
                 by_record: bool = False) -> str:
     """SQL reading one CSV file: as it is when DuckDB can read it whole (UTF-8, one style of line
@@ -277,6 +295,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
         readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
     if encoding:
         batch.encodings.add(encoding)
+    _check_line_lengths(readable, name)
     found = csv_header(contract, readable, delimiter, numbered)
     header = found.names
     if found.skip_lines:
@@ -304,7 +323,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     return (
         f"SELECT {cols} FROM read_csv({literal(str(readable))}, header=true, auto_detect=false,"
         f" columns={columns}, delim={literal(delimiter)}, quote='\"', escape='\"',"
-        f" skip={found.skip_lines}, store_rejects=true, ignore_errors=true,"
+        f" skip={found.skip_lines}, max_line_size={MAX_LINE_SIZE}, store_rejects=true, ignore_errors=true,"
         f" rejects_scan='rejects_scan_{idx}',"
         f" rejects_table='rejects_errors_{idx}')"
     )
