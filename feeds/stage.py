@@ -32,7 +32,8 @@ DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d", "%Y.%m.%d"]
 TIMESTAMP_FORMATS = [
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
     "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日 %H时%M分",
-    "%Y-%m-%d", "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M:%S", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y%m%d%H%M%S",
+    "%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d",
 ]
 
 
@@ -120,7 +121,9 @@ def _slow(col: Column, clean: str) -> str:
     if col.type == "double":
         return f"COALESCE(TRY_CAST({folded} AS DOUBLE), TRY_CAST(cn_number({clean}) AS DOUBLE))"
     if col.type == "date":
+        # a date column given a timestamp (an Excel date-time cell, `2023/05/06 08:00`) takes its day
         return (f"COALESCE(CAST(try_strptime({folded}, {literal_list(DATE_FORMATS)}) AS DATE),"
+                f" CAST(try_strptime({folded}, {literal_list(TIMESTAMP_FORMATS)}) AS DATE),"
                 f" CAST({_excel_serial(folded)} AS DATE))")
     if col.type == "timestamp":
         # offsets such as +08:00 or Z are converted to Beijing time, the feeds' local time

@@ -279,6 +279,15 @@ def serial_dates(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
         ws.cell(row=r, column=7).number_format = "General"
 
 
+def text_dates(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    """评估日期 typed as text the ways people and systems write it, and as a date-time cell."""
+    texts = ["2026年3月6日", "2026.3.6", "2026/03/06 08:00", "2026-3-6", "2026/3/6", "20260306",
+             "2026年3月6日 8:30", "20260306083000"]
+    for r, v in enumerate(texts, start=2):
+        ws.cell(row=r, column=7).value = v
+    ws.cell(row=len(texts) + 2, column=7).value = dt.datetime(2026, 3, 6, 8, 30)
+
+
 def cover_sheet_first() -> bytes:
     """A 填表说明 (instructions) sheet before the data sheet."""
     wb = openpyxl.load_workbook(io.BytesIO(elderly()))
@@ -498,6 +507,8 @@ CASES = [
          loaded(N + 1, formula_uncached=1), file="a.xlsx", note="the 合计 row's SUM was never computed"),
     Case("xlsx_hidden_rows", X, lambda: elderly(edit=hidden_rows), N, loaded(), file="a.xlsx"),
     Case("xlsx_date_serials", X, lambda: elderly(edit=serial_dates), N, loaded(), file="a.xlsx"),
+    Case("xlsx_text_and_datetime_dates", X, lambda: elderly(edit=text_dates), N, loaded(), file="a.xlsx",
+         note="a date-time cell in a date column was `cast` quarantine: the date column takes its day"),
     Case("xlsx_cover_sheet_first", X, cover_sheet_first, N, loaded(), file="a.xlsx"),
     Case("xlsx_named_sheet_missing", X, elderly, N, refused("rejected:schema_drift"), file="a.xlsx",
          source={"sheet": "台账2"}),
