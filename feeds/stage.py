@@ -54,7 +54,11 @@ SPACES = " \t\r\n\u3000"
 # what database exports write for NULL: `\N` (mysqldump, psql's text format, sqlite3 .dump) in any
 # column; `NULL`/`null` too where text cannot be meant (a typed column)
 NULL_MARKERS = ("\\N",)
-TYPED_NULL_MARKERS = (*NULL_MARKERS, "NULL", "null")
+# what people type into a cell they have no value for (a dash, a slash, 无): in a typed column no
+# reading of them exists, so they are missing values (a required one is quarantined as `required`);
+# in a text column they stay text (a check may still judge them)
+PLACEHOLDERS = ("-", "--", "—", "——", "–", "―", "－", "/", "／", "\\", "无", "暂无", "空", "N/A", "n/a", "#N/A")
+TYPED_NULL_MARKERS = (*NULL_MARKERS, "NULL", "null", *PLACEHOLDERS)
 
 
 def _clean(col: Column, raw: str) -> str:

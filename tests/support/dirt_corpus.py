@@ -288,6 +288,15 @@ def text_dates(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
     ws.cell(row=len(texts) + 2, column=7).value = dt.datetime(2026, 3, 6, 8, 30)
 
 
+def placeholder_cells(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    """Cells people fill for "no value": a dash or 无 in 年龄 and 评估日期 (required), a slash and
+    spaces in 联系电话 (optional text)."""
+    for r, v in zip(range(2, 5), ["—", "无", "/"], strict=True):
+        ws.cell(row=r, column=3).value = v
+    ws.cell(row=5, column=7).value = "－"
+    ws.cell(row=6, column=6).value = "   "
+
+
 def cover_sheet_first() -> bytes:
     """A 填表说明 (instructions) sheet before the data sheet."""
     wb = openpyxl.load_workbook(io.BytesIO(elderly()))
@@ -509,6 +518,8 @@ CASES = [
     Case("xlsx_date_serials", X, lambda: elderly(edit=serial_dates), N, loaded(), file="a.xlsx"),
     Case("xlsx_text_and_datetime_dates", X, lambda: elderly(edit=text_dates), N, loaded(), file="a.xlsx",
          note="a date-time cell in a date column was `cast` quarantine: the date column takes its day"),
+    Case("xlsx_placeholder_cells", X, lambda: elderly(edit=placeholder_cells), N, loaded(required=4),
+         file="a.xlsx", note="— 无 / in a typed column were `cast` failures: they are missing values"),
     Case("xlsx_cover_sheet_first", X, cover_sheet_first, N, loaded(), file="a.xlsx"),
     Case("xlsx_named_sheet_missing", X, elderly, N, refused("rejected:schema_drift"), file="a.xlsx",
          source={"sheet": "台账2"}),
