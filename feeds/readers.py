@@ -391,21 +391,30 @@ def csv_rejects(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[int, li
     return out
 
 
-def _data_sheet(contract: Contract, path: Path) -> tuple[list[list[Any]], int]:
-    """The rows of the worksheet holding the feed and the index of its header row: the sheet the
-    contract names, else the first whose header names the contract's columns (a workbook may
-    open with a cover or instructions sheet)."""
+Sheet = tuple[str, list[list[Any]], int]  # (worksheet name, its rows, index of its header row)
+
+
+def _data_sheets(contract: Contract, path: Path) -> list[Sheet]:
+    """The worksheets holding the feed: the sheet the contract names, else every visible sheet whose
+    header names the contract's columns (a workbook may open with a cover or instructions sheet, and
+    split its rows into a sheet per month or community); hidden sheets (templates, lookup lists)
+    only when no visible sheet has the header."""
     book = open_workbook(path)
     wanted = contract.source_of(FileSource).sheet
     if wanted and wanted not in book.names:
         raise SchemaDrift(f"{path.name}: no worksheet {wanted!r} (it has {', '.join(book.names)})")
     first: SchemaDrift | None = None
-    for name in [wanted] if wanted else book.names:
-        rows = book.rows(name)
-        try:
-            return rows, _find_header(contract, rows, f"{path.name} sheet {name!r}")
-        except SchemaDrift as e:
-            first = first or e
+    hidden = [n for n in book.names if n in book.hidden]
+    for names in [[wanted]] if wanted else [book.visible, hidden]:
+        found = []
+        for name in names:
+            rows = book.rows(name)
+            try:
+                found.append((name, rows, _find_header(contract, rows, f"{path.name} sheet {name!r}")))
+            except SchemaDrift as e:
+                first = first or e
+        if found:
+            return found
     if first is None:
         raise SchemaDrift(f"{path.name}: the workbook has no worksheet")
     raise first
@@ -443,15 +452,32 @@ def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
 
 
 def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
-    """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped,
-    rows with a formula saved without its value reported for quarantine."""
-    rows, h = _data_sheet(contract, path)
-    header = header_names(contract, rows[h])
-    batch.note_extra(idx, path.name, check_header(contract, header, path.name), contract.extra_columns)
+    """Rows of one hand-filled workbook, sheet after sheet (see `_data_sheets`): header found under
+    title/merged rows, blank lines skipped, rows with a formula saved without its value reported for
+    quarantine. A row's line is its sheet row, counted on from the rows of the sheets before it."""
+    sheets = _data_sheets(contract, path)
+    records: list[Record] = []
+    offset, spans = 0, []
+    for sheet, rows, h in sheets:
+        header = header_names(contract, rows[h])
+        extra = check_header(contract, header, f"{path.name} sheet {sheet!r}")
+        if idx not in batch.kept:
+            batch.note_extra(idx, path.name, extra, contract.extra_columns)
+        records += _sheet_records(contract, idx, path, batch, rows, h, header, offset)
+        spans.append(f"{sheet!r} as lines {offset + 1}-{offset + len(rows)}")
+        offset += len(rows)
+    if len(sheets) > 1:
+        batch.drift.append(f"{path.name}: {len(sheets)} worksheets read ({', '.join(spans)})")
+    return records
+
+
+def _sheet_records(contract: Contract, idx: int, path: Path, batch: RawBatch, rows: list[list[Any]],
+                   h: int, header: list[str], offset: int) -> list[Record]:
+    """The data rows under header row `h` of one worksheet, their lines `offset` on."""
     names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
-    pos = {name: header.index(name) for name in names}
+    pos = {name: header.index(name) if name in header else len(header) for name in names}
     records, blank = [], 0
-    for i, row in enumerate(rows[h + 1:], start=h + 2):
+    for i, row in enumerate(rows[h + 1:], start=offset + h + 2):
         cells = [row[pos[n]] if pos[n] < len(row) else None for n in names]
         uncached = [(n, v) for n, v in zip(names, cells, strict=True) if isinstance(v, Uncached)]
         if uncached:

@@ -336,6 +336,31 @@ def market_header_ascii_parens() -> bytes:
     return utf8(text(header, rows))
 
 
+def edited_book(edit: Callable[[openpyxl.Workbook], None]) -> bytes:
+    """The elderly care workbook changed by `edit` (sheets added, hidden ...)."""
+    wb = openpyxl.load_workbook(io.BytesIO(elderly()))
+    edit(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def hidden_template_first(wb: openpyxl.Workbook) -> None:
+    """A hidden 模板 sheet holding the header only, before the data sheet (templates keep one)."""
+    template = wb.create_sheet("模板", 0)
+    template.append(ELDERLY_HEADER)
+    template.sheet_state = "hidden"
+
+
+def second_month_sheet(wb: openpyxl.Workbook) -> None:
+    """A second sheet of 10 more rows under a title and the same header (a sheet per month)."""
+    ws = wb.create_sheet("4月")
+    ws.append(["翠苑街道高龄老人照护台账（2026年4月）"])
+    ws.append(ELDERLY_HEADER)
+    for i in range(N + 1, N + 11):
+        ws.append(elderly_row(i))
+
+
 @dataclass(frozen=True)
 class Case:
     """One load of the corpus (one file, or several named files), the verdict it must get and where
@@ -520,6 +545,10 @@ CASES = [
          note="a date-time cell in a date column was `cast` quarantine: the date column takes its day"),
     Case("xlsx_placeholder_cells", X, lambda: elderly(edit=placeholder_cells), N, loaded(required=4),
          file="a.xlsx", note="— 无 / in a typed column were `cast` failures: they are missing values"),
+    Case("xlsx_hidden_template_sheet_first", X, lambda: edited_book(hidden_template_first), N, loaded(),
+         file="a.xlsx", note="the hidden header-only template was read as the data sheet: 0 rows"),
+    Case("xlsx_sheet_per_month", X, lambda: edited_book(second_month_sheet), N + 10, loaded(N + 10),
+         file="a.xlsx", drift="2 worksheets read", note="only the first sheet's rows were read"),
     Case("xlsx_cover_sheet_first", X, cover_sheet_first, N, loaded(), file="a.xlsx"),
     Case("xlsx_named_sheet_missing", X, elderly, N, refused("rejected:schema_drift"), file="a.xlsx",
          source={"sheet": "台账2"}),
