@@ -35,6 +35,7 @@ class WrongFormat(LoadRejected):
     """The file is not in the contract's format (an Excel 97-2003 .xls or a CSV under an .xlsx name)."""
 
     reason_code = "rejected:format"
+    no_records = False  # the bytes are something else (a web page, an archive): no feed rows in them
 
 
 class SchemaDrift(LoadRejected):

@@ -34,6 +34,7 @@ from feeds.errors import (
 )
 from feeds.records import RecordScan, long_line_at, scan_of
 from feeds.refused import refused_rows
+from feeds.sniff import foreign_content
 from feeds.workbooks import Uncached, cell_text, open_workbook
 from foundation.duck import one_row
 from foundation.sql import ident, literal
@@ -269,6 +270,8 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     name, delimiter = path.name, contract.source_of(FileSource).delimiter
     if path.stat().st_size == 0:
         raise EmptyInput(f"{name}: file is empty (0 bytes); expected a header and rows")
+    if foreign := foreign_content(path, "CSV text"):
+        raise foreign
     try:
         encoding: str | None = detect_encoding(path, contract.source_of(FileSource).encoding)
     except EncodingRejected as e:
@@ -509,6 +512,8 @@ def _json_text(value: Any) -> str | None:
 
 def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
     """The records under `records_path` of one JSON page."""
+    if foreign := foreign_content(path, "JSON"):
+        raise foreign
     try:
         page = json.loads(path.read_bytes())
     except ValueError as e:

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from feeds.errors import LoadRejected, SchemaDrift
+from feeds.errors import LoadRejected, SchemaDrift, WrongFormat
 from feeds.workbooks import OLE2, first_sheet_rows
 
 
@@ -67,7 +67,9 @@ def refused_rows(path: Path, name: str, fmt: str, err: LoadRejected,
                  records_path: str = "data") -> list[dict[str, Any]]:
     """One quarantine record per data row (numbered from 1 under the header) of the refused file
     at `path` (landed as `name`); sets `err.rows` to how many."""
-    if fmt == "xlsx":
+    if isinstance(err, WrongFormat) and err.no_records:
+        lines = []
+    elif fmt == "xlsx":
         lines = _sheet_lines(path)
     elif fmt == "parquet":
         lines = _parquet_lines(path)

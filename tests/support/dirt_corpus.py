@@ -361,6 +361,20 @@ def second_month_sheet(wb: openpyxl.Workbook) -> None:
         ws.append(elderly_row(i))
 
 
+ERROR_PAGE = ("<!DOCTYPE html>\r\n<html>\r\n<head><meta charset=\"utf-8\"><title>502 Bad Gateway</title></head>\r\n"
+              "<body>\r\n<h1>502 Bad Gateway</h1>\r\n<p>系统繁忙，请稍后再试</p>\r\n</body>\r\n</html>\r\n")
+
+
+def zipped(name: str, data: bytes) -> bytes:
+    """`data` in a zip archive as `name` (an export downloaded compressed, saved as .csv)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(name, data)
+    return out.getvalue()
+
+
 @dataclass(frozen=True)
 class Case:
     """One load of the corpus (one file, or several named files), the verdict it must get and where
@@ -478,6 +492,12 @@ CASES = [
          note="a BOM inside the header made DuckDB name the column '\\ufeff事件等级': a Binder Error"),
     Case("header_ascii_parentheses", "market_entity", market_header_ascii_parens, N, loaded(),
          file="a.csv", note="(万元) for （万元）: same name, other width"),
+    Case("html_error_page_as_csv", G, lambda: utf8(ERROR_PAGE), 0, refused("rejected:format", 0),
+         note="was rejected:schema_drift with 6 'rows' of markup; a web page holds no rows"),
+    Case("zip_as_csv", G, lambda: zipped("a.csv", gbk(grid())), 0, refused("rejected:format", 0),
+         note="was rejected:encoding with the archive's bytes counted as rows"),
+    Case("xlsx_as_csv", G, lambda: workbook([grid_row(i) for i in range(1, N + 1)], header=GRID_HEADER), 0,
+         refused("rejected:format", 0)),
     Case("semicolon_separated", G, lambda: gbk(grid(delim=";")), N, refused("rejected:schema_drift"),
          note="a European-locale Excel writes ; between fields"),
     # -- broken rows: quarantined, the rest loads
