@@ -65,7 +65,8 @@ def _clean(col: Column, raw: str) -> str:
     """SQL for the raw text trimmed of spaces, NULL when empty or a NULL marker of its type."""
     markers = NULL_MARKERS if col.type == "string" else TYPED_NULL_MARKERS
     trimmed = f"NULLIF(trim({raw}, '{SPACES}'), '')"
-    return f"CASE WHEN {trimmed} IN ({', '.join(literal(m) for m in markers)}) THEN NULL ELSE {trimmed} END"
+    # list_contains, not IN: DuckDB plans a long IN list as a join, which loses the rows' order
+    return f"CASE WHEN list_contains({literal_list(list(markers))}, {trimmed}) THEN NULL ELSE {trimmed} END"
 
 
 def _trimmed(raw: str) -> str:
