@@ -245,21 +245,25 @@ def _last_record_short(path: Path, scan: RecordScan, header: list[str], delimite
 
 
 # DuckDB refuses a line longer than its max_line_size (2 MiB by default) and, keeping the line as
-# a reject, may cut it inside a character and fail the whole scan: lines up to LONG_LINE bytes are
-# read, a file with a longer line is refused before DuckDB sees it
+# a reject, may cut it inside a character and fail the whole scan. A larger max_line_size costs
+# buffers of 16 times its size, so it is raised only for a file with a line near the default:
+# lines up to LONG_LINE bytes are read, a file with a longer line is refused before DuckDB reads it
+DEFAULT_LINE = 1 << 20  # half DuckDB's default: any line past the default holds such a stretch
 LONG_LINE = 8 << 20
 MAX_LINE_SIZE = 2 * LONG_LINE
 
 
-def _check_line_lengths(path: Path, name: str) -> None:
-    """Refuse a file holding a line that DuckDB's CSV reader cannot take (see LONG_LINE)."""
-    if path.stat().st_size < MAX_LINE_SIZE:
-        return
+def _line_options(path: Path, name: str) -> str:
+    """read_csv options for the longest lines of the file at `path` ('' for DuckDB's defaults);
+    refuse a file holding a line DuckDB cannot take (see LONG_LINE)."""
+    if path.stat().st_size < 2 * DEFAULT_LINE or long_line_at(path, DEFAULT_LINE) < 0:
+        return ""
     at = long_line_at(path, LONG_LINE)
     if at >= 0:
         raise MalformedFile(f"{name}: bytes {at:,} to {at + LONG_LINE:,} hold no line end: a line longer"
                             f" than {LONG_LINE >> 20} MiB is no CSV record (binary data, or a whole"
                             " document in one field?)")
+    return f" max_line_size={MAX_LINE_SIZE}, buffer_size={2 * MAX_LINE_SIZE},"
 
 
 def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch,
@@ -298,7 +302,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
         readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
     if encoding:
         batch.encodings.add(encoding)
-    _check_line_lengths(readable, name)
+    line_options = _line_options(readable, name)
     found = csv_header(contract, readable, delimiter, numbered)
     header = found.names
     if found.skip_lines:
@@ -326,7 +330,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     return (
         f"SELECT {cols} FROM read_csv({literal(str(readable))}, header=true, auto_detect=false,"
         f" columns={columns}, delim={literal(delimiter)}, quote='\"', escape='\"',"
-        f" skip={found.skip_lines}, max_line_size={MAX_LINE_SIZE}, store_rejects=true, ignore_errors=true,"
+        f" skip={found.skip_lines},{line_options} store_rejects=true, ignore_errors=true,"
         f" rejects_scan='rejects_scan_{idx}',"
         f" rejects_table='rejects_errors_{idx}')"
     )
