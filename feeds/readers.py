@@ -31,6 +31,7 @@ from feeds.errors import (
     MalformedFile,
     SchemaDrift,
     TruncatedFile,
+    WrongFormat,
 )
 from feeds.records import RecordScan, long_line_at, scan_of
 from feeds.refused import refused_rows
@@ -41,6 +42,7 @@ from foundation.sql import ident, literal
 from foundation.sql import path as sql_path
 from sources.base import JsonSource
 from sources.file import FileSource
+from sources.pages import decode_page, error_answer, page_records
 from warehouse.publish import published_columns
 
 
@@ -515,16 +517,22 @@ def _json_text(value: Any) -> str | None:
 
 
 def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
-    """The records under `records_path` of one JSON page."""
+    """The records under `records_path` of one JSON page (see `sources.pages`); an error answer
+    (a status and no records) is refused as `rejected:format`, another shape as schema drift."""
     if foreign := foreign_content(path, "JSON"):
         raise foreign
     try:
-        page = json.loads(path.read_bytes())
+        page = decode_page(path.read_bytes())
     except ValueError as e:
         raise TruncatedFile(f"{path.name}: not complete JSON ({e})") from e
     records_path = contract.source_of(JsonSource).records_path
-    items = page.get(records_path) if isinstance(page, dict) else None
+    items = page_records(page, records_path)
     if not isinstance(items, list):
+        if status := error_answer(page):
+            err = WrongFormat(f"{path.name}: the API answered {status} with no list of records under"
+                              f" {records_path!r}: an error answer, not a page of records")
+            err.no_records = True
+            raise err
         raise SchemaDrift(f"{path.name}: no list of records under {records_path!r}")
     if items:
         keys = dict.fromkeys(k for item in items if isinstance(item, dict) for k in item)

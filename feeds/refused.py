@@ -13,6 +13,7 @@ from typing import Any
 
 from feeds.errors import LoadRejected, SchemaDrift, WrongFormat
 from feeds.workbooks import OLE2, first_sheet_rows
+from sources.pages import decode_page, page_records
 
 
 def _text_lines(data: bytes) -> list[str]:
@@ -45,10 +46,10 @@ def _sheet_lines(path: Path) -> list[str]:
 
 def _json_lines(data: bytes, records_path: str) -> list[str]:
     try:
-        page = json.loads(data)
+        page = decode_page(data)
     except ValueError:
         return []
-    items = page.get(records_path) if isinstance(page, dict) else None
+    items = page_records(page, records_path)
     return [json.dumps(i, ensure_ascii=False) for i in items] if isinstance(items, list) else []
 
 
