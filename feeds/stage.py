@@ -57,7 +57,8 @@ NULL_MARKERS = ("\\N",)
 # what people type into a cell they have no value for (a dash, a slash, 无): in a typed column no
 # reading of them exists, so they are missing values (a required one is quarantined as `required`);
 # in a text column they stay text (a check may still judge them)
-PLACEHOLDERS = ("-", "--", "—", "——", "–", "―", "－", "/", "／", "\\", "无", "暂无", "空", "N/A", "n/a", "#N/A")
+PLACEHOLDERS = ("-", "--", "—", "——", "–", "―", "－", "/", "／", "\\", "无", "暂无", "空",
+                "N/A", "n/a", "#N/A")
 TYPED_NULL_MARKERS = (*NULL_MARKERS, "NULL", "null", *PLACEHOLDERS)
 
 
