@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from contracts.contract import Contract
-from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
+from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8, utf16_delimiter, utf16_to_utf8
 from feeds.errors import (
     EmptyInput,
     EncodingRejected,
@@ -71,6 +71,8 @@ class RawBatch:
     # by file index, the columns the contract does not declare that it keeps (on_extra_columns: keep)
     kept: dict[int, list[str]] = field(default_factory=dict)
     delimiter: str = ","
+    # by file index, where a file is split by another delimiter than the contract's (UTF-16 text)
+    delimiters: dict[int, str] = field(default_factory=dict)
     # one quarantine record per data row of the refused files
     refused_rows: list[dict[str, Any]] = field(default_factory=list)
 
@@ -281,9 +283,16 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     try:
         encoding: str | None = detect_encoding(path, contract.source_of(FileSource).encoding)
     except EncodingRejected as e:
-        if e.utf16:
+        if e.whole:
             raise
         encoding = None
+        if e.utf16:  # exact and lossless: decoded whole, then read as the UTF-8 file it holds
+            path, encoding = utf16_to_utf8(path, workdir / f"{idx:05d}.utf16.csv"), "utf-8"
+            delimiter = utf16_delimiter(path, delimiter)
+            batch.encodings.add("utf-16")
+            batch.drift.append(f"{name}: UTF-16 (Excel 'Unicode text'), decoded exactly"
+                               + (", tab-separated" if delimiter == "\t" else ""))
+    batch.delimiters[idx] = delimiter
     scan = scan_of(path)
     batch.scans[idx] = scan
     if scan.open_quote_at >= 0:
@@ -391,7 +400,7 @@ def csv_rejects(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[int, li
             number = int(line) - 1
             at = f" at byte {byte}" if byte is not None else ""
             if numbered:  # the rewritten file's first field is the record's number in the original
-                number = _record_number(csv_line or "", batch.delimiter) or number
+                number = _record_number(csv_line or "", batch.delimiters.get(idx, batch.delimiter)) or number
                 at = ""
             found.append({"source_file": name, "line": number, "column": None,
                           "raw_value": csv_line, "reason_code": "malformed_row",

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from feeds.encoding import unmarked_utf16
 from feeds.errors import LoadRejected, SchemaDrift, WrongFormat
 from feeds.workbooks import OLE2, first_sheet_rows
 from sources.pages import decode_page, page_records
@@ -20,6 +21,8 @@ def _text_lines(data: bytes) -> list[str]:
     """Non-blank lines of a text file, header included, in whatever encoding each line is in."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return [line for line in data.decode("utf-16", "replace").splitlines() if line]
+    if utf16 := unmarked_utf16(data[:512]):
+        return [line for line in data.decode(utf16, "replace").splitlines() if line]
     out = []
     for raw in data.splitlines():
         if not raw:

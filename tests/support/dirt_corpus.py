@@ -375,6 +375,15 @@ def zipped(name: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
+def excel_unicode_text() -> bytes:
+    """Excel's "Unicode text": UTF-16LE with a BOM, tabs, CRLF, a field quoted for its tab and its
+    line break and doubled quotes, characters beyond the BMP (GBK has neither 𬱖 nor 䶮)."""
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    rows[1][4] += "𬱖䶮"
+    rows[2][4] = '"翠苑一区""3幢""\t东\r\n单元"'
+    return codecs.BOM_UTF16_LE + text(GRID_HEADER, rows, delim="\t", eol="\r\n").encode("utf-16-le")
+
+
 @dataclass(frozen=True)
 class Case:
     """One load of the corpus (one file, or several named files), the verdict it must get and where
@@ -479,9 +488,14 @@ CASES = [
     Case("title_and_totals_rows", G, lambda: titled("网格事件台账") + totals_line(), N + 1,
          loaded(N + 1, required=1)),
     Case("utf16_le_bom", G, lambda: codecs.BOM_UTF16_LE + grid(delim="\t").encode("utf-16-le"), N,
-         refused("rejected:encoding"), note="Excel 'Unicode text'"),
-    Case("utf16_be_bom", G, lambda: codecs.BOM_UTF16_BE + grid().encode("utf-16-be"), N,
-         refused("rejected:encoding")),
+         loaded(), drift="UTF-16 (Excel 'Unicode text'), decoded exactly, tab-separated",
+         note="Excel 'Unicode text': was rejected:encoding"),
+    Case("excel_unicode_text", G, excel_unicode_text, N, loaded(), drift="tab-separated",
+         note="Excel 'Unicode text' as Excel writes it: CRLF, quotes only where needed, 生僻字"),
+    Case("utf16_be_bom", G, lambda: codecs.BOM_UTF16_BE + grid().encode("utf-16-be"), N, loaded()),
+    Case("utf16_lone_surrogate", G, lambda: codecs.BOM_UTF16_LE + grid(delim="\t").encode("utf-16-le")
+         + b"\x00\xd8" + "\t".join(grid_row(N + 1)).encode("utf-16-le"), N + 1,
+         refused("rejected:encoding", N + 1), note="not valid UTF-16: refused, never read with a replacement"),
     Case("excel_scientific_phone", G, lambda: grid_with({7: {"联系电话": "1.38001E+10"}}), N,
          loaded(), note="Excel shows an 11-digit number as 1.38001E+10 and saves it so; the optional phone column warns"),
     Case("line_over_duckdb_default", G, lambda: long_field(3 << 20), N, loaded(address_unresolved=1),
@@ -546,7 +560,9 @@ CASES = [
          N, refused("rejected:schema_drift")),
     Case("type_changed", G, lambda: grid_with({i: {"事件等级": "较大"} for i in range(1, N + 1)}), N,
          refused("rejected:schema_drift")),
-    Case("utf16", G, lambda: grid().encode("utf-16"), N, refused("rejected:encoding")),
+    Case("utf16", G, lambda: grid().encode("utf-16"), N, loaded()),
+    Case("utf16_without_bom", G, lambda: grid().encode("utf-16-le"), N, refused("rejected:encoding"),
+         note="byte order a guess: refused (was refused for a NUL in the header line)"),
     Case("ten_thousand_columns", G, wide, 3, refused("rejected:schema_drift", 3)),
     Case("empty_csv", G, lambda: b"", 0, refused("rejected:empty", 0)),
     # -- workbooks
