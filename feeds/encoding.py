@@ -63,23 +63,44 @@ def utf8_run_at(path: Path) -> int:
     return -1
 
 
+def unmarked_utf16(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when a file's first bytes (512 or so) are UTF-16 written without
+    a byte-order mark: NUL in every other place for much of its ASCII (never in UTF-8 or GBK text)."""
+    if len(head) < 8:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if max(odd, even) * 16 < len(head):
+        return None
+    return "utf-16-le" if odd >= even else "utf-16-be"
+
+
 def detect_encoding(path: Path, declared: str = "auto") -> str:
     """'utf-8' or 'gb18030' for `path`, trying the declared encoding first.
 
     UTF-8 is judged on the first MiB (invalid bytes further on are reported by DuckDB's scan, and
     the file is then decoded record by record); GB18030 on the whole file, which must also hold no
     run of UTF-8 text (GB18030 reads most UTF-8 bytes, as the wrong characters). UTF-16 byte-order
-    marks, a GB18030 file holding UTF-8 records and bytes valid in neither raise EncodingRejected
-    naming the offset (all but UTF-16 are then decoded record by record).
+    marks (the reader decodes such a file with `utf16_to_utf8`), a GB18030 file holding UTF-8 records
+    and bytes valid in neither raise EncodingRejected naming the offset (all but UTF-16 are then
+    decoded record by record).
     """
     with path.open("rb") as f:
         head = f.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         err = EncodingRejected(
             f"{path.name}: file is UTF-16 (byte-order mark {head[:2].hex()}), as Excel's 'Unicode text'"
-            " writes; feeds must be UTF-8 or GBK: save it as 'CSV UTF-8' or 'CSV (逗号分隔)'"
+            " writes"
         )
         err.utf16 = True
+        raise err
+    with path.open("rb") as f:
+        sample = f.read(512)
+    if unmarked_utf16(sample):
+        err = EncodingRejected(
+            f"{path.name}: UTF-16 without a byte-order mark (NUL bytes in every other place of its"
+            " start), so its byte order is a guess; export it as 'CSV UTF-8', or as Excel's"
+            " 'Unicode text' (with a mark)")
+        err.whole = True
         raise err
     first = _ALIASES.get(declared, "utf-8")
     order = [first] + [e for e in ("utf-8", "gb18030") if e != first]
@@ -108,6 +129,25 @@ def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> Path:
             fout.write(decoder.decode(chunk, final=False))
         fout.write(decoder.decode(b"", final=True))
     return dst
+
+
+def utf16_to_utf8(src: Path, dst: Path) -> Path:
+    """Write a UTF-16 file with a byte-order mark (Excel's "Unicode text") as UTF-8 to `dst`,
+    decoded strictly: a sequence UTF-16 cannot hold (a lone surrogate, an odd last byte) raises
+    EncodingRejected naming the chunk it is in."""
+    try:
+        return transcode_to_utf8(src, dst, "utf-16")
+    except UnicodeDecodeError as e:
+        raise EncodingRejected(f"{src.name}: UTF-16 (byte-order mark) but not valid UTF-16 ({e.reason},"
+                               f" in the {CHUNK >> 20} MiB from about byte {e.start:,} of its chunk)") from e
+
+
+def utf16_delimiter(path: Path, declared: str) -> str:
+    """The delimiter of a UTF-8 file transcoded from UTF-16: a tab when its first line splits into
+    more fields by tabs than by `declared` (Excel's "Unicode text" is tab-separated), else `declared`."""
+    with path.open(encoding="utf-8", newline="") as f:
+        first = f.readline()
+    return "\t" if first.count("\t") > first.count(declared) else declared
 
 
 @dataclass(frozen=True)

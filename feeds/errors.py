@@ -18,7 +18,8 @@ class LoadRejected(Exception):
 
 class EncodingRejected(LoadRejected):
     reason_code = "rejected:encoding"
-    utf16 = False  # the file is UTF-16: no record-by-record decoding can read it
+    utf16 = False  # the file is UTF-16 with a byte-order mark: read whole by the UTF-16 codec
+    whole = False  # no decoding of the file or its records is exact (UTF-16 without a mark): refused
 
 
 class TruncatedFile(LoadRejected):
@@ -35,6 +36,7 @@ class WrongFormat(LoadRejected):
     """The file is not in the contract's format (an Excel 97-2003 .xls or a CSV under an .xlsx name)."""
 
     reason_code = "rejected:format"
+    no_records = False  # the bytes are something else (a web page, an archive): no feed rows in them
 
 
 class SchemaDrift(LoadRejected):

@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from contracts.contract import Contract
-from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8
+from feeds.encoding import detect_encoding, rewrite_records, transcode_to_utf8, utf16_delimiter, utf16_to_utf8
 from feeds.errors import (
     EmptyInput,
     EncodingRejected,
@@ -30,15 +31,18 @@ from feeds.errors import (
     MalformedFile,
     SchemaDrift,
     TruncatedFile,
+    WrongFormat,
 )
-from feeds.records import RecordScan, scan_of
+from feeds.records import RecordScan, long_line_at, scan_of
 from feeds.refused import refused_rows
+from feeds.sniff import foreign_content
 from feeds.workbooks import Uncached, cell_text, open_workbook
 from foundation.duck import one_row
 from foundation.sql import ident, literal
 from foundation.sql import path as sql_path
 from sources.base import JsonSource
 from sources.file import FileSource
+from sources.pages import decode_page, error_answer, page_records
 from warehouse.publish import published_columns
 
 
@@ -67,6 +71,8 @@ class RawBatch:
     # by file index, the columns the contract does not declare that it keeps (on_extra_columns: keep)
     kept: dict[int, list[str]] = field(default_factory=dict)
     delimiter: str = ","
+    # by file index, where a file is split by another delimiter than the contract's (UTF-16 text)
+    delimiters: dict[int, str] = field(default_factory=dict)
     # one quarantine record per data row of the refused files
     refused_rows: list[dict[str, Any]] = field(default_factory=list)
 
@@ -106,6 +112,27 @@ def _delimiter(contract: Contract) -> str:
 
 
 _VALUE = re.compile(r"\d{3}|\d[-/.:]\d|^-?\d+(?:\.\d+)?$")  # an id, phone, date, time or number
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))  # BOM, zero-width marks
+
+
+def _fold(name: str) -> str:
+    """A header name as compared: NFKC (full-width letters, digits and brackets as ASCII), no
+    space or invisible mark anywhere."""
+    return "".join(unicodedata.normalize("NFKC", name.translate(_INVISIBLE)).split())
+
+
+def header_names(contract: Contract, found: Iterable[object]) -> list[str]:
+    """A header's names as the contract spells them: each cell trimmed and rid of byte-order and
+    zero-width marks, and a name that differs from a contract source name only in width or spaces
+    (`注册资本(万元)` for `注册资本（万元）`, `事件 编号`, a BOM pasted inside) replaced by it."""
+    canonical = {_fold(c.source_name): c.source_name for c in contract.columns}
+    out = []
+    for cell in found:
+        name = "" if cell is None else str(cell).translate(_INVISIBLE).strip()
+        out.append(canonical.get(_fold(name), name))
+    return out
 
 
 def reads_as_data(fields: Iterable[object], wanted: set[str]) -> bool:
@@ -184,12 +211,12 @@ def csv_header(contract: Contract, path: Path, delimiter: str, numbered: bool = 
     text_encoding = "utf-8-sig" if encoding == "utf-8" else encoding  # a BOM before a quoted header
     with path.open(encoding=text_encoding, newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
-        first = [h.strip() for h in next(reader, [])][1 if numbered else 0:]
+        first = header_names(contract, next(reader, []))[1 if numbered else 0:]
         if numbered or wanted <= set(first):
             return CsvHeader(first)
         titles, lines = [first], reader.line_num
         for record in itertools.islice(reader, TITLE_LINES):
-            names = [h.strip() for h in record]
+            names = header_names(contract, record)
             if wanted <= set(names):
                 shown = (delimiter.join(t).strip(delimiter + " ") for t in titles)
                 return CsvHeader(names, lines, sum(1 for t in titles if t), tuple(t for t in shown if t))
@@ -221,6 +248,28 @@ def _last_record_short(path: Path, scan: RecordScan, header: list[str], delimite
     return 0 < len(fields) < len(header) and scan.records > 0
 
 
+# DuckDB refuses a line longer than its max_line_size (2 MiB by default) and, keeping the line as
+# a reject, may cut it inside a character and fail the whole scan. A larger max_line_size costs
+# buffers of 16 times its size, so it is raised only for a file with a line near the default:
+# lines up to LONG_LINE bytes are read, a file with a longer line is refused before DuckDB reads it
+DEFAULT_LINE = 1 << 20  # half DuckDB's default: any line past the default holds such a stretch
+LONG_LINE = 8 << 20
+MAX_LINE_SIZE = 2 * LONG_LINE
+
+
+def _line_options(path: Path, name: str) -> str:
+    """read_csv options for the longest lines of the file at `path` ('' for DuckDB's defaults);
+    refuse a file holding a line DuckDB cannot take (see LONG_LINE)."""
+    if path.stat().st_size < 2 * DEFAULT_LINE or long_line_at(path, DEFAULT_LINE) < 0:
+        return ""
+    at = long_line_at(path, LONG_LINE)
+    if at >= 0:
+        raise MalformedFile(f"{name}: bytes {at:,} to {at + LONG_LINE:,} hold no line end: a line longer"
+                            f" than {LONG_LINE >> 20} MiB is no CSV record (binary data, or a whole"
+                            " document in one field?)")
+    return f" max_line_size={MAX_LINE_SIZE}, buffer_size={2 * MAX_LINE_SIZE},"
+
+
 def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch,
                 by_record: bool = False) -> str:
     """SQL reading one CSV file: as it is when DuckDB can read it whole (UTF-8, one style of line
@@ -229,12 +278,21 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     name, delimiter = path.name, contract.source_of(FileSource).delimiter
     if path.stat().st_size == 0:
         raise EmptyInput(f"{name}: file is empty (0 bytes); expected a header and rows")
+    if foreign := foreign_content(path, "CSV text"):
+        raise foreign
     try:
         encoding: str | None = detect_encoding(path, contract.source_of(FileSource).encoding)
     except EncodingRejected as e:
-        if e.utf16:
+        if e.whole:
             raise
         encoding = None
+        if e.utf16:  # exact and lossless: decoded whole, then read as the UTF-8 file it holds
+            path, encoding = utf16_to_utf8(path, workdir / f"{idx:05d}.utf16.csv"), "utf-8"
+            delimiter = utf16_delimiter(path, delimiter)
+            batch.encodings.add("utf-16")
+            batch.drift.append(f"{name}: UTF-16 (Excel 'Unicode text'), decoded exactly"
+                               + (", tab-separated" if delimiter == "\t" else ""))
+    batch.delimiters[idx] = delimiter
     scan = scan_of(path)
     batch.scans[idx] = scan
     if scan.open_quote_at >= 0:
@@ -255,6 +313,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
         readable = transcode_to_utf8(path, workdir / f"{idx:05d}.utf8.csv", encoding)
     if encoding:
         batch.encodings.add(encoding)
+    line_options = _line_options(readable, name)
     found = csv_header(contract, readable, delimiter, numbered)
     header = found.names
     if found.skip_lines:
@@ -282,7 +341,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     return (
         f"SELECT {cols} FROM read_csv({literal(str(readable))}, header=true, auto_detect=false,"
         f" columns={columns}, delim={literal(delimiter)}, quote='\"', escape='\"',"
-        f" skip={found.skip_lines}, store_rejects=true, ignore_errors=true,"
+        f" skip={found.skip_lines},{line_options} store_rejects=true, ignore_errors=true,"
         f" rejects_scan='rejects_scan_{idx}',"
         f" rejects_table='rejects_errors_{idx}')"
     )
@@ -341,7 +400,7 @@ def csv_rejects(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[int, li
             number = int(line) - 1
             at = f" at byte {byte}" if byte is not None else ""
             if numbered:  # the rewritten file's first field is the record's number in the original
-                number = _record_number(csv_line or "", batch.delimiter) or number
+                number = _record_number(csv_line or "", batch.delimiters.get(idx, batch.delimiter)) or number
                 at = ""
             found.append({"source_file": name, "line": number, "column": None,
                           "raw_value": csv_line, "reason_code": "malformed_row",
@@ -350,21 +409,30 @@ def csv_rejects(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[int, li
     return out
 
 
-def _data_sheet(contract: Contract, path: Path) -> tuple[list[list[Any]], int]:
-    """The rows of the worksheet holding the feed and the index of its header row: the sheet the
-    contract names, else the first whose header names the contract's columns (a workbook may
-    open with a cover or instructions sheet)."""
+Sheet = tuple[str, list[list[Any]], int]  # (worksheet name, its rows, index of its header row)
+
+
+def _data_sheets(contract: Contract, path: Path) -> list[Sheet]:
+    """The worksheets holding the feed: the sheet the contract names, else every visible sheet whose
+    header names the contract's columns (a workbook may open with a cover or instructions sheet, and
+    split its rows into a sheet per month or community); hidden sheets (templates, lookup lists)
+    only when no visible sheet has the header."""
     book = open_workbook(path)
     wanted = contract.source_of(FileSource).sheet
     if wanted and wanted not in book.names:
         raise SchemaDrift(f"{path.name}: no worksheet {wanted!r} (it has {', '.join(book.names)})")
     first: SchemaDrift | None = None
-    for name in [wanted] if wanted else book.names:
-        rows = book.rows(name)
-        try:
-            return rows, _find_header(contract, rows, f"{path.name} sheet {name!r}")
-        except SchemaDrift as e:
-            first = first or e
+    hidden = [n for n in book.names if n in book.hidden]
+    for names in [[wanted]] if wanted else [book.visible, hidden]:
+        found = []
+        for name in names:
+            rows = book.rows(name)
+            try:
+                found.append((name, rows, _find_header(contract, rows, f"{path.name} sheet {name!r}")))
+            except SchemaDrift as e:
+                first = first or e
+        if found:
+            return found
     if first is None:
         raise SchemaDrift(f"{path.name}: the workbook has no worksheet")
     raise first
@@ -375,7 +443,7 @@ def _find_header(contract: Contract, rows: list[list[Any]], file: str) -> int:
     wanted = {c.source_name for c in contract.columns}
     best, best_hits = -1, 0
     for i, row in enumerate(rows[:30]):
-        hits = len(wanted & {str(v).strip() for v in row if v is not None})
+        hits = len(wanted & set(header_names(contract, row)))
         if hits > best_hits:
             best, best_hits = i, hits
     if best < 0 or best_hits < max(1, len(wanted) // 2):
@@ -402,15 +470,32 @@ def _arrow_batch(names: list[str], records: list[Record]) -> pa.Table:
 
 
 def _xlsx_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
-    """Rows of one hand-filled workbook: header found under title/merged rows, blank lines skipped,
-    rows with a formula saved without its value reported for quarantine."""
-    rows, h = _data_sheet(contract, path)
-    header = [str(v).strip() if v is not None else "" for v in rows[h]]
-    batch.note_extra(idx, path.name, check_header(contract, header, path.name), contract.extra_columns)
+    """Rows of one hand-filled workbook, sheet after sheet (see `_data_sheets`): header found under
+    title/merged rows, blank lines skipped, rows with a formula saved without its value reported for
+    quarantine. A row's line is its sheet row, counted on from the rows of the sheets before it."""
+    sheets = _data_sheets(contract, path)
+    records: list[Record] = []
+    offset, spans = 0, []
+    for sheet, rows, h in sheets:
+        header = header_names(contract, rows[h])
+        extra = check_header(contract, header, f"{path.name} sheet {sheet!r}")
+        if idx not in batch.kept:
+            batch.note_extra(idx, path.name, extra, contract.extra_columns)
+        records += _sheet_records(contract, idx, path, batch, rows, h, header, offset)
+        spans.append(f"{sheet!r} as lines {offset + 1}-{offset + len(rows)}")
+        offset += len(rows)
+    if len(sheets) > 1:
+        batch.drift.append(f"{path.name}: {len(sheets)} worksheets read ({', '.join(spans)})")
+    return records
+
+
+def _sheet_records(contract: Contract, idx: int, path: Path, batch: RawBatch, rows: list[list[Any]],
+                   h: int, header: list[str], offset: int) -> list[Record]:
+    """The data rows under header row `h` of one worksheet, their lines `offset` on."""
     names = [c.source_name for c in contract.columns] + batch.kept.get(idx, [])
-    pos = {name: header.index(name) for name in names}
+    pos = {name: header.index(name) if name in header else len(header) for name in names}
     records, blank = [], 0
-    for i, row in enumerate(rows[h + 1:], start=h + 2):
+    for i, row in enumerate(rows[h + 1:], start=offset + h + 2):
         cells = [row[pos[n]] if pos[n] < len(row) else None for n in names]
         uncached = [(n, v) for n, v in zip(names, cells, strict=True) if isinstance(v, Uncached)]
         if uncached:
@@ -441,14 +526,22 @@ def _json_text(value: Any) -> str | None:
 
 
 def _json_records(contract: Contract, idx: int, path: Path, batch: RawBatch) -> list[Record]:
-    """The records under `records_path` of one JSON page."""
+    """The records under `records_path` of one JSON page (see `sources.pages`); an error answer
+    (a status and no records) is refused as `rejected:format`, another shape as schema drift."""
+    if foreign := foreign_content(path, "JSON"):
+        raise foreign
     try:
-        page = json.loads(path.read_bytes())
+        page = decode_page(path.read_bytes())
     except ValueError as e:
         raise TruncatedFile(f"{path.name}: not complete JSON ({e})") from e
     records_path = contract.source_of(JsonSource).records_path
-    items = page.get(records_path) if isinstance(page, dict) else None
+    items = page_records(page, records_path)
     if not isinstance(items, list):
+        if status := error_answer(page):
+            err = WrongFormat(f"{path.name}: the API answered {status} with no list of records under"
+                              f" {records_path!r}: an error answer, not a page of records")
+            err.no_records = True
+            raise err
         raise SchemaDrift(f"{path.name}: no list of records under {records_path!r}")
     if items:
         keys = dict.fromkeys(k for item in items if isinstance(item, dict) for k in item)

@@ -182,3 +182,16 @@ def scan_of(path: Path) -> RecordScan:
         return scan_csv(path)
     scan = RecordScan(**{**data, "line_ends": frozenset(data["line_ends"])})
     return scan if scan.size == path.stat().st_size else scan_csv(path)
+
+
+def long_line_at(path: Path, longest: int) -> int:
+    """The offset of a stretch of `longest` bytes of `path` without a line end (LF or CR), -1 if
+    none: the file holds a line at least that long. Windows of `longest` bytes are tested, so any
+    line of twice that length or more is found."""
+    with path.open("rb") as f:
+        offset = 0
+        while window := f.read(longest):
+            if len(window) == longest and b"\n" not in window and b"\r" not in window:
+                return offset
+            offset += len(window)
+    return -1

@@ -11,14 +11,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from feeds.errors import LoadRejected, SchemaDrift
+from feeds.encoding import unmarked_utf16
+from feeds.errors import LoadRejected, SchemaDrift, WrongFormat
 from feeds.workbooks import OLE2, first_sheet_rows
+from sources.pages import decode_page, page_records
 
 
 def _text_lines(data: bytes) -> list[str]:
     """Non-blank lines of a text file, header included, in whatever encoding each line is in."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return [line for line in data.decode("utf-16", "replace").splitlines() if line]
+    if utf16 := unmarked_utf16(data[:512]):
+        return [line for line in data.decode(utf16, "replace").splitlines() if line]
     out = []
     for raw in data.splitlines():
         if not raw:
@@ -45,10 +49,10 @@ def _sheet_lines(path: Path) -> list[str]:
 
 def _json_lines(data: bytes, records_path: str) -> list[str]:
     try:
-        page = json.loads(data)
+        page = decode_page(data)
     except ValueError:
         return []
-    items = page.get(records_path) if isinstance(page, dict) else None
+    items = page_records(page, records_path)
     return [json.dumps(i, ensure_ascii=False) for i in items] if isinstance(items, list) else []
 
 
@@ -67,7 +71,9 @@ def refused_rows(path: Path, name: str, fmt: str, err: LoadRejected,
                  records_path: str = "data") -> list[dict[str, Any]]:
     """One quarantine record per data row (numbered from 1 under the header) of the refused file
     at `path` (landed as `name`); sets `err.rows` to how many."""
-    if fmt == "xlsx":
+    if isinstance(err, WrongFormat) and err.no_records:
+        lines = []
+    elif fmt == "xlsx":
         lines = _sheet_lines(path)
     elif fmt == "parquet":
         lines = _parquet_lines(path)

@@ -32,7 +32,8 @@ DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d", "%Y.%m.%d"]
 TIMESTAMP_FORMATS = [
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
     "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日 %H时%M分",
-    "%Y-%m-%d", "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M:%S", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y%m%d%H%M%S",
+    "%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d",
 ]
 
 
@@ -53,14 +54,20 @@ SPACES = " \t\r\n\u3000"
 # what database exports write for NULL: `\N` (mysqldump, psql's text format, sqlite3 .dump) in any
 # column; `NULL`/`null` too where text cannot be meant (a typed column)
 NULL_MARKERS = ("\\N",)
-TYPED_NULL_MARKERS = (*NULL_MARKERS, "NULL", "null")
+# what people type into a cell they have no value for (a dash, a slash, 无): in a typed column no
+# reading of them exists, so they are missing values (a required one is quarantined as `required`);
+# in a text column they stay text (a check may still judge them)
+PLACEHOLDERS = ("-", "--", "—", "——", "–", "―", "－", "/", "／", "\\", "无", "暂无", "空",
+                "N/A", "n/a", "#N/A")
+TYPED_NULL_MARKERS = (*NULL_MARKERS, "NULL", "null", *PLACEHOLDERS)
 
 
 def _clean(col: Column, raw: str) -> str:
     """SQL for the raw text trimmed of spaces, NULL when empty or a NULL marker of its type."""
     markers = NULL_MARKERS if col.type == "string" else TYPED_NULL_MARKERS
     trimmed = f"NULLIF(trim({raw}, '{SPACES}'), '')"
-    return f"CASE WHEN {trimmed} IN ({', '.join(literal(m) for m in markers)}) THEN NULL ELSE {trimmed} END"
+    # list_contains, not IN: DuckDB plans a long IN list as a join, which loses the rows' order
+    return f"CASE WHEN list_contains({literal_list(list(markers))}, {trimmed}) THEN NULL ELSE {trimmed} END"
 
 
 def _trimmed(raw: str) -> str:
@@ -120,7 +127,9 @@ def _slow(col: Column, clean: str) -> str:
     if col.type == "double":
         return f"COALESCE(TRY_CAST({folded} AS DOUBLE), TRY_CAST(cn_number({clean}) AS DOUBLE))"
     if col.type == "date":
+        # a date column given a timestamp (an Excel date-time cell, `2023/05/06 08:00`) takes its day
         return (f"COALESCE(CAST(try_strptime({folded}, {literal_list(DATE_FORMATS)}) AS DATE),"
+                f" CAST(try_strptime({folded}, {literal_list(TIMESTAMP_FORMATS)}) AS DATE),"
                 f" CAST({_excel_serial(folded)} AS DATE))")
     if col.type == "timestamp":
         # offsets such as +08:00 or Z are converted to Beijing time, the feeds' local time

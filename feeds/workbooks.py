@@ -30,8 +30,14 @@ class Uncached:
 class Workbook(abc.ABC):
     """A workbook's worksheet names, and each sheet's rows on demand."""
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], hidden: set[str] | None = None) -> None:
         self.names = names
+        self.hidden = hidden or set()  # sheets hidden (or very hidden) from view: templates, lists
+
+    @property
+    def visible(self) -> list[str]:
+        """The worksheet names a person opening the workbook sees, in order."""
+        return [n for n in self.names if n not in self.hidden]
 
     @abc.abstractmethod
     def rows(self, name: str) -> Rows:
@@ -63,7 +69,8 @@ class _Xlsx(Workbook):
             self._book = openpyxl.load_workbook(path, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
             raise _corrupt(path, ".xlsx", e) from e
-        super().__init__(self._book.sheetnames)
+        super().__init__(self._book.sheetnames,
+                         {ws.title for ws in self._book.worksheets if ws.sheet_state != "visible"})
 
     @functools.cached_property
     def _has_formulas(self) -> bool:
@@ -113,7 +120,8 @@ class _Xls(Workbook):
         except (xlrd.compdoc.CompDocError, AssertionError, IndexError, KeyError, ValueError,
                 OSError, EOFError) as e:
             raise _corrupt(path, ".xls", e) from e
-        super().__init__(self._book.sheet_names())
+        super().__init__(self._book.sheet_names(),
+                         {sh.name for sh in self._book.sheets() if getattr(sh, "visibility", 0)})
 
     def _value(self, cell: Any) -> Any:
         import xlrd

@@ -31,7 +31,6 @@ import datetime as dt
 import email.utils
 import hashlib
 import hmac
-import json
 import secrets
 import time
 from collections.abc import Iterator, Sequence
@@ -42,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from foundation.settings import family_variable, secret, settings
 from sources.base import Candidate, FeedUnavailable, Fetch, JsonSource, SourceError
+from sources.pages import decode_page, dig, page_records
 
 MAX_PAGES = 100_000
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -52,15 +52,6 @@ Next = tuple[str, Params] | None  # the next request's URL and parameters, or No
 
 class _Style(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def dig(body: Any, path: str) -> Any:
-    """The value at a dotted `path` of a JSON body (None when absent)."""
-    for part in path.split("."):
-        if not isinstance(body, dict):
-            return None
-        body = body.get(part)
-    return body
 
 
 class PageNumber(_Style):
@@ -309,10 +300,10 @@ class HttpSource(JsonSource):
                 seen.add(str(resp.url))
                 yield resp.content
                 try:
-                    body = json.loads(resp.content)
+                    body = decode_page(resp.content)
                 except ValueError as e:
                     raise FeedUnavailable(f"{request.dataset}: {resp.url} answered no JSON ({e})") from e
-                records = dig(body, self.records_path)
+                records = page_records(body, self.records_path)
                 count = len(records) if isinstance(records, list) else 0
                 step = self.paging.after(step[0], step[1], body, count, self.page_size, resp.links)
                 if step is not None:  # a Link header's URL may be relative to the page's

@@ -110,6 +110,6 @@ def parking_berth_occupancy(ctx: Context, lots: list[FeedFile]) -> list[FeedFile
                     }
                 )
             )
-    plant(rows, [Dirt("uncastable:occupied", "cast", 1, set_value("occupied", "N/A"))], rng)
+    plant(rows, [Dirt("uncastable:occupied", "cast", 1, set_value("occupied", "满"))], rng)
     add_duplicates(rows, 1, rng)
     return [FeedFile(contract, "parking_berth_occupancy.json", rows)]

@@ -375,7 +375,7 @@ def iot_water_level(ctx: Context) -> list[FeedFile]:
         if hour == 10:
             plant(
                 rows,
-                [Dirt("uncastable:water_level_cm", "cast", 1, set_value("water_level_cm", "—"))],
+                [Dirt("uncastable:water_level_cm", "cast", 1, set_value("water_level_cm", "传感器故障"))],
                 rng,
             )
         if hour == 12:

@@ -226,7 +226,8 @@ def _entity_row(
 
 
 def market_entity(ctx: Context) -> list[FeedFile]:
-    """Two UTF-8 daily exports and a legacy export in UTF-16 (must be rejected:encoding)."""
+    """Two UTF-8 daily exports and a legacy export in UTF-16 without a byte-order mark (must be
+    rejected:encoding: its byte order is a guess; with a mark it would be read)."""
     contract = ctx.contracts["market_entity"]
     rng = ctx.rng("market_entity")
     renderer = ctx.renderer("market_entity")
@@ -265,8 +266,8 @@ def market_entity(ctx: Context) -> list[FeedFile]:
             contract,
             f"{legacy}.csv",
             rows,
-            encoding="utf-16",
-            file_dirt=[("wrong_encoding:utf-16", "rejected:encoding")],
+            encoding="utf-16-le",
+            file_dirt=[("wrong_encoding:utf-16-le", "rejected:encoding")],
         )
     )
     return files

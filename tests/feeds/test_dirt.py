@@ -53,7 +53,7 @@ KINDS = [
     "renamed_column",
     "truncated",
     "uncastable",
-    "wrong_encoding:utf-16",
+    "wrong_encoding:utf-16-le",
 ]
 
 

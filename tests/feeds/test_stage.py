@@ -203,7 +203,7 @@ def test_json_pages(contracts, home: Path, tmp_path: Path) -> None:
     page = tmp_path / "page-00001.json"
     page.write_text('{"data": [{"lotId": "P00000001", "observedAt": "2026-11-20T08:15:00+08:00",'
                     ' "occupied": 12, "capacity": 40}, {"lotId": "P00000002", "observedAt":'
-                    ' "2026-11-20T08:15:00+08:00", "occupied": "n/a", "capacity": 40}], "next_page": null}',
+                    ' "2026-11-20T08:15:00+08:00", "occupied": "满", "capacity": 40}], "next_page": null}',
                     encoding="utf-8")
     r = _run(contracts, home, "parking_berth_occupancy", [page])
     assert (r.rows_in, r.rows_staged, r.rows_quarantined) == (2, 1, 1)

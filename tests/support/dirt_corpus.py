@@ -279,6 +279,24 @@ def serial_dates(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
         ws.cell(row=r, column=7).number_format = "General"
 
 
+def text_dates(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    """评估日期 typed as text the ways people and systems write it, and as a date-time cell."""
+    texts = ["2026年3月6日", "2026.3.6", "2026/03/06 08:00", "2026-3-6", "2026/3/6", "20260306",
+             "2026年3月6日 8:30", "20260306083000"]
+    for r, v in enumerate(texts, start=2):
+        ws.cell(row=r, column=7).value = v
+    ws.cell(row=len(texts) + 2, column=7).value = dt.datetime(2026, 3, 6, 8, 30)
+
+
+def placeholder_cells(ws: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    """Cells people fill for "no value": a dash or 无 in 年龄 and 评估日期 (required), a slash and
+    spaces in 联系电话 (optional text)."""
+    for r, v in zip(range(2, 5), ["—", "无", "/"], strict=True):
+        ws.cell(row=r, column=3).value = v
+    ws.cell(row=5, column=7).value = "－"
+    ws.cell(row=6, column=6).value = "   "
+
+
 def cover_sheet_first() -> bytes:
     """A 填表说明 (instructions) sheet before the data sheet."""
     wb = openpyxl.load_workbook(io.BytesIO(elderly()))
@@ -287,6 +305,83 @@ def cover_sheet_first() -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def long_field(length: int) -> bytes:
+    """Row 4's address `length` characters long (a document pasted into one cell)."""
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    rows[3][4] = "文" * (length // 3) if length < (8 << 20) else "a" * length
+    return utf8(text(GRID_HEADER, rows))
+
+
+def header_marks() -> bytes:
+    """A BOM pasted inside the header (two exports joined by hand) and a space inside a name."""
+    data = utf8(grid()).replace("事件等级".encode(), codecs.BOM_UTF8 + "事件等级".encode(), 1)
+    return data.replace("事件编号".encode(), "事件 编号".encode(), 1)
+
+
+def market_header_ascii_parens() -> bytes:
+    """注册资本(万元) with ASCII parentheses where the contract writes 注册资本（万元）."""
+    from feeds.sample.identifiers import credit_code_check_char, org_code_check_char
+
+    def credit_code(n: int) -> str:
+        org = f"{n:08d}"
+        body = "91330106" + org + org_code_check_char(org)
+        return body + credit_code_check_char(body)
+
+    header = ["统一社会信用代码", "主体名称", "法定代表人", "住所", "行业门类", "主体类型", "成立日期",
+              "注册资本(万元)", "更新时间"]
+    rows = [[credit_code(i), f"杭州某某科技有限公司{i}", "张三", "杭州市西湖区翠苑街道翠苑一区社区文三路100号", "信息传输",
+             "有限责任公司", "2020-01-01", "100", "2026-11-20 08:00:00"] for i in range(1, N + 1)]
+    return utf8(text(header, rows))
+
+
+def edited_book(edit: Callable[[openpyxl.Workbook], None]) -> bytes:
+    """The elderly care workbook changed by `edit` (sheets added, hidden ...)."""
+    wb = openpyxl.load_workbook(io.BytesIO(elderly()))
+    edit(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def hidden_template_first(wb: openpyxl.Workbook) -> None:
+    """A hidden 模板 sheet holding the header only, before the data sheet (templates keep one)."""
+    template = wb.create_sheet("模板", 0)
+    template.append(ELDERLY_HEADER)
+    template.sheet_state = "hidden"
+
+
+def second_month_sheet(wb: openpyxl.Workbook) -> None:
+    """A second sheet of 10 more rows under a title and the same header (a sheet per month)."""
+    ws = wb.create_sheet("4月")
+    ws.append(["翠苑街道高龄老人照护台账（2026年4月）"])
+    ws.append(ELDERLY_HEADER)
+    for i in range(N + 1, N + 11):
+        ws.append(elderly_row(i))
+
+
+ERROR_PAGE = ("<!DOCTYPE html>\r\n<html>\r\n<head><meta charset=\"utf-8\"><title>502 Bad Gateway</title></head>\r\n"
+              "<body>\r\n<h1>502 Bad Gateway</h1>\r\n<p>系统繁忙，请稍后再试</p>\r\n</body>\r\n</html>\r\n")
+
+
+def zipped(name: str, data: bytes) -> bytes:
+    """`data` in a zip archive as `name` (an export downloaded compressed, saved as .csv)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(name, data)
+    return out.getvalue()
+
+
+def excel_unicode_text() -> bytes:
+    """Excel's "Unicode text": UTF-16LE with a BOM, tabs, CRLF, a field quoted for its tab and its
+    line break and doubled quotes, characters beyond the BMP (GBK has neither 𬱖 nor 䶮)."""
+    rows = [grid_row(i) for i in range(1, N + 1)]
+    rows[1][4] += "𬱖䶮"
+    rows[2][4] = '"翠苑一区""3幢""\t东\r\n单元"'
+    return codecs.BOM_UTF16_LE + text(GRID_HEADER, rows, delim="\t", eol="\r\n").encode("utf-16-le")
 
 
 @dataclass(frozen=True)
@@ -393,11 +488,30 @@ CASES = [
     Case("title_and_totals_rows", G, lambda: titled("网格事件台账") + totals_line(), N + 1,
          loaded(N + 1, required=1)),
     Case("utf16_le_bom", G, lambda: codecs.BOM_UTF16_LE + grid(delim="\t").encode("utf-16-le"), N,
-         refused("rejected:encoding"), note="Excel 'Unicode text'"),
-    Case("utf16_be_bom", G, lambda: codecs.BOM_UTF16_BE + grid().encode("utf-16-be"), N,
-         refused("rejected:encoding")),
+         loaded(), drift="UTF-16 (Excel 'Unicode text'), decoded exactly, tab-separated",
+         note="Excel 'Unicode text': was rejected:encoding"),
+    Case("excel_unicode_text", G, excel_unicode_text, N, loaded(), drift="tab-separated",
+         note="Excel 'Unicode text' as Excel writes it: CRLF, quotes only where needed, 生僻字"),
+    Case("utf16_be_bom", G, lambda: codecs.BOM_UTF16_BE + grid().encode("utf-16-be"), N, loaded()),
+    Case("utf16_lone_surrogate", G, lambda: codecs.BOM_UTF16_LE + grid(delim="\t").encode("utf-16-le")
+         + b"\x00\xd8" + "\t".join(grid_row(N + 1)).encode("utf-16-le"), N + 1,
+         refused("rejected:encoding", N + 1), note="not valid UTF-16: refused, never read with a replacement"),
     Case("excel_scientific_phone", G, lambda: grid_with({7: {"联系电话": "1.38001E+10"}}), N,
          loaded(), note="Excel shows an 11-digit number as 1.38001E+10 and saves it so; the optional phone column warns"),
+    Case("line_over_duckdb_default", G, lambda: long_field(3 << 20), N, loaded(address_unresolved=1),
+         note="a 9 MB line: DuckDB's 2 MiB max_line_size failed the whole scan"),
+    Case("line_over_long_line_limit", G, lambda: long_field(20 << 20), N, refused("rejected:malformed"),
+         note="no line end in 8 MiB: refused before DuckDB reads it"),
+    Case("header_bom_and_space_inside", G, header_marks, N, loaded(),
+         note="a BOM inside the header made DuckDB name the column '\\ufeff事件等级': a Binder Error"),
+    Case("header_ascii_parentheses", "market_entity", market_header_ascii_parens, N, loaded(),
+         file="a.csv", note="(万元) for （万元）: same name, other width"),
+    Case("html_error_page_as_csv", G, lambda: utf8(ERROR_PAGE), 0, refused("rejected:format", 0),
+         note="was rejected:schema_drift with 6 'rows' of markup; a web page holds no rows"),
+    Case("zip_as_csv", G, lambda: zipped("a.csv", gbk(grid())), 0, refused("rejected:format", 0),
+         note="was rejected:encoding with the archive's bytes counted as rows"),
+    Case("xlsx_as_csv", G, lambda: workbook([grid_row(i) for i in range(1, N + 1)], header=GRID_HEADER), 0,
+         refused("rejected:format", 0)),
     Case("semicolon_separated", G, lambda: gbk(grid(delim=";")), N, refused("rejected:schema_drift"),
          note="a European-locale Excel writes ; between fields"),
     # -- broken rows: quarantined, the rest loads
@@ -446,7 +560,9 @@ CASES = [
          N, refused("rejected:schema_drift")),
     Case("type_changed", G, lambda: grid_with({i: {"事件等级": "较大"} for i in range(1, N + 1)}), N,
          refused("rejected:schema_drift")),
-    Case("utf16", G, lambda: grid().encode("utf-16"), N, refused("rejected:encoding")),
+    Case("utf16", G, lambda: grid().encode("utf-16"), N, loaded()),
+    Case("utf16_without_bom", G, lambda: grid().encode("utf-16-le"), N, refused("rejected:encoding"),
+         note="byte order a guess: refused (was refused for a NUL in the header line)"),
     Case("ten_thousand_columns", G, wide, 3, refused("rejected:schema_drift", 3)),
     Case("empty_csv", G, lambda: b"", 0, refused("rejected:empty", 0)),
     # -- workbooks
@@ -461,6 +577,14 @@ CASES = [
          loaded(N + 1, formula_uncached=1), file="a.xlsx", note="the 合计 row's SUM was never computed"),
     Case("xlsx_hidden_rows", X, lambda: elderly(edit=hidden_rows), N, loaded(), file="a.xlsx"),
     Case("xlsx_date_serials", X, lambda: elderly(edit=serial_dates), N, loaded(), file="a.xlsx"),
+    Case("xlsx_text_and_datetime_dates", X, lambda: elderly(edit=text_dates), N, loaded(), file="a.xlsx",
+         note="a date-time cell in a date column was `cast` quarantine: the date column takes its day"),
+    Case("xlsx_placeholder_cells", X, lambda: elderly(edit=placeholder_cells), N, loaded(required=4),
+         file="a.xlsx", note="— 无 / in a typed column were `cast` failures: they are missing values"),
+    Case("xlsx_hidden_template_sheet_first", X, lambda: edited_book(hidden_template_first), N, loaded(),
+         file="a.xlsx", note="the hidden header-only template was read as the data sheet: 0 rows"),
+    Case("xlsx_sheet_per_month", X, lambda: edited_book(second_month_sheet), N + 10, loaded(N + 10),
+         file="a.xlsx", drift="2 worksheets read", note="only the first sheet's rows were read"),
     Case("xlsx_cover_sheet_first", X, cover_sheet_first, N, loaded(), file="a.xlsx"),
     Case("xlsx_named_sheet_missing", X, elderly, N, refused("rejected:schema_drift"), file="a.xlsx",
          source={"sheet": "台账2"}),
