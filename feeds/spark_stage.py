@@ -25,8 +25,9 @@ from contracts.contract import Contract
 from contracts.schema import ADDRESS_COLUMN_NAMES
 from feeds.encoding import decodes, detect_encoding
 from feeds.errors import EmptyInput, EncodingRejected, LoadRejected
-from feeds.readers import RawBatch, check_header, csv_header
-from feeds.records import scan_of
+from feeds.readers import LONG_LINE, RawBatch, check_header, csv_header
+from feeds.records import long_line_at, scan_of
+from feeds.sniff import foreign_content
 from feeds.stage import (
     ROW_STRIDE,
     StageResult,
@@ -109,28 +110,37 @@ def _header(path: Path, encoding: str, delimiter: str) -> list[str]:
 def unread_by_spark(contract: Contract, files: list[Path]) -> str | None:
     """Why Spark would not read these files exactly as the DuckDB path does, or None. The DuckDB
     path rewrites record by record what Spark would silently get wrong (NUL bytes, mixed or
-    CR-only line ends, bytes not in the file's one encoding, which Spark decodes as U+FFFD) and
-    skips title lines above the header (Spark takes the first line for it); a load holding any
-    of them is staged on the DuckDB path. Costs one decoding pass over each UTF-8 file (GB18030
-    is judged on the whole file already)."""
+    CR-only line ends, bytes not in the file's one encoding, which Spark decodes as U+FFFD), skips
+    title lines above the header (Spark takes the first line for it), reads header names written
+    with other marks, widths or spaces as the contract's, decodes UTF-16, and refuses files that
+    are something else (a web page, an archive) or hold a line longer than LONG_LINE; a load
+    holding any of them is staged on the DuckDB path, which refuses or reads each as it does.
+    Costs one pass over each file for its longest line and one decoding pass over each UTF-8
+    file (GB18030 is judged on the whole file already)."""
     source = contract.source_of(FileSource)
     for path in files:
         if path.stat().st_size == 0:
             continue  # refused alike on either path
+        if foreign := foreign_content(path, "CSV text"):
+            return foreign.message
+        if (at := long_line_at(path, LONG_LINE)) >= 0:
+            return f"{path.name}: no line end in the {LONG_LINE >> 20} MiB from offset {at:,}"
+        try:
+            encoding = detect_encoding(path, source.encoding)
+        except EncodingRejected as e:
+            return f"{path.name}: {e.message}"
         scan = scan_of(path)
         if scan.nul_at >= 0:
             return f"{path.name}: a NUL byte at offset {scan.nul_at}"
         if scan.line_ends - {"lf", "crlf"} or scan.mixed_line_ends:
             return f"{path.name}: line ends {'/'.join(sorted(scan.line_ends))}"
-        try:
-            encoding = detect_encoding(path, source.encoding)
-        except EncodingRejected as e:
-            return f"{path.name}: {e.message}"
         if encoding == "utf-8" and not (found := decodes(path, "utf-8"))[0]:
             return f"{path.name}: bytes that are not UTF-8 at offset {found[1]}"
         titled = csv_header(contract, path, source.delimiter, encoding=encoding)
         if titled.skip_lines:
             return f"{path.name}: {titled.skip_lines} line(s) above the header"
+        if titled.names != (written := _header(path, encoding, source.delimiter)):
+            return f"{path.name}: header names {written} read as {titled.names}"
     return None
 
 
