@@ -1,7 +1,8 @@
 """The rows of a file refused whole, as quarantine records, so that a refused file's rows are
 counted and each is kept with the file's reason: every data line of a CSV file as its line ends
 define them (a quote cannot join lines here: an unclosed quote is a usual reason for refusing),
-every non-blank row under the first of a workbook (every line of text under a workbook's name),
+every non-blank row under the first of each visible worksheet of a workbook (every line of text
+under a workbook's name),
 every record of a JSON page. Bytes that no encoding reads are kept as \\x escapes."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from feeds.encoding import unmarked_utf16
 from feeds.errors import LoadRejected, SchemaDrift, WrongFormat
-from feeds.workbooks import OLE2, first_sheet_rows
+from feeds.workbooks import OLE2, sheet_rows
 from sources.pages import decode_page, page_records
 
 
@@ -37,14 +38,18 @@ def _text_lines(data: bytes) -> list[str]:
     return out
 
 
-def _sheet_lines(path: Path) -> list[str]:
+def _sheet_lines(path: Path, header: bool) -> list[str]:
+    """The rows of a workbook's visible sheets, below each one's first row when `header`."""
     data = path.read_bytes()
     if data and not data.startswith((b"PK", OLE2)):  # text under a workbook's name: its lines
-        return _text_lines(data)
-    rows = first_sheet_rows(path)
-    if rows is None:
+        return _text_lines(data)[1 if header else 0:]
+    sheets = sheet_rows(path)
+    if sheets is None:
         return []  # not a readable workbook: no rows can be told apart
-    return [json.dumps(["" if v is None else str(v) for v in r], ensure_ascii=False) for r in rows]
+    several = len(sheets) > 1
+    return [json.dumps({"sheet": name, "cells": cells} if several else cells, ensure_ascii=False)
+            for name, rows in sheets for r in rows[1 if header else 0:]
+            for cells in [["" if v is None else str(v) for v in r]]]
 
 
 def _json_lines(data: bytes, records_path: str) -> list[str]:
@@ -71,17 +76,18 @@ def refused_rows(path: Path, name: str, fmt: str, err: LoadRejected,
                  records_path: str = "data") -> list[dict[str, Any]]:
     """One quarantine record per data row (numbered from 1 under the header) of the refused file
     at `path` (landed as `name`); sets `err.rows` to how many."""
+    header = not (isinstance(err, SchemaDrift) and err.headerless)
     if isinstance(err, WrongFormat) and err.no_records:
         lines = []
     elif fmt == "xlsx":
-        lines = _sheet_lines(path)
+        lines = _sheet_lines(path, header)
     elif fmt == "parquet":
         lines = _parquet_lines(path)
     elif fmt == "json":
         lines = _json_lines(path.read_bytes(), records_path)
     else:
         lines = _text_lines(path.read_bytes())
-    if fmt in ("csv", "xlsx") and not (isinstance(err, SchemaDrift) and err.headerless):
+    if fmt == "csv" and header:
         lines = lines[1:]  # the header line
     rows = [{"source_file": name, "line": n, "column": None, "raw_value": None,
              "reason_code": err.reason_code, "reason": f"file refused whole: {err.message}",

@@ -163,15 +163,15 @@ def open_workbook(path: Path) -> Workbook:
     return _Xlsx(path)
 
 
-def first_sheet_rows(path: Path) -> Rows | None:
-    """The non-blank rows of the first worksheet, or None when the file is no readable workbook."""
+def sheet_rows(path: Path) -> list[tuple[str, Rows]] | None:
+    """(name, non-blank rows) of each visible worksheet (of every one when none is visible), or
+    None when the file is no readable workbook."""
     try:
         book = open_workbook(path)
     except (EmptyInput, WrongFormat, TruncatedFile):
         return None
-    if not book.names:
-        return []
-    return [r for r in book.rows(book.names[0]) if any(v is not None for v in r)]
+    return [(name, [r for r in book.rows(name) if any(v is not None for v in r)])
+            for name in book.visible or book.names]
 
 
 def cell_text(value: Any) -> str | None:

@@ -361,6 +361,21 @@ def second_month_sheet(wb: openpyxl.Workbook) -> None:
         ws.append(elderly_row(i))
 
 
+def drifted_sheets() -> bytes:
+    """Two visible sheets of N and 10 rows under a header that lost its last column: refused whole."""
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "3月"
+    second = wb.create_sheet("4月")
+    for ws, numbers in ((first, range(1, N + 1)), (second, range(N + 1, N + 11))):
+        ws.append(ELDERLY_HEADER[:-1])
+        for i in numbers:
+            ws.append(elderly_row(i)[:-1])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 ERROR_PAGE = ("<!DOCTYPE html>\r\n<html>\r\n<head><meta charset=\"utf-8\"><title>502 Bad Gateway</title></head>\r\n"
               "<body>\r\n<h1>502 Bad Gateway</h1>\r\n<p>系统繁忙，请稍后再试</p>\r\n</body>\r\n</html>\r\n")
 
@@ -586,6 +601,8 @@ CASES = [
     Case("xlsx_sheet_per_month", X, lambda: edited_book(second_month_sheet), N + 10, loaded(N + 10),
          file="a.xlsx", drift="2 worksheets read", note="only the first sheet's rows were read"),
     Case("xlsx_cover_sheet_first", X, cover_sheet_first, N, loaded(), file="a.xlsx"),
+    Case("xlsx_drifted_sheets_refused", X, drifted_sheets, N + 10, refused("rejected:schema_drift", N + 10),
+         file="a.xlsx", note="a workbook refused whole counted its first sheet's rows only"),
     Case("xlsx_named_sheet_missing", X, elderly, N, refused("rejected:schema_drift"), file="a.xlsx",
          source={"sheet": "台账2"}),
     Case("xls_clean", X, lambda: xls_workbook([elderly_row(i) for i in range(1, N + 1)]), N, loaded(),
