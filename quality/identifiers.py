@@ -41,10 +41,16 @@ CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 3
 MOBILE_PATTERN = r"^1[3-9]\d{9}$"
 _MOBILE = re.compile(MOBILE_PATTERN)
 _RESIDENT_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# A number as Excel shows one of more than 15 digits (3.30106E+17): the ID was typed or read into
+# a number cell, and the digits past the 15th are gone.
+SCIENTIFIC_PATTERN = r"\d(\.\d+)?[eE]\+?\d+"
+_SCIENTIFIC = re.compile(f"^{SCIENTIFIC_PATTERN}$")
 _CREDIT_SHAPE = re.compile(f"^[{CREDIT_CODE_ALPHABET}]{{18}}$")
 
 # Reasons (shared by the Python and SQL forms so both say the same thing).
 R_ID_SHAPE = "not 17 digits followed by a digit or X"
+R_ID_EXCEL = ("a number in scientific notation (an Excel number cell): the digits past the 15th are"
+              " lost; format the column as text and type the IDs again")
 R_ID_REGION = "unknown region code"
 R_ID_BIRTH = "invalid birth date"
 R_ID_CHECK = "wrong check character"
@@ -77,7 +83,7 @@ def resident_id_problem(value: str | None, today: dt.date | None = None) -> str 
     if value is None:
         return None
     if not _RESIDENT_SHAPE.match(value):
-        return R_ID_SHAPE
+        return R_ID_EXCEL if _SCIENTIFIC.match(value) else R_ID_SHAPE
     if not _region_known(value[:6]):
         return R_ID_REGION
     try:
@@ -144,6 +150,7 @@ def resident_id_problem_sql(col: str, today_sql: str = "current_date") -> str:
     total = _digit_sum(col, RESIDENT_ID_WEIGHTS, "CAST({c} AS INTEGER)")
     return (
         f"CASE WHEN {col} IS NULL THEN NULL"
+        f" WHEN regexp_full_match({col}, '{SCIENTIFIC_PATTERN}') THEN '{R_ID_EXCEL}'"
         f" WHEN NOT regexp_full_match({col}, '\\d{{17}}[\\dX]') THEN '{R_ID_SHAPE}'"
         f" WHEN NOT ((substr({col}, 1, 4) IN ({zj}) AND substr({col}, 5, 2) <> '00')"
         f" OR substr({col}, 1, 2) IN ({provinces}))"

@@ -9,6 +9,10 @@ RESIDENT_IDS = [
     ("11010519491231002X", None),  # GB 11643 example, Beijing, check character X
     ("440524188001010014", None),  # GB 11643 example, born 1880
     ("330106" + "19900307" + "123" + ids.resident_id_check_char("33010619900307123"), None),
+    ("3.30106E+17", ids.R_ID_EXCEL),  # an Excel number cell, as a CSV saved from it shows it
+    ("3.30106199001011E+17", ids.R_ID_EXCEL),
+    ("3.301062e17", ids.R_ID_EXCEL),
+    ("3.30106E+17X", ids.R_ID_SHAPE),
     ("11010519491231002x", ids.R_ID_SHAPE),  # lower-case x is not the standard's X
     ("11010519491231002", ids.R_ID_SHAPE),  # 17 characters
     ("1101051949123100201", ids.R_ID_SHAPE),  # 19 characters
