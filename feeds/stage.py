@@ -50,6 +50,14 @@ class StageResult:
     seconds: tuple[tuple[str, float], ...] = ()  # (part of the stage, seconds it took), in order
 
 
+# A hand-kept sheet's rows under the table that are no records: totals (合计, 小计), remarks (备注,
+# 说明, 注：) and sign-offs (填报人, 审核人, 制表人, 填报日期). A failing row that opens a value with one
+# of them and holds at most FOOTER_VALUES values is quarantined as `footer_row`, so the reason says
+# what the row is rather than which column it lacks.
+FOOTER_WORDS = ("合计", "总计", "小计", "共计", "备注", "说明", "注：", "注:", "填报人", "填表人",
+                "审核人", "制表人", "负责人签字", "填报日期", "填表日期", "填报单位")
+FOOTER_VALUES = 3
+
 SPACES = " \t\r\n\u3000"
 # what database exports write for NULL: `\N` (mysqldump, psql's text format, sqlite3 .dump) in any
 # column; `NULL`/`null` too where text cannot be meant (a typed column)
@@ -220,11 +228,24 @@ def failure_select(contract: Contract, source: str) -> str:
             parts.append(f"SELECT _row, _file, _line, _raw, {order}, '{col.name}', NULL, 'required',"
                          f" '{col.name} ({col.source_name}) is required but empty'"
                          f" FROM {source} WHERE _bad AND {clean} IS NULL")
+    parts.append(f"SELECT _row, _file, _line, _raw, -1, NULL, NULL, 'footer_row', 'a totals, remarks or"
+                 f" sign-off row under the table, not a record' FROM {source}"
+                 f" WHERE _bad AND {_footer(contract)}")
     union = " UNION ALL ".join(parts)
     return (f"SELECT any_value(_file) AS source_file, any_value(_line) AS line, arg_min(col, o) AS column,"
             f" arg_min(val, o) AS raw_value, arg_min(code, o) AS reason_code,"
             f" string_agg(why, '; ' ORDER BY o) AS reason, any_value(_raw) AS record"
             f" FROM ({union}) GROUP BY _row")
+
+
+def _footer(contract: Contract) -> str:
+    """SQL true for a row of `_raw` with at most FOOTER_VALUES values, one of which starts with one
+    of FOOTER_WORDS (spaces inside the word aside: 合  计)."""
+    raws = [f"json_extract_string(_raw, {literal(c.source_name)})" for c in contract.columns]
+    words = "|".join(r"\s*".join(w) for w in FOOTER_WORDS)
+    starts = " OR ".join(f"regexp_matches(coalesce({r}, ''), '^\\s*({words})')" for r in raws)
+    filled = " + ".join(f"CAST(nullif(trim(coalesce({r}, '')), '') IS NOT NULL AS INTEGER)" for r in raws)
+    return f"(({starts}) AND {filled} <= {FOOTER_VALUES})"
 
 
 def duplicate_select(contract: Contract, source: str) -> str:

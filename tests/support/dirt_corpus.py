@@ -247,6 +247,13 @@ def totals_line() -> bytes:
     return gbk(",".join(["合计", "", str(2 * N)] + [""] * (len(GRID_HEADER) - 3)) + "\n")
 
 
+def footer_lines() -> bytes:
+    """A remark and two sign-off lines under a ledger's data, words spaced as people align them."""
+    blank = [""] * (len(GRID_HEADER) - 1)
+    return gbk("".join(",".join([first, *blank]) + "\n"
+                       for first in ("备 注：本表每月5日前报送", "填报人：王敏", "审核人：", "填报日期：2026年11月30日")))
+
+
 def titled(*titles: str, eol: str = "\n") -> bytes:
     """Title lines above the header, as a hand-kept sheet with a merged title row saves as CSV."""
     pad = "," * (len(GRID_HEADER) - 1)
@@ -493,15 +500,19 @@ CASES = [
          .replace(b"\n", b"\r\n"), N, loaded()),
     Case("excel_empty_formatted_rows", G, lambda: gbk(grid(eol="\r\n")) + b",,,,,,,,,,,,\r\n" * 3,
          N, loaded(), note="Excel writes a sheet's formatted but empty rows as lines of delimiters: blank"),
-    Case("totals_row", G, lambda: gbk(grid()) + totals_line(), N + 1, loaded(N + 1, required=1),
-         note="合计: required fields empty"),
+    Case("totals_row", G, lambda: gbk(grid()) + totals_line(), N + 1, loaded(N + 1, footer_row=1),
+         note="合计 was quarantined as `required` (its fields empty): it is a totals row"),
+    Case("remark_and_sign_off_rows", G, lambda: gbk(grid()) + footer_lines(), N + 4,
+         loaded(N + 4, footer_row=4)),
+    Case("failing_row_with_a_remark_word", G, lambda: grid_with({3: {"事件编号": "", "发生地点": "备注：门口"}}),
+         N, loaded(required=1), note="a record that fails holds its values: not a footer"),
     Case("excel_date_serials", G, date_serials, N, loaded()),
     Case("title_row_above_header", G, lambda: titled("翠苑街道网格事件台账（2026年11月）"), N, loaded(),
          drift="1 line(s) above the header skipped (翠苑街道网格事件台账"),
     Case("title_rows_and_blank_line_crlf", G, lambda: titled("网格事件台账", "填报单位：翠苑街道", "", eol="\r\n"),
          N, loaded(), drift="3 line(s) above the header skipped"),
     Case("title_and_totals_rows", G, lambda: titled("网格事件台账") + totals_line(), N + 1,
-         loaded(N + 1, required=1)),
+         loaded(N + 1, footer_row=1)),
     Case("utf16_le_bom", G, lambda: codecs.BOM_UTF16_LE + grid(delim="\t").encode("utf-16-le"), N,
          loaded(), drift="UTF-16 (Excel 'Unicode text'), decoded exactly, tab-separated",
          note="Excel 'Unicode text': was rejected:encoding"),
