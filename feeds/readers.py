@@ -257,17 +257,33 @@ LONG_LINE = 8 << 20
 MAX_LINE_SIZE = 2 * LONG_LINE
 
 
-def _line_options(path: Path, name: str) -> str:
-    """read_csv options for the longest lines of the file at `path` ('' for DuckDB's defaults);
-    refuse a file holding a line DuckDB cannot take (see LONG_LINE)."""
+def long_lines(path: Path, name: str) -> bool:
+    """Whether the file at `path` holds a line near DuckDB's default limit; refuse it when it holds
+    one longer than LONG_LINE (see there)."""
     if path.stat().st_size < 2 * DEFAULT_LINE or long_line_at(path, DEFAULT_LINE) < 0:
-        return ""
+        return False
     at = long_line_at(path, LONG_LINE)
     if at >= 0:
         raise MalformedFile(f"{name}: bytes {at:,} to {at + LONG_LINE:,} hold no line end: a line longer"
                             f" than {LONG_LINE >> 20} MiB is no CSV record (binary data, or a whole"
                             " document in one field?)")
+    return True
+
+
+def _line_options(path: Path, name: str) -> str:
+    """read_csv options for the longest lines of the file at `path` ('' for DuckDB's defaults)."""
+    if not long_lines(path, name):
+        return ""
     return f" max_line_size={MAX_LINE_SIZE}, buffer_size={2 * MAX_LINE_SIZE},"
+
+
+def check_csv_file(path: Path) -> None:
+    """Refuse a CSV file that is empty or something else by its first bytes (a web page, an
+    archive): what both stagers refuse before reading a file."""
+    if path.stat().st_size == 0:
+        raise EmptyInput(f"{path.name}: file is empty (0 bytes); expected a header and rows")
+    if foreign := foreign_content(path, "CSV text"):
+        raise foreign
 
 
 def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: RawBatch,
@@ -276,10 +292,7 @@ def _csv_select(contract: Contract, idx: int, path: Path, workdir: Path, batch: 
     end, no NUL), transcoded to UTF-8 when it is GBK, else (or when `by_record`) rewritten record
     by record (see `rewrite_records`) with each record's number as `_line`."""
     name, delimiter = path.name, contract.source_of(FileSource).delimiter
-    if path.stat().st_size == 0:
-        raise EmptyInput(f"{name}: file is empty (0 bytes); expected a header and rows")
-    if foreign := foreign_content(path, "CSV text"):
-        raise foreign
+    check_csv_file(path)
     try:
         encoding: str | None = detect_encoding(path, contract.source_of(FileSource).encoding)
     except EncodingRejected as e:

@@ -25,9 +25,8 @@ from contracts.contract import Contract
 from contracts.schema import ADDRESS_COLUMN_NAMES
 from feeds.encoding import decodes, detect_encoding
 from feeds.errors import EmptyInput, EncodingRejected, LoadRejected
-from feeds.readers import LONG_LINE, RawBatch, check_header, csv_header
-from feeds.records import long_line_at, scan_of
-from feeds.sniff import foreign_content
+from feeds.readers import RawBatch, check_csv_file, check_header, csv_header, header_names, long_lines
+from feeds.records import scan_of
 from feeds.stage import (
     ROW_STRIDE,
     StageResult,
@@ -101,30 +100,32 @@ def _malformed(delimiter: str, widths: dict[str, int],
         }, schema=quarantine.RECORD)
 
 
-def _header(path: Path, encoding: str, delimiter: str) -> list[str]:
-    """The first record of CSV file `path`, its fields stripped."""
+def _header(contract: Contract, path: Path, encoding: str, delimiter: str) -> list[str]:
+    """The first record of CSV file `path` as the contract spells its names (`header_names`)."""
     with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
-        return [h.strip() for h in next(csv.reader(f, delimiter=delimiter), [])]
+        return header_names(contract, next(csv.reader(f, delimiter=delimiter), []))
 
 
 def unread_by_spark(contract: Contract, files: list[Path]) -> str | None:
     """Why Spark would not read these files exactly as the DuckDB path does, or None. The DuckDB
     path rewrites record by record what Spark would silently get wrong (NUL bytes, mixed or
     CR-only line ends, bytes not in the file's one encoding, which Spark decodes as U+FFFD), skips
-    title lines above the header (Spark takes the first line for it), reads header names written
-    with other marks, widths or spaces as the contract's, decodes UTF-16, and refuses files that
-    are something else (a web page, an archive) or hold a line longer than LONG_LINE; a load
-    holding any of them is staged on the DuckDB path, which refuses or reads each as it does.
-    Costs one pass over each file for its longest line and one decoding pass over each UTF-8
-    file (GB18030 is judged on the whole file already)."""
+    title lines above the header (Spark takes the first line for it), decodes UTF-16 and refuses
+    a file holding a line longer than LONG_LINE; a load holding any of them is staged on the
+    DuckDB path, which reads or refuses each as it does. (Empty files and files that are
+    something else are refused alike on both paths, by `check_csv_file`.) Costs a pass over each
+    file of 2 MiB or more for its longest line and one decoding pass over each UTF-8 file
+    (GB18030 is judged on the whole file already)."""
     source = contract.source_of(FileSource)
     for path in files:
-        if path.stat().st_size == 0:
+        try:
+            check_csv_file(path)
+        except LoadRejected:
             continue  # refused alike on either path
-        if foreign := foreign_content(path, "CSV text"):
-            return foreign.message
-        if (at := long_line_at(path, LONG_LINE)) >= 0:
-            return f"{path.name}: no line end in the {LONG_LINE >> 20} MiB from offset {at:,}"
+        try:
+            long_lines(path, path.name)  # (Spark reads lines of any length the DuckDB path reads)
+        except LoadRejected as e:
+            return e.message
         try:
             encoding = detect_encoding(path, source.encoding)
         except EncodingRejected as e:
@@ -139,8 +140,6 @@ def unread_by_spark(contract: Contract, files: list[Path]) -> str | None:
         titled = csv_header(contract, path, source.delimiter, encoding=encoding)
         if titled.skip_lines:
             return f"{path.name}: {titled.skip_lines} line(s) above the header"
-        if titled.names != (written := _header(path, encoding, source.delimiter)):
-            return f"{path.name}: header names {written} read as {titled.names}"
     return None
 
 
@@ -153,10 +152,9 @@ def _read_file(spark: SparkSession, contract: Contract, idx: int, path: Path, ba
     from pyspark.sql.types import StringType, StructField, StructType
 
     source = contract.source_of(FileSource)
-    if path.stat().st_size == 0:
-        raise EmptyInput(f"{path.name}: file is empty (0 bytes); expected a header and rows")
+    check_csv_file(path)
     encoding = detect_encoding(path, source.encoding)
-    header = _header(path, encoding, source.delimiter)
+    header = _header(contract, path, encoding, source.delimiter)
     batch.note_extra(idx, path.name, check_header(contract, header, path.name), contract.extra_columns)
     batch.encodings.add(encoding)
     widths[path.name] = len(header)

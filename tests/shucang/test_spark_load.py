@@ -94,12 +94,18 @@ def test_both_engines_publish_and_quarantine_alike(tmp_path: Path, monkeypatch: 
              "b.csv": csv_bytes(GRID_HEADER, [grid_row(1, 事件等级="3"), grid_row(30)], encoding),
              # a header without 处置状态: the file is refused whole, its rows quarantined
              "c.csv": csv_bytes(GRID_HEADER[:6] + GRID_HEADER[7:], [grid_row(40)[:6] + grid_row(40)[7:]],
-                                encoding)}
+                                encoding),
+             # header names spaced (an ideographic space too): read as the contract's on both paths
+             "d.csv": csv_bytes(["事件 编号", "\u3000" + GRID_HEADER[1], *GRID_HEADER[2:]],
+                                [grid_row(50), grid_row(51)], encoding),
+             # a portal's error page saved under the feed's name: refused, no rows
+             "e.csv": b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>\n"}
     duck = _run(tmp_path / "duckdb", monkeypatch, feeds, spark=False)
     spark = _run(tmp_path / "spark", monkeypatch, feeds, spark=True)
-    assert duck["counts"][0] == duck["counts"][1] + duck["counts"][2] == 30  # the row of delimiters is a blank line
+    assert duck["counts"][0] == duck["counts"][1] + duck["counts"][2] == 32  # the row of delimiters is a blank line
     assert {r["reason_code"] for r in duck["quarantine"]} == {
-        "cast", "required", "duplicate_key", "malformed_row", "address_unresolved", "rejected:schema_drift"}
+        "cast", "required", "duplicate_key", "malformed_row", "address_unresolved", "rejected:schema_drift",
+        "rejected:format"}
     assert spark == duck
 
 
