@@ -46,10 +46,13 @@ def _sheet_lines(path: Path, header: bool) -> list[str]:
     sheets = sheet_rows(path)
     if sheets is None:
         return []  # not a readable workbook: no rows can be told apart
-    several = len(sheets) > 1
-    return [json.dumps({"sheet": name, "cells": cells} if several else cells, ensure_ascii=False)
-            for name, rows in sheets for r in rows[1 if header else 0:]
-            for cells in [["" if v is None else str(v) for v in r]]]
+    out = []
+    for name, rows in sheets:
+        for row in rows[1 if header else 0:]:
+            cells = ["" if v is None else str(v) for v in row]
+            out.append(json.dumps({"sheet": name, "cells": cells} if len(sheets) > 1 else cells,
+                                  ensure_ascii=False))
+    return out
 
 
 def _json_lines(data: bytes, records_path: str) -> list[str]:
