@@ -47,10 +47,16 @@ SCIENTIFIC_PATTERN = r"\d(\.\d+)?[eE]\+?\d+"
 _SCIENTIFIC = re.compile(f"^{SCIENTIFIC_PATTERN}$")
 _CREDIT_SHAPE = re.compile(f"^[{CREDIT_CODE_ALPHABET}]{{18}}$")
 
+# An 18-digit ID that went through an Excel number cell shown in full: Excel keeps 15 significant
+# digits, so the last three (or more) are zeros.
+ROUNDED_TAIL = "000"
+
 # Reasons (shared by the Python and SQL forms so both say the same thing).
 R_ID_SHAPE = "not 17 digits followed by a digit or X"
 R_ID_EXCEL = ("a number in scientific notation (an Excel number cell): the digits past the 15th are"
               " lost; format the column as text and type the IDs again")
+R_ID_ROUNDED = ("ends in 000 and fails its birth date or check character: an Excel number cell kept"
+                " only 15 significant digits; format the column as text and type the IDs again")
 R_ID_REGION = "unknown region code"
 R_ID_BIRTH = "invalid birth date"
 R_ID_CHECK = "wrong check character"
@@ -86,11 +92,18 @@ def resident_id_problem(value: str | None, today: dt.date | None = None) -> str 
         return R_ID_EXCEL if _SCIENTIFIC.match(value) else R_ID_SHAPE
     if not _region_known(value[:6]):
         return R_ID_REGION
+    problem = _birth_or_check_problem(value, today or dt.date.today())
+    if problem is not None and value.endswith(ROUNDED_TAIL):
+        return R_ID_ROUNDED
+    return problem
+
+
+def _birth_or_check_problem(value: str, today: dt.date) -> str | None:
     try:
         born = dt.datetime.strptime(value[6:14], "%Y%m%d").date()
     except ValueError:
         return R_ID_BIRTH
-    if not EARLIEST_BIRTH <= born <= (today or dt.date.today()):
+    if not EARLIEST_BIRTH <= born <= today:
         return R_ID_BIRTH
     if resident_id_check_char(value[:17]) != value[17]:
         return R_ID_CHECK
@@ -148,6 +161,11 @@ def resident_id_problem_sql(col: str, today_sql: str = "current_date") -> str:
     provinces = _sql_list(tuple(p for p in PROVINCE_CODES if p != ZHEJIANG))
     birth = f"try_strptime(substr({col}, 7, 8), '%Y%m%d')"
     total = _digit_sum(col, RESIDENT_ID_WEIGHTS, "CAST({c} AS INTEGER)")
+    rounded = f"suffix({col}, '{ROUNDED_TAIL}')"
+
+    def unless_rounded(reason: str) -> str:
+        return f"CASE WHEN {rounded} THEN '{R_ID_ROUNDED}' ELSE '{reason}' END"
+
     return (
         f"CASE WHEN {col} IS NULL THEN NULL"
         f" WHEN regexp_full_match({col}, '{SCIENTIFIC_PATTERN}') THEN '{R_ID_EXCEL}'"
@@ -156,9 +174,9 @@ def resident_id_problem_sql(col: str, today_sql: str = "current_date") -> str:
         f" OR substr({col}, 1, 2) IN ({provinces}))"
         f" THEN '{R_ID_REGION}'"
         f" WHEN {birth} IS NULL OR CAST({birth} AS DATE) < DATE '{EARLIEST_BIRTH}'"
-        f" OR CAST({birth} AS DATE) > {today_sql} THEN '{R_ID_BIRTH}'"
+        f" OR CAST({birth} AS DATE) > {today_sql} THEN {unless_rounded(R_ID_BIRTH)}"
         f" WHEN substr('{RESIDENT_ID_CHECK}', CAST(({total}) % 11 AS INTEGER) + 1, 1)"
-        f" <> substr({col}, 18, 1) THEN '{R_ID_CHECK}'"
+        f" <> substr({col}, 18, 1) THEN {unless_rounded(R_ID_CHECK)}"
         f" END"
     )
 

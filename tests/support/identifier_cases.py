@@ -13,6 +13,15 @@ RESIDENT_IDS = [
     ("3.30106199001011E+17", ids.R_ID_EXCEL),
     ("3.301062e17", ids.R_ID_EXCEL),
     ("3.30106E+17X", ids.R_ID_SHAPE),
+    # the same cell shown in full: the digits past the 15th (or past the 6th) are zeros
+    ("330106000000000000", ids.R_ID_ROUNDED),
+    ("330106199003071000", ids.R_ID_ROUNDED),  # 15 digits kept, check character lost
+    ("110105194912310000", ids.R_ID_ROUNDED),
+    ("440524188001010000", ids.R_ID_ROUNDED),
+    ("110105194912320000", ids.R_ID_ROUNDED),  # an impossible date still ends as Excel leaves it
+    ("991234199001010000", ids.R_ID_REGION),  # the region is kept whole, so it is checked first
+    ("330106199003079000", None),  # a real ID may end in 000 when its check character is 0
+    ("110105199003078000", None),
     ("11010519491231002x", ids.R_ID_SHAPE),  # lower-case x is not the standard's X
     ("11010519491231002", ids.R_ID_SHAPE),  # 17 characters
     ("1101051949123100201", ids.R_ID_SHAPE),  # 19 characters
