@@ -31,12 +31,19 @@ _SEGMENT = (rf"(?:[{rules.SEGMENT_SIDES}]?[{rules.PHASE_NUMERALS}0-9]{{0,2}}{rul
 _DOOR, _GROUP, _BUILDING_MARK, _ROOM_MARK = rules.DOOR, rules.GROUP, rules.BUILDING, rules.ROOM
 # A short name (翠苑, 文一) is not a division when it starts a road or estate name
 # (文一西路, 古荡新村): one character at most in between (五常|港路26号 and 古荡|新村 continue,
-# 翠苑|文三路 does not).
-_NAME_CONTINUES = re.compile(
-    rf"[\u4e00-\u9fff]?(?:{_ROAD_END}){_SEGMENT}?(?:\d|$)|[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})"
-)
-_ROAD_ENDS = tuple(rules.ROAD_END)
+# 翠苑|文三路 does not) ...
+_ROAD_CONTINUES = re.compile(rf"[\u4e00-\u9fff]?(?:{_ROAD_END}){_SEGMENT}?(?:\d|$)")
 _ESTATE_CONTINUES = re.compile(rf"[\u4e00-\u9fff]?(?:{_ESTATE_WORDS})")
+# ... but an estate word that opens a road of its own, with its number, does not start an estate
+# (滨江|环城弄120号, 奉化|府前西路1907号, 龙游|城北路25号: the district, then the road).
+_ROAD_AHEAD = re.compile(rf"[\u4e00-\u9fff]{{2,5}}?(?:{_ROAD_END}){_SEGMENT}?(?:\d|$)")
+_ROAD_ENDS = tuple(rules.ROAD_END)
+
+
+def _name_continues(s: str, pos: int) -> bool:
+    """Whether a short name ending at `pos` is the start of a road or estate name."""
+    return _ROAD_CONTINUES.match(s, pos) is not None or (
+        _ESTATE_CONTINUES.match(s, pos) is not None and _ROAD_AHEAD.match(s, pos) is None)
 _ROAD_SUFFIX = tuple(rules.ROAD_SUFFIX)
 _ROAD_NUMBER = re.compile(
     rf"(?P<road>[\u4e00-\u9fffA-Z0-9]{{1,14}}?(?:{_ROAD_END}){_SEGMENT}?)"
@@ -497,13 +504,15 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
             hits = names.get(s[pos : pos + length]) if length <= n - pos else None
             if hits is None:
                 continue
-            if any(text == s[pos : pos + length] for _, text in spans):
-                taken = (length, None)  # written again (金华金东金华金东): not a deeper level
+            if any(text == s[pos : pos + length] for _, text in spans) \
+                    and not _ROAD_CONTINUES.match(s, pos + length):
+                # written again (金华金东金华金东): not a deeper level, unless a road named
+                taken = (length, None)  # after it follows (城阳|城阳路)
                 break
             if not any(h.exact for h in hits):
                 looked_ahead = True
                 form = s[pos : pos + length]
-                continues = _NAME_CONTINUES.match(s, pos + length)
+                continues = _name_continues(s, pos + length)
                 codes = tuple(h.code for h in hits)
                 if form.endswith(_ROAD_SUFFIX):
                     if not _street_written_short(s, pos + length, form, hits, rank):

@@ -37,16 +37,28 @@ static int road_end_at(const u32 *s, int n, int p) {
     return 0;
 }
 
-/* _NAME_CONTINUES.match(s, p): [CJK]?(ROAD_END)_SEGMENT?(\d|$) | [CJK]?(ESTATE_WORDS) */
-static int name_continues(const u32 *s, int n, int p) {
-    if (road_end_at(s, n, p) || any_word_at(s, n, p, ESTATE_WORDS)) return 1;
-    return p < n && is_cjk(s[p]) && (road_end_at(s, n, p + 1) || any_word_at(s, n, p + 1, ESTATE_WORDS));
-}
-
 /* [CJK]?(ESTATE_WORDS) at p */
 static int estate_continues(const u32 *s, int n, int p) {
     return any_word_at(s, n, p, ESTATE_WORDS) ||
            (p < n && is_cjk(s[p]) && any_word_at(s, n, p + 1, ESTATE_WORDS));
+}
+
+/* _ROAD_AHEAD.match(s, p): [CJK]{2,5}?(ROAD_END)_SEGMENT?(\d|$) */
+static int road_ahead(const u32 *s, int n, int p) {
+    for (int k = 1; k <= 5 && p + k <= n && is_cjk(s[p + k - 1]); k++)
+        if (k >= 2 && road_end_at(s, n, p + k)) return 1;
+    return 0;
+}
+
+/* _ROAD_CONTINUES.match(s, p): [CJK]?(ROAD_END)_SEGMENT?(\d|$) */
+static int road_continues(const u32 *s, int n, int p) {
+    return road_end_at(s, n, p) || (p < n && is_cjk(s[p]) && road_end_at(s, n, p + 1));
+}
+
+/* _name_continues: a road end after one character at most, or [CJK]?(ESTATE_WORDS) not opening
+ * a road */
+static int name_continues(const u32 *s, int n, int p) {
+    return road_continues(s, n, p) || (estate_continues(s, n, p) && !road_ahead(s, n, p));
 }
 
 /* The hits of a name found by names_at: their count, and *hits. */
@@ -524,8 +536,10 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             int nh = hits_of(r, found[i], &hits);
             if (nh == 0) continue;
             int length = found[i].len;
-            int again = 0;  /* written again (金华金东金华金东): not a deeper level */
-            for (int l = 0; l <= COMMUNITY && !again; l++)
+            /* written again (金华金东金华金东): not a deeper level, unless a road named after
+             * it follows (城阳|城阳路) */
+            int again = 0;
+            for (int l = 0; l <= COMMUNITY && !again && !road_continues(s, n, pos + length); l++)
                 again = p->level[l].a >= 0 && p->level[l].z - p->level[l].a == length &&
                         same_points(s + p->level[l].a, s + pos, length);
             if (again) {

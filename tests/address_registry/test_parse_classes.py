@@ -464,6 +464,32 @@ TYPO_TWICE: list[Case] = [
 # A bare number after a tower or office park (大厦, 写字楼, 科技园, 创意园, 产业园, 软件园 ...) is a room,
 # also when a door's sub-number or a lettered door (附8号, 乙21号) stands between the road and the
 # name; the lettered door stays in the number (甲58号), so it is never taken for door 58.
+# A district or county written without its kind word, then a road whose name opens with an estate
+# word (府, 城, 园, 庭, 花园, 中心, 新村): the district, then the road; an estate name stays one.
+SHORT_DISTRICT_ROAD: list[Case] = [
+    ("浙江省 宁波 奉化府前西路1907号11幢2424室", dict(district="奉化", road="府前西路", building="11")),
+    ("浙江省杭州市滨江环城弄120号", dict(district="滨江", road="环城弄", road_number="120")),
+    ("衢州市龙游城北路25号", dict(district="龙游", road="城北路")),
+    ("衢州龙游金城北路25号", dict(district="龙游", road="金城北路")),
+    ("温州市瑞安城北街88号", dict(district="瑞安", road="城北街")),
+    ("浙江省台州市温岭城东路6号3幢", dict(district="温岭", road="城东路", building="3")),
+    ("浙江省嘉兴市海盐城北路198号", dict(district="海盐", road="城北路")),
+    ("浙江省湖州市德清城中路7号", dict(district="德清", road="城中路")),
+    ("河南省郑州市金水花园路18号", dict(district="金水", road="花园路")),
+    ("江苏省南京市江宁府前路8号", dict(district="江宁", road="府前路")),
+    ("江苏省苏州市吴江中心大道1号", dict(district="吴江", road="中心大道")),
+    ("湖北省武汉市江汉新村路3号", dict(district="江汉", road="新村路")),
+    ("广东省广州市番禺园林路9号", dict(district="番禺", road="园林路")),
+    ("福建省福州市鼓楼庭院路5号", dict(district="鼓楼", road="庭院路")),
+    ("四川省成都市武侯城南大道66号", dict(district="武侯", road="城南大道")),
+    ("山东省青岛市城阳城阳路128号", dict(district="城阳", road="城阳路")),  # a road named after it
+    ("金华金东金华金东多湖街道", dict(district="金东", street="多湖街道")),  # written twice, no road
+    ("杭州古荡新村5幢", dict(district=None, estate="古荡新村", building="5")),
+    ("浙江省宁波市江北新城二期12幢2503", dict(district=None, estate="江北新城二期")),
+    ("温州市鹿城区城西花园3幢", dict(estate="城西花园", road=None)),
+]
+
+
 TOWER_AFTER_DOOR: list[Case] = [
     ("浙江宁波北仑区柴桥街道世纪巷6号附8号桂花大厦2713", dict(estate="桂花大厦", room="2713")),
     ("杭州市西湖区文三路90号附2号东部软件园1203", dict(estate="东部软件园", room="1203")),
@@ -499,7 +525,8 @@ CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_
          + STREET_KIND + ZONES + AMBIGUOUS_START + WAYBILL + HOUSE_FORMS + TYPO_CHILD + PINYIN
          + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE
          + OWN_CHILD_FIRST + SHORTER_WITH_CHILD + TYPO_FIRST + TYPO_TWICE
-         + PINYIN_DISTRICT + TOWER_AFTER_DOOR + ENGLISH_ADDRESS)
+         + PINYIN_DISTRICT + TOWER_AFTER_DOOR + ENGLISH_ADDRESS
+         + SHORT_DISTRICT_ROAD)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
