@@ -66,7 +66,7 @@ _ROAD_ONLY = re.compile(
     rf"(?![\u4e00-\u9fff]*[{_BUILDING_MARK}{_DOOR}])"
 )
 _LEADING_NUMBER = re.compile(r"\d")
-_SUB_DOOR = re.compile(rf"[{rules.SUB_DOOR}]\d{{1,5}}{_DOOR}(?=[\u4e00-\u9fff])")
+_SUB_DOOR = re.compile(rf"[{rules.SUB_DOOR}]\d{{1,5}}{_DOOR}")
 _DASHED = re.compile(
     rf"(?P<building>\d{{1,3}})-(?:(?P<unit>\d{{1,2}})-)?(?P<room>\d{{2,5}}){_ROOM_MARK}?$")
 # What people append to an estate name to describe a spot in or near it (金都花园东门).
@@ -645,7 +645,7 @@ def _parse_tail(rest: str, divisions_found: bool) -> tuple[str | None, ...]:
     elif (ro := _ROAD_ONLY.match(rest)) is not None:
         road, rest = ro.group("road"), rest[ro.end() :]
     if road is not None and (sub := _SUB_DOOR.match(rest)) is not None:
-        rest = rest[sub.end() :]  # 6号|附8号|桂花大厦2713, 迎宾弄|乙21号|湖滨写字楼2915
+        rest = rest[sub.end() :]  # 6号|附8号|桂花大厦2713, 25号|附5号|17幢, 90号|附2号
     b = _BUILDING.search(rest)
     if b:
         estate_text, tail = rest[: b.start()], rest[b.end() :]

@@ -225,8 +225,9 @@ NUMBERED_ROOM_DIGITS = (3, 5)
 # A bare number after one of these is a room (华星大厦3039): towers are numbered by room.
 TOWER_WORDS = ("写字楼", "商务楼", "大厦", "大楼", "中心", "广场", "科技园", "创意园", "产业园", "软件园")
 # A door's sub-number or a lettered door (附8号, 乙21号: one of SUB_DOOR, digits, 号) right after a
-# road and its number, or a road alone, is part of the door: the name after it is read as if it
-# followed the road (世纪巷6号附8号桂花大厦2713: 桂花大厦, room 2713).
+# road and its number, or a road alone, is part of the door: what follows it is read as if it
+# followed the road (世纪巷6号附8号桂花大厦2713: 桂花大厦, room 2713; 金城北路25号附5号17幢: building
+# 17; 文三路90号附2号: no estate).
 SUB_DOOR = "附甲乙丙"
 # The committee written after a village or community name (南山村|村委会), in the order tried.
 COMMITTEE = ("村民委员会", "村委会", "社区居民委员会", "居民委员会", "社区居委会", "居委会")

@@ -253,10 +253,10 @@ void parse_tail(const u32 *s, int a, int n, int divisions_found, parsed *p) {
     } else if ((end = road_only(s, a, n, &p->road)) >= 0) {
         a = end;
     }
-    if (p->road.a >= 0 && a < n && in_set(s[a], SUB_DOOR)) {  /* 6号|附8号|桂花大厦2713 */
+    if (p->road.a >= 0 && a < n && in_set(s[a], SUB_DOOR)) {  /* 6号|附8号|桂花大厦2713, 25号|附5号|17幢 */
         int q = a + 1;
         while (q < n && q - a <= 5 && is_digit(s[q])) q++;
-        if (q > a + 1 && q + 1 < n && s[q] == DOOR && is_cjk(s[q + 1])) a = q + 1;
+        if (q > a + 1 && q < n && s[q] == DOOR) a = q + 1;
     }
     int after = building_at(s, a, n, &b);
     if (after >= 0) {

@@ -491,6 +491,13 @@ SHORT_DISTRICT_ROAD: list[Case] = [
 
 
 TOWER_AFTER_DOOR: list[Case] = [
+    # a sub-door before a building, a room or the end is no estate name
+    ("衢州市龙游县金城北路25号附5号17幢22层2207室", dict(road_number="25", estate=None, building="17",
+                                                 room="2207")),
+    ("杭州市西湖区文三路90号附2号", dict(road="文三路", road_number="90", estate=None)),
+    ("杭州市西湖区文三路90号附2号3幢201室", dict(estate=None, building="3", room="201")),
+    ("江苏省南京市鼓楼区中山北路105号甲6号2单元502室", dict(estate=None, unit="2", room="502")),
+    ("广东省深圳市福田区深南大道6008号乙3号", dict(road_number="6008", estate=None)),
     ("浙江宁波北仑区柴桥街道世纪巷6号附8号桂花大厦2713", dict(estate="桂花大厦", room="2713")),
     ("杭州市西湖区文三路90号附2号东部软件园1203", dict(estate="东部软件园", room="1203")),
     ("宁波市鄞州区中山东路88号甲3号世贸中心1506", dict(estate="世贸中心", room="1506")),
