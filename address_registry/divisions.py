@@ -41,8 +41,8 @@ _SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "city": ("市", "地区", "盟"),
     "district": ("畲族自治县", "自治县", "区", "县", "市"),
     "street": ("畲族乡", "街道办事处", "街道", "地区", "镇", "乡"),
-    "community": ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "村委会", "居委会",
-                  "委员会", "社区", "生活区", "管理区", "村"),
+    "community": ("社区居民委员会", "村村民委员会", "村民委员会", "居民委员会", "社区居委会", "村委会",
+                  "居委会", "委员会", "社区", "生活区", "管理区", "村"),
 }
 # Earlier spellings of a district's kind people still write (建德县 for 建德市, a county until it
 # became a city; 崇明县 for 崇明区): (suffix today, suffix written) pairs. Indexed as short forms
@@ -61,11 +61,11 @@ _STREET_KIND_WRITTEN = (("街道", "镇"), ("镇", "乡"), ("乡", "镇"), ("地
 # written, or the preferred province's with none.
 _STEM_KIND = (("州市", "县"), ("州区", "县"))
 # Canonical forms of the committee names: 安泰社区居委会 -> 安泰社区, 淡竹村村民委员会 -> 淡竹村,
-# 吴徐村村委会 -> 吴徐村.
+# 吴徐村村委会 -> 吴徐村, 下涯居民委员会 -> 下涯社区.
 _VILLAGE_DOUBLED = "村村委会"
 _CANONICAL_SUFFIX = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村村民委员会", "村"),
-                     ("村民委员会", "村"), ("村村委会", "村"), ("村委会", "村"), ("居委会", "社区"),
-                     ("委员会", ""))
+                     ("村民委员会", "村"), ("居民委员会", "社区"), ("村村委会", "村"), ("村委会", "村"),
+                     ("居委会", "社区"), ("委员会", ""))
 
 
 

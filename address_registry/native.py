@@ -221,6 +221,7 @@ def _load_divisions(load: _Loader, div: Divisions) -> None:
     load.array("hit_rank", _ints(RANK[h.division.level] for h in hits))
     load.array("hit_exact", _ints(h.exact for h in hits))
     load.array("hit_historic", _ints(h.historic is not None for h in hits))
+    load.array("hit_village", _ints(h.division.name.endswith(rules.VILLAGE_NAME_ENDS) for h in hits))
     load.array("readings", homophones.reading_table())  # for typos that sound like the name
 
 

@@ -256,6 +256,20 @@ def _remember(p: _Prefix, div: Divisions, prefer: str) -> None:
             bucket.lengths.sort(reverse=True)
 
 
+def _of_word_kind(s: str, end: int, hits: list[NameHit], deepest: str) -> list[NameHit]:
+    """塘南|居委会 where 塘南 is both 塘南村 and 塘南社区居委会: `hits` without the communities whose
+    kind, village or residents', is not the one of the community word at `end` (all hits when no
+    word follows or no community under `deepest` is of its kind: 笕桥街道|黄家|村 is 黄家社区, a
+    village that became a community)."""
+    word = _COMMUNITY_WORD.match(s, end)
+    if word is None:
+        return hits
+    village = word.group(0).startswith(rules.VILLAGE_MARK)
+    fit = [h for h in hits if h.rank != _COMMUNITY_RANK
+           or h.division.name.endswith(rules.VILLAGE_NAME_ENDS) == village]
+    return fit if any(h.rank == _COMMUNITY_RANK and h.code.startswith(deepest) for h in fit) else hits
+
+
 def _street_naming_estate(s: str, end: int, hits: list[NameHit], deepest: str, rank: int
                           ) -> NameHit | None:
     """乐清市|柳市|和园: a street's short name that starts an estate's name (at most one character,
@@ -515,9 +529,15 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
                 continues = _name_continues(s, pos + length)
                 codes = tuple(h.code for h in hits)
                 if form.endswith(_ROAD_SUFFIX):
-                    if not _street_written_short(s, pos + length, form, hits, rank):
+                    if _street_written_short(s, pos + length, form, hits, rank):
+                        hits = [h for h in hits if h.rank == _STREET_RANK]
+                    elif rank == _STREET_RANK and _COMMUNITY_WORD.match(s, pos + length):
+                        # 许村镇|许巷|居委会: a community's form ending like a road, its word after it
+                        hits = [h for h in hits if h.rank == _COMMUNITY_RANK]
+                    else:
                         continue
-                    hits = [h for h in hits if h.rank == _STREET_RANK]
+                    if not hits:
+                        continue
                 if continues and not _child_at(s, pos + length, codes, div) \
                         and not _typo_child(s, pos + length, hits, div):
                     street = _street_naming_estate(s, pos + length, hits, deepest, rank)
@@ -554,6 +574,8 @@ def _scan_from(s: str, div: Divisions, out: ParsedAddress, prefer: str) -> int:
             if len(hits) > 1 and (parent := _parent_of_next(s, pos + length, hits, deepest, rank,
                                                             div)) is not None:
                 hits = [parent]
+            if len(hits) > 1:
+                hits = _of_word_kind(s, pos + length, hits, deepest)
             choice = _choose(hits, deepest, rank, prefer)
             if choice is None:
                 # Repeated prefixes (杭州市杭州市, 浙江杭州 after 浙江省) are skipped, not errors.

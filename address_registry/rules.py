@@ -213,8 +213,9 @@ TWICE_MAX = 8
 CJK_FIRST, CJK_LAST, READING_SLOTS = 0x4E00, 0x9FFF, 8
 # ... and only in the name's stem, not in the suffix of its kind (明北小区 is no 明北社区 misspelt):
 # the suffixes, tried in this order.
-KIND_SUFFIXES = ("社区居民委员会", "村村民委员会", "村民委员会", "社区居委会", "街道办事处", "村委会",
-                 "居委会", "委员会", "街道", "社区", "地区", "镇", "乡", "村", "区", "县", "市", "旗")
+KIND_SUFFIXES = ("社区居民委员会", "村村民委员会", "村民委员会", "居民委员会", "社区居委会", "街道办事处",
+                 "村委会", "居委会", "委员会", "街道", "社区", "地区", "镇", "乡", "村", "区", "县", "市",
+                 "旗")
 # After a building, a unit of up to DASH_UNIT_DIGITS digits, a dash and a room of DASH_ROOM_DIGITS
 # ending the text (室 or not) are unit and room (5幢3-502, 3#2-1201); 302-1 is a room with a
 # suffix and Chongqing's 15-4 a floor-room, neither read so.
@@ -239,6 +240,11 @@ VILLAGE_ENDS = ("村", *COMMITTEE)
 # which are read with it (勤丰村, 勤丰居委会); followed by a number, a letter or nothing it is one.
 COMMUNITY_WORDS = ("社区居民委员会", "村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "社区",
                    "村")
+# A village's words open with 村 (村, 村委会, 村民委员会); the others (社区, 居委会 ...) are a
+# residents' community's. When one short name is both a village and a community of the street
+# read (塘南村, 塘南社区居委会), the word after it tells which (塘南|居委会: the community).
+VILLAGE_MARK = "村"
+VILLAGE_NAME_ENDS = ("村", "村委会", "村民委员会")  # how a village's registry name ends
 # What people append to an estate name to describe a spot in or near it (金都花园东门): a gate
 # (one of GATE_SIDES + 门), a side (one of SIDES + 侧), or one of the words.
 GATE_SIDES, GATE = "东西南北正大", "门"
@@ -330,7 +336,7 @@ REGISTRY_TABLES = ("by_label", "roads", "houses", "fuzzy_scopes")
 REGISTRY_MULTIMAPS = ("div_names", "div_children", "est_names", "est_keys", "fuzzy_grams", "by_door",
                       "rooms")
 REGISTRY_ARRAYS = ("hit_code", "hit_key", "hit_code_len", "hit_rank", "hit_exact", "hit_historic",
-                   "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",
+                   "hit_village", "estate_code", "estate_community", "estate_lon", "estate_lat", "layout_has",
                    "layout_units_written", "layout_units", "layout_floors", "layout_rooms",
                    "building_code", "building_community", "building_lon", "building_lat",
                    "building_planned", "estate_doors_off", "estate_doors", "house_code",

@@ -64,7 +64,7 @@ typedef struct {
     multimap div_children;  /* parent code -> (name, hit) pairs of its children (typos) */
     uint64_t *child_sig;  /* a div_children pair's name in brief (child_sig_build), so a typo's
                            * test passes over most children without reading their names */
-    char *hit_code; int32_t *hit_code_len, *hit_rank, *hit_exact, *hit_historic;
+    char *hit_code; int32_t *hit_code_len, *hit_rank, *hit_exact, *hit_historic, *hit_village;
     uint64_t *hit_key;    /* a hit's code, a digit a nibble from the top of 48 bits, 0-padded:
                            * codes compare as one word, a prefix under a mask */
     /* estates (index order = code order) */

@@ -148,6 +148,27 @@ static int hit_under(const registry *r, int32_t h, const char *deep, int dl) {
     return starts_with(r->hit_code + CODE_COMMUNITY * h, r->hit_code_len[h], deep, dl);
 }
 
+/* _of_word_kind: 塘南|居委会 where 塘南 is both 塘南村 and 塘南社区居委会: *hits (nh) without the
+ * communities whose kind (village or residents') is not the one of the community word at `end`,
+ * copied to `kept` and *hits pointed there; returns their count (nh, *hits untouched, when no
+ * word follows or no community under deep[0..dl) is of its kind). */
+static int of_word_kind(const registry *r, const u32 *s, int n, int end, const int32_t **hits, int nh,
+                        int32_t *kept, const char *deep, int dl) {
+    if (!any_word_at(s, n, end, COMMUNITY_WORDS)) return nh;
+    int village = s[end] == VILLAGE_MARK, k = 0, fits = 0;
+    for (int j = 0; j < nh; j++) {
+        int32_t h = (*hits)[j];
+        fits |= r->hit_rank[h] == COMMUNITY && !!r->hit_village[h] == village && hit_under(r, h, deep, dl);
+    }
+    if (!fits) return nh;
+    for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++) {
+        int32_t h = (*hits)[j];
+        if (r->hit_rank[h] != COMMUNITY || !!r->hit_village[h] == village) kept[k++] = h;
+    }
+    *hits = kept;
+    return k;
+}
+
 static int same_code(const registry *r, int32_t a, int32_t b) {
     return r->hit_code_len[a] == r->hit_code_len[b] && r->hit_key[a] == r->hit_key[b];
 }
@@ -554,11 +575,15 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
             if (!any_exact) {
                 int road_form = in_set(s[pos + length - 1], ROAD_SUFFIX);
                 if (road_form) {  /* _street_written_short: 越城区|府山街, not 府山街12号 */
-                    int k = 0;
+                    int k = 0, keep = -1;
                     if (ends_with_any(s, pos, pos + length, STREET_FORMS) && rank == DISTRICT &&
                         !(pos + length < n && is_digit(s[pos + length])))
+                        keep = STREET;
+                    else if (rank == STREET && any_word_at(s, n, pos + length, COMMUNITY_WORDS))
+                        keep = COMMUNITY;  /* 许村镇|许巷|居委会: a community's form, its word after it */
+                    if (keep >= 0)
                         for (int j = 0; j < nh && k < MAX_DIVISION_HITS; j++)
-                            if (r->hit_rank[hits[j]] == STREET) kept[k++] = hits[j];
+                            if (r->hit_rank[hits[j]] == keep) kept[k++] = hits[j];
                     if (k == 0) continue;
                     hits = kept;
                     nh = k;
@@ -625,6 +650,7 @@ static int scan_from(const registry *r, const u32 *s, int n, int start, parsed *
                 hits = kept;
                 nh = 1;
             }
+            if (nh > 1) nh = of_word_kind(r, s, n, pos + length, &hits, nh, kept, deep, dl);
             choice = choose(r, hits, nh, deep, dl, rank, prefer);
             if (choice < 0) {
                 int repeated = 0;  /* 杭州市杭州市, 浙江杭州 after 浙江省: skipped */

@@ -464,6 +464,35 @@ TYPO_TWICE: list[Case] = [
 # A bare number after a tower or office park (大厦, 写字楼, 科技园, 创意园, 产业园, 软件园 ...) is a room,
 # also when a door's sub-number or a lettered door (附8号, 乙21号) stands between the road and the
 # name; the lettered door stays in the number (甲58号), so it is never taken for door 58.
+# One short name, a village and a residents' community of the same street (塘南村委会, 塘南社区居委会),
+# written with another committee word than the registry's: the word's kind, village (村...) or
+# residents' (社区, 居委会, 居民委员会), tells which; a name ending like a road (许巷, 横街) too.
+COMMUNITY_KIND: list[Case] = [
+    ("浙江省湖州市南浔区旧馆街道塘南居委会城西弄300弄26号", dict(community_code="330503002001")),
+    ("湖州市南浔区旧馆街道塘南村委会", dict(community_code="330503002203")),
+    ("宁波市奉化区锦屏街道长岭居委会", dict(community_code="330213001010")),
+    ("宁波市奉化区锦屏街道长岭村民委员会12号", dict(community_code="330213001212")),
+    ("绍兴市越城区皋埠街道东湖居委会", dict(community_code="330602013002")),
+    ("绍兴市越城区皋埠街道东湖村", dict(community_code="330602013228")),
+    ("温州市龙湾区瑶溪街道瑶溪居委会3幢", dict(community_code="330303007003")),
+    ("温州市龙湾区瑶溪街道瑶溪村委会", dict(community_code="330303007207")),
+    ("杭州市富阳区东洲街道民联居委会", dict(community_code="330111005005")),
+    ("金华市兰溪市诸葛镇诸葛社区", dict(community_code="330781104001")),  # 诸葛居民委员会
+    ("金华市兰溪市诸葛镇诸葛村", dict(community_code="330781104200")),
+    ("杭州市建德市三都镇三都社区居委会", dict(community_code="330182108003")),
+    ("金华市兰溪市马涧镇马涧居民委员会", dict(community_code="330781109001")),
+    ("嘉兴市海宁市许村镇许巷居委会", dict(community_code="330481101003")),
+    ("湖州市南浔区南浔镇横街居委会", dict(community_code="330503100035")),
+    ("湖州市南浔区南浔镇横街村", dict(community_code="330503100241")),
+    ("台州市临海市古城街道花街居委会", dict(community_code="331082001012")),
+    ("台州市临海市古城街道花街村委会", dict(community_code="331082001208")),
+    ("金华市永康市花街镇花街社区", dict(community_code="330784114001")),
+    ("杭州市上城区笕桥街道黄家村3幢", dict(community_code="330102016016")),  # 黄家社区, a village once
+    ("湖州市南浔区旧馆街道塘南5幢", dict(community_code=None)),  # no word: either of the two
+    ("湖州市南浔区南浔镇横街12号", dict(community_code=None, road="横街", road_number="12")),
+]
+
+
 # A district or county written without its kind word, then a road whose name opens with an estate
 # word (府, 城, 园, 庭, 花园, 中心, 新村): the district, then the road; an estate name stays one.
 SHORT_DISTRICT_ROAD: list[Case] = [
@@ -533,7 +562,7 @@ CASES = (COMMUNITY_SHORT + ROOM_SUFFIX + STREET_JIE + DOOR_OR_BUILDING + COUNTY_
          + ROAD_SEGMENT + FORMER_REMARK + VILLAGE_TYPO + SOUNDS_ALIKE
          + OWN_CHILD_FIRST + SHORTER_WITH_CHILD + TYPO_FIRST + TYPO_TWICE
          + PINYIN_DISTRICT + TOWER_AFTER_DOOR + ENGLISH_ADDRESS
-         + SHORT_DISTRICT_ROAD)
+         + SHORT_DISTRICT_ROAD + COMMUNITY_KIND)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
